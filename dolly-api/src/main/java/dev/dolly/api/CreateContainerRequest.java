@@ -1,0 +1,10 @@
+package dev.dolly.api;
+
+/**
+ * Asks the daemon to start a data container from an image.
+ *
+ * @param image a name ({@code widgetstore}), {@code name:tag} or a numeric ID
+ * @param name the container's name, or {@code null} for a generated one like {@code widgetstore-k3vq9x}
+ * @param lifetime {@code 90m}, {@code 48h}, {@code 7d}, {@code 0} for never, or {@code null} for never
+ */
+public record CreateContainerRequest(String image, String name, String lifetime) {}

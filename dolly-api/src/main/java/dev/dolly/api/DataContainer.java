@@ -1,0 +1,34 @@
+package dev.dolly.api;
+
+import java.time.Instant;
+
+/**
+ * A running, isolated database server created from a data image, with everything needed to connect to it.
+ *
+ * @param uri a libpq connection URI, for example {@code postgresql://user:password@127.0.0.1:54321/chinook}
+ * @param jdbcUrl a JDBC URL without credentials
+ * @param keyValueConnectionString libpq's {@code key=value} form
+ * @param sizeBytes bytes the container's data directory takes, {@code null} while unknown
+ */
+public record DataContainer(
+        long id,
+        String name,
+        long imageId,
+        String imageName,
+        String revision,
+        ResourceStatus status,
+        String statusMessage,
+        String engine,
+        String engineVersion,
+        String host,
+        int port,
+        String user,
+        String password,
+        String database,
+        String uri,
+        String jdbcUrl,
+        String keyValueConnectionString,
+        String owner,
+        Instant createdAt,
+        Instant expiresAt,
+        Long sizeBytes) {}

@@ -1,0 +1,28 @@
+package dev.dolly.api;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * A sealed, read-only database state that data containers are created from.
+ *
+ * @param sizeBytes bytes the image's data directory takes, {@code null} while unknown
+ */
+public record DataImage(
+        long id,
+        String name,
+        List<String> tags,
+        List<String> teams,
+        String engine,
+        String engineVersion,
+        ResourceStatus status,
+        String statusMessage,
+        String progress,
+        String sourceType,
+        String databaseName,
+        String owner,
+        Instant createdAt,
+        Instant readyAt,
+        Instant expiresAt,
+        Long sizeBytes,
+        List<String> containers) {}

@@ -1,0 +1,44 @@
+package dev.dolly.api;
+
+/**
+ * Every failure Dolly reports carries one of these codes. Each code is mapped here, once, to the HTTP status the
+ * daemon answers with and to the exit code of the {@code dolly} command.
+ */
+public enum ErrorCode
+{
+    /** Something went wrong while doing what was asked; the message says what. */
+    OPERATION_FAILED(500, 1),
+    /** The resource is still needed by others (an image used by containers, for example). */
+    IN_USE(409, 1),
+    /** No such image, container or revision, or the caller may not see it. */
+    NOT_FOUND(404, 2),
+    /** The request is malformed: a bad YAML key, a missing file, an unknown engine version. */
+    BAD_INPUT(400, 3),
+    /** A resource of that name exists already. */
+    ALREADY_EXISTS(409, 3),
+    /** The request carries no valid access token. */
+    NOT_AUTHENTICATED(401, 7),
+    /** The CLI could not reach a daemon. */
+    DAEMON_UNREACHABLE(503, 1),
+    /** A bug: the message and the daemon log tell more. */
+    INTERNAL_ERROR(500, 1);
+
+    private final int httpStatus;
+    private final int exitCode;
+
+    ErrorCode(int httpStatus, int exitCode)
+    {
+        this.httpStatus = httpStatus;
+        this.exitCode = exitCode;
+    }
+
+    public int httpStatus()
+    {
+        return httpStatus;
+    }
+
+    public int exitCode()
+    {
+        return exitCode;
+    }
+}

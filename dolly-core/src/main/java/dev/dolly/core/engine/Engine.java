@@ -1,0 +1,55 @@
+package dev.dolly.core.engine;
+
+import java.nio.file.Path;
+
+/**
+ * A database engine: everything Dolly needs to know about one kind of database server, and nothing else. One
+ * implementation per engine ({@code PostgresEngine}); images and containers are built from these operations by the
+ * services, which never look inside a data directory themselves.
+ */
+public interface Engine
+{
+    /** The name used in image definitions, such as {@code postgresql}. */
+    String name();
+
+    /**
+     * Finds or fetches the binaries of the requested version ({@code 16}, {@code 14.5}, or {@code null} for the
+     * default), reporting download and unpack progress.
+     *
+     * @throws dev.dolly.api.DollyException with {@code BAD_INPUT} when no such version exists
+     */
+    EngineInstallation install(String requestedVersion, ProgressListener progress);
+
+    /** Creates a new data directory (the directory exists and is empty) with a superuser having this password. */
+    void initialize(EngineInstallation installation, Path dataDirectory, String superuserPassword);
+
+    /** Starts a server on the data directory and waits until it answers queries. */
+    void start(EngineInstallation installation, Path dataDirectory, ServerSettings settings);
+
+    /** Stops the server of that data directory cleanly; does nothing when none runs. */
+    void stop(EngineInstallation installation, Path dataDirectory);
+
+    /** Whether a server is running on that data directory. */
+    boolean isRunning(EngineInstallation installation, Path dataDirectory);
+
+    /** Loads an image's sources into a running server: pre-script, backups or scripts, post-script. */
+    void load(EngineInstallation installation, Endpoint superuser, LoadPlan plan, ProgressListener progress);
+
+    /** Makes a loaded server's state final: statistics, frozen tuples, everything flushed. The caller then stops it. */
+    void seal(Endpoint superuser);
+
+    /** Gives the data owner a new password, for a container's fresh credentials. */
+    void changePassword(Endpoint superuser, String user, String newPassword);
+
+    /** The server's own version string, as {@code select version()} reports it. */
+    String serverVersion(Endpoint endpoint);
+
+    /** The user connection details point at: the superuser that owns the data. */
+    String defaultUser();
+
+    /** The database connection details point at when the image names none. */
+    String defaultDatabase();
+
+    /** How to reach a database of this engine, in every form users paste into their tools. */
+    ConnectionStrings connectionStrings(Endpoint endpoint);
+}
