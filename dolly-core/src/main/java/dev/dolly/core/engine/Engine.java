@@ -20,6 +20,13 @@ public interface Engine
      */
     EngineInstallation install(String requestedVersion, ProgressListener progress);
 
+    /**
+     * Checks that a version exists without installing it: the exact version {@link #install} would install.
+     *
+     * @throws dev.dolly.api.DollyException with {@code BAD_INPUT} when no such version exists
+     */
+    String resolveVersion(String requestedVersion);
+
     /** Creates a new data directory (the directory exists and is empty) with a superuser having this password. */
     void initialize(EngineInstallation installation, Path dataDirectory, String superuserPassword);
 
@@ -32,8 +39,13 @@ public interface Engine
     /** Whether a server is running on that data directory. */
     boolean isRunning(EngineInstallation installation, Path dataDirectory);
 
-    /** Loads an image's sources into a running server: pre-script, backups or scripts, post-script. */
-    void load(EngineInstallation installation, Endpoint superuser, LoadPlan plan, ProgressListener progress);
+    /**
+     * Loads an image's sources into a running server: pre-script, backups or scripts, post-script.
+     *
+     * @return the database the data ended up in: the initial database when the plan names one, otherwise the
+     *         database the last script connected to (a dump that creates its own database and connects to it)
+     */
+    String load(EngineInstallation installation, Endpoint superuser, LoadPlan plan, ProgressListener progress);
 
     /** Makes a loaded server's state final: statistics, frozen tuples, everything flushed. The caller then stops it. */
     void seal(Endpoint superuser);
@@ -43,6 +55,9 @@ public interface Engine
 
     /** The server's own version string, as {@code select version()} reports it. */
     String serverVersion(Endpoint endpoint);
+
+    /** Versions: the default, those installed, the majors that can be fetched, system installations. */
+    dev.dolly.api.ServerInfo.EngineInfo describe();
 
     /** The user connection details point at: the superuser that owns the data. */
     String defaultUser();

@@ -1,0 +1,243 @@
+package dev.dolly.core;
+
+import dev.dolly.api.DollyException;
+import dev.dolly.api.DollyHome;
+import dev.dolly.api.ServerInfo;
+import dev.dolly.core.auth.AccessTokens;
+import dev.dolly.core.catalog.Catalog;
+import dev.dolly.core.catalog.ContainerRecord;
+import dev.dolly.core.container.ContainerService;
+import dev.dolly.core.engine.Engine;
+import dev.dolly.core.engine.EngineRegistry;
+import dev.dolly.core.engine.EngineUser;
+import dev.dolly.core.engine.PortAllocator;
+import dev.dolly.core.engine.postgresql.PostgresBinaries;
+import dev.dolly.core.engine.postgresql.PostgresEngine;
+import dev.dolly.core.image.ImageService;
+import dev.dolly.core.storage.CopyStorageDriver;
+import dev.dolly.core.storage.StorageDriver;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.stream.Collectors;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The services of one {@code DOLLY_HOME}, wired together: the catalog, the engines, the storage driver, and the
+ * image and container services on top. Opening it takes the home's lock (one daemon per home) and settles
+ * whatever a crash left unfinished.
+ */
+public final class Dolly
+        implements AutoCloseable
+{
+    private static final Logger LOG = LoggerFactory.getLogger(Dolly.class);
+
+    private final DollyConfiguration configuration;
+    private final FileChannel lockChannel;
+    private final FileLock lock;
+    private final Catalog catalog;
+    private final EngineUser engineUser;
+    private final EngineRegistry engines;
+    private final StorageDriver storage;
+    private final String storageReason;
+    private final ImageService images;
+    private final ContainerService containers;
+    private final AccessTokens accessTokens;
+
+    private Dolly(DollyConfiguration configuration, FileChannel lockChannel, FileLock lock)
+    {
+        this.configuration = configuration;
+        this.lockChannel = lockChannel;
+        this.lock = lock;
+        Clock clock = Clock.systemUTC();
+        this.engineUser = EngineUser.resolve(configuration.engineUser());
+        prepareDirectories(configuration, engineUser);
+        this.catalog = Catalog.open(configuration.catalogFile());
+        restrict(configuration.catalogFile());
+        PostgresBinaries binaries = new PostgresBinaries(configuration.enginesDirectory().resolve("postgresql"), configuration.downloadCache(),
+                configuration.mavenRepository(), Path.of(System.getProperty("user.home"), ".m2", "repository"), configuration.postgresqlInstallations());
+        this.engines = new EngineRegistry(List.of(new PostgresEngine(binaries, engineUser, configuration.pgRestore())));
+        this.storage = new CopyStorageDriver(configuration.storageRoot());
+        this.storageReason = "copy is the only driver so far: every container is a full copy of its image. Copy-on-write drivers (btrfs, XFS reflink, overlayfs, ZFS) are next.";
+        PortAllocator ports = new PortAllocator(configuration.containerHost(), configuration.firstContainerPort(), configuration.lastContainerPort(),
+                () -> catalog.listContainers().stream().map(ContainerRecord::port).collect(Collectors.toSet()));
+        this.images = new ImageService(catalog, engines, storage, engineUser, ports, configuration,
+                Executors.newFixedThreadPool(2, Thread.ofPlatform().name("image-build-", 0).daemon().factory()), clock);
+        this.containers = new ContainerService(catalog, images, engines, storage, ports, configuration, clock);
+        this.accessTokens = new AccessTokens(catalog, clock);
+    }
+
+    /** Opens a home: takes its lock, prepares its directories, opens the catalog and settles interrupted work. */
+    public static Dolly open(DollyConfiguration configuration)
+    {
+        requireNonNull(configuration, "configuration is null");
+        Path home = configuration.home();
+        try {
+            Files.createDirectories(home);
+        }
+        catch (IOException e) {
+            throw DollyException.failed("Cannot create DOLLY_HOME " + home + ": " + e.getMessage(), e);
+        }
+        FileChannel channel;
+        FileLock lock;
+        try {
+            channel = FileChannel.open(home.resolve("daemon.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            lock = channel.tryLock();
+        }
+        catch (IOException e) {
+            throw DollyException.failed("Cannot lock " + home + ": " + e.getMessage(), e);
+        }
+        if (lock == null) {
+            throw DollyException.failed("Another Dolly daemon runs for " + home + ". Use it, or stop it with 'dolly daemon stop'.");
+        }
+        Dolly dolly = new Dolly(configuration, channel, lock);
+        dolly.accessTokens.ensureAdminToken(DollyHome.adminTokenFile(home));
+        dolly.images.reconcile();
+        dolly.containers.reconcile();
+        dolly.removeOrphans();
+        return dolly;
+    }
+
+    public ImageService images()
+    {
+        return images;
+    }
+
+    public ContainerService containers()
+    {
+        return containers;
+    }
+
+    public AccessTokens accessTokens()
+    {
+        return accessTokens;
+    }
+
+    public DollyConfiguration configuration()
+    {
+        return configuration;
+    }
+
+    public ServerInfo info()
+    {
+        return new ServerInfo(version(), configuration.home().toString(), storage.name(), storageReason, engineUser.name(),
+                engines.all().stream().map(Engine::describe).toList());
+    }
+
+    public static String version()
+    {
+        Properties properties = new Properties();
+        try (InputStream input = Dolly.class.getResourceAsStream("build.properties")) {
+            if (input != null) {
+                properties.load(input);
+            }
+        }
+        catch (IOException ignored) {
+            // fall through
+        }
+        return properties.getProperty("version", "unknown");
+    }
+
+    /** Stops builds and engines; containers start again when the home is opened next. */
+    @Override
+    public void close()
+    {
+        images.shutdown();
+        containers.stopAll();
+        try {
+            lock.release();
+            lockChannel.close();
+        }
+        catch (IOException e) {
+            LOG.warn("Could not release the lock of {}", configuration.home(), e);
+        }
+    }
+
+    /** Volumes on disk that the catalog does not know: left by a crash between creating and recording them. */
+    private void removeOrphans()
+    {
+        Set<String> known = catalog.listImages().stream().map(image -> ImageService.volumeKey(image.id())).collect(Collectors.toSet());
+        catalog.listContainers().forEach(container -> known.add(ContainerService.volumeKey(container.id())));
+        for (String kind : List.of("images", "containers")) {
+            Path directory = configuration.storageRoot().resolve(kind);
+            if (!Files.isDirectory(directory)) {
+                continue;
+            }
+            try (var entries = Files.list(directory)) {
+                for (Path entry : entries.toList()) {
+                    String key = kind + "/" + entry.getFileName();
+                    if (!known.contains(key)) {
+                        LOG.info("Removing {}, which no image or container owns", entry);
+                        storage.delete(key);
+                    }
+                }
+            }
+            catch (IOException e) {
+                LOG.warn("Could not list {}", directory, e);
+            }
+        }
+    }
+
+    /**
+     * Lays out the home. When engines run as another account, that account must reach its data directories: the
+     * home and the storage root are then made traversable (not listable) by others, and every directory above
+     * the home must be traversable already.
+     */
+    private static void prepareDirectories(DollyConfiguration configuration, EngineUser engineUser)
+    {
+        Path home = configuration.home();
+        try {
+            Files.createDirectories(configuration.storageRoot());
+            Files.createDirectories(configuration.enginesDirectory());
+            Files.createDirectories(configuration.downloadCache());
+            Path containerLogs = configuration.engineLogsDirectory();
+            Files.createDirectories(containerLogs);
+            if (engineUser.switchesUser()) {
+                for (Path ancestor = home.getParent(); ancestor != null; ancestor = ancestor.getParent()) {
+                    Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(ancestor);
+                    if (!permissions.contains(PosixFilePermission.OTHERS_EXECUTE)) {
+                        throw DollyException.badInput("The engine user '" + engineUser.name() + "' cannot reach DOLLY_HOME " + home + " because "
+                                + ancestor + " is closed to other users (mode " + PosixFilePermissions.toString(permissions)
+                                + "). Choose a DOLLY_HOME below an open directory, such as /var/lib/dolly, or open it with 'chmod o+x " + ancestor + "'.");
+                    }
+                }
+                Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwx--x--x"));
+                Files.setPosixFilePermissions(configuration.storageRoot(), PosixFilePermissions.fromString("rwx--x--x"));
+                Files.setPosixFilePermissions(configuration.enginesDirectory(), PosixFilePermissions.fromString("rwxr-xr-x"));
+                Files.setPosixFilePermissions(configuration.logsDirectory(), PosixFilePermissions.fromString("rwx--x--x"));
+                engineUser.takeOwnership(containerLogs);
+            }
+            else {
+                Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwx------"));
+            }
+        }
+        catch (IOException e) {
+            throw DollyException.failed("Cannot prepare DOLLY_HOME " + home + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void restrict(Path file)
+    {
+        try {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        }
+        catch (IOException e) {
+            throw DollyException.failed("Cannot restrict access to " + file + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,198 @@
+package dev.dolly.core;
+
+import dev.dolly.api.DollyException;
+import dev.dolly.api.DollyHome;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The daemon's settings, read from environment variables and checked up front, so that a mistake is reported when
+ * the daemon starts, with the variable's name, rather than when an image is built.
+ *
+ * @param listenPort the API port; when it is taken, the daemon picks a free one and writes it to daemon.json
+ * @param containerHost the address engines listen on, and that connection details name
+ * @param postgresqlParameters server settings for containers; small by default, for development use
+ */
+public record DollyConfiguration(
+        Path home,
+        String listenAddress,
+        int listenPort,
+        String containerHost,
+        int firstContainerPort,
+        int lastContainerPort,
+        String engineUser,
+        Map<String, String> postgresqlParameters,
+        Optional<Path> pgRestore,
+        List<Path> postgresqlInstallations,
+        URI mavenRepository,
+        Path downloadCache)
+{
+    public static final int DEFAULT_PORT = 7370;
+
+    /** Small settings for development containers: about 20 MB of shared memory, few connections. */
+    public static final Map<String, String> DEFAULT_POSTGRESQL_PARAMETERS = orderedMap(
+            "shared_buffers", "16MB",
+            "max_connections", "20",
+            "work_mem", "4MB",
+            "maintenance_work_mem", "32MB",
+            "wal_buffers", "512kB",
+            "max_wal_size", "256MB",
+            "min_wal_size", "32MB",
+            "autovacuum_max_workers", "1",
+            "max_worker_processes", "2",
+            "max_parallel_workers", "1",
+            "max_parallel_workers_per_gather", "0",
+            "synchronous_commit", "off",
+            "dynamic_shared_memory_type", "posix");
+
+    public DollyConfiguration
+    {
+        requireNonNull(home, "home is null");
+        requireNonNull(listenAddress, "listenAddress is null");
+        requireNonNull(containerHost, "containerHost is null");
+        requireNonNull(engineUser, "engineUser is null");
+        postgresqlParameters = Map.copyOf(postgresqlParameters);
+        requireNonNull(pgRestore, "pgRestore is null");
+        postgresqlInstallations = List.copyOf(postgresqlInstallations);
+        requireNonNull(mavenRepository, "mavenRepository is null");
+        requireNonNull(downloadCache, "downloadCache is null");
+    }
+
+    /**
+     * Reads the settings:
+     * <ul>
+     * <li>{@code DOLLY_HOME}: where state lives (default {@code ~/.dolly}, {@code /var/lib/dolly} for root)</li>
+     * <li>{@code DOLLY_LISTEN}: {@code host:port} of the API (default {@code 127.0.0.1:7370})</li>
+     * <li>{@code DOLLY_CONTAINER_HOST}: the address engines listen on (default {@code 127.0.0.1})</li>
+     * <li>{@code DOLLY_CONTAINER_PORTS}: the port range of engines (default {@code 54320-54999})</li>
+     * <li>{@code DOLLY_ENGINE_USER}: the account engines run as when the daemon runs as root (default {@code dolly})</li>
+     * <li>{@code DOLLY_POSTGRESQL_SETTINGS}: {@code name=value,…} server settings for containers</li>
+     * <li>{@code DOLLY_PG_RESTORE}: the pg_restore program (default: found on PATH)</li>
+     * <li>{@code DOLLY_POSTGRESQL_INSTALLATIONS}: {@code :}-separated bin directories of system installations</li>
+     * <li>{@code DOLLY_MAVEN_REPOSITORY}: where engine binaries are fetched (default Maven Central)</li>
+     * <li>{@code DOLLY_DOWNLOAD_CACHE}: where fetched binaries are kept (default {@code DOLLY_HOME/cache})</li>
+     * </ul>
+     */
+    public static DollyConfiguration fromEnvironment(Map<String, String> environment)
+    {
+        Path home = DollyHome.resolve(environment);
+        String listen = environment.getOrDefault("DOLLY_LISTEN", "127.0.0.1:" + DEFAULT_PORT);
+        int colon = listen.lastIndexOf(':');
+        if (colon <= 0) {
+            throw DollyException.badInput("DOLLY_LISTEN '" + listen + "' must be host:port, for example 127.0.0.1:7370.");
+        }
+        String listenAddress = listen.substring(0, colon);
+        int listenPort = port(listen.substring(colon + 1), "DOLLY_LISTEN");
+
+        String range = environment.getOrDefault("DOLLY_CONTAINER_PORTS", "54320-54999");
+        String[] bounds = range.split("-");
+        if (bounds.length != 2) {
+            throw DollyException.badInput("DOLLY_CONTAINER_PORTS '" + range + "' must be a range such as 54320-54999.");
+        }
+        int first = port(bounds[0].strip(), "DOLLY_CONTAINER_PORTS");
+        int last = port(bounds[1].strip(), "DOLLY_CONTAINER_PORTS");
+        if (first == 0 || last < first) {
+            throw DollyException.badInput("DOLLY_CONTAINER_PORTS '" + range + "' must be a non-empty range of ports such as 54320-54999.");
+        }
+
+        Map<String, String> parameters = new LinkedHashMap<>(DEFAULT_POSTGRESQL_PARAMETERS);
+        String settings = environment.getOrDefault("DOLLY_POSTGRESQL_SETTINGS", "");
+        for (String setting : settings.split(",")) {
+            if (setting.isBlank()) {
+                continue;
+            }
+            int equals = setting.indexOf('=');
+            if (equals <= 0) {
+                throw DollyException.badInput("DOLLY_POSTGRESQL_SETTINGS entry '" + setting + "' must be name=value, for example shared_buffers=128MB.");
+            }
+            parameters.put(setting.substring(0, equals).strip(), setting.substring(equals + 1).strip());
+        }
+
+        List<Path> installations = new ArrayList<>();
+        for (String directory : environment.getOrDefault("DOLLY_POSTGRESQL_INSTALLATIONS", "").split(":")) {
+            if (!directory.isBlank()) {
+                installations.add(Path.of(directory));
+            }
+        }
+
+        URI repository;
+        try {
+            repository = URI.create(environment.getOrDefault("DOLLY_MAVEN_REPOSITORY", "https://repo1.maven.org/maven2/"));
+        }
+        catch (IllegalArgumentException e) {
+            throw DollyException.badInput("DOLLY_MAVEN_REPOSITORY is not a URL: " + e.getMessage());
+        }
+        String engineUser = environment.getOrDefault("DOLLY_ENGINE_USER", "dolly");
+        return new DollyConfiguration(
+                home,
+                listenAddress,
+                listenPort,
+                environment.getOrDefault("DOLLY_CONTAINER_HOST", "127.0.0.1"),
+                first,
+                last,
+                engineUser,
+                parameters,
+                Optional.ofNullable(environment.get("DOLLY_PG_RESTORE")).filter(value -> !value.isBlank()).map(Path::of),
+                installations,
+                repository,
+                Optional.ofNullable(environment.get("DOLLY_DOWNLOAD_CACHE")).filter(value -> !value.isBlank()).map(Path::of)
+                        .orElse(home.resolve("cache")));
+    }
+
+    public Path catalogFile()
+    {
+        return home.resolve("catalog.db");
+    }
+
+    public Path storageRoot()
+    {
+        return home.resolve("storage");
+    }
+
+    public Path enginesDirectory()
+    {
+        return home.resolve("engines");
+    }
+
+    public Path logsDirectory()
+    {
+        return home.resolve("logs");
+    }
+
+    /** Server logs of engines, written by the engine user. */
+    public Path engineLogsDirectory()
+    {
+        return logsDirectory().resolve("engines");
+    }
+
+    private static int port(String text, String variable)
+    {
+        try {
+            int port = Integer.parseInt(text);
+            if (port < 0 || port > 65535) {
+                throw new NumberFormatException();
+            }
+            return port;
+        }
+        catch (NumberFormatException e) {
+            throw DollyException.badInput(variable + ": '" + text + "' is not a port number (0 to 65535).");
+        }
+    }
+
+    private static Map<String, String> orderedMap(String... keysAndValues)
+    {
+        Map<String, String> map = new LinkedHashMap<>();
+        for (int index = 0; index < keysAndValues.length; index += 2) {
+            map.put(keysAndValues[index], keysAndValues[index + 1]);
+        }
+        return map;
+    }
+}

@@ -1,0 +1,382 @@
+package dev.dolly.core.catalog;
+
+import dev.dolly.api.ResourceStatus;
+import org.flywaydb.core.Flyway;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.StatementContext;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteDataSource;
+
+import java.nio.file.Path;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Optional;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Everything the daemon knows, in one SQLite file ({@code DOLLY_HOME/catalog.db}). The schema is versioned with
+ * Flyway migrations in {@code db/migration}.
+ */
+public final class Catalog
+{
+    private final Jdbi jdbi;
+
+    private Catalog(Jdbi jdbi)
+    {
+        this.jdbi = jdbi;
+    }
+
+    /** Opens the catalog file, creating it or bringing its schema up to date. */
+    public static Catalog open(Path file)
+    {
+        requireNonNull(file, "file is null");
+        SQLiteConfig config = new SQLiteConfig();
+        config.enforceForeignKeys(true);
+        config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
+        config.setBusyTimeout(10_000);
+        SQLiteDataSource dataSource = new SQLiteDataSource(config);
+        dataSource.setUrl("jdbc:sqlite:" + file);
+        Flyway.configure()
+                .dataSource(dataSource)
+                .locations("classpath:db/migration")
+                .load()
+                .migrate();
+        return new Catalog(Jdbi.create(dataSource));
+    }
+
+    // ----- images
+
+    public long insertImage(ImageRecord image)
+    {
+        return jdbi.inTransaction(handle -> {
+            long id = handle.createUpdate("""
+                            INSERT INTO images (name, status, status_message, progress, engine, requested_version, engine_version,
+                                source_type, database_name, superuser_password, volume, size_bytes, owner, definition, source_directory,
+                                created_at, ready_at, expires_at)
+                            VALUES (:name, :status, :statusMessage, :progress, :engine, :requestedVersion, :engineVersion,
+                                :sourceType, :databaseName, :superuserPassword, :volume, :sizeBytes, :owner, :definition, :sourceDirectory,
+                                :createdAt, :readyAt, :expiresAt)
+                            """)
+                    .bind("name", image.name())
+                    .bind("status", image.status().name())
+                    .bind("statusMessage", image.statusMessage())
+                    .bind("progress", image.progress())
+                    .bind("engine", image.engine())
+                    .bind("requestedVersion", image.requestedVersion())
+                    .bind("engineVersion", image.engineVersion())
+                    .bind("sourceType", image.sourceType())
+                    .bind("databaseName", image.databaseName())
+                    .bind("superuserPassword", image.superuserPassword())
+                    .bind("volume", image.volume())
+                    .bind("sizeBytes", image.sizeBytes())
+                    .bind("owner", image.owner())
+                    .bind("definition", image.definition())
+                    .bind("sourceDirectory", image.sourceDirectory())
+                    .bind("createdAt", text(image.createdAt()))
+                    .bind("readyAt", text(image.readyAt()))
+                    .bind("expiresAt", text(image.expiresAt()))
+                    .executeAndReturnGeneratedKeys("id")
+                    .mapTo(Long.class)
+                    .one();
+            replaceLabels(handle, "image_tags", "tag", id, image.tags());
+            replaceLabels(handle, "image_teams", "team", id, image.teams());
+            return id;
+        });
+    }
+
+    /** Assigns the volume once the ID is known. */
+    public void setImageVolume(long id, String volume)
+    {
+        jdbi.useHandle(handle -> handle.createUpdate("UPDATE images SET volume = :volume WHERE id = :id")
+                .bind("volume", volume)
+                .bind("id", id)
+                .execute());
+    }
+
+    public void updateImageProgress(long id, String progress)
+    {
+        jdbi.useHandle(handle -> handle.createUpdate("UPDATE images SET progress = :progress WHERE id = :id")
+                .bind("progress", progress)
+                .bind("id", id)
+                .execute());
+    }
+
+    public void updateImageEngineVersion(long id, String engineVersion)
+    {
+        jdbi.useHandle(handle -> handle.createUpdate("UPDATE images SET engine_version = :engineVersion WHERE id = :id")
+                .bind("engineVersion", engineVersion)
+                .bind("id", id)
+                .execute());
+    }
+
+    public void markImageReady(long id, String databaseName, Long sizeBytes, Instant readyAt)
+    {
+        jdbi.useHandle(handle -> handle.createUpdate("""
+                        UPDATE images SET status = 'READY', status_message = NULL, progress = NULL, database_name = :databaseName,
+                            size_bytes = :sizeBytes, ready_at = :readyAt
+                        WHERE id = :id
+                        """)
+                .bind("databaseName", databaseName)
+                .bind("sizeBytes", sizeBytes)
+                .bind("readyAt", text(readyAt))
+                .bind("id", id)
+                .execute());
+    }
+
+    public void setImageStatus(long id, ResourceStatus status, String statusMessage)
+    {
+        jdbi.useHandle(handle -> handle.createUpdate("UPDATE images SET status = :status, status_message = :statusMessage, progress = NULL WHERE id = :id")
+                .bind("status", status.name())
+                .bind("statusMessage", statusMessage)
+                .bind("id", id)
+                .execute());
+    }
+
+    public void deleteImage(long id)
+    {
+        jdbi.useHandle(handle -> handle.createUpdate("DELETE FROM images WHERE id = :id").bind("id", id).execute());
+    }
+
+    public Optional<ImageRecord> findImage(long id)
+    {
+        return jdbi.withHandle(handle -> handle.createQuery("SELECT * FROM images WHERE id = :id")
+                .bind("id", id)
+                .map((resultSet, context) -> image(handle, resultSet))
+                .findOne());
+    }
+
+    /** Images of that name, newest first. */
+    public List<ImageRecord> findImagesByName(String name)
+    {
+        return jdbi.withHandle(handle -> handle.createQuery("SELECT * FROM images WHERE name = :name ORDER BY id DESC")
+                .bind("name", name)
+                .map((resultSet, context) -> image(handle, resultSet))
+                .list());
+    }
+
+    public Optional<ImageRecord> findImageByTag(String name, String tag)
+    {
+        return jdbi.withHandle(handle -> handle.createQuery("""
+                        SELECT images.* FROM images JOIN image_tags ON image_tags.image_id = images.id
+                        WHERE images.name = :name AND image_tags.tag = :tag
+                        ORDER BY images.id DESC LIMIT 1
+                        """)
+                .bind("name", name)
+                .bind("tag", tag)
+                .map((resultSet, context) -> image(handle, resultSet))
+                .findOne());
+    }
+
+    public List<ImageRecord> listImages()
+    {
+        return jdbi.withHandle(handle -> handle.createQuery("SELECT * FROM images ORDER BY id")
+                .map((resultSet, context) -> image(handle, resultSet))
+                .list());
+    }
+
+    // ----- containers
+
+    public long insertContainer(ContainerRecord container)
+    {
+        return jdbi.withHandle(handle -> handle.createUpdate("""
+                        INSERT INTO containers (name, image_id, status, status_message, engine, engine_version, host, port, user_name,
+                            password, database_name, volume, revision, owner, created_at, expires_at)
+                        VALUES (:name, :imageId, :status, :statusMessage, :engine, :engineVersion, :host, :port, :userName,
+                            :password, :databaseName, :volume, :revision, :owner, :createdAt, :expiresAt)
+                        """)
+                .bind("name", container.name())
+                .bind("imageId", container.imageId())
+                .bind("status", container.status().name())
+                .bind("statusMessage", container.statusMessage())
+                .bind("engine", container.engine())
+                .bind("engineVersion", container.engineVersion())
+                .bind("host", container.host())
+                .bind("port", container.port())
+                .bind("userName", container.userName())
+                .bind("password", container.password())
+                .bind("databaseName", container.databaseName())
+                .bind("volume", container.volume())
+                .bind("revision", container.revision())
+                .bind("owner", container.owner())
+                .bind("createdAt", text(container.createdAt()))
+                .bind("expiresAt", text(container.expiresAt()))
+                .executeAndReturnGeneratedKeys("id")
+                .mapTo(Long.class)
+                .one());
+    }
+
+    public void setContainerVolume(long id, String volume)
+    {
+        jdbi.useHandle(handle -> handle.createUpdate("UPDATE containers SET volume = :volume WHERE id = :id")
+                .bind("volume", volume)
+                .bind("id", id)
+                .execute());
+    }
+
+    public void setContainerStatus(long id, ResourceStatus status, String statusMessage)
+    {
+        jdbi.useHandle(handle -> handle.createUpdate("UPDATE containers SET status = :status, status_message = :statusMessage WHERE id = :id")
+                .bind("status", status.name())
+                .bind("statusMessage", statusMessage)
+                .bind("id", id)
+                .execute());
+    }
+
+    public void deleteContainer(long id)
+    {
+        jdbi.useHandle(handle -> handle.createUpdate("DELETE FROM containers WHERE id = :id").bind("id", id).execute());
+    }
+
+    public Optional<ContainerRecord> findContainer(long id)
+    {
+        return jdbi.withHandle(handle -> handle.createQuery("SELECT * FROM containers WHERE id = :id")
+                .bind("id", id)
+                .map(Catalog::container)
+                .findOne());
+    }
+
+    public Optional<ContainerRecord> findContainerByName(String name)
+    {
+        return jdbi.withHandle(handle -> handle.createQuery("SELECT * FROM containers WHERE name = :name")
+                .bind("name", name)
+                .map(Catalog::container)
+                .findOne());
+    }
+
+    public List<ContainerRecord> listContainers()
+    {
+        return jdbi.withHandle(handle -> handle.createQuery("SELECT * FROM containers ORDER BY id")
+                .map(Catalog::container)
+                .list());
+    }
+
+    public List<ContainerRecord> listContainersOfImage(long imageId)
+    {
+        return jdbi.withHandle(handle -> handle.createQuery("SELECT * FROM containers WHERE image_id = :imageId ORDER BY id")
+                .bind("imageId", imageId)
+                .map(Catalog::container)
+                .list());
+    }
+
+    // ----- access tokens
+
+    public void insertAccessToken(String tokenHash, String userName, String purpose, Instant createdAt)
+    {
+        jdbi.useHandle(handle -> handle.createUpdate("""
+                        INSERT INTO access_tokens (token_hash, user_name, purpose, created_at) VALUES (:tokenHash, :userName, :purpose, :createdAt)
+                        """)
+                .bind("tokenHash", tokenHash)
+                .bind("userName", userName)
+                .bind("purpose", purpose)
+                .bind("createdAt", text(createdAt))
+                .execute());
+    }
+
+    public void deleteAccessTokensByPurpose(String purpose)
+    {
+        jdbi.useHandle(handle -> handle.createUpdate("DELETE FROM access_tokens WHERE purpose = :purpose").bind("purpose", purpose).execute());
+    }
+
+    /** The user name of a valid token with that hash, marking it used. */
+    public Optional<String> useAccessToken(String tokenHash, Instant now)
+    {
+        return jdbi.inTransaction(handle -> {
+            Optional<String> user = handle.createQuery("""
+                            SELECT user_name FROM access_tokens WHERE token_hash = :tokenHash AND (expires_at IS NULL OR expires_at > :now)
+                            """)
+                    .bind("tokenHash", tokenHash)
+                    .bind("now", text(now))
+                    .mapTo(String.class)
+                    .findOne();
+            user.ifPresent(ignored -> handle.createUpdate("UPDATE access_tokens SET last_used_at = :now WHERE token_hash = :tokenHash")
+                    .bind("now", text(now))
+                    .bind("tokenHash", tokenHash)
+                    .execute());
+            return user;
+        });
+    }
+
+    // ----- mapping
+
+    private static void replaceLabels(Handle handle, String table, String column, long imageId, List<String> labels)
+    {
+        handle.createUpdate("DELETE FROM " + table + " WHERE image_id = :id").bind("id", imageId).execute();
+        for (String label : labels) {
+            handle.createUpdate("INSERT OR IGNORE INTO " + table + " (image_id, " + column + ") VALUES (:id, :label)")
+                    .bind("id", imageId)
+                    .bind("label", label)
+                    .execute();
+        }
+    }
+
+    private static ImageRecord image(Handle handle, ResultSet row)
+            throws SQLException
+    {
+        long id = row.getLong("id");
+        return new ImageRecord(
+                id,
+                row.getString("name"),
+                ResourceStatus.valueOf(row.getString("status")),
+                row.getString("status_message"),
+                row.getString("progress"),
+                row.getString("engine"),
+                row.getString("requested_version"),
+                row.getString("engine_version"),
+                row.getString("source_type"),
+                row.getString("database_name"),
+                row.getString("superuser_password"),
+                row.getString("volume"),
+                (Long) row.getObject("size_bytes", Long.class),
+                row.getString("owner"),
+                row.getString("definition"),
+                row.getString("source_directory"),
+                instant(row.getString("created_at")),
+                instant(row.getString("ready_at")),
+                instant(row.getString("expires_at")),
+                handle.createQuery("SELECT tag FROM image_tags WHERE image_id = :id ORDER BY tag").bind("id", id).mapTo(String.class).list(),
+                handle.createQuery("SELECT team FROM image_teams WHERE image_id = :id ORDER BY team").bind("id", id).mapTo(String.class).list());
+    }
+
+    private static ContainerRecord container(ResultSet row, StatementContext context)
+            throws SQLException
+    {
+        return new ContainerRecord(
+                row.getLong("id"),
+                row.getString("name"),
+                row.getLong("image_id"),
+                ResourceStatus.valueOf(row.getString("status")),
+                row.getString("status_message"),
+                row.getString("engine"),
+                row.getString("engine_version"),
+                row.getString("host"),
+                row.getInt("port"),
+                row.getString("user_name"),
+                row.getString("password"),
+                row.getString("database_name"),
+                row.getString("volume"),
+                row.getString("revision"),
+                row.getString("owner"),
+                instant(row.getString("created_at")),
+                instant(row.getString("expires_at")));
+    }
+
+    // Fixed-width UTC timestamps, so that they compare correctly as text in SQL.
+    private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+
+    private static String text(Instant instant)
+    {
+        return instant == null ? null : TIMESTAMP.format(instant);
+    }
+
+    private static Instant instant(String text)
+    {
+        return text == null ? null : Instant.parse(text);
+    }
+}

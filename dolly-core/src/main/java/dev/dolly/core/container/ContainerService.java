@@ -1,0 +1,286 @@
+package dev.dolly.core.container;
+
+import dev.dolly.api.CreateContainerRequest;
+import dev.dolly.api.DataContainer;
+import dev.dolly.api.DollyException;
+import dev.dolly.api.ErrorCode;
+import dev.dolly.api.ResourceStatus;
+import dev.dolly.core.DollyConfiguration;
+import dev.dolly.core.catalog.Catalog;
+import dev.dolly.core.catalog.ContainerRecord;
+import dev.dolly.core.catalog.ImageRecord;
+import dev.dolly.core.engine.ConnectionStrings;
+import dev.dolly.core.engine.Endpoint;
+import dev.dolly.core.engine.Engine;
+import dev.dolly.core.engine.EngineInstallation;
+import dev.dolly.core.engine.EngineRegistry;
+import dev.dolly.core.engine.Passwords;
+import dev.dolly.core.engine.PortAllocator;
+import dev.dolly.core.engine.ProgressListener;
+import dev.dolly.core.engine.ServerSettings;
+import dev.dolly.core.image.ImageDefinitionParser;
+import dev.dolly.core.image.ImageService;
+import dev.dolly.core.image.Lifetime;
+import dev.dolly.core.storage.StorageDriver;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Creates, lists and deletes data containers: a writable clone of an image's data directory with its own engine
+ * process, port and password.
+ */
+public final class ContainerService
+{
+    private static final Logger LOG = LoggerFactory.getLogger(ContainerService.class);
+    private static final String INITIAL_REVISION = "rev.0";
+
+    private final Catalog catalog;
+    private final ImageService images;
+    private final EngineRegistry engines;
+    private final StorageDriver storage;
+    private final PortAllocator ports;
+    private final DollyConfiguration configuration;
+    private final Clock clock;
+
+    public ContainerService(Catalog catalog, ImageService images, EngineRegistry engines, StorageDriver storage, PortAllocator ports,
+            DollyConfiguration configuration, Clock clock)
+    {
+        this.catalog = requireNonNull(catalog, "catalog is null");
+        this.images = requireNonNull(images, "images is null");
+        this.engines = requireNonNull(engines, "engines is null");
+        this.storage = requireNonNull(storage, "storage is null");
+        this.ports = requireNonNull(ports, "ports is null");
+        this.configuration = requireNonNull(configuration, "configuration is null");
+        this.clock = requireNonNull(clock, "clock is null");
+    }
+
+    public DataContainer create(CreateContainerRequest request, String owner)
+    {
+        requireNonNull(request, "request is null");
+        if (request.image() == null || request.image().isBlank()) {
+            throw DollyException.badInput("Name the image to create the container from: dolly create data-container -i IMAGE.");
+        }
+        Lifetime lifetime = Lifetime.parse(request.lifetime(), "--lifetime");
+        Optional<String> requestedName = Optional.ofNullable(request.name()).filter(name -> !name.isBlank());
+        requestedName.ifPresent(ImageDefinitionParser::checkName);
+        ImageRecord image = images.resolveReady(request.image());
+        Engine engine = engines.engine(image.engine());
+
+        long id;
+        int port = ports.reserve();
+        String name;
+        synchronized (this) {
+            name = requestedName.orElseGet(() -> uniqueName(image.name()));
+            if (catalog.findContainerByName(name).isPresent()) {
+                ports.release(port);
+                throw new DollyException(ErrorCode.ALREADY_EXISTS, "A data container named '" + name + "' exists already. Choose another name, or delete it first.");
+            }
+            var now = clock.instant();
+            id = catalog.insertContainer(new ContainerRecord(0, name, image.id(), ResourceStatus.PENDING, null, image.engine(), image.engineVersion(),
+                    configuration.containerHost(), port, engine.defaultUser(), Passwords.generate(), databaseOf(image, engine), "", INITIAL_REVISION,
+                    owner, now, lifetime.expiry(now).orElse(null)));
+        }
+        ports.release(port);
+        String volume = volumeKey(id);
+        catalog.setContainerVolume(id, volume);
+        ContainerRecord container = load(id);
+        EngineInstallation installation = null;
+        Path dataDirectory = null;
+        try {
+            installation = engine.install(image.engineVersion(), ProgressListener.NONE);
+            dataDirectory = storage.clone(ImageService.volumeKey(image.id()), volume);
+            engine.start(installation, dataDirectory, settings(container));
+            Endpoint asImageSuperuser = new Endpoint(loopback(container), port, engine.defaultUser(), image.superuserPassword(), engine.defaultDatabase());
+            engine.changePassword(asImageSuperuser, container.userName(), container.password());
+            catalog.setContainerStatus(id, ResourceStatus.READY, null);
+            LOG.info("Container {} ({}) of image {} is ready on port {}", name, id, image.name(), port);
+            return view(load(id));
+        }
+        catch (RuntimeException failure) {
+            LOG.warn("Container {} ({}) failed", name, id, failure);
+            if (installation != null && dataDirectory != null) {
+                stopQuietly(engine, installation, dataDirectory);
+            }
+            storage.delete(volume);
+            catalog.deleteContainer(id);
+            if (failure instanceof DollyException dollyException) {
+                throw new DollyException(dollyException.errorCode(), "Data container '" + name + "' could not be created: " + failure.getMessage(), failure);
+            }
+            throw DollyException.failed("Data container '" + name + "' could not be created: " + failure, failure);
+        }
+    }
+
+    public List<DataContainer> list()
+    {
+        return catalog.listContainers().stream().map(this::view).toList();
+    }
+
+    public DataContainer get(String reference)
+    {
+        return view(resolve(reference));
+    }
+
+    public DataContainer delete(String reference)
+    {
+        ContainerRecord container = resolve(reference);
+        catalog.setContainerStatus(container.id(), ResourceStatus.DELETING, null);
+        finishDelete(container);
+        return view(container);
+    }
+
+    /** A name or a numeric ID. */
+    public ContainerRecord resolve(String reference)
+    {
+        requireNonNull(reference, "reference is null");
+        String trimmed = reference.strip();
+        Optional<ContainerRecord> container = catalog.findContainerByName(trimmed);
+        if (container.isEmpty() && trimmed.matches("\\d+")) {
+            container = catalog.findContainer(Long.parseLong(trimmed));
+        }
+        return container.orElseThrow(() -> DollyException.notFound("Data container '" + reference + "' not found. List containers with 'dolly get data-containers'."));
+    }
+
+    /**
+     * Brings containers in line with the catalog when the daemon starts: interrupted creations and deletions are
+     * finished, and every READY container's engine runs again.
+     */
+    public void reconcile()
+    {
+        for (ContainerRecord container : catalog.listContainers()) {
+            switch (container.status()) {
+                case PENDING, DELETING -> {
+                    LOG.info("Container {} ({}) was {} when the daemon stopped: removing it", container.name(), container.id(), container.status().displayName());
+                    finishDelete(container);
+                }
+                case READY, STOPPED -> ensureRunning(container);
+                default -> { }
+            }
+        }
+    }
+
+    /** Stops every engine cleanly, for the daemon's shutdown; they start again with the daemon. */
+    public void stopAll()
+    {
+        for (ContainerRecord container : catalog.listContainers()) {
+            if (container.status() == ResourceStatus.READY) {
+                Engine engine = engines.engine(container.engine());
+                try {
+                    stopQuietly(engine, engine.install(container.engineVersion(), ProgressListener.NONE), storage.path(container.volume()));
+                }
+                catch (RuntimeException e) {
+                    LOG.warn("Could not stop container {}", container.name(), e);
+                }
+            }
+        }
+    }
+
+    private void ensureRunning(ContainerRecord container)
+    {
+        Engine engine = engines.engine(container.engine());
+        try {
+            if (!storage.exists(container.volume())) {
+                catalog.setContainerStatus(container.id(), ResourceStatus.FAILED, "The container's data is missing from " + storage.path(container.volume())
+                        + ". Delete the container and create a new one.");
+                return;
+            }
+            EngineInstallation installation = engine.install(container.engineVersion(), ProgressListener.NONE);
+            Path dataDirectory = storage.path(container.volume());
+            if (!engine.isRunning(installation, dataDirectory)) {
+                LOG.info("Starting container {} ({}) on port {}", container.name(), container.id(), container.port());
+                engine.start(installation, dataDirectory, settings(container));
+            }
+            catalog.setContainerStatus(container.id(), ResourceStatus.READY, null);
+        }
+        catch (RuntimeException e) {
+            LOG.warn("Could not start container {}", container.name(), e);
+            catalog.setContainerStatus(container.id(), ResourceStatus.STOPPED, "Could not start: " + e.getMessage());
+        }
+    }
+
+    private void finishDelete(ContainerRecord container)
+    {
+        Engine engine = engines.engine(container.engine());
+        if (!container.volume().isEmpty() && storage.exists(container.volume())) {
+            try {
+                stopQuietly(engine, engine.install(container.engineVersion(), ProgressListener.NONE), storage.path(container.volume()));
+            }
+            catch (RuntimeException e) {
+                LOG.warn("Could not stop container {}", container.name(), e);
+            }
+            storage.delete(container.volume());
+        }
+        catalog.deleteContainer(container.id());
+    }
+
+    private ServerSettings settings(ContainerRecord container)
+    {
+        return new ServerSettings(container.host(), container.port(), configuration.postgresqlParameters(),
+                configuration.engineLogsDirectory().resolve("container-" + container.id() + ".log"));
+    }
+
+    private String uniqueName(String imageName)
+    {
+        while (true) {
+            String name = ContainerNames.generate(imageName);
+            if (catalog.findContainerByName(name).isEmpty()) {
+                return name;
+            }
+        }
+    }
+
+    private static String databaseOf(ImageRecord image, Engine engine)
+    {
+        return image.databaseName() == null ? engine.defaultDatabase() : image.databaseName();
+    }
+
+    /** The daemon talks to engines over loopback when they listen on every address. */
+    private static String loopback(ContainerRecord container)
+    {
+        return container.host().equals("0.0.0.0") || container.host().equals("*") ? "127.0.0.1" : container.host();
+    }
+
+    private static void stopQuietly(Engine engine, EngineInstallation installation, Path dataDirectory)
+    {
+        try {
+            engine.stop(installation, dataDirectory);
+        }
+        catch (RuntimeException e) {
+            LOG.warn("Could not stop the engine on {}", dataDirectory, e);
+        }
+    }
+
+    public static String volumeKey(long containerId)
+    {
+        return "containers/" + containerId;
+    }
+
+    private ContainerRecord load(long id)
+    {
+        return catalog.findContainer(id).orElseThrow(() -> DollyException.notFound("Data container " + id + " not found."));
+    }
+
+    public DataContainer view(ContainerRecord container)
+    {
+        ImageRecord image = catalog.findImage(container.imageId()).orElse(null);
+        Engine engine = engines.engine(container.engine());
+        ConnectionStrings strings = engine.connectionStrings(new Endpoint(container.host(), container.port(), container.userName(), container.password(),
+                container.databaseName()));
+        return new DataContainer(container.id(), container.name(), container.imageId(), image == null ? null : image.name(), container.revision(),
+                container.status(), container.statusMessage(), container.engine(), container.engineVersion(), container.host(), container.port(),
+                container.userName(), container.password(), container.databaseName(), strings.uri(), strings.jdbcUrl(), strings.keyValue(),
+                container.owner(), container.createdAt(), container.expiresAt(),
+                container.volume().isEmpty() ? null : boxed(storage.sizeBytes(container.volume())));
+    }
+
+    private static Long boxed(java.util.OptionalLong value)
+    {
+        return value.isPresent() ? value.getAsLong() : null;
+    }
+}

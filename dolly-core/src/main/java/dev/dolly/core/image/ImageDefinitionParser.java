@@ -1,0 +1,372 @@
+package dev.dolly.core.image;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.dolly.api.DollyException;
+import dev.dolly.core.engine.LoadPlan.BackupFormat;
+import dev.dolly.core.image.ImageDefinition.BackupSource;
+import dev.dolly.core.image.ImageDefinition.SourceType;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Reads image definitions in Spawn's YAML format and checks them completely before anything is created: unknown
+ * or misspelled keys, missing keys, wrong types, files that do not exist, and paths that lead outside the
+ * definition's directory are all refused with a message naming the key, file or value.
+ */
+public final class ImageDefinitionParser
+{
+    private static final Set<String> KEYS = Set.of(
+            "name", "sourceType", "engine", "version", "initialDatabaseName", "backup", "backups", "scriptsFolders",
+            "tags", "teams", "lifetime", "preScript", "postScript");
+    private static final Set<String> BACKUP_KEYS = Set.of("folder", "file", "path", "format");
+
+    static final Pattern NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}");
+    static final Pattern TAG = Pattern.compile("[a-z0-9][a-z0-9._-]{0,127}");
+    static final Pattern TEAM = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]*:[a-zA-Z0-9][a-zA-Z0-9_.-]*");
+    private static final Pattern DATABASE = Pattern.compile("[^\\x00]{1,63}");
+
+    private static final YAMLMapper YAML = YAMLMapper.builder()
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .build();
+
+    private final Set<String> engines;
+
+    /**
+     * @param engines the engine names this daemon knows, such as {@code postgresql}
+     */
+    public ImageDefinitionParser(Set<String> engines)
+    {
+        this.engines = Set.copyOf(requireNonNull(engines, "engines is null"));
+    }
+
+    /**
+     * @param yaml the definition's text
+     * @param sourceDirectory the definition file's directory: relative paths start there, and no path may leave it
+     * @param nameOverride the image name given on the command line, which makes {@code name} optional
+     */
+    public ImageDefinition parse(String yaml, Path sourceDirectory, Optional<String> nameOverride)
+    {
+        requireNonNull(yaml, "yaml is null");
+        requireNonNull(sourceDirectory, "sourceDirectory is null");
+        Path base = realDirectory(sourceDirectory);
+        JsonNode root;
+        try {
+            root = YAML.readTree(yaml);
+        }
+        catch (JsonProcessingException e) {
+            throw DollyException.badInput("The image definition is not valid YAML: " + e.getOriginalMessage()
+                    + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"));
+        }
+        if (root == null || root.isMissingNode() || root.isNull()) {
+            throw DollyException.badInput("The image definition is empty: it needs at least 'sourceType' and 'engine'.");
+        }
+        if (!root.isObject()) {
+            throw DollyException.badInput("The image definition must be a YAML mapping of keys such as 'name', 'sourceType' and 'engine'.");
+        }
+        checkKeys((ObjectNode) root, KEYS, "");
+
+        String name = nameOverride.filter(value -> !value.isBlank()).orElseGet(() -> requiredText(root, "name"));
+        checkName(name);
+        SourceType sourceType = sourceType(requiredText(root, "sourceType"));
+        String engine = requiredText(root, "engine").toLowerCase(Locale.ROOT);
+        if (engine.equals("postgres")) {
+            engine = "postgresql";
+        }
+        if (!engines.contains(engine)) {
+            throw DollyException.badInput("Unknown engine '" + text(root, "engine").orElseThrow() + "': use one of " + String.join(", ", engines.stream().sorted().toList()) + ".");
+        }
+        Optional<String> version = text(root, "version");
+        Optional<String> initialDatabaseName = text(root, "initialDatabaseName");
+        initialDatabaseName.ifPresent(database -> {
+            if (!DATABASE.matcher(database).matches()) {
+                throw DollyException.badInput("initialDatabaseName '" + database + "' is not a valid database name (1 to 63 characters).");
+            }
+        });
+
+        List<BackupSource> backups = backups(root, base);
+        List<Path> scriptsFolders = new ArrayList<>();
+        for (String folder : textList(root, "scriptsFolders")) {
+            Path path = confined(base, folder, "scriptsFolders entry");
+            if (!Files.isDirectory(path)) {
+                throw DollyException.badInput("scriptsFolders entry '" + folder + "' is not a directory (" + path + ").");
+            }
+            scriptsFolders.add(path);
+        }
+        switch (sourceType) {
+            case BACKUP -> {
+                if (backups.isEmpty()) {
+                    throw DollyException.badInput("sourceType 'backup' needs a 'backup' (folder and file, or path) or a 'backups' list.");
+                }
+                if (!scriptsFolders.isEmpty()) {
+                    throw DollyException.badInput("'scriptsFolders' belongs to sourceType 'scripts', but sourceType is 'backup'.");
+                }
+            }
+            case SCRIPTS -> {
+                if (scriptsFolders.isEmpty()) {
+                    throw DollyException.badInput("sourceType 'scripts' needs 'scriptsFolders', a list of folders whose .sql files are applied in name order.");
+                }
+                if (!backups.isEmpty()) {
+                    throw DollyException.badInput("'backup' belongs to sourceType 'backup', but sourceType is 'scripts'.");
+                }
+            }
+            case EMPTY -> {
+                if (!backups.isEmpty() || !scriptsFolders.isEmpty()) {
+                    throw DollyException.badInput("sourceType 'empty' takes no 'backup', 'backups' or 'scriptsFolders'.");
+                }
+            }
+        }
+
+        List<String> tags = textList(root, "tags");
+        tags.forEach(ImageDefinitionParser::checkTag);
+        List<String> teams = textList(root, "teams");
+        teams.forEach(ImageDefinitionParser::checkTeam);
+        Lifetime lifetime = Lifetime.parse(text(root, "lifetime").orElse(null), "lifetime");
+        return new ImageDefinition(name, sourceType, engine, version, initialDatabaseName, backups, scriptsFolders, tags, teams, lifetime,
+                text(root, "preScript"), text(root, "postScript"));
+    }
+
+    /** The SQL files of a scripts folder, in the order they are applied: by name. */
+    public static List<Path> scriptsOf(Path folder)
+    {
+        try (var files = Files.list(folder)) {
+            return files.filter(file -> Files.isRegularFile(file) && file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".sql"))
+                    .sorted(Comparator.comparing(file -> file.getFileName().toString()))
+                    .toList();
+        }
+        catch (IOException e) {
+            throw DollyException.badInput("Cannot list the scripts folder " + folder + ": " + e.getMessage());
+        }
+    }
+
+    public static void checkName(String name)
+    {
+        if (!NAME.matcher(name).matches()) {
+            throw DollyException.badInput("Name '" + name + "' is not valid: use up to 63 letters, digits, '.', '_' or '-', starting with a letter or digit.");
+        }
+    }
+
+    public static void checkTag(String tag)
+    {
+        if (!TAG.matcher(tag).matches()) {
+            throw DollyException.badInput("Tag '" + tag + "' is not valid: use up to 128 lower-case letters, digits, '.', '_' or '-', not starting with '.' or '-'.");
+        }
+    }
+
+    public static void checkTeam(String team)
+    {
+        if (!TEAM.matcher(team).matches()) {
+            throw DollyException.badInput("Team '" + team + "' is not valid: write it as organisation:team, for example myorg:developers.");
+        }
+    }
+
+    private static List<BackupSource> backups(JsonNode root, Path base)
+    {
+        List<BackupSource> backups = new ArrayList<>();
+        JsonNode single = root.get("backup");
+        JsonNode list = root.get("backups");
+        if (single != null && list != null) {
+            throw DollyException.badInput("Use either 'backup' or 'backups', not both.");
+        }
+        if (single != null) {
+            backups.add(backup(single, "backup", base));
+        }
+        if (list != null) {
+            if (!list.isArray()) {
+                throw DollyException.badInput("'backups' must be a list of entries with 'folder' and 'file', or 'path'.");
+            }
+            for (int index = 0; index < list.size(); index++) {
+                backups.add(backup(list.get(index), "backups[" + index + "]", base));
+            }
+        }
+        return backups;
+    }
+
+    private static BackupSource backup(JsonNode node, String key, Path base)
+    {
+        if (!node.isObject()) {
+            throw DollyException.badInput("'" + key + "' must be a mapping with 'folder' and 'file', or 'path'.");
+        }
+        checkKeys((ObjectNode) node, BACKUP_KEYS, key + ".");
+        Optional<String> folder = text(node, "folder");
+        Optional<String> file = text(node, "file");
+        Optional<String> pathText = text(node, "path");
+        String relative;
+        if (pathText.isPresent()) {
+            if (folder.isPresent() || file.isPresent()) {
+                throw DollyException.badInput("'" + key + "' has 'path' together with 'folder'/'file': use one or the other.");
+            }
+            relative = pathText.get();
+        }
+        else if (file.isPresent()) {
+            relative = folder.map(value -> value.endsWith("/") ? value + file.get() : value + "/" + file.get()).orElse(file.get());
+        }
+        else {
+            throw DollyException.badInput("'" + key + "' needs 'file' (and usually 'folder'), or 'path'.");
+        }
+        Path path = confined(base, relative, key);
+        if (!Files.exists(path)) {
+            throw DollyException.badInput("Backup file '" + relative + "' (" + key + ") not found: looked for " + path + ".");
+        }
+        Optional<BackupFormat> format = text(node, "format").map(value -> {
+            try {
+                return BackupFormat.valueOf(value.toUpperCase(Locale.ROOT));
+            }
+            catch (IllegalArgumentException e) {
+                throw DollyException.badInput(key + ".format '" + value + "' is unknown: use plain, custom, directory or tar, or leave it out to detect it.");
+            }
+        });
+        return new BackupSource(path, format);
+    }
+
+    /** Resolves a path of the definition and refuses it if it leads outside the definition's directory. */
+    private static Path confined(Path base, String relative, String key)
+    {
+        Path path = base.resolve(relative).normalize();
+        Path real = path;
+        try {
+            if (Files.exists(path)) {
+                real = path.toRealPath();
+            }
+        }
+        catch (IOException e) {
+            throw DollyException.badInput("Cannot read " + key + " '" + relative + "': " + e.getMessage());
+        }
+        if (!real.startsWith(base)) {
+            throw DollyException.badInput(key + " '" + relative + "' leads outside the directory of the image definition (" + base
+                    + "). Paths in an image definition must stay below its directory: move the file there, or the definition next to it.");
+        }
+        return real;
+    }
+
+    private static Path realDirectory(Path sourceDirectory)
+    {
+        if (!sourceDirectory.isAbsolute()) {
+            throw DollyException.badInput("The definition's directory must be an absolute path, not " + sourceDirectory + ".");
+        }
+        try {
+            Path real = sourceDirectory.toRealPath();
+            if (!Files.isDirectory(real)) {
+                throw DollyException.badInput("The definition's directory " + sourceDirectory + " is not a directory.");
+            }
+            return real;
+        }
+        catch (IOException e) {
+            throw DollyException.badInput("The definition's directory " + sourceDirectory + " cannot be read: " + e.getMessage());
+        }
+    }
+
+    private static void checkKeys(ObjectNode node, Set<String> allowed, String prefix)
+    {
+        for (Iterator<Map.Entry<String, JsonNode>> fields = node.fields(); fields.hasNext(); ) {
+            String key = fields.next().getKey();
+            if (!allowed.contains(key)) {
+                String suggestion = closest(key, allowed).map(match -> ": did you mean '" + prefix + match + "'?").orElse(
+                        ". Known keys: " + String.join(", ", new LinkedHashSet<>(allowed.stream().sorted().toList())) + ".");
+                throw DollyException.badInput("Unknown key '" + prefix + key + "' in the image definition" + suggestion);
+            }
+        }
+    }
+
+    private static Optional<String> closest(String key, Set<String> candidates)
+    {
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (String candidate : candidates) {
+            int distance = distance(key.toLowerCase(Locale.ROOT), candidate.toLowerCase(Locale.ROOT));
+            if (distance < bestDistance) {
+                best = candidate;
+                bestDistance = distance;
+            }
+        }
+        return bestDistance <= Math.max(2, key.length() / 3) ? Optional.ofNullable(best) : Optional.empty();
+    }
+
+    /** Levenshtein distance. */
+    private static int distance(String left, String right)
+    {
+        int[] previous = new int[right.length() + 1];
+        int[] current = new int[right.length() + 1];
+        for (int j = 0; j <= right.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= left.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= right.length(); j++) {
+                int substitution = previous[j - 1] + (left.charAt(i - 1) == right.charAt(j - 1) ? 0 : 1);
+                current[j] = Math.min(substitution, Math.min(previous[j] + 1, current[j - 1] + 1));
+            }
+            int[] swap = previous;
+            previous = current;
+            current = swap;
+        }
+        return previous[right.length()];
+    }
+
+    private static SourceType sourceType(String value)
+    {
+        return switch (value.toLowerCase(Locale.ROOT)) {
+            case "backup" -> SourceType.BACKUP;
+            case "scripts" -> SourceType.SCRIPTS;
+            case "empty" -> SourceType.EMPTY;
+            default -> throw DollyException.badInput("sourceType '" + value + "' is unknown: use backup, scripts or empty.");
+        };
+    }
+
+    private static String requiredText(JsonNode node, String key)
+    {
+        return text(node, key).orElseThrow(() -> DollyException.badInput("The image definition has no '" + key + "': it is required."));
+    }
+
+    private static Optional<String> text(JsonNode node, String key)
+    {
+        JsonNode value = node.get(key);
+        if (value == null || value.isNull()) {
+            return Optional.empty();
+        }
+        if (!value.isValueNode()) {
+            throw DollyException.badInput("'" + key + "' must be a single value, not a " + (value.isArray() ? "list" : "mapping") + ".");
+        }
+        String text = value.isBigDecimal() ? value.decimalValue().toPlainString() : value.asText();
+        return text.isBlank() ? Optional.empty() : Optional.of(text.strip().equals(text) || key.endsWith("Script") ? text : text.strip());
+    }
+
+    private static List<String> textList(JsonNode node, String key)
+    {
+        JsonNode value = node.get(key);
+        if (value == null || value.isNull()) {
+            return List.of();
+        }
+        if (value.isValueNode()) {
+            return List.of(value.asText());
+        }
+        if (!value.isArray()) {
+            throw DollyException.badInput("'" + key + "' must be a list.");
+        }
+        List<String> items = new ArrayList<>();
+        for (JsonNode item : value) {
+            if (!item.isValueNode() || item.isNull()) {
+                throw DollyException.badInput("'" + key + "' must be a list of text values.");
+            }
+            items.add(item.asText());
+        }
+        return items;
+    }
+}

@@ -1,0 +1,376 @@
+package dev.dolly.core.image;
+
+import dev.dolly.api.CreateImageRequest;
+import dev.dolly.api.DataImage;
+import dev.dolly.api.DollyException;
+import dev.dolly.api.ErrorCode;
+import dev.dolly.api.ResourceStatus;
+import dev.dolly.core.DollyConfiguration;
+import dev.dolly.core.catalog.Catalog;
+import dev.dolly.core.catalog.ContainerRecord;
+import dev.dolly.core.catalog.ImageRecord;
+import dev.dolly.core.engine.Endpoint;
+import dev.dolly.core.engine.Engine;
+import dev.dolly.core.engine.EngineInstallation;
+import dev.dolly.core.engine.EngineRegistry;
+import dev.dolly.core.engine.EngineUser;
+import dev.dolly.core.engine.LoadPlan;
+import dev.dolly.core.engine.Passwords;
+import dev.dolly.core.engine.PortAllocator;
+import dev.dolly.core.engine.ServerSettings;
+import dev.dolly.core.image.ImageDefinition.BackupSource;
+import dev.dolly.core.storage.StorageDriver;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Builds, lists and deletes data images. A build runs in the background: the image is recorded as PENDING first,
+ * then becomes READY, or FAILED with the reason and nothing left on disk.
+ */
+public final class ImageService
+{
+    private static final Logger LOG = LoggerFactory.getLogger(ImageService.class);
+
+    /** Loading is faster without durability: the image is flushed to disk once, after a clean shutdown. */
+    private static final Map<String, String> BUILD_PARAMETERS = Map.of(
+            "fsync", "off",
+            "full_page_writes", "off",
+            "synchronous_commit", "off",
+            "autovacuum", "off",
+            "shared_buffers", "128MB",
+            "maintenance_work_mem", "256MB",
+            "max_wal_size", "2GB",
+            "checkpoint_timeout", "30min",
+            "max_connections", "20");
+
+    private final Catalog catalog;
+    private final EngineRegistry engines;
+    private final StorageDriver storage;
+    private final EngineUser engineUser;
+    private final PortAllocator ports;
+    private final DollyConfiguration configuration;
+    private final ExecutorService builds;
+    private final Clock clock;
+    private final ImageDefinitionParser parser;
+
+    public ImageService(Catalog catalog, EngineRegistry engines, StorageDriver storage, EngineUser engineUser, PortAllocator ports,
+            DollyConfiguration configuration, ExecutorService builds, Clock clock)
+    {
+        this.catalog = requireNonNull(catalog, "catalog is null");
+        this.engines = requireNonNull(engines, "engines is null");
+        this.storage = requireNonNull(storage, "storage is null");
+        this.engineUser = requireNonNull(engineUser, "engineUser is null");
+        this.ports = requireNonNull(ports, "ports is null");
+        this.configuration = requireNonNull(configuration, "configuration is null");
+        this.builds = requireNonNull(builds, "builds is null");
+        this.clock = requireNonNull(clock, "clock is null");
+        this.parser = new ImageDefinitionParser(engines.names());
+    }
+
+    /**
+     * Checks the definition completely, records the image as PENDING and starts building it. Bad input is refused
+     * here, before anything is created.
+     */
+    public DataImage create(CreateImageRequest request, String owner)
+    {
+        requireNonNull(request, "request is null");
+        if (request.definition() == null || request.sourceDirectory() == null) {
+            throw DollyException.badInput("An image request needs the definition's text and its directory.");
+        }
+        ImageDefinition definition = parser.parse(request.definition(), Path.of(request.sourceDirectory()), Optional.ofNullable(request.name()));
+        LinkedHashSet<String> tags = new LinkedHashSet<>(definition.tags());
+        request.tags().forEach(tag -> {
+            ImageDefinitionParser.checkTag(tag);
+            tags.add(tag);
+        });
+        LinkedHashSet<String> teams = new LinkedHashSet<>(definition.teams());
+        request.teams().forEach(team -> {
+            ImageDefinitionParser.checkTeam(team);
+            teams.add(team);
+        });
+        Lifetime lifetime = request.lifetime() == null ? definition.lifetime() : Lifetime.parse(request.lifetime(), "--lifetime");
+        Engine engine = engines.engine(definition.engine());
+        String version = engine.resolveVersion(definition.version().orElse(null));
+
+        var now = clock.instant();
+        ImageRecord record = new ImageRecord(0, definition.name(), ResourceStatus.PENDING, null, "Queued", definition.engine(),
+                definition.version().orElse(null), version, definition.sourceType().name().toLowerCase(java.util.Locale.ROOT),
+                definition.initialDatabaseName().orElse(null), Passwords.generate(), "", null, owner, request.definition(),
+                request.sourceDirectory(), now, null, lifetime.expiry(now).orElse(null), List.copyOf(tags), List.copyOf(teams));
+        long id = catalog.insertImage(record);
+        String volume = volumeKey(id);
+        catalog.setImageVolume(id, volume);
+        builds.submit(() -> build(id, definition));
+        return view(load(id));
+    }
+
+    public List<DataImage> list()
+    {
+        return catalog.listImages().stream().map(this::view).toList();
+    }
+
+    public DataImage get(String reference)
+    {
+        return view(resolve(reference));
+    }
+
+    /**
+     * The image a reference names: a numeric ID, {@code name:tag}, or a name (the newest image of that name).
+     */
+    public ImageRecord resolve(String reference)
+    {
+        requireNonNull(reference, "reference is null");
+        String trimmed = reference.strip();
+        if (trimmed.matches("\\d+")) {
+            return catalog.findImage(Long.parseLong(trimmed)).orElseThrow(() -> notFound(reference));
+        }
+        int colon = trimmed.lastIndexOf(':');
+        if (colon > 0) {
+            return catalog.findImageByTag(trimmed.substring(0, colon), trimmed.substring(colon + 1)).orElseThrow(() -> notFound(reference));
+        }
+        return catalog.findImagesByName(trimmed).stream().findFirst().orElseThrow(() -> notFound(reference));
+    }
+
+    /** The image to create a container from: like {@link #resolve}, but a name means the newest READY image. */
+    public ImageRecord resolveReady(String reference)
+    {
+        String trimmed = reference.strip();
+        if (!trimmed.matches("\\d+") && trimmed.lastIndexOf(':') <= 0) {
+            Optional<ImageRecord> ready = catalog.findImagesByName(trimmed).stream().filter(image -> image.status() == ResourceStatus.READY).findFirst();
+            if (ready.isPresent()) {
+                return ready.get();
+            }
+        }
+        ImageRecord image = resolve(reference);
+        if (image.status() != ResourceStatus.READY) {
+            throw new DollyException(ErrorCode.OPERATION_FAILED, "Data image '" + image.name() + "' (" + image.id() + ") is " + image.status().displayName()
+                    + (image.statusMessage() == null ? "" : ": " + image.statusMessage())
+                    + (image.status() == ResourceStatus.PENDING ? ". Wait until it is Ready ('dolly get data-image " + image.id() + "')." : "."));
+        }
+        return image;
+    }
+
+    public DataImage delete(String reference)
+    {
+        ImageRecord image = resolve(reference);
+        List<ContainerRecord> users = catalog.listContainersOfImage(image.id());
+        if (!users.isEmpty()) {
+            throw new DollyException(ErrorCode.IN_USE, "Data image '" + image.name() + "' (" + image.id() + ") is used by data containers "
+                    + String.join(", ", users.stream().map(container -> "'" + container.name() + "'").toList())
+                    + ". Delete them first ('dolly delete data-container NAME').");
+        }
+        if (image.status() == ResourceStatus.PENDING) {
+            throw new DollyException(ErrorCode.IN_USE, "Data image '" + image.name() + "' (" + image.id() + ") is still being built. Delete it once it is Ready or Failed.");
+        }
+        catalog.setImageStatus(image.id(), ResourceStatus.DELETING, null);
+        finishDelete(image.id());
+        return view(image);
+    }
+
+    /** Removes a DELETING image's volume and record; also used when the daemon settles an interrupted delete. */
+    public void finishDelete(long id)
+    {
+        storage.delete(volumeKey(id));
+        catalog.deleteImage(id);
+    }
+
+    /** Settles images a crash left behind: interrupted builds fail, interrupted deletes finish. */
+    public void reconcile()
+    {
+        for (ImageRecord image : catalog.listImages()) {
+            switch (image.status()) {
+                case PENDING -> {
+                    LOG.info("Image {} ({}) was being built when the daemon stopped: marking it failed", image.name(), image.id());
+                    stopQuietly(image);
+                    storage.delete(volumeKey(image.id()));
+                    catalog.setImageStatus(image.id(), ResourceStatus.FAILED, "The build was interrupted because the daemon stopped. Create the image again.");
+                }
+                case DELETING -> finishDelete(image.id());
+                case READY -> {
+                    if (!storage.exists(volumeKey(image.id()))) {
+                        catalog.setImageStatus(image.id(), ResourceStatus.FAILED, "The image's data is missing from " + storage.path(volumeKey(image.id())) + ".");
+                    }
+                }
+                default -> { }
+            }
+        }
+    }
+
+    /** Waits for running builds, for a clean shutdown. */
+    public void shutdown()
+    {
+        builds.shutdownNow();
+        try {
+            builds.awaitTermination(30, TimeUnit.SECONDS);
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    public static String volumeKey(long imageId)
+    {
+        return "images/" + imageId;
+    }
+
+    public ImageRecord load(long id)
+    {
+        return catalog.findImage(id).orElseThrow(() -> DollyException.notFound("Data image " + id + " not found."));
+    }
+
+    public DataImage view(ImageRecord image)
+    {
+        List<String> containers = catalog.listContainersOfImage(image.id()).stream().map(ContainerRecord::name).toList();
+        return new DataImage(image.id(), image.name(), image.tags(), image.teams(), image.engine(), image.engineVersion(), image.status(),
+                image.statusMessage(), image.progress(), image.sourceType(), image.databaseName(), image.owner(), image.createdAt(),
+                image.readyAt(), image.expiresAt(), image.sizeBytes(), containers);
+    }
+
+    private void build(long id, ImageDefinition definition)
+    {
+        ImageRecord image = load(id);
+        Engine engine = engines.engine(image.engine());
+        String volume = volumeKey(id);
+        Path logFile = configuration.engineLogsDirectory().resolve("image-" + id + ".log");
+        EngineInstallation installation = null;
+        Path dataDirectory = null;
+        int port = -1;
+        try {
+            installation = engine.install(image.engineVersion(), message -> catalog.updateImageProgress(id, message));
+            catalog.updateImageEngineVersion(id, installation.version());
+            catalog.updateImageProgress(id, "Initializing " + engine.name() + " " + installation.version());
+            dataDirectory = storage.createVolume(volume);
+            engineUser.takeOwnership(dataDirectory);
+            engine.initialize(installation, dataDirectory, image.superuserPassword());
+            port = ports.reserve();
+            catalog.updateImageProgress(id, "Starting " + engine.name() + " " + installation.version());
+            engine.start(installation, dataDirectory, new ServerSettings("127.0.0.1", port, BUILD_PARAMETERS, logFile));
+            Endpoint superuser = new Endpoint("127.0.0.1", port, engine.defaultUser(), image.superuserPassword(), engine.defaultDatabase());
+            String database = engine.load(installation, superuser, loadPlan(definition), message -> catalog.updateImageProgress(id, message));
+            catalog.updateImageProgress(id, "Sealing: freezing and analysing every database");
+            engine.seal(superuser);
+            engine.stop(installation, dataDirectory);
+            flush(dataDirectory);
+            storage.seal(volume);
+            catalog.markImageReady(id, database, storage.sizeBytes(volume).isPresent() ? storage.sizeBytes(volume).getAsLong() : null, clock.instant());
+            LOG.info("Image {} ({}) is ready", image.name(), id);
+        }
+        catch (Throwable failure) {
+            String message = failure instanceof DollyException ? failure.getMessage() : failure.toString();
+            LOG.warn("Image {} ({}) failed: {}", image.name(), id, message, failure);
+            if (installation != null && dataDirectory != null) {
+                try {
+                    engine.stop(installation, dataDirectory);
+                }
+                catch (RuntimeException stopFailure) {
+                    LOG.warn("Could not stop the engine of failed image {}", id, stopFailure);
+                }
+            }
+            try {
+                storage.delete(volume);
+            }
+            catch (RuntimeException deleteFailure) {
+                LOG.warn("Could not delete the volume of failed image {}", id, deleteFailure);
+            }
+            catalog.setImageStatus(id, ResourceStatus.FAILED, message);
+        }
+        finally {
+            if (port > 0) {
+                ports.release(port);
+            }
+            try {
+                Files.deleteIfExists(logFile);
+            }
+            catch (IOException ignored) {
+                // the log only matters while the build runs
+            }
+        }
+    }
+
+    private static LoadPlan loadPlan(ImageDefinition definition)
+    {
+        List<LoadPlan.Backup> backups = new ArrayList<>();
+        for (BackupSource backup : definition.backups()) {
+            backups.add(new LoadPlan.Backup(backup.path(), backup.format().orElseGet(() -> detectFormat(backup.path()))));
+        }
+        List<Path> scripts = new ArrayList<>();
+        for (Path folder : definition.scriptsFolders()) {
+            scripts.addAll(ImageDefinitionParser.scriptsOf(folder));
+        }
+        return new LoadPlan(definition.initialDatabaseName(), definition.preScript(), backups, scripts, definition.postScript());
+    }
+
+    /** pg_dump's formats by their signatures: a directory with toc.dat, "PGDMP" (custom), a tar header, else SQL. */
+    static LoadPlan.BackupFormat detectFormat(Path path)
+    {
+        if (Files.isDirectory(path)) {
+            return LoadPlan.BackupFormat.DIRECTORY;
+        }
+        try (var input = Files.newInputStream(path)) {
+            byte[] header = input.readNBytes(512);
+            if (header.length >= 5 && new String(header, 0, 5, java.nio.charset.StandardCharsets.US_ASCII).equals("PGDMP")) {
+                return LoadPlan.BackupFormat.CUSTOM;
+            }
+            if (header.length >= 262 && new String(header, 257, 5, java.nio.charset.StandardCharsets.US_ASCII).equals("ustar")) {
+                return LoadPlan.BackupFormat.TAR;
+            }
+            return LoadPlan.BackupFormat.PLAIN;
+        }
+        catch (IOException e) {
+            throw DollyException.badInput("Cannot read the backup " + path + ": " + e.getMessage());
+        }
+    }
+
+    /** The build ran without fsync: write everything to disk once, now that the server is shut down cleanly. */
+    private static void flush(Path dataDirectory)
+    {
+        try {
+            Process process = new ProcessBuilder("sync", "--file-system", dataDirectory.toString()).redirectErrorStream(true).start();
+            String output = new String(process.getInputStream().readAllBytes());
+            if (!process.waitFor(10, TimeUnit.MINUTES) || process.exitValue() != 0) {
+                throw DollyException.failed("Could not flush the image to disk: " + output.strip());
+            }
+        }
+        catch (IOException e) {
+            throw DollyException.failed("Could not flush the image to disk: " + e.getMessage(), e);
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw DollyException.failed("Interrupted while flushing the image to disk");
+        }
+    }
+
+    private void stopQuietly(ImageRecord image)
+    {
+        if (image.engineVersion() == null || !storage.exists(volumeKey(image.id()))) {
+            return;
+        }
+        try {
+            Engine engine = engines.engine(image.engine());
+            EngineInstallation installation = engine.install(image.engineVersion(), message -> {});
+            engine.stop(installation, storage.path(volumeKey(image.id())));
+        }
+        catch (RuntimeException e) {
+            LOG.warn("Could not stop the engine of interrupted image {}", image.id(), e);
+        }
+    }
+
+    private static DollyException notFound(String reference)
+    {
+        return DollyException.notFound("Data image '" + reference + "' not found. List images with 'dolly get data-images'.");
+    }
+}

@@ -1,0 +1,228 @@
+package dev.dolly.core.image;
+
+import dev.dolly.api.DollyException;
+import dev.dolly.api.ErrorCode;
+import dev.dolly.core.engine.LoadPlan.BackupFormat;
+import dev.dolly.core.image.ImageDefinition.SourceType;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ImageDefinitionParserTest
+{
+    private final ImageDefinitionParser parser = new ImageDefinitionParser(Set.of("postgresql"));
+
+    @TempDir
+    Path directory;
+
+    @BeforeEach
+    void createFiles()
+            throws IOException
+    {
+        Files.createDirectories(directory.resolve("backups"));
+        Files.writeString(directory.resolve("backups/production-masked-latest.sql"), "select 1;");
+        Files.createDirectories(directory.resolve("sql/schema"));
+        Files.createDirectories(directory.resolve("sql/testdata"));
+        Files.writeString(directory.resolve("sql/schema/002-b.sql"), "select 2;");
+        Files.writeString(directory.resolve("sql/schema/001-a.sql"), "select 1;");
+        Files.writeString(directory.resolve("sql/schema/notes.txt"), "not a script");
+    }
+
+    @Test
+    void readsTheFullSpawnFormat()
+            throws IOException
+    {
+        ImageDefinition definition = parse("""
+                name: widgetstore
+                sourceType: backup
+                engine: postgresql
+                version: 16
+                initialDatabaseName: widgets
+                backup:
+                  folder: ./backups/
+                  file: production-masked-latest.sql
+                  format: plain
+                tags: [latest-production]
+                teams: [myorg:developers]
+                lifetime: 10h30m
+                preScript: |
+                  create extension if not exists pgcrypto;
+                postScript: |
+                  analyze;
+                """);
+        assertThat(definition.name()).isEqualTo("widgetstore");
+        assertThat(definition.sourceType()).isEqualTo(SourceType.BACKUP);
+        assertThat(definition.engine()).isEqualTo("postgresql");
+        assertThat(definition.version()).contains("16");
+        assertThat(definition.initialDatabaseName()).contains("widgets");
+        assertThat(definition.backups()).singleElement().satisfies(backup -> {
+            assertThat(backup.path()).isEqualTo(directory.toRealPath().resolve("backups/production-masked-latest.sql"));
+            assertThat(backup.format()).contains(BackupFormat.PLAIN);
+        });
+        assertThat(definition.tags()).containsExactly("latest-production");
+        assertThat(definition.teams()).containsExactly("myorg:developers");
+        assertThat(definition.lifetime().duration()).isEqualTo(Duration.ofMinutes(630));
+        assertThat(definition.preScript()).contains("create extension if not exists pgcrypto;\n");
+        assertThat(definition.postScript()).contains("analyze;\n");
+    }
+
+    @Test
+    void keepsTheVersionAsWritten()
+    {
+        assertThat(parse(empty("version: 14.10")).version()).contains("14.10");
+        assertThat(parse(empty("version: '11.0'")).version()).contains("11.0");
+        assertThat(parse(empty("")).version()).isEmpty();
+    }
+
+    @Test
+    void readsBackupListsAndScriptsFolders()
+            throws IOException
+    {
+        ImageDefinition backups = parse("""
+                name: two
+                sourceType: backup
+                engine: postgres
+                backups:
+                  - folder: backups
+                    file: production-masked-latest.sql
+                  - path: backups/production-masked-latest.sql
+                """);
+        assertThat(backups.engine()).isEqualTo("postgresql");
+        assertThat(backups.backups()).hasSize(2);
+
+        ImageDefinition scripts = parse("""
+                name: scripted
+                sourceType: scripts
+                engine: postgresql
+                scriptsFolders: [./sql/schema, ./sql/testdata]
+                """);
+        assertThat(scripts.scriptsFolders()).containsExactly(directory.toRealPath().resolve("sql/schema"), directory.toRealPath().resolve("sql/testdata"));
+        assertThat(ImageDefinitionParser.scriptsOf(scripts.scriptsFolders().getFirst()))
+                .extracting(path -> path.getFileName().toString())
+                .containsExactly("001-a.sql", "002-b.sql");
+    }
+
+    @Test
+    void nameOnTheCommandLineWins()
+    {
+        ImageDefinition definition = parser.parse("sourceType: empty\nengine: postgresql\n", directory, Optional.of("given"));
+        assertThat(definition.name()).isEqualTo("given");
+    }
+
+    @Test
+    void refusesMisspelledKeysWithASuggestion()
+    {
+        assertBadInput(empty("initialDatabseName: widgets"), "Unknown key 'initialDatabseName'", "did you mean 'initialDatabaseName'");
+        assertBadInput("""
+                name: x
+                sourceType: backup
+                engine: postgresql
+                backup:
+                  folder: backups
+                  fiel: production-masked-latest.sql
+                """, "Unknown key 'backup.fiel'", "did you mean 'backup.file'");
+    }
+
+    @Test
+    void refusesMissingKeysAndUnknownValues()
+    {
+        assertBadInput("name: x\nengine: postgresql\n", "no 'sourceType'");
+        assertBadInput("name: x\nsourceType: empty\n", "no 'engine'");
+        assertBadInput("sourceType: empty\nengine: postgresql\n", "no 'name'");
+        assertBadInput("name: x\nsourceType: empty\nengine: oracle\n", "Unknown engine 'oracle'", "postgresql");
+        assertBadInput("name: x\nsourceType: dump\nengine: postgresql\n", "sourceType 'dump' is unknown");
+        assertBadInput("name: x\nsourceType: backup\nengine: postgresql\n", "needs a 'backup'");
+        assertBadInput("name: x\nsourceType: scripts\nengine: postgresql\n", "needs 'scriptsFolders'");
+        assertBadInput(empty("lifetime: forever"), "lifetime 'forever' is not a duration");
+        assertBadInput(empty("tags: [Latest]"), "Tag 'Latest' is not valid");
+        assertBadInput(empty("teams: [developers]"), "Team 'developers' is not valid");
+        assertBadInput("name: 'no spaces please'\nsourceType: empty\nengine: postgresql\n", "Name 'no spaces please' is not valid");
+        assertBadInput("name: [x\n", "not valid YAML");
+        assertBadInput("", "empty");
+    }
+
+    @Test
+    void refusesMissingFilesNamingThem()
+    {
+        assertBadInput("""
+                name: x
+                sourceType: backup
+                engine: postgresql
+                backup:
+                  folder: backups
+                  file: missing.sql
+                """, "Backup file 'backups/missing.sql'", "not found");
+        assertBadInput("""
+                name: x
+                sourceType: scripts
+                engine: postgresql
+                scriptsFolders: [./sql/nothing]
+                """, "'./sql/nothing' is not a directory");
+    }
+
+    @Test
+    void refusesPathsThatLeaveTheDefinitionsDirectory()
+            throws IOException
+    {
+        Path outside = Files.createTempFile("outside", ".sql");
+        try {
+            assertBadInput("""
+                    name: x
+                    sourceType: backup
+                    engine: postgresql
+                    backup:
+                      path: %s
+                    """.formatted(outside), "leads outside the directory of the image definition");
+            assertBadInput("""
+                    name: x
+                    sourceType: backup
+                    engine: postgresql
+                    backup:
+                      folder: ../
+                      file: %s
+                    """.formatted(outside.getFileName()), "leads outside");
+            Files.createSymbolicLink(directory.resolve("backups/link.sql"), outside);
+            assertBadInput("""
+                    name: x
+                    sourceType: backup
+                    engine: postgresql
+                    backup:
+                      path: backups/link.sql
+                    """, "leads outside");
+        }
+        finally {
+            Files.deleteIfExists(outside);
+        }
+    }
+
+    private ImageDefinition parse(String yaml)
+    {
+        return parser.parse(yaml, directory, Optional.empty());
+    }
+
+    private static String empty(String extra)
+    {
+        return "name: x\nsourceType: empty\nengine: postgresql\n" + extra + "\n";
+    }
+
+    private void assertBadInput(String yaml, String... fragments)
+    {
+        assertThatThrownBy(() -> parse(yaml))
+                .isInstanceOfSatisfying(DollyException.class, exception -> {
+                    assertThat(exception.errorCode()).isEqualTo(ErrorCode.BAD_INPUT);
+                    for (String fragment : fragments) {
+                        assertThat(exception.getMessage()).contains(fragment);
+                    }
+                });
+    }
+}

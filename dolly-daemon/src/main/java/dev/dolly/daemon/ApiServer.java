@@ -1,0 +1,123 @@
+package dev.dolly.daemon;
+
+import dev.dolly.api.CreateContainerRequest;
+import dev.dolly.api.CreateImageRequest;
+import dev.dolly.api.DollyException;
+import dev.dolly.api.ErrorCode;
+import dev.dolly.api.ErrorResponse;
+import dev.dolly.api.Json;
+import dev.dolly.api.ResourceList;
+import dev.dolly.core.Dolly;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.json.JavalinJackson;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The HTTP/JSON API under {@code /api/v1}. Every call needs a valid bearer token; errors answer with the status
+ * their {@link ErrorCode} maps to and an {@link ErrorResponse} body.
+ */
+final class ApiServer
+{
+    private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
+    private static final String USER = "dolly.user";
+
+    private final Dolly dolly;
+    private final Runnable shutdown;
+    private Javalin javalin;
+
+    ApiServer(Dolly dolly, Runnable shutdown)
+    {
+        this.dolly = requireNonNull(dolly, "dolly is null");
+        this.shutdown = requireNonNull(shutdown, "shutdown is null");
+    }
+
+    /** Starts listening; returns the port. */
+    int start(String host, int port)
+    {
+        javalin = Javalin.create(config -> {
+            config.showJavalinBanner = false;
+            config.jsonMapper(new JavalinJackson(Json.json(), false));
+            config.http.defaultContentType = "application/json";
+            config.useVirtualThreads = false;
+        });
+        javalin.before("/api/*", this::authenticate);
+        javalin.exception(DollyException.class, (exception, context) -> fail(context, exception.errorCode(), exception.getMessage()));
+        javalin.exception(Exception.class, (exception, context) -> {
+            LOG.error("Request {} {} failed", context.method(), context.path(), exception);
+            fail(context, ErrorCode.INTERNAL_ERROR, "Internal error: " + exception + ". The daemon log has the details.");
+        });
+        javalin.error(404, context -> {
+            if (context.result() == null || context.result().isEmpty() || !context.res().getContentType().startsWith("application/json")) {
+                context.json(new ErrorResponse(ErrorCode.NOT_FOUND, "No such API path: " + context.method() + " " + context.path()));
+            }
+        });
+
+        javalin.get("/api/v1/info", context -> context.json(dolly.info()));
+
+        javalin.get("/api/v1/images", context -> context.json(new ResourceList<>(dolly.images().list())));
+        javalin.post("/api/v1/images", context -> {
+            CreateImageRequest request = body(context, CreateImageRequest.class);
+            context.status(202).json(dolly.images().create(request, user(context)));
+        });
+        javalin.get("/api/v1/images/{reference}", context -> context.json(dolly.images().get(context.pathParam("reference"))));
+        javalin.delete("/api/v1/images/{reference}", context -> context.json(dolly.images().delete(context.pathParam("reference"))));
+
+        javalin.get("/api/v1/containers", context -> context.json(new ResourceList<>(dolly.containers().list())));
+        javalin.post("/api/v1/containers", context -> {
+            CreateContainerRequest request = body(context, CreateContainerRequest.class);
+            context.status(201).json(dolly.containers().create(request, user(context)));
+        });
+        javalin.get("/api/v1/containers/{reference}", context -> context.json(dolly.containers().get(context.pathParam("reference"))));
+        javalin.delete("/api/v1/containers/{reference}", context -> context.json(dolly.containers().delete(context.pathParam("reference"))));
+
+        javalin.post("/api/v1/daemon/shutdown", context -> {
+            context.status(202);
+            Thread.ofPlatform().name("shutdown").start(shutdown);
+        });
+
+        javalin.start(host, port);
+        return javalin.port();
+    }
+
+    void stop()
+    {
+        if (javalin != null) {
+            javalin.stop();
+        }
+    }
+
+    private void authenticate(Context context)
+    {
+        String header = context.header("Authorization");
+        String token = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7) : null;
+        String user = dolly.accessTokens().authenticate(token).orElseThrow(() -> new DollyException(ErrorCode.NOT_AUTHENTICATED,
+                token == null
+                        ? "This call needs an access token. The local CLI reads DOLLY_HOME/admin-token; elsewhere set DOLLY_ACCESS_TOKEN or pass --access-token."
+                        : "The access token is not valid (unknown, revoked or expired). Set a valid one with DOLLY_ACCESS_TOKEN or --access-token."));
+        context.attribute(USER, user);
+    }
+
+    private static String user(Context context)
+    {
+        return requireNonNull(context.attribute(USER), "user is null");
+    }
+
+    private static <T> T body(Context context, Class<T> type)
+    {
+        try {
+            return Json.json().readValue(context.bodyAsBytes(), type);
+        }
+        catch (java.io.IOException e) {
+            throw DollyException.badInput("The request body is not a valid " + type.getSimpleName() + ": " + e.getMessage());
+        }
+    }
+
+    private static void fail(Context context, ErrorCode code, String message)
+    {
+        context.status(code.httpStatus()).json(new ErrorResponse(code, message));
+    }
+}
