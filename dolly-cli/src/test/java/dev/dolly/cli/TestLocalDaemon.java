@@ -3,6 +3,7 @@ package dev.dolly.cli;
 import dev.dolly.api.DaemonAddress;
 import dev.dolly.api.DataImage;
 import dev.dolly.api.Json;
+import dev.dolly.api.ServerInfo;
 import dev.dolly.cli.CliRunner.Result;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -46,7 +47,7 @@ class TestLocalDaemon
             throws Exception
     {
         FakeDaemon daemon = fakeDaemon("admin-secret");
-        daemon.answer("GET", "/api/v1/info", new dev.dolly.api.ServerInfo("0.1.0", home.toString(), "copy", null, "dolly", List.of()));
+        daemon.answer("GET", "/api/v1/info", new ServerInfo("0.1.0", home.toString(), "copy", null, "dolly", List.of()));
         daemon.answerList("GET", "/api/v1/images", List.of(image(1, "chinook", READY)));
         writeDaemonFile(daemon, ProcessHandle.current().pid());
         Files.writeString(home.resolve("admin-token"), "admin-secret\n");

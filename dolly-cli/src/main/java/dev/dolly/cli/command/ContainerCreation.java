@@ -7,6 +7,7 @@ import dev.dolly.api.ResourceStatus;
 import dev.dolly.api.client.DollyClient;
 
 import java.io.PrintStream;
+import java.util.Locale;
 import java.util.Objects;
 
 import static java.util.Objects.requireNonNull;
@@ -33,7 +34,7 @@ final class ContainerCreation
                 case FAILED -> throw DollyException.failed("Data container '" + current.name() + "' failed: "
                         + Objects.requireNonNullElse(current.statusMessage(), "the daemon gave no reason; see its log."));
                 case STOPPED, DELETING -> throw DollyException.failed("Data container '" + current.name() + "' was created but is "
-                        + status.displayName().toLowerCase(java.util.Locale.ROOT)
+                        + status.displayName().toLowerCase(Locale.ROOT)
                         + (current.statusMessage() == null ? "" : ": " + current.statusMessage())
                         + ". See 'dolly get data-container " + current.name() + "'.");
                 case PENDING -> {

@@ -13,6 +13,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
@@ -59,7 +60,7 @@ final class DemoCommand
         else {
             if (existing.isPresent()) {
                 context.progress(global.quiet, "Deleting the data image '" + IMAGE_NAME + "', which is "
-                        + existing.get().status().displayName().toLowerCase(java.util.Locale.ROOT) + ", to build it again.");
+                        + existing.get().status().displayName().toLowerCase(Locale.ROOT) + ", to build it again.");
                 client.deleteImage(String.valueOf(existing.get().id()));
             }
             DataImage created = client.createImage(imageCreation.request(definition, IMAGE_NAME, List.of(), List.of(), null));

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 
 import static java.util.Objects.requireNonNull;
@@ -64,7 +65,7 @@ final class ImageCreation
                 case FAILED -> throw DollyException.failed("Data image '" + current.name() + "' failed: "
                         + Objects.requireNonNullElse(current.statusMessage(), "the daemon gave no reason; see its log."));
                 case DELETING, STOPPED -> throw DollyException.failed("Data image '" + current.name() + "' is "
-                        + status.displayName().toLowerCase(java.util.Locale.ROOT) + " and will not become ready.");
+                        + status.displayName().toLowerCase(Locale.ROOT) + " and will not become ready.");
                 case PENDING -> {
                     context.sleep(context.pollInterval());
                     current = client.getImage(String.valueOf(current.id()));
