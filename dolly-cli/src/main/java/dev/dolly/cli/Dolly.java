@@ -1,0 +1,96 @@
+package dev.dolly.cli;
+
+import dev.dolly.api.DollyException;
+import dev.dolly.api.ErrorCode;
+import dev.dolly.cli.command.CommandContext;
+import dev.dolly.cli.command.CommandFactory;
+import dev.dolly.cli.command.DollyCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.UnmatchedArgumentException;
+
+import java.io.InputStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.util.Map;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The {@code dolly} command line, runnable in-process: give it an environment and streams, get an exit code.
+ * Failures print {@code Error: <message>} on stderr and exit with the code of their {@link ErrorCode}; usage errors
+ * exit with 3.
+ */
+public final class Dolly
+{
+    static final String DEBUG_VARIABLE = "DOLLY_DEBUG";
+
+    private final CommandContext context;
+
+    public Dolly(Map<String, String> environment, PrintStream stdout, PrintStream stderr, InputStream stdin)
+    {
+        this(environment, stdout, stderr, stdin, LauncherSettings.fromSystemProperties());
+    }
+
+    public Dolly(Map<String, String> environment, PrintStream stdout, PrintStream stderr, InputStream stdin, LauncherSettings launcherSettings)
+    {
+        this(CommandContext.of(environment, stdout, stderr, stdin, launcherSettings));
+    }
+
+    public Dolly(CommandContext context)
+    {
+        this.context = requireNonNull(context, "context is null");
+    }
+
+    public int run(String... args)
+    {
+        CommandLine commandLine = new CommandLine(DollyCommand.class, new CommandFactory(context))
+                .setOut(new PrintWriter(new OutputStreamWriter(context.stdout(), context.stdout().charset()), true))
+                .setErr(new PrintWriter(new OutputStreamWriter(context.stderr(), context.stderr().charset()), true))
+                .setParameterExceptionHandler(this::usageError)
+                .setExecutionExceptionHandler(this::failure);
+        try {
+            return commandLine.execute(args);
+        }
+        finally {
+            context.stdout().flush();
+            context.stderr().flush();
+        }
+    }
+
+    private int usageError(ParameterException exception, String[] args)
+    {
+        PrintWriter err = exception.getCommandLine().getErr();
+        err.println("Error: " + exception.getMessage());
+        UnmatchedArgumentException.printSuggestions(exception, err);
+        err.println("Run '" + exception.getCommandLine().getCommandSpec().qualifiedName() + " --help' for usage.");
+        err.flush();
+        return ErrorCode.BAD_INPUT.exitCode();
+    }
+
+    private int failure(Exception exception, CommandLine commandLine, ParseResult parseResult)
+    {
+        if (exception instanceof ParameterException parameterException) {
+            return usageError(parameterException, parseResult.originalArgs().toArray(String[]::new));
+        }
+        context.stdout().flush();
+        boolean debug = context.variable(DEBUG_VARIABLE).isPresent();
+        if (exception instanceof DollyException dollyException) {
+            context.stderr().println("Error: " + dollyException.getMessage());
+            if (debug) {
+                dollyException.printStackTrace(context.stderr());
+            }
+            return dollyException.errorCode().exitCode();
+        }
+        context.stderr().println("Error: " + exception);
+        if (debug) {
+            exception.printStackTrace(context.stderr());
+        }
+        else {
+            context.stderr().println("This is a bug in dolly. Run the command again with " + DEBUG_VARIABLE + "=1 to see where it happened.");
+        }
+        return ErrorCode.INTERNAL_ERROR.exitCode();
+    }
+}

@@ -1,0 +1,36 @@
+package dev.dolly.cli.command;
+
+import dev.dolly.api.ResourceStatus;
+import dev.dolly.cli.output.RelativeTime;
+
+import java.time.Instant;
+import java.util.List;
+
+/** How table cells show the fields images and containers share. */
+final class Cells
+{
+    private Cells() {}
+
+    static String list(List<String> values)
+    {
+        return values == null ? "" : String.join(",", values);
+    }
+
+    static String engine(String engine, String version)
+    {
+        if (engine == null) {
+            return "";
+        }
+        return version == null ? engine : engine + " " + version;
+    }
+
+    static String status(ResourceStatus status)
+    {
+        return status == null ? "" : status.displayName();
+    }
+
+    static String created(Instant createdAt, Instant now)
+    {
+        return createdAt == null ? "" : RelativeTime.format(createdAt, now);
+    }
+}

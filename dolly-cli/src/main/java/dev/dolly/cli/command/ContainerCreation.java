@@ -1,0 +1,56 @@
+package dev.dolly.cli.command;
+
+import dev.dolly.api.CreateContainerRequest;
+import dev.dolly.api.DataContainer;
+import dev.dolly.api.DollyException;
+import dev.dolly.api.ResourceStatus;
+import dev.dolly.api.client.DollyClient;
+
+import java.io.PrintStream;
+import java.util.Locale;
+import java.util.Objects;
+
+import static java.util.Objects.requireNonNull;
+
+/** Creates a data container and waits until its engine accepts connections: shared by create and demo. */
+final class ContainerCreation
+{
+    private final CommandContext context;
+
+    ContainerCreation(CommandContext context)
+    {
+        this.context = requireNonNull(context, "context is null");
+    }
+
+    DataContainer create(DollyClient client, String image, String name, String lifetime)
+    {
+        DataContainer current = client.createContainer(new CreateContainerRequest(image, name, lifetime));
+        while (true) {
+            ResourceStatus status = current.status() == null ? ResourceStatus.READY : current.status();
+            switch (status) {
+                case READY -> {
+                    return current;
+                }
+                case FAILED -> throw DollyException.failed("Data container '" + current.name() + "' failed: "
+                        + Objects.requireNonNullElse(current.statusMessage(), "the daemon gave no reason; see its log."));
+                case STOPPED, DELETING -> throw DollyException.failed("Data container '" + current.name() + "' was created but is "
+                        + status.displayName().toLowerCase(Locale.ROOT)
+                        + (current.statusMessage() == null ? "" : ": " + current.statusMessage())
+                        + ". See 'dolly get data-container " + current.name() + "'.");
+                case PENDING -> {
+                    context.sleep(context.pollInterval());
+                    current = client.getContainer(String.valueOf(current.id()));
+                }
+            }
+        }
+    }
+
+    /** The lines that tell how to connect to a new container. */
+    static void printConnection(PrintStream out, DataContainer container)
+    {
+        out.println("Connection URI: " + container.uri());
+        if ("postgresql".equals(container.engine())) {
+            out.println("Connect with:   psql \"" + container.uri() + "\"");
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package dev.dolly.cli.command;
+
+import dev.dolly.api.CreateImageRequest;
+import dev.dolly.api.DataImage;
+import dev.dolly.api.client.DollyClient;
+import dev.dolly.cli.output.Printer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import static java.util.Objects.requireNonNull;
+
+/** {@code dolly create data-image -f image.yaml}: builds an image and, unless {@code --no-wait}, waits until it is ready. */
+@Command(
+        name = Aliases.DATA_IMAGE,
+        aliases = {"data-images", "dataimage", "dataimages", "di"},
+        description = "Create a data image from an image definition (Spawn's YAML format).")
+final class CreateDataImageCommand
+        implements Callable<Integer>
+{
+    private final CommandContext context;
+
+    @Mixin
+    GlobalOptions global;
+
+    @Mixin
+    OutputOptions output;
+
+    @Option(names = {"-f", "--file"}, required = true, paramLabel = "FILE",
+            description = "The image definition. Paths in it are relative to its directory.")
+    Path file;
+
+    @Option(names = {"-n", "--name"}, paramLabel = "NAME", description = "The image's name, instead of the definition's.")
+    String name;
+
+    @Option(names = "--tag", paramLabel = "TAG", description = "A tag to add to the definition's; repeat for more.")
+    List<String> tags = new ArrayList<>();
+
+    @Option(names = "--team", paramLabel = "TEAM", description = "A team to share the image with; repeat for more.")
+    List<String> teams = new ArrayList<>();
+
+    @Option(names = "--lifetime", paramLabel = "DURATION", description = "Delete the image after this long: 90m, 48h, 7d; 0 for never.")
+    String lifetime;
+
+    @Option(names = "--no-wait", description = "Return as soon as the build has started.")
+    boolean noWait;
+
+    CreateDataImageCommand(CommandContext context)
+    {
+        this.context = requireNonNull(context, "context is null");
+    }
+
+    @Override
+    public Integer call()
+    {
+        ImageCreation creation = new ImageCreation(context);
+        CreateImageRequest request = creation.request(file, name, tags, teams, lifetime);
+        DollyClient client = new DaemonConnector(context).connect(global);
+        DataImage image = client.createImage(request);
+        if (noWait) {
+            print(image, "Data image '" + image.name() + "' (" + image.id() + ") is being created. "
+                    + "Follow it with 'dolly get data-image " + image.name() + "'.");
+            return 0;
+        }
+        image = creation.awaitReady(client, image, global.quiet || output.structured());
+        print(image, "Data image '" + image.name() + "' (" + image.id() + ") created!");
+        return 0;
+    }
+
+    private void print(DataImage image, String message)
+    {
+        if (output.structured()) {
+            new Printer(context.stdout()).print(image, output.format);
+        }
+        else if (global.quiet) {
+            context.stdout().println(image.name());
+        }
+        else {
+            context.stdout().println(message);
+        }
+    }
+}

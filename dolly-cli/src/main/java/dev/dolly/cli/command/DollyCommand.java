@@ -1,0 +1,57 @@
+package dev.dolly.cli.command;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+
+import java.util.concurrent.Callable;
+
+import static java.util.Objects.requireNonNull;
+
+/** {@code dolly}: prints its usage when run without a command. */
+@Command(
+        name = "dolly",
+        versionProvider = VersionProvider.class,
+        description = "Instant, isolated copies of real databases, from sealed data images.",
+        subcommands = {
+                CreateCommand.class,
+                GetCommand.class,
+                DeleteCommand.class,
+                InfoCommand.class,
+                DaemonCommand.class,
+                DemoCommand.class,
+                VersionCommand.class,
+        },
+        footer = {
+                "",
+                "Start with 'dolly demo', or 'dolly create data-image -f image.yaml'.",
+                "The daemon of DOLLY_HOME (default ~/.dolly, /var/lib/dolly for root) starts when a command needs it.",
+        })
+public final class DollyCommand
+        implements Callable<Integer>
+{
+    private final CommandContext context;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, scope = ScopeType.INHERIT, description = "Show this help.")
+    boolean help;
+
+    @Option(names = "--version", versionHelp = true, description = "Print the version of dolly.")
+    boolean version;
+
+    DollyCommand(CommandContext context)
+    {
+        this.context = requireNonNull(context, "context is null");
+    }
+
+    @Override
+    public Integer call()
+    {
+        spec.commandLine().usage(context.stdout());
+        return 0;
+    }
+}

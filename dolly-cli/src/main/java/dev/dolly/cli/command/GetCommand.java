@@ -1,0 +1,13 @@
+package dev.dolly.cli.command;
+
+import picocli.CommandLine.Command;
+
+/** {@code dolly get}: groups the kinds of resources that can be listed and shown. */
+@Command(
+        name = "get",
+        description = "List or show data images and data containers.",
+        subcommands = {
+                GetDataImagesCommand.class,
+                GetDataContainersCommand.class,
+        })
+final class GetCommand {}

@@ -1,0 +1,48 @@
+package dev.dolly.cli.command;
+
+import dev.dolly.api.client.DollyClient;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+
+import java.util.concurrent.Callable;
+
+import static java.util.Objects.requireNonNull;
+
+/** {@code dolly get data-containers}, or {@code dolly get data-container REF} for one. */
+@Command(
+        name = Aliases.DATA_CONTAINER,
+        aliases = {"data-containers", "datacontainer", "datacontainers", "dc"},
+        description = "List the data containers, or show one.")
+final class GetDataContainersCommand
+        implements Callable<Integer>
+{
+    private final CommandContext context;
+
+    @Mixin
+    GlobalOptions global;
+
+    @Mixin
+    OutputOptions output;
+
+    @Parameters(arity = "0..1", paramLabel = "CONTAINER", description = "The container to show: its name or ID.")
+    String reference;
+
+    GetDataContainersCommand(CommandContext context)
+    {
+        this.context = requireNonNull(context, "context is null");
+    }
+
+    @Override
+    public Integer call()
+    {
+        DollyClient client = new DaemonConnector(context).connect(global);
+        if (reference == null) {
+            ContainerTable.output(context).printList(client.listContainers(), output, global.quiet);
+        }
+        else {
+            ContainerTable.output(context).printOne(client.getContainer(reference), output, global.quiet);
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,264 @@
+package dev.dolly.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.dolly.api.CreateImageRequest;
+import dev.dolly.api.DataImage;
+import dev.dolly.api.ErrorCode;
+import dev.dolly.api.Json;
+import dev.dolly.cli.CliRunner.Result;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static dev.dolly.api.ResourceStatus.FAILED;
+import static dev.dolly.api.ResourceStatus.PENDING;
+import static dev.dolly.api.ResourceStatus.READY;
+import static dev.dolly.cli.Resources.image;
+import static org.assertj.core.api.Assertions.assertThat;
+
+class TestImageCommands
+{
+    private static final String TOKEN = "token-1";
+
+    @TempDir
+    Path directory;
+
+    private FakeDaemon daemon;
+    private CliRunner dolly;
+
+    @BeforeEach
+    void setUp()
+    {
+        daemon = FakeDaemon.start(TOKEN);
+        dolly = new CliRunner(directory.resolve("home"))
+                .withVariable("DOLLY_SERVER", daemon.url().toString())
+                .withVariable("DOLLY_ACCESS_TOKEN", TOKEN);
+    }
+
+    @AfterEach
+    void tearDown()
+    {
+        daemon.close();
+    }
+
+    @Test
+    void listsImagesAsTable()
+    {
+        daemon.answerList("GET", "/api/v1/images", List.of(image(1, "chinook", READY), image(12, "widgetstore-big", PENDING)));
+
+        Result result = dolly.run("get", "data-images");
+
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.stderr()).isEmpty();
+        assertThat(result.stdout()).isEqualTo("""
+                ID  NAME             TAGS       ENGINE         STATUS   CREATED       TEAMS  EXPIRES
+                1   chinook          v1,latest  postgresql 17  Ready    18 hours ago  dba    in 4 days
+                12  widgetstore-big  v1,latest  postgresql 17  Pending  18 hours ago  dba    in 4 days
+                """);
+    }
+
+    @Test
+    void listsImagesAsJsonArray()
+            throws Exception
+    {
+        List<DataImage> images = List.of(image(1, "chinook", READY), image(2, "widgets", READY));
+        daemon.answerList("GET", "/api/v1/images", images);
+
+        Result result = dolly.run("get", "di", "-o", "json");
+
+        assertThat(result.exitCode()).isZero();
+        assertThat(List.of(Json.json().readValue(result.stdout(), DataImage[].class))).isEqualTo(images);
+        assertThat(result.stdout()).startsWith("[");
+    }
+
+    @Test
+    void listsImagesAsYaml()
+            throws Exception
+    {
+        List<DataImage> images = List.of(image(1, "chinook", READY));
+        daemon.answerList("GET", "/api/v1/images", images);
+
+        Result result = dolly.run("get", "dataimages", "--output=yaml");
+
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.stdout()).startsWith("- id: 1\n  name: chinook\n");
+        assertThat(List.of(Json.yaml().readValue(result.stdout(), DataImage[].class))).isEqualTo(images);
+    }
+
+    @Test
+    void listsOnlyNamesWhenQuiet()
+    {
+        daemon.answerList("GET", "/api/v1/images", List.of(image(1, "chinook", READY), image(2, "widgets", READY)));
+
+        Result result = dolly.run("get", "data-image", "-q");
+
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.stdout()).isEqualTo("chinook\nwidgets\n");
+    }
+
+    @Test
+    void saysWhenThereAreNoImages()
+    {
+        daemon.answerList("GET", "/api/v1/images", List.of());
+
+        assertThat(dolly.run("get", "data-images")).isEqualTo(new Result(0, "No resources found.\n", ""));
+        assertThat(dolly.run("get", "data-images", "-q")).isEqualTo(new Result(0, "", ""));
+        assertThat(dolly.run("get", "data-images", "-o", "json").stdout()).isEqualTo("[ ]\n");
+    }
+
+    @Test
+    void showsOneImageByNameAndTag()
+            throws Exception
+    {
+        DataImage image = image(1, "chinook", READY);
+        daemon.answer("GET", "/api/v1/images/chinook:v1", image);
+
+        Result table = dolly.run("get", "data-image", "chinook:v1");
+        assertThat(table.exitCode()).isZero();
+        assertThat(table.stdout().lines()).hasSize(2);
+        assertThat(table.stdout().lines().skip(1).findFirst().orElseThrow()).startsWith("1   chinook  v1,latest  postgresql 17  Ready");
+
+        Result json = dolly.run("get", "data-image", "chinook:v1", "-o", "json");
+        assertThat(json.exitCode()).isZero();
+        JsonNode node = Json.json().readTree(json.stdout());
+        assertThat(node.isObject()).isTrue();
+        assertThat(Json.json().treeToValue(node, DataImage.class)).isEqualTo(image);
+    }
+
+    @Test
+    void missingImageExitsWithTwo()
+    {
+        daemon.fail("GET", "/api/v1/images/nope", ErrorCode.NOT_FOUND, "No data image 'nope'. List them with 'dolly get data-images'.");
+
+        Result result = dolly.run("get", "data-image", "nope");
+
+        assertThat(result).isEqualTo(new Result(2, "", "Error: No data image 'nope'. List them with 'dolly get data-images'.\n"));
+    }
+
+    @Test
+    void createsImageAndWaitsUntilReady()
+            throws Exception
+    {
+        Path definition = writeDefinition();
+        daemon.answer("POST", "/api/v1/images", image(7, "chinook", PENDING, null, null));
+        daemon.answerInTurn("GET", "/api/v1/images/7",
+                image(7, "chinook", PENDING, "Restoring chinook.dump", null),
+                image(7, "chinook", PENDING, "Restoring chinook.dump", null),
+                image(7, "chinook", PENDING, "Sealing", null),
+                image(7, "chinook", READY));
+
+        Result result = dolly.run("create", "data-image", "-f", definition.toString(), "-n", "chinook", "--tag", "v1", "--tag", "v2",
+                "--team", "dba", "--lifetime", "7d");
+
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.stdout()).isEqualTo("Data image 'chinook' (7) created!\n");
+        assertThat(result.stderr()).isEqualTo("""
+                Creating data image 'chinook' (7)...
+                  Restoring chinook.dump
+                  Sealing
+                """);
+        CreateImageRequest request = Json.json().readValue(daemon.requests("POST", "/api/v1/images").getFirst().body(), CreateImageRequest.class);
+        assertThat(request).isEqualTo(new CreateImageRequest(Files.readString(definition), directory.toRealPath().toString(), "chinook",
+                List.of("v1", "v2"), List.of("dba"), "7d"));
+        assertThat(daemon.requests("GET", "/api/v1/images/7")).hasSize(4);
+    }
+
+    @Test
+    void failedBuildExitsWithOneAndTheReason()
+            throws Exception
+    {
+        Path definition = writeDefinition();
+        daemon.answer("POST", "/api/v1/images", image(7, "chinook", PENDING));
+        daemon.answerInTurn("GET", "/api/v1/images/7",
+                image(7, "chinook", PENDING, "Restoring chinook.dump", null),
+                image(7, "chinook", FAILED, null, "pg_restore: error: could not read input file"));
+
+        Result result = dolly.run("create", "data-image", "-f", definition.toString());
+
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.stdout()).isEmpty();
+        assertThat(result.stderr()).endsWith("Error: Data image 'chinook' failed: pg_restore: error: could not read input file\n");
+    }
+
+    @Test
+    void quietCreatePrintsOnlyTheName()
+            throws Exception
+    {
+        Path definition = writeDefinition();
+        daemon.answer("POST", "/api/v1/images", image(7, "chinook", PENDING));
+        daemon.answerInTurn("GET", "/api/v1/images/7", image(7, "chinook", PENDING, "Sealing", null), image(7, "chinook", READY));
+
+        assertThat(dolly.run("create", "data-image", "-f", definition.toString(), "-q")).isEqualTo(new Result(0, "chinook\n", ""));
+    }
+
+    @Test
+    void createWithoutWaiting()
+            throws Exception
+    {
+        Path definition = writeDefinition();
+        daemon.answer("POST", "/api/v1/images", image(7, "chinook", PENDING));
+
+        Result result = dolly.run("create", "data-image", "-f", definition.toString(), "--no-wait");
+
+        assertThat(result).isEqualTo(new Result(0, "Data image 'chinook' (7) is being created. Follow it with 'dolly get data-image chinook'.\n", ""));
+        assertThat(daemon.requests("GET", "/api/v1/images/7")).isEmpty();
+    }
+
+    @Test
+    void missingDefinitionFileExitsWithThree()
+    {
+        Result result = dolly.run("create", "data-image", "-f", "no-such-image.yaml");
+
+        assertThat(result).isEqualTo(new Result(3, "", "Error: Image definition file not found: no-such-image.yaml\n"));
+        assertThat(daemon.requests()).isEmpty();
+    }
+
+    @Test
+    void badDefinitionExitsWithThree()
+            throws Exception
+    {
+        Path definition = writeDefinition();
+        daemon.fail("POST", "/api/v1/images", ErrorCode.BAD_INPUT, "Unknown key 'sourceTyp' in image.yaml, line 1. Did you mean 'sourceType'?");
+
+        Result result = dolly.run("create", "data-image", "-f", definition.toString());
+
+        assertThat(result).isEqualTo(new Result(3, "", "Error: Unknown key 'sourceTyp' in image.yaml, line 1. Did you mean 'sourceType'?\n"));
+    }
+
+    @Test
+    void deletesEachImageAndReportsFailures()
+    {
+        daemon.answer("DELETE", "/api/v1/images/chinook", image(1, "chinook", READY));
+        daemon.fail("DELETE", "/api/v1/images/widgets", ErrorCode.IN_USE,
+                "Data image 'widgets' is used by the data containers widgets-k3vq9x. Delete them first.");
+        daemon.answer("DELETE", "/api/v1/images/3", image(3, "orders", READY));
+
+        Result result = dolly.run("delete", "data-image", "chinook", "widgets", "3");
+
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.stdout()).isEqualTo("Data image 'chinook' deleted.\nData image 'orders' deleted.\n");
+        assertThat(result.stderr()).isEqualTo("Error: Data image 'widgets' is used by the data containers widgets-k3vq9x. Delete them first.\n");
+
+        assertThat(dolly.run("delete", "di", "chinook", "-q")).isEqualTo(new Result(0, "chinook\n", ""));
+    }
+
+    private Path writeDefinition()
+            throws Exception
+    {
+        Path definition = directory.resolve("image.yaml");
+        Files.writeString(definition, """
+                sourceType: backup
+                name: chinook
+                engine: postgresql
+                version: 17
+                backups:
+                  - file: chinook.dump
+                """);
+        return definition;
+    }
+}
