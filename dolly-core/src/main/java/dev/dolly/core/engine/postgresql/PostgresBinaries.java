@@ -76,7 +76,9 @@ public final class PostgresBinaries
     private final String artifactId;
     private final String defaultVersion;
     private final String buildPlatform;
-    private final ConcurrentMap<String, Object> installLocks = new ConcurrentHashMap<>();
+    /** One per lock file in this process: file locks keep other processes out, not other threads. */
+    private static final ConcurrentMap<Path, Object> INSTALL_LOCKS = new ConcurrentHashMap<>();
+
     private volatile List<EngineInstallation> systemInstallations;
 
     /**
@@ -284,8 +286,8 @@ public final class PostgresBinaries
         if (isInstalled(version)) {
             return installation(version);
         }
-        synchronized (installLocks.computeIfAbsent(version, key -> new Object())) {
-            Path lockFile = installationsDirectory.resolve("." + version + ".lock");
+        Path lockFile = installationsDirectory.toAbsolutePath().normalize().resolve("." + version + ".lock");
+        synchronized (INSTALL_LOCKS.computeIfAbsent(lockFile, key -> new Object())) {
             try {
                 createDirectories(installationsDirectory);
             }

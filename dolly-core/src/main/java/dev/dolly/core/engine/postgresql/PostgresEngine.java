@@ -38,6 +38,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -65,6 +66,7 @@ public final class PostgresEngine
     private final PostgresBinaries binaries;
     private final EngineUser engineUser;
     private final Optional<Path> pgRestore;
+    private final Supplier<Optional<Path>> pgRestoreFinder;
 
     /**
      * @param pgRestore the {@code pg_restore} to restore custom, directory and tar backups with; when empty, the one of
@@ -72,9 +74,15 @@ public final class PostgresEngine
      */
     public PostgresEngine(PostgresBinaries binaries, EngineUser engineUser, Optional<Path> pgRestore)
     {
+        this(binaries, engineUser, pgRestore, PostgresEngine::findPgRestore);
+    }
+
+    PostgresEngine(PostgresBinaries binaries, EngineUser engineUser, Optional<Path> pgRestore, Supplier<Optional<Path>> pgRestoreFinder)
+    {
         this.binaries = requireNonNull(binaries, "binaries is null");
         this.engineUser = requireNonNull(engineUser, "engineUser is null");
         this.pgRestore = requireNonNull(pgRestore, "pgRestore is null");
+        this.pgRestoreFinder = requireNonNull(pgRestoreFinder, "pgRestoreFinder is null");
     }
 
     public PostgresEngine(PostgresBinaries binaries, EngineUser engineUser)
@@ -476,9 +484,13 @@ public final class PostgresEngine
             return Optional.of(bundled);
         }
         if (pgRestore.isPresent()) {
+            if (!Files.isExecutable(pgRestore.get())) {
+                throw DollyException.failed("The configured pg_restore " + pgRestore.get() + " does not exist or cannot be run: "
+                        + "configure the path of an installed pg_restore, or none to use the one on the PATH.");
+            }
             return pgRestore;
         }
-        return findPgRestore();
+        return pgRestoreFinder.get();
     }
 
     private void createDatabase(Endpoint superuser, String database)
