@@ -9,8 +9,10 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
 
 import java.io.BufferedInputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URL;
@@ -35,6 +37,7 @@ import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
@@ -571,7 +574,7 @@ public final class PostgresBinaries
 
     private static String reportedVersion(Path postgres)
     {
-        Processes.Result result = Processes.run(List.of(postgres.toString(), "--version"), java.util.Map.of(), null, Duration.ofSeconds(30));
+        Processes.Result result = Processes.run(List.of(postgres.toString(), "--version"), Map.of(), null, Duration.ofSeconds(30));
         Matcher matcher = POSTGRES_VERSION.matcher(result.output());
         if (!result.succeeded() || !matcher.find()) {
             throw DollyException.failed(postgres + " --version failed: " + result.output().strip());
@@ -586,7 +589,7 @@ public final class PostgresBinaries
             if (input == null) {
                 throw new IllegalStateException("dev/dolly/core/build.properties is missing from the class path");
             }
-            properties.load(new java.io.InputStreamReader(input, StandardCharsets.UTF_8));
+            properties.load(new InputStreamReader(input, StandardCharsets.UTF_8));
         }
         catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -634,7 +637,7 @@ public final class PostgresBinaries
                     throw new IOException(jar + " holds " + archives.size() + " .txz archives instead of one");
                 }
                 InputStream input = zip.getInputStream(archives.getFirst());
-                return new java.io.FilterInputStream(input)
+                return new FilterInputStream(input)
                 {
                     @Override
                     public void close()
