@@ -1,0 +1,728 @@
+package dev.dolly.core.engine.postgresql;
+
+import dev.dolly.api.DollyException;
+import dev.dolly.core.engine.ConnectionStrings;
+import dev.dolly.core.engine.Endpoint;
+import dev.dolly.core.engine.Engine;
+import dev.dolly.core.engine.EngineInstallation;
+import dev.dolly.core.engine.EngineUser;
+import dev.dolly.core.engine.LoadPlan;
+import dev.dolly.core.engine.LoadPlan.Backup;
+import dev.dolly.core.engine.LoadPlan.BackupFormat;
+import dev.dolly.core.engine.ProgressListener;
+import dev.dolly.core.engine.Readiness;
+import dev.dolly.core.engine.ServerSettings;
+import org.postgresql.PGConnection;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.RandomAccessFile;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * PostgreSQL: what is specific to it, and nothing else. Servers run as the {@link EngineUser}, listen on TCP only
+ * (no Unix sockets), and accept password logins only ({@code scram-sha-256}, {@code md5} before PostgreSQL 10).
+ */
+public final class PostgresEngine
+        implements Engine
+{
+    private static final String SUPERUSER = "postgres";
+    private static final String MAINTENANCE_DATABASE = "postgres";
+    private static final String SETTINGS_FILE = "dolly.conf";
+    private static final Duration INITDB_TIMEOUT = Duration.ofMinutes(10);
+    private static final int START_TIMEOUT_SECONDS = 60;
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(90);
+    private static final Duration RESTORE_TIMEOUT = Duration.ofDays(2);
+    private static final int LOGIN_TIMEOUT_SECONDS = 10;
+    private static final int LOG_TAIL_LINES = 30;
+    private static final Pattern PARAMETER_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.]*");
+
+    private final PostgresBinaries binaries;
+    private final EngineUser engineUser;
+    private final Optional<Path> pgRestore;
+    private final Supplier<Optional<Path>> pgRestoreFinder;
+
+    /**
+     * @param pgRestore the {@code pg_restore} to restore custom, directory and tar backups with; when empty, the one of
+     *         the server's installation, or else one found on the {@code PATH} or in {@code /usr/lib/postgresql/}
+     */
+    public PostgresEngine(PostgresBinaries binaries, EngineUser engineUser, Optional<Path> pgRestore)
+    {
+        this(binaries, engineUser, pgRestore, PostgresEngine::findPgRestore);
+    }
+
+    PostgresEngine(PostgresBinaries binaries, EngineUser engineUser, Optional<Path> pgRestore, Supplier<Optional<Path>> pgRestoreFinder)
+    {
+        this.binaries = requireNonNull(binaries, "binaries is null");
+        this.engineUser = requireNonNull(engineUser, "engineUser is null");
+        this.pgRestore = requireNonNull(pgRestore, "pgRestore is null");
+        this.pgRestoreFinder = requireNonNull(pgRestoreFinder, "pgRestoreFinder is null");
+    }
+
+    public PostgresEngine(PostgresBinaries binaries, EngineUser engineUser)
+    {
+        this(binaries, engineUser, Optional.empty());
+    }
+
+    @Override
+    public String name()
+    {
+        return PostgresBinaries.ENGINE;
+    }
+
+    @Override
+    public EngineInstallation install(String requestedVersion, ProgressListener progress)
+    {
+        return binaries.install(requestedVersion, progress);
+    }
+
+    @Override
+    public void initialize(EngineInstallation installation, Path dataDirectory, String superuserPassword)
+    {
+        requireNonNull(installation, "installation is null");
+        requireNonNull(dataDirectory, "dataDirectory is null");
+        requireNonNull(superuserPassword, "superuserPassword is null");
+        if (superuserPassword.isEmpty() || superuserPassword.contains("\n") || superuserPassword.contains("\r") || superuserPassword.contains("\0")) {
+            throw DollyException.badInput("The superuser password must not be empty and must fit on one line.");
+        }
+        Path directory = dataDirectory.toAbsolutePath();
+        if (!Files.isDirectory(directory)) {
+            throw DollyException.failed("Cannot initialize PostgreSQL in " + directory + ": the directory does not exist.");
+        }
+        Path passwordFile = null;
+        try {
+            Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwx------"));
+            engineUser.takeOwnership(directory);
+            // initdb reads the password from a file that only the engine user can read, removed right after
+            passwordFile = Files.createTempFile(directory.getParent(), ".dolly-password-", "", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(passwordFile, superuserPassword + "\n");
+            engineUser.takeOwnership(passwordFile);
+
+            List<String> command = List.of(
+                    program(installation, "initdb"),
+                    "--pgdata=" + directory,
+                    "--username=" + SUPERUSER,
+                    "--auth=" + authenticationMethod(installation),
+                    "--pwfile=" + passwordFile,
+                    "--encoding=UTF8",
+                    "--locale=C");
+            Processes.Result result = Processes.run(engineUser.wrap(command), Map.of(), directory, INITDB_TIMEOUT);
+            if (!result.succeeded()) {
+                throw DollyException.failed("initdb could not create a PostgreSQL " + installation.version() + " data directory in " + directory + ": "
+                        + result.output().strip());
+            }
+            includeSettingsFile(directory);
+        }
+        catch (IOException e) {
+            throw DollyException.failed("Cannot initialize PostgreSQL in " + directory + ": " + e.getMessage(), e);
+        }
+        finally {
+            if (passwordFile != null) {
+                try {
+                    Files.deleteIfExists(passwordFile);
+                }
+                catch (IOException ignored) {
+                    // unreadable to others, and in a directory of the daemon
+                }
+            }
+        }
+    }
+
+    @Override
+    public void start(EngineInstallation installation, Path dataDirectory, ServerSettings settings)
+    {
+        requireNonNull(installation, "installation is null");
+        requireNonNull(dataDirectory, "dataDirectory is null");
+        requireNonNull(settings, "settings is null");
+        if (settings.port() <= 0 || settings.port() > 65535) {
+            throw DollyException.badInput("Port " + settings.port() + " is not a TCP port: use one between 1 and 65535.");
+        }
+        Path directory = dataDirectory.toAbsolutePath();
+        Path logFile = settings.logFile().toAbsolutePath();
+        try {
+            ensureOwnedByEngineUser(directory);
+            includeSettingsFile(directory);
+            writeEngineFile(directory.resolve(SETTINGS_FILE), settingsFile(installation, settings));
+            writeEngineFile(directory.resolve("pg_hba.conf"), hostBasedAuthentication(installation, settings.listenAddress()));
+            prepareLogFile(logFile);
+        }
+        catch (IOException e) {
+            throw DollyException.failed("Cannot prepare " + directory + " for PostgreSQL: " + e.getMessage(), e);
+        }
+
+        List<String> command = List.of(
+                program(installation, "pg_ctl"), "start",
+                "--wait", "--timeout=" + START_TIMEOUT_SECONDS,
+                "--pgdata=" + directory,
+                "--log=" + logFile);
+        Processes.Result result = Processes.run(engineUser.wrap(command), Map.of(), directory, Duration.ofSeconds(START_TIMEOUT_SECONDS + 30));
+        if (!result.succeeded()) {
+            throw DollyException.failed("PostgreSQL " + installation.version() + " did not start on port " + settings.port() + ": " + result.output().strip()
+                    + "\nThe end of its log (" + logFile + "):\n" + tail(logFile));
+        }
+        String host = connectHost(settings.listenAddress());
+        try {
+            Readiness.await("PostgreSQL on port " + settings.port(), READY_TIMEOUT, () -> answers(host, settings.port()));
+        }
+        catch (DollyException e) {
+            throw DollyException.failed(e.getMessage() + "\nThe end of its log (" + logFile + "):\n" + tail(logFile), e);
+        }
+    }
+
+    @Override
+    public void stop(EngineInstallation installation, Path dataDirectory)
+    {
+        requireNonNull(installation, "installation is null");
+        requireNonNull(dataDirectory, "dataDirectory is null");
+        if (!isRunning(installation, dataDirectory)) {
+            return;
+        }
+        Path directory = dataDirectory.toAbsolutePath();
+        Processes.Result fast = pgCtlStop(installation, directory, "fast");
+        if (fast.succeeded() || !isRunning(installation, directory)) {
+            return;
+        }
+        Processes.Result immediate = pgCtlStop(installation, directory, "immediate");
+        if (!immediate.succeeded() && isRunning(installation, directory)) {
+            throw DollyException.failed("PostgreSQL on " + directory + " does not stop: " + fast.output().strip() + " " + immediate.output().strip()
+                    + ". Stop its postgres process by hand (see postmaster.pid for its process id).");
+        }
+    }
+
+    private Processes.Result pgCtlStop(EngineInstallation installation, Path directory, String mode)
+    {
+        List<String> command = List.of(
+                program(installation, "pg_ctl"), "stop",
+                "--mode=" + mode, "--wait", "--timeout=" + (STOP_TIMEOUT.toSeconds() - 30),
+                "--pgdata=" + directory);
+        return Processes.run(engineUser.wrap(command), Map.of(), directory, STOP_TIMEOUT);
+    }
+
+    @Override
+    public boolean isRunning(EngineInstallation installation, Path dataDirectory)
+    {
+        requireNonNull(installation, "installation is null");
+        requireNonNull(dataDirectory, "dataDirectory is null");
+        Path directory = dataDirectory.toAbsolutePath();
+        if (!Files.isRegularFile(directory.resolve("postmaster.pid"))) {
+            return false;
+        }
+        List<String> command = List.of(program(installation, "pg_ctl"), "status", "--pgdata=" + directory);
+        Processes.Result result = Processes.run(engineUser.wrap(command), Map.of(), directory, Duration.ofSeconds(30));
+        return switch (result.exitCode()) {
+            case 0 -> true;
+            // 3: no server running (also with a stale postmaster.pid); 4: no accessible data directory
+            case 3, 4 -> false;
+            default -> throw DollyException.failed("Cannot tell whether PostgreSQL runs on " + directory + ": " + result.output().strip());
+        };
+    }
+
+    @Override
+    public void load(EngineInstallation installation, Endpoint superuser, LoadPlan plan, ProgressListener progress)
+    {
+        requireNonNull(installation, "installation is null");
+        requireNonNull(superuser, "superuser is null");
+        requireNonNull(plan, "plan is null");
+        requireNonNull(progress, "progress is null");
+        String database = plan.initialDatabase().orElse(MAINTENANCE_DATABASE);
+        if (!database.equals(MAINTENANCE_DATABASE)) {
+            createDatabase(superuser, database);
+        }
+        PlainSqlLoader loader = new PlainSqlLoader(name -> connect(superuser.withDatabase(name)));
+        plan.preScript().ifPresent(sql -> {
+            progress.progress("Running the pre-script");
+            loader.execute(sql, "pre-script", database, progress);
+        });
+        for (Backup backup : plan.backups()) {
+            if (!Files.exists(backup.path())) {
+                throw DollyException.badInput("The backup " + backup.path() + " does not exist.");
+            }
+            progress.progress("Restoring backup " + backup.path().getFileName());
+            if (backup.format() == BackupFormat.PLAIN) {
+                loader.load(backup.path(), database, progress);
+            }
+            else {
+                restore(installation, superuser.withDatabase(database), backup);
+            }
+        }
+        for (Path script : plan.scripts()) {
+            progress.progress("Running script " + script.getFileName());
+            loader.load(script, database, progress);
+        }
+        plan.postScript().ifPresent(sql -> {
+            progress.progress("Running the post-script");
+            loader.execute(sql, "post-script", database, progress);
+        });
+    }
+
+    @Override
+    public void seal(Endpoint superuser)
+    {
+        requireNonNull(superuser, "superuser is null");
+        List<String> databases = new ArrayList<>();
+        try (Connection connection = connect(superuser.withDatabase(MAINTENANCE_DATABASE));
+                Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery("SELECT datname FROM pg_database WHERE datallowconn AND datname <> 'template0' ORDER BY datname")) {
+            while (rows.next()) {
+                databases.add(rows.getString(1));
+            }
+        }
+        catch (SQLException e) {
+            throw failed("Cannot list the databases to seal", e);
+        }
+        for (String database : databases) {
+            try (Connection connection = connect(superuser.withDatabase(database));
+                    Statement statement = connection.createStatement()) {
+                statement.execute("VACUUM (FREEZE, ANALYZE)");
+            }
+            catch (SQLException e) {
+                throw failed("Cannot vacuum the database " + database + " while sealing", e);
+            }
+        }
+        try (Connection connection = connect(superuser.withDatabase(MAINTENANCE_DATABASE));
+                Statement statement = connection.createStatement()) {
+            statement.execute("CHECKPOINT");
+        }
+        catch (SQLException e) {
+            throw failed("Cannot checkpoint while sealing", e);
+        }
+    }
+
+    @Override
+    public void changePassword(Endpoint superuser, String user, String newPassword)
+    {
+        requireNonNull(superuser, "superuser is null");
+        requireNonNull(user, "user is null");
+        requireNonNull(newPassword, "newPassword is null");
+        if (newPassword.isEmpty() || newPassword.contains("\0")) {
+            throw DollyException.badInput("A password must not be empty.");
+        }
+        // The driver hashes the password (SCRAM or MD5) before sending it: the server, and its log, never see it
+        try (Connection connection = connect(superuser.withDatabase(MAINTENANCE_DATABASE))) {
+            String encryption = connection.getMetaData().getDatabaseMajorVersion() < 10 ? "md5" : "scram-sha-256";
+            char[] password = newPassword.toCharArray();
+            try {
+                connection.unwrap(PGConnection.class).alterUserPassword(user, password, encryption);
+            }
+            finally {
+                Arrays.fill(password, '\0');
+            }
+        }
+        catch (SQLException e) {
+            throw failed("Cannot change the password of " + user, e);
+        }
+    }
+
+    @Override
+    public String serverVersion(Endpoint endpoint)
+    {
+        requireNonNull(endpoint, "endpoint is null");
+        try (Connection connection = connect(endpoint);
+                Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery("SELECT version()")) {
+            rows.next();
+            return rows.getString(1);
+        }
+        catch (SQLException e) {
+            throw failed("Cannot ask PostgreSQL on port " + endpoint.port() + " for its version", e);
+        }
+    }
+
+    @Override
+    public String defaultUser()
+    {
+        return SUPERUSER;
+    }
+
+    @Override
+    public String defaultDatabase()
+    {
+        return MAINTENANCE_DATABASE;
+    }
+
+    @Override
+    public ConnectionStrings connectionStrings(Endpoint endpoint)
+    {
+        requireNonNull(endpoint, "endpoint is null");
+        String uri = "postgresql://" + uriEncode(endpoint.user()) + ":" + uriEncode(endpoint.password()) + "@"
+                + uriHost(endpoint.host()) + ":" + endpoint.port() + "/" + uriEncode(endpoint.database());
+        String keyValue = "host=" + keyValueQuote(endpoint.host())
+                + " port=" + endpoint.port()
+                + " user=" + keyValueQuote(endpoint.user())
+                + " password=" + keyValueQuote(endpoint.password())
+                + " dbname=" + keyValueQuote(endpoint.database());
+        return new ConnectionStrings(uri, jdbcUrl(endpoint), keyValue);
+    }
+
+    /**
+     * The format of a pg_dump backup: a directory with {@code toc.dat} is the directory format, a file starting with
+     * {@code PGDMP} the custom format, a file with a tar header the tar format; anything else is taken for SQL text.
+     *
+     * @throws DollyException BAD_INPUT for a missing file, or a directory that is no directory-format backup
+     */
+    public static BackupFormat detectFormat(Path path)
+    {
+        requireNonNull(path, "path is null");
+        if (Files.isDirectory(path)) {
+            if (Files.isRegularFile(path.resolve("toc.dat"))) {
+                return BackupFormat.DIRECTORY;
+            }
+            throw DollyException.badInput(path + " is a directory without toc.dat, so not a backup of pg_dump's directory format (pg_dump -Fd). "
+                    + "Name the backup file, or the directory pg_dump -Fd wrote.");
+        }
+        if (!Files.isRegularFile(path)) {
+            throw DollyException.badInput("The backup " + path + " does not exist.");
+        }
+        byte[] header = new byte[512];
+        int length = 0;
+        try (InputStream input = Files.newInputStream(path)) {
+            int count;
+            while (length < header.length && (count = input.read(header, length, header.length - length)) > 0) {
+                length += count;
+            }
+        }
+        catch (IOException e) {
+            throw DollyException.failed("Cannot read the backup " + path + ": " + e.getMessage(), e);
+        }
+        if (length >= 5 && new String(header, 0, 5, StandardCharsets.US_ASCII).equals("PGDMP")) {
+            return BackupFormat.CUSTOM;
+        }
+        if (length >= 262 && new String(header, 257, 5, StandardCharsets.US_ASCII).equals("ustar")) {
+            return BackupFormat.TAR;
+        }
+        return BackupFormat.PLAIN;
+    }
+
+    /** A {@code pg_restore} on the {@code PATH}, or else the newest in {@code /usr/lib/postgresql/}. */
+    public static Optional<Path> findPgRestore()
+    {
+        String path = System.getenv("PATH");
+        if (path != null) {
+            for (String entry : path.split(":")) {
+                if (!entry.isEmpty()) {
+                    Path candidate = Path.of(entry, "pg_restore");
+                    if (Files.isExecutable(candidate)) {
+                        return Optional.of(candidate);
+                    }
+                }
+            }
+        }
+        Path debian = Path.of("/usr/lib/postgresql");
+        if (!Files.isDirectory(debian)) {
+            return Optional.empty();
+        }
+        try (Stream<Path> versions = Files.list(debian)) {
+            return versions
+                    .filter(version -> PostgresVersions.isValid(version.getFileName().toString()))
+                    .sorted(Comparator.comparing((Path version) -> version.getFileName().toString(), PostgresVersions.ORDER).reversed())
+                    .map(version -> version.resolve("bin").resolve("pg_restore"))
+                    .filter(Files::isExecutable)
+                    .findFirst();
+        }
+        catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    private void restore(EngineInstallation installation, Endpoint target, Backup backup)
+    {
+        Path program = pgRestore(installation).orElseThrow(() -> DollyException.failed(
+                "Restoring custom/directory/tar dumps needs pg_restore: install the postgresql-client package "
+                        + "(Debian/Ubuntu: apt-get install postgresql-client) or configure its path"));
+        List<String> command = new ArrayList<>(List.of(
+                program.toString(),
+                "--no-owner", "--no-privileges", "--exit-on-error", "--no-password",
+                "--host=" + target.host(),
+                "--port=" + target.port(),
+                "--username=" + target.user(),
+                "--dbname=" + target.database()));
+        if (backup.format() != BackupFormat.TAR) {
+            command.add("--jobs=" + Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())));
+        }
+        command.add(backup.path().toAbsolutePath().toString());
+        // pg_restore is a client: it runs as the daemon's user, and reads the backup with its rights
+        Processes.Result result = Processes.run(command, Map.of("PGPASSWORD", target.password(), "PGAPPNAME", "dolly", "PGCONNECT_TIMEOUT", "10"), null, RESTORE_TIMEOUT);
+        if (!result.succeeded()) {
+            String output = result.output().strip();
+            String advice = output.contains("unsupported version")
+                    ? " This pg_restore (" + program + ") is older than the pg_dump that wrote the backup: install a newer postgresql-client or configure a newer pg_restore."
+                    : " Fix the backup, or load it from SQL text instead.";
+            throw DollyException.failed("pg_restore could not restore " + backup.path() + " into the database " + target.database() + ": " + output + "." + advice);
+        }
+    }
+
+    private Optional<Path> pgRestore(EngineInstallation installation)
+    {
+        Path bundled = installation.binDirectory().resolve("pg_restore");
+        if (Files.isExecutable(bundled)) {
+            return Optional.of(bundled);
+        }
+        if (pgRestore.isPresent()) {
+            if (!Files.isExecutable(pgRestore.get())) {
+                throw DollyException.failed("The configured pg_restore " + pgRestore.get() + " does not exist or cannot be run: "
+                        + "configure the path of an installed pg_restore, or none to use the one on the PATH.");
+            }
+            return pgRestore;
+        }
+        return pgRestoreFinder.get();
+    }
+
+    private void createDatabase(Endpoint superuser, String database)
+    {
+        if (database.isEmpty() || database.contains("\0")) {
+            throw DollyException.badInput("'" + database + "' is not a database name.");
+        }
+        try (Connection connection = connect(superuser.withDatabase(MAINTENANCE_DATABASE))) {
+            try (PreparedStatement exists = connection.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
+                exists.setString(1, database);
+                try (ResultSet rows = exists.executeQuery()) {
+                    if (rows.next()) {
+                        return;
+                    }
+                }
+            }
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("CREATE DATABASE " + quoteIdentifier(database));
+            }
+        }
+        catch (SQLException e) {
+            throw failed("Cannot create the database " + database, e);
+        }
+    }
+
+    static String quoteIdentifier(String identifier)
+    {
+        return "\"" + identifier.replace("\"", "\"\"") + "\"";
+    }
+
+    private static Connection connect(Endpoint endpoint)
+            throws SQLException
+    {
+        Properties properties = new Properties();
+        properties.setProperty("user", endpoint.user());
+        properties.setProperty("password", endpoint.password());
+        properties.setProperty("ApplicationName", "dolly");
+        properties.setProperty("loginTimeout", String.valueOf(LOGIN_TIMEOUT_SECONDS));
+        properties.setProperty("connectTimeout", String.valueOf(LOGIN_TIMEOUT_SECONDS));
+        return DriverManager.getConnection(jdbcUrl(endpoint), properties);
+    }
+
+    /** Whether the server takes connections: it gets to asking for a password (or refusing it) once it is ready. */
+    private static boolean answers(String host, int port)
+            throws SQLException
+    {
+        Properties properties = new Properties();
+        properties.setProperty("user", SUPERUSER);
+        properties.setProperty("ApplicationName", "dolly");
+        properties.setProperty("loginTimeout", "5");
+        properties.setProperty("connectTimeout", "5");
+        String url = "jdbc:postgresql://" + uriHost(host) + ":" + port + "/" + MAINTENANCE_DATABASE;
+        try (Connection ignored = DriverManager.getConnection(url, properties)) {
+            return true;
+        }
+        catch (SQLException e) {
+            String state = String.valueOf(e.getSQLState());
+            // 08004: the driver has no password to answer the server's request; 28xxx: authentication refused
+            if (state.equals("08004") || state.startsWith("28")) {
+                return true;
+            }
+            throw e;
+        }
+    }
+
+    private static DollyException failed(String action, SQLException e)
+    {
+        return DollyException.failed(action + ": " + e.getMessage(), e);
+    }
+
+    private static String jdbcUrl(Endpoint endpoint)
+    {
+        return "jdbc:postgresql://" + uriHost(endpoint.host()) + ":" + endpoint.port() + "/" + uriEncode(endpoint.database());
+    }
+
+    private static String uriHost(String host)
+    {
+        return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+    }
+
+    private static String uriEncode(String text)
+    {
+        return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    /** A libpq keyword/value: quoted when empty or holding spaces, quotes or backslashes, which are escaped. */
+    static String keyValueQuote(String value)
+    {
+        if (!value.isEmpty() && value.chars().noneMatch(character -> Character.isWhitespace(character) || character == '\'' || character == '\\')) {
+            return value;
+        }
+        return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'";
+    }
+
+    private static String program(EngineInstallation installation, String name)
+    {
+        return installation.binDirectory().resolve(name).toString();
+    }
+
+    private static boolean beforeVersion10(EngineInstallation installation)
+    {
+        return installation.majorVersion().contains(".");
+    }
+
+    private static String authenticationMethod(EngineInstallation installation)
+    {
+        return beforeVersion10(installation) ? "md5" : "scram-sha-256";
+    }
+
+    /** The host to reach a server on, given the address it listens on. */
+    private static String connectHost(String listenAddress)
+    {
+        String first = listenAddress.split(",")[0].strip();
+        return switch (first) {
+            case "*", "0.0.0.0", "" -> "127.0.0.1";
+            case "::" -> "::1";
+            default -> first;
+        };
+    }
+
+    private static boolean isLoopback(String listenAddress)
+    {
+        return Arrays.stream(listenAddress.split(","))
+                .map(String::strip)
+                .allMatch(address -> address.equals("localhost") || address.startsWith("127.") || address.equals("::1"));
+    }
+
+    private String settingsFile(EngineInstallation installation, ServerSettings settings)
+    {
+        StringBuilder text = new StringBuilder("# Written by Dolly at each start; changes here are lost.\n");
+        // the image's settings first, then the ones Dolly manages, which win
+        for (Map.Entry<String, String> parameter : new TreeMap<>(settings.parameters()).entrySet()) {
+            text.append(setting(parameter.getKey(), parameter.getValue()));
+        }
+        text.append(setting("listen_addresses", settings.listenAddress()));
+        text.append(setting("port", String.valueOf(settings.port())));
+        text.append(setting("unix_socket_directories", ""));
+        if (!beforeVersion10(installation)) {
+            text.append(setting("password_encryption", "scram-sha-256"));
+        }
+        return text.toString();
+    }
+
+    private static String setting(String name, String value)
+    {
+        if (!PARAMETER_NAME.matcher(name).matches()) {
+            throw DollyException.badInput("'" + name + "' is not a PostgreSQL setting name: use names such as shared_buffers.");
+        }
+        if (value.contains("\n") || value.contains("\r") || value.contains("\0")) {
+            throw DollyException.badInput("The value of the PostgreSQL setting " + name + " must fit on one line.");
+        }
+        return name + " = '" + value.replace("\\", "\\\\").replace("'", "''") + "'\n";
+    }
+
+    private static String hostBasedAuthentication(EngineInstallation installation, String listenAddress)
+    {
+        String method = authenticationMethod(installation);
+        StringBuilder text = new StringBuilder("# Written by Dolly at each start: password logins over TCP only.\n");
+        text.append("host all all 127.0.0.1/32 ").append(method).append('\n');
+        text.append("host all all ::1/128 ").append(method).append('\n');
+        if (!isLoopback(listenAddress)) {
+            // listening beyond loopback: clients come from other machines, always with a password
+            text.append("host all all 0.0.0.0/0 ").append(method).append('\n');
+            text.append("host all all ::/0 ").append(method).append('\n');
+        }
+        return text.toString();
+    }
+
+    private static void includeSettingsFile(Path directory)
+            throws IOException
+    {
+        Path configuration = directory.resolve("postgresql.conf");
+        String include = "include_if_exists = '" + SETTINGS_FILE + "'";
+        if (!Files.readString(configuration).contains(include)) {
+            Files.writeString(configuration, "\n# The settings of each start, written by Dolly\n" + include + "\n", StandardOpenOption.APPEND);
+        }
+    }
+
+    /** Writes a file of the data directory, readable by the engine user only. */
+    private void writeEngineFile(Path file, String content)
+            throws IOException
+    {
+        Path temporary = file.resolveSibling(file.getFileName() + ".dolly-new");
+        Files.deleteIfExists(temporary);
+        Files.createFile(temporary, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(temporary, content);
+        engineUser.takeOwnership(temporary);
+        Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** Data directories of clones may come from the daemon's user: give them to the engine user, as PostgreSQL requires. */
+    private void ensureOwnedByEngineUser(Path directory)
+            throws IOException
+    {
+        if (!Files.isRegularFile(directory.resolve("PG_VERSION"))) {
+            throw DollyException.failed(directory + " is not a PostgreSQL data directory (it has no PG_VERSION).");
+        }
+        if (engineUser.switchesUser() && !Files.getOwner(directory).getName().equals(engineUser.name())) {
+            engineUser.takeOwnership(directory);
+        }
+        Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwx------"));
+    }
+
+    /** The log goes to a file the engine user may append to, in a directory it can reach. */
+    private void prepareLogFile(Path logFile)
+            throws IOException
+    {
+        Path directory = logFile.getParent();
+        if (!Files.isDirectory(directory)) {
+            Files.createDirectories(directory);
+            engineUser.takeOwnership(directory);
+        }
+        if (!Files.exists(logFile)) {
+            Files.createFile(logFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        }
+        engineUser.takeOwnership(logFile);
+    }
+
+    private static String tail(Path logFile)
+    {
+        try (RandomAccessFile file = new RandomAccessFile(logFile.toFile(), "r")) {
+            long length = file.length();
+            int size = (int) Math.min(length, 16 * 1024);
+            byte[] bytes = new byte[size];
+            file.seek(length - size);
+            file.readFully(bytes);
+            List<String> lines = new String(bytes, StandardCharsets.UTF_8).lines().toList();
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size()));
+        }
+        catch (IOException e) {
+            return "(cannot read the log: " + e.getMessage() + ")";
+        }
+    }
+}

@@ -1,0 +1,342 @@
+package dev.dolly.core.engine.postgresql;
+
+import dev.dolly.api.DollyException;
+import dev.dolly.api.ErrorCode;
+import dev.dolly.core.engine.Endpoint;
+import dev.dolly.core.engine.EngineInstallation;
+import dev.dolly.core.engine.EngineUser;
+import dev.dolly.core.engine.LoadPlan;
+import dev.dolly.core.engine.LoadPlan.Backup;
+import dev.dolly.core.engine.LoadPlan.BackupFormat;
+import dev.dolly.core.engine.ProgressListener;
+import dev.dolly.core.engine.ServerSettings;
+import dev.dolly.core.storage.FileTrees;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static java.util.Objects.requireNonNull;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/** Runs real PostgreSQL servers of the built-in version, installed from the class path without network. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class PostgresEngineTest
+{
+    private static final String PASSWORD = "s3cret 'quoted\" pass";
+
+    private Path base;
+    private EngineUser engineUser;
+    private PostgresEngine engine;
+    private EngineInstallation installation;
+    private Path sharedData;
+    private Endpoint superuser;
+
+    @BeforeAll
+    void startSharedServer()
+    {
+        base = TestDirectories.createBase();
+        engineUser = EngineUser.resolve("dolly");
+        // an unreachable repository: the built-in version must not need it
+        PostgresBinaries binaries = new PostgresBinaries(base.resolve("engines"), base.resolve("cache"), java.net.URI.create("http://127.0.0.1:9/maven2"), base.resolve("m2"), List.of());
+        engine = new PostgresEngine(binaries, engineUser);
+        installation = engine.install(null, ProgressListener.NONE);
+
+        sharedData = TestDirectories.createDirectory(base, "shared");
+        engine.initialize(installation, sharedData, PASSWORD);
+        int port = TestDirectories.freePort();
+        engine.start(installation, sharedData, settings(port, "shared.log", Map.of("fsync", "off", "max_connections", "30")));
+        superuser = new Endpoint("127.0.0.1", port, engine.defaultUser(), PASSWORD, engine.defaultDatabase());
+    }
+
+    @AfterAll
+    void stopSharedServer()
+    {
+        if (engine != null && sharedData != null) {
+            engine.stop(installation, sharedData);
+        }
+        if (base != null) {
+            FileTrees.deleteRecursively(base);
+        }
+    }
+
+    @Test
+    void runsTheBuiltInVersion()
+            throws SQLException
+    {
+        assertThat(engine.name()).isEqualTo("postgresql");
+        assertThat(installation.version()).isEqualTo("17.6.0");
+        assertThat(engine.isRunning(installation, sharedData)).isTrue();
+        assertThat(engine.serverVersion(superuser)).startsWith("PostgreSQL 17.6");
+        assertThat(query(superuser, "SHOW max_connections")).isEqualTo("30");
+        assertThat(query(superuser, "SHOW fsync")).isEqualTo("off");
+        assertThat(query(superuser, "SHOW unix_socket_directories")).isEmpty();
+        assertThat(query(superuser, "SHOW password_encryption")).isEqualTo("scram-sha-256");
+        assertThat(query(superuser, "SHOW server_encoding")).isEqualTo("UTF8");
+        assertThat(query(superuser, "SELECT datcollate FROM pg_database WHERE datname = current_database()")).isEqualTo("C");
+    }
+
+    @Test
+    void rejectsWrongPasswords()
+    {
+        Endpoint wrong = new Endpoint(superuser.host(), superuser.port(), superuser.user(), "wrong", superuser.database());
+        assertThatThrownBy(() -> engine.serverVersion(wrong))
+                .isInstanceOf(DollyException.class)
+                .hasMessageContaining("password authentication failed");
+    }
+
+    @Test
+    void serverRunsAsTheEngineUser()
+            throws IOException, InterruptedException
+    {
+        String pid = Files.readAllLines(sharedData.resolve("postmaster.pid")).getFirst().strip();
+        Process ps = new ProcessBuilder("ps", "-o", "user=", "-p", pid).redirectErrorStream(true).start();
+        String user = new String(ps.getInputStream().readAllBytes()).strip();
+        assertEquals(0, ps.waitFor());
+        assertThat(user).isEqualTo(engineUser.name());
+        if (engineUser.switchesUser()) {
+            assertThat(user).isNotEqualTo("root");
+        }
+        assertThat(Files.getPosixFilePermissions(sharedData)).isEqualTo(PosixFilePermissions.fromString("rwx------"));
+        assertThat(Files.getOwner(sharedData).getName()).isEqualTo(engineUser.name());
+        try (var children = Files.list(base)) {
+            assertThat(children.map(child -> child.getFileName().toString())).noneMatch(name -> name.startsWith(".dolly-password"));
+        }
+    }
+
+    @Test
+    void loadsAnEmptyPlanIntoItsInitialDatabase()
+            throws SQLException
+    {
+        String database = "empty \"odd\" name";
+        LoadPlan plan = new LoadPlan(Optional.of(database), Optional.empty(), List.of(), List.of(), Optional.empty());
+        engine.load(installation, superuser, plan, ProgressListener.NONE);
+        // loading is repeatable: the database exists already
+        engine.load(installation, superuser, plan, ProgressListener.NONE);
+
+        assertThat(query(superuser.withDatabase(database), "SELECT current_database()")).isEqualTo(database);
+    }
+
+    @Test
+    void restoresCustomDirectoryAndTarBackups()
+            throws Exception
+    {
+        requirePgRestore();
+        for (BackupFormat format : List.of(BackupFormat.CUSTOM, BackupFormat.DIRECTORY, BackupFormat.TAR)) {
+            Path backup = sample(format);
+            assertThat(PostgresEngine.detectFormat(backup)).isEqualTo(format);
+            String database = "restored_" + format.name().toLowerCase(java.util.Locale.ROOT);
+            List<String> messages = new java.util.ArrayList<>();
+            engine.load(installation, superuser, new LoadPlan(Optional.of(database), Optional.empty(), List.of(new Backup(backup, format)), List.of(), Optional.empty()), messages::add);
+
+            assertThat(messages).contains("Restoring backup " + backup.getFileName());
+            assertThat(query(superuser.withDatabase(database), "SELECT count(*) FROM sample")).isEqualTo("100");
+            assertThat(query(superuser.withDatabase(database), "SELECT count(*) FROM sample_names")).isEqualTo("100");
+        }
+    }
+
+    @Test
+    void reportsWhatPgRestoreSaysWhenItFails()
+            throws Exception
+    {
+        requirePgRestore();
+        Path backup = sample(BackupFormat.CUSTOM);
+        LoadPlan plan = new LoadPlan(Optional.of("restored_twice"), Optional.empty(), List.of(new Backup(backup, BackupFormat.CUSTOM)), List.of(), Optional.empty());
+        engine.load(installation, superuser, plan, ProgressListener.NONE);
+
+        assertThatThrownBy(() -> engine.load(installation, superuser, plan, ProgressListener.NONE))
+                .isInstanceOfSatisfying(DollyException.class, exception -> assertThat(exception.errorCode()).isEqualTo(ErrorCode.OPERATION_FAILED))
+                .hasMessageContaining("pg_restore could not restore")
+                .hasMessageContaining("already exists");
+    }
+
+    @Test
+    void explainsHowToGetPgRestore()
+            throws Exception
+    {
+        PostgresEngine withoutPgRestore = new PostgresEngine(
+                new PostgresBinaries(base.resolve("engines"), base.resolve("cache")), engineUser, Optional.empty(), Optional::empty);
+        Path backup = sample(BackupFormat.CUSTOM);
+        LoadPlan plan = new LoadPlan(Optional.empty(), Optional.empty(), List.of(new Backup(backup, BackupFormat.CUSTOM)), List.of(), Optional.empty());
+
+        assertThatThrownBy(() -> withoutPgRestore.load(installation, superuser, plan, ProgressListener.NONE))
+                .isInstanceOfSatisfying(DollyException.class, exception -> assertThat(exception.errorCode()).isEqualTo(ErrorCode.OPERATION_FAILED))
+                .hasMessage("Restoring custom/directory/tar dumps needs pg_restore: install the postgresql-client package "
+                        + "(Debian/Ubuntu: apt-get install postgresql-client) or configure its path");
+    }
+
+    @Test
+    void sealFreezesAndAnalyzesEveryDatabase()
+            throws SQLException
+    {
+        Endpoint sealed = superuser.withDatabase("to_seal");
+        engine.load(installation, superuser, new LoadPlan(Optional.of("to_seal"), Optional.empty(), List.of(), List.of(), Optional.empty()), ProgressListener.NONE);
+        execute(sealed, "CREATE TABLE numbers AS SELECT i FROM generate_series(1, 1000) i");
+        assertThat(query(sealed, "SELECT reltuples::bigint FROM pg_class WHERE relname = 'numbers'")).isEqualTo("-1");
+        String frozen = "SELECT c.relfrozenxid::text::bigint > n.xmin::text::bigint FROM pg_class c, (SELECT xmin FROM numbers LIMIT 1) n WHERE c.relname = 'numbers'";
+        assertThat(query(sealed, frozen)).isEqualTo("f");
+
+        engine.seal(superuser);
+
+        assertThat(query(sealed, "SELECT reltuples::bigint FROM pg_class WHERE relname = 'numbers'")).isEqualTo("1000");
+        // the table's oldest unfrozen transaction is past the one that wrote its rows: they are frozen
+        assertThat(query(sealed, frozen)).isEqualTo("t");
+    }
+
+    @Test
+    void changesPasswords()
+            throws SQLException
+    {
+        execute(superuser, "CREATE ROLE app LOGIN PASSWORD 'old password'");
+        Endpoint app = new Endpoint(superuser.host(), superuser.port(), "app", "old password", "postgres");
+        assertThat(engine.serverVersion(app)).startsWith("PostgreSQL");
+
+        String newPassword = "n3w 'pass\" \\ word";
+        engine.changePassword(superuser, "app", newPassword);
+
+        assertThat(engine.serverVersion(new Endpoint(app.host(), app.port(), "app", newPassword, "postgres"))).startsWith("PostgreSQL");
+        assertThatThrownBy(() -> engine.serverVersion(app)).isInstanceOf(DollyException.class);
+        assertThat(query(superuser, "SELECT rolpassword LIKE 'SCRAM-SHA-256$%' FROM pg_authid WHERE rolname = 'app'")).isEqualTo("t");
+        assertThatThrownBy(() -> engine.changePassword(superuser, "nobody_like_this", "x"))
+                .isInstanceOf(DollyException.class)
+                .hasMessageContaining("nobody_like_this");
+    }
+
+    @Test
+    void connectionStringsWork()
+            throws SQLException
+    {
+        var strings = engine.connectionStrings(superuser);
+        assertThat(strings.jdbcUrl()).isEqualTo("jdbc:postgresql://127.0.0.1:" + superuser.port() + "/postgres");
+        assertThat(strings.uri()).isEqualTo("postgresql://postgres:s3cret%20%27quoted%22%20pass@127.0.0.1:" + superuser.port() + "/postgres");
+        assertThat(strings.keyValue()).isEqualTo("host=127.0.0.1 port=" + superuser.port() + " user=postgres password='s3cret \\'quoted\" pass' dbname=postgres");
+        try (Connection connection = DriverManager.getConnection(strings.jdbcUrl(), superuser.user(), superuser.password())) {
+            assertThat(connection.isValid(5)).isTrue();
+        }
+    }
+
+    @Test
+    void lifecycle()
+            throws IOException
+    {
+        Path data = TestDirectories.createDirectory(base, "lifecycle");
+        engine.initialize(installation, data, "lifecycle");
+        int port = TestDirectories.freePort();
+        Endpoint endpoint = new Endpoint("127.0.0.1", port, "postgres", "lifecycle", "postgres");
+
+        // a server that cannot start says why, from its log
+        assertThatThrownBy(() -> engine.start(installation, data, settings(port, "logs/lifecycle.log", Map.of("shared_buffers", "plenty"))))
+                .isInstanceOfSatisfying(DollyException.class, exception -> assertThat(exception.errorCode()).isEqualTo(ErrorCode.OPERATION_FAILED))
+                .hasMessageContaining("did not start on port " + port)
+                .hasMessageContaining("invalid value for parameter \"shared_buffers\"");
+        assertThat(engine.isRunning(installation, data)).isFalse();
+
+        engine.start(installation, data, settings(port, "logs/lifecycle.log", Map.of()));
+        assertThat(engine.isRunning(installation, data)).isTrue();
+        assertThat(TestDirectories.isPortFree(port)).isFalse();
+        assertThat(engine.serverVersion(endpoint)).startsWith("PostgreSQL 17");
+
+        engine.stop(installation, data);
+        assertThat(engine.isRunning(installation, data)).isFalse();
+        assertThat(TestDirectories.isPortFree(port)).isTrue();
+        engine.stop(installation, data);
+
+        // a postmaster.pid left by a crash does not stop anything
+        Files.writeString(data.resolve("postmaster.pid"), "4000000\n" + data + "\n");
+        engineUser.takeOwnership(data.resolve("postmaster.pid"));
+        assertThat(engine.isRunning(installation, data)).isFalse();
+        engine.stop(installation, data);
+        engine.start(installation, data, settings(port, "logs/lifecycle.log", Map.of()));
+        assertThat(engine.serverVersion(endpoint)).startsWith("PostgreSQL 17");
+        engine.stop(installation, data);
+        assertThat(engine.isRunning(installation, data)).isFalse();
+        assertThat(Files.readString(base.resolve("logs/lifecycle.log"))).contains("database system is shut down");
+    }
+
+    @Test
+    void detectsBackupFormats()
+            throws Exception
+    {
+        assertThat(PostgresEngine.detectFormat(sample(BackupFormat.CUSTOM))).isEqualTo(BackupFormat.CUSTOM);
+        assertThat(PostgresEngine.detectFormat(sample(BackupFormat.TAR))).isEqualTo(BackupFormat.TAR);
+        assertThat(PostgresEngine.detectFormat(sample(BackupFormat.DIRECTORY))).isEqualTo(BackupFormat.DIRECTORY);
+        Path plain = base.resolve("plain.sql");
+        Files.writeString(plain, "CREATE TABLE t (id integer);\n");
+        assertThat(PostgresEngine.detectFormat(plain)).isEqualTo(BackupFormat.PLAIN);
+        Path empty = base.resolve("empty.sql");
+        Files.writeString(empty, "");
+        assertThat(PostgresEngine.detectFormat(empty)).isEqualTo(BackupFormat.PLAIN);
+        assertThatThrownBy(() -> PostgresEngine.detectFormat(base.resolve("engines")))
+                .isInstanceOfSatisfying(DollyException.class, exception -> assertThat(exception.errorCode()).isEqualTo(ErrorCode.BAD_INPUT))
+                .hasMessageContaining("toc.dat");
+        assertThatThrownBy(() -> PostgresEngine.detectFormat(base.resolve("missing.dump")))
+                .isInstanceOfSatisfying(DollyException.class, exception -> assertThat(exception.errorCode()).isEqualTo(ErrorCode.BAD_INPUT));
+    }
+
+    private ServerSettings settings(int port, String logFile, Map<String, String> parameters)
+    {
+        return new ServerSettings("127.0.0.1", port, parameters, base.resolve(logFile));
+    }
+
+    /** The sample backups were written by pg_dump 15, which any pg_restore from 15 on can read. */
+    private static Path sample(BackupFormat format)
+            throws URISyntaxException
+    {
+        String name = switch (format) {
+            case CUSTOM -> "sample.dump";
+            case DIRECTORY -> "sample-directory";
+            case TAR -> "sample.tar";
+            case PLAIN -> throw new IllegalArgumentException();
+        };
+        return Path.of(requireNonNull(PostgresEngineTest.class.getResource(name), name).toURI());
+    }
+
+    /** Skips without pg_restore on a workstation; on CI, which installs postgresql-client, its absence is a failure. */
+    private static void requirePgRestore()
+    {
+        Optional<Path> pgRestore = PostgresEngine.findPgRestore();
+        if (System.getenv("CI") != null) {
+            assertThat(pgRestore).as("pg_restore on CI (install postgresql-client)").isPresent();
+        }
+        assumeTrue(pgRestore.isPresent(), "pg_restore is not installed");
+    }
+
+    private static String query(Endpoint endpoint, String sql)
+            throws SQLException
+    {
+        try (Connection connection = DriverManager.getConnection(
+                "jdbc:postgresql://" + endpoint.host() + ":" + endpoint.port() + "/" + java.net.URLEncoder.encode(endpoint.database(), java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20"),
+                endpoint.user(), endpoint.password());
+                Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery(sql)) {
+            rows.next();
+            return rows.getString(1);
+        }
+    }
+
+    private static void execute(Endpoint endpoint, String sql)
+            throws SQLException
+    {
+        try (Connection connection = DriverManager.getConnection("jdbc:postgresql://" + endpoint.host() + ":" + endpoint.port() + "/" + endpoint.database(), endpoint.user(), endpoint.password());
+                Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+}
