@@ -69,7 +69,7 @@ public final class Dolly
         prepareDirectories(configuration, engineUser);
         this.catalog = Catalog.open(configuration.catalogFile());
         restrict(configuration.catalogFile());
-        PostgresBinaries binaries = new PostgresBinaries(configuration.enginesDirectory().resolve("postgresql"), configuration.downloadCache(),
+        PostgresBinaries binaries = new PostgresBinaries(configuration.enginesDirectory(), configuration.downloadCache(),
                 configuration.mavenRepository(), Path.of(System.getProperty("user.home"), ".m2", "repository"), configuration.postgresqlInstallations());
         this.engines = new EngineRegistry(List.of(new PostgresEngine(binaries, engineUser, configuration.pgRestore())));
         this.storage = new CopyStorageDriver(configuration.storageRoot());

@@ -41,6 +41,8 @@ public final class Catalog
         config.setJournalMode(SQLiteConfig.JournalMode.WAL);
         config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
         config.setBusyTimeout(10_000);
+        // Take the write lock when a transaction begins, so that concurrent writers wait instead of failing.
+        config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
         SQLiteDataSource dataSource = new SQLiteDataSource(config);
         dataSource.setUrl("jdbc:sqlite:" + file);
         Flyway.configure()
@@ -333,7 +335,7 @@ public final class Catalog
                 row.getString("database_name"),
                 row.getString("superuser_password"),
                 row.getString("volume"),
-                (Long) row.getObject("size_bytes", Long.class),
+                nullableLong(row, "size_bytes"),
                 row.getString("owner"),
                 row.getString("definition"),
                 row.getString("source_directory"),
@@ -369,6 +371,13 @@ public final class Catalog
 
     // Fixed-width UTC timestamps, so that they compare correctly as text in SQL.
     private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+
+    private static Long nullableLong(ResultSet row, String column)
+            throws SQLException
+    {
+        long value = row.getLong(column);
+        return row.wasNull() ? null : value;
+    }
 
     private static String text(Instant instant)
     {

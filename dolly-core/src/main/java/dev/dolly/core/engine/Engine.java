@@ -47,6 +47,9 @@ public interface Engine
      */
     String load(EngineInstallation installation, Endpoint superuser, LoadPlan plan, ProgressListener progress);
 
+    /** The format of a backup whose definition names none, told from its content. */
+    LoadPlan.BackupFormat backupFormat(Path backup);
+
     /** Makes a loaded server's state final: statistics, frozen tuples, everything flushed. The caller then stops it. */
     void seal(Endpoint superuser);
 

@@ -260,7 +260,7 @@ public final class ImageService
             catalog.updateImageProgress(id, "Starting " + engine.name() + " " + installation.version());
             engine.start(installation, dataDirectory, new ServerSettings("127.0.0.1", port, BUILD_PARAMETERS, logFile));
             Endpoint superuser = new Endpoint("127.0.0.1", port, engine.defaultUser(), image.superuserPassword(), engine.defaultDatabase());
-            String database = engine.load(installation, superuser, loadPlan(definition), message -> catalog.updateImageProgress(id, message));
+            String database = engine.load(installation, superuser, loadPlan(definition, engine), message -> catalog.updateImageProgress(id, message));
             catalog.updateImageProgress(id, "Sealing: freezing and analysing every database");
             engine.seal(superuser);
             engine.stop(installation, dataDirectory);
@@ -301,38 +301,17 @@ public final class ImageService
         }
     }
 
-    private static LoadPlan loadPlan(ImageDefinition definition)
+    private static LoadPlan loadPlan(ImageDefinition definition, Engine engine)
     {
         List<LoadPlan.Backup> backups = new ArrayList<>();
         for (BackupSource backup : definition.backups()) {
-            backups.add(new LoadPlan.Backup(backup.path(), backup.format().orElseGet(() -> detectFormat(backup.path()))));
+            backups.add(new LoadPlan.Backup(backup.path(), backup.format().orElseGet(() -> engine.backupFormat(backup.path()))));
         }
         List<Path> scripts = new ArrayList<>();
         for (Path folder : definition.scriptsFolders()) {
             scripts.addAll(ImageDefinitionParser.scriptsOf(folder));
         }
         return new LoadPlan(definition.initialDatabaseName(), definition.preScript(), backups, scripts, definition.postScript());
-    }
-
-    /** pg_dump's formats by their signatures: a directory with toc.dat, "PGDMP" (custom), a tar header, else SQL. */
-    static LoadPlan.BackupFormat detectFormat(Path path)
-    {
-        if (Files.isDirectory(path)) {
-            return LoadPlan.BackupFormat.DIRECTORY;
-        }
-        try (var input = Files.newInputStream(path)) {
-            byte[] header = input.readNBytes(512);
-            if (header.length >= 5 && new String(header, 0, 5, java.nio.charset.StandardCharsets.US_ASCII).equals("PGDMP")) {
-                return LoadPlan.BackupFormat.CUSTOM;
-            }
-            if (header.length >= 262 && new String(header, 257, 5, java.nio.charset.StandardCharsets.US_ASCII).equals("ustar")) {
-                return LoadPlan.BackupFormat.TAR;
-            }
-            return LoadPlan.BackupFormat.PLAIN;
-        }
-        catch (IOException e) {
-            throw DollyException.badInput("Cannot read the backup " + path + ": " + e.getMessage());
-        }
     }
 
     /** The build ran without fsync: write everything to disk once, now that the server is shut down cleanly. */

@@ -141,21 +141,32 @@ public final class PostgresBinaries
     public EngineInstallation install(String requestedVersion, ProgressListener progress)
     {
         requireNonNull(progress, "progress is null");
-        String requested = requestedVersion == null || requestedVersion.isBlank() ? defaultVersion : requestedVersion.strip();
-        if (!PostgresVersions.isValid(requested)) {
-            throw DollyException.badInput("'" + requested + "' is not a PostgreSQL version. Ask for a major version such as 17, "
-                    + "a minor version such as 17.6, or an exact version such as 17.6.0.");
-        }
-
-        Optional<EngineInstallation> system = systemInstallations().stream()
-                .filter(installation -> PostgresVersions.matches(requested, installation.version()))
-                .max(Comparator.comparing(EngineInstallation::version, PostgresVersions.ORDER));
+        String requested = normalize(requestedVersion);
+        Optional<EngineInstallation> system = systemInstallation(requested);
         if (system.isPresent()) {
             return system.get();
         }
+        return installExact(resolveVersion(requested), progress);
+    }
 
+    /**
+     * The exact version {@link #install} would install, without installing it.
+     *
+     * @throws DollyException BAD_INPUT when there is no such version, OPERATION_FAILED when versions cannot be listed
+     */
+    public String resolveVersion(String requestedVersion)
+    {
+        String requested = normalize(requestedVersion);
+        Optional<EngineInstallation> system = systemInstallation(requested);
+        if (system.isPresent()) {
+            return system.get().version();
+        }
         if (PostgresVersions.isExact(requested) && (isInstalled(requested) || localArchive(requested).isPresent())) {
-            return installExact(requested, progress);
+            return requested;
+        }
+        // The built-in release stands for its major: "17" works offline, and images of one major agree on a release.
+        if (!PostgresVersions.isExact(requested) && PostgresVersions.matches(requested, defaultVersion) && classPathArchive(defaultVersion).isPresent()) {
+            return defaultVersion;
         }
 
         RemoteVersions remote = remoteVersions();
@@ -167,7 +178,7 @@ public final class PostgresBinaries
         }
         Optional<String> version = PostgresVersions.resolve(requested, known);
         if (version.isPresent()) {
-            return installExact(version.get(), progress);
+            return version.get();
         }
         if (remote.failure().isPresent()) {
             List<String> local = known.stream().sorted(PostgresVersions.ORDER).toList();
@@ -176,6 +187,23 @@ public final class PostgresBinaries
                     + (local.isEmpty() ? "." : ", or use an installed version: " + String.join(", ", local) + "."));
         }
         throw PostgresVersions.unknown(requested, remote.versions());
+    }
+
+    private String normalize(String requestedVersion)
+    {
+        String requested = requestedVersion == null || requestedVersion.isBlank() ? defaultVersion : requestedVersion.strip();
+        if (!PostgresVersions.isValid(requested)) {
+            throw DollyException.badInput("'" + requested + "' is not a PostgreSQL version. Ask for a major version such as 17, "
+                    + "a minor version such as 17.6, or an exact version such as 17.6.0.");
+        }
+        return requested;
+    }
+
+    private Optional<EngineInstallation> systemInstallation(String requested)
+    {
+        return systemInstallations().stream()
+                .filter(installation -> PostgresVersions.matches(requested, installation.version()))
+                .max(Comparator.comparing(EngineInstallation::version, PostgresVersions.ORDER));
     }
 
     /** The versions unpacked in the engines directory, oldest first. */

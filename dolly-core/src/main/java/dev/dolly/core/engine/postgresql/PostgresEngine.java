@@ -1,6 +1,7 @@
 package dev.dolly.core.engine.postgresql;
 
 import dev.dolly.api.DollyException;
+import dev.dolly.api.ServerInfo;
 import dev.dolly.core.engine.ConnectionStrings;
 import dev.dolly.core.engine.Endpoint;
 import dev.dolly.core.engine.Engine;
@@ -101,6 +102,25 @@ public final class PostgresEngine
     public EngineInstallation install(String requestedVersion, ProgressListener progress)
     {
         return binaries.install(requestedVersion, progress);
+    }
+
+    @Override
+    public String resolveVersion(String requestedVersion)
+    {
+        return binaries.resolveVersion(requestedVersion);
+    }
+
+    @Override
+    public BackupFormat backupFormat(Path backup)
+    {
+        return detectFormat(backup);
+    }
+
+    @Override
+    public ServerInfo.EngineInfo describe()
+    {
+        return new ServerInfo.EngineInfo(name(), binaries.defaultVersion(), binaries.installedVersions(), binaries.availableMajors(),
+                binaries.systemInstallations().stream().map(installation -> installation.version() + " (" + installation.binDirectory() + ")").toList());
     }
 
     @Override
@@ -245,7 +265,7 @@ public final class PostgresEngine
     }
 
     @Override
-    public void load(EngineInstallation installation, Endpoint superuser, LoadPlan plan, ProgressListener progress)
+    public String load(EngineInstallation installation, Endpoint superuser, LoadPlan plan, ProgressListener progress)
     {
         requireNonNull(installation, "installation is null");
         requireNonNull(superuser, "superuser is null");
@@ -256,6 +276,8 @@ public final class PostgresEngine
             createDatabase(superuser, database);
         }
         PlainSqlLoader loader = new PlainSqlLoader(name -> connect(superuser.withDatabase(name)));
+        // Where the data ends up: the initial database, or else the one the last script connected to ("\\c chinook").
+        String dataDatabase = database;
         plan.preScript().ifPresent(sql -> {
             progress.progress("Running the pre-script");
             loader.execute(sql, "pre-script", database, progress);
@@ -266,7 +288,10 @@ public final class PostgresEngine
             }
             progress.progress("Restoring backup " + backup.path().getFileName());
             if (backup.format() == BackupFormat.PLAIN) {
-                loader.load(backup.path(), database, progress);
+                String ended = loader.load(backup.path(), database, progress);
+                if (plan.initialDatabase().isEmpty()) {
+                    dataDatabase = ended;
+                }
             }
             else {
                 restore(installation, superuser.withDatabase(database), backup);
@@ -274,12 +299,17 @@ public final class PostgresEngine
         }
         for (Path script : plan.scripts()) {
             progress.progress("Running script " + script.getFileName());
-            loader.load(script, database, progress);
+            String ended = loader.load(script, database, progress);
+            if (plan.initialDatabase().isEmpty()) {
+                dataDatabase = ended;
+            }
         }
+        String postScriptDatabase = dataDatabase;
         plan.postScript().ifPresent(sql -> {
             progress.progress("Running the post-script");
-            loader.execute(sql, "post-script", database, progress);
+            loader.execute(sql, "post-script", postScriptDatabase, progress);
         });
+        return dataDatabase;
     }
 
     @Override

@@ -1,0 +1,60 @@
+package dev.dolly.tests;
+
+import dev.dolly.api.Json;
+import dev.dolly.cli.Dolly;
+
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+import static java.util.Objects.requireNonNull;
+
+/** Runs the real {@code dolly} CLI in this JVM, with its own environment and captured output. */
+final class Cli
+{
+    private final Map<String, String> environment;
+
+    Cli(Map<String, String> environment)
+    {
+        this.environment = Map.copyOf(requireNonNull(environment, "environment is null"));
+    }
+
+    Result run(String... arguments)
+    {
+        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+        ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+        int exitCode = new Dolly(environment, new PrintStream(stdout, true, StandardCharsets.UTF_8), new PrintStream(stderr, true, StandardCharsets.UTF_8),
+                InputStream.nullInputStream()).run(arguments);
+        return new Result(exitCode, stdout.toString(StandardCharsets.UTF_8), stderr.toString(StandardCharsets.UTF_8));
+    }
+
+    /** Runs a command that must succeed. */
+    Result succeed(String... arguments)
+    {
+        Result result = run(arguments);
+        if (result.exitCode() != 0) {
+            throw new AssertionError("dolly " + String.join(" ", arguments) + " exited " + result.exitCode() + "\nstdout: " + result.stdout() + "\nstderr: " + result.stderr());
+        }
+        return result;
+    }
+
+    /** Runs a command that must succeed and prints JSON, read as {@code type}. */
+    <T> T json(Class<T> type, String... arguments)
+    {
+        String[] withOutput = new String[arguments.length + 2];
+        System.arraycopy(arguments, 0, withOutput, 0, arguments.length);
+        withOutput[arguments.length] = "-o";
+        withOutput[arguments.length + 1] = "json";
+        Result result = succeed(withOutput);
+        try {
+            return Json.json().readValue(result.stdout(), type);
+        }
+        catch (java.io.IOException e) {
+            throw new AssertionError("Not JSON: " + result.stdout(), e);
+        }
+    }
+
+    record Result(int exitCode, String stdout, String stderr) {}
+}

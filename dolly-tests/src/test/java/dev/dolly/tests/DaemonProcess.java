@@ -1,0 +1,132 @@
+package dev.dolly.tests;
+
+import dev.dolly.api.DaemonAddress;
+import dev.dolly.api.DollyHome;
+import dev.dolly.api.Json;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * A real daemon in its own JVM, started from the packaged {@code dolly-daemon} module, with a fresh
+ * {@code DOLLY_HOME} that an unprivileged engine user can reach.
+ */
+final class DaemonProcess
+        implements AutoCloseable
+{
+    static final Path PROJECT_ROOT = Path.of("").toAbsolutePath().getParent();
+
+    private final Path home;
+    private final Map<String, String> environment;
+    private Process process;
+
+    private DaemonProcess(Path home, Map<String, String> environment)
+    {
+        this.home = home;
+        this.environment = environment;
+    }
+
+    /** A new home below a directory other users may traverse (engines may run as another user). */
+    static DaemonProcess withNewHome(Map<String, String> extraEnvironment)
+            throws IOException
+    {
+        Path base = Files.createTempDirectory("dolly-it-");
+        Files.setPosixFilePermissions(base, PosixFilePermissions.fromString("rwx--x--x"));
+        Path home = base.resolve("home");
+        Map<String, String> environment = new HashMap<>();
+        environment.put("DOLLY_HOME", home.toString());
+        environment.put("DOLLY_LISTEN", "127.0.0.1:0");
+        // one download cache for all test homes: fetch each version once per run
+        environment.put("DOLLY_DOWNLOAD_CACHE", Path.of(System.getProperty("java.io.tmpdir"), "dolly-it-download-cache").toString());
+        environment.putAll(extraEnvironment);
+        return new DaemonProcess(home, environment);
+    }
+
+    Path home()
+    {
+        return home;
+    }
+
+    /** The environment a CLI talking to this daemon runs with. */
+    Map<String, String> environment()
+    {
+        return Map.copyOf(environment);
+    }
+
+    DaemonProcess start()
+            throws IOException, InterruptedException
+    {
+        Path daemonModule = PROJECT_ROOT.resolve("dolly-daemon/target");
+        requireNonNull(daemonModule, "daemonModule is null");
+        ProcessBuilder builder = new ProcessBuilder(List.of(
+                ProcessHandle.current().info().command().orElse("java"),
+                "-XX:+UseSerialGC",
+                "-cp", daemonModule.resolve("dolly-daemon.jar") + ":" + daemonModule.resolve("lib") + "/*",
+                "dev.dolly.daemon.DaemonMain"));
+        builder.environment().putAll(environment);
+        Files.createDirectories(home);
+        Path log = home.getParent().resolve("daemon.log");
+        builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        process = builder.start();
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+        Path daemonFile = DollyHome.daemonFile(home);
+        while (!Files.exists(daemonFile)) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("The daemon exited with " + process.exitValue() + ":\n" + Files.readString(log));
+            }
+            if (Instant.now().isAfter(deadline)) {
+                throw new IllegalStateException("The daemon did not start within 60 s:\n" + Files.readString(log));
+            }
+            Thread.sleep(50);
+        }
+        return this;
+    }
+
+    DaemonAddress address()
+            throws IOException
+    {
+        return Json.json().readValue(DollyHome.daemonFile(home).toFile(), DaemonAddress.class);
+    }
+
+    String adminToken()
+            throws IOException
+    {
+        return Files.readString(DollyHome.adminTokenFile(home)).strip();
+    }
+
+    String log()
+            throws IOException
+    {
+        return Files.readString(home.getParent().resolve("daemon.log"));
+    }
+
+    /** SIGTERM, as a service manager would send, and wait for the clean shutdown. */
+    void stop()
+            throws InterruptedException
+    {
+        if (process != null && process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor();
+                throw new IllegalStateException("The daemon did not stop within 60 s of SIGTERM");
+            }
+        }
+    }
+
+    @Override
+    public void close()
+            throws Exception
+    {
+        stop();
+    }
+}
