@@ -33,6 +33,8 @@ import java.util.List;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import static java.util.Objects.requireNonNull;
@@ -58,6 +60,7 @@ public final class Dolly
     private final ImageService images;
     private final ContainerService containers;
     private final AccessTokens accessTokens;
+    private final ScheduledExecutorService reaper = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("reaper").daemon().factory());
 
     private Dolly(DollyConfiguration configuration, FileChannel lockChannel, FileLock lock)
     {
@@ -110,6 +113,7 @@ public final class Dolly
         dolly.images.reconcile();
         dolly.containers.reconcile();
         dolly.removeOrphans();
+        dolly.reaper.scheduleWithFixedDelay(dolly::deleteExpired, 5, 5, TimeUnit.SECONDS);
         return dolly;
     }
 
@@ -157,6 +161,7 @@ public final class Dolly
     @Override
     public void close()
     {
+        reaper.shutdownNow();
         images.shutdown();
         containers.stopAll();
         try {
@@ -165,6 +170,18 @@ public final class Dolly
         }
         catch (IOException e) {
             LOG.warn("Could not release the lock of {}", configuration.home(), e);
+        }
+    }
+
+    /** Containers first, so that images they held can go in the same round. */
+    private void deleteExpired()
+    {
+        try {
+            containers.deleteExpired();
+            images.deleteExpired();
+        }
+        catch (RuntimeException e) {
+            LOG.warn("Deleting expired images and containers failed", e);
         }
     }
 

@@ -2,12 +2,15 @@ package dev.dolly.tests;
 
 import dev.dolly.api.Json;
 import dev.dolly.cli.Dolly;
+import dev.dolly.cli.LauncherSettings;
 
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
 
@@ -15,10 +18,18 @@ import static java.util.Objects.requireNonNull;
 final class Cli
 {
     private final Map<String, String> environment;
+    private final LauncherSettings launcherSettings;
 
     Cli(Map<String, String> environment)
     {
         this.environment = Map.copyOf(requireNonNull(environment, "environment is null"));
+        // as the ./dolly launcher sets it up: the CLI can start the packaged daemon in the background
+        Path daemonModule = DaemonProcess.PROJECT_ROOT.resolve("dolly-daemon/target");
+        this.launcherSettings = new LauncherSettings(
+                Optional.of(daemonModule.resolve("dolly-daemon.jar") + ":" + daemonModule.resolve("lib") + "/*"),
+                LauncherSettings.currentJava(),
+                Optional.of(DaemonProcess.PROJECT_ROOT),
+                LauncherSettings.DAEMON_MAIN_CLASS);
     }
 
     Result run(String... arguments)
@@ -26,7 +37,7 @@ final class Cli
         ByteArrayOutputStream stdout = new ByteArrayOutputStream();
         ByteArrayOutputStream stderr = new ByteArrayOutputStream();
         int exitCode = new Dolly(environment, new PrintStream(stdout, true, StandardCharsets.UTF_8), new PrintStream(stderr, true, StandardCharsets.UTF_8),
-                InputStream.nullInputStream()).run(arguments);
+                InputStream.nullInputStream(), launcherSettings).run(arguments);
         return new Result(exitCode, stdout.toString(StandardCharsets.UTF_8), stderr.toString(StandardCharsets.UTF_8));
     }
 

@@ -123,10 +123,16 @@ final class DaemonProcess
         }
     }
 
+    /** Stops the daemon and removes its home and everything else the test made there. */
     @Override
     public void close()
             throws Exception
     {
         stop();
+        try (var paths = Files.walk(home.getParent())) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
     }
 }

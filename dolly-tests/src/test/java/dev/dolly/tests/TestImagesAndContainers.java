@@ -222,6 +222,22 @@ class TestImagesAndContainers
         dolly.succeed("delete", "data-container", "survivor");
     }
 
+    @Test
+    void containersAreDeletedWhenTheirLifetimeIsOver()
+            throws Exception
+    {
+        DataContainer container = dolly.json(DataContainer.class, "create", "data-container", "-i", "chinook", "--lifetime", "5s");
+        assertThat(container.expiresAt()).isBetween(container.createdAt().plusSeconds(4), container.createdAt().plusSeconds(6));
+        Path dataDirectory = daemon.home().resolve("storage/containers/" + container.id());
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(45);
+        while (dolly.run("get", "data-container", container.name()).exitCode() != 2) {
+            assertThat(System.nanoTime()).as("the container is deleted within 45 s").isLessThan(deadline);
+            Thread.sleep(500);
+        }
+        assertThat(dataDirectory).doesNotExist();
+        assertThat(portIsFree(container.port())).isTrue();
+    }
+
     static Connection connect(DataContainer container)
             throws SQLException
     {

@@ -135,6 +135,25 @@ public final class ContainerService
         return view(container);
     }
 
+    /** Deletes containers whose lifetime is over. */
+    public void deleteExpired()
+    {
+        var now = clock.instant();
+        for (ContainerRecord container : catalog.listContainers()) {
+            if (container.expiresAt() != null && container.expiresAt().isBefore(now) && container.status() != ResourceStatus.PENDING
+                    && container.status() != ResourceStatus.DELETING) {
+                LOG.info("Container {} ({}) expired at {}: deleting it", container.name(), container.id(), container.expiresAt());
+                try {
+                    catalog.setContainerStatus(container.id(), ResourceStatus.DELETING, null);
+                    finishDelete(container);
+                }
+                catch (RuntimeException e) {
+                    LOG.warn("Could not delete expired container {}", container.name(), e);
+                }
+            }
+        }
+    }
+
     /** A name or a numeric ID. */
     public ContainerRecord resolve(String reference)
     {

@@ -44,7 +44,9 @@ public final class ImageDefinitionParser
     private static final Pattern DATABASE = Pattern.compile("[^\\x00]{1,63}");
 
     private static final YAMLMapper YAML = YAMLMapper.builder()
+            // versions such as 14.10 must keep their digits as written
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .configure(com.fasterxml.jackson.databind.cfg.JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false)
             .build();
 
     private final Set<String> engines;

@@ -181,6 +181,25 @@ public final class ImageService
         return view(image);
     }
 
+    /** Deletes images whose lifetime is over, once no container uses them; until then they show as expired. */
+    public void deleteExpired()
+    {
+        var now = clock.instant();
+        for (ImageRecord image : catalog.listImages()) {
+            boolean settled = image.status() == ResourceStatus.READY || image.status() == ResourceStatus.FAILED;
+            if (image.expiresAt() != null && image.expiresAt().isBefore(now) && settled && catalog.listContainersOfImage(image.id()).isEmpty()) {
+                LOG.info("Image {} ({}) expired at {}: deleting it", image.name(), image.id(), image.expiresAt());
+                try {
+                    catalog.setImageStatus(image.id(), ResourceStatus.DELETING, null);
+                    finishDelete(image.id());
+                }
+                catch (RuntimeException e) {
+                    LOG.warn("Could not delete expired image {}", image.id(), e);
+                }
+            }
+        }
+    }
+
     /** Removes a DELETING image's volume and record; also used when the daemon settles an interrupted delete. */
     public void finishDelete(long id)
     {

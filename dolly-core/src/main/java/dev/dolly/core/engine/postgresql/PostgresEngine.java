@@ -225,14 +225,35 @@ public final class PostgresEngine
             return;
         }
         Path directory = dataDirectory.toAbsolutePath();
+        Optional<ProcessHandle> postmaster = postmaster(directory);
         Processes.Result fast = pgCtlStop(installation, directory, "fast");
-        if (fast.succeeded() || !isRunning(installation, directory)) {
-            return;
+        if (!fast.succeeded() && isRunning(installation, directory)) {
+            Processes.Result immediate = pgCtlStop(installation, directory, "immediate");
+            if (!immediate.succeeded() && isRunning(installation, directory)) {
+                throw DollyException.failed("PostgreSQL on " + directory + " does not stop: " + fast.output().strip() + " " + immediate.output().strip()
+                        + ". Stop its postgres process by hand (see postmaster.pid for its process id).");
+            }
         }
-        Processes.Result immediate = pgCtlStop(installation, directory, "immediate");
-        if (!immediate.succeeded() && isRunning(installation, directory)) {
-            throw DollyException.failed("PostgreSQL on " + directory + " does not stop: " + fast.output().strip() + " " + immediate.output().strip()
-                    + ". Stop its postgres process by hand (see postmaster.pid for its process id).");
+        // pg_ctl returns once postmaster.pid is gone; the process itself may take a moment longer to exit
+        postmaster.ifPresent(process -> {
+            try {
+                process.onExit().get(STOP_TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+            }
+            catch (Exception e) {
+                throw DollyException.failed("PostgreSQL (process " + process.pid() + ") on " + directory + " did not exit after stopping.", e);
+            }
+        });
+    }
+
+    /** The postmaster process of a data directory, from the first line of its postmaster.pid. */
+    private static Optional<ProcessHandle> postmaster(Path directory)
+    {
+        try {
+            List<String> lines = Files.readAllLines(directory.resolve("postmaster.pid"));
+            return lines.isEmpty() ? Optional.empty() : ProcessHandle.of(Long.parseLong(lines.getFirst().strip()));
+        }
+        catch (IOException | NumberFormatException e) {
+            return Optional.empty();
         }
     }
 
