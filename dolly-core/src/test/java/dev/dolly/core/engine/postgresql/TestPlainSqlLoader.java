@@ -46,7 +46,7 @@ class TestPlainSqlLoader
         RecordingConnectionFactory connections = new RecordingConnectionFactory();
         List<String> progress = new CopyOnWriteArrayList<>();
         long start = System.nanoTime();
-        String database = new PlainSqlLoader(connections).load(resource("chinook/Chinook_PostgreSql.sql"), "postgres", progress::add);
+        String database = new PlainSqlLoader(connections).load(CHINOOK, "postgres", progress::add);
         long elapsed = (System.nanoTime() - start) / 1_000_000;
         System.out.printf("Chinook loaded in %d ms%n", elapsed);
 
@@ -234,6 +234,9 @@ class TestPlainSqlLoader
             return rows;
         }
     }
+
+    /** The Chinook sample that ships with the project's examples. */
+    private static final Path CHINOOK = Path.of("").toAbsolutePath().getParent().resolve("examples/chinook/Chinook_PostgreSql.sql");
 
     private static Path resource(String name)
             throws URISyntaxException
