@@ -89,7 +89,9 @@ class TestImagesAndContainers
         Path dataDirectory = daemon.home().resolve("storage/containers/" + first.id());
         ProcessHandle postmaster = Engines.postmaster(dataDirectory).orElseThrow();
         if ("root".equals(System.getProperty("user.name"))) {
-            assertThat(Engines.user(postmaster)).isNotEqualTo("root");
+            // every server process of this home, the postmasters and their workers, runs as the engine user
+            assertThat(Engines.postgresProcessesUnder(daemon.home())).hasSizeGreaterThanOrEqualTo(2)
+                    .allSatisfy(process -> assertThat(Engines.user(process)).isEqualTo("dolly"));
         }
         dolly.succeed("delete", "data-container", "first");
         assertThat(postmaster.isAlive()).isFalse();
