@@ -576,7 +576,9 @@ public final class CloneBenchmark
         text.append(table).append("\n\n");
         text.append("Median of ").append(options.runs()).append(" Dolly clones and of ").append(options.baselineRuns())
                 .append(" runs of each baseline, in seconds, with the fastest and slowest run in parentheses. ")
-                .append("Sizes in MiB: the image's data directory and the database itself.\n\n");
+                .append("Sizes in MiB: the image's data directory and the database itself. ")
+                .append("pg_restore ÷ Dolly is the ratio of the medians: above 1, a Dolly clone answers sooner. ")
+                .append("The machine is noisy: compare ratios within this run rather than absolute seconds across runs.\n\n");
         for (Map<String, Object> image : (List<Map<String, Object>>) report.get("images")) {
             text.append("- `").append(image.get("name")).append("`: ").append(image.get("description"))
                     .append("; PostgreSQL ").append(image.get("engineVersion"))
