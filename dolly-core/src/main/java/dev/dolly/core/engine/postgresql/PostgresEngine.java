@@ -357,9 +357,18 @@ public final class PostgresEngine
                 throw failed("Cannot vacuum the database " + database + " while sealing", e);
             }
         }
+        // The load ran with a large max_wal_size, which keeps that much old WAL for reuse. Lowering it for the last
+        // checkpoints (this one and the shutdown's) lets the server drop what it no longer needs, so images and
+        // their copies are not twice the size of their data.
         try (Connection connection = connect(superuser.withDatabase(MAINTENANCE_DATABASE));
                 Statement statement = connection.createStatement()) {
+            statement.execute("ALTER SYSTEM SET min_wal_size = '32MB'");
+            statement.execute("ALTER SYSTEM SET max_wal_size = '32MB'");
+            statement.execute("SELECT pg_reload_conf()");
+            statement.execute("SELECT pg_sleep(0.2)");
             statement.execute("CHECKPOINT");
+            statement.execute("ALTER SYSTEM RESET min_wal_size");
+            statement.execute("ALTER SYSTEM RESET max_wal_size");
         }
         catch (SQLException e) {
             throw failed("Cannot checkpoint while sealing", e);
