@@ -15,6 +15,7 @@ import dev.dolly.core.engine.postgresql.PostgresBinaries;
 import dev.dolly.core.engine.postgresql.PostgresEngine;
 import dev.dolly.core.image.ImageService;
 import dev.dolly.core.storage.CopyStorageDriver;
+import dev.dolly.core.storage.LoopFileSystem;
 import dev.dolly.core.storage.StorageDriver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -108,6 +109,13 @@ public final class Dolly
         if (lock == null) {
             throw DollyException.failed("Another Dolly daemon runs for " + home + ". Use it, or stop it with 'dolly daemon stop'.");
         }
+        try {
+            LoopFileSystem.mountIfRecorded(home, configuration.storageRoot());
+        }
+        catch (RuntimeException e) {
+            releaseQuietly(channel, lock);
+            throw e;
+        }
         Dolly dolly = new Dolly(configuration, channel, lock);
         dolly.accessTokens.ensureAdminToken(DollyHome.adminTokenFile(home));
         dolly.images.reconcile();
@@ -115,6 +123,25 @@ public final class Dolly
         dolly.removeOrphans();
         dolly.reaper.scheduleWithFixedDelay(dolly::deleteExpired, 5, 5, TimeUnit.SECONDS);
         return dolly;
+    }
+
+    /**
+     * Whether the home holds no image and no container: storage can then move to its own file system.
+     */
+    public boolean isEmpty()
+    {
+        return catalog.listImages().isEmpty() && catalog.listContainers().isEmpty();
+    }
+
+    private static void releaseQuietly(FileChannel channel, FileLock lock)
+    {
+        try {
+            lock.release();
+            channel.close();
+        }
+        catch (IOException ignored) {
+            // the lock goes with the process anyway
+        }
     }
 
     public ImageService images()

@@ -5,6 +5,7 @@ import dev.dolly.api.CreateImageRequest;
 import dev.dolly.api.DollyException;
 import dev.dolly.api.ErrorCode;
 import dev.dolly.api.ErrorResponse;
+import dev.dolly.api.InitializeStorageRequest;
 import dev.dolly.api.Json;
 import dev.dolly.api.ResourceList;
 import dev.dolly.core.Dolly;
@@ -25,14 +26,19 @@ final class ApiServer
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
     private static final String USER = "dolly.user";
 
-    private final Dolly dolly;
+    private final DaemonServices services;
     private final Runnable shutdown;
     private Javalin javalin;
 
-    ApiServer(Dolly dolly, Runnable shutdown)
+    ApiServer(DaemonServices services, Runnable shutdown)
     {
-        this.dolly = requireNonNull(dolly, "dolly is null");
+        this.services = requireNonNull(services, "services is null");
         this.shutdown = requireNonNull(shutdown, "shutdown is null");
+    }
+
+    private Dolly dolly()
+    {
+        return services.current();
     }
 
     /** Starts listening; returns the port. */
@@ -56,23 +62,28 @@ final class ApiServer
             }
         });
 
-        javalin.get("/api/v1/info", context -> context.json(dolly.info()));
+        javalin.get("/api/v1/info", context -> context.json(dolly().info()));
 
-        javalin.get("/api/v1/images", context -> context.json(new ResourceList<>(dolly.images().list())));
+        javalin.get("/api/v1/images", context -> context.json(new ResourceList<>(dolly().images().list())));
         javalin.post("/api/v1/images", context -> {
             CreateImageRequest request = body(context, CreateImageRequest.class);
-            context.status(202).json(dolly.images().create(request, user(context)));
+            context.status(202).json(dolly().images().create(request, user(context)));
         });
-        javalin.get("/api/v1/images/{reference}", context -> context.json(dolly.images().get(context.pathParam("reference"))));
-        javalin.delete("/api/v1/images/{reference}", context -> context.json(dolly.images().delete(context.pathParam("reference"))));
+        javalin.get("/api/v1/images/{reference}", context -> context.json(dolly().images().get(context.pathParam("reference"))));
+        javalin.delete("/api/v1/images/{reference}", context -> context.json(dolly().images().delete(context.pathParam("reference"))));
 
-        javalin.get("/api/v1/containers", context -> context.json(new ResourceList<>(dolly.containers().list())));
+        javalin.get("/api/v1/containers", context -> context.json(new ResourceList<>(dolly().containers().list())));
         javalin.post("/api/v1/containers", context -> {
             CreateContainerRequest request = body(context, CreateContainerRequest.class);
-            context.status(201).json(dolly.containers().create(request, user(context)));
+            context.status(201).json(dolly().containers().create(request, user(context)));
         });
-        javalin.get("/api/v1/containers/{reference}", context -> context.json(dolly.containers().get(context.pathParam("reference"))));
-        javalin.delete("/api/v1/containers/{reference}", context -> context.json(dolly.containers().delete(context.pathParam("reference"))));
+        javalin.get("/api/v1/containers/{reference}", context -> context.json(dolly().containers().get(context.pathParam("reference"))));
+        javalin.delete("/api/v1/containers/{reference}", context -> context.json(dolly().containers().delete(context.pathParam("reference"))));
+
+        javalin.post("/api/v1/storage", context -> {
+            InitializeStorageRequest request = body(context, InitializeStorageRequest.class);
+            context.json(services.initializeStorage(request));
+        });
 
         javalin.post("/api/v1/daemon/shutdown", context -> {
             context.status(202);
@@ -94,7 +105,7 @@ final class ApiServer
     {
         String header = context.header("Authorization");
         String token = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7) : null;
-        String user = dolly.accessTokens().authenticate(token).orElseThrow(() -> new DollyException(ErrorCode.NOT_AUTHENTICATED,
+        String user = dolly().accessTokens().authenticate(token).orElseThrow(() -> new DollyException(ErrorCode.NOT_AUTHENTICATED,
                 token == null
                         ? "This call needs an access token. The local CLI reads DOLLY_HOME/admin-token; elsewhere set DOLLY_ACCESS_TOKEN or pass --access-token."
                         : "The access token is not valid (unknown, revoked or expired). Set a valid one with DOLLY_ACCESS_TOKEN or --access-token."));

@@ -52,6 +52,7 @@ public final class DaemonMain
             System.exit(e.errorCode().exitCode());
             return;
         }
+        DaemonServices services = new DaemonServices(configuration, dolly);
         Path daemonFile = DollyHome.daemonFile(configuration.home());
         CountDownLatch stopped = new CountDownLatch(1);
         AtomicBoolean stopping = new AtomicBoolean();
@@ -70,7 +71,7 @@ public final class DaemonMain
             if (server[0] != null) {
                 server[0].stop();
             }
-            dolly.close();
+            services.close();
             LOG.info("Stopped");
             stopped.countDown();
         };
@@ -79,7 +80,7 @@ public final class DaemonMain
             awaitQuietly(stopped);
         }, "shutdown-hook"));
 
-        server[0] = new ApiServer(dolly, () -> {
+        server[0] = new ApiServer(services, () -> {
             shutdown.run();
             System.exit(0);
         });

@@ -8,6 +8,7 @@ import dev.dolly.api.DataImage;
 import dev.dolly.api.DollyException;
 import dev.dolly.api.ErrorCode;
 import dev.dolly.api.ErrorResponse;
+import dev.dolly.api.InitializeStorageRequest;
 import dev.dolly.api.Json;
 import dev.dolly.api.ResourceList;
 import dev.dolly.api.ServerInfo;
@@ -97,6 +98,12 @@ public final class DollyClient
     public DataContainer deleteContainer(String reference)
     {
         return send("DELETE", "containers/" + encode(reference), null, DataContainer.class);
+    }
+
+    /** Creates and mounts a loop-backed copy-on-write file system for the daemon's storage; answers the new info. */
+    public ServerInfo initializeStorage(InitializeStorageRequest request)
+    {
+        return send("POST", "storage", request, ServerInfo.class);
     }
 
     /** Asks the daemon to stop its engines cleanly and exit. */

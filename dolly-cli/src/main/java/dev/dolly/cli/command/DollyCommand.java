@@ -21,6 +21,7 @@ import static java.util.Objects.requireNonNull;
                 DeleteCommand.class,
                 InfoCommand.class,
                 DaemonCommand.class,
+                StorageCommand.class,
                 DemoCommand.class,
                 VersionCommand.class,
         },
