@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.HashSet;
 import java.util.OptionalLong;
@@ -87,11 +86,12 @@ public final class CopyStorageDriver
                 {
                     Path copy = target.resolve(source.relativize(file).toString());
                     Files.copy(file, copy, StandardCopyOption.COPY_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
-                    if (attributes.isRegularFile() && attributes instanceof PosixFileAttributes posix && !posix.permissions().contains(PosixFilePermission.OWNER_WRITE)) {
+                    if (attributes.isRegularFile()) {
                         // images sealed by earlier versions made every file read-only
-                        Set<PosixFilePermission> permissions = new HashSet<>(posix.permissions());
-                        permissions.add(PosixFilePermission.OWNER_WRITE);
-                        Files.setPosixFilePermissions(copy, permissions);
+                        Set<PosixFilePermission> permissions = new HashSet<>(Files.getPosixFilePermissions(copy));
+                        if (permissions.add(PosixFilePermission.OWNER_WRITE)) {
+                            Files.setPosixFilePermissions(copy, permissions);
+                        }
                     }
                     return FileVisitResult.CONTINUE;
                 }
