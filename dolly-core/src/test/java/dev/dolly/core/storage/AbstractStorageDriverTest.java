@@ -181,6 +181,15 @@ abstract class AbstractStorageDriverTest
         assertThat(usage.freeBytes()).isBetween(1L, usage.totalBytes());
     }
 
+    @Test
+    void postgresqlRunsOnACloneAndLeavesTheImageUnchanged()
+            throws Exception
+    {
+        Path logs = Files.createDirectories(root.resolve("logs"));
+        engineUser.takeOwnership(logs);
+        PostgresOnVolumes.runOnAClone(driver, logs);
+    }
+
     /** A volume shaped like a small data directory, owned by the engine user, with a root of mode 0700. */
     Path createImage(String key)
             throws IOException
