@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.OptionalLong;
 
@@ -143,7 +144,11 @@ public final class BtrfsStorageDriver
         }
     }
 
-    /** Bytes only this volume holds ({@code btrfs filesystem du}: "Exclusive"), or the size of its files when that fails. */
+    /**
+     * From {@code btrfs filesystem du} (about 20 ms for a few thousand files): for a sealed image, all the bytes it
+     * refers to ("Total"), since its clones share them; for a clone, the bytes only it holds ("Exclusive"), what it
+     * wrote. The size of the files when that fails. Quota groups would be cheaper to read but slow every write down.
+     */
     @Override
     public OptionalLong sizeBytes(String key)
     {
@@ -157,9 +162,10 @@ public final class BtrfsStorageDriver
             String[] columns = lines.getLast().strip().split("\\s+");
             if (lines.size() >= 2 && columns.length >= 3) {
                 try {
-                    return OptionalLong.of(Long.parseLong(columns[1]));
+                    boolean sealed = PosixFilePermissions.toString(Files.getPosixFilePermissions(path)).equals(Volumes.SEALED_MODE);
+                    return OptionalLong.of(Long.parseLong(columns[sealed ? 0 : 1]));
                 }
-                catch (NumberFormatException ignored) {
+                catch (NumberFormatException | IOException ignored) {
                     // fall through to the size of the files
                 }
             }
