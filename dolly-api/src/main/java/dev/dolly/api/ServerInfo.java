@@ -7,6 +7,9 @@ import java.util.List;
  *
  * @param storageDriver the storage driver in use, such as {@code copy}
  * @param storageDriverReason why that driver was chosen, and how to get a faster one where that applies
+ * @param storageTotalBytes the size of the file system (or ZFS dataset) holding the volumes; null when unknown
+ * @param storageUsedBytes bytes used on it, by Dolly or anything else; null when unknown
+ * @param storageFreeBytes bytes still free for volumes; null when unknown
  */
 public record ServerInfo(
         String version,
@@ -14,8 +17,17 @@ public record ServerInfo(
         String storageDriver,
         String storageDriverReason,
         String engineUser,
-        List<EngineInfo> engines)
+        List<EngineInfo> engines,
+        Long storageTotalBytes,
+        Long storageUsedBytes,
+        Long storageFreeBytes)
 {
+    /** Without the storage's space, which servers of earlier versions did not report. */
+    public ServerInfo(String version, String home, String storageDriver, String storageDriverReason, String engineUser, List<EngineInfo> engines)
+    {
+        this(version, home, storageDriver, storageDriverReason, engineUser, engines, null, null, null);
+    }
+
     /**
      * @param installedVersions versions unpacked and ready to use
      * @param defaultVersion what a definition without {@code version} gets

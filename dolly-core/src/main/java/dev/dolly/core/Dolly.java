@@ -14,9 +14,11 @@ import dev.dolly.core.engine.PortAllocator;
 import dev.dolly.core.engine.postgresql.PostgresBinaries;
 import dev.dolly.core.engine.postgresql.PostgresEngine;
 import dev.dolly.core.image.ImageService;
-import dev.dolly.core.storage.CopyStorageDriver;
 import dev.dolly.core.storage.LoopFileSystem;
 import dev.dolly.core.storage.StorageDriver;
+import dev.dolly.core.storage.StorageDrivers;
+import dev.dolly.core.storage.StorageSelection;
+import dev.dolly.core.storage.StorageUsage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,8 +78,11 @@ public final class Dolly
         PostgresBinaries binaries = new PostgresBinaries(configuration.enginesDirectory(), configuration.downloadCache(),
                 configuration.mavenRepository(), Path.of(System.getProperty("user.home"), ".m2", "repository"), configuration.postgresqlInstallations());
         this.engines = new EngineRegistry(List.of(new PostgresEngine(binaries, engineUser, configuration.pgRestore())));
-        this.storage = new CopyStorageDriver(configuration.storageRoot());
-        this.storageReason = "copy is the only driver so far: every container is a full copy of its image. Copy-on-write drivers (btrfs, XFS reflink, overlayfs, ZFS) are next.";
+        StorageSelection selection = StorageDrivers.select(configuration.storageRoot(), configuration.storageDriver(), StorageDrivers.runningAsRoot(),
+                configuration.zfsDataset());
+        this.storage = selection.driver();
+        this.storageReason = selection.reason();
+        LOG.info("Storage driver {}", storageReason);
         PortAllocator ports = new PortAllocator(configuration.containerHost(), configuration.firstContainerPort(), configuration.lastContainerPort(),
                 () -> catalog.listContainers().stream().map(ContainerRecord::port).collect(Collectors.toSet()));
         this.images = new ImageService(catalog, engines, storage, engineUser, ports, configuration,
@@ -166,8 +171,16 @@ public final class Dolly
 
     public ServerInfo info()
     {
+        StorageUsage usage = null;
+        try {
+            usage = storage.usage();
+        }
+        catch (RuntimeException e) {
+            LOG.warn("Could not read the space of the storage", e);
+        }
         return new ServerInfo(version(), configuration.home().toString(), storage.name(), storageReason, engineUser.name(),
-                engines.all().stream().map(Engine::describe).toList());
+                engines.all().stream().map(Engine::describe).toList(),
+                usage == null ? null : usage.totalBytes(), usage == null ? null : usage.usedBytes(), usage == null ? null : usage.freeBytes());
     }
 
     public static String version()

@@ -2,14 +2,17 @@ package dev.dolly.core;
 
 import dev.dolly.api.DollyException;
 import dev.dolly.api.DollyHome;
+import dev.dolly.core.storage.StorageDrivers;
 
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 import static java.util.Objects.requireNonNull;
 
@@ -20,6 +23,8 @@ import static java.util.Objects.requireNonNull;
  * @param listenPort the API port; when it is taken, the daemon picks a free one and writes it to daemon.json
  * @param containerHost the address engines listen on, and that connection details name
  * @param postgresqlParameters server settings for containers; small by default, for development use
+ * @param storageDriver the storage driver to use; empty to choose by the storage root's file system
+ * @param zfsDataset the ZFS dataset to keep volumes in, which selects the zfs driver
  */
 public record DollyConfiguration(
         Path home,
@@ -33,9 +38,13 @@ public record DollyConfiguration(
         Optional<Path> pgRestore,
         List<Path> postgresqlInstallations,
         URI mavenRepository,
-        Path downloadCache)
+        Path downloadCache,
+        Optional<String> storageDriver,
+        Optional<String> zfsDataset)
 {
     public static final int DEFAULT_PORT = 7370;
+
+    private static final Pattern ZFS_DATASET = Pattern.compile("[A-Za-z][A-Za-z0-9_.:-]*(/[A-Za-z0-9_.:-]+)*");
 
     /** Small settings for development containers: about 20 MB of shared memory, few connections. */
     public static final Map<String, String> DEFAULT_POSTGRESQL_PARAMETERS = orderedMap(
@@ -64,6 +73,8 @@ public record DollyConfiguration(
         postgresqlInstallations = List.copyOf(postgresqlInstallations);
         requireNonNull(mavenRepository, "mavenRepository is null");
         requireNonNull(downloadCache, "downloadCache is null");
+        requireNonNull(storageDriver, "storageDriver is null");
+        requireNonNull(zfsDataset, "zfsDataset is null");
     }
 
     /**
@@ -79,6 +90,10 @@ public record DollyConfiguration(
      * <li>{@code DOLLY_POSTGRESQL_INSTALLATIONS}: {@code :}-separated bin directories of system installations</li>
      * <li>{@code DOLLY_MAVEN_REPOSITORY}: where engine binaries are fetched (default Maven Central)</li>
      * <li>{@code DOLLY_DOWNLOAD_CACHE}: where fetched binaries are kept (default {@code DOLLY_HOME/cache})</li>
+     * <li>{@code DOLLY_STORAGE_DRIVER}: {@code btrfs}, {@code reflink}, {@code overlay}, {@code zfs} or {@code copy}
+     * (default: the fastest that works on the file system of {@code DOLLY_HOME/storage})</li>
+     * <li>{@code DOLLY_ZFS_DATASET}: the ZFS dataset to keep volumes in, such as {@code tank/dolly}; selects the
+     * {@code zfs} driver</li>
      * </ul>
      */
     public static DollyConfiguration fromEnvironment(Map<String, String> environment)
@@ -131,6 +146,18 @@ public record DollyConfiguration(
             throw DollyException.badInput("DOLLY_MAVEN_REPOSITORY is not a URL: " + e.getMessage());
         }
         String engineUser = environment.getOrDefault("DOLLY_ENGINE_USER", "dolly");
+
+        Optional<String> storageDriver = Optional.ofNullable(environment.get("DOLLY_STORAGE_DRIVER")).map(String::strip).filter(value -> !value.isEmpty())
+                .map(value -> value.toLowerCase(Locale.ROOT));
+        if (storageDriver.isPresent() && !StorageDrivers.NAMES.contains(storageDriver.get())) {
+            throw DollyException.badInput("DOLLY_STORAGE_DRIVER '" + storageDriver.get() + "' is not a storage driver. Choose one of "
+                    + String.join(", ", StorageDrivers.NAMES) + ", or leave it unset to choose by file system.");
+        }
+        Optional<String> zfsDataset = Optional.ofNullable(environment.get("DOLLY_ZFS_DATASET")).map(String::strip).filter(value -> !value.isEmpty());
+        if (zfsDataset.isPresent() && !ZFS_DATASET.matcher(zfsDataset.get()).matches()) {
+            throw DollyException.badInput("DOLLY_ZFS_DATASET '" + zfsDataset.get() + "' is not a ZFS dataset name such as tank/dolly "
+                    + "(a pool and file system names, separated by '/', of letters, digits and '_-.:').");
+        }
         return new DollyConfiguration(
                 home,
                 listenAddress,
@@ -144,7 +171,9 @@ public record DollyConfiguration(
                 installations,
                 repository,
                 Optional.ofNullable(environment.get("DOLLY_DOWNLOAD_CACHE")).filter(value -> !value.isBlank()).map(Path::of)
-                        .orElse(home.resolve("cache")));
+                        .orElse(home.resolve("cache")),
+                storageDriver,
+                zfsDataset);
     }
 
     public Path catalogFile()

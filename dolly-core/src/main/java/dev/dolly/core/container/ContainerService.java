@@ -209,6 +209,8 @@ public final class ContainerService
                         + ". Delete the container and create a new one.");
                 return;
             }
+            // after a reboot, some drivers must mount the volume again before the engine can see its data
+            storage.activate(container.volume());
             EngineInstallation installation = engine.install(container.engineVersion(), ProgressListener.NONE);
             Path dataDirectory = storage.path(container.volume());
             if (!engine.isRunning(installation, dataDirectory)) {

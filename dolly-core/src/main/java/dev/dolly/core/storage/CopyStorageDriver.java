@@ -15,7 +15,6 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.util.HashSet;
 import java.util.OptionalLong;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
 
 import static java.util.Objects.requireNonNull;
 
@@ -30,7 +29,7 @@ public final class CopyStorageDriver
 
     public CopyStorageDriver(Path root)
     {
-        this.root = requireNonNull(root, "root is null");
+        this.root = requireNonNull(root, "root is null").toAbsolutePath().normalize();
     }
 
     @Override
@@ -56,26 +55,7 @@ public final class CopyStorageDriver
     @Override
     public void seal(String key)
     {
-        Path path = path(key);
-        try {
-            Files.walkFileTree(path, new SimpleFileVisitor<>()
-            {
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attributes)
-                        throws IOException
-                {
-                    if (attributes.isRegularFile()) {
-                        Set<PosixFilePermission> permissions = new HashSet<>(Files.getPosixFilePermissions(file));
-                        permissions.removeAll(Set.of(PosixFilePermission.OWNER_WRITE, PosixFilePermission.GROUP_WRITE, PosixFilePermission.OTHERS_WRITE));
-                        Files.setPosixFilePermissions(file, permissions);
-                    }
-                    return FileVisitResult.CONTINUE;
-                }
-            });
-        }
-        catch (IOException e) {
-            throw DollyException.failed("Cannot seal the volume " + path + ": " + e.getMessage(), e);
-        }
+        Volumes.setMode(path(key), Volumes.SEALED_MODE);
     }
 
     @Override
@@ -93,6 +73,10 @@ public final class CopyStorageDriver
                 {
                     Path copy = target.resolve(source.relativize(directory).toString());
                     Files.copy(directory, copy, StandardCopyOption.COPY_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
+                    if (directory.equals(source)) {
+                        // the root comes sealed (0500): make it writable before copying into it
+                        Volumes.setMode(copy, Volumes.WRITABLE_MODE);
+                    }
                     return FileVisitResult.CONTINUE;
                 }
 
@@ -103,16 +87,19 @@ public final class CopyStorageDriver
                     Path copy = target.resolve(source.relativize(file).toString());
                     Files.copy(file, copy, StandardCopyOption.COPY_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
                     if (attributes.isRegularFile()) {
+                        // images sealed by earlier versions made every file read-only
                         Set<PosixFilePermission> permissions = new HashSet<>(Files.getPosixFilePermissions(copy));
-                        permissions.add(PosixFilePermission.OWNER_WRITE);
-                        Files.setPosixFilePermissions(copy, permissions);
+                        if (permissions.add(PosixFilePermission.OWNER_WRITE)) {
+                            Files.setPosixFilePermissions(copy, permissions);
+                        }
                     }
                     return FileVisitResult.CONTINUE;
                 }
             });
+            Volumes.setMode(target, Volumes.WRITABLE_MODE);
             return target;
         }
-        catch (IOException | UncheckedIOException e) {
+        catch (IOException | UncheckedIOException | DollyException e) {
             delete(targetKey);
             throw DollyException.failed("Cannot copy " + source + " to " + target + ": " + e.getMessage(), e);
         }
@@ -121,12 +108,7 @@ public final class CopyStorageDriver
     @Override
     public Path path(String key)
     {
-        requireNonNull(key, "key is null");
-        Path path = root.resolve(key).normalize();
-        if (!path.startsWith(root) || path.equals(root)) {
-            throw new IllegalArgumentException("Volume key leaves the storage root: " + key);
-        }
-        return path;
+        return Volumes.resolve(root, key);
     }
 
     @Override
@@ -144,32 +126,12 @@ public final class CopyStorageDriver
     @Override
     public OptionalLong sizeBytes(String key)
     {
-        Path path = path(key);
-        if (!Files.isDirectory(path)) {
-            return OptionalLong.empty();
-        }
-        AtomicLong total = new AtomicLong();
-        try {
-            Files.walkFileTree(path, new SimpleFileVisitor<>()
-            {
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attributes)
-                {
-                    total.addAndGet(attributes.size());
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult visitFileFailed(Path file, IOException exception)
-                {
-                    return FileVisitResult.CONTINUE;
-                }
-            });
-            return OptionalLong.of(total.get());
-        }
-        catch (IOException e) {
-            return OptionalLong.empty();
-        }
+        return Volumes.treeSize(path(key));
     }
 
+    @Override
+    public StorageUsage usage()
+    {
+        return Volumes.fileStoreUsage(root);
+    }
 }
