@@ -41,7 +41,15 @@ final class DaemonConnector
         // (a request of its own), and check only when the real request finds nobody there.
         Optional<DaemonAddress> recorded = daemon.recorded();
         if (recorded.isPresent()) {
-            return daemon.client(recorded.get(), daemon.accessToken(accessToken)).withReconnect(() -> connectChecked(options, daemon, accessToken));
+            String token;
+            try {
+                token = daemon.accessToken(accessToken);
+            }
+            catch (DollyException e) {
+                // no token to talk with (yet): the checked way says why, or starts a daemon that writes one
+                return connectChecked(options, daemon, accessToken);
+            }
+            return daemon.client(recorded.get(), token).withReconnect(() -> connectChecked(options, daemon, accessToken));
         }
         return connectChecked(options, daemon, accessToken);
     }
