@@ -60,6 +60,38 @@ class TestLocalDaemon
     }
 
     @Test
+    void talksToTheRecordedDaemonWithoutAskingFirst()
+            throws Exception
+    {
+        FakeDaemon daemon = fakeDaemon("admin-secret");
+        daemon.answerList("GET", "/api/v1/images", List.of(image(1, "chinook", READY)));
+        writeDaemonFile(daemon, ProcessHandle.current().pid());
+        Files.writeString(home.resolve("admin-token"), "admin-secret\n");
+
+        assertThat(new CliRunner(home).run("get", "data-images", "-q")).isEqualTo(new Result(0, "chinook\n", ""));
+        // one request: no GET /api/v1/info before the real one
+        assertThat(daemon.requests()).extracting(FakeDaemon.Request::path).containsExactly("/api/v1/images");
+    }
+
+    @Test
+    void startsDaemonWhenTheRecordedOneDoesNotAnswer()
+            throws Exception
+    {
+        CliRunner dolly = childDaemon("serve");
+        int closedPort;
+        try (var socket = new java.net.ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        // a live process id, but nothing listens at the address any more
+        Files.write(home.resolve("daemon.json"), Json.json().writeValueAsBytes(new DaemonAddress("http://127.0.0.1:" + closedPort, ProcessHandle.current().pid(), "0.1.0")));
+
+        Result list = dolly.run("get", "data-images");
+
+        assertThat(list).isEqualTo(new Result(0, "No resources found.\n", "Starting the Dolly daemon for " + home + "...\n"));
+        assertThat(dolly.run("daemon", "stop").exitCode()).isZero();
+    }
+
+    @Test
     void givenAccessTokenWinsOverAdminToken()
             throws Exception
     {

@@ -37,6 +37,26 @@ final class DaemonConnector
             return new DollyClient(uri, token);
         }
         LocalDaemon daemon = context.localDaemon();
+        // The daemon daemon.json names runs: talk to it straight away, without asking it first whether it answers
+        // (a request of its own), and check only when the real request finds nobody there.
+        Optional<DaemonAddress> recorded = daemon.recorded();
+        if (recorded.isPresent()) {
+            String token;
+            try {
+                token = daemon.accessToken(accessToken);
+            }
+            catch (DollyException e) {
+                // no token to talk with (yet): the checked way says why, or starts a daemon that writes one
+                return connectChecked(options, daemon, accessToken);
+            }
+            return daemon.client(recorded.get(), token).withReconnect(() -> connectChecked(options, daemon, accessToken));
+        }
+        return connectChecked(options, daemon, accessToken);
+    }
+
+    /** The local daemon once it answers, started when it does not run. */
+    private DollyClient connectChecked(GlobalOptions options, LocalDaemon daemon, Optional<String> accessToken)
+    {
         DaemonAddress address = daemon.running().orElseGet(() -> daemon.start(
                 () -> context.progress(options.quiet, "Starting the Dolly daemon for " + daemon.home() + "...")));
         return daemon.client(address, daemon.accessToken(accessToken));

@@ -73,6 +73,12 @@ public final class LocalDaemon
         }
     }
 
+    /** The daemon {@code daemon.json} names, if its process is alive; whether its API answers is not checked. */
+    public Optional<DaemonAddress> recorded()
+    {
+        return address().filter(address -> address.url() != null && isAlive(address.pid()));
+    }
+
     /** The daemon of this home, if its process is alive and its API answers. */
     public Optional<DaemonAddress> running()
     {

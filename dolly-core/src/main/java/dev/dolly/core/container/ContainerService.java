@@ -27,8 +27,11 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 import static java.util.Objects.requireNonNull;
 
@@ -40,6 +43,7 @@ public final class ContainerService
 {
     private static final Logger LOG = LoggerFactory.getLogger(ContainerService.class);
     private static final String INITIAL_REVISION = "rev.0";
+    private static final Duration SIZE_MAXIMUM_AGE = Duration.ofSeconds(30);
 
     private final Catalog catalog;
     private final ImageService images;
@@ -48,6 +52,7 @@ public final class ContainerService
     private final PortAllocator ports;
     private final DollyConfiguration configuration;
     private final Clock clock;
+    private final VolumeSizes sizes;
 
     public ContainerService(Catalog catalog, ImageService images, EngineRegistry engines, StorageDriver storage, PortAllocator ports,
             DollyConfiguration configuration, Clock clock)
@@ -59,6 +64,8 @@ public final class ContainerService
         this.ports = requireNonNull(ports, "ports is null");
         this.configuration = requireNonNull(configuration, "configuration is null");
         this.clock = requireNonNull(clock, "clock is null");
+        ExecutorService measurer = Executors.newSingleThreadExecutor(Thread.ofPlatform().daemon().name("container sizes").priority(Thread.MIN_PRIORITY).factory());
+        this.sizes = new VolumeSizes(storage::sizeBytes, measurer, clock, SIZE_MAXIMUM_AGE);
     }
 
     public DataContainer create(CreateContainerRequest request, String owner)
@@ -96,12 +103,15 @@ public final class ContainerService
         try {
             installation = engine.install(image.engineVersion(), ProgressListener.NONE);
             dataDirectory = storage.clone(ImageService.volumeKey(image.id()), volume);
-            engine.start(installation, dataDirectory, settings(container));
+            // a volume key may come again after a deletion: no size of an earlier volume
+            sizes.forget(volume);
             Endpoint asImageSuperuser = new Endpoint(loopback(container), port, engine.defaultUser(), image.superuserPassword(), engine.defaultDatabase());
-            engine.changePassword(asImageSuperuser, container.userName(), container.password());
+            // the new password goes over the server's first connection, not a second one after a readiness check
+            engine.startWithNewPassword(installation, dataDirectory, settings(container), asImageSuperuser, container.userName(), container.password());
             catalog.setContainerStatus(id, ResourceStatus.READY, null);
             LOG.info("Container {} ({}) of image {} is ready on port {}", name, id, image.name(), port);
-            return view(load(id));
+            // a fresh clone's size is not worth a tree walk in the request that creates it
+            return view(load(id), false);
         }
         catch (RuntimeException failure) {
             LOG.warn("Container {} ({}) failed", name, id, failure);
@@ -132,7 +142,7 @@ public final class ContainerService
         ContainerRecord container = resolve(reference);
         catalog.setContainerStatus(container.id(), ResourceStatus.DELETING, null);
         finishDelete(container);
-        return view(container);
+        return view(container, false);
     }
 
     /** Deletes containers whose lifetime is over. */
@@ -236,6 +246,7 @@ public final class ContainerService
                 LOG.warn("Could not stop container {}", container.name(), e);
             }
             storage.delete(container.volume());
+            sizes.forget(container.volume());
         }
         catalog.deleteContainer(container.id());
     }
@@ -287,7 +298,14 @@ public final class ContainerService
         return catalog.findContainer(id).orElseThrow(() -> DollyException.notFound("Data container " + id + " not found."));
     }
 
+    /** A container as the API shows it; its size is the last one measured in the background (see {@link VolumeSizes}). */
     public DataContainer view(ContainerRecord container)
+    {
+        return view(container, true);
+    }
+
+    /** @param measure whether to measure the volume in the background when its size is unknown or old */
+    private DataContainer view(ContainerRecord container, boolean measure)
     {
         ImageRecord image = catalog.findImage(container.imageId()).orElse(null);
         Engine engine = engines.engine(container.engine());
@@ -297,7 +315,7 @@ public final class ContainerService
                 container.status(), container.statusMessage(), container.engine(), container.engineVersion(), container.host(), container.port(),
                 container.userName(), container.password(), container.databaseName(), strings.uri(), strings.jdbcUrl(), strings.keyValue(),
                 container.owner(), container.createdAt(), container.expiresAt(),
-                container.volume().isEmpty() ? null : boxed(storage.sizeBytes(container.volume())));
+                container.volume().isEmpty() ? null : boxed(measure ? sizes.size(container.volume()) : sizes.known(container.volume())));
     }
 
     private static Long boxed(java.util.OptionalLong value)

@@ -33,6 +33,17 @@ public interface Engine
     /** Starts a server on the data directory and waits until it answers queries. */
     void start(EngineInstallation installation, Path dataDirectory, ServerSettings settings);
 
+    /**
+     * Starts a server like {@link #start}, then gives {@code user} a new password like {@link #changePassword}, as a
+     * new container needs: engines may do both over the first connection.
+     */
+    default void startWithNewPassword(EngineInstallation installation, Path dataDirectory, ServerSettings settings, Endpoint superuser, String user,
+            String newPassword)
+    {
+        start(installation, dataDirectory, settings);
+        changePassword(superuser, user, newPassword);
+    }
+
     /** Stops the server of that data directory cleanly; does nothing when none runs. */
     void stop(EngineInstallation installation, Path dataDirectory);
 

@@ -28,6 +28,8 @@ public final class EngineUser
     private final int uid;
     private final int gid;
     private final boolean switching;
+    /** Looked up once: {@link #takeOwnership} runs several times for each container start. */
+    private volatile String groupName;
 
     private EngineUser(String name, int uid, int gid, boolean switching)
     {
@@ -120,7 +122,12 @@ public final class EngineUser
 
     private String groupName()
     {
-        return run(List.of("id", "-gn", name)).strip();
+        String group = groupName;
+        if (group == null) {
+            group = run(List.of("id", "-gn", name)).strip();
+            groupName = group;
+        }
+        return group;
     }
 
     private static boolean exists(String name)

@@ -23,6 +23,19 @@ public final class Readiness
                 throws Exception;
     }
 
+    /**
+     * Thrown by a probe when trying again is pointless (the server exited, or refused the credentials): the wait ends
+     * at once with its message.
+     */
+    public static final class GiveUp
+            extends RuntimeException
+    {
+        public GiveUp(String message, Throwable cause)
+        {
+            super(message, cause);
+        }
+    }
+
     private Readiness() {}
 
     /**
@@ -33,11 +46,23 @@ public final class Readiness
      */
     public static void await(String description, Duration timeout, Probe probe)
     {
+        await(description, timeout, FIRST_PAUSE, probe);
+    }
+
+    /**
+     * Retries {@code probe} until it answers {@code true}, first after {@code firstPause}, then twice as long each
+     * time up to half a second.
+     *
+     * @throws DollyException OPERATION_FAILED when the deadline passes first, or the probe gives up
+     */
+    public static void await(String description, Duration timeout, Duration firstPause, Probe probe)
+    {
         requireNonNull(description, "description is null");
         requireNonNull(timeout, "timeout is null");
+        requireNonNull(firstPause, "firstPause is null");
         requireNonNull(probe, "probe is null");
         long deadline = System.nanoTime() + timeout.toNanos();
-        Duration pause = FIRST_PAUSE;
+        Duration pause = firstPause;
         String lastFailure = "it did not answer";
         while (true) {
             try {
@@ -48,6 +73,9 @@ public final class Readiness
             catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw DollyException.failed("Interrupted while waiting for " + description);
+            }
+            catch (GiveUp e) {
+                throw DollyException.failed(description + " failed: " + e.getMessage(), e.getCause() == null ? e : e.getCause());
             }
             catch (Exception e) {
                 lastFailure = String.valueOf(e.getMessage());

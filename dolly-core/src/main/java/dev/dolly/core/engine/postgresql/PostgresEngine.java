@@ -15,6 +15,7 @@ import dev.dolly.core.engine.Readiness;
 import dev.dolly.core.engine.ServerSettings;
 import org.postgresql.PGConnection;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.RandomAccessFile;
@@ -38,6 +39,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.function.Supplier;
@@ -57,7 +59,9 @@ public final class PostgresEngine
     private static final String MAINTENANCE_DATABASE = "postgres";
     private static final String SETTINGS_FILE = "dolly.conf";
     private static final Duration INITDB_TIMEOUT = Duration.ofMinutes(10);
-    private static final int START_TIMEOUT_SECONDS = 60;
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration FIRST_CONNECTION_PAUSE = Duration.ofMillis(5);
+    private static final Optional<Path> SETSID = Stream.of("/usr/bin/setsid", "/bin/setsid").map(Path::of).filter(Files::isExecutable).findFirst();
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(90);
     private static final Duration RESTORE_TIMEOUT = Duration.ofDays(2);
@@ -178,6 +182,42 @@ public final class PostgresEngine
     @Override
     public void start(EngineInstallation installation, Path dataDirectory, ServerSettings settings)
     {
+        String host = connectHost(settings.listenAddress());
+        start(installation, dataDirectory, settings, () -> answers(host, settings.port()));
+    }
+
+    /**
+     * Starts the server and changes the password on the first connection it accepts, as the superuser: one login
+     * where a plain {@link #start} and {@link #changePassword} take two.
+     */
+    @Override
+    public void startWithNewPassword(EngineInstallation installation, Path dataDirectory, ServerSettings settings, Endpoint superuser, String user,
+            String newPassword)
+    {
+        requireNonNull(superuser, "superuser is null");
+        requireNonNull(user, "user is null");
+        checkPassword(newPassword);
+        start(installation, dataDirectory, settings, () -> {
+            try {
+                alterPassword(superuser, user, newPassword);
+                return true;
+            }
+            catch (SQLException e) {
+                if (isNotAcceptingYet(e)) {
+                    throw e;
+                }
+                throw new Readiness.GiveUp("Cannot change the password of " + user + ": " + e.getMessage(), e);
+            }
+        });
+    }
+
+    /**
+     * Launches {@code postgres} itself, detached in its own session and logging to the log file, then waits for its
+     * postmaster.pid to say "ready" (PostgreSQL 10 and later) and for {@code firstConnection} to succeed: the server
+     * answers within milliseconds of being ready, where {@code pg_ctl start --wait} looks only every 100 ms.
+     */
+    private void start(EngineInstallation installation, Path dataDirectory, ServerSettings settings, Readiness.Probe firstConnection)
+    {
         requireNonNull(installation, "installation is null");
         requireNonNull(dataDirectory, "dataDirectory is null");
         requireNonNull(settings, "settings is null");
@@ -197,23 +237,55 @@ public final class PostgresEngine
             throw DollyException.failed("Cannot prepare " + directory + " for PostgreSQL: " + e.getMessage(), e);
         }
 
-        List<String> command = List.of(
-                program(installation, "pg_ctl"), "start",
-                "--wait", "--timeout=" + START_TIMEOUT_SECONDS,
-                "--pgdata=" + directory,
-                "--log=" + logFile);
-        Processes.Result result = Processes.run(engineUser.wrap(command), Map.of(), directory, Duration.ofSeconds(START_TIMEOUT_SECONDS + 30));
-        if (!result.succeeded()) {
-            throw DollyException.failed("PostgreSQL " + installation.version() + " did not start on port " + settings.port() + ": " + result.output().strip()
-                    + "\nThe end of its log (" + logFile + "):\n" + tail(logFile));
-        }
-        String host = connectHost(settings.listenAddress());
+        Process postmaster = launch(installation, directory, logFile);
         try {
-            Readiness.await("PostgreSQL on port " + settings.port(), READY_TIMEOUT, () -> answers(host, settings.port()));
+            PostmasterPidFile.awaitReady(directory.resolve(PostmasterPidFile.FILE_NAME), postmaster.pid(), !beforeVersion10(installation), postmaster::isAlive,
+                    () -> postmaster.isAlive() ? OptionalInt.empty() : OptionalInt.of(postmaster.exitValue()), START_TIMEOUT);
+            Readiness.await("PostgreSQL on port " + settings.port(), READY_TIMEOUT, FIRST_CONNECTION_PAUSE, () -> {
+                if (!postmaster.isAlive()) {
+                    throw new Readiness.GiveUp("the server exited while starting (exit code " + postmaster.exitValue() + ")", null);
+                }
+                return firstConnection.ready();
+            });
         }
         catch (DollyException e) {
-            throw DollyException.failed(e.getMessage() + "\nThe end of its log (" + logFile + "):\n" + tail(logFile), e);
+            throw DollyException.failed("PostgreSQL " + installation.version() + " did not start on port " + settings.port() + ": " + e.getMessage()
+                    + "\nThe end of its log (" + logFile + "):\n" + tail(logFile), e);
         }
+    }
+
+    /**
+     * Runs {@code postgres} as the engine user in a session of its own (so that a terminal's signals to the daemon
+     * do not reach it, as with {@code pg_ctl start}), with its output appended to the log file. The process is the
+     * postmaster itself: {@code setpriv} and {@code setsid} replace themselves with it.
+     */
+    private Process launch(EngineInstallation installation, Path directory, Path logFile)
+    {
+        List<String> command = new ArrayList<>();
+        SETSID.ifPresent(setsid -> command.add(setsid.toString()));
+        command.add(program(installation, "postgres"));
+        command.add("-D");
+        command.add(directory.toString());
+        ProcessBuilder builder = new ProcessBuilder(engineUser.wrap(command))
+                .directory(directory.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+                .redirectErrorStream(true);
+        Processes.cleanEnvironment(builder.environment());
+        try {
+            return builder.start();
+        }
+        catch (IOException e) {
+            throw DollyException.failed("Cannot run " + command.getFirst() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The server is still starting (or its port not open yet): worth trying again, unlike a refused login. */
+    private static boolean isNotAcceptingYet(SQLException e)
+    {
+        String state = String.valueOf(e.getSQLState());
+        // 08001/08006: cannot connect; 57P03: the database system is starting up
+        return state.startsWith("08") || state.equals("57P03");
     }
 
     @Override
@@ -380,10 +452,26 @@ public final class PostgresEngine
     {
         requireNonNull(superuser, "superuser is null");
         requireNonNull(user, "user is null");
+        checkPassword(newPassword);
+        try {
+            alterPassword(superuser, user, newPassword);
+        }
+        catch (SQLException e) {
+            throw failed("Cannot change the password of " + user, e);
+        }
+    }
+
+    private static void checkPassword(String newPassword)
+    {
         requireNonNull(newPassword, "newPassword is null");
         if (newPassword.isEmpty() || newPassword.contains("\0")) {
             throw DollyException.badInput("A password must not be empty.");
         }
+    }
+
+    private static void alterPassword(Endpoint superuser, String user, String newPassword)
+            throws SQLException
+    {
         // The driver hashes the password (SCRAM or MD5) before sending it: the server, and its log, never see it
         try (Connection connection = connect(superuser.withDatabase(MAINTENANCE_DATABASE))) {
             String encryption = connection.getMetaData().getDatabaseMajorVersion() < 10 ? "md5" : "scram-sha-256";
@@ -394,9 +482,6 @@ public final class PostgresEngine
             finally {
                 Arrays.fill(password, '\0');
             }
-        }
-        catch (SQLException e) {
-            throw failed("Cannot change the password of " + user, e);
         }
     }
 

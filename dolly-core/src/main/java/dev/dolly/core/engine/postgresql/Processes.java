@@ -41,9 +41,7 @@ final class Processes
             builder.directory(directory.toFile());
         }
         Map<String, String> environment = builder.environment();
-        environment.keySet().removeIf(name -> name.startsWith("PG") || name.startsWith("LC_"));
-        environment.put("LC_ALL", "C");
-        environment.put("LANG", "C");
+        cleanEnvironment(environment);
         environment.putAll(extraEnvironment);
 
         String program = Path.of(command.getFirst()).getFileName().toString();
@@ -71,6 +69,14 @@ final class Processes
             Thread.currentThread().interrupt();
             throw DollyException.failed("Interrupted while running " + program);
         }
+    }
+
+    /** No {@code PG*} variables from the daemon's own environment, and the C locale. */
+    static void cleanEnvironment(Map<String, String> environment)
+    {
+        environment.keySet().removeIf(name -> name.startsWith("PG") || name.startsWith("LC_"));
+        environment.put("LC_ALL", "C");
+        environment.put("LANG", "C");
     }
 
     private static final class OutputCollector
