@@ -33,6 +33,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.Executors;
@@ -51,6 +52,7 @@ public final class Dolly
         implements AutoCloseable
 {
     private static final Logger LOG = LoggerFactory.getLogger(Dolly.class);
+    private static final String STORAGE_DRIVER_RECORD = "driver";
 
     private final DollyConfiguration configuration;
     private final FileChannel lockChannel;
@@ -78,8 +80,9 @@ public final class Dolly
         PostgresBinaries binaries = new PostgresBinaries(configuration.enginesDirectory(), configuration.downloadCache(),
                 configuration.mavenRepository(), Path.of(System.getProperty("user.home"), ".m2", "repository"), configuration.postgresqlInstallations());
         this.engines = new EngineRegistry(List.of(new PostgresEngine(binaries, engineUser, configuration.pgRestore())));
-        StorageSelection selection = StorageDrivers.select(configuration.storageRoot(), configuration.storageDriver(), StorageDrivers.runningAsRoot(),
-                configuration.zfsDataset());
+        StorageSelection selection = StorageDrivers.select(configuration.storageRoot(), storageDriverToUse(configuration, catalog),
+                StorageDrivers.runningAsRoot(), configuration.zfsDataset());
+        recordStorageDriver(configuration, selection.driver().name());
         this.storage = selection.driver();
         this.storageReason = selection.reason();
         LOG.info("Storage driver {}", storageReason);
@@ -89,6 +92,39 @@ public final class Dolly
                 Executors.newFixedThreadPool(2, Thread.ofPlatform().name("image-build-", 0).daemon().factory()), clock);
         this.containers = new ContainerService(catalog, images, engines, storage, ports, configuration, clock);
         this.accessTokens = new AccessTokens(catalog, clock);
+    }
+
+    /**
+     * The driver a home's volumes were made with stays its driver: detection could otherwise pick another one later
+     * (a tool installed, the daemon run as another user) and existing containers would break. A configured driver
+     * still wins; the recorded one is dropped when the home holds nothing.
+     */
+    private static Optional<String> storageDriverToUse(DollyConfiguration configuration, Catalog catalog)
+    {
+        if (configuration.storageDriver().isPresent()) {
+            return configuration.storageDriver();
+        }
+        Path record = configuration.storageRoot().resolve(STORAGE_DRIVER_RECORD);
+        boolean empty = catalog.listImages().isEmpty() && catalog.listContainers().isEmpty();
+        if (empty || !Files.isRegularFile(record)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Files.readString(record).strip()).filter(name -> !name.isEmpty());
+        }
+        catch (IOException e) {
+            throw DollyException.failed("Cannot read " + record + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void recordStorageDriver(DollyConfiguration configuration, String driver)
+    {
+        try {
+            Files.writeString(configuration.storageRoot().resolve(STORAGE_DRIVER_RECORD), driver + "\n");
+        }
+        catch (IOException e) {
+            throw DollyException.failed("Cannot record the storage driver in " + configuration.storageRoot() + ": " + e.getMessage(), e);
+        }
     }
 
     /** Opens a home: takes its lock, prepares its directories, opens the catalog and settles interrupted work. */

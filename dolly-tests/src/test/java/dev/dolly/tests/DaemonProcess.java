@@ -40,7 +40,14 @@ final class DaemonProcess
     static DaemonProcess withNewHome(Map<String, String> extraEnvironment)
             throws IOException
     {
-        Path base = Files.createTempDirectory("dolly-it-");
+        return withNewHome(Path.of(System.getProperty("java.io.tmpdir")), extraEnvironment);
+    }
+
+    /** A new home in a new directory below {@code parent}, for example on a test file system of a storage driver. */
+    static DaemonProcess withNewHome(Path parent, Map<String, String> extraEnvironment)
+            throws IOException
+    {
+        Path base = Files.createTempDirectory(parent, "dolly-it-");
         Files.setPosixFilePermissions(base, PosixFilePermissions.fromString("rwx--x--x"));
         Path home = base.resolve("home");
         Map<String, String> environment = new HashMap<>();
@@ -123,12 +130,36 @@ final class DaemonProcess
         }
     }
 
+    /**
+     * Unmounts every file system mounted below the home, as a reboot would (overlay mounts of containers, a storage
+     * file system): the daemon must mount them again when it starts.
+     */
+    void unmountAll()
+            throws IOException, InterruptedException
+    {
+        List<String> mountPoints;
+        try (var lines = Files.lines(Path.of("/proc/self/mountinfo"))) {
+            mountPoints = lines.map(line -> line.split(" ")[4])
+                    .filter(mountPoint -> mountPoint.startsWith(home + "/"))
+                    .sorted(java.util.Comparator.reverseOrder())
+                    .toList();
+        }
+        for (String mountPoint : mountPoints) {
+            Process umount = new ProcessBuilder("umount", mountPoint).redirectErrorStream(true).start();
+            String output = new String(umount.getInputStream().readAllBytes());
+            if (umount.waitFor() != 0) {
+                throw new IllegalStateException("umount " + mountPoint + " failed: " + output);
+            }
+        }
+    }
+
     /** Stops the daemon and removes its home and everything else the test made there. */
     @Override
     public void close()
             throws Exception
     {
         stop();
+        unmountAll();
         try (var paths = Files.walk(home.getParent())) {
             for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(path);

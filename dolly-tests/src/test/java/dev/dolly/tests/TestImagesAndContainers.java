@@ -23,23 +23,51 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The walking skeleton end to end: a real daemon process, the real CLI, real PostgreSQL servers.
+ * Images and containers end to end: a real daemon process, the real CLI, real PostgreSQL servers, on the file
+ * system of one storage driver (one subclass per driver).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class TestImagesAndContainers
+abstract class TestImagesAndContainers
 {
     private static final Path EXAMPLES = DaemonProcess.PROJECT_ROOT.resolve("examples");
 
     private DaemonProcess daemon;
     private Cli dolly;
 
+    /** The directory the home is made in: on the file system the driver needs. */
+    abstract Path homeParent();
+
+    /** The driver the daemon must pick there. */
+    abstract String expectedDriver();
+
+    /** Settings that choose the driver, if detection would not. */
+    Map<String, String> environment()
+    {
+        return Map.of();
+    }
+
     @BeforeAll
     void startDaemon()
             throws Exception
     {
-        daemon = DaemonProcess.withNewHome(Map.of()).start();
+        daemon = DaemonProcess.withNewHome(homeParent(), environment()).start();
         dolly = new Cli(daemon.environment());
+        assertThat(dolly.json(dev.dolly.api.ServerInfo.class, "info").storageDriver()).isEqualTo(expectedDriver());
         dolly.succeed("create", "data-image", "-f", EXAMPLES.resolve("chinook/image.yaml").toString(), "-q");
+    }
+
+    /** A test file system named by an environment variable of .ci/test-filesystems; in CI, a missing one fails the run. */
+    static Path testFileSystem(String variable)
+    {
+        String value = System.getenv(variable);
+        if (value == null || value.isBlank()) {
+            String message = variable + " is not set: mount the test file systems as root with 'eval \"$(.ci/test-filesystems up)\"' (./run-tests does).";
+            if ("true".equals(System.getenv("CI"))) {
+                throw new AssertionError(message);
+            }
+            org.junit.jupiter.api.Assumptions.abort(message);
+        }
+        return Path.of(value);
     }
 
     @AfterAll
@@ -47,6 +75,13 @@ class TestImagesAndContainers
             throws Exception
     {
         if (daemon != null) {
+            // through Dolly, which knows how its driver removes volumes (read-only btrfs snapshots, overlay mounts)
+            for (DataContainer container : dolly.json(DataContainer[].class, "get", "data-containers")) {
+                dolly.succeed("delete", "data-container", container.name());
+            }
+            for (DataImage image : dolly.json(DataImage[].class, "get", "data-images")) {
+                dolly.succeed("delete", "data-image", String.valueOf(image.id()));
+            }
             daemon.close();
         }
     }
@@ -86,8 +121,8 @@ class TestImagesAndContainers
             assertThat(count(statement, "select count(*) from information_schema.tables where table_name = 'scratch'")).isZero();
         }
 
-        Path dataDirectory = daemon.home().resolve("storage/containers/" + first.id());
-        ProcessHandle postmaster = Engines.postmaster(dataDirectory).orElseThrow();
+        Path volume = daemon.home().resolve("storage/containers/" + first.id());
+        ProcessHandle postmaster = Engines.postmaster(dataDirectory(volume)).orElseThrow();
         if ("root".equals(System.getProperty("user.name"))) {
             // every server process of this home, the postmasters and their workers, runs as the engine user
             assertThat(Engines.postgresProcessesUnder(daemon.home())).hasSizeGreaterThanOrEqualTo(2)
@@ -95,7 +130,7 @@ class TestImagesAndContainers
         }
         dolly.succeed("delete", "data-container", "first");
         assertThat(postmaster.isAlive()).isFalse();
-        assertThat(dataDirectory).doesNotExist();
+        assertThat(volume).doesNotExist();
         assertThat(portIsFree(first.port())).isTrue();
         assertThat(dolly.run("get", "data-container", "first").exitCode()).isEqualTo(2);
 
@@ -205,11 +240,13 @@ class TestImagesAndContainers
             statement.execute("create table kept (id int)");
             statement.execute("insert into kept values (42)");
         }
-        Path dataDirectory = daemon.home().resolve("storage/containers/" + before.id());
+        Path dataDirectory = dataDirectory(daemon.home().resolve("storage/containers/" + before.id()));
 
         daemon.stop();
         assertThat(Engines.postmaster(dataDirectory)).isEmpty();
         assertThat(portIsFree(before.port())).isTrue();
+        // as after a reboot: the daemon mounts what its containers need again
+        daemon.unmountAll();
         daemon.start();
 
         DataContainer after = dolly.json(DataContainer.class, "get", "data-container", "survivor");
@@ -238,6 +275,13 @@ class TestImagesAndContainers
         }
         assertThat(dataDirectory).doesNotExist();
         assertThat(portIsFree(container.port())).isTrue();
+    }
+
+    /** Where the server of a container volume runs: the volume itself, or its merged directory with overlay. */
+    static Path dataDirectory(Path volume)
+    {
+        Path merged = volume.resolve("merged");
+        return Files.isDirectory(merged) ? merged : volume;
     }
 
     static Connection connect(DataContainer container)

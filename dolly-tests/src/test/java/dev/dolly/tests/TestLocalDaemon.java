@@ -29,7 +29,7 @@ class TestLocalDaemon
         Cli firstCli = new Cli(first.environment());
         Cli secondCli = new Cli(second.environment());
         try {
-            assertThat(firstCli.succeed("info").stdout()).contains("Storage driver").contains("copy").contains("postgresql");
+            assertThat(firstCli.succeed("info").stdout()).contains("Storage driver").contains("postgresql");
             assertThat(secondCli.succeed("get", "data-images").stdout()).contains("No resources found.");
 
             DaemonAddress firstAddress = Json.json().readValue(DollyHome.daemonFile(first.home()).toFile(), DaemonAddress.class);

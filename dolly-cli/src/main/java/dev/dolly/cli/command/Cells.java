@@ -11,6 +11,19 @@ final class Cells
 {
     private Cells() {}
 
+    /** Bytes in binary units, such as {@code 1.5 GiB}. */
+    static String bytes(long bytes)
+    {
+        String[] units = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
+        double value = bytes;
+        int unit = 0;
+        while (value >= 1024 && unit < units.length - 1) {
+            value /= 1024;
+            unit++;
+        }
+        return unit == 0 ? bytes + " B" : String.format(java.util.Locale.ROOT, "%.1f %s", value, units[unit]);
+    }
+
     static String list(List<String> values)
     {
         return values == null ? "" : String.join(",", values);

@@ -45,7 +45,10 @@ final class InfoCommand
                 info.storageDriver(),
                 info.storageDriverReason(),
                 info.engineUser(),
-                info.engines() == null ? List.of() : info.engines());
+                info.engines() == null ? List.of() : info.engines(),
+                info.storageTotalBytes(),
+                info.storageUsedBytes(),
+                info.storageFreeBytes());
         if (output.structured()) {
             new Printer(context.stdout()).print(result, output.format);
         }
@@ -64,6 +67,10 @@ final class InfoCommand
         field(out, "Storage driver:", info.storageDriver());
         if (info.storageDriverReason() != null && !info.storageDriverReason().isBlank()) {
             field(out, "", info.storageDriverReason());
+        }
+        if (info.storageTotalBytes() != null && info.storageUsedBytes() != null && info.storageFreeBytes() != null) {
+            field(out, "Storage space:", Cells.bytes(info.storageUsedBytes()) + " used of " + Cells.bytes(info.storageTotalBytes()) + ", "
+                    + Cells.bytes(info.storageFreeBytes()) + " free");
         }
         field(out, "Engine user:", info.engineUser());
         out.println("Engines:");
@@ -89,5 +96,8 @@ final class InfoCommand
             String storageDriver,
             String storageDriverReason,
             String engineUser,
-            List<EngineInfo> engines) {}
+            List<EngineInfo> engines,
+            Long storageTotalBytes,
+            Long storageUsedBytes,
+            Long storageFreeBytes) {}
 }

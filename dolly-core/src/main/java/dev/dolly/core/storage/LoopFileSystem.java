@@ -175,6 +175,11 @@ public final class LoopFileSystem
         }
         try (Stream<Path> entries = Files.list(storageRoot)) {
             for (Path entry : entries.toList()) {
+                if (Files.isRegularFile(entry) && entry.getFileName().toString().equals("driver")) {
+                    // the record of the driver in use: the new file system will get its own
+                    Files.delete(entry);
+                    continue;
+                }
                 boolean empty;
                 try (Stream<Path> children = Files.isDirectory(entry) ? Files.list(entry) : Stream.of(entry)) {
                     empty = Files.isDirectory(entry) && children.findAny().isEmpty();

@@ -51,6 +51,11 @@ final class PostgresOnVolumes
         engine.stop(installation, image);
         driver.seal("images/pg");
         String imageDigest = AbstractStorageDriverTest.digest(image);
+        // a sealed image is never started again
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> engine.start(installation, image, settings(freePort(), logs.resolve("sealed.log"))))
+                .isInstanceOf(dev.dolly.api.DollyException.class)
+                .hasMessageContaining("sealed image");
+        assertThat(AbstractStorageDriverTest.digest(image)).isEqualTo(imageDigest);
 
         Path clone = driver.clone("images/pg", "containers/pg");
         try {

@@ -834,6 +834,10 @@ public final class PostgresEngine
         if (!Files.isRegularFile(directory.resolve("PG_VERSION"))) {
             throw DollyException.failed(directory + " is not a PostgreSQL data directory (it has no PG_VERSION).");
         }
+        if (!Files.getPosixFilePermissions(directory).contains(java.nio.file.attribute.PosixFilePermission.OWNER_WRITE)) {
+            // storage drivers seal images with a read-only root: starting one would write to every clone's origin
+            throw DollyException.failed(directory + " is a sealed image, which is never started: create a data container from it instead.");
+        }
         if (engineUser.switchesUser() && !Files.getOwner(directory).getName().equals(engineUser.name())) {
             engineUser.takeOwnership(directory);
         }
