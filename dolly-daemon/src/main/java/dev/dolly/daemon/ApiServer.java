@@ -57,7 +57,9 @@ final class ApiServer
             fail(context, ErrorCode.INTERNAL_ERROR, "Internal error: " + exception + ". The daemon log has the details.");
         });
         javalin.error(404, context -> {
-            if (context.result() == null || context.result().isEmpty() || !context.res().getContentType().startsWith("application/json")) {
+            // routes that answer 404 themselves carry an ErrorResponse; only unknown paths get this one
+            String result = context.result();
+            if (result == null || !result.contains("\"code\"")) {
                 context.json(new ErrorResponse(ErrorCode.NOT_FOUND, "No such API path: " + context.method() + " " + context.path()));
             }
         });
