@@ -46,6 +46,10 @@ class TestLocalDaemon
             HttpResponse<String> anonymous = http.send(HttpRequest.newBuilder(URI.create(firstAddress.url() + "/api/v1/images")).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(anonymous.statusCode()).isEqualTo(401);
             assertThat(anonymous.body()).contains("NOT_AUTHENTICATED");
+            HttpResponse<String> unknownPath = http.send(HttpRequest.newBuilder(URI.create(firstAddress.url() + "/api/v1/nothing"))
+                    .header("Authorization", "Bearer " + Files.readString(token).strip()).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(unknownPath.statusCode()).isEqualTo(404);
+            assertThat(unknownPath.body()).contains("\"code\":\"NOT_FOUND\"");
             Map<String, String> wrongToken = new HashMap<>(first.environment());
             wrongToken.put("DOLLY_SERVER", firstAddress.url());
             wrongToken.put("DOLLY_ACCESS_TOKEN", "dolly_not-a-token");
