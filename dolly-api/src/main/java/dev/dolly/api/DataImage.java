@@ -7,6 +7,7 @@ import java.util.List;
  * A sealed, read-only database state that data containers are created from.
  *
  * @param sizeBytes bytes the image's data directory takes, {@code null} while unknown
+ * @param origin the container revision an image was graduated from; {@code null} for images built from a definition
  */
 public record DataImage(
         long id,
@@ -25,4 +26,5 @@ public record DataImage(
         Instant readyAt,
         Instant expiresAt,
         Long sizeBytes,
-        List<String> containers) {}
+        List<String> containers,
+        ImageOrigin origin) {}

@@ -7,6 +7,7 @@ import dev.dolly.core.auth.AccessTokens;
 import dev.dolly.core.catalog.Catalog;
 import dev.dolly.core.catalog.ContainerRecord;
 import dev.dolly.core.container.ContainerService;
+import dev.dolly.core.container.RevisionService;
 import dev.dolly.core.engine.Engine;
 import dev.dolly.core.engine.EngineRegistry;
 import dev.dolly.core.engine.EngineUser;
@@ -64,6 +65,7 @@ public final class Dolly
     private final String storageReason;
     private final ImageService images;
     private final ContainerService containers;
+    private final RevisionService revisions;
     private final AccessTokens accessTokens;
     private final ScheduledExecutorService reaper = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("reaper").daemon().factory());
 
@@ -91,6 +93,7 @@ public final class Dolly
         this.images = new ImageService(catalog, engines, storage, engineUser, ports, configuration,
                 Executors.newFixedThreadPool(2, Thread.ofPlatform().name("image-build-", 0).daemon().factory()), clock);
         this.containers = new ContainerService(catalog, images, engines, storage, ports, configuration, clock);
+        this.revisions = new RevisionService(catalog, containers, images, storage, clock);
         this.accessTokens = new AccessTokens(catalog, clock);
     }
 
@@ -195,6 +198,11 @@ public final class Dolly
         return containers;
     }
 
+    public RevisionService revisions()
+    {
+        return revisions;
+    }
+
     public AccessTokens accessTokens()
     {
         return accessTokens;
@@ -266,6 +274,31 @@ public final class Dolly
     {
         Set<String> known = catalog.listImages().stream().map(image -> ImageService.volumeKey(image.id())).collect(Collectors.toSet());
         catalog.listContainers().forEach(container -> known.add(ContainerService.volumeKey(container.id())));
+        catalog.listAllRevisions().forEach(revision -> known.add(revision.volume()));
+        Path revisionsDirectory = configuration.storageRoot().resolve("revisions");
+        if (Files.isDirectory(revisionsDirectory)) {
+            try (var containerDirectories = Files.list(revisionsDirectory)) {
+                for (Path containerDirectory : containerDirectories.toList()) {
+                    try (var entries = Files.list(containerDirectory)) {
+                        for (Path entry : entries.toList()) {
+                            String key = "revisions/" + containerDirectory.getFileName() + "/" + entry.getFileName();
+                            if (!known.contains(key)) {
+                                LOG.info("Removing {}, which no revision owns", entry);
+                                try {
+                                    storage.delete(key);
+                                }
+                                catch (RuntimeException e) {
+                                    LOG.warn("Could not remove {}", entry, e);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            catch (IOException e) {
+                LOG.warn("Could not list {}", revisionsDirectory, e);
+            }
+        }
         for (String kind : List.of("images", "containers")) {
             Path directory = configuration.storageRoot().resolve(kind);
             if (!Files.isDirectory(directory)) {

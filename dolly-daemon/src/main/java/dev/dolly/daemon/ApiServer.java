@@ -5,8 +5,10 @@ import dev.dolly.api.CreateImageRequest;
 import dev.dolly.api.DollyException;
 import dev.dolly.api.ErrorCode;
 import dev.dolly.api.ErrorResponse;
+import dev.dolly.api.GraduateRequest;
 import dev.dolly.api.InitializeStorageRequest;
 import dev.dolly.api.Json;
+import dev.dolly.api.LoadRevisionRequest;
 import dev.dolly.api.ResourceList;
 import dev.dolly.core.Dolly;
 import io.javalin.Javalin;
@@ -81,6 +83,20 @@ final class ApiServer
         });
         javalin.get("/api/v1/containers/{reference}", context -> context.json(dolly().containers().get(context.pathParam("reference"))));
         javalin.delete("/api/v1/containers/{reference}", context -> context.json(dolly().containers().delete(context.pathParam("reference"))));
+
+        javalin.get("/api/v1/containers/{reference}/revisions", context -> context.json(new ResourceList<>(dolly().revisions().list(context.pathParam("reference")))));
+        javalin.post("/api/v1/containers/{reference}/revisions", context -> context.status(201).json(dolly().revisions().save(context.pathParam("reference"))));
+        javalin.delete("/api/v1/containers/{reference}/revisions/{revision}",
+                context -> context.json(dolly().revisions().delete(context.pathParam("reference"), context.pathParam("revision"))));
+        javalin.post("/api/v1/containers/{reference}/load", context -> {
+            LoadRevisionRequest request = body(context, LoadRevisionRequest.class);
+            context.json(dolly().revisions().load(context.pathParam("reference"), request.revision()));
+        });
+        javalin.post("/api/v1/containers/{reference}/reset", context -> context.json(dolly().revisions().reset(context.pathParam("reference"))));
+        javalin.post("/api/v1/containers/{reference}/graduate", context -> {
+            GraduateRequest request = body(context, GraduateRequest.class);
+            context.status(201).json(dolly().revisions().graduate(context.pathParam("reference"), request, user(context)));
+        });
 
         javalin.post("/api/v1/storage", context -> {
             InitializeStorageRequest request = body(context, InitializeStorageRequest.class);

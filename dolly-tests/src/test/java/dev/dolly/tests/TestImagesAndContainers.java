@@ -2,7 +2,9 @@ package dev.dolly.tests;
 
 import dev.dolly.api.DataContainer;
 import dev.dolly.api.DataImage;
+import dev.dolly.api.ImageOrigin;
 import dev.dolly.api.ResourceStatus;
+import dev.dolly.api.Revision;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -18,6 +20,8 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -79,7 +83,8 @@ abstract class TestImagesAndContainers
             for (DataContainer container : dolly.json(DataContainer[].class, "get", "data-containers")) {
                 dolly.succeed("delete", "data-container", container.name());
             }
-            for (DataImage image : dolly.json(DataImage[].class, "get", "data-images")) {
+            // newest first: with overlay, images graduated from revisions are stacked on older ones
+            for (DataImage image : Arrays.asList(dolly.json(DataImage[].class, "get", "data-images")).reversed()) {
                 dolly.succeed("delete", "data-image", String.valueOf(image.id()));
             }
             daemon.close();
@@ -275,6 +280,259 @@ abstract class TestImagesAndContainers
         }
         assertThat(dataDirectory).doesNotExist();
         assertThat(portIsFree(container.port())).isTrue();
+    }
+
+    @Test
+    void revisionsSaveLoadResetAndGraduateWithTheSameConnectionDetails()
+            throws Exception
+    {
+        DataContainer created = dolly.json(DataContainer.class, "create", "data-container", "-i", "chinook", "-n", "repro");
+        execute(created, "create table perf (step int)", "insert into perf values (1)");
+        assertThat(timed("save", "save", "data-container", "repro").stdout()).isEqualTo("New revision is 'rev.1'\n");
+        execute(created, "insert into perf values (2)", "delete from invoice_line where invoice_id < 50");
+        assertThat(timed("save", "save", "data-container", "repro", "-q").stdout()).isEqualTo("rev.2\n");
+        execute(created, "insert into perf values (3)");
+
+        timed("load", "load", "data-container", "repro", "-r", "rev.0");
+        try (Connection connection = connect(created); Statement statement = connection.createStatement()) {
+            assertThat(count(statement, "select count(*) from information_schema.tables where table_name = 'perf'")).isZero();
+            assertThat(count(statement, "select count(*) from invoice_line")).isEqualTo(2240);
+        }
+        timed("load", "load", "data-container", "repro", "--revision", "rev.2");
+        assertThat(steps(created)).isEqualTo("1,2");
+        execute(created, "insert into perf values (4)", "drop table playlist_track");
+        assertThat(dolly.succeed("reset", "data-container", "repro").stdout()).contains("rev.2");
+        assertThat(steps(created)).isEqualTo("1,2");
+        try (Connection connection = connect(created); Statement statement = connection.createStatement()) {
+            assertThat(count(statement, "select count(*) from playlist_track")).isEqualTo(8715);
+            assertThat(count(statement, "select count(*) from invoice_line")).isLessThan(2240);
+        }
+
+        DataContainer after = dolly.json(DataContainer.class, "get", "data-container", "repro");
+        assertThat(after.revision()).isEqualTo("rev.2");
+        assertThat(after.status()).isEqualTo(ResourceStatus.READY);
+        assertThat(List.of(after.host(), after.port(), after.user(), after.password(), after.uri()))
+                .isEqualTo(List.of(created.host(), created.port(), created.user(), created.password(), created.uri()));
+        assertThat(dolly.succeed("get", "data-containers").stdout()).containsPattern("repro +chinook +rev\\.2");
+
+        Revision[] revisions = dolly.json(Revision[].class, "get", "revisions", "repro");
+        assertThat(revisions).extracting(Revision::name).containsExactly("rev.0", "rev.1", "rev.2");
+        assertThat(revisions).extracting(Revision::parent).containsExactly(null, "rev.0", "rev.1");
+        assertThat(revisions).extracting(Revision::current).containsExactly(false, false, true);
+        assertThat(revisions[1].createdAt()).isAfterOrEqualTo(created.createdAt());
+        String table = dolly.succeed("get", "revisions", "repro").stdout();
+        assertThat(table).startsWith("REVISION").containsPattern("rev\\.2 +rev\\.1 .*\\*");
+
+        // a new branch: rev.3 is saved from rev.1
+        dolly.succeed("load", "data-container", "repro", "-r", "rev.1");
+        execute(created, "insert into perf values (5)");
+        assertThat(dolly.succeed("save", "data-container", "repro", "-q").stdout()).isEqualTo("rev.3\n");
+        assertThat(dolly.json(Revision[].class, "get", "revisions", "repro")[3].parent()).isEqualTo("rev.1");
+
+        Cli.Result graduated = dolly.succeed("graduate", "data-container", "repro", "--revision", "rev.2", "--name", "image-with-perf-issue",
+                "--tag", "perf", "--team", "myorg:developers");
+        assertThat(graduated.stdout()).matches("Data image 'image-with-perf-issue' \\(\\d+\\) created from 'repro' rev\\.2!\\n");
+        DataImage image = dolly.json(DataImage.class, "get", "data-image", "image-with-perf-issue");
+        assertThat(image.status()).isEqualTo(ResourceStatus.READY);
+        assertThat(image.origin()).isEqualTo(new ImageOrigin("repro", "rev.2", "chinook"));
+        assertThat(image.tags()).containsExactly("perf");
+        assertThat(image.teams()).containsExactly("myorg:developers");
+        assertThat(image.databaseName()).isEqualTo("chinook");
+        // without --revision: the one it is on, rev.3, named after the container and the number
+        assertThat(dolly.succeed("graduate", "data-container", "repro", "-q").stdout()).isEqualTo("repro-graduate-3\n");
+
+        DataContainer teammate = dolly.json(DataContainer.class, "create", "data-container", "-i", "image-with-perf-issue", "-n", "teammate");
+        assertThat(teammate.password()).isNotEqualTo(created.password());
+        assertThat(steps(teammate)).isEqualTo("1,2");
+        execute(teammate, "insert into perf values (6)");
+        assertThat(steps(created)).isEqualTo("1,5");
+        assertThat(steps(teammate)).isEqualTo("1,2,6");
+
+        dolly.succeed("delete", "data-container", "repro");
+        assertThat(daemon.home().resolve("storage/revisions/" + created.id())).isEmptyDirectory();
+        assertThat(steps(teammate)).isEqualTo("1,2,6");
+        DataContainer second = dolly.json(DataContainer.class, "create", "data-container", "-i", "image-with-perf-issue");
+        assertThat(steps(second)).isEqualTo("1,2");
+        try (Connection connection = connect(second); Statement statement = connection.createStatement()) {
+            assertThat(count(statement, "select count(*) from track")).isEqualTo(3503);
+        }
+        dolly.succeed("delete", "data-container", "teammate", second.name());
+        dolly.succeed("delete", "data-image", "image-with-perf-issue", "repro-graduate-3");
+    }
+
+    @Test
+    void spawnctlRevisionCommandsWorkAsDolly()
+            throws Exception
+    {
+        String definition = EXAMPLES.resolve("chinook/image.yaml").toString();
+        dolly.succeed("create", "data-image", "-f", definition, "-n", "my-image");
+        assertThat(dolly.succeed("create", "data-container", "-i", "my-image", "-n", "my-data-container").stdout()).contains("created!");
+        DataContainer container = dolly.json(DataContainer.class, "get", "data-container", "my-data-container");
+        execute(container, "create table perf (step int)", "insert into perf values (1)");
+        assertThat(dolly.succeed("save", "data-container", "my-data-container").stdout()).isEqualTo("New revision is 'rev.1'\n");
+        execute(container, "insert into perf values (2)");
+        assertThat(dolly.succeed("save", "data-container", "my-data-container").stdout()).isEqualTo("New revision is 'rev.2'\n");
+        dolly.succeed("load", "data-container", "my-data-container", "-r", "rev.0");
+        try (Connection connection = connect(container); Statement statement = connection.createStatement()) {
+            assertThat(count(statement, "select count(*) from information_schema.tables where table_name = 'perf'")).isZero();
+        }
+        dolly.succeed("graduate", "data-container", "my-data-container", "--revision", "rev.2", "--name", "image-with-perf-issue");
+        assertThat(dolly.succeed("get", "data-images").stdout()).contains("image-with-perf-issue").contains("my-image");
+        String teammate = dolly.succeed("create", "data-container", "image-with-perf-issue", "-q").stdout().strip();
+        DataContainer copy = dolly.json(DataContainer.class, "get", "data-container", teammate);
+        assertThat(steps(copy)).isEqualTo("1,2");
+
+        dolly.succeed("delete", "data-container", "my-data-container");
+        Cli.Result refused = dolly.run("delete", "data-image", "my-image");
+        if (expectedDriver().equals("overlay")) {
+            // the graduated image is stacked on my-image: its layers are its own, its base is not
+            assertThat(refused.exitCode()).isEqualTo(1);
+            assertThat(refused.stderr()).contains("image-with-perf-issue").contains("Delete them first");
+        }
+        else {
+            assertThat(refused.exitCode()).isZero();
+        }
+        assertThat(steps(copy)).isEqualTo("1,2");
+        dolly.succeed("delete", "data-container", teammate);
+        dolly.succeed("delete", "data-image", "image-with-perf-issue");
+        if (refused.exitCode() != 0) {
+            dolly.succeed("delete", "data-image", "my-image");
+        }
+    }
+
+    @Test
+    void manySaveAndLoadCyclesKeepExactlyWhatWasCommittedAndPassAmcheck()
+            throws Exception
+    {
+        DataContainer container = dolly.json(DataContainer.class, "create", "data-container", "-i", "chinook", "-n", "cycles");
+        execute(container, "create extension amcheck", "create table perf (step int primary key, payload text)", "create index on perf (payload)");
+        int cycles = 10;
+        for (int cycle = 1; cycle <= cycles; cycle++) {
+            execute(container,
+                    "insert into perf select " + cycle + " * 1000 + n, md5(n::text) from generate_series(1, 500) n",
+                    "update track set milliseconds = milliseconds + 1 where track_id % 10 = " + (cycle % 10),
+                    "delete from perf where step % 7 = " + (cycle % 7) + " and step < " + cycle * 1000);
+            String committed = rows(container);
+            // uncommitted work in an open transaction when the save comes: not in the revision
+            try (Connection open = connect(container); Statement statement = open.createStatement()) {
+                open.setAutoCommit(false);
+                statement.execute("insert into perf values (-" + cycle + ", 'uncommitted')");
+                assertThat(timed("save", "save", "data-container", "cycles", "-q").stdout()).isEqualTo("rev." + cycle + "\n");
+            }
+            execute(container, "insert into perf values (-1000, 'after the save')");
+            timed("load", "load", "data-container", "cycles", "-r", "rev." + cycle);
+            assertThat(rows(container)).isEqualTo(committed);
+            if (cycle % 3 == 0) {
+                // back and forth: an older revision, then the newest again
+                timed("load", "load", "data-container", "cycles", "-r", "rev." + (cycle - 1));
+                timed("load", "load", "data-container", "cycles", "-r", "rev." + cycle);
+                assertThat(rows(container)).isEqualTo(committed);
+            }
+        }
+        try (Connection connection = connect(container); Statement statement = connection.createStatement()) {
+            assertThat(count(statement, "select count(*) from perf where step < 0")).isZero();
+            long indexes = count(statement, """
+                    select count(*) from (
+                        select bt_index_check(index.indexrelid, true)
+                        from pg_index index join pg_class class on class.oid = index.indexrelid join pg_am am on am.oid = class.relam
+                        where am.amname = 'btree' and class.relpersistence <> 't' and index.indisvalid and index.indisready) checked
+                    """);
+            assertThat(indexes).isGreaterThan(20);
+            assertThat(count(statement, """
+                    select count(*) from pg_class class, lateral verify_heapam(class.oid)
+                    where class.relkind = 'r' and class.relpersistence <> 't'
+                    """)).as("heap pages verify_heapam finds corrupt").isZero();
+        }
+        Revision[] revisions = dolly.json(Revision[].class, "get", "revisions", "cycles");
+        assertThat(revisions).hasSize(cycles + 1);
+        assertThat(revisions[cycles].parent()).isEqualTo("rev." + (cycles - 1));
+        dolly.succeed("delete", "data-container", "cycles");
+    }
+
+    @Test
+    void revisionMistakesAreRefusedWithTheirExitCodes()
+            throws Exception
+    {
+        DataContainer container = dolly.json(DataContainer.class, "create", "data-container", "-i", "chinook", "-n", "mistakes");
+        Cli.Result result = dolly.run("load", "data-container", "mistakes", "-r", "rev.7");
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.stderr()).contains("has no revision rev.7").contains("dolly get revisions mistakes");
+        assertThat(dolly.run("load", "data-container", "mistakes", "-r", "seven").exitCode()).isEqualTo(3);
+        assertThat(dolly.run("load", "data-container", "nobody", "-r", "rev.0").exitCode()).isEqualTo(2);
+        assertThat(dolly.run("save", "data-container", "nobody").exitCode()).isEqualTo(2);
+        assertThat(dolly.run("load", "data-container", "mistakes").exitCode()).isEqualTo(3);
+        result = dolly.run("graduate", "data-container", "mistakes");
+        assertThat(result.exitCode()).isEqualTo(3);
+        assertThat(result.stderr()).contains("rev.0").contains("dolly save data-container mistakes");
+
+        dolly.succeed("save", "data-container", "mistakes");
+        dolly.succeed("load", "data-container", "mistakes", "-r", "rev.1");
+        dolly.succeed("save", "data-container", "mistakes");
+        result = dolly.run("graduate", "data-container", "mistakes", "--name", "chinook");
+        assertThat(result.exitCode()).isEqualTo(3);
+        assertThat(result.stderr()).contains("'chinook' exists already");
+
+        result = dolly.run("delete", "revision", "mistakes", "rev.0");
+        assertThat(result.exitCode()).isEqualTo(3);
+        result = dolly.run("delete", "revision", "mistakes", "rev.2");
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.stderr()).contains("is on rev.2");
+        assertThat(dolly.run("delete", "revision", "mistakes", "rev.9").exitCode()).isEqualTo(2);
+        result = dolly.run("delete", "revision", "mistakes", "rev.1");
+        if (expectedDriver().equals("overlay")) {
+            // rev.2 was saved from a clone of rev.1: its layer is stacked on rev.1's, as the container is
+            assertThat(result.exitCode()).isEqualTo(1);
+            assertThat(result.stderr()).contains("needed by data container 'mistakes', rev.2 of data container 'mistakes'");
+            dolly.succeed("load", "data-container", "mistakes", "-r", "rev.0");
+            dolly.succeed("delete", "revision", "mistakes", "rev.2");
+            dolly.succeed("delete", "revision", "mistakes", "rev.1");
+        }
+        else {
+            assertThat(result.exitCode()).isZero();
+            assertThat(result.stdout()).isEqualTo("Revision 'rev.1' of data container 'mistakes' deleted.\n");
+            dolly.succeed("load", "data-container", "mistakes", "-r", "rev.2");
+        }
+        assertThat(dolly.json(DataContainer.class, "get", "data-container", "mistakes").password()).isEqualTo(container.password());
+        dolly.succeed("delete", "data-container", "mistakes");
+    }
+
+    /** Runs a CLI command that must succeed, and prints how long it took, for the record. */
+    private Cli.Result timed(String what, String... arguments)
+    {
+        long start = System.nanoTime();
+        Cli.Result result = dolly.succeed(arguments);
+        System.out.printf("%s %s: %d ms%n", expectedDriver(), what, (System.nanoTime() - start) / 1_000_000);
+        return result;
+    }
+
+    private static void execute(DataContainer container, String... statements)
+            throws SQLException
+    {
+        try (Connection connection = connect(container); Statement statement = connection.createStatement()) {
+            for (String sql : statements) {
+                statement.execute(sql);
+            }
+        }
+    }
+
+    private static String steps(DataContainer container)
+            throws SQLException
+    {
+        try (Connection connection = connect(container); Statement statement = connection.createStatement();
+                ResultSet resultSet = statement.executeQuery("select string_agg(step::text, ',' order by step) from perf")) {
+            resultSet.next();
+            return resultSet.getString(1);
+        }
+    }
+
+    /** What the cycles test changes: the rows of perf and the durations of the tracks. */
+    private static String rows(DataContainer container)
+            throws SQLException
+    {
+        try (Connection connection = connect(container); Statement statement = connection.createStatement()) {
+            return count(statement, "select count(*) from perf") + " rows, steps summing to " + count(statement, "select coalesce(sum(step), 0) from perf")
+                    + ", tracks lasting " + count(statement, "select sum(milliseconds) from track");
+        }
     }
 
     /** Where the server of a container volume runs: the volume itself, or its merged directory with overlay. */

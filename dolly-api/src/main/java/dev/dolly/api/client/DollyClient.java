@@ -8,9 +8,12 @@ import dev.dolly.api.DataImage;
 import dev.dolly.api.DollyException;
 import dev.dolly.api.ErrorCode;
 import dev.dolly.api.ErrorResponse;
+import dev.dolly.api.GraduateRequest;
 import dev.dolly.api.InitializeStorageRequest;
 import dev.dolly.api.Json;
+import dev.dolly.api.LoadRevisionRequest;
 import dev.dolly.api.ResourceList;
+import dev.dolly.api.Revision;
 import dev.dolly.api.ServerInfo;
 
 import java.io.IOException;
@@ -113,6 +116,41 @@ public final class DollyClient
     public DataContainer deleteContainer(String reference)
     {
         return send("DELETE", "containers/" + encode(reference), null, DataContainer.class);
+    }
+
+    /** Saves the container's state as a new revision, and answers it. */
+    public Revision saveRevision(String container)
+    {
+        return send("POST", "containers/" + encode(container) + "/revisions", null, Revision.class);
+    }
+
+    /** The container's revisions: {@code rev.0} (its image) first. */
+    public List<Revision> listRevisions(String container)
+    {
+        return sendList("containers/" + encode(container) + "/revisions", Revision.class);
+    }
+
+    /** Brings the container to a revision; its connection details stay the same. */
+    public DataContainer loadRevision(String container, String revision)
+    {
+        return send("POST", "containers/" + encode(container) + "/load", new LoadRevisionRequest(revision), DataContainer.class);
+    }
+
+    /** Brings the container back to the revision it is on, dropping what changed since. */
+    public DataContainer reset(String container)
+    {
+        return send("POST", "containers/" + encode(container) + "/reset", null, DataContainer.class);
+    }
+
+    /** Makes a new image, ready at once, from a revision of the container. */
+    public DataImage graduate(String container, GraduateRequest request)
+    {
+        return send("POST", "containers/" + encode(container) + "/graduate", request, DataImage.class);
+    }
+
+    public Revision deleteRevision(String container, String revision)
+    {
+        return send("DELETE", "containers/" + encode(container) + "/revisions/" + encode(revision), null, Revision.class);
     }
 
     /** Creates and mounts a loop-backed copy-on-write file system for the daemon's storage; answers the new info. */

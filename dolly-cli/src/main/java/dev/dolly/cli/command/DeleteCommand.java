@@ -5,9 +5,10 @@ import picocli.CommandLine.Command;
 /** {@code dolly delete}: groups the kinds of resources that can be deleted. */
 @Command(
         name = "delete",
-        description = "Delete data images or data containers.",
+        description = "Delete data images, data containers or revisions.",
         subcommands = {
                 DeleteDataImagesCommand.class,
                 DeleteDataContainersCommand.class,
+                DeleteRevisionCommand.class,
         })
 final class DeleteCommand {}

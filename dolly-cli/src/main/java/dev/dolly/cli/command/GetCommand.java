@@ -5,9 +5,10 @@ import picocli.CommandLine.Command;
 /** {@code dolly get}: groups the kinds of resources that can be listed and shown. */
 @Command(
         name = "get",
-        description = "List or show data images and data containers.",
+        description = "List or show data images, data containers and revisions.",
         subcommands = {
                 GetDataImagesCommand.class,
                 GetDataContainersCommand.class,
+                GetRevisionsCommand.class,
         })
 final class GetCommand {}

@@ -1,5 +1,6 @@
 package dev.dolly.core.catalog;
 
+import dev.dolly.api.ImageOrigin;
 import dev.dolly.api.ResourceStatus;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Handle;
@@ -61,10 +62,10 @@ public final class Catalog
             long id = handle.createUpdate("""
                             INSERT INTO images (name, status, status_message, progress, engine, requested_version, engine_version,
                                 source_type, database_name, superuser_password, volume, size_bytes, owner, definition, source_directory,
-                                created_at, ready_at, expires_at)
+                                created_at, ready_at, expires_at, origin_container, origin_revision, origin_image)
                             VALUES (:name, :status, :statusMessage, :progress, :engine, :requestedVersion, :engineVersion,
                                 :sourceType, :databaseName, :superuserPassword, :volume, :sizeBytes, :owner, :definition, :sourceDirectory,
-                                :createdAt, :readyAt, :expiresAt)
+                                :createdAt, :readyAt, :expiresAt, :originContainer, :originRevision, :originImage)
                             """)
                     .bind("name", image.name())
                     .bind("status", image.status().name())
@@ -84,6 +85,9 @@ public final class Catalog
                     .bind("createdAt", text(image.createdAt()))
                     .bind("readyAt", text(image.readyAt()))
                     .bind("expiresAt", text(image.expiresAt()))
+                    .bind("originContainer", image.origin() == null ? null : image.origin().container())
+                    .bind("originRevision", image.origin() == null ? null : image.origin().revision())
+                    .bind("originImage", image.origin() == null ? null : image.origin().image())
                     .executeAndReturnGeneratedKeys("id")
                     .mapTo(Long.class)
                     .one();
@@ -267,6 +271,83 @@ public final class Catalog
                 .list());
     }
 
+    /** Records the revision a container is on now, such as {@code rev.2}. */
+    public void setContainerRevision(long id, String revision)
+    {
+        jdbi.useHandle(handle -> handle.createUpdate("UPDATE containers SET revision = :revision WHERE id = :id")
+                .bind("revision", revision)
+                .bind("id", id)
+                .execute());
+    }
+
+    // ----- revisions
+
+    /** The next revision number of a container: one more than the last one it gave out, even if that was deleted. */
+    public int nextRevisionNumber(long containerId)
+    {
+        return jdbi.inTransaction(handle -> {
+            handle.createUpdate("UPDATE containers SET last_revision = last_revision + 1 WHERE id = :id").bind("id", containerId).execute();
+            return handle.createQuery("SELECT last_revision FROM containers WHERE id = :id").bind("id", containerId).mapTo(Integer.class).one();
+        });
+    }
+
+    public void insertRevision(RevisionRecord revision)
+    {
+        jdbi.useHandle(handle -> handle.createUpdate("""
+                        INSERT INTO revisions (container_id, number, parent, volume, created_at, size_bytes)
+                        VALUES (:containerId, :number, :parent, :volume, :createdAt, :sizeBytes)
+                        """)
+                .bind("containerId", revision.containerId())
+                .bind("number", revision.number())
+                .bind("parent", revision.parent())
+                .bind("volume", revision.volume())
+                .bind("createdAt", text(revision.createdAt()))
+                .bind("sizeBytes", revision.sizeBytes())
+                .execute());
+    }
+
+    public void setRevisionSize(long containerId, int number, long sizeBytes)
+    {
+        jdbi.useHandle(handle -> handle.createUpdate("UPDATE revisions SET size_bytes = :sizeBytes WHERE container_id = :containerId AND number = :number")
+                .bind("sizeBytes", sizeBytes)
+                .bind("containerId", containerId)
+                .bind("number", number)
+                .execute());
+    }
+
+    public Optional<RevisionRecord> findRevision(long containerId, int number)
+    {
+        return jdbi.withHandle(handle -> handle.createQuery("SELECT * FROM revisions WHERE container_id = :containerId AND number = :number")
+                .bind("containerId", containerId)
+                .bind("number", number)
+                .map(Catalog::revision)
+                .findOne());
+    }
+
+    /** A container's revisions, oldest first. */
+    public List<RevisionRecord> listRevisions(long containerId)
+    {
+        return jdbi.withHandle(handle -> handle.createQuery("SELECT * FROM revisions WHERE container_id = :containerId ORDER BY number")
+                .bind("containerId", containerId)
+                .map(Catalog::revision)
+                .list());
+    }
+
+    public List<RevisionRecord> listAllRevisions()
+    {
+        return jdbi.withHandle(handle -> handle.createQuery("SELECT * FROM revisions ORDER BY container_id, number")
+                .map(Catalog::revision)
+                .list());
+    }
+
+    public void deleteRevision(long containerId, int number)
+    {
+        jdbi.useHandle(handle -> handle.createUpdate("DELETE FROM revisions WHERE container_id = :containerId AND number = :number")
+                .bind("containerId", containerId)
+                .bind("number", number)
+                .execute());
+    }
+
     // ----- access tokens
 
     public void insertAccessToken(String tokenHash, String userName, String purpose, Instant createdAt)
@@ -343,7 +424,9 @@ public final class Catalog
                 instant(row.getString("ready_at")),
                 instant(row.getString("expires_at")),
                 handle.createQuery("SELECT tag FROM image_tags WHERE image_id = :id ORDER BY tag").bind("id", id).mapTo(String.class).list(),
-                handle.createQuery("SELECT team FROM image_teams WHERE image_id = :id ORDER BY team").bind("id", id).mapTo(String.class).list());
+                handle.createQuery("SELECT team FROM image_teams WHERE image_id = :id ORDER BY team").bind("id", id).mapTo(String.class).list(),
+                row.getString("origin_container") == null ? null
+                        : new ImageOrigin(row.getString("origin_container"), row.getString("origin_revision"), row.getString("origin_image")));
     }
 
     private static ContainerRecord container(ResultSet row, StatementContext context)
@@ -367,6 +450,18 @@ public final class Catalog
                 row.getString("owner"),
                 instant(row.getString("created_at")),
                 instant(row.getString("expires_at")));
+    }
+
+    private static RevisionRecord revision(ResultSet row, StatementContext context)
+            throws SQLException
+    {
+        return new RevisionRecord(
+                row.getLong("container_id"),
+                row.getInt("number"),
+                row.getInt("parent"),
+                row.getString("volume"),
+                instant(row.getString("created_at")),
+                nullableLong(row, "size_bytes"));
     }
 
     // Fixed-width UTC timestamps, so that they compare correctly as text in SQL.

@@ -1,11 +1,16 @@
 package dev.dolly.core.catalog;
 
+import dev.dolly.api.ImageOrigin;
 import dev.dolly.api.ResourceStatus;
 
 import java.time.Instant;
 import java.util.List;
 
-/** An image as the catalog holds it, including what is never shown to users (the engine superuser's password). */
+/**
+ * An image as the catalog holds it, including what is never shown to users (the engine superuser's password).
+ *
+ * @param origin where an image made from a container's revision came from; {@code null} for images built from a definition
+ */
 public record ImageRecord(
         long id,
         String name,
@@ -27,4 +32,5 @@ public record ImageRecord(
         Instant readyAt,
         Instant expiresAt,
         List<String> tags,
-        List<String> teams) {}
+        List<String> teams,
+        ImageOrigin origin) {}

@@ -9,6 +9,7 @@ import dev.dolly.core.DollyConfiguration;
 import dev.dolly.core.catalog.Catalog;
 import dev.dolly.core.catalog.ContainerRecord;
 import dev.dolly.core.catalog.ImageRecord;
+import dev.dolly.core.catalog.RevisionRecord;
 import dev.dolly.core.engine.ConnectionStrings;
 import dev.dolly.core.engine.Endpoint;
 import dev.dolly.core.engine.Engine;
@@ -29,7 +30,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -42,7 +45,7 @@ import static java.util.Objects.requireNonNull;
 public final class ContainerService
 {
     private static final Logger LOG = LoggerFactory.getLogger(ContainerService.class);
-    private static final String INITIAL_REVISION = "rev.0";
+    static final String INITIAL_REVISION = "rev.0";
     private static final Duration SIZE_MAXIMUM_AGE = Duration.ofSeconds(30);
 
     private final Catalog catalog;
@@ -53,6 +56,7 @@ public final class ContainerService
     private final DollyConfiguration configuration;
     private final Clock clock;
     private final VolumeSizes sizes;
+    private final Map<Long, Object> locks = new ConcurrentHashMap<>();
 
     public ContainerService(Catalog catalog, ImageService images, EngineRegistry engines, StorageDriver storage, PortAllocator ports,
             DollyConfiguration configuration, Clock clock)
@@ -140,8 +144,11 @@ public final class ContainerService
     public DataContainer delete(String reference)
     {
         ContainerRecord container = resolve(reference);
-        catalog.setContainerStatus(container.id(), ResourceStatus.DELETING, null);
-        finishDelete(container);
+        synchronized (lock(container.id())) {
+            catalog.setContainerStatus(container.id(), ResourceStatus.DELETING, null);
+            finishDelete(container);
+        }
+        locks.remove(container.id());
         return view(container, false);
     }
 
@@ -154,8 +161,10 @@ public final class ContainerService
                     && container.status() != ResourceStatus.DELETING) {
                 LOG.info("Container {} ({}) expired at {}: deleting it", container.name(), container.id(), container.expiresAt());
                 try {
-                    catalog.setContainerStatus(container.id(), ResourceStatus.DELETING, null);
-                    finishDelete(container);
+                    synchronized (lock(container.id())) {
+                        catalog.setContainerStatus(container.id(), ResourceStatus.DELETING, null);
+                        finishDelete(container);
+                    }
                 }
                 catch (RuntimeException e) {
                     LOG.warn("Could not delete expired container {}", container.name(), e);
@@ -248,6 +257,11 @@ public final class ContainerService
             storage.delete(container.volume());
             sizes.forget(container.volume());
         }
+        // newest first: with overlay, a revision is stacked on the one it was saved from
+        for (RevisionRecord revision : catalog.listRevisions(container.id()).reversed()) {
+            storage.delete(revision.volume());
+            catalog.deleteRevision(container.id(), revision.number());
+        }
         catalog.deleteContainer(container.id());
     }
 
@@ -293,7 +307,47 @@ public final class ContainerService
         return "containers/" + containerId;
     }
 
-    private ContainerRecord load(long id)
+    /** The lock that save, load, reset, graduate and delete of one container hold, so that they run one at a time. */
+    Object lock(long containerId)
+    {
+        return locks.computeIfAbsent(containerId, id -> new Object());
+    }
+
+    /** Stops a container's engine cleanly (a fast shutdown: open transactions are rolled back), for a clean snapshot. */
+    void stopEngine(ContainerRecord container)
+    {
+        Engine engine = engines.engine(container.engine());
+        engine.stop(engine.install(container.engineVersion(), ProgressListener.NONE), storage.path(container.volume()));
+    }
+
+    /**
+     * Starts a container's engine again on its port, and marks it READY; marks it STOPPED with the reason when it
+     * cannot start. When its data came from somewhere its password is not set yet (its image), the superuser logs in
+     * with {@code dataPassword} and the container's password is set again.
+     */
+    void startEngine(ContainerRecord container, String dataPassword)
+    {
+        Engine engine = engines.engine(container.engine());
+        try {
+            EngineInstallation installation = engine.install(container.engineVersion(), ProgressListener.NONE);
+            Path dataDirectory = storage.path(container.volume());
+            if (dataPassword.equals(container.password())) {
+                engine.start(installation, dataDirectory, settings(container));
+            }
+            else {
+                Endpoint asDataSuperuser = new Endpoint(loopback(container), container.port(), engine.defaultUser(), dataPassword, engine.defaultDatabase());
+                engine.startWithNewPassword(installation, dataDirectory, settings(container), asDataSuperuser, container.userName(), container.password());
+            }
+            sizes.forget(container.volume());
+            catalog.setContainerStatus(container.id(), ResourceStatus.READY, null);
+        }
+        catch (RuntimeException e) {
+            catalog.setContainerStatus(container.id(), ResourceStatus.STOPPED, "Could not start: " + e.getMessage());
+            throw e;
+        }
+    }
+
+    public ContainerRecord load(long id)
     {
         return catalog.findContainer(id).orElseThrow(() -> DollyException.notFound("Data container " + id + " not found."));
     }

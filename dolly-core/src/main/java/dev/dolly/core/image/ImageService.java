@@ -110,7 +110,7 @@ public final class ImageService
         ImageRecord record = new ImageRecord(0, definition.name(), ResourceStatus.PENDING, null, "Queued", definition.engine(),
                 definition.version().orElse(null), version, definition.sourceType().name().toLowerCase(java.util.Locale.ROOT),
                 definition.initialDatabaseName().orElse(null), Passwords.generate(), "", null, owner, request.definition(),
-                request.sourceDirectory(), now, null, lifetime.expiry(now).orElse(null), List.copyOf(tags), List.copyOf(teams));
+                request.sourceDirectory(), now, null, lifetime.expiry(now).orElse(null), List.copyOf(tags), List.copyOf(teams), null);
         long id = catalog.insertImage(record);
         String volume = volumeKey(id);
         catalog.setImageVolume(id, volume);
@@ -176,6 +176,11 @@ public final class ImageService
         if (image.status() == ResourceStatus.PENDING) {
             throw new DollyException(ErrorCode.IN_USE, "Data image '" + image.name() + "' (" + image.id() + ") is still being built. Delete it once it is Ready or Failed.");
         }
+        List<String> stacked = image.volume().isEmpty() ? List.of() : new VolumeUsers(catalog, storage).of(image.volume());
+        if (!stacked.isEmpty()) {
+            throw new DollyException(ErrorCode.IN_USE, "Data image '" + image.name() + "' (" + image.id() + ") is needed by " + String.join(", ", stacked)
+                    + ", whose data is stacked on it. Delete them first.");
+        }
         catalog.setImageStatus(image.id(), ResourceStatus.DELETING, null);
         finishDelete(image.id());
         return view(image);
@@ -187,7 +192,8 @@ public final class ImageService
         var now = clock.instant();
         for (ImageRecord image : catalog.listImages()) {
             boolean settled = image.status() == ResourceStatus.READY || image.status() == ResourceStatus.FAILED;
-            if (image.expiresAt() != null && image.expiresAt().isBefore(now) && settled && catalog.listContainersOfImage(image.id()).isEmpty()) {
+            if (image.expiresAt() != null && image.expiresAt().isBefore(now) && settled && catalog.listContainersOfImage(image.id()).isEmpty()
+                    && (image.volume().isEmpty() || new VolumeUsers(catalog, storage).of(image.volume()).isEmpty())) {
                 LOG.info("Image {} ({}) expired at {}: deleting it", image.name(), image.id(), image.expiresAt());
                 try {
                     catalog.setImageStatus(image.id(), ResourceStatus.DELETING, null);
@@ -256,7 +262,7 @@ public final class ImageService
         List<String> containers = catalog.listContainersOfImage(image.id()).stream().map(ContainerRecord::name).toList();
         return new DataImage(image.id(), image.name(), image.tags(), image.teams(), image.engine(), image.engineVersion(), image.status(),
                 image.statusMessage(), image.progress(), image.sourceType(), image.databaseName(), image.owner(), image.createdAt(),
-                image.readyAt(), image.expiresAt(), image.sizeBytes(), containers);
+                image.readyAt(), image.expiresAt(), image.sizeBytes(), containers, image.origin());
     }
 
     private void build(long id, ImageDefinition definition)

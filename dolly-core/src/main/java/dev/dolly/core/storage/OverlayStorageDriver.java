@@ -30,11 +30,24 @@ import static java.util.Objects.requireNonNull;
  * <p>Writing to a file of the image copies the whole file up first: PostgreSQL keeps tables in files of up to
  * 1 GB, so the first write to a big table costs a copy of that segment (a reflink instead, when the storage root is
  * on XFS or btrfs). Mounts are gone after a reboot; {@link #activate} mounts a clone again.
+ *
+ * <p>A {@link #snapshot} of a stopped clone (a revision) is a <em>stacked</em> volume: {@code layer/}, a copy of the
+ * clone's upper directory ({@code cp -a --reflink=auto}, whiteouts and opaque directories included), and
+ * {@code layers}, naming the volume below it. A clone of a stacked volume mounts its whole chain:
+ * {@code lowerdir=REVISION_2/layer:REVISION_1/layer:IMAGE}. A chain longer than {@link #MAXIMUM_LAYERS} is flattened
+ * into one plain volume (a copy of a read-only mount of the chain). A stacked volume can {@link #absorb} the layers
+ * of the volumes below it, as an image made from a revision does so that it never needs the revision; they are kept
+ * as volumes nested in it ({@code images/9/lowers/1}).
  */
 public final class OverlayStorageDriver
         implements StorageDriver
 {
+    /** Lower layers beyond which a snapshot is flattened: each layer slows lookups, and mount options must fit in a page. */
+    static final int MAXIMUM_LAYERS = 8;
+
     private static final String LAYERS = "layers";
+    private static final String LAYER = "layer";
+    private static final String LOWERS = "lowers";
     private static final String UPPER = "upper";
     private static final String WORK = "work";
     private static final String MERGED = "merged";
@@ -117,21 +130,21 @@ public final class OverlayStorageDriver
     {
         Path path = directory(key);
         if (isLayered(path)) {
-            throw DollyException.failed("Cannot seal " + key + ": it is an overlay of another volume, and only plain volumes can be sealed so far");
+            throw DollyException.failed("Cannot seal " + key + ": it is a mounted overlay; take a snapshot of it instead");
         }
-        Volumes.setMode(path, Volumes.SEALED_MODE);
+        Volumes.setMode(path(key), Volumes.SEALED_MODE);
     }
 
     @Override
     public Path clone(String sourceKey, String targetKey)
     {
-        Path lower = directory(sourceKey);
+        Path lower = path(sourceKey);
         Path target = directory(targetKey);
         if (!Files.isDirectory(lower, LinkOption.NOFOLLOW_LINKS)) {
             throw DollyException.failed("Cannot clone " + lower + ": it does not exist");
         }
-        if (isLayered(lower)) {
-            throw DollyException.failed("Cannot clone " + sourceKey + ": it is an overlay itself, and overlays of overlays are not supported yet");
+        if (isLayered(directory(sourceKey))) {
+            throw DollyException.failed("Cannot clone " + sourceKey + ": it is a mounted overlay; take a snapshot of it and clone that");
         }
         if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
             throw DollyException.failed("Cannot clone " + lower + " to " + target + ": the target exists already");
@@ -166,12 +179,109 @@ public final class OverlayStorageDriver
         }
     }
 
-    /** The volume's directory, or for a clone the overlay mounted below it. */
+    /**
+     * A copy of the clone's upper directory (or of a stacked volume's own layer) above the volume the source is
+     * stacked on; flattened into a plain volume when the chain would be longer than {@link #MAXIMUM_LAYERS}.
+     */
+    @Override
+    public void snapshot(String sourceKey, String targetKey)
+    {
+        Path source = directory(sourceKey);
+        Path target = directory(targetKey);
+        if (!Files.isDirectory(source, LinkOption.NOFOLLOW_LINKS)) {
+            throw DollyException.failed("Cannot snapshot " + source + ": it does not exist");
+        }
+        if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+            throw DollyException.failed("Cannot snapshot " + source + " to " + target + ": the target exists already");
+        }
+        try {
+            Volumes.createParent(target);
+            if (!isLayered(source) && !isStacked(source)) {
+                copyTree(source, target);
+                Volumes.setMode(target, Volumes.SEALED_MODE);
+                return;
+            }
+            Files.createDirectory(target);
+            copyTree(isLayered(source) ? source.resolve(UPPER) : source.resolve(LAYER), target.resolve(LAYER));
+            Files.writeString(target.resolve(LAYERS), String.join("\n", lowerKeys(source)) + "\n", UTF_8);
+            Volumes.setMode(target.resolve(LAYER), Volumes.SEALED_MODE);
+            if (lowers(targetKey).size() > MAXIMUM_LAYERS) {
+                flatten(targetKey);
+            }
+        }
+        catch (IOException | RuntimeException e) {
+            try {
+                delete(targetKey);
+            }
+            catch (RuntimeException cleanupFailure) {
+                e.addSuppressed(cleanupFailure);
+            }
+            if (e instanceof DollyException dollyException) {
+                throw dollyException;
+            }
+            throw DollyException.failed("Cannot snapshot " + source + " to " + target + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The volumes below this one, all the way down, except those nested in it. */
+    @Override
+    public List<String> dependencies(String key)
+    {
+        List<String> dependencies = new ArrayList<>();
+        collectLowerKeys(key, dependencies);
+        return dependencies.stream().filter(dependency -> !dependency.startsWith(key + "/")).distinct().toList();
+    }
+
+    /**
+     * Copies the stacked volume {@code dependency} into {@code key} as a nested volume ({@code KEY/lowers/N}) and
+     * stacks on that copy instead. The copy stays stacked on what the dependency was stacked on.
+     */
+    @Override
+    public void absorb(String key, String dependency)
+    {
+        Path directory = directory(key);
+        String current = key;
+        for (int depth = 0; depth < 10_000; depth++) {
+            List<String> lowerKeys = lowerKeys(directory(current));
+            if (lowerKeys.contains(dependency)) {
+                String copyKey = key + "/" + LOWERS + "/" + (nestedCount(directory) + 1);
+                Path copy = directory(copyKey);
+                Path source = directory(dependency);
+                try {
+                    Volumes.createParent(copy);
+                    if (isStacked(source)) {
+                        Files.createDirectory(copy);
+                        copyTree(source.resolve(LAYER), copy.resolve(LAYER));
+                        Files.writeString(copy.resolve(LAYERS), String.join("\n", lowerKeys(source)) + "\n", UTF_8);
+                    }
+                    else {
+                        copyTree(source, copy);
+                    }
+                    List<String> replaced = lowerKeys.stream().map(lower -> lower.equals(dependency) ? copyKey : lower).toList();
+                    Files.writeString(directory(current).resolve(LAYERS), String.join("\n", replaced) + "\n", UTF_8);
+                }
+                catch (IOException e) {
+                    throw DollyException.failed("Cannot copy " + source + " into " + copy + ": " + e.getMessage(), e);
+                }
+                return;
+            }
+            if (lowerKeys.size() != 1) {
+                break;
+            }
+            current = lowerKeys.getFirst();
+        }
+        throw DollyException.failed("Cannot copy " + dependency + " into " + key + ": " + key + " is not stacked on it");
+    }
+
+    /** The volume's directory; for a clone the overlay mounted below it, for a stacked volume its own layer. */
     @Override
     public Path path(String key)
     {
         Path directory = directory(key);
-        return isLayered(directory) ? directory.resolve(MERGED) : directory;
+        if (isLayered(directory)) {
+            return directory.resolve(MERGED);
+        }
+        return isStacked(directory) ? directory.resolve(LAYER) : directory;
     }
 
     @Override
@@ -205,7 +315,7 @@ public final class OverlayStorageDriver
         FileTrees.deleteRecursively(directory);
     }
 
-    /** For a clone, the size of the files it wrote (its upper layer); otherwise the size of its files. */
+    /** For a clone, the size of the files it wrote (its upper layer); otherwise the size of its own files. */
     @Override
     public OptionalLong sizeBytes(String key)
     {
@@ -227,15 +337,8 @@ public final class OverlayStorageDriver
     private void mount(Path directory)
     {
         List<Path> lowers = new ArrayList<>();
-        try {
-            for (String line : Files.readAllLines(directory.resolve(LAYERS), UTF_8)) {
-                if (!line.isBlank()) {
-                    lowers.add(directory(line.strip()));
-                }
-            }
-        }
-        catch (IOException e) {
-            throw DollyException.failed("Cannot read the layers of " + directory + ": " + e.getMessage(), e);
+        for (String lowerKey : lowerKeys(directory)) {
+            lowers.addAll(lowers(lowerKey));
         }
         for (Path lower : lowers) {
             if (!Files.isDirectory(lower, LinkOption.NOFOLLOW_LINKS)) {
@@ -267,12 +370,115 @@ public final class OverlayStorageDriver
         }
     }
 
+    /** The directories a clone of a volume mounts as its lower layers, topmost first. */
+    private List<Path> lowers(String key)
+    {
+        Path directory = directory(key);
+        if (!isStacked(directory)) {
+            return List.of(directory);
+        }
+        List<Path> lowers = new ArrayList<>();
+        lowers.add(directory.resolve(LAYER));
+        for (String lowerKey : lowerKeys(directory)) {
+            lowers.addAll(lowers(lowerKey));
+        }
+        return lowers;
+    }
+
+    private void collectLowerKeys(String key, List<String> keys)
+    {
+        for (String lowerKey : lowerKeys(directory(key))) {
+            keys.add(lowerKey);
+            collectLowerKeys(lowerKey, keys);
+        }
+    }
+
+    /** The keys a clone or stacked volume names in its {@code layers} file; none for a plain volume. */
+    private static List<String> lowerKeys(Path directory)
+    {
+        Path layers = directory.resolve(LAYERS);
+        if (!Files.isRegularFile(layers, LinkOption.NOFOLLOW_LINKS)) {
+            return List.of();
+        }
+        try {
+            return Files.readAllLines(layers, UTF_8).stream().map(String::strip).filter(line -> !line.isEmpty()).toList();
+        }
+        catch (IOException e) {
+            throw DollyException.failed("Cannot read the layers of " + directory + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Replaces a stacked volume by a plain one holding what its chain shows: a copy of a read-only overlay mount of
+     * the chain, with reflinks where the file system shares blocks.
+     */
+    private void flatten(String key)
+    {
+        Path directory = directory(key);
+        Path mountPoint = directory.resolveSibling(directory.getFileName() + ".flattening");
+        Path flat = directory.resolveSibling(directory.getFileName() + ".flat");
+        FileTrees.deleteRecursively(flat);
+        try {
+            Files.createDirectories(mountPoint);
+            String lowerDirectories = lowers(key).stream().map(Path::toString).collect(Collectors.joining(":"));
+            Volumes.run(runner, List.of("mount", "-t", "overlay", "overlay", "-o", "ro,lowerdir=" + lowerDirectories, mountPoint.toString()),
+                    "Cannot mount the layers of " + key + " to flatten them", "");
+            try {
+                copyTree(mountPoint, flat);
+            }
+            finally {
+                unmount(mountPoint);
+            }
+            Files.delete(mountPoint);
+            FileTrees.deleteRecursively(directory);
+            Files.move(flat, directory);
+            Volumes.setMode(directory, Volumes.SEALED_MODE);
+        }
+        catch (IOException | RuntimeException e) {
+            FileTrees.deleteRecursively(flat);
+            if (!isMountPoint(mountPoint)) {
+                FileTrees.deleteRecursively(mountPoint);
+            }
+            if (e instanceof DollyException dollyException) {
+                throw dollyException;
+            }
+            throw DollyException.failed("Cannot flatten " + directory + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** {@code cp -a}: owners, modes, extended attributes (opaque directories) and whiteouts (device files) included. */
+    private void copyTree(Path source, Path target)
+    {
+        Volumes.run(runner, List.of("cp", "-a", "--reflink=auto", source.toString(), target.toString()), "Cannot copy " + source + " to " + target, "");
+    }
+
+    private static int nestedCount(Path directory)
+    {
+        Path lowers = directory.resolve(LOWERS);
+        if (!Files.isDirectory(lowers, LinkOption.NOFOLLOW_LINKS)) {
+            return 0;
+        }
+        try (var entries = Files.list(lowers)) {
+            return (int) entries.count();
+        }
+        catch (IOException e) {
+            throw DollyException.failed("Cannot list " + lowers + ": " + e.getMessage(), e);
+        }
+    }
+
     private static List<String> mountCommand(List<Path> lowers, Path upper, Path work, Path merged)
     {
         String lowerDirectories = lowers.stream().map(Path::toString).collect(Collectors.joining(":"));
         return List.of("mount", "-t", "overlay", "overlay", "-o", "lowerdir=" + lowerDirectories + ",upperdir=" + upper + ",workdir=" + work, merged.toString());
     }
 
+    /** A sealed snapshot: its own layer above the volume named in its {@code layers} file. */
+    private static boolean isStacked(Path directory)
+    {
+        return Files.isRegularFile(directory.resolve(LAYERS), LinkOption.NOFOLLOW_LINKS) && Files.isDirectory(directory.resolve(LAYER), LinkOption.NOFOLLOW_LINKS);
+    }
+
+    /** A clone: an overlay mounted on {@code merged}. */
     private static boolean isLayered(Path directory)
     {
         return Files.isRegularFile(directory.resolve(LAYERS), LinkOption.NOFOLLOW_LINKS) && Files.isDirectory(directory.resolve(MERGED), LinkOption.NOFOLLOW_LINKS);

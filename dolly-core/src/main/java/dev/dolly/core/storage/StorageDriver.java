@@ -1,6 +1,7 @@
 package dev.dolly.core.storage;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.OptionalLong;
 
 /**
@@ -9,7 +10,7 @@ import java.util.OptionalLong;
  * revisions. Copy-on-write drivers (btrfs, reflink, overlay, zfs) make clones cost almost nothing and take the same
  * time whatever the image's size; the copy driver copies every byte.
  *
- * <p>Volumes are identified by a key ({@code images/12}, {@code containers/7}, {@code containers/7/revisions/1});
+ * <p>Volumes are identified by a key ({@code images/12}, {@code containers/7}, {@code revisions/7/1});
  * the driver decides where they live below its root. A volume's directory is what the engine runs on: its files
  * keep their owner through {@link #seal} and {@link #clone}.
  */
@@ -35,6 +36,35 @@ public interface StorageDriver
      * ready for PostgreSQL. Never falls back silently to a slower way of copying than the driver's own.
      */
     Path clone(String sourceKey, String targetKey);
+
+    /**
+     * Freezes the files of a cleanly shut down volume {@code sourceKey} (a stopped container, or a revision) as a new
+     * sealed volume {@code targetKey}: a revision of a container, or an image made from a revision. Like an image, the
+     * target is never started, only cloned; its root has mode 0500. The source stays as it was, and either may be
+     * deleted first. The target may need volumes the source needs ({@link #dependencies}), but never the source.
+     *
+     * <p>The default clones and seals, which suits drivers whose clones stand alone (btrfs, reflink, copy).
+     */
+    default void snapshot(String sourceKey, String targetKey)
+    {
+        clone(sourceKey, targetKey);
+        seal(targetKey);
+    }
+
+    /**
+     * The volumes this one needs while it exists, such as the lower layers of an overlay: they cannot be deleted
+     * before it. Empty for drivers whose volumes stand alone, or that settle what they share themselves (zfs).
+     */
+    default List<String> dependencies(String key)
+    {
+        return List.of();
+    }
+
+    /**
+     * Makes a sealed volume stop needing {@code dependency}, one of its {@link #dependencies}, by copying what it needs
+     * of it into itself, so that the dependency can be deleted. Does nothing for drivers whose volumes depend on none.
+     */
+    default void absorb(String key, String dependency) {}
 
     /** The directory of a volume, the one an engine runs on. */
     Path path(String key);

@@ -12,7 +12,11 @@ import static java.util.Objects.requireNonNull;
  * Volumes are ZFS datasets below a configured dataset ({@code DOLLY_ZFS_DATASET}, such as {@code tank/dolly}),
  * mounted where the storage root has them: {@code images/12} is {@code tank/dolly/images/12} mounted on
  * {@code STORAGE_ROOT/images/12}. Sealing takes the snapshot {@code @sealed} and makes the dataset read-only; a
- * clone is {@code zfs clone} of that snapshot: atomic and instantaneous.
+ * clone is {@code zfs clone} of that snapshot: atomic and instantaneous. A {@link #snapshot} of a stopped container
+ * (a revision) is a ZFS snapshot of its dataset named after the target ({@code @revisions-7-2}), cloned into the
+ * target's dataset and sealed like an image. Clones keep their origin snapshot alive; deleting a dataset whose
+ * snapshots have clones first hands those snapshots over to a clone ({@code zfs promote}), so that any volume can be
+ * deleted before the volumes made from it.
  *
  * <p>Tested against the exact commands only, with a fake runner: not yet on a real pool.
  */
@@ -84,6 +88,29 @@ public final class ZfsStorageDriver
     }
 
     @Override
+    public void snapshot(String sourceKey, String targetKey)
+    {
+        String snapshot = dataset(sourceKey) + "@" + targetKey.replace('/', '-');
+        Path target = path(targetKey);
+        Volumes.run(runner, List.of("zfs", "snapshot", snapshot), "Cannot snapshot " + dataset(sourceKey), "");
+        try {
+            Volumes.run(runner, List.of("zfs", "clone", "-p", "-o", "mountpoint=" + target, snapshot, dataset(targetKey)),
+                    "Cannot clone " + snapshot + " to " + dataset(targetKey), "");
+            seal(targetKey);
+        }
+        catch (RuntimeException e) {
+            try {
+                delete(targetKey);
+                runner.run(List.of("zfs", "destroy", snapshot));
+            }
+            catch (RuntimeException cleanupFailure) {
+                e.addSuppressed(cleanupFailure);
+            }
+            throw e;
+        }
+    }
+
+    @Override
     public Path path(String key)
     {
         return Volumes.resolve(root, key);
@@ -105,15 +132,37 @@ public final class ZfsStorageDriver
         }
     }
 
-    /** Destroys the dataset and its snapshots; fails while clones of the snapshots exist. */
+    /**
+     * Destroys the dataset and its snapshots. Clones of its snapshots (revisions of a container, containers of an
+     * image) are promoted first, one at a time, until none is left: each promotion moves the snapshots it needs to the
+     * clone, and the dataset becomes a clone itself.
+     */
     @Override
     public void delete(String key)
     {
-        if (!datasetExists(dataset(key))) {
+        String name = dataset(key);
+        if (!datasetExists(name)) {
             return;
         }
-        Volumes.run(runner, List.of("zfs", "destroy", "-r", dataset(key)), "Cannot destroy " + dataset(key),
-                "Delete the containers of an image before the image");
+        for (int promotions = 0; promotions < 10_000; promotions++) {
+            List<String> clones = clonesOfSnapshots(name);
+            if (clones.isEmpty()) {
+                break;
+            }
+            Volumes.run(runner, List.of("zfs", "promote", clones.getLast()), "Cannot promote " + clones.getLast() + " to delete " + name, "");
+        }
+        Volumes.run(runner, List.of("zfs", "destroy", "-r", name), "Cannot destroy " + name, "");
+    }
+
+    /** The datasets cloned from the snapshots of a dataset, oldest snapshot first. */
+    private List<String> clonesOfSnapshots(String name)
+    {
+        String output = Volumes.run(runner, List.of("zfs", "list", "-H", "-t", "snapshot", "-d", "1", "-o", "clones", name), "Cannot list the snapshots of " + name, "");
+        return output.lines()
+                .flatMap(line -> java.util.Arrays.stream(line.split(",")))
+                .map(String::strip)
+                .filter(clone -> !clone.isEmpty() && !clone.equals("-"))
+                .toList();
     }
 
     /** The dataset's {@code used} property: for a clone, the bytes it wrote on its own. */

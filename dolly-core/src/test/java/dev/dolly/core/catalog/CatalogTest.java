@@ -58,6 +58,6 @@ class CatalogTest
     private static ImageRecord image(String name, List<String> tags, List<String> teams)
     {
         return new ImageRecord(0, name, ResourceStatus.PENDING, null, null, "postgresql", "17", "17.6.0", "empty", null, "secret", "",
-                null, "admin", "name: " + name, "/tmp", Instant.parse("2026-11-21T09:00:00Z"), null, null, tags, teams);
+                null, "admin", "name: " + name, "/tmp", Instant.parse("2026-11-21T09:00:00Z"), null, null, tags, teams, null);
     }
 }

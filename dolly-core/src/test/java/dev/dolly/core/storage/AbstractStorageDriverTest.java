@@ -34,6 +34,9 @@ abstract class AbstractStorageDriverTest
     static final String IMAGE = "images/1";
     static final String FIRST_CLONE = "containers/1";
     static final String SECOND_CLONE = "containers/2";
+    static final String FIRST_REVISION = "revisions/1/1";
+    static final String SECOND_REVISION = "revisions/1/2";
+    static final String GRADUATED = "images/2";
     private static final int BIG_FILE_BYTES = 24 * 1024 * 1024;
 
     Path root;
@@ -69,7 +72,7 @@ abstract class AbstractStorageDriverTest
     void removeRoot()
     {
         if (driver != null) {
-            for (String key : List.of(FIRST_CLONE, SECOND_CLONE, "containers/3", IMAGE, "images/2")) {
+            for (String key : List.of(FIRST_CLONE, SECOND_CLONE, "containers/3", SECOND_REVISION, FIRST_REVISION, GRADUATED, IMAGE)) {
                 driver.delete(key);
             }
         }
@@ -139,6 +142,55 @@ abstract class AbstractStorageDriverTest
         assertThat(driver.exists(IMAGE)).isFalse();
         awaitFreedSpace();
         assertThat(usedBytes() - start).as("bytes still used after deleting everything").isLessThan(imageBytes / 4);
+    }
+
+    @Test
+    void snapshotsAreSealedClonableAndOutliveTheirSource()
+            throws IOException
+    {
+        createImage(IMAGE);
+        driver.seal(IMAGE);
+        Path container = driver.clone(IMAGE, FIRST_CLONE);
+        Files.writeString(container.resolve("base/1/saved"), "saved in rev.1");
+        Files.delete(container.resolve("base/1/small-3"));
+        String savedDigest = digest(container);
+
+        driver.snapshot(FIRST_CLONE, FIRST_REVISION);
+        Path revision = driver.path(FIRST_REVISION);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(revision))).isEqualTo("r-x------");
+        assertThat(Files.getOwner(revision).getName()).isEqualTo(engineUser.name());
+        String revisionDigest = digest(revision);
+
+        // the container goes on; the revision does not change
+        Files.writeString(container.resolve("base/1/saved"), "changed after rev.1");
+        overwrite(container.resolve("base/1/16384"), 0, 4096);
+        assertThat(digest(revision)).isEqualTo(revisionDigest);
+
+        // loading: the container's volume is replaced by a clone of the revision
+        driver.delete(FIRST_CLONE);
+        Path loaded = driver.clone(FIRST_REVISION, FIRST_CLONE);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(loaded))).isEqualTo("rwx------");
+        assertThat(digest(loaded)).isEqualTo(savedDigest);
+        assertThat(loaded.resolve("base/1/small-3")).doesNotExist();
+        Files.writeString(loaded.resolve("base/1/second"), "saved in rev.2");
+        String secondDigest = digest(loaded);
+        driver.snapshot(FIRST_CLONE, SECOND_REVISION);
+
+        // graduating: an image from a revision, which needs no revision once it absorbed them
+        driver.snapshot(SECOND_REVISION, GRADUATED);
+        for (String dependency : driver.dependencies(GRADUATED)) {
+            if (dependency.startsWith("revisions/")) {
+                driver.absorb(GRADUATED, dependency);
+            }
+        }
+        assertThat(driver.dependencies(GRADUATED)).allSatisfy(dependency -> assertThat(dependency).doesNotStartWith("revisions/"));
+        driver.delete(FIRST_CLONE);
+        driver.delete(SECOND_REVISION);
+        driver.delete(FIRST_REVISION);
+        assertThat(driver.exists(FIRST_REVISION)).isFalse();
+        Path teammate = driver.clone(GRADUATED, SECOND_CLONE);
+        assertThat(digest(teammate)).isEqualTo(secondDigest);
+        assertThat(Files.readString(teammate.resolve("base/1/saved"))).isEqualTo("saved in rev.1");
     }
 
     @Test

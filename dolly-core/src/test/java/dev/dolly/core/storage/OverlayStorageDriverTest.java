@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class OverlayStorageDriverTest
         extends AbstractStorageDriverTest
@@ -38,6 +39,78 @@ class OverlayStorageDriverTest
         assertThat(Files.readString(root.resolve(FIRST_CLONE).resolve("upper/PG_VERSION"))).isEqualTo("18\n");
         assertThat(Files.readString(driver.path(IMAGE).resolve("PG_VERSION"))).isEqualTo("17\n");
         assertThat(driver.sizeBytes(FIRST_CLONE)).hasValue(3L);
+    }
+
+    @Test
+    void revisionsStackOnWhatTheyWereSavedFromAndLongChainsAreFlattened()
+            throws IOException
+    {
+        createImage(IMAGE);
+        driver.seal(IMAGE);
+        driver.clone(IMAGE, FIRST_CLONE);
+        String previous = null;
+        for (int number = 1; number <= OverlayStorageDriver.MAXIMUM_LAYERS + 2; number++) {
+            Path container = driver.path(FIRST_CLONE);
+            Files.writeString(container.resolve("base/1/written-" + number), "rev." + number);
+            if (number == 2) {
+                Files.delete(container.resolve("base/1/written-1"));
+            }
+            String revision = "revisions/1/" + number;
+            driver.snapshot(FIRST_CLONE, revision);
+            List<String> dependencies = driver.dependencies(revision);
+            if (number < OverlayStorageDriver.MAXIMUM_LAYERS) {
+                assertThat(dependencies).first().isEqualTo(previous == null ? IMAGE : previous);
+                assertThat(dependencies).hasSize(number).last().isEqualTo(IMAGE);
+                assertThat(root.resolve(revision).resolve("layer/base/1/written-" + number)).exists();
+            }
+            else if (number == OverlayStorageDriver.MAXIMUM_LAYERS) {
+                // its clones would mount more than the limit: flattened into a plain volume that needs nothing
+                assertThat(dependencies).isEmpty();
+                assertThat(root.resolve(revision).resolve("PG_VERSION")).hasContent("17\n");
+                assertThat(root.resolve(revision).resolve("base/1/written-1")).doesNotExist();
+            }
+            else {
+                assertThat(dependencies).first().isEqualTo(previous);
+                assertThat(dependencies).last().isEqualTo("revisions/1/" + OverlayStorageDriver.MAXIMUM_LAYERS);
+            }
+            driver.delete(FIRST_CLONE);
+            Path loaded = driver.clone(revision, FIRST_CLONE);
+            // deleted before rev.2: a whiteout in its layer, or nothing once flattened
+            assertThat(Files.exists(loaded.resolve("base/1/written-1"))).isEqualTo(number == 1);
+            assertThat(loaded.resolve("base/1/written-" + number)).hasContent("rev." + number);
+            assertThat(loaded.resolve("base/1/16384")).hasSize(24 * 1024 * 1024);
+            previous = revision;
+        }
+        assertThat(driver.dependencies("revisions/1/3")).containsExactly("revisions/1/2", "revisions/1/1", IMAGE);
+        for (int number = OverlayStorageDriver.MAXIMUM_LAYERS + 2; number >= 1; number--) {
+            driver.delete("revisions/1/" + number);
+        }
+    }
+
+    @Test
+    void anImageFromARevisionOwnsTheLayersOfRevisions()
+            throws IOException
+    {
+        createImage(IMAGE);
+        driver.seal(IMAGE);
+        Files.writeString(driver.clone(IMAGE, FIRST_CLONE).resolve("first"), "1");
+        driver.snapshot(FIRST_CLONE, FIRST_REVISION);
+        driver.delete(FIRST_CLONE);
+        Files.writeString(driver.clone(FIRST_REVISION, FIRST_CLONE).resolve("second"), "2");
+        driver.snapshot(FIRST_CLONE, SECOND_REVISION);
+        driver.snapshot(SECOND_REVISION, GRADUATED);
+        assertThat(driver.dependencies(GRADUATED)).containsExactly(FIRST_REVISION, IMAGE);
+
+        driver.absorb(GRADUATED, FIRST_REVISION);
+        assertThat(driver.dependencies(GRADUATED)).containsExactly(IMAGE);
+        assertThat(root.resolve(GRADUATED).resolve("lowers/1/layer/first")).hasContent("1");
+        driver.delete(FIRST_CLONE);
+        driver.delete(SECOND_REVISION);
+        driver.delete(FIRST_REVISION);
+        Path teammate = driver.clone(GRADUATED, SECOND_CLONE);
+        assertThat(teammate.resolve("first")).hasContent("1");
+        assertThat(teammate.resolve("second")).hasContent("2");
+        assertThatThrownBy(() -> driver.absorb(GRADUATED, FIRST_REVISION)).hasMessageContaining("not stacked on it");
     }
 
     @Test

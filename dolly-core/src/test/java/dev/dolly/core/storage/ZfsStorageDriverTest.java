@@ -10,8 +10,11 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -63,9 +66,83 @@ class ZfsStorageDriverTest
                 "zfs set readonly=on tank/dolly/images/12",
                 "zfs clone -p -o mountpoint=" + root + "/containers/7 tank/dolly/images/12@sealed tank/dolly/containers/7",
                 "zfs list -H -o name tank/dolly/containers/7",
+                "zfs list -H -t snapshot -d 1 -o clones tank/dolly/containers/7",
                 "zfs destroy -r tank/dolly/containers/7",
                 "zfs list -H -o name tank/dolly/images/12",
+                "zfs list -H -t snapshot -d 1 -o clones tank/dolly/images/12",
                 "zfs destroy -r tank/dolly/images/12");
+    }
+
+    @Test
+    void aRevisionIsASealedCloneOfASnapshotOfTheContainer()
+    {
+        driver.createVolume("images/12");
+        driver.seal("images/12");
+        driver.clone("images/12", "containers/7");
+        runner.clear();
+        driver.snapshot("containers/7", "revisions/7/1");
+        // graduating: an image from the revision
+        driver.snapshot("revisions/7/1", "images/13");
+        assertThat(modeOf(root.resolve("revisions/7/1"))).isEqualTo("r-x------");
+        assertThat(runner.commandLines()).containsExactly(
+                "zfs snapshot tank/dolly/containers/7@revisions-7-1",
+                "zfs clone -p -o mountpoint=" + root + "/revisions/7/1 tank/dolly/containers/7@revisions-7-1 tank/dolly/revisions/7/1",
+                "zfs snapshot tank/dolly/revisions/7/1@sealed",
+                "zfs set readonly=on tank/dolly/revisions/7/1",
+                "zfs snapshot tank/dolly/revisions/7/1@images-13",
+                "zfs clone -p -o mountpoint=" + root + "/images/13 tank/dolly/revisions/7/1@images-13 tank/dolly/images/13",
+                "zfs snapshot tank/dolly/images/13@sealed",
+                "zfs set readonly=on tank/dolly/images/13");
+        assertThat(driver.dependencies("images/13")).isEmpty();
+    }
+
+    @Test
+    void deletingADatasetPromotesTheClonesOfItsSnapshotsFirst()
+    {
+        driver.createVolume("images/12");
+        driver.seal("images/12");
+        driver.clone("images/12", "containers/7");
+        driver.snapshot("containers/7", "revisions/7/1");
+        driver.snapshot("containers/7", "revisions/7/2");
+        runner.clear();
+        // loading rev.1: the container's dataset goes, its revisions stay
+        driver.delete("containers/7");
+        driver.clone("revisions/7/1", "containers/7");
+        assertThat(runner.commandLines()).containsExactly(
+                "zfs list -H -o name tank/dolly/containers/7",
+                "zfs list -H -t snapshot -d 1 -o clones tank/dolly/containers/7",
+                "zfs promote tank/dolly/revisions/7/2",
+                "zfs list -H -t snapshot -d 1 -o clones tank/dolly/containers/7",
+                "zfs destroy -r tank/dolly/containers/7",
+                "zfs clone -p -o mountpoint=" + root + "/containers/7 tank/dolly/revisions/7/1@sealed tank/dolly/containers/7");
+    }
+
+    @Test
+    void aFailedSnapshotLeavesNothing()
+    {
+        driver.createVolume("images/12");
+        driver.seal("images/12");
+        driver.clone("images/12", "containers/7");
+        zfs.failing = "clone";
+        runner.clear();
+        assertThatThrownBy(() -> driver.snapshot("containers/7", "revisions/7/1"))
+                .isInstanceOf(DollyException.class)
+                .hasMessageStartingWith("Cannot clone tank/dolly/containers/7@revisions-7-1 to tank/dolly/revisions/7/1");
+        assertThat(runner.commandLines()).containsExactly(
+                "zfs snapshot tank/dolly/containers/7@revisions-7-1",
+                "zfs clone -p -o mountpoint=" + root + "/revisions/7/1 tank/dolly/containers/7@revisions-7-1 tank/dolly/revisions/7/1",
+                "zfs list -H -o name tank/dolly/revisions/7/1",
+                "zfs destroy tank/dolly/containers/7@revisions-7-1");
+    }
+
+    private static String modeOf(Path path)
+    {
+        try {
+            return PosixFilePermissions.toString(Files.getPosixFilePermissions(path));
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Test
@@ -129,6 +206,8 @@ class ZfsStorageDriverTest
     {
         private final Set<String> datasets = new HashSet<>(Set.of("tank/dolly"));
         private final Set<String> unmounted = new HashSet<>();
+        /** The clones of each dataset's snapshots, oldest snapshot first. */
+        private final Map<String, List<String>> clones = new HashMap<>();
         private String failing = "";
 
         CommandRunner.Result run(List<String> command)
@@ -142,14 +221,41 @@ class ZfsStorageDriverTest
                 return new CommandRunner.Result(1, "cannot open '" + command.get(command.size() - 2) + "': dataset does not exist");
             }
             return switch (verb) {
-                case "list" -> datasets.contains(name) ? new CommandRunner.Result(0, name) : new CommandRunner.Result(1, "cannot open '" + name + "': dataset does not exist");
+                case "list" -> {
+                    if (!datasets.contains(name)) {
+                        yield new CommandRunner.Result(1, "cannot open '" + name + "': dataset does not exist");
+                    }
+                    if (command.contains("snapshot")) {
+                        yield new CommandRunner.Result(0, String.join("\n", clones.getOrDefault(name, List.of())));
+                    }
+                    yield new CommandRunner.Result(0, name);
+                }
                 case "create", "clone" -> {
                     datasets.add(name);
                     mountPoint(command.get(4));
+                    if (verb.equals("clone")) {
+                        clones.computeIfAbsent(command.get(5).substring(0, command.get(5).indexOf('@')), origin -> new ArrayList<>()).add(name);
+                    }
+                    yield new CommandRunner.Result(0, "");
+                }
+                case "promote" -> {
+                    // the promoted clone takes its origin's snapshots up to its own, and with them the clones of the older ones
+                    for (List<String> list : clones.values()) {
+                        int index = list.indexOf(name);
+                        if (index >= 0) {
+                            List<String> moved = new ArrayList<>(list.subList(0, index));
+                            list.subList(0, index + 1).clear();
+                            clones.computeIfAbsent(name, promoted -> new ArrayList<>()).addAll(0, moved);
+                            break;
+                        }
+                    }
                     yield new CommandRunner.Result(0, "");
                 }
                 case "destroy" -> {
                     datasets.remove(name);
+                    for (List<String> list : clones.values()) {
+                        list.remove(name);
+                    }
                     yield new CommandRunner.Result(0, "");
                 }
                 case "get" -> switch (command.get(command.size() - 2)) {
