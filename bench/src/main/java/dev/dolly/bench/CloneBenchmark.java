@@ -97,7 +97,7 @@ public final class CloneBenchmark
             Path workDirectory = Path.of("/var/tmp");
             long filesystemBytes = 30L << 30;
             int cliRuns = 10;
-            List<String> densityDrivers = List.of("btrfs");
+            List<String> densityDrivers = null;
             int densityContainers = 20;
             int idleSeconds = 10;
             for (int i = 0; i < arguments.length; i++) {
@@ -123,7 +123,7 @@ public final class CloneBenchmark
                     case "-h", "--help" -> {
                         System.out.println("""
                                 Usage: run-clone-benchmark [--drivers btrfs,reflink,overlay,copy] [--sizes 100m,1g,5g] [--runs 5] [--baseline-runs 3]
-                                                           [--cli-runs 10] [--density-drivers btrfs] [--density-containers 20] [--idle-seconds 10]
+                                                           [--cli-runs 10] [--density-drivers btrfs,reflink,overlay] [--density-containers 20] [--idle-seconds 10]
                                                            [--filesystem-size 30G] [--work-directory /var/tmp] [--output bench/results]
                                                            [--pg-dump pg_dump] [--pg-restore pg_restore]
                                   --drivers             storage drivers: btrfs (on btrfs), reflink (on XFS reflink=1), overlay (on ext4), copy (on ext4)
@@ -131,7 +131,8 @@ public final class CloneBenchmark
                                   --runs                Dolly clones per driver and image (5 or more for numbers worth quoting)
                                   --baseline-runs       pg_restore and CREATE DATABASE TEMPLATE runs per image
                                   --cli-runs            runs of the whole ./dolly command (btrfs driver, 1g image); 0 to skip
-                                  --density-drivers     drivers whose disk and memory per container are measured (1g image); none to skip
+                                  --density-drivers     drivers whose disk and memory per container are measured (1g image; default: btrfs, reflink, overlay
+                                                        among --drivers); none to skip
                                   --density-containers  containers created for the density measurement
                                   --idle-seconds        idle time before the memory of the containers is read
                                   --filesystem-size     size of each sparse loop file system (one exists at a time)
@@ -147,6 +148,10 @@ public final class CloneBenchmark
                 if (!DRIVERS.contains(driver)) {
                     throw new IllegalArgumentException("Unknown driver '" + driver + "': use " + String.join(", ", DRIVERS));
                 }
+            }
+            if (densityDrivers == null) {
+                List<String> selected = drivers;
+                densityDrivers = FAST_DRIVERS.stream().filter(selected::contains).toList();
             }
             for (String driver : densityDrivers) {
                 if (!drivers.contains(driver)) {
