@@ -209,6 +209,7 @@ public final class CloneBenchmark
         final ServerInfo info;
         final Set<String> containers = new LinkedHashSet<>();
         final Set<String> images = new LinkedHashSet<>();
+        private final AtomicBoolean closed = new AtomicBoolean();
         private int containerCounter;
 
         Session(String driver)
@@ -301,6 +302,10 @@ public final class CloneBenchmark
         /** Deletes what is left through the API, stops the daemon (SIGTERM), unmounts and deletes the file system. */
         void close()
         {
+            // the main thread and the shutdown hook (Ctrl-C) may both get here
+            if (!closed.compareAndSet(false, true)) {
+                return;
+            }
             if (client != null && daemon.isRunning()) {
                 try {
                     for (DataContainer container : client.listContainers()) {
@@ -510,6 +515,11 @@ public final class CloneBenchmark
                     double buildSeconds = Timings.round((System.nanoTime() - buildStarted) / 1e9);
                     log("[" + driver + "] Image " + spec.imageName() + " is ready in " + buildSeconds + " s: " + image.sizeBytes() + " bytes on disk");
                     builtImages.put(spec.key(), image);
+                    // an image is usually cloned long after it was built: let the file system write the new image out first
+                    // (untimed), or the first clones of a big image wait for gigabytes of writeback
+                    long syncStarted = System.nanoTime();
+                    Commands.run(List.of("sync", "-f", session.daemon.home().toString()));
+                    log(String.format(Locale.ROOT, "  [%s] sync -f after the build: %.1f s", driver, (System.nanoTime() - syncStarted) / 1e9));
 
                     // the first container of an image is not timed with the others: it is the daemon's and the page cache's first
                     // look at it (reported as warmUpSeconds)
@@ -1134,7 +1144,8 @@ public final class CloneBenchmark
         text.append(table(header, rows)).append("\n\n");
         text.append("Request → first query answered: median of ").append(options.runs()).append(" Dolly clones per driver and of ")
                 .append(options.baselineRuns()).append(" runs of each baseline, in seconds, with the fastest and slowest run in parentheses; before them, one clone of each image ")
-                .append("was made and deleted untimed (its time is `warmUpSeconds` in `clone-cow.json`). ")
+                .append("was made and deleted untimed (its time is `warmUpSeconds` in `clone-cow.json`), after `sync -f` had written the ")
+                .append("new image out. ")
                 .append("The baselines ran once per size, in a container of the `").append(options.baselineDriver())
                 .append("` daemon (a server that was already running, which favours them).\n\n");
 
