@@ -52,10 +52,10 @@ final class BarChart
     void write(Path file)
             throws IOException
     {
-        int width = 1000;
+        int width = 1060;
         int height = 560;
         int left = 80;
-        int right = 220;
+        int right = 280;
         int top = 60;
         int bottom = 60;
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
