@@ -9,7 +9,12 @@ public final class Main
     private Main() {}
 
     public static void main(String[] args)
+            throws java.io.IOException
     {
+        if (Boolean.getBoolean("dolly.startUpTraining")) {
+            StartUpTraining.run();
+            return;
+        }
         Dolly dolly = new Dolly(System.getenv(), System.out, System.err, System.in, LauncherSettings.fromSystemProperties());
         System.exit(dolly.run(args));
     }
