@@ -504,7 +504,8 @@ public final class CloneBenchmark
                 }
                 Map<String, Object> driverResult = new LinkedHashMap<>();
                 driverResult.put("driver", driver);
-                driverResult.put("storageDriverReason", session.info.storageDriverReason());
+                // the reason names the temporary home, which means nothing once the run is over
+                driverResult.put("storageDriverReason", session.info.storageDriverReason().replace(session.daemon.home().toString(), "DOLLY_HOME"));
                 driverResult.put("dollyHomeFilesystem", filesystemType(session.daemon.home()));
                 List<Map<String, Object>> imageResults = new ArrayList<>();
                 driverResult.put("images", imageResults);
