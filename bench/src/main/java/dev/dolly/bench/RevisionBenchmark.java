@@ -446,8 +446,10 @@ final class RevisionBenchmark
         }
         text.append(table(List.of("driver", "size", "image (data directory)", "size of each saved revision, as the API reports it (rev.1 first)"),
                 sizeRows)).append("\n\n");
-        text.append("`sizeBytes` of the `Revision` each save answered. What a revision takes depends on the driver: the whole data directory ")
-                .append("where the driver reports files' sizes (copies and reflinked copies), the layer of changes with `overlay`.\n\n");
+        text.append("`sizeBytes` of the `Revision` each save answered. What the figure means depends on the driver: the size of the ")
+                .append("data directory's files with `copy` and `reflink` (reflinked blocks shared with the image are counted), all the bytes the ")
+                .append("sealed revision refers to with `btrfs` (`btrfs filesystem du`, shared ones included), the files of the layer of changes ")
+                .append("with `overlay`. None of them is the disk space the revision adds, except with `copy`.\n\n");
 
         Map<String, Object> machine = (Map<String, Object>) report.get("machine");
         text.append("Machine: ").append(machine.get("nproc")).append(" CPUs (").append(machine.get("cpu")).append("), ")
