@@ -50,10 +50,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <li>once per size, whatever the driver: {@code CREATE DATABASE} plus {@code pg_restore -j2} of a custom-format
  * dump into a running server, then the same query; and {@code CREATE DATABASE … TEMPLATE} inside one server;</li>
  * <li>with the btrfs daemon, the whole {@code ./dolly create data-container} command (JVM start included);</li>
- * <li>density: the disk space and memory each of many idle containers of one image takes.</li>
+ * <li>density: the disk space and memory each of many idle containers of one image takes;</li>
+ * <li>with {@code --phases revisions}: save, load and reset of a container ({@link RevisionBenchmark}).</li>
  * </ol>
- * Results go to {@code clone-cow.json}, {@code clone.md}, {@code clone.png}, {@code density.json} and
- * {@code density.md} in the output directory. Everything the benchmark creates (daemons, containers, images, file
+ * Results go to {@code clone-cow.json}, {@code clone.md}, {@code clone.png}, {@code density.json},
+ * {@code density.md} and {@code revisions.*} in the output directory. Everything the benchmark creates (daemons, containers, images, file
  * systems, temporary files) is removed at the end, also on failure.
  */
 public final class CloneBenchmark
