@@ -50,10 +50,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <li>once per size, whatever the driver: {@code CREATE DATABASE} plus {@code pg_restore -j2} of a custom-format
  * dump into a running server, then the same query; and {@code CREATE DATABASE … TEMPLATE} inside one server;</li>
  * <li>with the btrfs daemon, the whole {@code ./dolly create data-container} command (JVM start included);</li>
- * <li>density: the disk space and memory each of many idle containers of one image takes.</li>
+ * <li>density: the disk space and memory each of many idle containers of one image takes;</li>
+ * <li>with {@code --phases revisions}: save, load and reset of a container ({@link RevisionBenchmark}).</li>
  * </ol>
- * Results go to {@code clone-cow.json}, {@code clone.md}, {@code clone.png}, {@code density.json} and
- * {@code density.md} in the output directory. Everything the benchmark creates (daemons, containers, images, file
+ * Results go to {@code clone-cow.json}, {@code clone.md}, {@code clone.png}, {@code density.json},
+ * {@code density.md} and {@code revisions.*} in the output directory. Everything the benchmark creates (daemons, containers, images, file
  * systems, temporary files) is removed at the end, also on failure.
  */
 public final class CloneBenchmark
@@ -80,10 +81,19 @@ public final class CloneBenchmark
     /** What one image holds, and the query that proves its data is there. */
     private record ImageSpec(String key, String imageName, String description, String yaml, List<Path> files, String probeQuery) {}
 
+    private static final List<String> PHASES = List.of("clone", "density", "revisions");
+    private static final List<String> DEFAULT_PHASES = List.of("clone", "density");
+    private static final List<String> PGBENCH_SIZES = List.of("100m", "1g", "5g");
+
     private record Options(List<String> drivers, List<String> sizes, int runs, int baselineRuns, Path output, Path projectRoot, String pgDump,
                            String pgRestore, Path workDirectory, long filesystemBytes, int cliRuns, List<String> densityDrivers, int densityContainers,
-                           int idleSeconds)
+                           int idleSeconds, List<String> phases)
     {
+        boolean phase(String phase)
+        {
+            return phases.contains(phase);
+        }
+
         static Options parse(String[] arguments)
         {
             List<String> drivers = DRIVERS;
@@ -100,6 +110,7 @@ public final class CloneBenchmark
             List<String> densityDrivers = null;
             int densityContainers = 20;
             int idleSeconds = 10;
+            List<String> phases = DEFAULT_PHASES;
             for (int i = 0; i < arguments.length; i++) {
                 String argument = arguments[i];
                 switch (argument) {
@@ -120,15 +131,18 @@ public final class CloneBenchmark
                     }
                     case "--density-containers" -> densityContainers = Integer.parseInt(value(arguments, ++i, argument));
                     case "--idle-seconds" -> idleSeconds = Integer.parseInt(value(arguments, ++i, argument));
+                    case "--phases" -> phases = List.of(value(arguments, ++i, argument).split(","));
                     case "-h", "--help" -> {
                         System.out.println("""
-                                Usage: run-clone-benchmark [--drivers btrfs,reflink,overlay,copy] [--sizes 100m,1g,5g] [--runs 5] [--baseline-runs 3]
+                                Usage: run-clone-benchmark [--phases clone,density] [--drivers btrfs,reflink,overlay,copy] [--sizes 100m,1g,5g] [--runs 5] [--baseline-runs 3]
                                                            [--cli-runs 10] [--density-drivers btrfs,reflink,overlay] [--density-containers 20] [--idle-seconds 10]
                                                            [--filesystem-size 30G] [--work-directory /var/tmp] [--output bench/results]
                                                            [--pg-dump pg_dump] [--pg-restore pg_restore]
+                                  --phases              what to measure: clone (clones, the baselines, the CLI), density, revisions (save, load,
+                                                        reset); default clone,density
                                   --drivers             storage drivers: btrfs (on btrfs), reflink (on XFS reflink=1), overlay (on ext4), copy (on ext4)
                                   --sizes               images: 100m, 1g, 5g (pgbench-like at scale 6, 65, 330), chinook (the sample database)
-                                  --runs                Dolly clones per driver and image (5 or more for numbers worth quoting)
+                                  --runs                Dolly clones, and saves, loads and resets, per driver and image (5 or more for numbers worth quoting)
                                   --baseline-runs       pg_restore and CREATE DATABASE TEMPLATE runs per image
                                   --cli-runs            runs of the whole ./dolly command (btrfs driver, 1g image); 0 to skip
                                   --density-drivers     drivers whose disk and memory per container are measured (1g image; default: btrfs, reflink, overlay
@@ -137,7 +151,7 @@ public final class CloneBenchmark
                                   --idle-seconds        idle time before the memory of the containers is read
                                   --filesystem-size     size of each sparse loop file system (one exists at a time)
                                   --work-directory      where the file systems and dumps go (not /tmp: it is often small or in memory)
-                                  --output              where clone-cow.json, clone.md, clone.png, density.json and density.md are written
+                                  --output              where clone-cow.json, clone.md, clone.png, density.json, density.md and revisions.* are written
                                   --pg-dump, --pg-restore  client programs of PostgreSQL 15 (default: found on PATH)""");
                         System.exit(0);
                     }
@@ -148,6 +162,14 @@ public final class CloneBenchmark
                 if (!DRIVERS.contains(driver)) {
                     throw new IllegalArgumentException("Unknown driver '" + driver + "': use " + String.join(", ", DRIVERS));
                 }
+            }
+            for (String phase : phases) {
+                if (!PHASES.contains(phase)) {
+                    throw new IllegalArgumentException("Unknown phase '" + phase + "': use " + String.join(", ", PHASES));
+                }
+            }
+            if (!phases.contains("density")) {
+                densityDrivers = List.of();
             }
             if (densityDrivers == null) {
                 List<String> selected = drivers;
@@ -168,7 +190,7 @@ public final class CloneBenchmark
             }
             return new Options(List.copyOf(new LinkedHashSet<>(drivers)), List.copyOf(new LinkedHashSet<>(sizes)), runs, baselineRuns,
                     output.toAbsolutePath(), projectRoot, pgDump, pgRestore, workDirectory, filesystemBytes, cliRuns, List.copyOf(densityDrivers),
-                    densityContainers, idleSeconds);
+                    densityContainers, idleSeconds, List.copyOf(new LinkedHashSet<>(phases)));
         }
 
         private static String value(String[] arguments, int index, String option)
@@ -200,7 +222,7 @@ public final class CloneBenchmark
     }
 
     /** One driver's file system, daemon and what it holds. */
-    private final class Session
+    final class Session
     {
         final String driver;
         final LoopFilesystem filesystem;
@@ -484,12 +506,14 @@ public final class CloneBenchmark
         List<Map<String, Object>> density = new ArrayList<>();
         Map<String, Object> baselineServer = new LinkedHashMap<>();
         String version = null;
+        List<RevisionBenchmark.Result> revisionResults = new ArrayList<>();
+        boolean clonePhase = options.phase("clone");
 
         for (String driver : options.drivers()) {
             Session session = new Session(driver);
             try {
                 version = session.info.version();
-                boolean baselineDriver = driver.equals(options.baselineDriver());
+                boolean baselineDriver = clonePhase && driver.equals(options.baselineDriver());
                 DataImage emptyImage = null;
                 if (baselineDriver) {
                     emptyImage = session.build(new ImageSpec("empty", EMPTY_IMAGE, "empty PostgreSQL 15: the target of pg_restore", """
@@ -521,6 +545,9 @@ public final class CloneBenchmark
                     long syncStarted = System.nanoTime();
                     Commands.run(List.of("sync", "-f", session.daemon.home().toString()));
                     log(String.format(Locale.ROOT, "  [%s] sync -f after the build: %.1f s", driver, (System.nanoTime() - syncStarted) / 1e9));
+                    if (!clonePhase) {
+                        continue;
+                    }
 
                     // the first container of an image is not timed with the others: it is the daemon's and the page cache's first
                     // look at it (reported as warmUpSeconds)
@@ -571,11 +598,20 @@ public final class CloneBenchmark
                 }
                 driverResults.add(driverResult);
 
-                if (driver.equals(CLI_DRIVER) && options.cliRuns() > 0 && builtImages.containsKey(DENSITY_SIZE)) {
+                if (clonePhase && driver.equals(CLI_DRIVER) && options.cliRuns() > 0 && builtImages.containsKey(DENSITY_SIZE)) {
                     cli = cli(session, builtImages.get(DENSITY_SIZE));
                 }
                 if (options.densityDrivers().contains(driver) && builtImages.containsKey(DENSITY_SIZE)) {
                     density.add(density(session, builtImages.get(DENSITY_SIZE), databaseSizes.get(DENSITY_SIZE)));
+                }
+                if (options.phase("revisions")) {
+                    for (String size : options.sizes()) {
+                        if (!PGBENCH_SIZES.contains(size)) {
+                            log("[" + driver + "] Revisions: " + size + " is not a pgbench-like image, skipped");
+                            continue;
+                        }
+                        revisionResults.add(RevisionBenchmark.measure(session, builtImages.get(size), size, options.runs()));
+                    }
                 }
             }
             finally {
@@ -586,6 +622,30 @@ public final class CloneBenchmark
         double totalSeconds = Timings.round((System.nanoTime() - started) / 1e9);
         Map<String, Object> machine = machine();
         String when = DateTimeFormatter.ISO_INSTANT.format(date.truncatedTo(ChronoUnit.SECONDS));
+        Files.createDirectories(options.output());
+        String revisionsMarkdown = null;
+        if (!revisionResults.isEmpty()) {
+            Map<String, Object> header = new LinkedHashMap<>();
+            header.put("date", when);
+            header.put("machine", machine);
+            header.put("loadAverageAtStart", loadAtStart);
+            header.put("dollyVersion", version);
+            header.put("filesystemSizeBytes", options.filesystemBytes());
+            revisionsMarkdown = RevisionBenchmark.write(options.output(), revisionResults, header, options.drivers(),
+                    options.sizes().stream().filter(PGBENCH_SIZES::contains).toList(), options.runs(), totalSeconds);
+            log("Results: " + options.output().resolve("revisions.json") + ", revisions.md, revisions.png");
+        }
+        if (!clonePhase) {
+            if (!density.isEmpty()) {
+                writeDensity(when, machine, version, density);
+            }
+            if (revisionsMarkdown != null) {
+                System.out.println();
+                System.out.println(revisionsMarkdown);
+            }
+            log("Total " + totalSeconds + " s.");
+            return;
+        }
 
         // --- clone report
         Map<String, Object> ratios = new LinkedHashMap<>();
@@ -660,23 +720,33 @@ public final class CloneBenchmark
         log("Results: " + json + ", " + md + ", " + png);
 
         if (!density.isEmpty()) {
-            Map<String, Object> densityReport = new LinkedHashMap<>();
-            densityReport.put("benchmark", "disk space and memory per idle container of one image");
-            densityReport.put("date", when);
-            densityReport.put("machine", machine);
-            densityReport.put("dollyVersion", version);
-            densityReport.put("containers", options.densityContainers());
-            densityReport.put("idleSeconds", options.idleSeconds());
-            densityReport.put("drivers", density);
-            Path densityJson = options.output().resolve("density.json");
-            Path densityMd = options.output().resolve("density.md");
-            Files.writeString(densityJson, Json.json().writerWithDefaultPrettyPrinter().writeValueAsString(densityReport) + "\n");
-            Files.writeString(densityMd, densityMarkdown(when, density, machine));
-            log("Results: " + densityJson + ", " + densityMd);
+            writeDensity(when, machine, version, density);
         }
         System.out.println();
         System.out.println(markdown);
+        if (revisionsMarkdown != null) {
+            System.out.println();
+            System.out.println(revisionsMarkdown);
+        }
         log("Total " + totalSeconds + " s.");
+    }
+
+    private void writeDensity(String when, Map<String, Object> machine, String version, List<Map<String, Object>> density)
+            throws IOException
+    {
+        Map<String, Object> densityReport = new LinkedHashMap<>();
+        densityReport.put("benchmark", "disk space and memory per idle container of one image");
+        densityReport.put("date", when);
+        densityReport.put("machine", machine);
+        densityReport.put("dollyVersion", version);
+        densityReport.put("containers", options.densityContainers());
+        densityReport.put("idleSeconds", options.idleSeconds());
+        densityReport.put("drivers", density);
+        Path densityJson = options.output().resolve("density.json");
+        Path densityMd = options.output().resolve("density.md");
+        Files.writeString(densityJson, Json.json().writerWithDefaultPrettyPrinter().writeValueAsString(densityReport) + "\n");
+        Files.writeString(densityMd, densityMarkdown(when, density, machine));
+        log("Results: " + densityJson + ", " + densityMd);
     }
 
     private static Map<String, Object> target(String target, double measured, boolean met)
@@ -1313,7 +1383,7 @@ public final class CloneBenchmark
         return bytes == null || bytes < 0 ? "?" : String.format(Locale.ROOT, "%.1f MiB", bytes / (double) (1L << 20));
     }
 
-    private static void log(String message)
+    static void log(String message)
     {
         System.out.println("[" + DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC).format(Instant.now()) + "] " + message);
         System.out.flush();
