@@ -21,12 +21,11 @@ import static java.util.Objects.requireNonNull;
  * empties the subvolume and removes it as a directory, which the kernel allows its owner.
  */
 public final class BtrfsStorageDriver
-        implements StorageDriver
+        extends DirectoryStorageDriver
 {
     /** The inode number of every subvolume's root directory. */
     private static final long SUBVOLUME_ROOT_INODE = 256;
 
-    private final Path root;
     private final CommandRunner runner;
 
     public BtrfsStorageDriver(Path root)
@@ -36,7 +35,7 @@ public final class BtrfsStorageDriver
 
     BtrfsStorageDriver(Path root, CommandRunner runner)
     {
-        this.root = requireNonNull(root, "root is null").toAbsolutePath().normalize();
+        super(root);
         this.runner = requireNonNull(runner, "runner is null");
     }
 
@@ -107,18 +106,6 @@ public final class BtrfsStorageDriver
     }
 
     @Override
-    public Path path(String key)
-    {
-        return Volumes.resolve(root, key);
-    }
-
-    @Override
-    public boolean exists(String key)
-    {
-        return Files.isDirectory(path(key), LinkOption.NOFOLLOW_LINKS);
-    }
-
-    @Override
     public void delete(String key)
     {
         Path path = path(key);
@@ -171,12 +158,6 @@ public final class BtrfsStorageDriver
             }
         }
         return Volumes.treeSize(path);
-    }
-
-    @Override
-    public StorageUsage usage()
-    {
-        return Volumes.fileStoreUsage(root);
     }
 
     private static boolean isSubvolume(Path path)

@@ -13,7 +13,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.HashSet;
-import java.util.OptionalLong;
 import java.util.Set;
 
 import static java.util.Objects.requireNonNull;
@@ -23,33 +22,18 @@ import static java.util.Objects.requireNonNull;
  * the image is large.
  */
 public final class CopyStorageDriver
-        implements StorageDriver
+        extends DirectoryStorageDriver
 {
-    private final Path root;
 
     public CopyStorageDriver(Path root)
     {
-        this.root = requireNonNull(root, "root is null").toAbsolutePath().normalize();
+        super(root);
     }
 
     @Override
     public String name()
     {
         return "copy";
-    }
-
-    @Override
-    public Path createVolume(String key)
-    {
-        Path path = path(key);
-        try {
-            Files.createDirectories(path.getParent());
-            Files.createDirectory(path);
-            return path;
-        }
-        catch (IOException e) {
-            throw DollyException.failed("Cannot create the volume " + path + ": " + e.getMessage(), e);
-        }
     }
 
     @Override
@@ -103,35 +87,5 @@ public final class CopyStorageDriver
             delete(targetKey);
             throw DollyException.failed("Cannot copy " + source + " to " + target + ": " + e.getMessage(), e);
         }
-    }
-
-    @Override
-    public Path path(String key)
-    {
-        return Volumes.resolve(root, key);
-    }
-
-    @Override
-    public boolean exists(String key)
-    {
-        return Files.isDirectory(path(key), LinkOption.NOFOLLOW_LINKS);
-    }
-
-    @Override
-    public void delete(String key)
-    {
-        FileTrees.deleteRecursively(path(key));
-    }
-
-    @Override
-    public OptionalLong sizeBytes(String key)
-    {
-        return Volumes.treeSize(path(key));
-    }
-
-    @Override
-    public StorageUsage usage()
-    {
-        return Volumes.fileStoreUsage(root);
     }
 }

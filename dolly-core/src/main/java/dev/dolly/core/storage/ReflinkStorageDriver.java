@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.concurrent.ThreadLocalRandom;
 
 import static java.util.Objects.requireNonNull;
@@ -24,11 +23,10 @@ import static java.util.Objects.requireNonNull;
  * is never silently a full copy.
  */
 public final class ReflinkStorageDriver
-        implements StorageDriver
+        extends DirectoryStorageDriver
 {
     private static final int PROBE_BYTES = 256 * 1024;
 
-    private final Path root;
     private final CommandRunner runner;
 
     public ReflinkStorageDriver(Path root)
@@ -38,7 +36,7 @@ public final class ReflinkStorageDriver
 
     ReflinkStorageDriver(Path root, CommandRunner runner)
     {
-        this.root = requireNonNull(root, "root is null").toAbsolutePath().normalize();
+        super(root);
         this.runner = requireNonNull(runner, "runner is null");
     }
 
@@ -88,20 +86,6 @@ public final class ReflinkStorageDriver
     }
 
     @Override
-    public Path createVolume(String key)
-    {
-        Path path = path(key);
-        try {
-            Files.createDirectories(path.getParent());
-            Files.createDirectory(path);
-            return path;
-        }
-        catch (IOException e) {
-            throw DollyException.failed("Cannot create the volume " + path + ": " + e.getMessage(), e);
-        }
-    }
-
-    @Override
     public void seal(String key)
     {
         Volumes.setMode(path(key), Volumes.SEALED_MODE);
@@ -134,39 +118,5 @@ public final class ReflinkStorageDriver
             }
             throw e;
         }
-    }
-
-    @Override
-    public Path path(String key)
-    {
-        return Volumes.resolve(root, key);
-    }
-
-    @Override
-    public boolean exists(String key)
-    {
-        return Files.isDirectory(path(key), LinkOption.NOFOLLOW_LINKS);
-    }
-
-    @Override
-    public void delete(String key)
-    {
-        FileTrees.deleteRecursively(path(key));
-    }
-
-    /**
-     * The size of the volume's files. How many of their blocks are shared with the image is not cheap to find out
-     * (it takes FIEMAP on every file), so a clone reports its image's size until it writes.
-     */
-    @Override
-    public OptionalLong sizeBytes(String key)
-    {
-        return Volumes.treeSize(path(key));
-    }
-
-    @Override
-    public StorageUsage usage()
-    {
-        return Volumes.fileStoreUsage(root);
     }
 }
