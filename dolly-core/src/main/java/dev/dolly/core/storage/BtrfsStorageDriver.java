@@ -76,12 +76,7 @@ public final class BtrfsStorageDriver
     {
         Path source = path(sourceKey);
         Path target = path(targetKey);
-        if (!Files.isDirectory(source, LinkOption.NOFOLLOW_LINKS)) {
-            throw DollyException.failed("Cannot clone " + source + ": it does not exist");
-        }
-        if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-            throw DollyException.failed("Cannot clone " + source + " to " + target + ": the target exists already");
-        }
+        Volumes.requireSourceAndFreeTarget("clone", source, target);
         Volumes.createParent(target);
         try {
             if (isSubvolume(source)) {

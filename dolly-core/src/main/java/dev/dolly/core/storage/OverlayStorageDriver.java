@@ -188,12 +188,7 @@ public final class OverlayStorageDriver
     {
         Path source = directory(sourceKey);
         Path target = directory(targetKey);
-        if (!Files.isDirectory(source, LinkOption.NOFOLLOW_LINKS)) {
-            throw DollyException.failed("Cannot snapshot " + source + ": it does not exist");
-        }
-        if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-            throw DollyException.failed("Cannot snapshot " + source + " to " + target + ": the target exists already");
-        }
+        Volumes.requireSourceAndFreeTarget("snapshot", source, target);
         try {
             Volumes.createParent(target);
             if (!isLayered(source) && !isStacked(source)) {

@@ -1,11 +1,9 @@
 package dev.dolly.core.storage;
 
-import dev.dolly.api.DollyException;
 
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
@@ -96,12 +94,7 @@ public final class ReflinkStorageDriver
     {
         Path source = path(sourceKey);
         Path target = path(targetKey);
-        if (!Files.isDirectory(source, LinkOption.NOFOLLOW_LINKS)) {
-            throw DollyException.failed("Cannot clone " + source + ": it does not exist");
-        }
-        if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-            throw DollyException.failed("Cannot clone " + source + " to " + target + ": the target exists already");
-        }
+        Volumes.requireSourceAndFreeTarget("clone", source, target);
         Volumes.createParent(target);
         try {
             Volumes.run(runner, List.of("cp", "-a", "--reflink=always", source.toString(), target.toString()), "Cannot clone " + source + " to " + target,

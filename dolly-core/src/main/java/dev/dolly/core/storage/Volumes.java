@@ -38,6 +38,20 @@ final class Volumes
         return path;
     }
 
+    /**
+     * Checks that {@code source} is an existing volume directory and that {@code target} does not exist yet, for an
+     * operation ("clone", "snapshot") that is about to make {@code target} from {@code source}.
+     */
+    static void requireSourceAndFreeTarget(String operation, Path source, Path target)
+    {
+        if (!Files.isDirectory(source, LinkOption.NOFOLLOW_LINKS)) {
+            throw DollyException.failed("Cannot " + operation + " " + source + ": it does not exist");
+        }
+        if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+            throw DollyException.failed("Cannot " + operation + " " + source + " to " + target + ": the target exists already");
+        }
+    }
+
     static void createParent(Path path)
     {
         try {
