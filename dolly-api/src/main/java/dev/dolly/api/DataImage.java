@@ -8,6 +8,9 @@ import java.util.List;
  *
  * @param sizeBytes bytes the image's data directory takes, {@code null} while unknown
  * @param origin the container revision an image was graduated from; {@code null} for images built from a definition
+ * @param tags the tags the image holds: {@code name:tag} names it
+ * @param pendingTags tags a build asked for, which it takes over from the other images of its name when it is READY
+ *         (a failed build takes none)
  */
 public record DataImage(
         long id,
@@ -27,4 +30,11 @@ public record DataImage(
         Instant expiresAt,
         Long sizeBytes,
         List<String> containers,
-        ImageOrigin origin) {}
+        ImageOrigin origin,
+        List<String> pendingTags)
+{
+    public DataImage
+    {
+        pendingTags = pendingTags == null ? List.of() : List.copyOf(pendingTags);
+    }
+}

@@ -18,6 +18,8 @@ public enum ErrorCode
     ALREADY_EXISTS(409, 3),
     /** The request carries no valid access token. */
     NOT_AUTHENTICATED(401, 7),
+    /** The CLI stopped waiting ({@code --timeout}); what it waited for goes on. */
+    TIMED_OUT(504, 4),
     /** The CLI could not reach a daemon. */
     DAEMON_UNREACHABLE(503, 1),
     /** A bug: the message and the daemon log tell more. */

@@ -10,6 +10,8 @@ import dev.dolly.api.InitializeStorageRequest;
 import dev.dolly.api.Json;
 import dev.dolly.api.LoadRevisionRequest;
 import dev.dolly.api.ResourceList;
+import dev.dolly.api.UpdateContainerRequest;
+import dev.dolly.api.UpdateImageRequest;
 import dev.dolly.core.Dolly;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -68,21 +70,29 @@ final class ApiServer
 
         javalin.get("/api/v1/info", context -> context.json(dolly().info()));
 
-        javalin.get("/api/v1/images", context -> context.json(new ResourceList<>(dolly().images().list())));
+        javalin.get("/api/v1/images", context -> context.json(new ResourceList<>(dolly().images().list(context.queryParam("name"), context.queryParam("tag")))));
         javalin.post("/api/v1/images", context -> {
             CreateImageRequest request = body(context, CreateImageRequest.class);
             context.status(202).json(dolly().images().create(request, user(context)));
         });
         javalin.get("/api/v1/images/{reference}", context -> context.json(dolly().images().get(context.pathParam("reference"))));
         javalin.delete("/api/v1/images/{reference}", context -> context.json(dolly().images().delete(context.pathParam("reference"))));
+        javalin.patch("/api/v1/images/{reference}", context -> {
+            UpdateImageRequest request = body(context, UpdateImageRequest.class);
+            context.json(dolly().images().update(context.pathParam("reference"), request));
+        });
 
-        javalin.get("/api/v1/containers", context -> context.json(new ResourceList<>(dolly().containers().list())));
+        javalin.get("/api/v1/containers", context -> context.json(new ResourceList<>(dolly().containers().list(context.queryParam("image")))));
         javalin.post("/api/v1/containers", context -> {
             CreateContainerRequest request = body(context, CreateContainerRequest.class);
             context.status(201).json(dolly().containers().create(request, user(context)));
         });
         javalin.get("/api/v1/containers/{reference}", context -> context.json(dolly().containers().get(context.pathParam("reference"))));
         javalin.delete("/api/v1/containers/{reference}", context -> context.json(dolly().containers().delete(context.pathParam("reference"))));
+        javalin.patch("/api/v1/containers/{reference}", context -> {
+            UpdateContainerRequest request = body(context, UpdateContainerRequest.class);
+            context.json(dolly().containers().update(context.pathParam("reference"), request));
+        });
 
         javalin.get("/api/v1/containers/{reference}/revisions", context -> context.json(new ResourceList<>(dolly().revisions().list(context.pathParam("reference")))));
         javalin.post("/api/v1/containers/{reference}/revisions", context -> context.status(201).json(dolly().revisions().save(context.pathParam("reference"))));

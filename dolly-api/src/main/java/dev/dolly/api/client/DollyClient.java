@@ -15,6 +15,8 @@ import dev.dolly.api.LoadRevisionRequest;
 import dev.dolly.api.ResourceList;
 import dev.dolly.api.Revision;
 import dev.dolly.api.ServerInfo;
+import dev.dolly.api.UpdateContainerRequest;
+import dev.dolly.api.UpdateImageRequest;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,6 +26,9 @@ import java.net.HttpURLConnection;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -82,6 +87,21 @@ public final class DollyClient
         return sendList("images", DataImage.class);
     }
 
+    /**
+     * @param name only images of this name, or {@code null}
+     * @param tag only images that hold this tag, or {@code null}
+     */
+    public List<DataImage> listImages(String name, String tag)
+    {
+        return sendList("images" + query("name", name, "tag", tag), DataImage.class);
+    }
+
+    /** Changes an image's tags, teams, name or lifetime; answers the image as it is now. */
+    public DataImage updateImage(String reference, UpdateImageRequest request)
+    {
+        return send("PATCH", "images/" + encode(reference), requireNonNull(request, "request is null"), DataImage.class);
+    }
+
     public DataImage getImage(String reference)
     {
         return send("GET", "images/" + encode(reference), null, DataImage.class);
@@ -101,6 +121,18 @@ public final class DollyClient
     public List<DataContainer> listContainers()
     {
         return sendList("containers", DataContainer.class);
+    }
+
+    /** @param image only containers of this image (an ID, {@code name:tag}, or a name: every image of it), or {@code null} */
+    public List<DataContainer> listContainers(String image)
+    {
+        return sendList("containers" + query("image", image, null, null), DataContainer.class);
+    }
+
+    /** Renames a container or sets its lifetime; answers the container as it is now. */
+    public DataContainer updateContainer(String reference, UpdateContainerRequest request)
+    {
+        return send("PATCH", "containers/" + encode(reference), requireNonNull(request, "request is null"), DataContainer.class);
     }
 
     public DataContainer getContainer(String reference)
@@ -179,6 +211,9 @@ public final class DollyClient
 
     private <T> T send(String method, String path, Object body, JavaType responseType)
     {
+        if (method.equals("PATCH")) {
+            return sendWithHttpClient(method, path, body, responseType);
+        }
         // HttpURLConnection rather than java.net.http: for one request per command it starts several times faster
         // (no selector thread, no TLS set-up for plain HTTP), and every CLI command pays for that start.
         HttpURLConnection connection = null;
@@ -237,6 +272,61 @@ public final class DollyClient
                 connection.disconnect();
             }
         }
+    }
+
+    /** HttpURLConnection knows no PATCH: the few requests that use it go through java.net.http. */
+    private <T> T sendWithHttpClient(String method, String path, Object body, JavaType responseType)
+    {
+        HttpRequest request;
+        try {
+            request = HttpRequest.newBuilder(server.resolve("/api/v1/" + path))
+                    .timeout(REQUEST_TIMEOUT)
+                    .header("Authorization", "Bearer " + accessToken)
+                    .header("Accept", "application/json")
+                    .header("Content-Type", "application/json")
+                    .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(Json.json().writeValueAsBytes(body)))
+                    .build();
+        }
+        catch (IOException e) {
+            throw new DollyException(ErrorCode.INTERNAL_ERROR, "Cannot write the request: " + e.getMessage(), e);
+        }
+        try (HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(CONNECT_TIMEOUT).build()) {
+            HttpResponse<byte[]> response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            if (response.statusCode() / 100 != 2) {
+                throw toException(response.statusCode(), response.body());
+            }
+            if (responseType.getRawClass() == Void.class || response.body().length == 0) {
+                return null;
+            }
+            return Json.json().readValue(response.body(), responseType);
+        }
+        catch (ConnectException e) {
+            if (reconnect != null) {
+                return reconnect.get().sendWithHttpClient(method, path, body, responseType);
+            }
+            throw new DollyException(ErrorCode.DAEMON_UNREACHABLE,
+                    "No Dolly daemon answers at " + server + ". Start one with 'dolly daemon', or check DOLLY_SERVER.", e);
+        }
+        catch (IOException e) {
+            throw new DollyException(ErrorCode.DAEMON_UNREACHABLE, "The Dolly daemon at " + server + " did not answer properly: " + e.getMessage(), e);
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DollyException(ErrorCode.OPERATION_FAILED, "Interrupted while waiting for the daemon at " + server, e);
+        }
+    }
+
+    /** A query string of the pairs whose value is not {@code null}: {@code ?name=x&tag=y}, or nothing. */
+    private static String query(String name1, String value1, String name2, String value2)
+    {
+        StringBuilder query = new StringBuilder();
+        if (value1 != null) {
+            query.append('?').append(name1).append('=').append(encode(value1));
+        }
+        if (value2 != null) {
+            query.append(query.isEmpty() ? '?' : '&').append(name2).append('=').append(encode(value2));
+        }
+        return query.toString();
     }
 
     private DollyException toException(int status, byte[] body)

@@ -91,8 +91,14 @@ public final class Catalog
                     .executeAndReturnGeneratedKeys("id")
                     .mapTo(Long.class)
                     .one();
-            replaceLabels(handle, "image_tags", "tag", id, image.tags());
-            replaceLabels(handle, "image_teams", "team", id, image.teams());
+            // an image holds its tags once it is READY (a graduated image at once, a build when it is done)
+            for (String tag : image.tags()) {
+                handle.createUpdate("INSERT OR IGNORE INTO image_tags (image_id, tag, held) VALUES (:id, :tag, 0)").bind("id", id).bind("tag", tag).execute();
+            }
+            addTeams(handle, id, image.teams());
+            if (image.status() == ResourceStatus.READY) {
+                takeOverTags(handle, id);
+            }
             return id;
         });
     }
@@ -122,18 +128,71 @@ public final class Catalog
                 .execute());
     }
 
+    /** Marks the image READY; it takes over its tags from the other images of its name in the same transaction. */
     public void markImageReady(long id, String databaseName, Long sizeBytes, Instant readyAt)
     {
-        jdbi.useHandle(handle -> handle.createUpdate("""
-                        UPDATE images SET status = 'READY', status_message = NULL, progress = NULL, database_name = :databaseName,
-                            size_bytes = :sizeBytes, ready_at = :readyAt
-                        WHERE id = :id
-                        """)
-                .bind("databaseName", databaseName)
-                .bind("sizeBytes", sizeBytes)
-                .bind("readyAt", text(readyAt))
+        jdbi.useTransaction(handle -> {
+            handle.createUpdate("""
+                            UPDATE images SET status = 'READY', status_message = NULL, progress = NULL, database_name = :databaseName,
+                                size_bytes = :sizeBytes, ready_at = :readyAt
+                            WHERE id = :id
+                            """)
+                    .bind("databaseName", databaseName)
+                    .bind("sizeBytes", sizeBytes)
+                    .bind("readyAt", text(readyAt))
+                    .bind("id", id)
+                    .execute();
+            takeOverTags(handle, id);
+        });
+    }
+
+    /**
+     * Changes an image's name, tags, teams and expiry in one transaction. A renamed image keeps only the tags no
+     * image of its new name holds; tags added here are taken over from the other images of its name when it is
+     * READY, and wait until it is otherwise.
+     */
+    public void updateImage(long id, ImageChanges changes)
+    {
+        requireNonNull(changes, "changes is null");
+        jdbi.useTransaction(handle -> {
+            if (changes.name() != null) {
+                handle.createUpdate("""
+                                DELETE FROM image_tags WHERE image_id = :id AND tag IN (
+                                    SELECT other.tag FROM image_tags AS other JOIN images ON images.id = other.image_id
+                                    WHERE other.held = 1 AND other.image_id <> :id AND images.name = :name)
+                                """)
+                        .bind("id", id)
+                        .bind("name", changes.name())
+                        .execute();
+                handle.createUpdate("UPDATE images SET name = :name WHERE id = :id").bind("name", changes.name()).bind("id", id).execute();
+            }
+            for (String tag : changes.removedTags()) {
+                handle.createUpdate("DELETE FROM image_tags WHERE image_id = :id AND tag = :tag").bind("id", id).bind("tag", tag).execute();
+            }
+            for (String tag : changes.addedTags()) {
+                handle.createUpdate("INSERT OR IGNORE INTO image_tags (image_id, tag, held) VALUES (:id, :tag, 0)").bind("id", id).bind("tag", tag).execute();
+            }
+            for (String team : changes.removedTeams()) {
+                handle.createUpdate("DELETE FROM image_teams WHERE image_id = :id AND team = :team").bind("id", id).bind("team", team).execute();
+            }
+            addTeams(handle, id, changes.addedTeams());
+            if (changes.expiryChanged()) {
+                handle.createUpdate("UPDATE images SET expires_at = :expiresAt WHERE id = :id").bind("expiresAt", text(changes.expiresAt())).bind("id", id).execute();
+            }
+            String status = handle.createQuery("SELECT status FROM images WHERE id = :id").bind("id", id).mapTo(String.class).one();
+            if (status.equals(ResourceStatus.READY.name())) {
+                takeOverTags(handle, id);
+            }
+        });
+    }
+
+    /** The tags an image asked for and will take when it becomes READY. */
+    public List<String> pendingTags(long id)
+    {
+        return jdbi.withHandle(handle -> handle.createQuery("SELECT tag FROM image_tags WHERE image_id = :id AND held = 0 ORDER BY tag")
                 .bind("id", id)
-                .execute());
+                .mapTo(String.class)
+                .list());
     }
 
     public void setImageStatus(long id, ResourceStatus status, String statusMessage)
@@ -171,7 +230,7 @@ public final class Catalog
     {
         return jdbi.withHandle(handle -> handle.createQuery("""
                         SELECT images.* FROM images JOIN image_tags ON image_tags.image_id = images.id
-                        WHERE images.name = :name AND image_tags.tag = :tag
+                        WHERE images.name = :name AND image_tags.tag = :tag AND image_tags.held = 1
                         ORDER BY images.id DESC LIMIT 1
                         """)
                 .bind("name", name)
@@ -222,6 +281,24 @@ public final class Catalog
     {
         jdbi.useHandle(handle -> handle.createUpdate("UPDATE containers SET volume = :volume WHERE id = :id")
                 .bind("volume", volume)
+                .bind("id", id)
+                .execute());
+    }
+
+    /** Renames a container; the caller checks that the name is free. */
+    public void renameContainer(long id, String name)
+    {
+        jdbi.useHandle(handle -> handle.createUpdate("UPDATE containers SET name = :name WHERE id = :id")
+                .bind("name", name)
+                .bind("id", id)
+                .execute());
+    }
+
+    /** @param expiresAt {@code null} for never */
+    public void setContainerExpiry(long id, Instant expiresAt)
+    {
+        jdbi.useHandle(handle -> handle.createUpdate("UPDATE containers SET expires_at = :expiresAt WHERE id = :id")
+                .bind("expiresAt", text(expiresAt))
                 .bind("id", id)
                 .execute());
     }
@@ -388,15 +465,28 @@ public final class Catalog
 
     // ----- mapping
 
-    private static void replaceLabels(Handle handle, String table, String column, long imageId, List<String> labels)
+    private static void addTeams(Handle handle, long imageId, List<String> teams)
     {
-        handle.createUpdate("DELETE FROM " + table + " WHERE image_id = :id").bind("id", imageId).execute();
-        for (String label : labels) {
-            handle.createUpdate("INSERT OR IGNORE INTO " + table + " (image_id, " + column + ") VALUES (:id, :label)")
+        for (String team : teams) {
+            handle.createUpdate("INSERT OR IGNORE INTO image_teams (image_id, team) VALUES (:id, :team)")
                     .bind("id", imageId)
-                    .bind("label", label)
+                    .bind("team", team)
                     .execute();
         }
+    }
+
+    /** The image holds every tag it asked for; other images of its name that held one lose it. */
+    private static void takeOverTags(Handle handle, long imageId)
+    {
+        handle.createUpdate("""
+                        DELETE FROM image_tags
+                        WHERE image_id <> :id AND held = 1
+                            AND image_id IN (SELECT id FROM images WHERE name = (SELECT name FROM images WHERE id = :id))
+                            AND tag IN (SELECT tag FROM image_tags WHERE image_id = :id)
+                        """)
+                .bind("id", imageId)
+                .execute();
+        handle.createUpdate("UPDATE image_tags SET held = 1 WHERE image_id = :id").bind("id", imageId).execute();
     }
 
     private static ImageRecord image(Handle handle, ResultSet row)
@@ -423,7 +513,7 @@ public final class Catalog
                 instant(row.getString("created_at")),
                 instant(row.getString("ready_at")),
                 instant(row.getString("expires_at")),
-                handle.createQuery("SELECT tag FROM image_tags WHERE image_id = :id ORDER BY tag").bind("id", id).mapTo(String.class).list(),
+                handle.createQuery("SELECT tag FROM image_tags WHERE image_id = :id AND held = 1 ORDER BY tag").bind("id", id).mapTo(String.class).list(),
                 handle.createQuery("SELECT team FROM image_teams WHERE image_id = :id ORDER BY team").bind("id", id).mapTo(String.class).list(),
                 row.getString("origin_container") == null ? null
                         : new ImageOrigin(row.getString("origin_container"), row.getString("origin_revision"), row.getString("origin_image")));

@@ -5,6 +5,7 @@ import dev.dolly.api.DataContainer;
 import dev.dolly.api.DollyException;
 import dev.dolly.api.ErrorCode;
 import dev.dolly.api.ResourceStatus;
+import dev.dolly.api.UpdateContainerRequest;
 import dev.dolly.core.DollyConfiguration;
 import dev.dolly.core.catalog.Catalog;
 import dev.dolly.core.catalog.ContainerRecord;
@@ -32,9 +33,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.stream.Collectors;
 
 import static java.util.Objects.requireNonNull;
 
@@ -133,7 +136,55 @@ public final class ContainerService
 
     public List<DataContainer> list()
     {
-        return catalog.listContainers().stream().map(this::view).toList();
+        return list(null);
+    }
+
+    /**
+     * @param image only containers of this image, or {@code null} for all: an ID or {@code name:tag} names one
+     *         image, a name every image of that name
+     */
+    public List<DataContainer> list(String image)
+    {
+        Set<Long> imageIds = image == null ? null : imageIds(image);
+        return catalog.listContainers().stream()
+                .filter(container -> imageIds == null || imageIds.contains(container.imageId()))
+                .map(this::view)
+                .toList();
+    }
+
+    private Set<Long> imageIds(String reference)
+    {
+        String trimmed = reference.strip();
+        if (!trimmed.matches("\\d+") && trimmed.lastIndexOf(':') <= 0) {
+            Set<Long> ids = catalog.findImagesByName(trimmed).stream().map(ImageRecord::id).collect(Collectors.toSet());
+            if (!ids.isEmpty()) {
+                return ids;
+            }
+        }
+        return Set.of(images.resolve(reference).id());
+    }
+
+    /** Renames a container, or sets its lifetime counted from now ({@code 0}: never). */
+    public DataContainer update(String reference, UpdateContainerRequest request)
+    {
+        requireNonNull(request, "request is null");
+        Optional<String> name = Optional.ofNullable(request.name()).map(String::strip).filter(value -> !value.isEmpty());
+        name.ifPresent(ImageDefinitionParser::checkName);
+        Optional<Lifetime> lifetime = Optional.ofNullable(request.lifetime()).map(text -> Lifetime.parse(text, "--lifetime"));
+        ContainerRecord container = resolve(reference);
+        synchronized (lock(container.id())) {
+            if (name.isPresent() && !name.get().equals(container.name())) {
+                synchronized (this) {
+                    if (catalog.findContainerByName(name.get()).isPresent()) {
+                        throw new DollyException(ErrorCode.ALREADY_EXISTS, "A data container named '" + name.get() + "' exists already. Choose another name.");
+                    }
+                    catalog.renameContainer(container.id(), name.get());
+                }
+            }
+            lifetime.ifPresent(value -> catalog.setContainerExpiry(container.id(), value.expiry(clock.instant()).orElse(null)));
+        }
+        LOG.info("Container {} ({}) updated", container.name(), container.id());
+        return view(load(container.id()));
     }
 
     public DataContainer get(String reference)

@@ -39,7 +39,7 @@ public final class ImageDefinitionParser
     private static final Set<String> BACKUP_KEYS = Set.of("folder", "file", "path", "format");
 
     static final Pattern NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}");
-    static final Pattern TAG = Pattern.compile("[a-z0-9][a-z0-9._-]{0,127}");
+    static final Pattern TAG = Pattern.compile("[a-z0-9_][a-z0-9._-]{0,127}");
     static final Pattern TEAM = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]*:[a-zA-Z0-9][a-zA-Z0-9_.-]*");
     private static final Pattern DATABASE = Pattern.compile("[^\\x00]{1,63}");
 

@@ -5,9 +5,11 @@ import dev.dolly.api.DataImage;
 import dev.dolly.api.DollyException;
 import dev.dolly.api.ErrorCode;
 import dev.dolly.api.ResourceStatus;
+import dev.dolly.api.UpdateImageRequest;
 import dev.dolly.core.DollyConfiguration;
 import dev.dolly.core.catalog.Catalog;
 import dev.dolly.core.catalog.ContainerRecord;
+import dev.dolly.core.catalog.ImageChanges;
 import dev.dolly.core.catalog.ImageRecord;
 import dev.dolly.core.engine.Endpoint;
 import dev.dolly.core.engine.Engine;
@@ -120,7 +122,59 @@ public final class ImageService
 
     public List<DataImage> list()
     {
-        return catalog.listImages().stream().map(this::view).toList();
+        return list(null, null);
+    }
+
+    /**
+     * @param name only images of this name, or {@code null} for all
+     * @param tag only images that hold this tag, or {@code null} for all
+     */
+    public List<DataImage> list(String name, String tag)
+    {
+        return catalog.listImages().stream()
+                .filter(image -> name == null || image.name().equals(name))
+                .filter(image -> tag == null || image.tags().contains(tag))
+                .map(this::view)
+                .toList();
+    }
+
+    /**
+     * Changes an image's tags, teams, name and lifetime (counted from now). Tags added to a READY image move to it
+     * from the other images of its name at once; a renamed image keeps only the tags no image of its new name holds.
+     */
+    public DataImage update(String reference, UpdateImageRequest request)
+    {
+        requireNonNull(request, "request is null");
+        ImageRecord image = resolve(reference);
+        String name = Optional.ofNullable(request.name()).map(String::strip).filter(value -> !value.isEmpty() && !value.equals(image.name())).orElse(null);
+        if (name != null) {
+            ImageDefinitionParser.checkName(name);
+        }
+        request.addTags().forEach(ImageDefinitionParser::checkTag);
+        request.addTeams().forEach(ImageDefinitionParser::checkTeam);
+        List<String> known = new ArrayList<>(image.tags());
+        known.addAll(catalog.pendingTags(image.id()));
+        for (String tag : request.removeTags()) {
+            if (!known.contains(tag) && !request.addTags().contains(tag)) {
+                throw DollyException.badInput("Data image '" + image.name() + "' (" + image.id() + ") has no tag '" + tag + "'"
+                        + (known.isEmpty() ? "." : "; its tags are " + String.join(", ", known) + "."));
+            }
+        }
+        for (String team : request.removeTeams()) {
+            if (!image.teams().contains(team)) {
+                throw DollyException.badInput("Data image '" + image.name() + "' (" + image.id() + ") is not shared with team '" + team + "'"
+                        + (image.teams().isEmpty() ? "." : "; its teams are " + String.join(", ", image.teams()) + "."));
+            }
+        }
+        boolean expiryChanged = request.lifetime() != null;
+        var expiresAt = expiryChanged ? Lifetime.parse(request.lifetime(), "--lifetime").expiry(clock.instant()).orElse(null) : null;
+        if (image.status() == ResourceStatus.DELETING) {
+            throw new DollyException(ErrorCode.IN_USE, "Data image '" + image.name() + "' (" + image.id() + ") is being deleted.");
+        }
+        catalog.updateImage(image.id(), new ImageChanges(name, request.addTags(), request.removeTags(), request.addTeams(), request.removeTeams(),
+                expiryChanged, expiresAt));
+        LOG.info("Image {} ({}) updated", image.name(), image.id());
+        return view(load(image.id()));
     }
 
     public DataImage get(String reference)
@@ -150,12 +204,18 @@ public final class ImageService
     {
         String trimmed = reference.strip();
         if (!trimmed.matches("\\d+") && trimmed.lastIndexOf(':') <= 0) {
-            Optional<ImageRecord> ready = catalog.findImagesByName(trimmed).stream().filter(image -> image.status() == ResourceStatus.READY).findFirst();
+            Optional<ImageRecord> ready = catalog.findImagesByName(trimmed).stream()
+                    .filter(image -> image.status() == ResourceStatus.READY && !isExpired(image))
+                    .findFirst();
             if (ready.isPresent()) {
                 return ready.get();
             }
         }
         ImageRecord image = resolve(reference);
+        if (image.status() == ResourceStatus.READY && isExpired(image)) {
+            throw new DollyException(ErrorCode.OPERATION_FAILED, "Data image '" + image.name() + "' (" + image.id() + ") expired at " + image.expiresAt()
+                    + " and is deleted once nothing uses it. Use a newer image, or keep this one with 'dolly update data-image " + image.id() + " --lifetime 7d'.");
+        }
         if (image.status() != ResourceStatus.READY) {
             throw new DollyException(ErrorCode.OPERATION_FAILED, "Data image '" + image.name() + "' (" + image.id() + ") is " + image.status().displayName()
                     + (image.statusMessage() == null ? "" : ": " + image.statusMessage())
@@ -184,6 +244,11 @@ public final class ImageService
         catalog.setImageStatus(image.id(), ResourceStatus.DELETING, null);
         finishDelete(image.id());
         return view(image);
+    }
+
+    private boolean isExpired(ImageRecord image)
+    {
+        return image.expiresAt() != null && !image.expiresAt().isAfter(clock.instant());
     }
 
     /** Deletes images whose lifetime is over, once no container uses them; until then they show as expired. */
@@ -262,7 +327,8 @@ public final class ImageService
         List<String> containers = catalog.listContainersOfImage(image.id()).stream().map(ContainerRecord::name).toList();
         return new DataImage(image.id(), image.name(), image.tags(), image.teams(), image.engine(), image.engineVersion(), image.status(),
                 image.statusMessage(), image.progress(), image.sourceType(), image.databaseName(), image.owner(), image.createdAt(),
-                image.readyAt(), image.expiresAt(), image.sizeBytes(), containers, image.origin());
+                image.readyAt(), image.expiresAt(), image.sizeBytes(), containers, image.origin(),
+                image.status() == ResourceStatus.PENDING ? catalog.pendingTags(image.id()) : List.of());
     }
 
     private void build(long id, ImageDefinition definition)

@@ -31,8 +31,78 @@ class CatalogTest
         assertThat(stored.tags()).containsExactly("latest-production");
         assertThat(stored.teams()).containsExactly("myorg:developers");
         assertThat(reopened.findImagesByName("widgetstore")).extracting(ImageRecord::id).containsExactly(second, first);
+        // the second is still being built: it holds its tag once it is ready
+        assertThat(reopened.findImageByTag("widgetstore", "run-42")).isEmpty();
+        assertThat(reopened.pendingTags(second)).containsExactly("run-42");
+        reopened.markImageReady(second, "widgets", 1L, Instant.parse("2026-11-21T11:00:00Z"));
         assertThat(reopened.findImageByTag("widgetstore", "run-42")).map(ImageRecord::id).contains(second);
+        assertThat(reopened.pendingTags(second)).isEmpty();
         assertThat(reopened.findImageByTag("widgetstore", "missing")).isEmpty();
+    }
+
+    @Test
+    void aNewImageTakesOverItsTagsWhenItIsReady()
+    {
+        Catalog catalog = Catalog.open(directory.resolve("catalog.db"));
+        long old = catalog.insertImage(image("widgetstore", List.of("latest-production", "v1"), List.of()));
+        catalog.markImageReady(old, "widgets", 1L, Instant.parse("2026-11-21T10:00:00Z"));
+        long otherName = catalog.insertImage(image("chinook", List.of("latest-production"), List.of()));
+        catalog.markImageReady(otherName, "chinook", 1L, Instant.parse("2026-11-21T10:00:00Z"));
+
+        long building = catalog.insertImage(image("widgetstore", List.of("latest-production"), List.of()));
+        assertThat(catalog.findImageByTag("widgetstore", "latest-production")).map(ImageRecord::id).contains(old);
+        assertThat(catalog.findImage(building).orElseThrow().tags()).isEmpty();
+
+        catalog.markImageReady(building, "widgets", 1L, Instant.parse("2026-11-21T11:00:00Z"));
+        assertThat(catalog.findImageByTag("widgetstore", "latest-production")).map(ImageRecord::id).contains(building);
+        assertThat(catalog.findImage(old).orElseThrow().tags()).containsExactly("v1");
+        // tags are per name
+        assertThat(catalog.findImageByTag("chinook", "latest-production")).map(ImageRecord::id).contains(otherName);
+    }
+
+    @Test
+    void aFailedBuildTakesNoTag()
+    {
+        Catalog catalog = Catalog.open(directory.resolve("catalog.db"));
+        long old = catalog.insertImage(image("widgetstore", List.of("latest-production"), List.of()));
+        catalog.markImageReady(old, "widgets", 1L, Instant.parse("2026-11-21T10:00:00Z"));
+        long failed = catalog.insertImage(image("widgetstore", List.of("latest-production"), List.of()));
+        catalog.setImageStatus(failed, ResourceStatus.FAILED, "broken backup");
+
+        assertThat(catalog.findImageByTag("widgetstore", "latest-production")).map(ImageRecord::id).contains(old);
+        assertThat(catalog.findImage(failed).orElseThrow().tags()).isEmpty();
+    }
+
+    @Test
+    void updatesMoveTagsAndRenamesKeepOnlyFreeTags()
+    {
+        Catalog catalog = Catalog.open(directory.resolve("catalog.db"));
+        long first = ready(catalog, "widgetstore", List.of("stable", "v1"), List.of("myorg:developers"));
+        long second = ready(catalog, "widgetstore", List.of("v2"), List.of());
+        long other = ready(catalog, "scratch", List.of("stable", "mine"), List.of());
+
+        catalog.updateImage(second, new ImageChanges(null, List.of("stable"), List.of("v2"), List.of("myorg:dbas"), List.of(), true,
+                Instant.parse("2026-11-28T10:00:00Z")));
+        ImageRecord updated = catalog.findImage(second).orElseThrow();
+        assertThat(updated.tags()).containsExactly("stable");
+        assertThat(updated.teams()).containsExactly("myorg:dbas");
+        assertThat(updated.expiresAt()).isEqualTo(Instant.parse("2026-11-28T10:00:00Z"));
+        assertThat(catalog.findImage(first).orElseThrow().tags()).containsExactly("v1");
+
+        // scratch's 'stable' would clash with widgetstore's: the renamed image drops it and keeps 'mine'
+        catalog.updateImage(other, new ImageChanges("widgetstore", List.of(), List.of(), List.of(), List.of(), true, null));
+        ImageRecord renamed = catalog.findImage(other).orElseThrow();
+        assertThat(renamed.name()).isEqualTo("widgetstore");
+        assertThat(renamed.tags()).containsExactly("mine");
+        assertThat(renamed.expiresAt()).isNull();
+        assertThat(catalog.findImageByTag("widgetstore", "stable")).map(ImageRecord::id).contains(second);
+    }
+
+    private static long ready(Catalog catalog, String name, List<String> tags, List<String> teams)
+    {
+        long id = catalog.insertImage(image(name, tags, teams));
+        catalog.markImageReady(id, "db", 1L, Instant.parse("2026-11-21T10:00:00Z"));
+        return id;
     }
 
     @Test

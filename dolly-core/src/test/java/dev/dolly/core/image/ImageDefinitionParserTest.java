@@ -11,6 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
@@ -149,6 +150,22 @@ class ImageDefinitionParserTest
         assertBadInput("name: 'no spaces please'\nsourceType: empty\nengine: postgresql\n", "Name 'no spaces please' is not valid");
         assertBadInput("name: [x\n", "not valid YAML");
         assertBadInput("", "empty");
+    }
+
+    @Test
+    void tagsAreDockerLike()
+    {
+        for (String tag : List.of("latest-production", "v1.2", "run_42", "_private", "0", "a".repeat(128))) {
+            ImageDefinitionParser.checkTag(tag);
+        }
+        for (String tag : List.of("Latest", ".hidden", "-dash", "", "a".repeat(129), "with space", "colon:tag", "slash/tag", "é")) {
+            assertThatThrownBy(() -> ImageDefinitionParser.checkTag(tag))
+                    .isInstanceOfSatisfying(DollyException.class, exception -> {
+                        assertThat(exception.errorCode()).isEqualTo(ErrorCode.BAD_INPUT);
+                        assertThat(exception.getMessage()).isEqualTo("Tag '" + tag
+                                + "' is not valid: use up to 128 lower-case letters, digits, '.', '_' or '-', not starting with '.' or '-'.");
+                    });
+        }
     }
 
     @Test

@@ -20,6 +20,8 @@ class LifetimeTest
         assertThat(Lifetime.parse("7d", "lifetime").duration()).isEqualTo(Duration.ofDays(7));
         assertThat(Lifetime.parse("5s", "lifetime").duration()).isEqualTo(Duration.ofSeconds(5));
         assertThat(Lifetime.parse("0", "lifetime").isForever()).isTrue();
+        assertThat(Lifetime.parse(" 7d ", "lifetime").duration()).isEqualTo(Duration.ofDays(7));
+        assertThat(Lifetime.parse("1d12h", "lifetime").duration()).isEqualTo(Duration.ofHours(36));
         assertThat(Lifetime.parse(null, "lifetime").isForever()).isTrue();
     }
 
@@ -34,7 +36,7 @@ class LifetimeTest
     @Test
     void refusesOtherText()
     {
-        for (String text : new String[] {"", "m", "10", "1w", "-5m", "5 m", "h30"}) {
+        for (String text : new String[] {"", "m", "10", "1w", "-5m", "5 m", "h30", "30m10h", "1.5h"}) {
             assertThatThrownBy(() -> Lifetime.parse(text, "--lifetime"))
                     .isInstanceOf(DollyException.class)
                     .hasMessageContaining("--lifetime '" + text + "' is not a duration");
