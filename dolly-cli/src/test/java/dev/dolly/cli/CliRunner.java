@@ -23,6 +23,7 @@ final class CliRunner
     private final Map<String, String> environment = new HashMap<>();
     private LauncherSettings launcherSettings = new LauncherSettings(Optional.empty(), LauncherSettings.currentJava(), Optional.empty(), LauncherSettings.DAEMON_MAIN_CLASS);
     private Duration daemonTimeout = Duration.ofSeconds(5);
+    private Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
 
     CliRunner(Path home)
     {
@@ -38,6 +39,13 @@ final class CliRunner
     CliRunner withLauncherSettings(LauncherSettings launcherSettings)
     {
         this.launcherSettings = launcherSettings;
+        return this;
+    }
+
+    /** A clock other than the fixed one at {@link #NOW}, for commands that wait. */
+    CliRunner withClock(Clock clock)
+    {
+        this.clock = clock;
         return this;
     }
 
@@ -57,7 +65,7 @@ final class CliRunner
                 new PrintStream(stderr, true, StandardCharsets.UTF_8),
                 new ByteArrayInputStream(new byte[0]),
                 launcherSettings,
-                Clock.fixed(NOW, ZoneOffset.UTC),
+                clock,
                 Duration.ofMillis(5),
                 daemonTimeout);
         int exitCode = new Dolly(context).run(args);

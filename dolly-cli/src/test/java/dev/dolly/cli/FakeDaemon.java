@@ -110,7 +110,8 @@ final class FakeDaemon
         try (exchange) {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             String path = exchange.getRequestURI().getPath();
-            requests.add(new Request(exchange.getRequestMethod(), path, body, exchange.getRequestHeaders().getFirst("Authorization")));
+            requests.add(new Request(exchange.getRequestMethod(), path, exchange.getRequestURI().getRawQuery(), body,
+                    exchange.getRequestHeaders().getFirst("Authorization")));
             Answer answer;
             if (!("Bearer " + token).equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
                 answer = new Answer(401, json(new ErrorResponse(ErrorCode.NOT_AUTHENTICATED, "Invalid access token.")));
@@ -143,7 +144,8 @@ final class FakeDaemon
         }
     }
 
-    record Request(String method, String path, String body, String authorization) {}
+    /** @param query the raw query string, {@code null} when there is none */
+    record Request(String method, String path, String query, String body, String authorization) {}
 
     private record Answer(int status, byte[] body) {}
 }

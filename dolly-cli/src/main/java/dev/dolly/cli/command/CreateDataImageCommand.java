@@ -2,13 +2,18 @@ package dev.dolly.cli.command;
 
 import dev.dolly.api.CreateImageRequest;
 import dev.dolly.api.DataImage;
+import dev.dolly.api.Durations;
 import dev.dolly.api.client.DollyClient;
 import dev.dolly.cli.output.Printer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -24,6 +29,9 @@ final class CreateDataImageCommand
         implements Callable<Integer>
 {
     private final CommandContext context;
+
+    @Spec
+    CommandSpec spec;
 
     @Mixin
     GlobalOptions global;
@@ -47,8 +55,15 @@ final class CreateDataImageCommand
     @Option(names = "--lifetime", paramLabel = "DURATION", description = "Delete the image after this long: 90m, 48h, 7d; 0 for never.")
     String lifetime;
 
+    @Option(names = "--wait", description = "Wait until the image is ready (the default), printing progress on stderr.")
+    boolean wait;
+
     @Option(names = "--no-wait", description = "Return as soon as the build has started.")
     boolean noWait;
+
+    @Option(names = "--timeout", paramLabel = "DURATION",
+            description = "Stop waiting after this long (90m, 2h, 45s) and exit with code 4; the build goes on. Default: no limit.")
+    String timeout;
 
     CreateDataImageCommand(CommandContext context)
     {
@@ -58,6 +73,13 @@ final class CreateDataImageCommand
     @Override
     public Integer call()
     {
+        if (wait && noWait) {
+            throw new ParameterException(spec.commandLine(), "Give --wait or --no-wait, not both.");
+        }
+        if (noWait && timeout != null) {
+            throw new ParameterException(spec.commandLine(), "--timeout limits the wait: it makes no sense with --no-wait.");
+        }
+        Duration limit = timeout == null ? Duration.ZERO : Durations.parse(timeout, "--timeout");
         ImageCreation creation = new ImageCreation(context);
         CreateImageRequest request = creation.request(file, name, tags, teams, lifetime);
         DollyClient client = new DaemonConnector(context).connect(global);
@@ -67,7 +89,7 @@ final class CreateDataImageCommand
                     + "Follow it with 'dolly get data-image " + image.name() + "'.");
             return 0;
         }
-        image = creation.awaitReady(client, image, global.quiet || output.structured());
+        image = creation.awaitReady(client, image, global.quiet || output.structured(), limit);
         print(image, "Data image '" + image.name() + "' (" + image.id() + ") created!");
         return 0;
     }

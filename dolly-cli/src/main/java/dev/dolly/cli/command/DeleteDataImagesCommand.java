@@ -4,6 +4,7 @@ import dev.dolly.api.DataImage;
 import dev.dolly.api.client.DollyClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.util.List;
@@ -27,6 +28,9 @@ final class DeleteDataImagesCommand
     @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "The images to delete: names, name:tag or IDs.")
     List<String> references;
 
+    @Option(names = "--ignore-not-found", description = "Succeed when an image does not exist (for scripts that clean up).")
+    boolean ignoreNotFound;
+
     DeleteDataImagesCommand(CommandContext context)
     {
         this.context = requireNonNull(context, "context is null");
@@ -39,6 +43,6 @@ final class DeleteDataImagesCommand
         return new Deletion(context, "Data image").deleteEach(references, reference -> {
             DataImage deleted = client.deleteImage(reference);
             return deleted == null ? null : deleted.name();
-        }, global.quiet);
+        }, global.quiet, ignoreNotFound);
     }
 }

@@ -45,6 +45,6 @@ final class DeleteRevisionCommand
                 return deleted == null ? null : deleted.name();
             }
             return deleted.name() + "' of data container '" + deleted.container();
-        }, global.quiet);
+        }, global.quiet, false);
     }
 }

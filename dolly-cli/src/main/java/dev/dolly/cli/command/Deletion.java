@@ -1,6 +1,7 @@
 package dev.dolly.cli.command;
 
 import dev.dolly.api.DollyException;
+import dev.dolly.api.ErrorCode;
 
 import java.util.List;
 import java.util.function.Function;
@@ -20,8 +21,11 @@ final class Deletion
         this.kind = requireNonNull(kind, "kind is null");
     }
 
-    /** @param delete deletes the referenced resource and returns its name */
-    int deleteEach(List<String> references, Function<String, String> delete, boolean quiet)
+    /**
+     * @param delete deletes the referenced resource and returns its name
+     * @param ignoreNotFound whether a resource that does not exist counts as deleted (and is not mentioned)
+     */
+    int deleteEach(List<String> references, Function<String, String> delete, boolean quiet, boolean ignoreNotFound)
     {
         int exitCode = 0;
         for (String reference : references) {
@@ -31,6 +35,9 @@ final class Deletion
                 context.stdout().println(quiet ? shown : kind + " '" + shown + "' deleted.");
             }
             catch (DollyException e) {
+                if (ignoreNotFound && e.errorCode() == ErrorCode.NOT_FOUND) {
+                    continue;
+                }
                 context.stderr().println("Error: " + e.getMessage());
                 if (exitCode == 0) {
                     exitCode = e.errorCode().exitCode();

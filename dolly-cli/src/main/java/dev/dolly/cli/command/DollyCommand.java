@@ -19,6 +19,7 @@ import static java.util.Objects.requireNonNull;
                 CreateCommand.class,
                 GetCommand.class,
                 DeleteCommand.class,
+                UpdateCommand.class,
                 SaveCommand.class,
                 LoadCommand.class,
                 ResetCommand.class,

@@ -3,7 +3,11 @@ package dev.dolly.cli.command;
 import dev.dolly.api.client.DollyClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 import java.util.concurrent.Callable;
 
@@ -19,6 +23,9 @@ final class GetDataContainersCommand
 {
     private final CommandContext context;
 
+    @Spec
+    CommandSpec spec;
+
     @Mixin
     GlobalOptions global;
 
@@ -27,6 +34,9 @@ final class GetDataContainersCommand
 
     @Parameters(arity = "0..1", paramLabel = "CONTAINER", description = "The container to show: its name or ID.")
     String reference;
+
+    @Option(names = {"-i", "--image"}, paramLabel = "IMAGE", description = "Only containers of this image: an ID or name:tag, or a name for every image of it.")
+    String image;
 
     GetDataContainersCommand(CommandContext context)
     {
@@ -38,7 +48,10 @@ final class GetDataContainersCommand
     {
         DollyClient client = new DaemonConnector(context).connect(global);
         if (reference == null) {
-            ContainerTable.output(context).printList(client.listContainers(), output, global.quiet);
+            ContainerTable.output(context).printList(image == null ? client.listContainers() : client.listContainers(image), output, global.quiet);
+        }
+        else if (image != null) {
+            throw new ParameterException(spec.commandLine(), "Give a container, or filter with --image, not both.");
         }
         else {
             ContainerTable.output(context).printOne(client.getContainer(reference), output, global.quiet);

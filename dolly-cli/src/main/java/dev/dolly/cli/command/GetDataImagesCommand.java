@@ -3,7 +3,11 @@ package dev.dolly.cli.command;
 import dev.dolly.api.client.DollyClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 import java.util.concurrent.Callable;
 
@@ -19,6 +23,9 @@ final class GetDataImagesCommand
 {
     private final CommandContext context;
 
+    @Spec
+    CommandSpec spec;
+
     @Mixin
     GlobalOptions global;
 
@@ -27,6 +34,12 @@ final class GetDataImagesCommand
 
     @Parameters(arity = "0..1", paramLabel = "IMAGE", description = "The image to show: its name, name:tag or ID.")
     String reference;
+
+    @Option(names = "--name", paramLabel = "NAME", description = "Only images of this name.")
+    String name;
+
+    @Option(names = "--tag", paramLabel = "TAG", description = "Only the image that holds this tag (one per name).")
+    String tag;
 
     GetDataImagesCommand(CommandContext context)
     {
@@ -38,7 +51,10 @@ final class GetDataImagesCommand
     {
         DollyClient client = new DaemonConnector(context).connect(global);
         if (reference == null) {
-            ImageTable.output(context).printList(client.listImages(), output, global.quiet);
+            ImageTable.output(context).printList(name == null && tag == null ? client.listImages() : client.listImages(name, tag), output, global.quiet);
+        }
+        else if (name != null || tag != null) {
+            throw new ParameterException(spec.commandLine(), "Give an image, or filter with --name and --tag, not both.");
         }
         else {
             ImageTable.output(context).printOne(client.getImage(reference), output, global.quiet);

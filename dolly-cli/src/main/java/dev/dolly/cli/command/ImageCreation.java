@@ -3,12 +3,15 @@ package dev.dolly.cli.command;
 import dev.dolly.api.CreateImageRequest;
 import dev.dolly.api.DataImage;
 import dev.dolly.api.DollyException;
+import dev.dolly.api.ErrorCode;
 import dev.dolly.api.ResourceStatus;
 import dev.dolly.api.client.DollyClient;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -49,6 +52,16 @@ final class ImageCreation
     /** Polls the image until it is ready, printing its progress on stderr; a failed build throws with its reason. */
     DataImage awaitReady(DollyClient client, DataImage image, boolean quiet)
     {
+        return awaitReady(client, image, quiet, Duration.ZERO);
+    }
+
+    /**
+     * Like {@link #awaitReady(DollyClient, DataImage, boolean)}, but gives up after {@code timeout} (zero: never) with
+     * {@link ErrorCode#TIMED_OUT}; the build goes on.
+     */
+    DataImage awaitReady(DollyClient client, DataImage image, boolean quiet, Duration timeout)
+    {
+        Instant deadline = timeout.isZero() ? null : context.now().plus(timeout);
         context.progress(quiet, "Creating data image '" + image.name() + "' (" + image.id() + ")...");
         String shownProgress = null;
         DataImage current = image;
@@ -67,10 +80,32 @@ final class ImageCreation
                 case DELETING, STOPPED -> throw DollyException.failed("Data image '" + current.name() + "' is "
                         + status.displayName().toLowerCase(Locale.ROOT) + " and will not become ready.");
                 case PENDING -> {
+                    if (deadline != null && !context.now().isBefore(deadline)) {
+                        throw new DollyException(ErrorCode.TIMED_OUT, "Data image '" + current.name() + "' (" + current.id() + ") is not ready after "
+                                + timeoutText(timeout) + "; its build goes on. Follow it with 'dolly get data-image " + current.id() + "'.");
+                    }
                     context.sleep(context.pollInterval());
                     current = client.getImage(String.valueOf(current.id()));
                 }
             }
         }
+    }
+
+    private static String timeoutText(Duration timeout)
+    {
+        StringBuilder text = new StringBuilder();
+        if (timeout.toDays() > 0) {
+            text.append(timeout.toDays()).append('d');
+        }
+        if (timeout.toHoursPart() > 0) {
+            text.append(timeout.toHoursPart()).append('h');
+        }
+        if (timeout.toMinutesPart() > 0) {
+            text.append(timeout.toMinutesPart()).append('m');
+        }
+        if (timeout.toSecondsPart() > 0) {
+            text.append(timeout.toSecondsPart()).append('s');
+        }
+        return text.toString();
     }
 }

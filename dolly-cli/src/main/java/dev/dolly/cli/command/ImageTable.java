@@ -24,13 +24,34 @@ final class ImageTable
             table.addRow(
                     String.valueOf(image.id()),
                     image.name(),
-                    Cells.list(image.tags()),
+                    tags(image),
                     Cells.engine(image.engine(), image.engineVersion()),
                     Cells.status(image.status()),
                     Cells.created(image.createdAt(), now),
                     Cells.list(image.teams()),
-                    RelativeTime.expiry(image.expiresAt(), now));
+                    expiry(image, now));
         }
         return table;
+    }
+
+    /** The tags it holds, then those a build takes when it is ready: {@code v1,latest-production (when ready)}. */
+    static String tags(DataImage image)
+    {
+        String held = Cells.list(image.tags());
+        if (image.pendingTags() == null || image.pendingTags().isEmpty()) {
+            return held;
+        }
+        return (held.isEmpty() ? "" : held + ",") + Cells.list(image.pendingTags()) + " (when ready)";
+    }
+
+    /** An expired image stays while containers use it: {@code expired, waiting for 2 containers}. */
+    static String expiry(DataImage image, Instant now)
+    {
+        String expiry = RelativeTime.expiry(image.expiresAt(), now);
+        int containers = image.containers() == null ? 0 : image.containers().size();
+        if (image.expiresAt() == null || image.expiresAt().isAfter(now) || containers == 0) {
+            return expiry;
+        }
+        return expiry + ", waiting for " + containers + (containers == 1 ? " container" : " containers");
     }
 }

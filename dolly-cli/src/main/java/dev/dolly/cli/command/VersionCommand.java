@@ -1,6 +1,7 @@
 package dev.dolly.cli.command;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 
 import java.util.concurrent.Callable;
 
@@ -13,6 +14,9 @@ final class VersionCommand
 {
     private final CommandContext context;
 
+    @Mixin
+    QuietOption quietOption;
+
     VersionCommand(CommandContext context)
     {
         this.context = requireNonNull(context, "context is null");
@@ -21,7 +25,7 @@ final class VersionCommand
     @Override
     public Integer call()
     {
-        context.stdout().println(DollyVersion.line());
+        context.stdout().println(quietOption.quiet ? DollyVersion.version() : DollyVersion.line());
         return 0;
     }
 }

@@ -1,0 +1,71 @@
+package dev.dolly.cli.command;
+
+import dev.dolly.api.DataContainer;
+import dev.dolly.api.UpdateContainerRequest;
+import dev.dolly.api.client.DollyClient;
+import dev.dolly.cli.output.Printer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.util.concurrent.Callable;
+
+import static java.util.Objects.requireNonNull;
+
+/** {@code dolly update data-container REF --lifetime D --name NEW} */
+@Command(
+        name = Aliases.DATA_CONTAINER,
+        aliases = {"datacontainer", "dc"},
+        description = "Change a data container's name or lifetime. Its connection details stay the same.")
+final class UpdateDataContainerCommand
+        implements Callable<Integer>
+{
+    private final CommandContext context;
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    GlobalOptions global;
+
+    @Mixin
+    OutputOptions output;
+
+    @Parameters(index = "0", paramLabel = "CONTAINER", description = "The container: its name or ID.")
+    String reference;
+
+    @Option(names = {"-n", "--name"}, paramLabel = "NAME", description = "A new name for the container.")
+    String name;
+
+    @Option(names = "--lifetime", paramLabel = "DURATION", description = "Delete the container this long from now: 90m, 48h, 10h30m, 7d; 0 for never.")
+    String lifetime;
+
+    UpdateDataContainerCommand(CommandContext context)
+    {
+        this.context = requireNonNull(context, "context is null");
+    }
+
+    @Override
+    public Integer call()
+    {
+        if (name == null && lifetime == null) {
+            throw new ParameterException(spec.commandLine(), "Nothing to change: give --name or --lifetime.");
+        }
+        DollyClient client = new DaemonConnector(context).connect(global);
+        DataContainer container = client.updateContainer(reference, new UpdateContainerRequest(name, lifetime));
+        if (output.structured()) {
+            new Printer(context.stdout()).print(container, output.format);
+        }
+        else if (global.quiet) {
+            context.stdout().println(container.name());
+        }
+        else {
+            context.stdout().println("Data container '" + container.name() + "' (" + container.id() + ") updated.");
+        }
+        return 0;
+    }
+}
