@@ -25,7 +25,8 @@ public final class RelativeTime
         if (seconds >= 0) {
             return seconds < MINUTE ? "just now" : amount(seconds) + " ago";
         }
-        return -seconds < MINUTE ? "in less than a minute" : "in " + amount(-seconds);
+        // a time to come is rounded, not cut: a lifetime of 7 days shows as "in 7 days", not "in 6 days", after a minute
+        return -seconds < MINUTE ? "in less than a minute" : "in " + roundedAmount(-seconds);
     }
 
     /** An expiry time: {@code never} when there is none, {@code expired} when it has passed. */
@@ -56,6 +57,19 @@ public final class RelativeTime
             return plural(seconds / MONTH, "month");
         }
         return plural(seconds / YEAR, "year");
+    }
+
+    private static String roundedAmount(long seconds)
+    {
+        long[] sizes = {MINUTE, HOUR, DAY, MONTH, YEAR};
+        String[] units = {"minute", "hour", "day", "month", "year"};
+        for (int index = 0; index < sizes.length - 1; index++) {
+            long count = Math.round((double) seconds / sizes[index]);
+            if (count * sizes[index] < sizes[index + 1]) {
+                return plural(Math.max(count, 1), units[index]);
+            }
+        }
+        return plural(Math.round((double) seconds / YEAR), "year");
     }
 
     private static String plural(long count, String unit)

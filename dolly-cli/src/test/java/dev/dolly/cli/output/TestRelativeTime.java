@@ -35,7 +35,14 @@ class TestRelativeTime
     void future()
     {
         assertThat(format(NOW.plusSeconds(30), NOW)).isEqualTo("in less than a minute");
-        assertThat(format(NOW.plus(Duration.ofMinutes(90)), NOW)).isEqualTo("in 1 hour");
+        assertThat(format(NOW.plus(Duration.ofMinutes(89)), NOW)).isEqualTo("in 1 hour");
+        assertThat(format(NOW.plus(Duration.ofMinutes(90)), NOW)).isEqualTo("in 2 hours");
+        // rounded rather than cut: a 7-day lifetime reads "in 7 days" while the build that set it finishes
+        assertThat(format(NOW.plus(Duration.ofDays(7)).minus(Duration.ofMinutes(3)), NOW)).isEqualTo("in 7 days");
+        assertThat(format(NOW.plus(Duration.ofHours(23)).plus(Duration.ofMinutes(40)), NOW)).isEqualTo("in 1 day");
+        assertThat(format(NOW.plus(Duration.ofMinutes(59)).plusSeconds(40), NOW)).isEqualTo("in 1 hour");
+        assertThat(format(NOW.plus(Duration.ofHours(47)), NOW)).isEqualTo("in 2 days");
+        assertThat(format(NOW.plus(Duration.ofDays(400)), NOW)).isEqualTo("in 1 year");
         assertThat(format(NOW.plus(Duration.ofDays(4)), NOW)).isEqualTo("in 4 days");
         assertThat(format(NOW.plus(Duration.ofDays(1)), NOW)).isEqualTo("in 1 day");
     }
