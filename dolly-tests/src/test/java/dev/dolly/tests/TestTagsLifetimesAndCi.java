@@ -218,6 +218,10 @@ class TestTagsLifetimesAndCi
                 + cli.resolve("dolly-cli.jar") + ":" + cli.resolve("lib") + "/*' dev.dolly.cli.Main \"$@\"\n");
         Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwxr-xr-x"));
         Path definition = EXAMPLES.resolve("scripts/image.yaml");
+        Path script = EXAMPLES.resolve("ci/refresh-image.sh");
+        // docs/ci.md shows the script this test runs, word for word
+        assertThat(Files.readString(DaemonProcess.PROJECT_ROOT.resolve("docs/ci.md"))).contains("```bash\n" + Files.readString(script) + "```\n");
+        assertThat(Files.isExecutable(script)).isTrue();
 
         Instant start = Instant.now();
         ScriptRun first = runRefreshScript(bin, definition);
