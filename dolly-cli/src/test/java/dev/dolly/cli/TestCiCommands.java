@@ -262,6 +262,17 @@ class TestCiCommands
     }
 
     @Test
+    void jsonAndYamlCarryExactTimestamps()
+    {
+        daemon.answer("GET", "/api/v1/images/chinook", image(1, "chinook", READY));
+
+        String json = dolly.run("get", "data-image", "chinook", "-o", "json").stdout();
+        assertThat(json).contains("\"createdAt\" : \"2025-05-31T18:00:00Z\"").contains("\"expiresAt\" : \"2025-06-05T12:00:30Z\"");
+        String yaml = dolly.run("get", "data-image", "chinook", "-o", "yaml").stdout();
+        assertThat(yaml).contains("createdAt: 2025-05-31T18:00:00Z\n").contains("expiresAt: 2025-06-05T12:00:30Z\n");
+    }
+
+    @Test
     void quietVersionIsTheNumberOnly()
     {
         Result result = dolly.run("version", "-q");
