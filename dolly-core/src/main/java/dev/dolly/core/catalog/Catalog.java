@@ -128,7 +128,10 @@ public final class Catalog
                 .execute());
     }
 
-    /** Marks the image READY; it takes over its tags from the other images of its name in the same transaction. */
+    /**
+     * Marks the image READY; in the same transaction it takes over its tags from the older images of its name. A
+     * tag a newer image of its name holds already stays there: of two builds, the newer one wins.
+     */
     public void markImageReady(long id, String databaseName, Long sizeBytes, Instant readyAt)
     {
         jdbi.useTransaction(handle -> {
@@ -140,6 +143,13 @@ public final class Catalog
                     .bind("databaseName", databaseName)
                     .bind("sizeBytes", sizeBytes)
                     .bind("readyAt", text(readyAt))
+                    .bind("id", id)
+                    .execute();
+            handle.createUpdate("""
+                            DELETE FROM image_tags WHERE image_id = :id AND held = 0 AND tag IN (
+                                SELECT newer.tag FROM image_tags AS newer JOIN images ON images.id = newer.image_id
+                                WHERE newer.held = 1 AND newer.image_id > :id AND images.name = (SELECT name FROM images WHERE id = :id))
+                            """)
                     .bind("id", id)
                     .execute();
             takeOverTags(handle, id);

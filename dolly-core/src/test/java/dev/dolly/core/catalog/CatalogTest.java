@@ -61,6 +61,22 @@ class CatalogTest
     }
 
     @Test
+    void ofTwoBuildsTheNewerKeepsTheTagWhicheverIsReadyFirst()
+    {
+        Catalog catalog = Catalog.open(directory.resolve("catalog.db"));
+        long older = catalog.insertImage(image("widgetstore", List.of("latest-production", "slow"), List.of()));
+        long newer = catalog.insertImage(image("widgetstore", List.of("latest-production"), List.of()));
+        catalog.markImageReady(newer, "widgets", 1L, Instant.parse("2026-11-21T10:00:00Z"));
+        catalog.markImageReady(older, "widgets", 1L, Instant.parse("2026-11-21T11:00:00Z"));
+
+        assertThat(catalog.findImageByTag("widgetstore", "latest-production")).map(ImageRecord::id).contains(newer);
+        assertThat(catalog.findImage(older).orElseThrow().tags()).containsExactly("slow");
+        // an explicit update takes the tag whatever the age
+        catalog.updateImage(older, new ImageChanges(null, List.of("latest-production"), List.of(), List.of(), List.of(), false, null));
+        assertThat(catalog.findImageByTag("widgetstore", "latest-production")).map(ImageRecord::id).contains(older);
+    }
+
+    @Test
     void aFailedBuildTakesNoTag()
     {
         Catalog catalog = Catalog.open(directory.resolve("catalog.db"));
