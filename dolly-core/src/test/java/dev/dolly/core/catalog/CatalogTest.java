@@ -1,10 +1,14 @@
 package dev.dolly.core.catalog;
 
 import dev.dolly.api.ResourceStatus;
+import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sqlite.SQLiteDataSource;
 
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Instant;
 import java.util.List;
 
@@ -112,6 +116,32 @@ class CatalogTest
         assertThat(renamed.tags()).containsExactly("mine");
         assertThat(renamed.expiresAt()).isNull();
         assertThat(catalog.findImageByTag("widgetstore", "stable")).map(ImageRecord::id).contains(second);
+    }
+
+    @Test
+    void theTagMigrationLeavesEachTagOnTheNewestReadyImageOfItsName()
+            throws Exception
+    {
+        Path file = directory.resolve("catalog.db");
+        SQLiteDataSource dataSource = new SQLiteDataSource();
+        dataSource.setUrl("jdbc:sqlite:" + file);
+        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").target("2").load().migrate();
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+            for (String row : List.of("1, 'w', 'READY'", "2, 'w', 'READY'", "3, 'w', 'FAILED'", "4, 'other', 'READY'")) {
+                statement.execute("""
+                        INSERT INTO images (id, name, status, engine, source_type, superuser_password, volume, owner, definition, source_directory, created_at)
+                        VALUES (%s, 'postgresql', 'empty', 'secret', '', 'admin', '', '/tmp', '2026-11-21T09:00:00.000Z')
+                        """.formatted(row));
+            }
+            statement.execute("INSERT INTO image_tags (image_id, tag) VALUES (1, 'latest'), (1, 'v1'), (2, 'latest'), (3, 'latest'), (4, 'latest')");
+        }
+
+        Catalog catalog = Catalog.open(file);
+        assertThat(catalog.findImage(1).orElseThrow().tags()).containsExactly("v1");
+        assertThat(catalog.findImage(2).orElseThrow().tags()).containsExactly("latest");
+        assertThat(catalog.findImage(3).orElseThrow().tags()).isEmpty();
+        assertThat(catalog.findImage(4).orElseThrow().tags()).containsExactly("latest");
+        assertThat(catalog.findImageByTag("w", "latest")).map(ImageRecord::id).contains(2L);
     }
 
     private static long ready(Catalog catalog, String name, List<String> tags, List<String> teams)
