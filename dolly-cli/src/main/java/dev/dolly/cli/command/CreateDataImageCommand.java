@@ -46,7 +46,7 @@ final class CreateDataImageCommand
     @Option(names = {"-n", "--name"}, paramLabel = "NAME", description = "The image's name, instead of the definition's.")
     String name;
 
-    @Option(names = "--tag", paramLabel = "TAG", description = "A tag to add to the definition's; repeat for more.")
+    @Option(names = "--tag", paramLabel = "TAG", description = "A tag to add to the definition's; it moves to this image once the image is ready. Repeat for more.")
     List<String> tags = new ArrayList<>();
 
     @Option(names = "--team", paramLabel = "TEAM", description = "A team to share the image with; repeat for more.")
