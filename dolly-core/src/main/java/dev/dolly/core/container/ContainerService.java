@@ -6,6 +6,7 @@ import dev.dolly.api.DollyException;
 import dev.dolly.api.ErrorCode;
 import dev.dolly.api.ResourceStatus;
 import dev.dolly.core.DollyConfiguration;
+import dev.dolly.core.auth.Caller;
 import dev.dolly.core.catalog.Catalog;
 import dev.dolly.core.catalog.ContainerRecord;
 import dev.dolly.core.catalog.ImageRecord;
@@ -72,16 +73,19 @@ public final class ContainerService
         this.sizes = new VolumeSizes(storage::sizeBytes, measurer, clock, SIZE_MAXIMUM_AGE);
     }
 
-    public DataContainer create(CreateContainerRequest request, String owner)
+    /** Creates a container from an image the caller may see (their own, a team's, or any for administrators). */
+    public DataContainer create(CreateContainerRequest request, Caller caller)
     {
         requireNonNull(request, "request is null");
+        requireNonNull(caller, "caller is null");
+        String owner = caller.name();
         if (request.image() == null || request.image().isBlank()) {
             throw DollyException.badInput("Name the image to create the container from: dolly create data-container -i IMAGE.");
         }
         Lifetime lifetime = Lifetime.parse(request.lifetime(), "--lifetime");
         Optional<String> requestedName = Optional.ofNullable(request.name()).filter(name -> !name.isBlank());
         requestedName.ifPresent(ImageDefinitionParser::checkName);
-        ImageRecord image = images.resolveReady(request.image());
+        ImageRecord image = images.resolveReady(request.image(), caller);
         Engine engine = engines.engine(image.engine());
 
         long id;
@@ -131,19 +135,21 @@ public final class ContainerService
         }
     }
 
-    public List<DataContainer> list()
+    /** The containers the caller may see: their own, or all for administrators. */
+    public List<DataContainer> list(Caller caller)
     {
-        return catalog.listContainers().stream().map(this::view).toList();
+        requireNonNull(caller, "caller is null");
+        return catalog.listContainers().stream().filter(caller::canSee).map(this::view).toList();
     }
 
-    public DataContainer get(String reference)
+    public DataContainer get(String reference, Caller caller)
     {
-        return view(resolve(reference));
+        return view(resolve(reference, caller));
     }
 
-    public DataContainer delete(String reference)
+    public DataContainer delete(String reference, Caller caller)
     {
-        ContainerRecord container = resolve(reference);
+        ContainerRecord container = resolve(reference, caller);
         synchronized (lock(container.id())) {
             catalog.setContainerStatus(container.id(), ResourceStatus.DELETING, null);
             finishDelete(container);
@@ -173,14 +179,18 @@ public final class ContainerService
         }
     }
 
-    /** A name or a numeric ID. */
-    public ContainerRecord resolve(String reference)
+    /**
+     * A name or a numeric ID, among the containers the caller may see; another's is not found, with the same message
+     * as one that does not exist.
+     */
+    public ContainerRecord resolve(String reference, Caller caller)
     {
         requireNonNull(reference, "reference is null");
+        requireNonNull(caller, "caller is null");
         String trimmed = reference.strip();
-        Optional<ContainerRecord> container = catalog.findContainerByName(trimmed);
+        Optional<ContainerRecord> container = catalog.findContainerByName(trimmed).filter(caller::canSee);
         if (container.isEmpty() && trimmed.matches("\\d+")) {
-            container = catalog.findContainer(Long.parseLong(trimmed));
+            container = catalog.findContainer(Long.parseLong(trimmed)).filter(caller::canSee);
         }
         return container.orElseThrow(() -> DollyException.notFound("Data container '" + reference + "' not found. List containers with 'dolly get data-containers'."));
     }

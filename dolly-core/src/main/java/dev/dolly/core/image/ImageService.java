@@ -6,6 +6,7 @@ import dev.dolly.api.DollyException;
 import dev.dolly.api.ErrorCode;
 import dev.dolly.api.ResourceStatus;
 import dev.dolly.core.DollyConfiguration;
+import dev.dolly.core.auth.Caller;
 import dev.dolly.core.catalog.Catalog;
 import dev.dolly.core.catalog.ContainerRecord;
 import dev.dolly.core.catalog.ImageRecord;
@@ -85,9 +86,11 @@ public final class ImageService
      * Checks the definition completely, records the image as PENDING and starts building it. Bad input is refused
      * here, before anything is created.
      */
-    public DataImage create(CreateImageRequest request, String owner)
+    public DataImage create(CreateImageRequest request, Caller caller)
     {
         requireNonNull(request, "request is null");
+        requireNonNull(caller, "caller is null");
+        String owner = caller.name();
         if (request.definition() == null || request.sourceDirectory() == null) {
             throw DollyException.badInput("An image request needs the definition's text and its directory.");
         }
@@ -118,44 +121,52 @@ public final class ImageService
         return view(load(id));
     }
 
-    public List<DataImage> list()
+    /** The images the caller may see. */
+    public List<DataImage> list(Caller caller)
     {
-        return catalog.listImages().stream().map(this::view).toList();
+        requireNonNull(caller, "caller is null");
+        return catalog.listImages().stream().filter(caller::canSee).map(this::view).toList();
     }
 
-    public DataImage get(String reference)
+    public DataImage get(String reference, Caller caller)
     {
-        return view(resolve(reference));
+        return view(resolve(reference, caller));
     }
 
     /**
-     * The image a reference names: a numeric ID, {@code name:tag}, or a name (the newest image of that name).
+     * The image a reference names, among those the caller may see: a numeric ID, {@code name:tag}, or a name (the
+     * newest image of that name). One the caller may not see is not found, with the same message as one that does
+     * not exist.
      */
-    public ImageRecord resolve(String reference)
+    public ImageRecord resolve(String reference, Caller caller)
     {
         requireNonNull(reference, "reference is null");
+        requireNonNull(caller, "caller is null");
         String trimmed = reference.strip();
         if (trimmed.matches("\\d+")) {
-            return catalog.findImage(Long.parseLong(trimmed)).orElseThrow(() -> notFound(reference));
+            return catalog.findImage(Long.parseLong(trimmed)).filter(caller::canSee).orElseThrow(() -> notFound(reference));
         }
         int colon = trimmed.lastIndexOf(':');
         if (colon > 0) {
-            return catalog.findImageByTag(trimmed.substring(0, colon), trimmed.substring(colon + 1)).orElseThrow(() -> notFound(reference));
+            return catalog.findImageByTag(trimmed.substring(0, colon), trimmed.substring(colon + 1)).filter(caller::canSee)
+                    .orElseThrow(() -> notFound(reference));
         }
-        return catalog.findImagesByName(trimmed).stream().findFirst().orElseThrow(() -> notFound(reference));
+        return catalog.findImagesByName(trimmed).stream().filter(caller::canSee).findFirst().orElseThrow(() -> notFound(reference));
     }
 
     /** The image to create a container from: like {@link #resolve}, but a name means the newest READY image. */
-    public ImageRecord resolveReady(String reference)
+    public ImageRecord resolveReady(String reference, Caller caller)
     {
         String trimmed = reference.strip();
         if (!trimmed.matches("\\d+") && trimmed.lastIndexOf(':') <= 0) {
-            Optional<ImageRecord> ready = catalog.findImagesByName(trimmed).stream().filter(image -> image.status() == ResourceStatus.READY).findFirst();
+            Optional<ImageRecord> ready = catalog.findImagesByName(trimmed).stream()
+                    .filter(image -> image.status() == ResourceStatus.READY && caller.canSee(image))
+                    .findFirst();
             if (ready.isPresent()) {
                 return ready.get();
             }
         }
-        ImageRecord image = resolve(reference);
+        ImageRecord image = resolve(reference, caller);
         if (image.status() != ResourceStatus.READY) {
             throw new DollyException(ErrorCode.OPERATION_FAILED, "Data image '" + image.name() + "' (" + image.id() + ") is " + image.status().displayName()
                     + (image.statusMessage() == null ? "" : ": " + image.statusMessage())
@@ -164,9 +175,11 @@ public final class ImageService
         return image;
     }
 
-    public DataImage delete(String reference)
+    /** Deletes an image; only its owner and administrators may, team members only see it. */
+    public DataImage delete(String reference, Caller caller)
     {
-        ImageRecord image = resolve(reference);
+        ImageRecord image = resolve(reference, caller);
+        caller.checkCanChange(image, "delete");
         List<ContainerRecord> users = catalog.listContainersOfImage(image.id());
         if (!users.isEmpty()) {
             throw new DollyException(ErrorCode.IN_USE, "Data image '" + image.name() + "' (" + image.id() + ") is used by data containers "
