@@ -23,10 +23,13 @@ final class CliRunner
     private final Map<String, String> environment = new HashMap<>();
     private LauncherSettings launcherSettings = new LauncherSettings(Optional.empty(), LauncherSettings.currentJava(), Optional.empty(), LauncherSettings.DAEMON_MAIN_CLASS);
     private Duration daemonTimeout = Duration.ofSeconds(5);
+    private byte[] stdin = new byte[0];
 
     CliRunner(Path home)
     {
         environment.put("DOLLY_HOME", home.toString());
+        // never the configuration of whoever runs the tests
+        environment.put("DOLLY_CONFIG", home.resolveSibling("config").toString());
     }
 
     CliRunner withVariable(String name, String value)
@@ -38,6 +41,13 @@ final class CliRunner
     CliRunner withLauncherSettings(LauncherSettings launcherSettings)
     {
         this.launcherSettings = launcherSettings;
+        return this;
+    }
+
+    /** What the next commands read on stdin. */
+    CliRunner withStdin(String text)
+    {
+        this.stdin = text.getBytes(StandardCharsets.UTF_8);
         return this;
     }
 
@@ -55,7 +65,7 @@ final class CliRunner
                 environment,
                 new PrintStream(stdout, true, StandardCharsets.UTF_8),
                 new PrintStream(stderr, true, StandardCharsets.UTF_8),
-                new ByteArrayInputStream(new byte[0]),
+                new ByteArrayInputStream(stdin),
                 launcherSettings,
                 Clock.fixed(NOW, ZoneOffset.UTC),
                 Duration.ofMillis(5),

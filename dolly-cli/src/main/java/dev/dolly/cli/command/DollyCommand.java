@@ -23,6 +23,8 @@ import static java.util.Objects.requireNonNull;
                 LoadCommand.class,
                 ResetCommand.class,
                 GraduateCommand.class,
+                UpdateCommand.class,
+                AuthCommand.class,
                 InfoCommand.class,
                 DaemonCommand.class,
                 StorageCommand.class,
