@@ -276,7 +276,7 @@ public final class DollyClient
             if (bytes != null) {
                 connection.setDoOutput(true);
                 connection.setRequestProperty("Content-Type", "application/json");
-                connection.setFixedLengthStreamingMode(bytes.length);
+                // not in streaming mode: there, an answer of 401 (a wrong password, a revoked token) hides its body
             }
             connection.connect();
             connected = true;
