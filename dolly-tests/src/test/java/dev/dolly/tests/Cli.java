@@ -64,6 +64,16 @@ final class Cli
         return result;
     }
 
+    /** Runs a command that reads {@code stdin} and must succeed. */
+    Result succeedWithStdin(String stdin, String... arguments)
+    {
+        Result result = runWithStdin(stdin, arguments);
+        if (result.exitCode() != 0) {
+            throw new AssertionError("dolly " + String.join(" ", arguments) + " exited " + result.exitCode() + "\nstdout: " + result.stdout() + "\nstderr: " + result.stderr());
+        }
+        return result;
+    }
+
     /** Runs a command that must succeed and prints JSON, read as {@code type}. */
     <T> T json(Class<T> type, String... arguments)
     {

@@ -32,7 +32,8 @@ final class DaemonConnector
     {
         Optional<String> accessToken = options.accessToken(context);
         Optional<String> server = options.server(context);
-        Optional<StoredSession> session = ClientConfiguration.of(context).session();
+        // read only when needed: a command with both a server and a token works whatever the file holds
+        Optional<StoredSession> session = server.isPresent() && accessToken.isPresent() ? Optional.empty() : ClientConfiguration.of(context).session();
         if (server.isPresent()) {
             URI uri = serverUri(server.get());
             // a session is only ever sent to the server it was made by
