@@ -332,7 +332,8 @@ public final class DollyClient
             // not one of ours: fall through
         }
         if (status == 401) {
-            return new DollyException(ErrorCode.NOT_AUTHENTICATED, "The daemon at " + server + " refused the access token.");
+            return new DollyException(ErrorCode.NOT_AUTHENTICATED, "The daemon at " + server + " refused the access token. "
+                    + "Sign in with 'dolly auth login', or set a valid DOLLY_ACCESS_TOKEN.");
         }
         return new DollyException(ErrorCode.OPERATION_FAILED,
                 "The daemon at " + server + " answered HTTP " + status + ": " + new String(body, StandardCharsets.UTF_8));

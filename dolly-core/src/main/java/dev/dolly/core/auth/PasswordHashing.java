@@ -23,8 +23,6 @@ public final class PasswordHashing
     private static final int SALT_BYTES = 16;
     private static final int HASH_BITS = 256;
     private static final SecureRandom RANDOM = new SecureRandom();
-    /** Verified against when a user does not exist, so that an unknown user takes as long as a wrong password. */
-    private static final Parsed DUMMY = parse(new PasswordHashing().hash("no user has this password")).orElseThrow();
 
     public String hash(String password)
     {
@@ -39,7 +37,7 @@ public final class PasswordHashing
     public boolean verify(String password, String storedHash)
     {
         Optional<Parsed> parsed = parse(storedHash);
-        Parsed used = parsed.orElse(DUMMY);
+        Parsed used = parsed.orElseGet(() -> Dummy.HASH);
         byte[] actual = derive(password, used.salt(), used.iterations());
         return MessageDigest.isEqual(used.hash(), actual) && parsed.isPresent();
     }
@@ -78,4 +76,13 @@ public final class PasswordHashing
     }
 
     private record Parsed(int iterations, byte[] salt, byte[] hash) {}
+
+    /**
+     * Verified against when a user does not exist, so that an unknown user takes as long as a wrong password. Made on
+     * first use, not when the daemon starts.
+     */
+    private static final class Dummy
+    {
+        private static final Parsed HASH = parse(new PasswordHashing().hash("no user has this password")).orElseThrow();
+    }
 }
