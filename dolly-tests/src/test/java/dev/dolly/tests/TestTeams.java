@@ -241,6 +241,33 @@ class TestTeams
         assertThat(alice.json(DataImage.class, "get", "data-image", String.valueOf(first.id())).tags()).containsExactly("run-42");
     }
 
+    @Test
+    @Order(6)
+    void repeatedFailedSignInsAreRefusedForAWhile()
+    {
+        String server = daemonUrl();
+        Cli.Result unknown = eve.runWithStdin("whatever password\n", "auth", "login", "--server", server, "--username", "mallory", "--password-stdin");
+        assertThat(unknown.exitCode()).isEqualTo(7);
+        for (int attempt = 0; attempt < 5; attempt++) {
+            Cli.Result wrong = eve.runWithStdin("not eve's password\n", "auth", "login", "--server", server, "--username", "eve", "--password-stdin");
+            // an unknown user and a wrong password read the same
+            assertThat(wrong).isEqualTo(unknown);
+        }
+        Cli.Result refused = eve.runWithStdin(EVE_PASSWORD + "\n", "auth", "login", "--server", server, "--username", "eve", "--password-stdin");
+        assertThat(refused.exitCode()).isEqualTo(9);
+        assertThat(refused.stderr()).contains("Too many failed sign-ins").contains("Try again in");
+    }
+
+    private String daemonUrl()
+    {
+        try {
+            return daemon.address().url();
+        }
+        catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     private static int indexOf(byte[] haystack, byte[] needle)
     {
         outer:

@@ -12,14 +12,16 @@ import java.util.Map;
 import static java.util.Objects.requireNonNull;
 
 /**
- * Slows down password guessing: after {@value #FREE_FAILURES} failed sign-ins for a user name, or from a client
- * address, the next attempt for it is refused for a delay that doubles with every further failure (1 s, 2 s, 4 s …
- * up to 15 minutes), whether the password would be right or not. A successful sign-in clears the user name's and
- * the address's failures. State is kept in memory: a daemon restart clears it.
+ * Slows down password guessing: after {@value #FREE_FAILURES_PER_USER} failed sign-ins for a user name, or
+ * {@value #FREE_FAILURES_PER_ADDRESS} from a client address (which many people may share, behind NAT or a proxy), the
+ * next attempt for it is refused for a delay that doubles with every further failure (1 s, 2 s, 4 s … up to 15
+ * minutes), whether the password would be right or not. A successful sign-in clears the user name's and the
+ * address's failures. State is kept in memory: a daemon restart clears it.
  */
 final class SignInThrottle
 {
-    static final int FREE_FAILURES = 5;
+    static final int FREE_FAILURES_PER_USER = 5;
+    static final int FREE_FAILURES_PER_ADDRESS = 20;
     static final Duration FIRST_DELAY = Duration.ofSeconds(1);
     static final Duration MAXIMUM_DELAY = Duration.ofMinutes(15);
     /** Failures older than this are forgotten. */
@@ -49,8 +51,8 @@ final class SignInThrottle
     synchronized void failed(String user, String address)
     {
         Instant now = clock.instant();
-        record("user:" + user, now);
-        record("address:" + address, now);
+        record("user:" + user, FREE_FAILURES_PER_USER, now);
+        record("address:" + address, FREE_FAILURES_PER_ADDRESS, now);
     }
 
     synchronized void succeeded(String user, String address)
@@ -59,13 +61,13 @@ final class SignInThrottle
         failures.remove("address:" + address);
     }
 
-    private void record(String key, Instant now)
+    private void record(String key, int freeFailures, Instant now)
     {
         Failures previous = failures.get(key);
         int count = previous == null ? 1 : previous.count() + 1;
         Instant blockedUntil = null;
-        if (count >= FREE_FAILURES) {
-            int doublings = Math.min(count - FREE_FAILURES, 20);
+        if (count >= freeFailures) {
+            int doublings = Math.min(count - freeFailures, 20);
             Duration delay = FIRST_DELAY.multipliedBy(1L << doublings);
             blockedUntil = now.plus(delay.compareTo(MAXIMUM_DELAY) > 0 ? MAXIMUM_DELAY : delay);
         }

@@ -98,7 +98,7 @@ class AccessTokensTest
     @Test
     void repeatedFailuresAreRefusedEvenWithTheRightPassword()
     {
-        for (int attempt = 0; attempt < SignInThrottle.FREE_FAILURES; attempt++) {
+        for (int attempt = 0; attempt < SignInThrottle.FREE_FAILURES_PER_USER; attempt++) {
             assertThatThrownBy(() -> tokens.signIn(new SignInRequest("alice", "guess"), "10.0.0.1")).hasMessage("Wrong user name or password.");
         }
         assertThatThrownBy(() -> tokens.signIn(new SignInRequest("alice", PASSWORD), "10.0.0.1"))

@@ -17,9 +17,9 @@ class SignInThrottleTest
     private final SignInThrottle throttle = new SignInThrottle(clock);
 
     @Test
-    void allowsFourFailuresThenBlocksTheUserWithADelayThatDoubles()
+    void blocksAUserAfterFiveFailuresWithADelayThatDoubles()
     {
-        for (int attempt = 1; attempt < SignInThrottle.FREE_FAILURES; attempt++) {
+        for (int attempt = 1; attempt < SignInThrottle.FREE_FAILURES_PER_USER; attempt++) {
             throttle.checkAllowed("alice", "10.0.0.1");
             throttle.failed("alice", "10.0.0.1");
         }
@@ -45,7 +45,7 @@ class SignInThrottleTest
     @Test
     void blocksAnAddressThatTriesManyUserNames()
     {
-        for (int attempt = 0; attempt < SignInThrottle.FREE_FAILURES; attempt++) {
+        for (int attempt = 0; attempt < SignInThrottle.FREE_FAILURES_PER_ADDRESS; attempt++) {
             throttle.checkAllowed("user" + attempt, "10.0.0.9");
             throttle.failed("user" + attempt, "10.0.0.9");
         }
@@ -68,7 +68,7 @@ class SignInThrottleTest
     @Test
     void aSuccessClearsTheFailures()
     {
-        for (int attempt = 0; attempt < SignInThrottle.FREE_FAILURES - 1; attempt++) {
+        for (int attempt = 0; attempt < SignInThrottle.FREE_FAILURES_PER_USER - 1; attempt++) {
             throttle.failed("alice", "10.0.0.1");
         }
         throttle.succeeded("alice", "10.0.0.1");
@@ -79,7 +79,7 @@ class SignInThrottleTest
     @Test
     void forgetsOldFailures()
     {
-        for (int attempt = 0; attempt < SignInThrottle.FREE_FAILURES - 1; attempt++) {
+        for (int attempt = 0; attempt < SignInThrottle.FREE_FAILURES_PER_USER - 1; attempt++) {
             throttle.failed("alice", "10.0.0.1");
         }
         clock.advance(SignInThrottle.MEMORY.plusSeconds(1));
