@@ -16,10 +16,14 @@ public enum ErrorCode
     BAD_INPUT(400, 3),
     /** A resource of that name exists already. */
     ALREADY_EXISTS(409, 3),
-    /** The request carries no valid access token. */
+    /** The request carries no valid access token, or a sign-in failed. */
     NOT_AUTHENTICATED(401, 7),
     /** The CLI stopped waiting ({@code --timeout}); what it waited for goes on. */
     TIMED_OUT(504, 4),
+    /** The caller may see the resource but not do this to it (delete a team's image), or the command is for administrators. */
+    NOT_PERMITTED(403, 8),
+    /** Too many failed sign-ins for a user name or from an address: wait, then try again. */
+    TOO_MANY_ATTEMPTS(429, 9),
     /** The CLI could not reach a daemon. */
     DAEMON_UNREACHABLE(503, 1),
     /** A bug: the message and the daemon log tell more. */

@@ -24,10 +24,13 @@ final class CliRunner
     private LauncherSettings launcherSettings = new LauncherSettings(Optional.empty(), LauncherSettings.currentJava(), Optional.empty(), LauncherSettings.DAEMON_MAIN_CLASS);
     private Duration daemonTimeout = Duration.ofSeconds(5);
     private Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+    private byte[] stdin = new byte[0];
 
     CliRunner(Path home)
     {
         environment.put("DOLLY_HOME", home.toString());
+        // never the configuration of whoever runs the tests
+        environment.put("DOLLY_CONFIG", home.resolveSibling("config").toString());
     }
 
     CliRunner withVariable(String name, String value)
@@ -49,6 +52,13 @@ final class CliRunner
         return this;
     }
 
+    /** What the next commands read on stdin. */
+    CliRunner withStdin(String text)
+    {
+        this.stdin = text.getBytes(StandardCharsets.UTF_8);
+        return this;
+    }
+
     CliRunner withDaemonTimeout(Duration daemonTimeout)
     {
         this.daemonTimeout = daemonTimeout;
@@ -63,7 +73,7 @@ final class CliRunner
                 environment,
                 new PrintStream(stdout, true, StandardCharsets.UTF_8),
                 new PrintStream(stderr, true, StandardCharsets.UTF_8),
-                new ByteArrayInputStream(new byte[0]),
+                new ByteArrayInputStream(stdin),
                 launcherSettings,
                 clock,
                 Duration.ofMillis(5),

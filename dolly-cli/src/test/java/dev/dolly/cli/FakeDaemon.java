@@ -33,6 +33,7 @@ final class FakeDaemon
     private final String token;
     private final Map<String, Deque<Answer>> answers = new ConcurrentHashMap<>();
     private final List<Request> requests = new CopyOnWriteArrayList<>();
+    private final java.util.Set<String> open = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private FakeDaemon(String token)
             throws IOException
@@ -80,6 +81,16 @@ final class FakeDaemon
         return this;
     }
 
+    /** Answers {@code body} with {@code status}, without asking for a token (as signing in does). */
+    FakeDaemon answerWithoutToken(String method, String path, int status, Object body)
+    {
+        Deque<Answer> queue = new ArrayDeque<>();
+        queue.add(new Answer(status, json(body)));
+        answers.put(method + " " + path, queue);
+        open.add(method + " " + path);
+        return this;
+    }
+
     FakeDaemon fail(String method, String path, ErrorCode code, String message)
     {
         Deque<Answer> queue = new ArrayDeque<>();
@@ -113,7 +124,7 @@ final class FakeDaemon
             requests.add(new Request(exchange.getRequestMethod(), path, exchange.getRequestURI().getRawQuery(), body,
                     exchange.getRequestHeaders().getFirst("Authorization")));
             Answer answer;
-            if (!("Bearer " + token).equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
+            if (!open.contains(exchange.getRequestMethod() + " " + path) && !("Bearer " + token).equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
                 answer = new Answer(401, json(new ErrorResponse(ErrorCode.NOT_AUTHENTICATED, "Invalid access token.")));
             }
             else {

@@ -49,7 +49,8 @@ class TestGeneralCommands
         Result result = dolly.run("get", "data-images");
 
         assertThat(result.exitCode()).isEqualTo(7);
-        assertThat(result.stderr()).startsWith("Error: No access token for " + daemon.url() + ". Set DOLLY_ACCESS_TOKEN or pass --access-token TOKEN");
+        assertThat(result.stderr()).startsWith("Error: No access token for " + daemon.url() + ". Sign in with 'dolly auth login --server " + daemon.url()
+                + " --username NAME', or set DOLLY_ACCESS_TOKEN");
         assertThat(daemon.requests()).isEmpty();
     }
 

@@ -4,6 +4,8 @@ import dev.dolly.api.DollyException;
 import dev.dolly.api.DollyHome;
 import dev.dolly.api.ServerInfo;
 import dev.dolly.core.auth.AccessTokens;
+import dev.dolly.core.auth.PasswordHashing;
+import dev.dolly.core.auth.UserService;
 import dev.dolly.core.catalog.Catalog;
 import dev.dolly.core.catalog.ContainerRecord;
 import dev.dolly.core.container.ContainerService;
@@ -67,6 +69,7 @@ public final class Dolly
     private final ContainerService containers;
     private final RevisionService revisions;
     private final AccessTokens accessTokens;
+    private final UserService users;
     private final ScheduledExecutorService reaper = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("reaper").daemon().factory());
 
     private Dolly(DollyConfiguration configuration, FileChannel lockChannel, FileLock lock)
@@ -94,7 +97,9 @@ public final class Dolly
                 Executors.newFixedThreadPool(2, Thread.ofPlatform().name("image-build-", 0).daemon().factory()), clock);
         this.containers = new ContainerService(catalog, images, engines, storage, ports, configuration, clock);
         this.revisions = new RevisionService(catalog, containers, images, storage, clock);
-        this.accessTokens = new AccessTokens(catalog, clock);
+        PasswordHashing passwords = new PasswordHashing();
+        this.accessTokens = new AccessTokens(catalog, clock, configuration.sessionLifetime(), passwords);
+        this.users = new UserService(catalog, clock, passwords);
     }
 
     /**
@@ -206,6 +211,11 @@ public final class Dolly
     public AccessTokens accessTokens()
     {
         return accessTokens;
+    }
+
+    public UserService users()
+    {
+        return users;
     }
 
     public DollyConfiguration configuration()

@@ -2,10 +2,12 @@ package dev.dolly.core;
 
 import dev.dolly.api.DollyException;
 import dev.dolly.api.DollyHome;
+import dev.dolly.core.image.Lifetime;
 import dev.dolly.core.storage.StorageDrivers;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,6 +27,7 @@ import static java.util.Objects.requireNonNull;
  * @param postgresqlParameters server settings for containers; small by default, for development use
  * @param storageDriver the storage driver to use; empty to choose by the storage root's file system
  * @param zfsDataset the ZFS dataset to keep volumes in, which selects the zfs driver
+ * @param sessionLifetime how long a sign-in ({@code dolly auth login}) lasts
  */
 public record DollyConfiguration(
         Path home,
@@ -40,7 +43,8 @@ public record DollyConfiguration(
         URI mavenRepository,
         Path downloadCache,
         Optional<String> storageDriver,
-        Optional<String> zfsDataset)
+        Optional<String> zfsDataset,
+        Duration sessionLifetime)
 {
     public static final int DEFAULT_PORT = 7370;
 
@@ -75,6 +79,7 @@ public record DollyConfiguration(
         requireNonNull(downloadCache, "downloadCache is null");
         requireNonNull(storageDriver, "storageDriver is null");
         requireNonNull(zfsDataset, "zfsDataset is null");
+        requireNonNull(sessionLifetime, "sessionLifetime is null");
     }
 
     /**
@@ -94,6 +99,7 @@ public record DollyConfiguration(
      * (default: the fastest that works on the file system of {@code DOLLY_HOME/storage})</li>
      * <li>{@code DOLLY_ZFS_DATASET}: the ZFS dataset to keep volumes in, such as {@code tank/dolly}; selects the
      * {@code zfs} driver</li>
+     * <li>{@code DOLLY_SESSION_LIFETIME}: how long a sign-in lasts, such as {@code 12h} (the default) or {@code 7d}</li>
      * </ul>
      */
     public static DollyConfiguration fromEnvironment(Map<String, String> environment)
@@ -158,6 +164,10 @@ public record DollyConfiguration(
             throw DollyException.badInput("DOLLY_ZFS_DATASET '" + zfsDataset.get() + "' is not a ZFS dataset name such as tank/dolly "
                     + "(a pool and file system names, separated by '/', of letters, digits and '_-.:').");
         }
+        Duration sessionLifetime = Lifetime.parse(environment.getOrDefault("DOLLY_SESSION_LIFETIME", "12h"), "DOLLY_SESSION_LIFETIME").duration();
+        if (sessionLifetime.isZero()) {
+            throw DollyException.badInput("DOLLY_SESSION_LIFETIME must be a duration such as 12h or 7d: sessions always expire.");
+        }
         return new DollyConfiguration(
                 home,
                 listenAddress,
@@ -173,7 +183,8 @@ public record DollyConfiguration(
                 Optional.ofNullable(environment.get("DOLLY_DOWNLOAD_CACHE")).filter(value -> !value.isBlank()).map(Path::of)
                         .orElse(home.resolve("cache")),
                 storageDriver,
-                zfsDataset);
+                zfsDataset,
+                sessionLifetime);
     }
 
     public Path catalogFile()

@@ -1,7 +1,10 @@
 package dev.dolly.daemon;
 
+import dev.dolly.api.CreateAccessTokenRequest;
 import dev.dolly.api.CreateContainerRequest;
 import dev.dolly.api.CreateImageRequest;
+import dev.dolly.api.CreateTeamRequest;
+import dev.dolly.api.CreateUserRequest;
 import dev.dolly.api.DollyException;
 import dev.dolly.api.ErrorCode;
 import dev.dolly.api.ErrorResponse;
@@ -12,9 +15,14 @@ import dev.dolly.api.LoadRevisionRequest;
 import dev.dolly.api.ResourceList;
 import dev.dolly.api.UpdateContainerRequest;
 import dev.dolly.api.UpdateImageRequest;
+import dev.dolly.api.SignInRequest;
+import dev.dolly.api.UpdateTeamRequest;
 import dev.dolly.core.Dolly;
+import dev.dolly.core.auth.Authentication;
+import dev.dolly.core.auth.Caller;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
 import io.javalin.json.JavalinJackson;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,13 +30,15 @@ import org.slf4j.LoggerFactory;
 import static java.util.Objects.requireNonNull;
 
 /**
- * The HTTP/JSON API under {@code /api/v1}. Every call needs a valid bearer token; errors answer with the status
- * their {@link ErrorCode} maps to and an {@link ErrorResponse} body.
+ * The HTTP/JSON API under {@code /api/v1}. Every call needs a valid bearer token, except signing in
+ * ({@code POST /api/v1/sessions}); the services decide with the caller it belongs to what they may see and do.
+ * Errors answer with the status their {@link ErrorCode} maps to and an {@link ErrorResponse} body.
  */
 final class ApiServer
 {
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
-    private static final String USER = "dolly.user";
+    private static final String AUTHENTICATION = "dolly.authentication";
+    private static final String SIGN_IN_PATH = "/api/v1/sessions";
 
     private final DaemonServices services;
     private final Runnable shutdown;
@@ -70,50 +80,74 @@ final class ApiServer
 
         javalin.get("/api/v1/info", context -> context.json(dolly().info()));
 
-        javalin.get("/api/v1/images", context -> context.json(new ResourceList<>(dolly().images().list(context.queryParam("name"), context.queryParam("tag")))));
+        javalin.post(SIGN_IN_PATH, context -> context.status(201).json(dolly().accessTokens().signIn(body(context, SignInRequest.class), context.ip())));
+        javalin.get("/api/v1/sessions/current", context -> context.json(dolly().accessTokens().describe(authentication(context))));
+        javalin.delete("/api/v1/sessions/current", context -> {
+            dolly().accessTokens().revoke(bearerToken(context));
+            context.status(204);
+        });
+
+        javalin.get("/api/v1/users", context -> context.json(new ResourceList<>(dolly().users().list(caller(context)))));
+        javalin.post("/api/v1/users", context -> context.status(201).json(dolly().users().create(caller(context), body(context, CreateUserRequest.class))));
+        javalin.delete("/api/v1/users/{name}", context -> context.json(dolly().users().delete(caller(context), context.pathParam("name"))));
+        javalin.get("/api/v1/teams", context -> context.json(new ResourceList<>(dolly().users().listTeams(caller(context)))));
+        javalin.post("/api/v1/teams", context -> context.status(201).json(dolly().users().createTeam(caller(context), body(context, CreateTeamRequest.class))));
+        javalin.post("/api/v1/teams/{team}/members",
+                context -> context.json(dolly().users().updateTeam(caller(context), context.pathParam("team"), body(context, UpdateTeamRequest.class))));
+
+        javalin.get("/api/v1/access-tokens", context -> context.json(new ResourceList<>(dolly().accessTokens().list(caller(context)))));
+        javalin.post("/api/v1/access-tokens",
+                context -> context.status(201).json(dolly().accessTokens().create(caller(context), body(context, CreateAccessTokenRequest.class))));
+        javalin.delete("/api/v1/access-tokens/{id}", context -> context.json(dolly().accessTokens().delete(caller(context), context.pathParam("id"))));
+
+        javalin.get("/api/v1/images", context -> context.json(new ResourceList<>(dolly().images().list(caller(context), context.queryParam("name"), context.queryParam("tag")))));
         javalin.post("/api/v1/images", context -> {
             CreateImageRequest request = body(context, CreateImageRequest.class);
-            context.status(202).json(dolly().images().create(request, user(context)));
+            context.status(202).json(dolly().images().create(request, caller(context)));
         });
-        javalin.get("/api/v1/images/{reference}", context -> context.json(dolly().images().get(context.pathParam("reference"))));
-        javalin.delete("/api/v1/images/{reference}", context -> context.json(dolly().images().delete(context.pathParam("reference"))));
+        javalin.get("/api/v1/images/{reference}", context -> context.json(dolly().images().get(context.pathParam("reference"), caller(context))));
+        javalin.delete("/api/v1/images/{reference}", context -> context.json(dolly().images().delete(context.pathParam("reference"), caller(context))));
         javalin.patch("/api/v1/images/{reference}", context -> {
             UpdateImageRequest request = body(context, UpdateImageRequest.class);
-            context.json(dolly().images().update(context.pathParam("reference"), request));
+            context.json(dolly().images().update(context.pathParam("reference"), request, caller(context)));
         });
 
-        javalin.get("/api/v1/containers", context -> context.json(new ResourceList<>(dolly().containers().list(context.queryParam("image")))));
+        javalin.get("/api/v1/containers", context -> context.json(new ResourceList<>(dolly().containers().list(caller(context), context.queryParam("image")))));
         javalin.post("/api/v1/containers", context -> {
             CreateContainerRequest request = body(context, CreateContainerRequest.class);
-            context.status(201).json(dolly().containers().create(request, user(context)));
+            context.status(201).json(dolly().containers().create(request, caller(context)));
         });
-        javalin.get("/api/v1/containers/{reference}", context -> context.json(dolly().containers().get(context.pathParam("reference"))));
-        javalin.delete("/api/v1/containers/{reference}", context -> context.json(dolly().containers().delete(context.pathParam("reference"))));
+        javalin.get("/api/v1/containers/{reference}", context -> context.json(dolly().containers().get(context.pathParam("reference"), caller(context))));
+        javalin.delete("/api/v1/containers/{reference}", context -> context.json(dolly().containers().delete(context.pathParam("reference"), caller(context))));
         javalin.patch("/api/v1/containers/{reference}", context -> {
             UpdateContainerRequest request = body(context, UpdateContainerRequest.class);
-            context.json(dolly().containers().update(context.pathParam("reference"), request));
+            context.json(dolly().containers().update(context.pathParam("reference"), request, caller(context)));
         });
 
-        javalin.get("/api/v1/containers/{reference}/revisions", context -> context.json(new ResourceList<>(dolly().revisions().list(context.pathParam("reference")))));
-        javalin.post("/api/v1/containers/{reference}/revisions", context -> context.status(201).json(dolly().revisions().save(context.pathParam("reference"))));
+        javalin.get("/api/v1/containers/{reference}/revisions",
+                context -> context.json(new ResourceList<>(dolly().revisions().list(context.pathParam("reference"), caller(context)))));
+        javalin.post("/api/v1/containers/{reference}/revisions",
+                context -> context.status(201).json(dolly().revisions().save(context.pathParam("reference"), caller(context))));
         javalin.delete("/api/v1/containers/{reference}/revisions/{revision}",
-                context -> context.json(dolly().revisions().delete(context.pathParam("reference"), context.pathParam("revision"))));
+                context -> context.json(dolly().revisions().delete(context.pathParam("reference"), context.pathParam("revision"), caller(context))));
         javalin.post("/api/v1/containers/{reference}/load", context -> {
             LoadRevisionRequest request = body(context, LoadRevisionRequest.class);
-            context.json(dolly().revisions().load(context.pathParam("reference"), request.revision()));
+            context.json(dolly().revisions().load(context.pathParam("reference"), request.revision(), caller(context)));
         });
-        javalin.post("/api/v1/containers/{reference}/reset", context -> context.json(dolly().revisions().reset(context.pathParam("reference"))));
+        javalin.post("/api/v1/containers/{reference}/reset", context -> context.json(dolly().revisions().reset(context.pathParam("reference"), caller(context))));
         javalin.post("/api/v1/containers/{reference}/graduate", context -> {
             GraduateRequest request = body(context, GraduateRequest.class);
-            context.status(201).json(dolly().revisions().graduate(context.pathParam("reference"), request, user(context)));
+            context.status(201).json(dolly().revisions().graduate(context.pathParam("reference"), request, caller(context)));
         });
 
         javalin.post("/api/v1/storage", context -> {
+            caller(context).checkAdministrator("move the storage");
             InitializeStorageRequest request = body(context, InitializeStorageRequest.class);
             context.json(services.initializeStorage(request));
         });
 
         javalin.post("/api/v1/daemon/shutdown", context -> {
+            caller(context).checkAdministrator("stop the daemon");
             context.status(202);
             Thread.ofPlatform().name("shutdown").start(shutdown);
         });
@@ -131,18 +165,31 @@ final class ApiServer
 
     private void authenticate(Context context)
     {
-        String header = context.header("Authorization");
-        String token = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7) : null;
-        String user = dolly().accessTokens().authenticate(token).orElseThrow(() -> new DollyException(ErrorCode.NOT_AUTHENTICATED,
+        if (context.path().equals(SIGN_IN_PATH) && context.method() == HandlerType.POST) {
+            return;
+        }
+        String token = bearerToken(context);
+        Authentication authentication = dolly().accessTokens().authenticate(token).orElseThrow(() -> new DollyException(ErrorCode.NOT_AUTHENTICATED,
                 token == null
-                        ? "This call needs an access token. The local CLI reads DOLLY_HOME/admin-token; elsewhere set DOLLY_ACCESS_TOKEN or pass --access-token."
-                        : "The access token is not valid (unknown, revoked or expired). Set a valid one with DOLLY_ACCESS_TOKEN or --access-token."));
-        context.attribute(USER, user);
+                        ? "This call needs an access token. Sign in with 'dolly auth login', or set DOLLY_ACCESS_TOKEN (the local CLI reads DOLLY_HOME/admin-token)."
+                        : "The access token is not valid (unknown, revoked or expired). Sign in again with 'dolly auth login', or set a valid one with DOLLY_ACCESS_TOKEN."));
+        context.attribute(AUTHENTICATION, authentication);
     }
 
-    private static String user(Context context)
+    private static String bearerToken(Context context)
     {
-        return requireNonNull(context.attribute(USER), "user is null");
+        String header = context.header("Authorization");
+        return header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).strip() : null;
+    }
+
+    private static Authentication authentication(Context context)
+    {
+        return requireNonNull(context.attribute(AUTHENTICATION), "authentication is null");
+    }
+
+    private static Caller caller(Context context)
+    {
+        return authentication(context).caller();
     }
 
     private static <T> T body(Context context, Class<T> type)

@@ -5,7 +5,6 @@ import dev.dolly.cli.Dolly;
 import dev.dolly.cli.LauncherSettings;
 
 import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -32,12 +31,26 @@ final class Cli
                 LauncherSettings.DAEMON_MAIN_CLASS);
     }
 
+    /** The same CLI with other environment variables set, such as another DOLLY_CONFIG or DOLLY_ACCESS_TOKEN. */
+    Cli with(Map<String, String> variables)
+    {
+        Map<String, String> changed = new java.util.HashMap<>(environment);
+        changed.putAll(variables);
+        return new Cli(changed);
+    }
+
     Result run(String... arguments)
+    {
+        return runWithStdin("", arguments);
+    }
+
+    /** Runs a command that reads {@code stdin}, such as a password with --password-stdin. */
+    Result runWithStdin(String stdin, String... arguments)
     {
         ByteArrayOutputStream stdout = new ByteArrayOutputStream();
         ByteArrayOutputStream stderr = new ByteArrayOutputStream();
         int exitCode = new Dolly(environment, new PrintStream(stdout, true, StandardCharsets.UTF_8), new PrintStream(stderr, true, StandardCharsets.UTF_8),
-                InputStream.nullInputStream(), launcherSettings).run(arguments);
+                new java.io.ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), launcherSettings).run(arguments);
         return new Result(exitCode, stdout.toString(StandardCharsets.UTF_8), stderr.toString(StandardCharsets.UTF_8));
     }
 
@@ -45,6 +58,16 @@ final class Cli
     Result succeed(String... arguments)
     {
         Result result = run(arguments);
+        if (result.exitCode() != 0) {
+            throw new AssertionError("dolly " + String.join(" ", arguments) + " exited " + result.exitCode() + "\nstdout: " + result.stdout() + "\nstderr: " + result.stderr());
+        }
+        return result;
+    }
+
+    /** Runs a command that reads {@code stdin} and must succeed. */
+    Result succeedWithStdin(String stdin, String... arguments)
+    {
+        Result result = runWithStdin(stdin, arguments);
         if (result.exitCode() != 0) {
             throw new AssertionError("dolly " + String.join(" ", arguments) + " exited " + result.exitCode() + "\nstdout: " + result.stdout() + "\nstderr: " + result.stderr());
         }

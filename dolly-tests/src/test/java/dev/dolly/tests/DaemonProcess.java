@@ -53,6 +53,8 @@ final class DaemonProcess
         Map<String, String> environment = new HashMap<>();
         environment.put("DOLLY_HOME", home.toString());
         environment.put("DOLLY_LISTEN", "127.0.0.1:0");
+        // the CLI's sign-ins stay in the test's directory
+        environment.put("DOLLY_CONFIG", base.resolve("cli-config").toString());
         // one download cache for all test homes: fetch each version once per run
         environment.put("DOLLY_DOWNLOAD_CACHE", Path.of(System.getProperty("java.io.tmpdir"), "dolly-it-download-cache").toString());
         environment.putAll(extraEnvironment);

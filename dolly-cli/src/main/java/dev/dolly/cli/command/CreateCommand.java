@@ -5,9 +5,12 @@ import picocli.CommandLine.Command;
 /** {@code dolly create}: groups the kinds of resources that can be created. */
 @Command(
         name = "create",
-        description = "Create a data image or a data container.",
+        description = "Create a data image, a data container, a user, a team or an access token.",
         subcommands = {
                 CreateDataImageCommand.class,
                 CreateDataContainerCommand.class,
+                CreateUserCommand.class,
+                CreateTeamCommand.class,
+                CreateAccessTokenCommand.class,
         })
 final class CreateCommand {}

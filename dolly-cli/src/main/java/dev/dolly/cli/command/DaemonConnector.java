@@ -13,8 +13,11 @@ import java.util.Optional;
 import static java.util.Objects.requireNonNull;
 
 /**
- * Finds the daemon a command talks to: the server given with {@code --server} or {@code DOLLY_SERVER}, else the
- * local daemon of {@code DOLLY_HOME}, started in the background when it does not run.
+ * Finds the daemon a command talks to, and the token to use. The server: {@code --server}, else
+ * {@code DOLLY_SERVER}, else the one signed in to with {@code dolly auth login} (the CLI configuration), else the
+ * local daemon of {@code DOLLY_HOME}, started in the background when it does not run. The token: {@code
+ * --access-token}, else {@code DOLLY_ACCESS_TOKEN}, else the session of the configuration when it is for that
+ * server, else, for the local daemon, its administrator token.
  */
 final class DaemonConnector
 {
@@ -29,12 +32,19 @@ final class DaemonConnector
     {
         Optional<String> accessToken = options.accessToken(context);
         Optional<String> server = options.server(context);
+        // read only when needed: a command with both a server and a token works whatever the file holds
+        Optional<StoredSession> session = server.isPresent() && accessToken.isPresent() ? Optional.empty() : ClientConfiguration.of(context).session();
         if (server.isPresent()) {
             URI uri = serverUri(server.get());
-            String token = accessToken.orElseThrow(() -> new DollyException(ErrorCode.NOT_AUTHENTICATED,
-                    "No access token for " + uri + ". Set DOLLY_ACCESS_TOKEN or pass --access-token TOKEN "
-                            + "(the server's administrator token is in the file admin-token of its DOLLY_HOME)."));
+            // a session is only ever sent to the server it was made by
+            String token = accessToken.or(() -> session.filter(stored -> sameServer(stored.server(), uri)).map(StoredSession::token))
+                    .orElseThrow(() -> new DollyException(ErrorCode.NOT_AUTHENTICATED,
+                            "No access token for " + uri + ". Sign in with 'dolly auth login --server " + uri + " --username NAME', "
+                                    + "or set DOLLY_ACCESS_TOKEN (the server's administrator token is in the file admin-token of its DOLLY_HOME)."));
             return new DollyClient(uri, token);
+        }
+        if (session.isPresent()) {
+            return new DollyClient(serverUri(session.get().server()), accessToken.orElse(session.get().token()));
         }
         LocalDaemon daemon = context.localDaemon();
         // The daemon daemon.json names runs: talk to it straight away, without asking it first whether it answers
@@ -60,6 +70,21 @@ final class DaemonConnector
         DaemonAddress address = daemon.running().orElseGet(() -> daemon.start(
                 () -> context.progress(options.quiet, "Starting the Dolly daemon for " + daemon.home() + "...")));
         return daemon.client(address, daemon.accessToken(accessToken));
+    }
+
+    private static boolean sameServer(String stored, URI server)
+    {
+        try {
+            return withoutTrailingSlash(serverUri(stored).toString()).equals(withoutTrailingSlash(server.toString()));
+        }
+        catch (DollyException e) {
+            return false;
+        }
+    }
+
+    private static String withoutTrailingSlash(String url)
+    {
+        return url.replaceAll("/+$", "");
     }
 
     static URI serverUri(String server)

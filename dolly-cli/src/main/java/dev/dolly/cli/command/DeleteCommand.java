@@ -5,10 +5,12 @@ import picocli.CommandLine.Command;
 /** {@code dolly delete}: groups the kinds of resources that can be deleted. */
 @Command(
         name = "delete",
-        description = "Delete data images, data containers or revisions.",
+        description = "Delete data images, data containers, revisions, users or access tokens.",
         subcommands = {
                 DeleteDataImagesCommand.class,
                 DeleteDataContainersCommand.class,
                 DeleteRevisionCommand.class,
+                DeleteUserCommand.class,
+                DeleteAccessTokenCommand.class,
         })
 final class DeleteCommand {}

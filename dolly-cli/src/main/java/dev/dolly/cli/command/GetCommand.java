@@ -5,10 +5,13 @@ import picocli.CommandLine.Command;
 /** {@code dolly get}: groups the kinds of resources that can be listed and shown. */
 @Command(
         name = "get",
-        description = "List or show data images, data containers and revisions.",
+        description = "List or show data images, data containers, revisions, users, teams and access tokens.",
         subcommands = {
                 GetDataImagesCommand.class,
                 GetDataContainersCommand.class,
                 GetRevisionsCommand.class,
+                GetUsersCommand.class,
+                GetTeamsCommand.class,
+                GetAccessTokensCommand.class,
         })
 final class GetCommand {}

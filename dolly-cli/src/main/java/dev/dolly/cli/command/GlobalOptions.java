@@ -12,11 +12,12 @@ final class GlobalOptions
 
     @Option(names = "--server", paramLabel = "URL",
             description = "The Dolly server to use, for example http://dolly.example.com:7370. Default: $DOLLY_SERVER, "
-                    + "else the local daemon of DOLLY_HOME, started when needed.")
+                    + "else the server of 'dolly auth login', else the local daemon of DOLLY_HOME, started when needed.")
     String server;
 
     @Option(names = "--access-token", paramLabel = "TOKEN",
-            description = "The access token for --server. Default: $DOLLY_ACCESS_TOKEN (safer: command lines are visible to other users).")
+            description = "The access token to use. Default: $DOLLY_ACCESS_TOKEN (safer: command lines are visible to other users), "
+                    + "else the session of 'dolly auth login', else the local daemon's administrator token.")
     String accessToken;
 
     @Option(names = {"-q", "--quiet"}, description = "Print only names, and no progress.")

@@ -5,9 +5,10 @@ import picocli.CommandLine.Command;
 /** {@code dolly update}: groups the kinds of resources that can be changed. */
 @Command(
         name = "update",
-        description = "Change a data image (tags, teams, name, lifetime) or a data container (name, lifetime).",
+        description = "Change a data image (tags, teams, name, lifetime), a data container (name, lifetime) or a team (members).",
         subcommands = {
                 UpdateDataImageCommand.class,
                 UpdateDataContainerCommand.class,
+                UpdateTeamCommand.class,
         })
 final class UpdateCommand {}

@@ -435,42 +435,187 @@ public final class Catalog
                 .execute());
     }
 
-    // ----- access tokens
+    // ----- users and teams
 
-    public void insertAccessToken(String tokenHash, String userName, String purpose, Instant createdAt)
+    public long insertUser(String name, String passwordHash, boolean admin, Instant createdAt)
+    {
+        return jdbi.withHandle(handle -> handle.createUpdate("""
+                        INSERT INTO users (name, password_hash, admin, created_at) VALUES (:name, :passwordHash, :admin, :createdAt)
+                        """)
+                .bind("name", name)
+                .bind("passwordHash", passwordHash)
+                .bind("admin", admin)
+                .bind("createdAt", text(createdAt))
+                .executeAndReturnGeneratedKeys("id")
+                .mapTo(Long.class)
+                .one());
+    }
+
+    /** Creates an administrator without a password, unless a user of that name exists. */
+    public void ensureAdministrator(String name, Instant createdAt)
     {
         jdbi.useHandle(handle -> handle.createUpdate("""
-                        INSERT INTO access_tokens (token_hash, user_name, purpose, created_at) VALUES (:tokenHash, :userName, :purpose, :createdAt)
+                        INSERT INTO users (name, password_hash, admin, created_at) VALUES (:name, NULL, 1, :createdAt)
+                        ON CONFLICT (name) DO UPDATE SET admin = 1
                         """)
-                .bind("tokenHash", tokenHash)
-                .bind("userName", userName)
-                .bind("purpose", purpose)
+                .bind("name", name)
                 .bind("createdAt", text(createdAt))
                 .execute());
     }
 
-    public void deleteAccessTokensByPurpose(String purpose)
+    public Optional<UserRecord> findUser(String name)
     {
-        jdbi.useHandle(handle -> handle.createUpdate("DELETE FROM access_tokens WHERE purpose = :purpose").bind("purpose", purpose).execute());
+        return jdbi.withHandle(handle -> handle.createQuery("SELECT * FROM users WHERE name = :name")
+                .bind("name", name)
+                .map(Catalog::user)
+                .findOne());
     }
 
-    /** The user name of a valid token with that hash, marking it used. */
-    public Optional<String> useAccessToken(String tokenHash, Instant now)
+    public List<UserRecord> listUsers()
+    {
+        return jdbi.withHandle(handle -> handle.createQuery("SELECT * FROM users ORDER BY name")
+                .map(Catalog::user)
+                .list());
+    }
+
+    /** Deletes a user with their tokens, sessions and team memberships. Their images and containers stay. */
+    public void deleteUser(String name)
+    {
+        jdbi.useTransaction(handle -> {
+            handle.createUpdate("DELETE FROM access_tokens WHERE user_name = :name").bind("name", name).execute();
+            handle.createUpdate("DELETE FROM users WHERE name = :name").bind("name", name).execute();
+        });
+    }
+
+    /** The teams a user is a member of, by name. */
+    public List<String> teamsOf(String userName)
+    {
+        return jdbi.withHandle(handle -> handle.createQuery("SELECT team FROM team_members WHERE user_name = :userName ORDER BY team")
+                .bind("userName", userName)
+                .mapTo(String.class)
+                .list());
+    }
+
+    public void insertTeam(String name, Instant createdAt)
+    {
+        jdbi.useHandle(handle -> handle.createUpdate("INSERT INTO teams (name, created_at) VALUES (:name, :createdAt)")
+                .bind("name", name)
+                .bind("createdAt", text(createdAt))
+                .execute());
+    }
+
+    public Optional<TeamRecord> findTeam(String name)
+    {
+        return listTeams().stream().filter(team -> team.name().equals(name)).findFirst();
+    }
+
+    public List<TeamRecord> listTeams()
+    {
+        return jdbi.withHandle(handle -> handle.createQuery("SELECT * FROM teams ORDER BY name")
+                .map((row, context) -> new TeamRecord(
+                        row.getString("name"),
+                        handle.createQuery("SELECT user_name FROM team_members WHERE team = :team ORDER BY user_name")
+                                .bind("team", row.getString("name"))
+                                .mapTo(String.class)
+                                .list(),
+                        instant(row.getString("created_at"))))
+                .list());
+    }
+
+    /** Adds and removes members of a team in one transaction. */
+    public void updateTeamMembers(String team, List<String> add, List<String> remove)
+    {
+        jdbi.useTransaction(handle -> {
+            for (String user : add) {
+                handle.createUpdate("INSERT OR IGNORE INTO team_members (team, user_name) VALUES (:team, :user)")
+                        .bind("team", team)
+                        .bind("user", user)
+                        .execute();
+            }
+            for (String user : remove) {
+                handle.createUpdate("DELETE FROM team_members WHERE team = :team AND user_name = :user")
+                        .bind("team", team)
+                        .bind("user", user)
+                        .execute();
+            }
+        });
+    }
+
+    // ----- access tokens and sessions
+
+    /** Stores a token's hash; answers its ID. */
+    public long insertAccessToken(String tokenHash, String userName, String kind, String purpose, Instant createdAt, Instant expiresAt)
+    {
+        return jdbi.withHandle(handle -> handle.createUpdate("""
+                        INSERT INTO access_tokens (token_hash, user_name, kind, purpose, created_at, expires_at)
+                        VALUES (:tokenHash, :userName, :kind, :purpose, :createdAt, :expiresAt)
+                        """)
+                .bind("tokenHash", tokenHash)
+                .bind("userName", userName)
+                .bind("kind", kind)
+                .bind("purpose", purpose)
+                .bind("createdAt", text(createdAt))
+                .bind("expiresAt", text(expiresAt))
+                .executeAndReturnGeneratedKeys("id")
+                .mapTo(Long.class)
+                .one());
+    }
+
+    public void deleteAccessTokensOfKind(String kind)
+    {
+        jdbi.useHandle(handle -> handle.createUpdate("DELETE FROM access_tokens WHERE kind = :kind").bind("kind", kind).execute());
+    }
+
+    /** A valid token with that hash, marking it used. */
+    public Optional<TokenRecord> useAccessToken(String tokenHash, Instant now)
     {
         return jdbi.inTransaction(handle -> {
-            Optional<String> user = handle.createQuery("""
-                            SELECT user_name FROM access_tokens WHERE token_hash = :tokenHash AND (expires_at IS NULL OR expires_at > :now)
+            Optional<TokenRecord> token = handle.createQuery("""
+                            SELECT * FROM access_tokens WHERE token_hash = :tokenHash AND (expires_at IS NULL OR expires_at > :now)
                             """)
                     .bind("tokenHash", tokenHash)
                     .bind("now", text(now))
-                    .mapTo(String.class)
+                    .map(Catalog::token)
                     .findOne();
-            user.ifPresent(ignored -> handle.createUpdate("UPDATE access_tokens SET last_used_at = :now WHERE token_hash = :tokenHash")
+            token.ifPresent(ignored -> handle.createUpdate("UPDATE access_tokens SET last_used_at = :now WHERE token_hash = :tokenHash")
                     .bind("now", text(now))
                     .bind("tokenHash", tokenHash)
                     .execute());
-            return user;
+            return token;
         });
+    }
+
+    /** A user's tokens of one kind, oldest first. */
+    public List<TokenRecord> listAccessTokens(String userName, String kind)
+    {
+        return jdbi.withHandle(handle -> handle.createQuery("SELECT * FROM access_tokens WHERE user_name = :userName AND kind = :kind ORDER BY id")
+                .bind("userName", userName)
+                .bind("kind", kind)
+                .map(Catalog::token)
+                .list());
+    }
+
+    /** Deletes a user's token of one kind by ID; whether there was one. */
+    public boolean deleteAccessToken(long id, String userName, String kind)
+    {
+        return jdbi.withHandle(handle -> handle.createUpdate("DELETE FROM access_tokens WHERE id = :id AND user_name = :userName AND kind = :kind")
+                .bind("id", id)
+                .bind("userName", userName)
+                .bind("kind", kind)
+                .execute()) > 0;
+    }
+
+    public void deleteAccessTokenByHash(String tokenHash)
+    {
+        jdbi.useHandle(handle -> handle.createUpdate("DELETE FROM access_tokens WHERE token_hash = :tokenHash").bind("tokenHash", tokenHash).execute());
+    }
+
+    /** Removes tokens and sessions that expired: they can never be used again. */
+    public void deleteExpiredAccessTokens(Instant now)
+    {
+        jdbi.useHandle(handle -> handle.createUpdate("DELETE FROM access_tokens WHERE expires_at IS NOT NULL AND expires_at <= :now")
+                .bind("now", text(now))
+                .execute());
     }
 
     // ----- mapping
@@ -550,6 +695,20 @@ public final class Catalog
                 row.getString("owner"),
                 instant(row.getString("created_at")),
                 instant(row.getString("expires_at")));
+    }
+
+    private static UserRecord user(ResultSet row, StatementContext context)
+            throws SQLException
+    {
+        return new UserRecord(row.getLong("id"), row.getString("name"), row.getString("password_hash"), row.getBoolean("admin"),
+                instant(row.getString("created_at")));
+    }
+
+    private static TokenRecord token(ResultSet row, StatementContext context)
+            throws SQLException
+    {
+        return new TokenRecord(row.getLong("id"), row.getString("user_name"), row.getString("kind"), row.getString("purpose"),
+                instant(row.getString("created_at")), instant(row.getString("last_used_at")), instant(row.getString("expires_at")));
     }
 
     private static RevisionRecord revision(ResultSet row, StatementContext context)

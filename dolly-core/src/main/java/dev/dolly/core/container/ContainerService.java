@@ -7,6 +7,7 @@ import dev.dolly.api.ErrorCode;
 import dev.dolly.api.ResourceStatus;
 import dev.dolly.api.UpdateContainerRequest;
 import dev.dolly.core.DollyConfiguration;
+import dev.dolly.core.auth.Caller;
 import dev.dolly.core.catalog.Catalog;
 import dev.dolly.core.catalog.ContainerRecord;
 import dev.dolly.core.catalog.ImageRecord;
@@ -75,16 +76,19 @@ public final class ContainerService
         this.sizes = new VolumeSizes(storage::sizeBytes, measurer, clock, SIZE_MAXIMUM_AGE);
     }
 
-    public DataContainer create(CreateContainerRequest request, String owner)
+    /** Creates a container from an image the caller may see (their own, a team's, or any for administrators). */
+    public DataContainer create(CreateContainerRequest request, Caller caller)
     {
         requireNonNull(request, "request is null");
+        requireNonNull(caller, "caller is null");
+        String owner = caller.name();
         if (request.image() == null || request.image().isBlank()) {
             throw DollyException.badInput("Name the image to create the container from: dolly create data-container -i IMAGE.");
         }
         Lifetime lifetime = Lifetime.parse(request.lifetime(), "--lifetime");
         Optional<String> requestedName = Optional.ofNullable(request.name()).filter(name -> !name.isBlank());
         requestedName.ifPresent(ImageDefinitionParser::checkName);
-        ImageRecord image = images.resolveReady(request.image());
+        ImageRecord image = images.resolveReady(request.image(), caller);
         Engine engine = engines.engine(image.engine());
 
         long id;
@@ -134,44 +138,49 @@ public final class ContainerService
         }
     }
 
-    public List<DataContainer> list()
+    /** The containers the caller may see: their own, or all for administrators. */
+    public List<DataContainer> list(Caller caller)
     {
-        return list(null);
+        return list(caller, null);
     }
 
     /**
+     * The containers the caller may see, filtered.
+     *
      * @param image only containers of this image, or {@code null} for all: an ID or {@code name:tag} names one
      *         image, a name every image of that name
      */
-    public List<DataContainer> list(String image)
+    public List<DataContainer> list(Caller caller, String image)
     {
-        Set<Long> imageIds = image == null ? null : imageIds(image);
+        requireNonNull(caller, "caller is null");
+        Set<Long> imageIds = image == null ? null : imageIds(image, caller);
         return catalog.listContainers().stream()
+                .filter(caller::canSee)
                 .filter(container -> imageIds == null || imageIds.contains(container.imageId()))
                 .map(this::view)
                 .toList();
     }
 
-    private Set<Long> imageIds(String reference)
+    private Set<Long> imageIds(String reference, Caller caller)
     {
         String trimmed = reference.strip();
         if (!trimmed.matches("\\d+") && trimmed.lastIndexOf(':') <= 0) {
-            Set<Long> ids = catalog.findImagesByName(trimmed).stream().map(ImageRecord::id).collect(Collectors.toSet());
+            Set<Long> ids = catalog.findImagesByName(trimmed).stream().filter(caller::canSee).map(ImageRecord::id).collect(Collectors.toSet());
             if (!ids.isEmpty()) {
                 return ids;
             }
         }
-        return Set.of(images.resolve(reference).id());
+        return Set.of(images.resolve(reference, caller).id());
     }
 
     /** Renames a container, or sets its lifetime counted from now ({@code 0}: never). */
-    public DataContainer update(String reference, UpdateContainerRequest request)
+    public DataContainer update(String reference, UpdateContainerRequest request, Caller caller)
     {
         requireNonNull(request, "request is null");
         Optional<String> name = Optional.ofNullable(request.name()).map(String::strip).filter(value -> !value.isEmpty());
         name.ifPresent(ImageDefinitionParser::checkName);
         Optional<Lifetime> lifetime = Optional.ofNullable(request.lifetime()).map(text -> Lifetime.parse(text, "--lifetime"));
-        ContainerRecord container = resolve(reference);
+        ContainerRecord container = resolve(reference, caller);
         synchronized (lock(container.id())) {
             if (name.isPresent() && !name.get().equals(container.name())) {
                 synchronized (this) {
@@ -187,14 +196,14 @@ public final class ContainerService
         return view(load(container.id()));
     }
 
-    public DataContainer get(String reference)
+    public DataContainer get(String reference, Caller caller)
     {
-        return view(resolve(reference));
+        return view(resolve(reference, caller));
     }
 
-    public DataContainer delete(String reference)
+    public DataContainer delete(String reference, Caller caller)
     {
-        ContainerRecord container = resolve(reference);
+        ContainerRecord container = resolve(reference, caller);
         synchronized (lock(container.id())) {
             catalog.setContainerStatus(container.id(), ResourceStatus.DELETING, null);
             finishDelete(container);
@@ -224,14 +233,18 @@ public final class ContainerService
         }
     }
 
-    /** A name or a numeric ID. */
-    public ContainerRecord resolve(String reference)
+    /**
+     * A name or a numeric ID, among the containers the caller may see; another's is not found, with the same message
+     * as one that does not exist.
+     */
+    public ContainerRecord resolve(String reference, Caller caller)
     {
         requireNonNull(reference, "reference is null");
+        requireNonNull(caller, "caller is null");
         String trimmed = reference.strip();
-        Optional<ContainerRecord> container = catalog.findContainerByName(trimmed);
+        Optional<ContainerRecord> container = catalog.findContainerByName(trimmed).filter(caller::canSee);
         if (container.isEmpty() && trimmed.matches("\\d+")) {
-            container = catalog.findContainer(Long.parseLong(trimmed));
+            container = catalog.findContainer(Long.parseLong(trimmed)).filter(caller::canSee);
         }
         return container.orElseThrow(() -> DollyException.notFound("Data container '" + reference + "' not found. List containers with 'dolly get data-containers'."));
     }

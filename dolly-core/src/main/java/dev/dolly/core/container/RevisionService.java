@@ -8,6 +8,7 @@ import dev.dolly.api.GraduateRequest;
 import dev.dolly.api.ImageOrigin;
 import dev.dolly.api.ResourceStatus;
 import dev.dolly.api.Revision;
+import dev.dolly.core.auth.Caller;
 import dev.dolly.core.catalog.Catalog;
 import dev.dolly.core.catalog.ContainerRecord;
 import dev.dolly.core.catalog.ImageRecord;
@@ -61,9 +62,9 @@ public final class RevisionService
     }
 
     /** Saves the container's state as a new revision, whose parent is the revision it was on; it is on the new one now. */
-    public Revision save(String reference)
+    public Revision save(String reference, Caller caller)
     {
-        ContainerRecord container = containers.resolve(reference);
+        ContainerRecord container = containers.resolve(reference, caller);
         synchronized (containers.lock(container.id())) {
             container = ready(container.id(), "save");
             int parent = parse(container.revision());
@@ -95,9 +96,9 @@ public final class RevisionService
     }
 
     /** Brings the container to a revision; what it held that was not saved is gone. */
-    public DataContainer load(String reference, String revisionName)
+    public DataContainer load(String reference, String revisionName, Caller caller)
     {
-        ContainerRecord container = containers.resolve(reference);
+        ContainerRecord container = containers.resolve(reference, caller);
         if (revisionName == null || revisionName.isBlank()) {
             throw DollyException.badInput("Name the revision to load: dolly load data-container " + container.name() + " -r rev.N.");
         }
@@ -109,9 +110,9 @@ public final class RevisionService
     }
 
     /** Brings the container back to the revision it is on. */
-    public DataContainer reset(String reference)
+    public DataContainer reset(String reference, Caller caller)
     {
-        ContainerRecord container = containers.resolve(reference);
+        ContainerRecord container = containers.resolve(reference, caller);
         synchronized (containers.lock(container.id())) {
             container = ready(container.id(), "reset");
             return restore(container, parse(container.revision()), "reset");
@@ -119,9 +120,9 @@ public final class RevisionService
     }
 
     /** The container's revisions: {@code rev.0} (its image), then every saved one, oldest first. */
-    public List<Revision> list(String reference)
+    public List<Revision> list(String reference, Caller caller)
     {
-        ContainerRecord container = containers.resolve(reference);
+        ContainerRecord container = containers.resolve(reference, caller);
         List<Revision> revisions = new ArrayList<>();
         revisions.add(new Revision(container.name(), ContainerService.INITIAL_REVISION, 0, null, container.createdAt(), null,
                 container.revision().equals(ContainerService.INITIAL_REVISION)));
@@ -135,10 +136,11 @@ public final class RevisionService
      * Makes a new image from a revision, READY at once: a copy-on-write clone of the revision that needs neither the
      * container nor its revisions. Without a revision, the one the container is on: changes not saved are not in it.
      */
-    public DataImage graduate(String reference, GraduateRequest request, String owner)
+    public DataImage graduate(String reference, GraduateRequest request, Caller caller)
     {
         requireNonNull(request, "request is null");
-        ContainerRecord container = containers.resolve(reference);
+        ContainerRecord container = containers.resolve(reference, caller);
+        String owner = caller.name();
         int number = request.revision() == null || request.revision().isBlank() ? parse(container.revision()) : parse(request.revision());
         String name = Optional.ofNullable(request.name()).map(String::strip).filter(value -> !value.isEmpty())
                 .orElse(container.name() + "-graduate-" + number);
@@ -193,9 +195,9 @@ public final class RevisionService
     }
 
     /** Deletes a revision nothing needs: not rev.0, not the one the container is on, and none another volume is stacked on. */
-    public Revision delete(String reference, String revisionName)
+    public Revision delete(String reference, String revisionName, Caller caller)
     {
-        ContainerRecord container = containers.resolve(reference);
+        ContainerRecord container = containers.resolve(reference, caller);
         int number = parse(revisionName);
         if (number == 0) {
             throw DollyException.badInput("rev.0 of data container '" + container.name() + "' is its image: it cannot be deleted. "

@@ -7,6 +7,7 @@ import dev.dolly.api.ErrorCode;
 import dev.dolly.api.ResourceStatus;
 import dev.dolly.api.UpdateImageRequest;
 import dev.dolly.core.DollyConfiguration;
+import dev.dolly.core.auth.Caller;
 import dev.dolly.core.catalog.Catalog;
 import dev.dolly.core.catalog.ContainerRecord;
 import dev.dolly.core.catalog.ImageChanges;
@@ -87,9 +88,11 @@ public final class ImageService
      * Checks the definition completely, records the image as PENDING and starts building it. Bad input is refused
      * here, before anything is created.
      */
-    public DataImage create(CreateImageRequest request, String owner)
+    public DataImage create(CreateImageRequest request, Caller caller)
     {
         requireNonNull(request, "request is null");
+        requireNonNull(caller, "caller is null");
+        String owner = caller.name();
         if (request.definition() == null || request.sourceDirectory() == null) {
             throw DollyException.badInput("An image request needs the definition's text and its directory.");
         }
@@ -120,18 +123,23 @@ public final class ImageService
         return view(load(id));
     }
 
-    public List<DataImage> list()
+    /** The images the caller may see. */
+    public List<DataImage> list(Caller caller)
     {
-        return list(null, null);
+        return list(caller, null, null);
     }
 
     /**
+     * The images the caller may see, filtered.
+     *
      * @param name only images of this name, or {@code null} for all
      * @param tag only images that hold this tag, or {@code null} for all
      */
-    public List<DataImage> list(String name, String tag)
+    public List<DataImage> list(Caller caller, String name, String tag)
     {
+        requireNonNull(caller, "caller is null");
         return catalog.listImages().stream()
+                .filter(caller::canSee)
                 .filter(image -> name == null || image.name().equals(name))
                 .filter(image -> tag == null || image.tags().contains(tag))
                 .map(this::view)
@@ -142,10 +150,11 @@ public final class ImageService
      * Changes an image's tags, teams, name and lifetime (counted from now). Tags added to a READY image move to it
      * from the other images of its name at once; a renamed image keeps only the tags no image of its new name holds.
      */
-    public DataImage update(String reference, UpdateImageRequest request)
+    public DataImage update(String reference, UpdateImageRequest request, Caller caller)
     {
         requireNonNull(request, "request is null");
-        ImageRecord image = resolve(reference);
+        ImageRecord image = resolve(reference, caller);
+        caller.checkCanChange(image, "change");
         String name = Optional.ofNullable(request.name()).map(String::strip).filter(value -> !value.isEmpty() && !value.equals(image.name())).orElse(null);
         if (name != null) {
             ImageDefinitionParser.checkName(name);
@@ -177,41 +186,45 @@ public final class ImageService
         return view(load(image.id()));
     }
 
-    public DataImage get(String reference)
+    public DataImage get(String reference, Caller caller)
     {
-        return view(resolve(reference));
+        return view(resolve(reference, caller));
     }
 
     /**
-     * The image a reference names: a numeric ID, {@code name:tag}, or a name (the newest image of that name).
+     * The image a reference names, among those the caller may see: a numeric ID, {@code name:tag}, or a name (the
+     * newest image of that name). One the caller may not see is not found, with the same message as one that does
+     * not exist.
      */
-    public ImageRecord resolve(String reference)
+    public ImageRecord resolve(String reference, Caller caller)
     {
         requireNonNull(reference, "reference is null");
+        requireNonNull(caller, "caller is null");
         String trimmed = reference.strip();
         if (trimmed.matches("\\d+")) {
-            return catalog.findImage(Long.parseLong(trimmed)).orElseThrow(() -> notFound(reference));
+            return catalog.findImage(Long.parseLong(trimmed)).filter(caller::canSee).orElseThrow(() -> notFound(reference));
         }
         int colon = trimmed.lastIndexOf(':');
         if (colon > 0) {
-            return catalog.findImageByTag(trimmed.substring(0, colon), trimmed.substring(colon + 1)).orElseThrow(() -> notFound(reference));
+            return catalog.findImageByTag(trimmed.substring(0, colon), trimmed.substring(colon + 1)).filter(caller::canSee)
+                    .orElseThrow(() -> notFound(reference));
         }
-        return catalog.findImagesByName(trimmed).stream().findFirst().orElseThrow(() -> notFound(reference));
+        return catalog.findImagesByName(trimmed).stream().filter(caller::canSee).findFirst().orElseThrow(() -> notFound(reference));
     }
 
     /** The image to create a container from: like {@link #resolve}, but a name means the newest READY image. */
-    public ImageRecord resolveReady(String reference)
+    public ImageRecord resolveReady(String reference, Caller caller)
     {
         String trimmed = reference.strip();
         if (!trimmed.matches("\\d+") && trimmed.lastIndexOf(':') <= 0) {
             Optional<ImageRecord> ready = catalog.findImagesByName(trimmed).stream()
-                    .filter(image -> image.status() == ResourceStatus.READY && !isExpired(image))
+                    .filter(image -> image.status() == ResourceStatus.READY && !isExpired(image) && caller.canSee(image))
                     .findFirst();
             if (ready.isPresent()) {
                 return ready.get();
             }
         }
-        ImageRecord image = resolve(reference);
+        ImageRecord image = resolve(reference, caller);
         if (image.status() == ResourceStatus.READY && isExpired(image)) {
             throw new DollyException(ErrorCode.OPERATION_FAILED, "Data image '" + image.name() + "' (" + image.id() + ") expired at " + image.expiresAt()
                     + " and is deleted once nothing uses it. Use a newer image, or keep this one with 'dolly update data-image " + image.id() + " --lifetime 7d'.");
@@ -224,9 +237,11 @@ public final class ImageService
         return image;
     }
 
-    public DataImage delete(String reference)
+    /** Deletes an image; only its owner and administrators may, team members only see it. */
+    public DataImage delete(String reference, Caller caller)
     {
-        ImageRecord image = resolve(reference);
+        ImageRecord image = resolve(reference, caller);
+        caller.checkCanChange(image, "delete");
         List<ContainerRecord> users = catalog.listContainersOfImage(image.id());
         if (!users.isEmpty()) {
             throw new DollyException(ErrorCode.IN_USE, "Data image '" + image.name() + "' (" + image.id() + ") is used by data containers "

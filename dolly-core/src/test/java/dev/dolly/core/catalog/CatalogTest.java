@@ -156,9 +156,36 @@ class CatalogTest
     {
         Catalog catalog = Catalog.open(directory.resolve("catalog.db"));
         Instant now = Instant.parse("2026-11-21T10:00:00.5Z");
-        catalog.insertAccessToken("hash-1", "alice", "test", now);
-        assertThat(catalog.useAccessToken("hash-1", now.plusSeconds(1))).contains("alice");
+        catalog.insertAccessToken("hash-1", "alice", TokenRecord.ACCESS_TOKEN, "test", now, null);
+        catalog.insertAccessToken("hash-3", "alice", TokenRecord.SESSION, "session", now, now.plusSeconds(60));
+        assertThat(catalog.useAccessToken("hash-1", now.plusSeconds(1))).map(TokenRecord::userName).contains("alice");
+        // the record read is the one before this use
+        assertThat(catalog.useAccessToken("hash-1", now.plusSeconds(2)).orElseThrow().lastUsedAt()).isEqualTo(now.plusSeconds(1));
         assertThat(catalog.useAccessToken("hash-2", now)).isEmpty();
+        assertThat(catalog.useAccessToken("hash-3", now.plusSeconds(59))).isPresent();
+        assertThat(catalog.useAccessToken("hash-3", now.plusSeconds(60))).isEmpty();
+        assertThat(catalog.listAccessTokens("alice", TokenRecord.ACCESS_TOKEN)).extracting(TokenRecord::purpose).containsExactly("test");
+    }
+
+    @Test
+    void hasTheLocalAdministratorAndKeepsUsersTeamsAndMembers()
+    {
+        Catalog catalog = Catalog.open(directory.resolve("catalog.db"));
+        assertThat(catalog.findUser("admin")).map(UserRecord::admin).contains(true);
+        Instant now = Instant.parse("2026-11-21T10:00:00Z");
+        catalog.insertUser("alice", "hash", false, now);
+        catalog.insertUser("bob", "hash", false, now);
+        catalog.insertTeam("myorg:developers", now);
+        catalog.updateTeamMembers("myorg:developers", List.of("alice", "bob"), List.of());
+        catalog.updateTeamMembers("myorg:developers", List.of(), List.of("bob"));
+        catalog.insertAccessToken("hash-alice", "alice", TokenRecord.ACCESS_TOKEN, "ci", now, null);
+        assertThat(catalog.teamsOf("alice")).containsExactly("myorg:developers");
+        assertThat(catalog.teamsOf("bob")).isEmpty();
+
+        catalog.deleteUser("alice");
+        assertThat(catalog.findUser("alice")).isEmpty();
+        assertThat(catalog.findTeam("myorg:developers").orElseThrow().members()).isEmpty();
+        assertThat(catalog.useAccessToken("hash-alice", now)).isEmpty();
     }
 
     @Test

@@ -1,0 +1,73 @@
+package dev.dolly.core.auth;
+
+import dev.dolly.api.DollyException;
+import dev.dolly.api.ErrorCode;
+import dev.dolly.core.catalog.ContainerRecord;
+import dev.dolly.core.catalog.ImageRecord;
+
+import java.util.Set;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Who is asking: the user a request's token belongs to, whether they are an administrator, and their teams. The
+ * services decide with it what the caller may see and change:
+ * <ul>
+ * <li>an image is visible to its owner, to members of any of its teams, and to administrators; members may create
+ * containers from it; only its owner and administrators may delete or change it;</li>
+ * <li>a container is visible to its owner and to administrators, who alone may use, change or delete it.</li>
+ * </ul>
+ * What a caller may not see is answered as if it did not exist, so that names do not leak.
+ *
+ * @param teams the teams the user is a member of, {@code org:team}
+ */
+public record Caller(
+        String name,
+        boolean admin,
+        Set<String> teams)
+{
+    public Caller
+    {
+        requireNonNull(name, "name is null");
+        teams = Set.copyOf(requireNonNull(teams, "teams is null"));
+    }
+
+    /** The local administrator, for work the daemon does on its own behalf and for tests. */
+    public static Caller administrator(String name)
+    {
+        return new Caller(name, true, Set.of());
+    }
+
+    public boolean canSee(ImageRecord image)
+    {
+        return admin || image.owner().equals(name) || image.teams().stream().anyMatch(teams::contains);
+    }
+
+    /** Delete it, change its tags, teams, name or lifetime. */
+    public boolean canChange(ImageRecord image)
+    {
+        return admin || image.owner().equals(name);
+    }
+
+    public boolean canSee(ContainerRecord container)
+    {
+        return admin || container.owner().equals(name);
+    }
+
+    /** Refuses a caller who may see the image but not change it. */
+    public void checkCanChange(ImageRecord image, String action)
+    {
+        if (!canChange(image)) {
+            throw new DollyException(ErrorCode.NOT_PERMITTED, "Only the owner of data image '" + image.name() + "' (" + image.owner()
+                    + ") or an administrator may " + action + " it; you can see it through one of its teams.");
+        }
+    }
+
+    /** Refuses a caller who is not an administrator. */
+    public void checkAdministrator(String action)
+    {
+        if (!admin) {
+            throw new DollyException(ErrorCode.NOT_PERMITTED, "Only administrators may " + action + ". Ask one, or sign in as one with 'dolly auth login'.");
+        }
+    }
+}

@@ -1,0 +1,208 @@
+package dev.dolly.core.auth;
+
+import dev.dolly.api.AccessToken;
+import dev.dolly.api.CreateAccessTokenRequest;
+import dev.dolly.api.CreateTeamRequest;
+import dev.dolly.api.CreateUserRequest;
+import dev.dolly.api.DollyException;
+import dev.dolly.api.ErrorCode;
+import dev.dolly.api.NewAccessToken;
+import dev.dolly.api.SessionToken;
+import dev.dolly.api.SignInRequest;
+import dev.dolly.api.UpdateTeamRequest;
+import dev.dolly.core.catalog.Catalog;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Sign-in, sessions, access tokens, users and teams on a real catalog. */
+class AccessTokensTest
+{
+    private static final String PASSWORD = "a long password for alice";
+
+    @TempDir
+    Path directory;
+
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-21T10:00:00Z"));
+    private Catalog catalog;
+    private AccessTokens tokens;
+    private UserService users;
+    private Caller admin;
+
+    @BeforeEach
+    void setUp()
+    {
+        catalog = Catalog.open(directory.resolve("catalog.db"));
+        PasswordHashing hashing = new PasswordHashing();
+        tokens = new AccessTokens(catalog, clock, Duration.ofHours(12), hashing);
+        users = new UserService(catalog, clock, hashing);
+        tokens.ensureAdminToken(directory.resolve("admin-token"));
+        admin = tokens.authenticate(read(directory.resolve("admin-token"))).orElseThrow().caller();
+        users.create(admin, new CreateUserRequest("alice", PASSWORD, false));
+        users.createTeam(admin, new CreateTeamRequest("myorg:developers"));
+        users.updateTeam(admin, "myorg:developers", new UpdateTeamRequest(List.of("alice"), List.of()));
+    }
+
+    @Test
+    void theLocalAdministratorIsAnAdministratorWithAPrivateTokenFile()
+            throws Exception
+    {
+        assertThat(admin.name()).isEqualTo("admin");
+        assertThat(admin.admin()).isTrue();
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(directory.resolve("admin-token")))).isEqualTo("rw-------");
+        // its token is not one of the access tokens it lists
+        assertThat(tokens.list(admin)).isEmpty();
+    }
+
+    @Test
+    void signingInGivesASessionThatKnowsTheTeamsAndExpires()
+    {
+        SessionToken session = tokens.signIn(new SignInRequest("alice", PASSWORD), "10.0.0.1");
+
+        assertThat(session.expiresAt()).isEqualTo(clock.instant().plus(Duration.ofHours(12)));
+        Authentication authentication = tokens.authenticate(session.token()).orElseThrow();
+        assertThat(authentication.caller()).isEqualTo(new Caller("alice", false, Set.of("myorg:developers")));
+        assertThat(tokens.describe(authentication).purpose()).isEqualTo("session");
+
+        clock.advance(Duration.ofHours(12));
+        assertThat(tokens.authenticate(session.token())).isEmpty();
+    }
+
+    @Test
+    void anUnknownUserAndAWrongPasswordGetTheSameAnswer()
+    {
+        assertThatThrownBy(() -> tokens.signIn(new SignInRequest("alice", "not the password"), "10.0.0.1"))
+                .isInstanceOf(DollyException.class)
+                .hasMessage("Wrong user name or password.")
+                .extracting(exception -> ((DollyException) exception).errorCode()).isEqualTo(ErrorCode.NOT_AUTHENTICATED);
+        assertThatThrownBy(() -> tokens.signIn(new SignInRequest("mallory", PASSWORD), "10.0.0.1"))
+                .hasMessage("Wrong user name or password.");
+        // the local administrator has no password: it cannot sign in
+        assertThatThrownBy(() -> tokens.signIn(new SignInRequest("admin", ""), "10.0.0.1"))
+                .hasMessage("Wrong user name or password.");
+    }
+
+    @Test
+    void repeatedFailuresAreRefusedEvenWithTheRightPassword()
+    {
+        for (int attempt = 0; attempt < SignInThrottle.FREE_FAILURES_PER_USER; attempt++) {
+            assertThatThrownBy(() -> tokens.signIn(new SignInRequest("alice", "guess"), "10.0.0.1")).hasMessage("Wrong user name or password.");
+        }
+        assertThatThrownBy(() -> tokens.signIn(new SignInRequest("alice", PASSWORD), "10.0.0.1"))
+                .extracting(exception -> ((DollyException) exception).errorCode()).isEqualTo(ErrorCode.TOO_MANY_ATTEMPTS);
+        clock.advance(SignInThrottle.FIRST_DELAY);
+        assertThat(tokens.signIn(new SignInRequest("alice", PASSWORD), "10.0.0.1").user()).isEqualTo("alice");
+    }
+
+    @Test
+    void accessTokensAreListedWithoutTheTokenAndRevokedAtOnce()
+    {
+        Caller alice = signedIn();
+        NewAccessToken created = tokens.create(alice, new CreateAccessTokenRequest("nightly refresh", null));
+        NewAccessToken expiring = tokens.create(alice, new CreateAccessTokenRequest("one day", "1d"));
+        assertThat(created.token()).startsWith("dolly_").hasSizeGreaterThanOrEqualTo(43 + 6);
+        assertThat(created.expiresAt()).isNull();
+        assertThat(expiring.expiresAt()).isEqualTo(clock.instant().plus(Duration.ofDays(1)));
+
+        clock.advance(Duration.ofMinutes(5));
+        assertThat(tokens.authenticate(created.token()).orElseThrow().caller().name()).isEqualTo("alice");
+        List<AccessToken> listed = tokens.list(alice);
+        assertThat(listed).extracting(AccessToken::purpose).containsExactly("nightly refresh", "one day");
+        assertThat(listed.getFirst().lastUsedAt()).isEqualTo(clock.instant());
+        assertThat(listed.get(1).lastUsedAt()).isNull();
+
+        // another user's token ID is not found: admins see only their own
+        assertThatThrownBy(() -> tokens.delete(admin, String.valueOf(created.id())))
+                .extracting(exception -> ((DollyException) exception).errorCode()).isEqualTo(ErrorCode.NOT_FOUND);
+        tokens.delete(alice, String.valueOf(created.id()));
+        assertThat(tokens.authenticate(created.token())).isEmpty();
+        assertThat(tokens.list(alice)).extracting(AccessToken::id).containsExactly(expiring.id());
+    }
+
+    @Test
+    void tokensArePurposeful()
+    {
+        Caller alice = signedIn();
+        assertThatThrownBy(() -> tokens.create(alice, new CreateAccessTokenRequest(" ", null))).hasMessageContaining("--purpose");
+        assertThatThrownBy(() -> tokens.create(alice, new CreateAccessTokenRequest("ci", "soon"))).hasMessageContaining("--expires 'soon'");
+    }
+
+    @Test
+    void noTokenOrPasswordIsStoredInPlainText()
+            throws Exception
+    {
+        SessionToken session = tokens.signIn(new SignInRequest("alice", PASSWORD), "10.0.0.1");
+        NewAccessToken created = tokens.create(signedIn(), new CreateAccessTokenRequest("ci", null));
+
+        for (String secret : List.of(session.token(), created.token(), PASSWORD)) {
+            try (Stream<Path> files = Files.list(directory)) {
+                for (Path file : files.filter(path -> !path.getFileName().toString().equals("admin-token")).toList()) {
+                    assertThat(new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1)).as(file.toString()).doesNotContain(secret);
+                }
+            }
+        }
+    }
+
+    @Test
+    void deletingAUserEndsTheirSessionsAndTokens()
+    {
+        Caller alice = signedIn();
+        NewAccessToken created = tokens.create(alice, new CreateAccessTokenRequest("ci", null));
+        users.delete(admin, "alice");
+        assertThat(tokens.authenticate(created.token())).isEmpty();
+        assertThat(users.listTeams(admin).getFirst().members()).isEmpty();
+    }
+
+    @Test
+    void onlyAdministratorsManageUsersAndTeams()
+    {
+        Caller alice = signedIn();
+        assertThatThrownBy(() -> users.create(alice, new CreateUserRequest("bob", "another long password", false)))
+                .extracting(exception -> ((DollyException) exception).errorCode()).isEqualTo(ErrorCode.NOT_PERMITTED);
+        assertThatThrownBy(() -> users.list(alice)).extracting(exception -> ((DollyException) exception).errorCode()).isEqualTo(ErrorCode.NOT_PERMITTED);
+        assertThatThrownBy(() -> users.createTeam(alice, new CreateTeamRequest("myorg:dbas")))
+                .extracting(exception -> ((DollyException) exception).errorCode()).isEqualTo(ErrorCode.NOT_PERMITTED);
+    }
+
+    @Test
+    void refusesWeakPasswordsAndDuplicateNames()
+    {
+        assertThatThrownBy(() -> users.create(admin, new CreateUserRequest("bob", "short", false)))
+                .hasMessageContaining("at least 12 characters")
+                .extracting(exception -> ((DollyException) exception).errorCode()).isEqualTo(ErrorCode.BAD_INPUT);
+        assertThatThrownBy(() -> users.create(admin, new CreateUserRequest("bob", "aaaaaaaaaaaaaaaa", false))).hasMessageContaining("too weak");
+        assertThatThrownBy(() -> users.create(admin, new CreateUserRequest("alice", "yet another long password", false)))
+                .extracting(exception -> ((DollyException) exception).errorCode()).isEqualTo(ErrorCode.ALREADY_EXISTS);
+        assertThatThrownBy(() -> users.delete(admin, "admin")).hasMessageContaining("cannot be deleted");
+        assertThatThrownBy(() -> users.updateTeam(admin, "myorg:developers", new UpdateTeamRequest(List.of("nobody"), List.of())))
+                .hasMessageContaining("No user named 'nobody'");
+    }
+
+    private Caller signedIn()
+    {
+        return tokens.authenticate(tokens.signIn(new SignInRequest("alice", PASSWORD), "10.0.0.1").token()).orElseThrow().caller();
+    }
+
+    private static String read(Path file)
+    {
+        try {
+            return Files.readString(file).strip();
+        }
+        catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package dev.dolly.core.auth;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+
+/** A clock that tests move forward by hand. */
+final class MutableClock
+        extends Clock
+{
+    private Instant now;
+
+    MutableClock(Instant now)
+    {
+        this.now = now;
+    }
+
+    void advance(Duration duration)
+    {
+        now = now.plus(duration);
+    }
+
+    @Override
+    public ZoneId getZone()
+    {
+        return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone)
+    {
+        return this;
+    }
+
+    @Override
+    public Instant instant()
+    {
+        return now;
+    }
+}
