@@ -20,6 +20,8 @@ public enum ErrorCode
     NOT_AUTHENTICATED(401, 7),
     /** The CLI could not reach a daemon. */
     DAEMON_UNREACHABLE(503, 1),
+    /** The server's TLS certificate is not trusted, or the TLS handshake failed: nothing was sent. */
+    TLS_FAILURE(502, 8),
     /** A bug: the message and the daemon log tell more. */
     INTERNAL_ERROR(500, 1);
 

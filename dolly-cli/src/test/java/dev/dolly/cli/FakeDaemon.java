@@ -108,9 +108,10 @@ final class FakeDaemon
             throws IOException
     {
         try (exchange) {
-            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            byte[] bytes = exchange.getRequestBody().readAllBytes();
             String path = exchange.getRequestURI().getPath();
-            requests.add(new Request(exchange.getRequestMethod(), path, body, exchange.getRequestHeaders().getFirst("Authorization")));
+            requests.add(new Request(exchange.getRequestMethod(), path, new String(bytes, StandardCharsets.UTF_8), exchange.getRequestHeaders().getFirst("Authorization"),
+                    bytes, exchange.getRequestURI().getQuery()));
             Answer answer;
             if (!("Bearer " + token).equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
                 answer = new Answer(401, json(new ErrorResponse(ErrorCode.NOT_AUTHENTICATED, "Invalid access token.")));
@@ -143,7 +144,7 @@ final class FakeDaemon
         }
     }
 
-    record Request(String method, String path, String body, String authorization) {}
+    record Request(String method, String path, String body, String authorization, byte[] bytes, String query) {}
 
     private record Answer(int status, byte[] body) {}
 }

@@ -34,7 +34,7 @@ final class DaemonConnector
             String token = accessToken.orElseThrow(() -> new DollyException(ErrorCode.NOT_AUTHENTICATED,
                     "No access token for " + uri + ". Set DOLLY_ACCESS_TOKEN or pass --access-token TOKEN "
                             + "(the server's administrator token is in the file admin-token of its DOLLY_HOME)."));
-            return new DollyClient(uri, token);
+            return new DollyClient(uri, token, options.trust(context));
         }
         LocalDaemon daemon = context.localDaemon();
         // The daemon daemon.json names runs: talk to it straight away, without asking it first whether it answers

@@ -32,6 +32,7 @@ public final class AccessTokens
 
     private final Catalog catalog;
     private final Clock clock;
+    private volatile byte[] localAdministratorHash = new byte[0];
 
     public AccessTokens(Catalog catalog, Clock clock)
     {
@@ -46,6 +47,7 @@ public final class AccessTokens
             if (Files.isRegularFile(file)) {
                 String token = Files.readString(file, StandardCharsets.UTF_8).strip();
                 if (catalog.useAccessToken(hash(token), clock.instant()).isPresent()) {
+                    localAdministratorHash = hash(token).getBytes(StandardCharsets.US_ASCII);
                     return;
                 }
             }
@@ -56,6 +58,7 @@ public final class AccessTokens
             Files.createFile(temporary, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             Files.writeString(temporary, token + "\n", StandardCharsets.UTF_8, StandardOpenOption.TRUNCATE_EXISTING);
             catalog.insertAccessToken(hash(token), ADMIN_USER, LOCAL_ADMIN_PURPOSE, clock.instant());
+            localAdministratorHash = hash(token).getBytes(StandardCharsets.US_ASCII);
             Files.move(temporary, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         }
         catch (IOException e) {
@@ -70,6 +73,19 @@ public final class AccessTokens
             return Optional.empty();
         }
         return catalog.useAccessToken(hash(token.strip()), clock.instant());
+    }
+
+    /**
+     * Whether the token is the one of {@code DOLLY_HOME/admin-token}: whoever holds it can read the home, so it may
+     * name directories of this machine (see {@code ImageService.create}). Compared in constant time.
+     */
+    public boolean isLocalAdministrator(String token)
+    {
+        if (token == null || token.isBlank()) {
+            return false;
+        }
+        byte[] expected = localAdministratorHash;
+        return expected.length > 0 && MessageDigest.isEqual(expected, hash(token.strip()).getBytes(StandardCharsets.US_ASCII));
     }
 
     static String newToken()
