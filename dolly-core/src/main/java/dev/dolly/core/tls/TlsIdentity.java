@@ -131,8 +131,8 @@ public record TlsIdentity(List<X509Certificate> chain, PrivateKey key)
                 case "ENCRYPTED PRIVATE KEY" -> throw DollyException.badInput(KEY_VARIABLE + ": the private key in " + file + " is encrypted. "
                         + "Dolly needs it unencrypted, readable by the daemon's user only: "
                         + "openssl pkcs8 -topk8 -nocrypt -in " + file + " -out key.pem");
-                case "RSA PRIVATE KEY", "EC PRIVATE KEY" -> throw DollyException.badInput(KEY_VARIABLE + ": the private key in " + file + " is a '" + type
-                        + "' (a traditional format); Dolly reads PKCS#8 ('BEGIN PRIVATE KEY'). Convert it with: "
+                case "RSA PRIVATE KEY", "EC PRIVATE KEY" -> throw DollyException.badInput(KEY_VARIABLE + ": the private key in " + file + " is in the traditional '" + type
+                        + "' format; Dolly reads PKCS#8 ('BEGIN PRIVATE KEY'). Convert it with: "
                         + "openssl pkcs8 -topk8 -nocrypt -in " + file + " -out key.pem");
                 default -> {
                     // certificates or parameters next to the key: skip them

@@ -100,7 +100,7 @@ class ImageSourcesTest
                 .isInstanceOfSatisfying(DollyException.class, exception -> assertThat(exception.errorCode()).isEqualTo(ErrorCode.NOT_FOUND));
         assertThat(uploads.exists(upload.id())).isTrue();
 
-        // the file is found in the upload; the definition fails on the engine, and the staging directory goes
+        // the owner gets past the gate; the definition is refused (no engine here), and the staging directory goes
         assertThatThrownBy(() -> images.create(request, "alice", false))
                 .isInstanceOfSatisfying(DollyException.class, exception -> assertThat(exception.errorCode()).isEqualTo(ErrorCode.BAD_INPUT))
                 .hasMessageStartingWith("Unknown engine 'postgresql'");

@@ -104,7 +104,7 @@ class TlsIdentityTest
         Path garbage = directory.resolve("garbage.key");
         Files.writeString(garbage, "-----BEGIN PRIVATE KEY-----\n" + body + "\n-----END PRIVATE KEY-----\n");
 
-        assertBadInput(pair.certificate(), traditional, "DOLLY_TLS_KEY: the private key in " + traditional + " is a 'RSA PRIVATE KEY' (a traditional format); "
+        assertBadInput(pair.certificate(), traditional, "DOLLY_TLS_KEY: the private key in " + traditional + " is in the traditional 'RSA PRIVATE KEY' format; "
                 + "Dolly reads PKCS#8 ('BEGIN PRIVATE KEY'). Convert it with: openssl pkcs8 -topk8 -nocrypt -in " + traditional + " -out key.pem");
         assertBadInput(pair.certificate(), encrypted, "DOLLY_TLS_KEY: the private key in " + encrypted + " is encrypted. Dolly needs it unencrypted, "
                 + "readable by the daemon's user only: openssl pkcs8 -topk8 -nocrypt -in " + encrypted + " -out key.pem");
