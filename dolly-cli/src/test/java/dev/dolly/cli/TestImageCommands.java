@@ -289,6 +289,28 @@ class TestImageCommands
     }
 
     @Test
+    void uploadsCompressedDumpsWithoutCompressingThemAgain()
+            throws Exception
+    {
+        byte[] dump = new byte[300_000];
+        new java.util.Random(42).nextBytes(dump);
+        Files.write(directory.resolve("widgets.dump"), dump);
+        Path definition = directory.resolve("image.yaml");
+        Files.writeString(definition, "sourceType: backup\nname: widgets\nengine: postgresql\nbackup:\n  file: widgets.dump\n");
+        daemon.answer("POST", "/api/v1/images", image(7, "widgets", PENDING));
+
+        assertThat(dolly.run("create", "data-image", "-f", definition.toString(), "--no-wait", "-q").exitCode()).isZero();
+
+        byte[] upload = daemon.requests("POST", "/api/v1/uploads").getFirst().bytes();
+        // stored as it is: a few bytes of framing more than the file, not a futile attempt at deflating it
+        assertThat(upload.length).isBetween(dump.length, dump.length + 1000);
+        try (ZipInputStream input = new ZipInputStream(new ByteArrayInputStream(upload))) {
+            assertThat(input.getNextEntry().getName()).isEqualTo("widgets.dump");
+            assertThat(input.readAllBytes()).isEqualTo(dump);
+        }
+    }
+
+    @Test
     void refusesToUploadPathsOutsideTheDefinitionsDirectory()
             throws Exception
     {

@@ -20,6 +20,7 @@ import dev.dolly.api.Upload;
 import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.SSLException;
 
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -159,10 +160,11 @@ public final class DollyClient
     {
         long sent = 0;
         byte[] buffer = new byte[UPLOAD_CHUNK_BYTES];
-        try (ZipOutputStream zip = new ZipOutputStream(output)) {
-            // dumps compress well, and the fastest level keeps up with a network; compressed dumps lose little time
-            zip.setLevel(Deflater.BEST_SPEED);
+        // the deflater writes in small pieces: gather them into chunks before they reach the connection
+        try (ZipOutputStream zip = new ZipOutputStream(new BufferedOutputStream(output, UPLOAD_CHUNK_BYTES))) {
             for (UploadFile file : files) {
+                // SQL text compresses well at the fastest level; compressed dumps (pg_dump -Fc) only slow it down
+                zip.setLevel(compresses(file.path()) ? Deflater.BEST_SPEED : Deflater.NO_COMPRESSION);
                 zip.putNextEntry(new ZipEntry(file.name()));
                 try (InputStream input = Files.newInputStream(file.path())) {
                     int read;
@@ -174,6 +176,34 @@ public final class DollyClient
                 }
                 zip.closeEntry();
             }
+        }
+    }
+
+    /** Whether the start of a file shrinks by a tenth or more at the fastest level. */
+    private static boolean compresses(Path file)
+            throws IOException
+    {
+        byte[] sample = new byte[1 << 18];
+        int length;
+        try (InputStream input = Files.newInputStream(file)) {
+            length = input.readNBytes(sample, 0, sample.length);
+        }
+        if (length < 4096) {
+            return true;
+        }
+        Deflater deflater = new Deflater(Deflater.BEST_SPEED);
+        try {
+            deflater.setInput(sample, 0, length);
+            deflater.finish();
+            byte[] output = new byte[length + 1024];
+            int compressed = 0;
+            while (!deflater.finished()) {
+                compressed += deflater.deflate(output, compressed, output.length - compressed);
+            }
+            return compressed < length * 0.9;
+        }
+        finally {
+            deflater.end();
         }
     }
 

@@ -6,6 +6,7 @@ import dev.dolly.api.Upload;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -165,7 +166,8 @@ public final class Uploads
         int files = 0;
         int entries = 0;
         byte[] buffer = new byte[1 << 16];
-        try (ZipInputStream zip = new ZipInputStream(input)) {
+        // ZipInputStream reads in small pieces: buffer them, rather than asking the HTTP server for each
+        try (ZipInputStream zip = new ZipInputStream(new BufferedInputStream(input, 1 << 16))) {
             ZipEntry entry;
             while ((entry = zip.getNextEntry()) != null) {
                 if (++entries > MAX_ENTRIES) {
