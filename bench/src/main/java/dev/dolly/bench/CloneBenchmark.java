@@ -276,7 +276,7 @@ public final class CloneBenchmark
             }
             Files.writeString(directory.resolve("image.yaml"), spec.yaml());
             log("[" + driver + "] Building image " + spec.imageName() + ": " + spec.description());
-            DataImage image = client.createImage(new CreateImageRequest(spec.yaml(), directory.toString(), null, List.of(), List.of(), null));
+            DataImage image = client.createImage(new CreateImageRequest(spec.yaml(), directory.toString(), null, List.of(), List.of(), null, null));
             images.add(image.name());
             Instant deadline = Instant.now().plus(BUILD_TIMEOUT);
             String lastProgress = null;

@@ -5,13 +5,18 @@ import java.util.List;
 /**
  * Asks the daemon to build an image from an image definition (Spawn's YAML format).
  *
+ * <p>The files the definition names come either from an upload ({@code POST /api/v1/uploads}, which is how every
+ * remote client sends them) or, for the local administrator only, from a directory on the daemon's machine.
+ *
  * @param definition the YAML text
- * @param sourceDirectory absolute directory that relative paths in the definition are resolved against (the YAML
- *         file's directory); no path in the definition may lead outside it
+ * @param sourceDirectory absolute directory on the daemon's machine that relative paths in the definition are resolved
+ *         against (the YAML file's directory); only the local administrator may name one; {@code null} with {@code upload}
  * @param name overrides the definition's {@code name}, or {@code null}
  * @param tags added to the definition's tags
  * @param teams added to the definition's teams
  * @param lifetime overrides the definition's lifetime ({@code 90m}, {@code 48h}, {@code 7d}, {@code 0}), or {@code null}
+ * @param upload the ID of an upload of the caller holding the files the definition names, relative to the definition's
+ *         directory; the daemon deletes it once the build is over; {@code null} with {@code sourceDirectory}
  */
 public record CreateImageRequest(
         String definition,
@@ -19,7 +24,8 @@ public record CreateImageRequest(
         String name,
         List<String> tags,
         List<String> teams,
-        String lifetime)
+        String lifetime,
+        String upload)
 {
     public CreateImageRequest
     {

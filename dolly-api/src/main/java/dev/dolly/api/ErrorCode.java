@@ -26,6 +26,8 @@ public enum ErrorCode
     TOO_MANY_ATTEMPTS(429, 9),
     /** The CLI could not reach a daemon. */
     DAEMON_UNREACHABLE(503, 1),
+    /** The server's TLS certificate is not trusted, or the TLS handshake failed: nothing was sent. */
+    TLS_FAILURE(502, 10),
     /** A bug: the message and the daemon log tell more. */
     INTERNAL_ERROR(500, 1);
 

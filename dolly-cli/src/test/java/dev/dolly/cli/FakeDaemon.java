@@ -119,10 +119,10 @@ final class FakeDaemon
             throws IOException
     {
         try (exchange) {
-            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            byte[] bytes = exchange.getRequestBody().readAllBytes();
             String path = exchange.getRequestURI().getPath();
-            requests.add(new Request(exchange.getRequestMethod(), path, exchange.getRequestURI().getRawQuery(), body,
-                    exchange.getRequestHeaders().getFirst("Authorization")));
+            requests.add(new Request(exchange.getRequestMethod(), path, exchange.getRequestURI().getRawQuery(), new String(bytes, StandardCharsets.UTF_8),
+                    exchange.getRequestHeaders().getFirst("Authorization"), bytes));
             Answer answer;
             if (!open.contains(exchange.getRequestMethod() + " " + path) && !("Bearer " + token).equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
                 answer = new Answer(401, json(new ErrorResponse(ErrorCode.NOT_AUTHENTICATED, "Invalid access token.")));
@@ -156,7 +156,7 @@ final class FakeDaemon
     }
 
     /** @param query the raw query string, {@code null} when there is none */
-    record Request(String method, String path, String query, String body, String authorization) {}
+    record Request(String method, String path, String query, String body, String authorization, byte[] bytes) {}
 
     private record Answer(int status, byte[] body) {}
 }

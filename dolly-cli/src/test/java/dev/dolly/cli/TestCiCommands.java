@@ -5,6 +5,7 @@ import dev.dolly.api.ErrorCode;
 import dev.dolly.api.Json;
 import dev.dolly.api.UpdateContainerRequest;
 import dev.dolly.api.UpdateImageRequest;
+import dev.dolly.api.Upload;
 import dev.dolly.cli.CliRunner.Result;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -199,6 +200,7 @@ class TestCiCommands
     {
         Path definition = directory.resolve("image.yaml");
         Files.writeString(definition, "name: chinook\nsourceType: empty\nengine: postgresql\n");
+        daemon.answer("POST", "/api/v1/uploads", new Upload("upload-1", 0, 0));
         daemon.answer("POST", "/api/v1/images", image(7, "chinook", PENDING));
         daemon.answer("GET", "/api/v1/images/7", image(7, "chinook", PENDING, "Restoring", null));
 
@@ -233,6 +235,7 @@ class TestCiCommands
     {
         Path definition = directory.resolve("image.yaml");
         Files.writeString(definition, "name: chinook\nsourceType: empty\nengine: postgresql\n");
+        daemon.answer("POST", "/api/v1/uploads", new Upload("upload-1", 0, 0));
         daemon.answer("POST", "/api/v1/images", image(7, "chinook", PENDING));
         daemon.answerInTurn("GET", "/api/v1/images/7", image(7, "chinook", PENDING), image(7, "chinook", READY));
 

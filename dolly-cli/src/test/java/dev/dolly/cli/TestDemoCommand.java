@@ -3,6 +3,7 @@ package dev.dolly.cli;
 import dev.dolly.api.CreateImageRequest;
 import dev.dolly.api.ErrorCode;
 import dev.dolly.api.Json;
+import dev.dolly.api.Upload;
 import dev.dolly.cli.CliRunner.Result;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -56,6 +57,7 @@ class TestDemoCommand
                 .withVariable("DOLLY_ACCESS_TOKEN", TOKEN)
                 .withLauncherSettings(new LauncherSettings(Optional.empty(), "java", Optional.of(installation), LauncherSettings.DAEMON_MAIN_CLASS));
         daemon.answer("POST", "/api/v1/containers", container(3, "chinook-demo-k3vq9x", "chinook-demo", READY));
+        daemon.answer("POST", "/api/v1/uploads", new Upload("upload-1", 0, 0));
     }
 
     @AfterEach
@@ -76,14 +78,16 @@ class TestDemoCommand
 
         assertThat(result.exitCode()).isZero();
         assertThat(result.stdout()).isEqualTo(EXPECTED_DETAILS);
-        assertThat(result.stderr()).isEqualTo("""
+        assertThat(result.stderr()).isEqualTo("Uploading 0 files (0 B) to " + daemon.url() + "...\n" + """
                 Creating data image 'chinook-demo' (9)...
                   Running 01-schema.sql
                 Data image 'chinook-demo' (9) created!
                 """);
         CreateImageRequest request = Json.json().readValue(daemon.requests("POST", "/api/v1/images").getFirst().body(), CreateImageRequest.class);
         assertThat(request.name()).isEqualTo("chinook-demo");
-        assertThat(request.sourceDirectory()).isEqualTo(installation.resolve("examples/chinook").toRealPath().toString());
+        // a server given by DOLLY_SERVER gets the files uploaded, never a directory of this machine
+        assertThat(request.sourceDirectory()).isNull();
+        assertThat(request.upload()).isEqualTo("upload-1");
     }
 
     @Test

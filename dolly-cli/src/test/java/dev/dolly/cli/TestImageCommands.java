@@ -5,15 +5,22 @@ import dev.dolly.api.CreateImageRequest;
 import dev.dolly.api.DataImage;
 import dev.dolly.api.ErrorCode;
 import dev.dolly.api.Json;
+import dev.dolly.api.Upload;
 import dev.dolly.cli.CliRunner.Result;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
 
 import static dev.dolly.api.ResourceStatus.FAILED;
 import static dev.dolly.api.ResourceStatus.PENDING;
@@ -35,6 +42,7 @@ class TestImageCommands
     void setUp()
     {
         daemon = FakeDaemon.start(TOKEN);
+        daemon.answer("POST", "/api/v1/uploads", new Upload("upload-1", 1, 12));
         dolly = new CliRunner(directory.resolve("home"))
                 .withVariable("DOLLY_SERVER", daemon.url().toString())
                 .withVariable("DOLLY_ACCESS_TOKEN", TOKEN);
@@ -157,14 +165,18 @@ class TestImageCommands
 
         assertThat(result.exitCode()).isZero();
         assertThat(result.stdout()).isEqualTo("Data image 'chinook' (7) created!\n");
-        assertThat(result.stderr()).isEqualTo("""
+        assertThat(result.stderr()).isEqualTo("Uploading 1 file (12 B) to " + daemon.url() + "...\n" + """
+                  12 B of 12 B sent (100%)
                 Creating data image 'chinook' (7)...
                   Restoring chinook.dump
                   Sealing
                 """);
         CreateImageRequest request = Json.json().readValue(daemon.requests("POST", "/api/v1/images").getFirst().body(), CreateImageRequest.class);
-        assertThat(request).isEqualTo(new CreateImageRequest(Files.readString(definition), directory.toRealPath().toString(), "chinook",
-                List.of("v1", "v2"), List.of("dba"), "7d"));
+        // a server is remote: the files go up, and the request names the upload instead of a directory
+        assertThat(request).isEqualTo(new CreateImageRequest(Files.readString(definition), null, "chinook",
+                List.of("v1", "v2"), List.of("dba"), "7d", "upload-1"));
+        assertThat(daemon.requests("POST", "/api/v1/uploads").getFirst().query()).isEqualTo("size=12");
+        assertThat(zipEntries(daemon.requests("POST", "/api/v1/uploads").getFirst().bytes())).isEqualTo(Map.of("chinook.dump", "-- a dump --"));
         assertThat(daemon.requests("GET", "/api/v1/images/7")).hasSize(4);
     }
 
@@ -205,7 +217,9 @@ class TestImageCommands
 
         Result result = dolly.run("create", "data-image", "-f", definition.toString(), "--no-wait");
 
-        assertThat(result).isEqualTo(new Result(0, "Data image 'chinook' (7) is being created. Follow it with 'dolly get data-image chinook'.\n", ""));
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.stdout()).isEqualTo("Data image 'chinook' (7) is being created. Follow it with 'dolly get data-image chinook'.\n");
+        assertThat(result.stderr()).doesNotContain("Creating");
         assertThat(daemon.requests("GET", "/api/v1/images/7")).isEmpty();
     }
 
@@ -225,7 +239,7 @@ class TestImageCommands
         Path definition = writeDefinition();
         daemon.fail("POST", "/api/v1/images", ErrorCode.BAD_INPUT, "Unknown key 'sourceTyp' in image.yaml, line 1. Did you mean 'sourceType'?");
 
-        Result result = dolly.run("create", "data-image", "-f", definition.toString());
+        Result result = dolly.run("create", "data-image", "-f", definition.toString(), "-q");
 
         assertThat(result).isEqualTo(new Result(3, "", "Error: Unknown key 'sourceTyp' in image.yaml, line 1. Did you mean 'sourceType'?\n"));
     }
@@ -247,9 +261,107 @@ class TestImageCommands
         assertThat(dolly.run("delete", "di", "chinook", "-q")).isEqualTo(new Result(0, "chinook\n", ""));
     }
 
+    @Test
+    void uploadsOnlyTheFilesTheDefinitionNames()
+            throws Exception
+    {
+        Path definition = directory.resolve("image.yaml");
+        Files.writeString(definition, """
+                sourceType: scripts
+                name: widgets
+                engine: postgresql
+                scriptsFolders: [./sql/schema, sql/data/]
+                """);
+        Files.createDirectories(directory.resolve("sql/schema/nested"));
+        Files.createDirectories(directory.resolve("sql/data"));
+        Files.writeString(directory.resolve("sql/schema/1.sql"), "create table t (id int);");
+        Files.writeString(directory.resolve("sql/schema/nested/2.sql"), "select 2;");
+        Files.writeString(directory.resolve("sql/data/3.sql"), "insert into t values (3);");
+        Files.writeString(directory.resolve("secrets.txt"), "not for the server");
+        daemon.answer("POST", "/api/v1/images", image(7, "widgets", PENDING));
+
+        assertThat(dolly.run("create", "data-image", "-f", definition.toString(), "--no-wait", "-q").exitCode()).isZero();
+
+        assertThat(zipEntries(daemon.requests("POST", "/api/v1/uploads").getFirst().bytes())).isEqualTo(Map.of(
+                "sql/schema/1.sql", "create table t (id int);",
+                "sql/schema/nested/2.sql", "select 2;",
+                "sql/data/3.sql", "insert into t values (3);"));
+    }
+
+    @Test
+    void uploadsCompressedDumpsWithoutCompressingThemAgain()
+            throws Exception
+    {
+        byte[] dump = new byte[300_000];
+        new java.util.Random(42).nextBytes(dump);
+        Files.write(directory.resolve("widgets.dump"), dump);
+        Path definition = directory.resolve("image.yaml");
+        Files.writeString(definition, "sourceType: backup\nname: widgets\nengine: postgresql\nbackup:\n  file: widgets.dump\n");
+        daemon.answer("POST", "/api/v1/images", image(7, "widgets", PENDING));
+
+        assertThat(dolly.run("create", "data-image", "-f", definition.toString(), "--no-wait", "-q").exitCode()).isZero();
+
+        byte[] upload = daemon.requests("POST", "/api/v1/uploads").getFirst().bytes();
+        // stored as it is: a few bytes of framing more than the file, not a futile attempt at deflating it
+        assertThat(upload.length).isBetween(dump.length, dump.length + 1000);
+        try (ZipInputStream input = new ZipInputStream(new ByteArrayInputStream(upload))) {
+            assertThat(input.getNextEntry().getName()).isEqualTo("widgets.dump");
+            assertThat(input.readAllBytes()).isEqualTo(dump);
+        }
+    }
+
+    @Test
+    void refusesToUploadPathsOutsideTheDefinitionsDirectory()
+            throws Exception
+    {
+        Path inner = Files.createDirectories(directory.resolve("definition"));
+        Files.writeString(directory.resolve("outside.sql"), "select 1;");
+        Path definition = inner.resolve("image.yaml");
+        Files.writeString(definition, """
+                sourceType: backup
+                name: widgets
+                engine: postgresql
+                backup:
+                  path: ../outside.sql
+                """);
+        Files.createSymbolicLink(inner.resolve("link.sql"), directory.resolve("outside.sql"));
+
+        Result result = dolly.run("create", "data-image", "-f", definition.toString());
+
+        assertThat(result.exitCode()).isEqualTo(3);
+        assertThat(result.stderr()).startsWith("Error: backup '../outside.sql' leads outside the directory of the image definition");
+
+        Files.writeString(definition, """
+                sourceType: backup
+                name: widgets
+                engine: postgresql
+                backup:
+                  file: link.sql
+                """);
+        result = dolly.run("create", "data-image", "-f", definition.toString());
+
+        assertThat(result.exitCode()).isEqualTo(3);
+        assertThat(result.stderr()).startsWith("Error: backup 'link.sql' leads outside the directory of the image definition");
+        assertThat(daemon.requests()).isEmpty();
+    }
+
+    private static Map<String, String> zipEntries(byte[] zip)
+            throws Exception
+    {
+        Map<String, String> entries = new HashMap<>();
+        try (ZipInputStream input = new ZipInputStream(new ByteArrayInputStream(zip))) {
+            ZipEntry entry;
+            while ((entry = input.getNextEntry()) != null) {
+                entries.put(entry.getName(), new String(input.readAllBytes(), StandardCharsets.UTF_8));
+            }
+        }
+        return entries;
+    }
+
     private Path writeDefinition()
             throws Exception
     {
+        Files.writeString(directory.resolve("chinook.dump"), "-- a dump --");
         Path definition = directory.resolve("image.yaml");
         Files.writeString(definition, """
                 sourceType: backup

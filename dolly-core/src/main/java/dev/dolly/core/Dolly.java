@@ -17,6 +17,7 @@ import dev.dolly.core.engine.PortAllocator;
 import dev.dolly.core.engine.postgresql.PostgresBinaries;
 import dev.dolly.core.engine.postgresql.PostgresEngine;
 import dev.dolly.core.image.ImageService;
+import dev.dolly.core.image.Uploads;
 import dev.dolly.core.storage.LoopFileSystem;
 import dev.dolly.core.storage.StorageDriver;
 import dev.dolly.core.storage.StorageDrivers;
@@ -70,6 +71,7 @@ public final class Dolly
     private final RevisionService revisions;
     private final AccessTokens accessTokens;
     private final UserService users;
+    private final Uploads uploads;
     private final ScheduledExecutorService reaper = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("reaper").daemon().factory());
 
     private Dolly(DollyConfiguration configuration, FileChannel lockChannel, FileLock lock)
@@ -91,9 +93,10 @@ public final class Dolly
         this.storage = selection.driver();
         this.storageReason = selection.reason();
         LOG.info("Storage driver {}", storageReason);
-        PortAllocator ports = new PortAllocator(configuration.containerHost(), configuration.firstContainerPort(), configuration.lastContainerPort(),
+        PortAllocator ports = new PortAllocator(configuration.containerListenAddress(), configuration.firstContainerPort(), configuration.lastContainerPort(),
                 () -> catalog.listContainers().stream().map(ContainerRecord::port).collect(Collectors.toSet()));
-        this.images = new ImageService(catalog, engines, storage, engineUser, ports, configuration,
+        this.uploads = new Uploads(configuration.uploadsDirectory(), clock);
+        this.images = new ImageService(catalog, engines, storage, engineUser, ports, configuration, uploads,
                 Executors.newFixedThreadPool(2, Thread.ofPlatform().name("image-build-", 0).daemon().factory()), clock);
         this.containers = new ContainerService(catalog, images, engines, storage, ports, configuration, clock);
         this.revisions = new RevisionService(catalog, containers, images, storage, clock);
@@ -167,6 +170,7 @@ public final class Dolly
         }
         Dolly dolly = new Dolly(configuration, channel, lock);
         dolly.accessTokens.ensureAdminToken(DollyHome.adminTokenFile(home));
+        dolly.uploads.removeLeftovers();
         dolly.images.reconcile();
         dolly.containers.reconcile();
         dolly.removeOrphans();
@@ -206,6 +210,11 @@ public final class Dolly
     public RevisionService revisions()
     {
         return revisions;
+    }
+
+    public Uploads uploads()
+    {
+        return uploads;
     }
 
     public AccessTokens accessTokens()
@@ -273,6 +282,7 @@ public final class Dolly
         try {
             containers.deleteExpired();
             images.deleteExpired();
+            uploads.deleteUnclaimed();
         }
         catch (RuntimeException e) {
             LOG.warn("Deleting expired images and containers failed", e);

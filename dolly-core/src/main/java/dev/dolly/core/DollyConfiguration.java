@@ -4,8 +4,11 @@ import dev.dolly.api.DollyException;
 import dev.dolly.api.DollyHome;
 import dev.dolly.core.image.Lifetime;
 import dev.dolly.core.storage.StorageDrivers;
+import dev.dolly.core.tls.TlsIdentity;
 
+import java.net.InetAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,7 +26,9 @@ import static java.util.Objects.requireNonNull;
  * the daemon starts, with the variable's name, rather than when an image is built.
  *
  * @param listenPort the API port; when it is taken, the daemon picks a free one and writes it to daemon.json
- * @param containerHost the address engines listen on, and that connection details name
+ * @param tls the certificate and key the API serves HTTPS with; empty for plain HTTP (loopback, or explicitly allowed)
+ * @param containerHost the host connection details name (what clients connect to)
+ * @param containerListenAddress the address engines listen on; by default the container host
  * @param postgresqlParameters server settings for containers; small by default, for development use
  * @param storageDriver the storage driver to use; empty to choose by the storage root's file system
  * @param zfsDataset the ZFS dataset to keep volumes in, which selects the zfs driver
@@ -33,7 +38,9 @@ public record DollyConfiguration(
         Path home,
         String listenAddress,
         int listenPort,
+        Optional<TlsIdentity> tls,
         String containerHost,
+        String containerListenAddress,
         int firstContainerPort,
         int lastContainerPort,
         String engineUser,
@@ -47,6 +54,7 @@ public record DollyConfiguration(
         Duration sessionLifetime)
 {
     public static final int DEFAULT_PORT = 7370;
+    public static final String ALLOW_INSECURE_LISTEN = "DOLLY_ALLOW_INSECURE_LISTEN";
 
     private static final Pattern ZFS_DATASET = Pattern.compile("[A-Za-z][A-Za-z0-9_.:-]*(/[A-Za-z0-9_.:-]+)*");
 
@@ -70,7 +78,9 @@ public record DollyConfiguration(
     {
         requireNonNull(home, "home is null");
         requireNonNull(listenAddress, "listenAddress is null");
+        requireNonNull(tls, "tls is null");
         requireNonNull(containerHost, "containerHost is null");
+        requireNonNull(containerListenAddress, "containerListenAddress is null");
         requireNonNull(engineUser, "engineUser is null");
         postgresqlParameters = Map.copyOf(postgresqlParameters);
         requireNonNull(pgRestore, "pgRestore is null");
@@ -87,7 +97,10 @@ public record DollyConfiguration(
      * <ul>
      * <li>{@code DOLLY_HOME}: where state lives (default {@code ~/.dolly}, {@code /var/lib/dolly} for root)</li>
      * <li>{@code DOLLY_LISTEN}: {@code host:port} of the API (default {@code 127.0.0.1:7370})</li>
-     * <li>{@code DOLLY_CONTAINER_HOST}: the address engines listen on (default {@code 127.0.0.1})</li>
+     * <li>{@code DOLLY_TLS_CERTIFICATE}, {@code DOLLY_TLS_KEY}: PEM certificate chain and PKCS#8 key to serve HTTPS with;
+     * required when {@code DOLLY_LISTEN} is not a loopback address, unless {@code DOLLY_ALLOW_INSECURE_LISTEN=true}</li>
+     * <li>{@code DOLLY_CONTAINER_HOST}: the host connection details name (default {@code 127.0.0.1})</li>
+     * <li>{@code DOLLY_CONTAINER_LISTEN}: the address engines listen on (default: {@code DOLLY_CONTAINER_HOST})</li>
      * <li>{@code DOLLY_CONTAINER_PORTS}: the port range of engines (default {@code 54320-54999})</li>
      * <li>{@code DOLLY_ENGINE_USER}: the account engines run as when the daemon runs as root (default {@code dolly})</li>
      * <li>{@code DOLLY_POSTGRESQL_SETTINGS}: {@code name=value,…} server settings for containers</li>
@@ -111,7 +124,19 @@ public record DollyConfiguration(
             throw DollyException.badInput("DOLLY_LISTEN '" + listen + "' must be host:port, for example 127.0.0.1:7370.");
         }
         String listenAddress = listen.substring(0, colon);
+        if (listenAddress.startsWith("[") && listenAddress.endsWith("]")) {
+            listenAddress = listenAddress.substring(1, listenAddress.length() - 1);
+        }
         int listenPort = port(listen.substring(colon + 1), "DOLLY_LISTEN");
+        Optional<TlsIdentity> tls = tls(environment);
+        if (tls.isEmpty() && !isLoopback(listenAddress, "DOLLY_LISTEN") && !allowInsecureListen(environment)) {
+            throw DollyException.badInput("DOLLY_LISTEN '" + listen + "' is not a loopback address, and the API would be served without TLS: "
+                    + "access tokens and passwords would cross the network in clear text. Set " + TlsIdentity.CERTIFICATE_VARIABLE
+                    + " (a PEM certificate chain) and " + TlsIdentity.KEY_VARIABLE + " (its PKCS#8 PEM private key), or, behind a TLS proxy "
+                    + "or on a trusted network only, set " + ALLOW_INSECURE_LISTEN + "=true.");
+        }
+        String containerHost = variable(environment, "DOLLY_CONTAINER_HOST").orElse("127.0.0.1");
+        String containerListenAddress = variable(environment, "DOLLY_CONTAINER_LISTEN").orElse(containerHost);
 
         String range = environment.getOrDefault("DOLLY_CONTAINER_PORTS", "54320-54999");
         String[] bounds = range.split("-");
@@ -172,7 +197,9 @@ public record DollyConfiguration(
                 home,
                 listenAddress,
                 listenPort,
-                environment.getOrDefault("DOLLY_CONTAINER_HOST", "127.0.0.1"),
+                tls,
+                containerHost,
+                containerListenAddress,
                 first,
                 last,
                 engineUser,
@@ -187,6 +214,12 @@ public record DollyConfiguration(
                 sessionLifetime);
     }
 
+    /** The URL scheme of the API: {@code https} with TLS, else {@code http}. */
+    public String scheme()
+    {
+        return tls.isPresent() ? "https" : "http";
+    }
+
     public Path catalogFile()
     {
         return home.resolve("catalog.db");
@@ -195,6 +228,12 @@ public record DollyConfiguration(
     public Path storageRoot()
     {
         return home.resolve("storage");
+    }
+
+    /** Staging directories of uploaded image sources, removed after their build. */
+    public Path uploadsDirectory()
+    {
+        return home.resolve("uploads");
     }
 
     public Path enginesDirectory()
@@ -211,6 +250,54 @@ public record DollyConfiguration(
     public Path engineLogsDirectory()
     {
         return logsDirectory().resolve("engines");
+    }
+
+    /** Both TLS variables, or neither. */
+    private static Optional<TlsIdentity> tls(Map<String, String> environment)
+    {
+        Optional<String> certificate = variable(environment, TlsIdentity.CERTIFICATE_VARIABLE);
+        Optional<String> key = variable(environment, TlsIdentity.KEY_VARIABLE);
+        if (certificate.isEmpty() && key.isEmpty()) {
+            return Optional.empty();
+        }
+        if (certificate.isEmpty() || key.isEmpty()) {
+            throw DollyException.badInput((certificate.isEmpty() ? TlsIdentity.KEY_VARIABLE : TlsIdentity.CERTIFICATE_VARIABLE) + " is set but "
+                    + (certificate.isEmpty() ? TlsIdentity.CERTIFICATE_VARIABLE : TlsIdentity.KEY_VARIABLE) + " is not: set both (the PEM certificate "
+                    + "chain and its PKCS#8 PEM private key) to serve HTTPS, or neither.");
+        }
+        return Optional.of(TlsIdentity.load(Path.of(certificate.get()), Path.of(key.get())));
+    }
+
+    private static boolean allowInsecureListen(Map<String, String> environment)
+    {
+        String value = variable(environment, ALLOW_INSECURE_LISTEN).orElse("false").toLowerCase(Locale.ROOT);
+        return switch (value) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw DollyException.badInput(ALLOW_INSECURE_LISTEN + " '" + value + "' must be true or false.");
+        };
+    }
+
+    /** Whether every address the host names is a loopback address. */
+    static boolean isLoopback(String host, String variable)
+    {
+        try {
+            InetAddress[] addresses = InetAddress.getAllByName(host);
+            for (InetAddress address : addresses) {
+                if (!address.isLoopbackAddress()) {
+                    return false;
+                }
+            }
+            return addresses.length > 0;
+        }
+        catch (UnknownHostException e) {
+            throw DollyException.badInput(variable + ": the host '" + host + "' is unknown. Use an address of this machine, such as 127.0.0.1 or 0.0.0.0.");
+        }
+    }
+
+    private static Optional<String> variable(Map<String, String> environment, String name)
+    {
+        return Optional.ofNullable(environment.get(name)).map(String::strip).filter(value -> !value.isEmpty());
     }
 
     private static int port(String text, String variable)

@@ -1,9 +1,14 @@
 package dev.dolly.core;
 
 import dev.dolly.api.DollyException;
+import dev.dolly.api.ErrorCode;
+import dev.dolly.core.tls.TestCertificates;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -11,6 +16,105 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class DollyConfigurationTest
 {
+    private static final String INSECURE_REFUSAL = "DOLLY_LISTEN '0.0.0.0:7370' is not a loopback address, and the API would be served without TLS: "
+            + "access tokens and passwords would cross the network in clear text. Set DOLLY_TLS_CERTIFICATE (a PEM certificate chain) and DOLLY_TLS_KEY "
+            + "(its PKCS#8 PEM private key), or, behind a TLS proxy or on a trusted network only, set DOLLY_ALLOW_INSECURE_LISTEN=true.";
+
+    @TempDir
+    Path directory;
+
+    @Test
+    void loopbackServesPlainHttp()
+    {
+        DollyConfiguration configuration = DollyConfiguration.fromEnvironment(environment("DOLLY_LISTEN", "127.0.0.1:7370"));
+
+        assertThat(configuration.tls()).isEmpty();
+        assertThat(configuration.scheme()).isEqualTo("http");
+        assertThat(DollyConfiguration.fromEnvironment(environment("DOLLY_LISTEN", "localhost:0")).scheme()).isEqualTo("http");
+        assertThat(DollyConfiguration.fromEnvironment(environment("DOLLY_LISTEN", "[::1]:7370")).listenAddress()).isEqualTo("::1");
+    }
+
+    @Test
+    void refusesToServeOtherAddressesWithoutTls()
+    {
+        assertBadInput(environment("DOLLY_LISTEN", "0.0.0.0:7370"), INSECURE_REFUSAL);
+        assertBadInput(environment("DOLLY_LISTEN", "0.0.0.0:7370", "DOLLY_ALLOW_INSECURE_LISTEN", "false"), INSECURE_REFUSAL);
+        assertBadInput(environment("DOLLY_LISTEN", "0.0.0.0:7370", "DOLLY_ALLOW_INSECURE_LISTEN", "yes"),
+                "DOLLY_ALLOW_INSECURE_LISTEN 'yes' must be true or false.");
+        assertBadInput(environment("DOLLY_LISTEN", "no-such-host.invalid:7370"),
+                "DOLLY_LISTEN: the host 'no-such-host.invalid' is unknown. Use an address of this machine, such as 127.0.0.1 or 0.0.0.0.");
+    }
+
+    @Test
+    void servesOtherAddressesWithoutTlsOnlyWhenTold()
+    {
+        DollyConfiguration configuration = DollyConfiguration.fromEnvironment(environment("DOLLY_LISTEN", "0.0.0.0:7370", "DOLLY_ALLOW_INSECURE_LISTEN", "true"));
+
+        assertThat(configuration.listenAddress()).isEqualTo("0.0.0.0");
+        assertThat(configuration.scheme()).isEqualTo("http");
+    }
+
+    @Test
+    void servesHttpsWithCertificateAndKey()
+            throws Exception
+    {
+        TestCertificates.Pair pair = TestCertificates.generate(directory, "dolly", "EC", "dns:dolly.example.com");
+
+        DollyConfiguration configuration = DollyConfiguration.fromEnvironment(environment("DOLLY_LISTEN", "0.0.0.0:7370",
+                "DOLLY_TLS_CERTIFICATE", pair.certificate().toString(), "DOLLY_TLS_KEY", pair.key().toString()));
+
+        assertThat(configuration.scheme()).isEqualTo("https");
+        assertThat(configuration.tls().orElseThrow().chain()).containsExactly(pair.x509());
+    }
+
+    @Test
+    void needsBothTlsVariables()
+            throws Exception
+    {
+        TestCertificates.Pair pair = TestCertificates.generate(directory, "dolly", "EC", "dns:dolly.example.com");
+
+        assertBadInput(environment("DOLLY_TLS_CERTIFICATE", pair.certificate().toString()), "DOLLY_TLS_CERTIFICATE is set but DOLLY_TLS_KEY is not: "
+                + "set both (the PEM certificate chain and its PKCS#8 PEM private key) to serve HTTPS, or neither.");
+        assertBadInput(environment("DOLLY_TLS_KEY", pair.key().toString()), "DOLLY_TLS_KEY is set but DOLLY_TLS_CERTIFICATE is not: "
+                + "set both (the PEM certificate chain and its PKCS#8 PEM private key) to serve HTTPS, or neither.");
+        Path missing = directory.resolve("missing.key");
+        assertBadInput(environment("DOLLY_TLS_CERTIFICATE", pair.certificate().toString(), "DOLLY_TLS_KEY", missing.toString()),
+                "DOLLY_TLS_KEY: the private key file " + missing + " does not exist.");
+    }
+
+    @Test
+    void enginesListenWhereTheyAreToldAndDetailsNameTheHost()
+    {
+        DollyConfiguration standard = DollyConfiguration.fromEnvironment(environment());
+        assertThat(standard.containerHost()).isEqualTo("127.0.0.1");
+        assertThat(standard.containerListenAddress()).isEqualTo("127.0.0.1");
+
+        DollyConfiguration sameAddress = DollyConfiguration.fromEnvironment(environment("DOLLY_CONTAINER_HOST", "10.1.2.3"));
+        assertThat(sameAddress.containerHost()).isEqualTo("10.1.2.3");
+        assertThat(sameAddress.containerListenAddress()).isEqualTo("10.1.2.3");
+
+        DollyConfiguration apart = DollyConfiguration.fromEnvironment(environment("DOLLY_CONTAINER_HOST", "dolly.example.com", "DOLLY_CONTAINER_LISTEN", "0.0.0.0"));
+        assertThat(apart.containerHost()).isEqualTo("dolly.example.com");
+        assertThat(apart.containerListenAddress()).isEqualTo("0.0.0.0");
+    }
+
+    private Map<String, String> environment(String... namesAndValues)
+    {
+        Map<String, String> environment = new HashMap<>();
+        environment.put("DOLLY_HOME", directory.resolve("home").toString());
+        for (int index = 0; index < namesAndValues.length; index += 2) {
+            environment.put(namesAndValues[index], namesAndValues[index + 1]);
+        }
+        return environment;
+    }
+
+    private static void assertBadInput(Map<String, String> environment, String message)
+    {
+        assertThatThrownBy(() -> DollyConfiguration.fromEnvironment(environment))
+                .isInstanceOfSatisfying(DollyException.class, exception -> assertThat(exception.errorCode()).isEqualTo(ErrorCode.BAD_INPUT))
+                .hasMessage(message);
+    }
+
     @Test
     void sessionsLastTwelveHoursUnlessConfigured()
     {

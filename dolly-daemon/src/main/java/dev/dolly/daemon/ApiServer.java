@@ -20,12 +20,22 @@ import dev.dolly.api.UpdateTeamRequest;
 import dev.dolly.core.Dolly;
 import dev.dolly.core.auth.Authentication;
 import dev.dolly.core.auth.Caller;
+import dev.dolly.core.tls.TlsIdentity;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.javalin.json.JavalinJackson;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
 
@@ -39,6 +49,7 @@ final class ApiServer
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
     private static final String AUTHENTICATION = "dolly.authentication";
     private static final String SIGN_IN_PATH = "/api/v1/sessions";
+    private static final String LOCAL_ADMINISTRATOR = "dolly.localAdministrator";
 
     private final DaemonServices services;
     private final Runnable shutdown;
@@ -55,10 +66,25 @@ final class ApiServer
         return services.current();
     }
 
-    /** Starts listening; returns the port. */
-    int start(String host, int port)
+    /** Starts listening, with HTTPS when a TLS identity is given; returns the port. */
+    int start(String host, int port, Optional<TlsIdentity> tls)
     {
         javalin = Javalin.create(config -> {
+            tls.ifPresent(identity -> config.jetty.addConnector((server, httpConfiguration) -> {
+                // Jetty's own TLS, with a key store built in memory from the PEM files (see TlsIdentity): no extra library
+                String password = newPassword();
+                SslContextFactory.Server ssl = new SslContextFactory.Server();
+                ssl.setKeyStore(identity.keyStore(password.toCharArray()));
+                ssl.setKeyStorePassword(password);
+                SecureRequestCustomizer secure = new SecureRequestCustomizer();
+                // one certificate for every name: clients that connect by IP address send no SNI
+                secure.setSniHostCheck(false);
+                httpConfiguration.addCustomizer(secure);
+                ServerConnector connector = new ServerConnector(server, new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(httpConfiguration));
+                connector.setHost(host);
+                connector.setPort(port);
+                return connector;
+            }));
             config.showJavalinBanner = false;
             config.jsonMapper(new JavalinJackson(Json.json(), false));
             config.http.defaultContentType = "application/json";
@@ -103,7 +129,12 @@ final class ApiServer
         javalin.get("/api/v1/images", context -> context.json(new ResourceList<>(dolly().images().list(caller(context), context.queryParam("name"), context.queryParam("tag")))));
         javalin.post("/api/v1/images", context -> {
             CreateImageRequest request = body(context, CreateImageRequest.class);
-            context.status(202).json(dolly().images().create(request, caller(context)));
+            context.status(202).json(dolly().images().create(request, caller(context), Boolean.TRUE.equals(context.attribute(LOCAL_ADMINISTRATOR))));
+        });
+        javalin.post("/api/v1/uploads", context -> {
+            // streamed: the body is extracted as it arrives, never held in memory
+            long size = declaredSize(context.queryParam("size"));
+            context.status(201).json(dolly().uploads().receive(context.bodyInputStream(), size, caller(context).name()));
         });
         javalin.get("/api/v1/images/{reference}", context -> context.json(dolly().images().get(context.pathParam("reference"), caller(context))));
         javalin.delete("/api/v1/images/{reference}", context -> context.json(dolly().images().delete(context.pathParam("reference"), caller(context))));
@@ -152,7 +183,13 @@ final class ApiServer
             Thread.ofPlatform().name("shutdown").start(shutdown);
         });
 
-        javalin.start(host, port);
+        if (tls.isPresent()) {
+            // the TLS connector carries the host and port; Javalin adds its plain one only when there is none
+            javalin.start();
+        }
+        else {
+            javalin.start(host, port);
+        }
         return javalin.port();
     }
 
@@ -161,6 +198,13 @@ final class ApiServer
         if (javalin != null) {
             javalin.stop();
         }
+    }
+
+    private static String newPassword()
+    {
+        byte[] bytes = new byte[24];
+        new SecureRandom().nextBytes(bytes);
+        return Base64.getEncoder().encodeToString(bytes);
     }
 
     private void authenticate(Context context)
@@ -174,6 +218,21 @@ final class ApiServer
                         ? "This call needs an access token. Sign in with 'dolly auth login', or set DOLLY_ACCESS_TOKEN (the local CLI reads DOLLY_HOME/admin-token)."
                         : "The access token is not valid (unknown, revoked or expired). Sign in again with 'dolly auth login', or set a valid one with DOLLY_ACCESS_TOKEN."));
         context.attribute(AUTHENTICATION, authentication);
+        context.attribute(LOCAL_ADMINISTRATOR, dolly().accessTokens().isLocalAdministrator(token));
+    }
+
+    private static long declaredSize(String text)
+    {
+        try {
+            long size = Long.parseLong(text == null ? "" : text);
+            if (size >= 0) {
+                return size;
+            }
+        }
+        catch (NumberFormatException e) {
+            // refused below
+        }
+        throw DollyException.badInput("An upload must declare the total size of its files: POST /api/v1/uploads?size=BYTES.");
     }
 
     private static String bearerToken(Context context)

@@ -85,9 +85,10 @@ public final class DaemonMain
             System.exit(0);
         });
         int port = freePort(configuration.listenAddress(), configuration.listenPort());
-        int actualPort = server[0].start(configuration.listenAddress(), port);
-        String url = "http://" + hostForUrl(configuration.listenAddress()) + ":" + actualPort;
-        writeDaemonFile(daemonFile, new DaemonAddress(url, ProcessHandle.current().pid(), Dolly.version()));
+        int actualPort = server[0].start(configuration.listenAddress(), port, configuration.tls());
+        String url = configuration.scheme() + "://" + hostForUrl(configuration.listenAddress()) + ":" + actualPort;
+        writeDaemonFile(daemonFile, new DaemonAddress(url, ProcessHandle.current().pid(), Dolly.version(),
+                configuration.tls().map(tls -> tls.certificatePem()).orElse(null)));
         LOG.info("Dolly {} serves {} at {}", Dolly.version(), configuration.home(), url);
         awaitQuietly(stopped);
     }

@@ -28,7 +28,12 @@ import dev.dolly.api.SignInRequest;
 import dev.dolly.api.Team;
 import dev.dolly.api.UpdateTeamRequest;
 import dev.dolly.api.User;
+import dev.dolly.api.Upload;
 
+import javax.net.ssl.HttpsURLConnection;
+import javax.net.ssl.SSLException;
+
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -41,9 +46,16 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.CertificateException;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.LongConsumer;
 import java.util.function.Supplier;
+import java.util.zip.Deflater;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
 
 
 import static java.util.Objects.requireNonNull;
@@ -57,20 +69,30 @@ public final class DollyClient
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration REQUEST_TIMEOUT = Duration.ofMinutes(10);
 
+    private static final int UPLOAD_CHUNK_BYTES = 1 << 16;
+
     private final URI server;
     private final String accessToken;
+    private final ServerTrust trust;
     private final Supplier<DollyClient> reconnect;
 
+    /** A client that trusts HTTPS servers whose certificates the JDK's trust store vouches for. */
     public DollyClient(URI server, String accessToken)
     {
-        this(server, accessToken, null);
+        this(server, accessToken, ServerTrust.jdk());
     }
 
-    private DollyClient(URI server, String accessToken, Supplier<DollyClient> reconnect)
+    public DollyClient(URI server, String accessToken, ServerTrust trust)
+    {
+        this(server, accessToken, trust, null);
+    }
+
+    private DollyClient(URI server, String accessToken, ServerTrust trust, Supplier<DollyClient> reconnect)
     {
         this.reconnect = reconnect;
         this.server = requireNonNull(server, "server is null");
         this.accessToken = requireNonNull(accessToken, "accessToken is null");
+        this.trust = requireNonNull(trust, "trust is null");
     }
 
     /**
@@ -80,7 +102,7 @@ public final class DollyClient
      */
     public DollyClient withReconnect(Supplier<DollyClient> reconnect)
     {
-        return new DollyClient(server, accessToken, requireNonNull(reconnect, "reconnect is null"));
+        return new DollyClient(server, accessToken, trust, requireNonNull(reconnect, "reconnect is null"));
     }
 
     public URI server()
@@ -122,6 +144,98 @@ public final class DollyClient
     public DataImage createImage(CreateImageRequest request)
     {
         return send("POST", "images", request, DataImage.class);
+    }
+
+    /**
+     * Sends files to the daemon as one ZIP stream, for an image build to name ({@link CreateImageRequest#upload()}).
+     *
+     * @param files each file's name in the upload (relative, with {@code /}) and where it is here
+     * @param progress told the bytes of files sent so far, now and then
+     */
+    public Upload upload(List<UploadFile> files, LongConsumer progress)
+    {
+        requireNonNull(files, "files is null");
+        requireNonNull(progress, "progress is null");
+        long total = 0;
+        for (UploadFile file : files) {
+            try {
+                total += Files.size(file.path());
+            }
+            catch (IOException e) {
+                throw DollyException.badInput("Cannot read " + file.path() + ": " + e.getMessage());
+            }
+        }
+        return exchange("POST", "uploads?size=" + total, connection -> {
+            connection.setDoOutput(true);
+            connection.setRequestProperty("Content-Type", "application/zip");
+            connection.setChunkedStreamingMode(UPLOAD_CHUNK_BYTES);
+        }, connection -> writeZip(connection.getOutputStream(), files, progress), Json.json().getTypeFactory().constructType(Upload.class));
+    }
+
+    /**
+     * A file to upload.
+     *
+     * @param name its path in the upload, relative, with {@code /} between names
+     */
+    public record UploadFile(String name, Path path)
+    {
+        public UploadFile
+        {
+            requireNonNull(name, "name is null");
+            requireNonNull(path, "path is null");
+        }
+    }
+
+    private static void writeZip(OutputStream output, List<UploadFile> files, LongConsumer progress)
+            throws IOException
+    {
+        long sent = 0;
+        byte[] buffer = new byte[UPLOAD_CHUNK_BYTES];
+        // the deflater writes in small pieces: gather them into chunks before they reach the connection
+        try (ZipOutputStream zip = new ZipOutputStream(new BufferedOutputStream(output, UPLOAD_CHUNK_BYTES))) {
+            for (UploadFile file : files) {
+                // SQL text compresses well at the fastest level; compressed dumps (pg_dump -Fc) only slow it down
+                zip.setLevel(compresses(file.path()) ? Deflater.BEST_SPEED : Deflater.NO_COMPRESSION);
+                zip.putNextEntry(new ZipEntry(file.name()));
+                try (InputStream input = Files.newInputStream(file.path())) {
+                    int read;
+                    while ((read = input.read(buffer)) > 0) {
+                        zip.write(buffer, 0, read);
+                        sent += read;
+                        progress.accept(sent);
+                    }
+                }
+                zip.closeEntry();
+            }
+        }
+    }
+
+    /** Whether the start of a file shrinks by a tenth or more at the fastest level. */
+    private static boolean compresses(Path file)
+            throws IOException
+    {
+        byte[] sample = new byte[1 << 18];
+        int length;
+        try (InputStream input = Files.newInputStream(file)) {
+            length = input.readNBytes(sample, 0, sample.length);
+        }
+        if (length < 4096) {
+            return true;
+        }
+        Deflater deflater = new Deflater(Deflater.BEST_SPEED);
+        try {
+            deflater.setInput(sample, 0, length);
+            deflater.finish();
+            byte[] output = new byte[length + 1024];
+            int compressed = 0;
+            while (!deflater.finished()) {
+                compressed += deflater.deflate(output, compressed, output.length - compressed);
+            }
+            return compressed < length * 0.9;
+        }
+        finally {
+            deflater.end();
+        }
     }
 
     public DataImage deleteImage(String reference)
@@ -293,12 +407,45 @@ public final class DollyClient
         if (method.equals("PATCH")) {
             return sendWithHttpClient(method, path, body, responseType);
         }
+        byte[] bytes;
+        try {
+            bytes = body == null ? null : Json.json().writeValueAsBytes(body);
+        }
+        catch (IOException e) {
+            throw new IllegalArgumentException("Cannot write the request as JSON", e);
+        }
+        return exchange(method, path, connection -> {
+            if (bytes != null) {
+                connection.setDoOutput(true);
+                connection.setRequestProperty("Content-Type", "application/json");
+                // not in streaming mode: there, an answer of 401 (a wrong password, a revoked token) hides its body
+            }
+        }, connection -> {
+            if (bytes != null) {
+                try (OutputStream output = connection.getOutputStream()) {
+                    output.write(bytes);
+                }
+            }
+        }, responseType);
+    }
+
+    private interface ConnectionStep
+    {
+        void apply(HttpURLConnection connection)
+                throws IOException;
+    }
+
+    private <T> T exchange(String method, String path, ConnectionStep prepare, ConnectionStep write, JavaType responseType)
+    {
         // HttpURLConnection rather than java.net.http: for one request per command it starts several times faster
         // (no selector thread, no TLS set-up for plain HTTP), and every CLI command pays for that start.
         HttpURLConnection connection = null;
         boolean connected = false;
         try {
             connection = (HttpURLConnection) server.resolve("/api/v1/" + path).toURL().openConnection();
+            if (connection instanceof HttpsURLConnection https) {
+                trust.configure(https);
+            }
             connection.setConnectTimeout((int) CONNECT_TIMEOUT.toMillis());
             connection.setReadTimeout((int) REQUEST_TIMEOUT.toMillis());
             connection.setRequestMethod(method);
@@ -307,18 +454,19 @@ public final class DollyClient
             }
             connection.setRequestProperty("Accept", "application/json");
             connection.setUseCaches(false);
-            byte[] bytes = body == null ? null : Json.json().writeValueAsBytes(body);
-            if (bytes != null) {
-                connection.setDoOutput(true);
-                connection.setRequestProperty("Content-Type", "application/json");
-                // not in streaming mode: there, an answer of 401 (a wrong password, a revoked token) hides its body
-            }
+            prepare.apply(connection);
             connection.connect();
             connected = true;
-            if (bytes != null) {
-                try (OutputStream output = connection.getOutputStream()) {
-                    output.write(bytes);
+            try {
+                write.apply(connection);
+            }
+            catch (IOException writeFailure) {
+                // the daemon may have refused the request before reading all of it: its answer says why
+                DollyException refusal = refusal(connection);
+                if (refusal != null) {
+                    throw refusal;
                 }
+                throw writeFailure;
             }
             int status = connection.getResponseCode();
             byte[] answer;
@@ -333,18 +481,24 @@ public final class DollyClient
             }
             return Json.json().readValue(answer, responseType);
         }
+        catch (SSLException e) {
+            throw tlsFailure(e);
+        }
         catch (ConnectException | SocketTimeoutException e) {
             if (connected) {
                 throw new DollyException(ErrorCode.DAEMON_UNREACHABLE, "The Dolly daemon at " + server + " did not answer within "
                         + REQUEST_TIMEOUT.toMinutes() + " minutes.", e);
             }
             if (reconnect != null) {
-                return reconnect.get().send(method, path, body, responseType);
+                return reconnect.get().exchange(method, path, prepare, write, responseType);
             }
             throw new DollyException(ErrorCode.DAEMON_UNREACHABLE,
                     "No Dolly daemon answers at " + server + ". Start one with 'dolly daemon', or check DOLLY_SERVER.", e);
         }
         catch (IOException e) {
+            if (String.valueOf(e.getMessage()).startsWith("HTTPS hostname wrong")) {
+                throw tlsFailure(e);
+            }
             throw new DollyException(ErrorCode.DAEMON_UNREACHABLE,
                     "The Dolly daemon at " + server + " did not answer properly: " + e.getMessage(), e);
         }
@@ -371,7 +525,9 @@ public final class DollyClient
         catch (IOException e) {
             throw new DollyException(ErrorCode.INTERNAL_ERROR, "Cannot write the request: " + e.getMessage(), e);
         }
-        try (HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(CONNECT_TIMEOUT).build()) {
+        HttpClient.Builder builder = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(CONNECT_TIMEOUT);
+        trust.configure(builder);
+        try (HttpClient client = builder.build()) {
             HttpResponse<byte[]> response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
             if (response.statusCode() / 100 != 2) {
                 throw toException(response.statusCode(), response.body());
@@ -387,6 +543,9 @@ public final class DollyClient
             }
             throw new DollyException(ErrorCode.DAEMON_UNREACHABLE,
                     "No Dolly daemon answers at " + server + ". Start one with 'dolly daemon', or check DOLLY_SERVER.", e);
+        }
+        catch (SSLException e) {
+            throw tlsFailure(e);
         }
         catch (IOException e) {
             throw new DollyException(ErrorCode.DAEMON_UNREACHABLE, "The Dolly daemon at " + server + " did not answer properly: " + e.getMessage(), e);
@@ -408,6 +567,40 @@ public final class DollyClient
             query.append(query.isEmpty() ? '?' : '&').append(name2).append('=').append(encode(value2));
         }
         return query.toString();
+    }
+
+    private DollyException refusal(HttpURLConnection connection)
+    {
+        try {
+            int status = connection.getResponseCode();
+            if (status / 100 == 2) {
+                return null;
+            }
+            try (InputStream input = connection.getErrorStream()) {
+                return toException(status, input == null ? new byte[0] : input.readAllBytes());
+            }
+        }
+        catch (IOException e) {
+            return null;
+        }
+    }
+
+    private DollyException tlsFailure(IOException exception)
+    {
+        String reason = exception.getMessage();
+        for (Throwable cause = exception; cause != null; cause = cause.getCause()) {
+            if (cause instanceof CertificateException) {
+                reason = cause.getMessage();
+            }
+        }
+        if (reason != null && reason.contains("PKIX path building failed")) {
+            reason = "its certificate is not signed by a certificate authority this client trusts";
+        }
+        String advice = trust.usesOwnCertificates()
+                ? " This client trusts " + trust.description() + "; check that the server's certificate was issued by that CA for the host name in the URL."
+                : " If the server's certificate comes from a CA of your own (or is self-signed), pass that CA's PEM certificate with --ca-certificate FILE "
+                        + "or " + ServerTrust.CA_CERTIFICATE_VARIABLE + "=FILE.";
+        return new DollyException(ErrorCode.TLS_FAILURE, "Cannot open a trusted TLS connection to " + server + ": " + reason + "." + advice, exception);
     }
 
     private DollyException toException(int status, byte[] body)

@@ -81,8 +81,10 @@ final class CreateDataImageCommand
         }
         Duration limit = timeout == null ? Duration.ZERO : Durations.parse(timeout, "--timeout");
         ImageCreation creation = new ImageCreation(context);
-        CreateImageRequest request = creation.request(file, name, tags, teams, lifetime);
+        ImageCreation.DefinitionFile definition = creation.read(file);
         DollyClient client = new DaemonConnector(context).connect(global);
+        CreateImageRequest request = creation.request(client, global.localAdministrator(context), global.quiet || output.structured(), definition,
+                name, tags, teams, lifetime);
         DataImage image = client.createImage(request);
         if (noWait) {
             print(image, "Data image '" + image.name() + "' (" + image.id() + ") is being created. "

@@ -41,10 +41,10 @@ final class DaemonConnector
                     .orElseThrow(() -> new DollyException(ErrorCode.NOT_AUTHENTICATED,
                             "No access token for " + uri + ". Sign in with 'dolly auth login --server " + uri + " --username NAME', "
                                     + "or set DOLLY_ACCESS_TOKEN (the server's administrator token is in the file admin-token of its DOLLY_HOME)."));
-            return new DollyClient(uri, token);
+            return new DollyClient(uri, token, options.trust(context));
         }
         if (session.isPresent()) {
-            return new DollyClient(serverUri(session.get().server()), accessToken.orElse(session.get().token()));
+            return new DollyClient(serverUri(session.get().server()), accessToken.orElse(session.get().token()), options.trust(context));
         }
         LocalDaemon daemon = context.localDaemon();
         // The daemon daemon.json names runs: talk to it straight away, without asking it first whether it answers

@@ -63,7 +63,8 @@ final class DemoCommand
                         + existing.get().status().displayName().toLowerCase(Locale.ROOT) + ", to build it again.");
                 client.deleteImage(String.valueOf(existing.get().id()));
             }
-            DataImage created = client.createImage(imageCreation.request(definition, IMAGE_NAME, List.of(), List.of(), null));
+            DataImage created = client.createImage(imageCreation.request(client, global.localAdministrator(context), global.quiet, imageCreation.read(definition), IMAGE_NAME,
+                    List.of(), List.of(), null));
             image = imageCreation.awaitReady(client, created, global.quiet);
             context.progress(global.quiet, "Data image '" + image.name() + "' (" + image.id() + ") created!");
         }

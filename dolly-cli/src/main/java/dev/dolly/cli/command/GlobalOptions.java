@@ -1,7 +1,9 @@
 package dev.dolly.cli.command;
 
+import dev.dolly.api.client.ServerTrust;
 import picocli.CommandLine.Option;
 
+import java.nio.file.Path;
 import java.util.Optional;
 
 /** The options every command that talks to a daemon takes. */
@@ -20,6 +22,11 @@ final class GlobalOptions
                     + "else the session of 'dolly auth login', else the local daemon's administrator token.")
     String accessToken;
 
+    @Option(names = "--ca-certificate", paramLabel = "FILE",
+            description = "A PEM file with the certificate authority (or the self-signed certificate) of an https server, trusted "
+                    + "besides the JDK's. Default: $DOLLY_CA_CERTIFICATE.")
+    String caCertificate;
+
     @Option(names = {"-q", "--quiet"}, description = "Print only names, and no progress.")
     boolean quiet;
 
@@ -31,6 +38,27 @@ final class GlobalOptions
     Optional<String> accessToken(CommandContext context)
     {
         return nonBlank(accessToken).or(() -> context.variable(ACCESS_TOKEN_VARIABLE));
+    }
+
+    /** The certificate authorities https servers are checked against: the JDK's, and the file given, if any. */
+    ServerTrust trust(CommandContext context)
+    {
+        if (nonBlank(caCertificate).isPresent()) {
+            return ServerTrust.withCertificateAuthorities(Path.of(caCertificate.strip()), "--ca-certificate");
+        }
+        return context.variable(ServerTrust.CA_CERTIFICATE_VARIABLE)
+                .map(file -> ServerTrust.withCertificateAuthorities(Path.of(file), ServerTrust.CA_CERTIFICATE_VARIABLE))
+                .orElse(ServerTrust.jdk());
+    }
+
+    /**
+     * Whether the command talks to the local daemon of DOLLY_HOME with the administrator token of that home: only
+     * then may it name directories of this machine to the daemon, instead of uploading files. A signed-in session
+     * (from DOLLY_CONFIG) is someone else's, and uploads.
+     */
+    boolean localAdministrator(CommandContext context)
+    {
+        return server(context).isEmpty() && accessToken(context).isEmpty() && ClientConfiguration.of(context).session().isEmpty();
     }
 
     private static Optional<String> nonBlank(String value)

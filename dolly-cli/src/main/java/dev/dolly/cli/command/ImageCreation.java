@@ -5,7 +5,9 @@ import dev.dolly.api.DataImage;
 import dev.dolly.api.DollyException;
 import dev.dolly.api.ErrorCode;
 import dev.dolly.api.ResourceStatus;
+import dev.dolly.api.Upload;
 import dev.dolly.api.client.DollyClient;
+import dev.dolly.api.client.DollyClient.UploadFile;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -28,8 +30,8 @@ final class ImageCreation
         this.context = requireNonNull(context, "context is null");
     }
 
-    /** Reads the definition file; relative paths in it are resolved against its directory, by the daemon. */
-    CreateImageRequest request(Path file, String name, List<String> tags, List<String> teams, String lifetime)
+    /** Reads a definition file; relative paths in it start at its directory. */
+    DefinitionFile read(Path file)
     {
         Path absolute = file.toAbsolutePath().normalize();
         if (!Files.exists(absolute)) {
@@ -40,12 +42,75 @@ final class ImageCreation
                     + file.resolve("image.yaml") + ".");
         }
         try {
-            String definition = Files.readString(absolute);
-            Path directory = absolute.getParent().toRealPath();
-            return new CreateImageRequest(definition, directory.toString(), name, tags, teams, lifetime);
+            return new DefinitionFile(Files.readString(absolute), absolute.getParent().toRealPath());
         }
         catch (IOException e) {
             throw DollyException.badInput("Cannot read the image definition " + file + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * An image definition read from its file.
+     *
+     * @param directory the file's directory, as a real path
+     */
+    record DefinitionFile(String text, Path directory) {}
+
+    /**
+     * The request for a definition: the local administrator names the definition's directory (the daemon reads the
+     * files where they are, without a copy); everyone else uploads the files the definition names first.
+     */
+    CreateImageRequest request(DollyClient client, boolean localAdministrator, boolean quiet, DefinitionFile file, String name, List<String> tags,
+            List<String> teams, String lifetime)
+    {
+        if (localAdministrator) {
+            return new CreateImageRequest(file.text(), file.directory().toString(), name, tags, teams, lifetime, null);
+        }
+        List<UploadFile> files = SourceFiles.of(file.text(), file.directory());
+        long total = 0;
+        for (UploadFile upload : files) {
+            total += size(upload.path());
+        }
+        context.progress(quiet, "Uploading " + files.size() + (files.size() == 1 ? " file" : " files") + " (" + Cells.bytes(total) + ") to "
+                + client.server() + "...");
+        UploadProgress progress = new UploadProgress(total, quiet);
+        Upload upload = client.upload(files, progress::sent);
+        return new CreateImageRequest(file.text(), null, name, tags, teams, lifetime, upload.id());
+    }
+
+    private static long size(Path file)
+    {
+        try {
+            return Files.size(file);
+        }
+        catch (IOException e) {
+            throw DollyException.badInput("Cannot read " + file + ": " + e.getMessage());
+        }
+    }
+
+    /** Prints how much is sent, every tenth of the total. */
+    private final class UploadProgress
+    {
+        private final long total;
+        private final boolean quiet;
+        private int shownTenths;
+
+        UploadProgress(long total, boolean quiet)
+        {
+            this.total = total;
+            this.quiet = quiet;
+        }
+
+        void sent(long bytes)
+        {
+            if (total <= 0) {
+                return;
+            }
+            int tenths = (int) Math.min(10, bytes * 10 / total);
+            if (tenths > shownTenths) {
+                shownTenths = tenths;
+                context.progress(quiet, "  " + Cells.bytes(bytes) + " of " + Cells.bytes(total) + " sent (" + tenths * 10 + "%)");
+            }
         }
     }
 

@@ -6,6 +6,7 @@ import dev.dolly.api.DollyHome;
 import dev.dolly.api.ErrorCode;
 import dev.dolly.api.Json;
 import dev.dolly.api.client.DollyClient;
+import dev.dolly.api.client.ServerTrust;
 import dev.dolly.cli.LauncherSettings;
 
 import java.io.File;
@@ -113,7 +114,9 @@ public final class LocalDaemon
 
     public DollyClient client(DaemonAddress address, String accessToken)
     {
-        return new DollyClient(URI.create(address.url()), accessToken);
+        // a daemon serving https wrote its certificate to daemon.json: trust exactly that one
+        ServerTrust trust = address.certificate() == null ? ServerTrust.jdk() : ServerTrust.pinned(address.certificate());
+        return new DollyClient(URI.create(address.url()), accessToken, trust);
     }
 
     /**

@@ -116,7 +116,7 @@ public final class ContainerService
             dataDirectory = storage.clone(ImageService.volumeKey(image.id()), volume);
             // a volume key may come again after a deletion: no size of an earlier volume
             sizes.forget(volume);
-            Endpoint asImageSuperuser = new Endpoint(loopback(container), port, engine.defaultUser(), image.superuserPassword(), engine.defaultDatabase());
+            Endpoint asImageSuperuser = new Endpoint(engineAddress(), port, engine.defaultUser(), image.superuserPassword(), engine.defaultDatabase());
             // the new password goes over the server's first connection, not a second one after a readiness check
             engine.startWithNewPassword(installation, dataDirectory, settings(container), asImageSuperuser, container.userName(), container.password());
             catalog.setContainerStatus(id, ResourceStatus.READY, null);
@@ -331,7 +331,8 @@ public final class ContainerService
 
     private ServerSettings settings(ContainerRecord container)
     {
-        return new ServerSettings(container.host(), container.port(), configuration.postgresqlParameters(),
+        // engines listen where the daemon is configured to let them (DOLLY_CONTAINER_LISTEN); connection details name container.host()
+        return new ServerSettings(configuration.containerListenAddress(), container.port(), configuration.postgresqlParameters(),
                 configuration.engineLogsDirectory().resolve("container-" + container.id() + ".log"));
     }
 
@@ -350,10 +351,15 @@ public final class ContainerService
         return image.databaseName() == null ? engine.defaultDatabase() : image.databaseName();
     }
 
-    /** The daemon talks to engines over loopback when they listen on every address. */
-    private static String loopback(ContainerRecord container)
+    /** The address the daemon itself reaches engines at: loopback when they listen on every address. */
+    private String engineAddress()
     {
-        return container.host().equals("0.0.0.0") || container.host().equals("*") ? "127.0.0.1" : container.host();
+        String listen = configuration.containerListenAddress().split(",")[0].strip();
+        return switch (listen) {
+            case "0.0.0.0", "*", "" -> "127.0.0.1";
+            case "::" -> "::1";
+            default -> listen;
+        };
     }
 
     private static void stopQuietly(Engine engine, EngineInstallation installation, Path dataDirectory)
@@ -399,7 +405,7 @@ public final class ContainerService
                 engine.start(installation, dataDirectory, settings(container));
             }
             else {
-                Endpoint asDataSuperuser = new Endpoint(loopback(container), container.port(), engine.defaultUser(), dataPassword, engine.defaultDatabase());
+                Endpoint asDataSuperuser = new Endpoint(engineAddress(), container.port(), engine.defaultUser(), dataPassword, engine.defaultDatabase());
                 engine.startWithNewPassword(installation, dataDirectory, settings(container), asDataSuperuser, container.userName(), container.password());
             }
             sizes.forget(container.volume());

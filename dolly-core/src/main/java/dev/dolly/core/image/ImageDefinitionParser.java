@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.dolly.api.DefinitionSources;
 import dev.dolly.api.DollyException;
 import dev.dolly.core.engine.LoadPlan.BackupFormat;
 import dev.dolly.core.image.ImageDefinition.BackupSource;
@@ -218,7 +219,7 @@ public final class ImageDefinitionParser
             relative = pathText.get();
         }
         else if (file.isPresent()) {
-            relative = folder.map(value -> value.endsWith("/") ? value + file.get() : value + "/" + file.get()).orElse(file.get());
+            relative = DefinitionSources.backupPath(folder.orElse(null), file.get());
         }
         else {
             throw DollyException.badInput("'" + key + "' needs 'file' (and usually 'folder'), or 'path'.");
@@ -241,21 +242,7 @@ public final class ImageDefinitionParser
     /** Resolves a path of the definition and refuses it if it leads outside the definition's directory. */
     private static Path confined(Path base, String relative, String key)
     {
-        Path path = base.resolve(relative).normalize();
-        Path real = path;
-        try {
-            if (Files.exists(path)) {
-                real = path.toRealPath();
-            }
-        }
-        catch (IOException e) {
-            throw DollyException.badInput("Cannot read " + key + " '" + relative + "': " + e.getMessage());
-        }
-        if (!real.startsWith(base)) {
-            throw DollyException.badInput(key + " '" + relative + "' leads outside the directory of the image definition (" + base
-                    + "). Paths in an image definition must stay below its directory: move the file there, or the definition next to it.");
-        }
-        return real;
+        return DefinitionSources.confined(base, relative, key);
     }
 
     private static Path realDirectory(Path sourceDirectory)

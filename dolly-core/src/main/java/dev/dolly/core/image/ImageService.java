@@ -66,13 +66,15 @@ public final class ImageService
     private final EngineUser engineUser;
     private final PortAllocator ports;
     private final DollyConfiguration configuration;
+    private final Uploads uploads;
     private final ExecutorService builds;
     private final Clock clock;
     private final ImageDefinitionParser parser;
 
     public ImageService(Catalog catalog, EngineRegistry engines, StorageDriver storage, EngineUser engineUser, PortAllocator ports,
-            DollyConfiguration configuration, ExecutorService builds, Clock clock)
+            DollyConfiguration configuration, Uploads uploads, ExecutorService builds, Clock clock)
     {
+        this.uploads = requireNonNull(uploads, "uploads is null");
         this.catalog = requireNonNull(catalog, "catalog is null");
         this.engines = requireNonNull(engines, "engines is null");
         this.storage = requireNonNull(storage, "storage is null");
@@ -87,16 +89,47 @@ public final class ImageService
     /**
      * Checks the definition completely, records the image as PENDING and starts building it. Bad input is refused
      * here, before anything is created.
+     *
+     * <p>The definition's files come from an upload of the owner, whose staging directory goes when the build is over
+     * (or when the request is refused), or from a directory on this machine: only the local administrator (the
+     * token of {@code DOLLY_HOME/admin-token}) may name one, since the daemon can read directories its users cannot.
+     *
+     * @param localAdministrator whether the caller used the local administrator's token
      */
-    public DataImage create(CreateImageRequest request, Caller caller)
+    public DataImage create(CreateImageRequest request, Caller caller, boolean localAdministrator)
     {
         requireNonNull(request, "request is null");
         requireNonNull(caller, "caller is null");
         String owner = caller.name();
-        if (request.definition() == null || request.sourceDirectory() == null) {
-            throw DollyException.badInput("An image request needs the definition's text and its directory.");
+        if (request.definition() == null) {
+            throw DollyException.badInput("An image request needs the definition's text.");
         }
-        ImageDefinition definition = parser.parse(request.definition(), Path.of(request.sourceDirectory()), Optional.ofNullable(request.name()));
+        if ((request.upload() == null) == (request.sourceDirectory() == null)) {
+            throw DollyException.badInput("An image request names either an upload of the definition's files or, for the local administrator, "
+                    + "their directory on the daemon's machine: one of the two.");
+        }
+        if (request.upload() == null) {
+            if (!localAdministrator) {
+                throw DollyException.badInput("Only the local administrator may build from a directory on the daemon's machine. "
+                        + "Upload the definition's files instead: the dolly CLI does so when it talks to a server.");
+            }
+            return create(request, Path.of(request.sourceDirectory()), request.sourceDirectory(), owner, () -> {});
+        }
+        Path directory = uploads.claim(request.upload(), owner);
+        Runnable release = () -> uploads.delete(request.upload());
+        try {
+            return create(request, directory, "upload " + request.upload(), owner, release);
+        }
+        catch (RuntimeException e) {
+            release.run();
+            throw e;
+        }
+    }
+
+    /** @param release runs once the build is over, whatever the outcome */
+    private DataImage create(CreateImageRequest request, Path sourceDirectory, String sourceDescription, String owner, Runnable release)
+    {
+        ImageDefinition definition = parser.parse(request.definition(), sourceDirectory, Optional.ofNullable(request.name()));
         LinkedHashSet<String> tags = new LinkedHashSet<>(definition.tags());
         request.tags().forEach(tag -> {
             ImageDefinitionParser.checkTag(tag);
@@ -115,11 +148,18 @@ public final class ImageService
         ImageRecord record = new ImageRecord(0, definition.name(), ResourceStatus.PENDING, null, "Queued", definition.engine(),
                 definition.version().orElse(null), version, definition.sourceType().name().toLowerCase(java.util.Locale.ROOT),
                 definition.initialDatabaseName().orElse(null), Passwords.generate(), "", null, owner, request.definition(),
-                request.sourceDirectory(), now, null, lifetime.expiry(now).orElse(null), List.copyOf(tags), List.copyOf(teams), null);
+                sourceDescription, now, null, lifetime.expiry(now).orElse(null), List.copyOf(tags), List.copyOf(teams), null);
         long id = catalog.insertImage(record);
         String volume = volumeKey(id);
         catalog.setImageVolume(id, volume);
-        builds.submit(() -> build(id, definition));
+        builds.submit(() -> {
+            try {
+                build(id, definition);
+            }
+            finally {
+                release.run();
+            }
+        });
         return view(load(id));
     }
 

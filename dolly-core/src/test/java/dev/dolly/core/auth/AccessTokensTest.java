@@ -196,6 +196,25 @@ class AccessTokensTest
         return tokens.authenticate(tokens.signIn(new SignInRequest("alice", PASSWORD), "10.0.0.1").token()).orElseThrow().caller();
     }
 
+    @Test
+    void onlyTheTokenOfTheAdminTokenFileIsTheLocalAdministrator()
+    {
+        String administrator = read(directory.resolve("admin-token"));
+        String other = tokens.create(admin, new CreateAccessTokenRequest("a pipeline", null)).token();
+
+        assertThat(tokens.authenticate(other).orElseThrow().caller().admin()).isTrue();
+        assertThat(tokens.isLocalAdministrator(administrator)).isTrue();
+        assertThat(tokens.isLocalAdministrator(other)).isFalse();
+        assertThat(tokens.isLocalAdministrator(null)).isFalse();
+        assertThat(tokens.isLocalAdministrator("")).isFalse();
+
+        // a daemon that starts again with the same file knows it again
+        AccessTokens again = new AccessTokens(catalog, clock, Duration.ofHours(12), new PasswordHashing());
+        assertThat(again.isLocalAdministrator(administrator)).isFalse();
+        again.ensureAdminToken(directory.resolve("admin-token"));
+        assertThat(again.isLocalAdministrator(administrator)).isTrue();
+    }
+
     private static String read(Path file)
     {
         try {

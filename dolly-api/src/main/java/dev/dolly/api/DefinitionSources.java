@@ -1,0 +1,127 @@
+package dev.dolly.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The files an image definition names, and the rule their paths follow: relative to the definition's directory, and
+ * never outside it (through {@code ..}, an absolute path or a symbolic link). The daemon's parser and the client that
+ * uploads a definition's files share this one implementation.
+ */
+public final class DefinitionSources
+{
+    private DefinitionSources() {}
+
+    /**
+     * A path of the definition.
+     *
+     * @param key where the definition names it, such as {@code backups[1]} or {@code scriptsFolders entry}
+     * @param relativePath the path as the definition writes it
+     */
+    public record Source(String key, String relativePath) {}
+
+    /**
+     * The backups and scripts folders a definition names, read leniently: whatever is not where a path belongs is
+     * ignored here, since the daemon checks the whole definition.
+     */
+    public static List<Source> of(String yaml)
+    {
+        requireNonNull(yaml, "yaml is null");
+        JsonNode root;
+        try {
+            root = Json.yaml().readTree(yaml);
+        }
+        catch (IOException e) {
+            throw DollyException.badInput("The image definition is not valid YAML: " + e.getMessage());
+        }
+        List<Source> sources = new ArrayList<>();
+        if (root == null || !root.isObject()) {
+            return sources;
+        }
+        backup(root.get("backup"), "backup").ifPresent(sources::add);
+        JsonNode backups = root.get("backups");
+        if (backups != null && backups.isArray()) {
+            for (int index = 0; index < backups.size(); index++) {
+                backup(backups.get(index), "backups[" + index + "]").ifPresent(sources::add);
+            }
+        }
+        JsonNode folders = root.get("scriptsFolders");
+        if (folders != null && folders.isValueNode() && !folders.isNull()) {
+            sources.add(new Source("scriptsFolders entry", folders.asText()));
+        }
+        else if (folders != null && folders.isArray()) {
+            for (JsonNode folder : folders) {
+                if (folder.isValueNode() && !folder.isNull()) {
+                    sources.add(new Source("scriptsFolders entry", folder.asText()));
+                }
+            }
+        }
+        return sources;
+    }
+
+    /** A backup's path from {@code folder} (optional) and {@code file}. */
+    public static String backupPath(String folder, String file)
+    {
+        requireNonNull(file, "file is null");
+        if (folder == null) {
+            return file;
+        }
+        return folder.endsWith("/") ? folder + file : folder + "/" + file;
+    }
+
+    /**
+     * Resolves a path of the definition and refuses it if it leads outside the definition's directory.
+     *
+     * @param base the definition's directory, as a real path
+     * @return the real path when it exists, else the normalized one
+     */
+    public static Path confined(Path base, String relative, String key)
+    {
+        Path path = base.resolve(relative).normalize();
+        Path real = path;
+        try {
+            if (Files.exists(path)) {
+                real = path.toRealPath();
+            }
+        }
+        catch (IOException e) {
+            throw DollyException.badInput("Cannot read " + key + " '" + relative + "': " + e.getMessage());
+        }
+        if (!real.startsWith(base)) {
+            throw DollyException.badInput(key + " '" + relative + "' leads outside the directory of the image definition (" + base
+                    + "). Paths in an image definition must stay below its directory: move the file there, or the definition next to it.");
+        }
+        return real;
+    }
+
+    private static java.util.Optional<Source> backup(JsonNode node, String key)
+    {
+        if (node == null || !node.isObject()) {
+            return java.util.Optional.empty();
+        }
+        String path = text(node.get("path"));
+        String file = text(node.get("file"));
+        if (path != null) {
+            return java.util.Optional.of(new Source(key, path));
+        }
+        if (file != null) {
+            return java.util.Optional.of(new Source(key, backupPath(text(node.get("folder")), file)));
+        }
+        return java.util.Optional.empty();
+    }
+
+    private static String text(JsonNode node)
+    {
+        if (node == null || !node.isValueNode() || node.isNull() || node.asText().isBlank()) {
+            return null;
+        }
+        return node.asText().strip();
+    }
+}
