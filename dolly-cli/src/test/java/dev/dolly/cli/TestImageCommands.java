@@ -166,7 +166,6 @@ class TestImageCommands
         assertThat(result.exitCode()).isZero();
         assertThat(result.stdout()).isEqualTo("Data image 'chinook' (7) created!\n");
         assertThat(result.stderr()).isEqualTo("Uploading 1 file (12 B) to " + daemon.url() + "...\n" + """
-                  12 B of 12 B sent (100%)
                 Creating data image 'chinook' (7)...
                   Restoring chinook.dump
                   Sealing

@@ -88,9 +88,12 @@ final class ImageCreation
         }
     }
 
-    /** Prints how much is sent, every tenth of the total. */
+    /** Prints how much is sent, every tenth of the total, for uploads big enough to take a while. */
     private final class UploadProgress
     {
+        // below this, an upload takes well under a second on a local network: one line says it all
+        private static final long SHOWN_FROM_BYTES = 32L * 1024 * 1024;
+
         private final long total;
         private final boolean quiet;
         private int shownTenths;
@@ -103,7 +106,7 @@ final class ImageCreation
 
         void sent(long bytes)
         {
-            if (total <= 0) {
+            if (total < SHOWN_FROM_BYTES) {
                 return;
             }
             int tenths = (int) Math.min(10, bytes * 10 / total);
