@@ -11,6 +11,7 @@ import dev.dolly.api.SessionToken;
 import dev.dolly.api.SignInRequest;
 import dev.dolly.api.UpdateTeamRequest;
 import dev.dolly.core.catalog.Catalog;
+import dev.dolly.core.testing.MutableClock;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -2,6 +2,7 @@ package dev.dolly.core.auth;
 
 import dev.dolly.api.DollyException;
 import dev.dolly.api.ErrorCode;
+import dev.dolly.core.testing.MutableClock;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

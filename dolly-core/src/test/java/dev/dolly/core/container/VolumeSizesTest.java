@@ -1,11 +1,10 @@
 package dev.dolly.core.container;
 
+import dev.dolly.core.testing.MutableClock;
 import org.junit.jupiter.api.Test;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
@@ -19,7 +18,7 @@ class VolumeSizesTest
     private final List<Runnable> queued = new ArrayList<>();
     private final AtomicInteger measurements = new AtomicInteger();
     private final AtomicLong bytes = new AtomicLong(100);
-    private final MutableClock clock = new MutableClock();
+    private final MutableClock clock = new MutableClock(Instant.parse("2025-01-01T00:00:00Z"));
     private final VolumeSizes sizes = new VolumeSizes(volume -> {
         measurements.incrementAndGet();
         return OptionalLong.of(bytes.get());
@@ -80,34 +79,5 @@ class VolumeSizesTest
         List<Runnable> tasks = new ArrayList<>(queued);
         queued.clear();
         tasks.forEach(Runnable::run);
-    }
-
-    private static final class MutableClock
-            extends Clock
-    {
-        private Instant now = Instant.parse("2025-01-01T00:00:00Z");
-
-        void advance(Duration duration)
-        {
-            now = now.plus(duration);
-        }
-
-        @Override
-        public ZoneOffset getZone()
-        {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone)
-        {
-            return this;
-        }
-
-        @Override
-        public Instant instant()
-        {
-            return now;
-        }
     }
 }

@@ -3,6 +3,7 @@ package dev.dolly.core.image;
 import dev.dolly.api.DollyException;
 import dev.dolly.api.ErrorCode;
 import dev.dolly.api.Upload;
+import dev.dolly.core.testing.MutableClock;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -13,11 +14,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.zip.ZipEntry;
@@ -152,39 +150,5 @@ class UploadsTest
             }
         }
         return bytes.toByteArray();
-    }
-
-    private static final class MutableClock
-            extends Clock
-    {
-        private Instant now;
-
-        MutableClock(Instant now)
-        {
-            this.now = now;
-        }
-
-        void advance(Duration duration)
-        {
-            now = now.plus(duration);
-        }
-
-        @Override
-        public ZoneId getZone()
-        {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone)
-        {
-            return this;
-        }
-
-        @Override
-        public Instant instant()
-        {
-            return now;
-        }
     }
 }

@@ -1,4 +1,4 @@
-package dev.dolly.core.auth;
+package dev.dolly.core.testing;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -7,17 +7,17 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 
 /** A clock that tests move forward by hand. */
-final class MutableClock
+public final class MutableClock
         extends Clock
 {
     private Instant now;
 
-    MutableClock(Instant now)
+    public MutableClock(Instant now)
     {
         this.now = now;
     }
 
-    void advance(Duration duration)
+    public void advance(Duration duration)
     {
         now = now.plus(duration);
     }
