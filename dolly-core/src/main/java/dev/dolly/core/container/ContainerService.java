@@ -267,7 +267,7 @@ public final class ContainerService
 
     private ServerSettings settings(ContainerRecord container)
     {
-        return new ServerSettings(container.host(), container.port(), configuration.postgresqlParameters(),
+        return new ServerSettings(container.host(), container.port(), configuration.containerParameters(container.engine()),
                 configuration.engineLogsDirectory().resolve("container-" + container.id() + ".log"));
     }
 

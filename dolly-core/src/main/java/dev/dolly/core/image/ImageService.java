@@ -30,7 +30,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -44,18 +43,6 @@ import static java.util.Objects.requireNonNull;
 public final class ImageService
 {
     private static final Logger LOG = LoggerFactory.getLogger(ImageService.class);
-
-    /** Loading is faster without durability: the image is flushed to disk once, after a clean shutdown. */
-    private static final Map<String, String> BUILD_PARAMETERS = Map.of(
-            "fsync", "off",
-            "full_page_writes", "off",
-            "synchronous_commit", "off",
-            "autovacuum", "off",
-            "shared_buffers", "128MB",
-            "maintenance_work_mem", "256MB",
-            "max_wal_size", "2GB",
-            "checkpoint_timeout", "30min",
-            "max_connections", "20");
 
     private final Catalog catalog;
     private final EngineRegistry engines;
@@ -283,7 +270,7 @@ public final class ImageService
             engine.initialize(installation, dataDirectory, image.superuserPassword());
             port = ports.reserve();
             catalog.updateImageProgress(id, "Starting " + engine.name() + " " + installation.version());
-            engine.start(installation, dataDirectory, new ServerSettings("127.0.0.1", port, BUILD_PARAMETERS, logFile));
+            engine.start(installation, dataDirectory, new ServerSettings("127.0.0.1", port, engine.buildParameters(), logFile));
             Endpoint superuser = new Endpoint("127.0.0.1", port, engine.defaultUser(), image.superuserPassword(), engine.defaultDatabase());
             String database = engine.load(installation, superuser, loadPlan(definition, engine), message -> catalog.updateImageProgress(id, message));
             catalog.updateImageProgress(id, "Sealing: freezing and analysing every database");
