@@ -8,6 +8,8 @@ import java.util.List;
  *
  * @param sizeBytes bytes the image's data directory takes, {@code null} while unknown
  * @param origin the container revision an image was graduated from; {@code null} for images built from a definition
+ * @param requestedVersion the version the definition asked for ({@code 8.0}), {@code null} when it named none; the
+ *         engine version says what runs ({@code 11.4.5-MariaDB} for {@code engine: mysql} without a MySQL installation)
  */
 public record DataImage(
         long id,
@@ -27,4 +29,5 @@ public record DataImage(
         Instant expiresAt,
         Long sizeBytes,
         List<String> containers,
-        ImageOrigin origin) {}
+        ImageOrigin origin,
+        String requestedVersion) {}

@@ -249,7 +249,7 @@ public final class ImageService
         List<String> containers = catalog.listContainersOfImage(image.id()).stream().map(ContainerRecord::name).toList();
         return new DataImage(image.id(), image.name(), image.tags(), image.teams(), image.engine(), image.engineVersion(), image.status(),
                 image.statusMessage(), image.progress(), image.sourceType(), image.databaseName(), image.owner(), image.createdAt(),
-                image.readyAt(), image.expiresAt(), image.sizeBytes(), containers, image.origin());
+                image.readyAt(), image.expiresAt(), image.sizeBytes(), containers, image.origin(), image.requestedVersion());
     }
 
     private void build(long id, ImageDefinition definition)

@@ -145,6 +145,9 @@ public final class MariaDbEngine
     public String resolveVersion(String requestedVersion)
     {
         String requested = requestedVersion == null ? "" : requestedVersion.strip();
+        if (requested.equals(MariaDbBinaries.BUNDLED_VERSION + MARIADB_SUFFIX)) {
+            return isMysql() ? requested : MariaDbBinaries.BUNDLED_VERSION;
+        }
         if (!requested.isEmpty() && !VERSION.matcher(requested).matches()) {
             throw DollyException.badInput("'" + requested + "' is not a " + (isMysql() ? "MySQL" : "MariaDB") + " version: ask for one such as "
                     + (isMysql() ? "8.0 or 5.7." : "11.4."));
@@ -177,22 +180,38 @@ public final class MariaDbEngine
         return requested.isEmpty() || version.equals(requested) || version.startsWith(requested + ".");
     }
 
+    /** Takes a requested version, or an exact one as {@link #resolveVersion} returns it (images record those). */
     @Override
     public EngineInstallation install(String requestedVersion, ProgressListener progress)
     {
-        String version = resolveVersion(requestedVersion);
+        Optional<InstalledServer> exact = installed(requestedVersion);
+        String version = exact.map(InstalledServer::version).orElseGet(() -> resolveVersion(requestedVersion));
+        if (exact.isEmpty()) {
+            exact = installed(version);
+        }
+        if (exact.isPresent()) {
+            // a MariaDB version as the mysql engine reports it keeps its suffix
+            return new EngineInstallation(name, version.endsWith(MARIADB_SUFFIX) ? version : exact.get().version(), exact.get().binDirectory());
+        }
         String plain = version.endsWith(MARIADB_SUFFIX) ? version.substring(0, version.length() - MARIADB_SUFFIX.length()) : version;
-        Optional<InstalledServer> installed = isMysql() && !version.endsWith(MARIADB_SUFFIX)
-                ? binaries.mysqlVersions().stream().flatMap(key -> binaries.mysqlInstallation(key).stream()).filter(server -> server.version().equals(version)).findFirst()
-                : binaries.systemInstallations().stream().filter(server -> server.version().equals(plain)).findFirst();
-        InstalledServer server = installed.orElseGet(() -> {
-            if (!plain.equals(MariaDbBinaries.BUNDLED_VERSION)) {
-                throw DollyException.failed((isMysql() ? "MySQL " : "MariaDB ") + version + " is no longer installed here: configure its installation again, "
-                        + "or create the image again with another version.");
-            }
-            return binaries.installBundled(progress);
-        });
-        return new EngineInstallation(name, version, server.binDirectory());
+        if (!plain.equals(MariaDbBinaries.BUNDLED_VERSION)) {
+            throw DollyException.failed((isMysql() ? "MySQL " : "MariaDB ") + version + " is no longer installed here: configure its installation again, "
+                    + "or create the image again with another version.");
+        }
+        return new EngineInstallation(name, version, binaries.installBundled(progress).binDirectory());
+    }
+
+    /** The configured installation of an exact version: {@code 8.0.36} (MySQL), {@code 10.11.6} or {@code 10.11.6-MariaDB} (MariaDB). */
+    private Optional<InstalledServer> installed(String version)
+    {
+        if (version == null || version.isBlank()) {
+            return Optional.empty();
+        }
+        if (isMysql() && !version.endsWith(MARIADB_SUFFIX)) {
+            return binaries.mysqlVersions().stream().flatMap(key -> binaries.mysqlInstallation(key).stream()).filter(server -> server.version().equals(version)).findFirst();
+        }
+        String plain = version.endsWith(MARIADB_SUFFIX) ? version.substring(0, version.length() - MARIADB_SUFFIX.length()) : version;
+        return binaries.systemInstallations().stream().filter(server -> server.version().equals(plain)).findFirst();
     }
 
     @Override
