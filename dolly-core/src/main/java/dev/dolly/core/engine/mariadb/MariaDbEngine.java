@@ -84,7 +84,7 @@ public final class MariaDbEngine
             "innodb_log_file_size", "32M",
             "max_connections", "50",
             "max_allowed_packet", "256M",
-            // plain writes and fsync work on every storage driver (O_DIRECT does not on every overlayfs)
+            // plain writes and fsync work on every storage driver; O_DIRECT through overlayfs depends on the kernel and the upper file system
             "innodb_flush_method", "fsync",
             "innodb_buffer_pool_dump_at_shutdown", "OFF",
             "innodb_buffer_pool_load_at_startup", "OFF",
@@ -392,6 +392,7 @@ public final class MariaDbEngine
         Process server = launch(arguments, directory, logFile);
         String host = connectHost(settings.listenAddress());
         try {
+            awaitSocket(server, sockets.resolve("server.sock"));
             Readiness.await(programs.product() + " on port " + settings.port(), START_TIMEOUT, FIRST_PAUSE, () -> {
                 if (!server.isAlive()) {
                     throw new Readiness.GiveUp("the server exited while starting (exit code " + server.exitValue() + ")", null);
@@ -406,6 +407,24 @@ public final class MariaDbEngine
             }
             throw DollyException.failed(programs.product() + " " + installation.version() + " did not start on port " + settings.port() + ": " + e.getMessage()
                     + "\nThe end of its log (" + logFile + "):\n" + tail(logFile), e);
+        }
+    }
+
+    /**
+     * Waits in steps of a few milliseconds for the server's socket, which it creates once it is about to accept
+     * connections: the readiness check then answers at once instead of backing off while InnoDB starts.
+     */
+    private static void awaitSocket(Process server, Path socket)
+    {
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (!Files.exists(socket, LinkOption.NOFOLLOW_LINKS) && server.isAlive() && System.nanoTime() - deadline < 0) {
+            try {
+                Thread.sleep(FIRST_PAUSE);
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw DollyException.failed("Interrupted while waiting for the server's socket " + socket);
+            }
         }
     }
 
@@ -676,7 +695,13 @@ public final class MariaDbEngine
     public void seal(Endpoint superuser)
     {
         requireNonNull(superuser, "superuser is null");
-        sql(superuser, "sealing", "SET GLOBAL innodb_fast_shutdown = 0;\n");
+        // fresh statistics for every table, as containers' query plans and information_schema sizes need them
+        String analyze = sql(superuser, "listing the tables to analyse", """
+                SELECT CONCAT('ANALYZE TABLE `', REPLACE(table_schema, '`', '``'), '`.`', REPLACE(table_name, '`', '``'), '`;')
+                FROM information_schema.tables
+                WHERE table_type = 'BASE TABLE' AND table_schema NOT IN ('mysql', 'information_schema', 'performance_schema', 'sys');
+                """);
+        sql(superuser, "analysing the tables", analyze + "SET GLOBAL innodb_fast_shutdown = 0;\n");
     }
 
     @Override
