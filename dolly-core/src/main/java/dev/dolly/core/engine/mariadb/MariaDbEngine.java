@@ -79,21 +79,24 @@ public final class MariaDbEngine
     private static final String DATABASE_MARKER = "dolly-database:";
 
     /** Every server: small for development, no files that would tie a data directory to one place or one start. */
-    private static final Map<String, String> SERVER_SETTINGS = Map.of(
-            "innodb_buffer_pool_size", "64M",
-            "innodb_log_file_size", "32M",
-            "max_connections", "50",
-            "max_allowed_packet", "256M",
+    private static final Map<String, String> SERVER_SETTINGS = Map.ofEntries(
+            Map.entry("innodb_buffer_pool_size", "64M"),
+            Map.entry("innodb_log_file_size", "32M"),
+            Map.entry("max_connections", "50"),
+            Map.entry("max_allowed_packet", "256M"),
             // plain writes and fsync work on every storage driver; O_DIRECT through overlayfs depends on the kernel and the upper file system
-            "innodb_flush_method", "fsync",
-            "innodb_buffer_pool_dump_at_shutdown", "OFF",
-            "innodb_buffer_pool_load_at_startup", "OFF",
-            "innodb_temp_data_file_path", "ibtmp1:1M:autoextend",
-            "character_set_server", "utf8mb4",
-            "collation_server", "utf8mb4_general_ci");
+            Map.entry("innodb_flush_method", "fsync"),
+            Map.entry("innodb_buffer_pool_dump_at_shutdown", "OFF"),
+            Map.entry("innodb_buffer_pool_load_at_startup", "OFF"),
+            Map.entry("innodb_temp_data_file_path", "ibtmp1:1M:autoextend"),
+            // InnoDB's simulated asynchronous I/O: a start and a stop each take some 50 ms less than with Linux native AIO
+            Map.entry("innodb_use_native_aio", "OFF"),
+            Map.entry("character_set_server", "utf8mb4"),
+            Map.entry("collation_server", "utf8mb4_general_ci"));
 
     /** Loading is faster without durability: the image is shut down cleanly and flushed to disk once at the end. */
     private static final Map<String, String> BUILD_SETTINGS = Map.of(
+            "innodb_use_native_aio", "ON",
             "innodb_flush_log_at_trx_commit", "0",
             "innodb_doublewrite", "OFF",
             "innodb_buffer_pool_size", "256M");
@@ -505,9 +508,15 @@ public final class MariaDbEngine
         if (server.isEmpty()) {
             return;
         }
+        Optional<Path> sockets = server.get().info().arguments().stream().flatMap(Stream::of)
+                .filter(argument -> argument.startsWith("--socket="))
+                .map(argument -> Path.of(argument.substring("--socket=".length())).getParent())
+                .filter(parent -> parent != null && parent.startsWith(runDirectory))
+                .findFirst();
         // SIGTERM is a normal shutdown: connections end, InnoDB flushes everything and writes a checkpoint
         signal(server.get(), "TERM", directory);
         awaitExit(server.get(), directory);
+        sockets.ifPresent(FileTrees::deleteRecursively);
     }
 
     private static void signal(ProcessHandle process, String signal, Path directory)

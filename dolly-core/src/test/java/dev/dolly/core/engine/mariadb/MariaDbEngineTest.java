@@ -192,6 +192,9 @@ class MariaDbEngineTest
         finally {
             engine.stop(installation, clone);
         }
+        // the socket's directory goes with the server
+        assertThat(base.resolve("run").resolve(String.valueOf(clonePort))).doesNotExist();
+        assertThat(base.resolve("run").resolve(String.valueOf(port))).doesNotExist();
     }
 
     private static LoadPlan plan(Optional<String> database, List<Path> scripts)
