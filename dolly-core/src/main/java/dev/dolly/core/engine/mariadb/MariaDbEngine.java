@@ -354,7 +354,10 @@ public final class MariaDbEngine
         start(installation, dataDirectory, settings, Optional.empty());
     }
 
-    /** Starts the server and gives {@code user} its new password over the socket as soon as it is ready. */
+    /**
+     * Starts the server with an init file that gives {@code user} its new password before the server accepts any
+     * connection: no client has to log in with the old one, and nobody can.
+     */
     @Override
     public void startWithNewPassword(EngineInstallation installation, Path dataDirectory, ServerSettings settings, Endpoint superuser, String user,
             String newPassword)
@@ -362,10 +365,10 @@ public final class MariaDbEngine
         requireNonNull(superuser, "superuser is null");
         requireNonNull(user, "user is null");
         checkPassword(newPassword);
-        start(installation, dataDirectory, settings, Optional.of(() -> changePassword(installation, superuser, user, newPassword)));
+        start(installation, dataDirectory, settings, Optional.of("ALTER USER " + sqlString(user) + "@'%' IDENTIFIED BY " + sqlString(newPassword) + ";\n"));
     }
 
-    private void start(EngineInstallation installation, Path dataDirectory, ServerSettings settings, Optional<Runnable> whenReady)
+    private void start(EngineInstallation installation, Path dataDirectory, ServerSettings settings, Optional<String> initSql)
     {
         requireNonNull(installation, "installation is null");
         requireNonNull(dataDirectory, "dataDirectory is null");
@@ -387,6 +390,13 @@ public final class MariaDbEngine
             Map<String, String> extra = new TreeMap<>(settings.parameters());
             extra.put("port", String.valueOf(settings.port()));
             extra.put("bind_address", settings.listenAddress());
+            if (initSql.isPresent()) {
+                Path initFile = sockets.resolve("init.sql");
+                Files.createFile(initFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                Files.writeString(initFile, initSql.get());
+                engineUser.takeOwnership(initFile);
+                extra.put("init_file", initFile.toString());
+            }
             arguments = serverArguments(programs, directory, sockets, logFile, extra);
         }
         catch (IOException e) {
@@ -402,7 +412,6 @@ public final class MariaDbEngine
                 }
                 return answers(host, settings.port());
             });
-            whenReady.ifPresent(Runnable::run);
         }
         catch (DollyException e) {
             if (server.isAlive()) {
@@ -410,6 +419,15 @@ public final class MariaDbEngine
             }
             throw DollyException.failed(programs.product() + " " + installation.version() + " did not start on port " + settings.port() + ": " + e.getMessage()
                     + "\nThe end of its log (" + logFile + "):\n" + tail(logFile), e);
+        }
+        finally {
+            try {
+                // read once the server accepts connections; it holds a password
+                Files.deleteIfExists(sockets.resolve("init.sql"));
+            }
+            catch (IOException ignored) {
+                // in a directory only the engine user can read, removed with the server
+            }
         }
     }
 
@@ -720,13 +738,6 @@ public final class MariaDbEngine
         requireNonNull(user, "user is null");
         checkPassword(newPassword);
         sql(superuser, "changing the password of " + user, "ALTER USER " + sqlString(user) + "@'%' IDENTIFIED BY " + sqlString(newPassword) + ";\n");
-    }
-
-    private void changePassword(EngineInstallation installation, Endpoint superuser, String user, String newPassword)
-    {
-        client(installation, superuser, "", "changing the password of " + user,
-                output -> output.write(("ALTER USER " + sqlString(user) + "@'%' IDENTIFIED BY " + sqlString(newPassword) + ";\n").getBytes(StandardCharsets.UTF_8)),
-                CLIENT_TIMEOUT);
     }
 
     @Override

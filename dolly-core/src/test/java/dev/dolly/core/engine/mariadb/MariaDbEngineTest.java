@@ -182,6 +182,8 @@ class MariaDbEngineTest
         engine.startWithNewPassword(installation, clone, new ServerSettings("127.0.0.1", clonePort, Map.of(), base.resolve("logs/clone.log")), asImage,
                 engine.defaultUser(), "container-password");
         try {
+            // the new password came in an init file, which is gone once the server answers
+            assertThat(base.resolve("run").resolve(clonePort + "/init.sql")).doesNotExist();
             Endpoint container = new Endpoint("127.0.0.1", clonePort, engine.defaultUser(), "container-password", "data");
             assertThat(query(container, "SELECT COUNT(*) FROM numbers")).isEqualTo("1000");
             assertThatThrownBy(() -> query(asImage.withDatabase("data"), "SELECT 1")).hasMessageContaining("Access denied");
