@@ -210,7 +210,12 @@ public final class MariaDbEngine
             return Optional.empty();
         }
         if (isMysql() && !version.endsWith(MARIADB_SUFFIX)) {
-            return binaries.mysqlVersions().stream().flatMap(key -> binaries.mysqlInstallation(key).stream()).filter(server -> server.version().equals(version)).findFirst();
+            // the installation configured for 8.0 serves 8.0 and 8.0.36; another one that is broken does not matter here
+            return binaries.mysqlVersions().stream()
+                    .filter(key -> version.equals(key) || version.startsWith(key + "."))
+                    .flatMap(key -> binaries.mysqlInstallation(key).stream())
+                    .filter(server -> server.version().equals(version) || server.version().startsWith(version + "."))
+                    .findFirst();
         }
         String plain = version.endsWith(MARIADB_SUFFIX) ? version.substring(0, version.length() - MARIADB_SUFFIX.length()) : version;
         return binaries.systemInstallations().stream().filter(server -> server.version().equals(plain)).findFirst();
