@@ -87,8 +87,19 @@ public final class CloneBenchmark
 
     private record Options(List<String> drivers, List<String> sizes, int runs, int baselineRuns, Path output, Path projectRoot, String pgDump,
                            String pgRestore, Path workDirectory, long filesystemBytes, int cliRuns, List<String> densityDrivers, int densityContainers,
-                           int idleSeconds, List<String> phases)
+                           int idleSeconds, List<String> phases, String engine)
     {
+        boolean postgresql()
+        {
+            return engine.equals("postgresql");
+        }
+
+        /** Result files: {@code clone-cow.json}, {@code revisions.md}, … for PostgreSQL; {@code clone-mariadb.json}, … for MariaDB. */
+        String fileName(String stem)
+        {
+            return postgresql() ? stem : (stem.equals("clone-cow") ? "clone" : stem) + "-" + engine;
+        }
+
         boolean phase(String phase)
         {
             return phases.contains(phase);
@@ -111,6 +122,7 @@ public final class CloneBenchmark
             int densityContainers = 20;
             int idleSeconds = 10;
             List<String> phases = DEFAULT_PHASES;
+            String engine = "postgresql";
             for (int i = 0; i < arguments.length; i++) {
                 String argument = arguments[i];
                 switch (argument) {
@@ -132,6 +144,7 @@ public final class CloneBenchmark
                     case "--density-containers" -> densityContainers = Integer.parseInt(value(arguments, ++i, argument));
                     case "--idle-seconds" -> idleSeconds = Integer.parseInt(value(arguments, ++i, argument));
                     case "--phases" -> phases = List.of(value(arguments, ++i, argument).split(","));
+                    case "--engine" -> engine = value(arguments, ++i, argument);
                     case "-h", "--help" -> {
                         System.out.println("""
                                 Usage: run-clone-benchmark [--phases clone,density] [--drivers btrfs,reflink,overlay,copy] [--sizes 100m,1g,5g] [--runs 5] [--baseline-runs 3]
@@ -152,7 +165,9 @@ public final class CloneBenchmark
                                   --filesystem-size     size of each sparse loop file system (one exists at a time)
                                   --work-directory      where the file systems and dumps go (not /tmp: it is often small or in memory)
                                   --output              where clone-cow.json, clone.md, clone.png, density.json, density.md and revisions.* are written
-                                  --pg-dump, --pg-restore  client programs of PostgreSQL 15 (default: found on PATH)""");
+                                  --pg-dump, --pg-restore  client programs of PostgreSQL 15 (default: found on PATH)
+                                  --engine              postgresql (default) or mariadb: the same images and measurements on MariaDB 11.4, without the
+                                                        baselines, the CLI and density; results in clone-mariadb.* and revisions-mariadb.*""");
                         System.exit(0);
                     }
                     default -> throw new IllegalArgumentException("Unknown option " + argument + " (try --help)");
@@ -168,8 +183,15 @@ public final class CloneBenchmark
                     throw new IllegalArgumentException("Unknown phase '" + phase + "': use " + String.join(", ", PHASES));
                 }
             }
-            if (!phases.contains("density")) {
+            if (!engine.equals("postgresql") && !engine.equals("mariadb")) {
+                throw new IllegalArgumentException("Unknown engine '" + engine + "': use postgresql or mariadb");
+            }
+            if (!phases.contains("density") || engine.equals("mariadb")) {
+                // density reads PostgreSQL's postmaster.pid; the CLI timing does not depend on the engine
                 densityDrivers = List.of();
+            }
+            if (engine.equals("mariadb")) {
+                cliRuns = 0;
             }
             if (densityDrivers == null) {
                 List<String> selected = drivers;
@@ -190,7 +212,7 @@ public final class CloneBenchmark
             }
             return new Options(List.copyOf(new LinkedHashSet<>(drivers)), List.copyOf(new LinkedHashSet<>(sizes)), runs, baselineRuns,
                     output.toAbsolutePath(), projectRoot, pgDump, pgRestore, workDirectory, filesystemBytes, cliRuns, List.copyOf(densityDrivers),
-                    densityContainers, idleSeconds, List.copyOf(new LinkedHashSet<>(phases)));
+                    densityContainers, idleSeconds, List.copyOf(new LinkedHashSet<>(phases)), engine);
         }
 
         private static String value(String[] arguments, int index, String option)
@@ -493,7 +515,12 @@ public final class CloneBenchmark
 
         Map<String, ImageSpec> specs = new LinkedHashMap<>();
         for (String size : options.sizes()) {
-            specs.put(size, size.equals("chinook") ? chinook() : pgbench(size, SCALES.get(size)));
+            if (options.postgresql()) {
+                specs.put(size, size.equals("chinook") ? chinook() : pgbench(size, SCALES.get(size)));
+            }
+            else {
+                specs.put(size, size.equals("chinook") ? chinookMysql() : mariadbPgbench(size, SCALES.get(size)));
+            }
         }
         Map<String, Long> databaseSizes = new LinkedHashMap<>();
         Map<String, Map<String, Object>> baselines = new LinkedHashMap<>();
@@ -513,7 +540,7 @@ public final class CloneBenchmark
             Session session = new Session(driver);
             try {
                 version = session.info.version();
-                boolean baselineDriver = clonePhase && driver.equals(options.baselineDriver());
+                boolean baselineDriver = clonePhase && options.postgresql() && driver.equals(options.baselineDriver());
                 DataImage emptyImage = null;
                 if (baselineDriver) {
                     emptyImage = session.build(new ImageSpec("empty", EMPTY_IMAGE, "empty PostgreSQL 15: the target of pg_restore", """
@@ -553,7 +580,7 @@ public final class CloneBenchmark
                     // look at it (reported as warmUpSeconds)
                     long warmUpStarted = System.nanoTime();
                     DataContainer warmUp = session.createContainer(image.name(), spec.key() + "-warm-up");
-                    long databaseSize = firstAnswer(warmUp.jdbcUrl(), warmUp, "select pg_database_size(current_database())");
+                    long databaseSize = firstAnswer(warmUp.jdbcUrl(), warmUp, databaseSizeQuery(image.engine()));
                     double warmUpSeconds = Timings.round((System.nanoTime() - warmUpStarted) / 1e9);
                     String database = warmUp.database();
                     session.deleteContainer(warmUp.name());
@@ -631,9 +658,9 @@ public final class CloneBenchmark
             header.put("loadAverageAtStart", loadAtStart);
             header.put("dollyVersion", version);
             header.put("filesystemSizeBytes", options.filesystemBytes());
-            revisionsMarkdown = RevisionBenchmark.write(options.output(), revisionResults, header, options.drivers(),
+            revisionsMarkdown = RevisionBenchmark.write(options.output(), options.fileName("revisions"), revisionResults, header, options.drivers(),
                     options.sizes().stream().filter(PGBENCH_SIZES::contains).toList(), options.runs(), totalSeconds);
-            log("Results: " + options.output().resolve("revisions.json") + ", revisions.md, revisions.png");
+            log("Results: " + options.output().resolve(options.fileName("revisions") + ".json") + ", .md, .png");
         }
         if (!clonePhase) {
             if (!density.isEmpty()) {
@@ -694,7 +721,10 @@ public final class CloneBenchmark
         report.put("machine", machine);
         report.put("loadAverageAtStart", loadAtStart);
         report.put("dollyVersion", version);
-        report.put("pgRestoreVersion", output(List.of(options.pgRestore(), "--version")).strip());
+        report.put("engine", options.engine());
+        if (options.postgresql()) {
+            report.put("pgRestoreVersion", output(List.of(options.pgRestore(), "--version")).strip());
+        }
         report.put("filesystemSizeBytes", options.filesystemBytes());
         report.put("cloneRuns", options.runs());
         report.put("baselineRuns", options.baselineRuns());
@@ -709,12 +739,19 @@ public final class CloneBenchmark
         report.put("totalSeconds", totalSeconds);
 
         Files.createDirectories(options.output());
-        Path json = options.output().resolve("clone-cow.json");
-        Path md = options.output().resolve("clone.md");
-        Path png = options.output().resolve("clone.png");
+        Path json = options.output().resolve(options.fileName("clone-cow") + ".json");
+        Path md = options.output().resolve(options.fileName("clone") + ".md");
+        Path png = options.output().resolve(options.fileName("clone") + ".png");
         Files.writeString(json, Json.json().writerWithDefaultPrettyPrinter().writeValueAsString(report) + "\n");
         String markdown = cloneMarkdown(report, machine, cloneTimings, apiTimings, restoreTimings, templateTimings, databaseSizes, baselines, ratios, cli,
                 targets, totalSeconds);
+        if (!options.postgresql()) {
+            markdown = markdown.replace("clone-cow.json", json.getFileName().toString())
+                    .replace(" and of " + options.baselineRuns() + " runs of each baseline", "")
+                    .replace("The baselines ran once per size, in a container of the `" + options.baselineDriver()
+                            + "` daemon (a server that was already running, which favours them).", "")
+                    .replace("pg_restore -j2 ÷ clone at 1 GB", "(no pg_restore baseline)");
+        }
         Files.writeString(md, markdown);
         chart(cloneTimings, restoreTimings, templateTimings, databaseSizes).write(png);
         log("Results: " + json + ", " + md + ", " + png);
@@ -1094,6 +1131,61 @@ public final class CloneBenchmark
                 """.formatted(scale, name), List.of(), "select count(*) from pgbench_branches");
     }
 
+    private ImageSpec chinookMysql()
+    {
+        Path sql = options.projectRoot().resolve("examples/chinook-mysql/Chinook_MySql.sql");
+        if (!Files.isRegularFile(sql)) {
+            throw new IllegalStateException("The Chinook sample is missing: " + sql);
+        }
+        return new ImageSpec("chinook", "bench-chinook", "the Chinook sample (examples/chinook-mysql), a MySQL script", """
+                name: bench-chinook
+                sourceType: backup
+                engine: mariadb
+                initialDatabaseName: Chinook
+                backup:
+                  folder: ./
+                  file: Chinook_MySql.sql
+                lifetime: 0
+                """, List.of(sql), "select count(*) from Track");
+    }
+
+    /**
+     * The same tables and rows as {@link #pgbench} in MariaDB (InnoDB), generated server-side from the sequence
+     * engine in steps of a million rows, so that no transaction's undo log grows with the scale.
+     */
+    private static ImageSpec mariadbPgbench(String key, int scale)
+    {
+        String name = "bench-" + key;
+        StringBuilder accounts = new StringBuilder();
+        for (int first = 1; first <= scale * 100_000; first += 1_000_000) {
+            int last = Math.min(first + 999_999, scale * 100_000);
+            accounts.append("  INSERT INTO pgbench_accounts (aid, bid, abalance, filler) SELECT seq, (seq - 1) DIV 100000 + 1, 0, '' FROM seq_")
+                    .append(first).append("_to_").append(last).append(";\n");
+        }
+        return new ImageSpec(key, name, "pgbench-like InnoDB tables at scale " + scale + ", generated from seq_1_to_N", """
+                name: %2$s
+                sourceType: empty
+                engine: mariadb
+                initialDatabaseName: bench
+                lifetime: 0
+                postScript: |
+                  CREATE TABLE pgbench_branches (bid INT NOT NULL PRIMARY KEY, bbalance INT, filler CHAR(88)) ENGINE=InnoDB;
+                  CREATE TABLE pgbench_tellers (tid INT NOT NULL PRIMARY KEY, bid INT, tbalance INT, filler CHAR(84)) ENGINE=InnoDB;
+                  CREATE TABLE pgbench_accounts (aid INT NOT NULL PRIMARY KEY, bid INT, abalance INT, filler CHAR(84)) ENGINE=InnoDB;
+                  CREATE TABLE pgbench_history (tid INT, bid INT, aid INT, delta INT, mtime TIMESTAMP, filler CHAR(22)) ENGINE=InnoDB;
+                  INSERT INTO pgbench_branches (bid, bbalance) SELECT seq, 0 FROM seq_1_to_%1$d;
+                  INSERT INTO pgbench_tellers (tid, bid, tbalance) SELECT seq, (seq - 1) DIV 10 + 1, 0 FROM seq_1_to_%3$d;
+                %4$s""".formatted(scale, name, scale * 10, accounts), List.of(), "select count(*) from pgbench_branches");
+    }
+
+    /** The size of the connection's database: data and indexes. */
+    static String databaseSizeQuery(String engine)
+    {
+        return engine.equals("postgresql")
+                ? "select pg_database_size(current_database())"
+                : "select sum(data_length + index_length) from information_schema.tables where table_schema = database()";
+    }
+
     // --- queries -------------------------------------------------------------------------------------------------
 
     /** Connects, runs the query, and returns the first column of its first row. */
@@ -1194,13 +1286,16 @@ public final class CloneBenchmark
                                  Map<String, Object> cli, List<Map<String, Object>> targets, double totalSeconds)
     {
         StringBuilder text = new StringBuilder();
-        text.append("# Time from request to first query answered, per storage driver and image size\n\n");
+        text.append("# Time from request to first query answered, per storage driver and image size").append(options.postgresql() ? "" : ": MariaDB")
+                .append("\n\n");
         text.append("Measured ").append(report.get("date")).append(" by `bench/run-clone-benchmark` (see `bench/README.md`); load average at the start: ")
                 .append(report.get("loadAverageAtStart")).append(".\n\n");
-        List<String> header = new ArrayList<>(List.of("size", "pg_database_size"));
+        List<String> header = new ArrayList<>(List.of("size", options.postgresql() ? "pg_database_size" : "data and indexes"));
         options.drivers().forEach(driver -> header.add(driver));
-        header.add("pg_restore -j2");
-        header.add("CREATE DATABASE … TEMPLATE");
+        if (options.postgresql()) {
+            header.add("pg_restore -j2");
+            header.add("CREATE DATABASE … TEMPLATE");
+        }
         List<List<String>> rows = new ArrayList<>();
         for (String size : options.sizes()) {
             List<String> row = new ArrayList<>(List.of(size, megabytes(databaseSizes.get(size))));
@@ -1208,8 +1303,10 @@ public final class CloneBenchmark
                 Timings timings = clones.getOrDefault(driver, Map.of()).get(size);
                 row.add(timings == null ? "not measured" : timings.summary());
             }
-            row.add(restores.containsKey(size) ? restores.get(size).summary() : "not measured");
-            row.add(templates.containsKey(size) ? templates.get(size).summary() : "not measured");
+            if (options.postgresql()) {
+                row.add(restores.containsKey(size) ? restores.get(size).summary() : "not measured");
+                row.add(templates.containsKey(size) ? templates.get(size).summary() : "not measured");
+            }
             rows.add(row);
         }
         text.append(table(header, rows)).append("\n\n");
@@ -1286,18 +1383,24 @@ public final class CloneBenchmark
                         image.get("imageBuildSeconds") + " s"));
             }
         }
-        text.append(table(List.of("driver", "file system", "size", "image (data directory)", "pg_database_size", "image build"), sizeRows)).append("\n\n");
+        text.append(table(List.of("driver", "file system", "size", "image (data directory)", options.postgresql() ? "pg_database_size" : "data and indexes",
+                "image build"), sizeRows)).append("\n\n");
         for (Map.Entry<String, Map<String, Object>> baseline : baselines.entrySet()) {
             text.append("- `").append(baseline.getKey()).append("`: `pg_dump -Fc` wrote ").append(megabytes((Long) baseline.getValue().get("dumpBytes")))
                     .append(" in ").append(baseline.getValue().get("dumpSeconds")).append(" s.\n");
         }
-        text.append("\nImages: pgbench's four tables generated with `generate_series` at scale 6, 65 and 330 (`100m`, `1g`, `5g`), PostgreSQL 15; ")
+        text.append(options.postgresql()
+                        ? "\nImages: pgbench's four tables generated with `generate_series` at scale 6, 65 and 330 (`100m`, `1g`, `5g`), PostgreSQL 15; "
+                        : "\nImages: pgbench's four tables (InnoDB) generated with `INSERT … SELECT` from the `seq_1_to_N` sequence engine at scale 6, 65 and "
+                        + "330 (`100m`, `1g`, `5g`), `engine: mariadb` (MariaDB 11.4.5); no baselines (pg_restore and CREATE DATABASE … TEMPLATE are "
+                        + "PostgreSQL's); ")
                 .append("the first query is `select count(*) from pgbench_branches`. Each driver had its own sparse ")
                 .append(options.filesystemBytes() >> 30).append(" GiB loop-mounted file system and its own daemon; the page cache was warm ")
                 .append("(images had just been built).\n\n");
         text.append("Machine: ").append(machine.get("nproc")).append(" CPUs (").append(machine.get("cpu")).append("), ")
                 .append(String.format(Locale.ROOT, "%.1f", ((Number) machine.get("memoryBytes")).doubleValue() / (1L << 30))).append(" GiB RAM, Linux ")
-                .append(machine.get("kernel")).append(", ").append(machine.get("java")).append(", ").append(report.get("pgRestoreVersion")).append(".\n");
+                .append(machine.get("kernel")).append(", ").append(machine.get("java"))
+                .append(options.postgresql() ? ", " + report.get("pgRestoreVersion") : "").append(".\n");
         text.append("Total run time: ").append(totalSeconds).append(" s.\n\n");
         text.append("![request to first query, per driver and size](clone.png)\n");
         return text.toString();

@@ -34,6 +34,7 @@ final class RevisionBenchmark
     static final double TARGET_RATIO = 1.2;
     static final String TABLE = "pgbench_history";
     static final String STATE_QUERY = "select coalesce(string_agg(delta::text, ',' order by delta), '') from " + TABLE;
+    static final String MARIADB_STATE_QUERY = "select coalesce(group_concat(delta order by delta separator ','), '') from " + TABLE;
 
     private static final Pattern SAVE_LINE = Pattern.compile(
             "Container (\\S+) \\(\\d+\\) saved as rev\\.\\d+ in (\\d+) ms \\(stop (\\d+) ms, snapshot (\\d+) ms, start (\\d+) ms\\)");
@@ -51,8 +52,8 @@ final class RevisionBenchmark
         String driver = session.driver;
         CloneBenchmark.log("[" + driver + "] Revisions of a container of " + image.name() + ": " + runs + " saves, loads and resets");
         DataContainer container = session.createContainer(image.name(), "rev-" + size);
-        long databaseSize = Long.parseLong(query(container, "select pg_database_size(current_database())"));
-        String before = query(container, STATE_QUERY);
+        long databaseSize = Long.parseLong(query(container, CloneBenchmark.databaseSizeQuery(image.engine())));
+        String before = query(container, stateQuery(container));
         if (!before.isEmpty()) {
             throw new IllegalStateException(TABLE + " of " + image.name() + " is not empty: " + before);
         }
@@ -233,10 +234,15 @@ final class RevisionBenchmark
     private static void check(DataContainer container, String expected, String when)
             throws SQLException
     {
-        String state = query(container, STATE_QUERY);
+        String state = query(container, stateQuery(container));
         if (!state.equals(expected)) {
             throw new IllegalStateException(container.name() + " " + when + " holds the rows [" + state + "] of " + TABLE + ", not [" + expected + "]");
         }
+    }
+
+    private static String stateQuery(DataContainer container)
+    {
+        return container.engine().equals("postgresql") ? STATE_QUERY : MARIADB_STATE_QUERY;
     }
 
     private static String query(DataContainer container, String query)
@@ -264,8 +270,8 @@ final class RevisionBenchmark
 
     // --- the report ----------------------------------------------------------------------------------------------
 
-    /** Writes revisions.json, revisions.md and revisions.png; answers the markdown. */
-    static String write(Path output, List<Result> results, Map<String, Object> header, List<String> drivers, List<String> sizes, int runs,
+    /** Writes revisions.json, revisions.md and revisions.png ({@code revisions-mariadb.*} for MariaDB); answers the markdown. */
+    static String write(Path output, String fileName, List<Result> results, Map<String, Object> header, List<String> drivers, List<String> sizes, int runs,
                         double totalSeconds)
             throws IOException
     {
@@ -321,10 +327,14 @@ final class RevisionBenchmark
         report.put("totalSeconds", totalSeconds);
 
         Files.createDirectories(output);
-        Files.writeString(output.resolve("revisions.json"), dev.dolly.api.Json.json().writerWithDefaultPrettyPrinter().writeValueAsString(report) + "\n");
-        String markdown = markdown(report, results, drivers, sizes, runs, ratios, targets, totalSeconds);
-        Files.writeString(output.resolve("revisions.md"), markdown);
-        chart(results, drivers, sizes).write(output.resolve("revisions.png"));
+        Files.writeString(output.resolve(fileName + ".json"), dev.dolly.api.Json.json().writerWithDefaultPrettyPrinter().writeValueAsString(report) + "\n");
+        String markdown = markdown(report, results, drivers, sizes, runs, ratios, targets, totalSeconds).replace("revisions.json", fileName + ".json")
+                .replace("revisions.png", fileName + ".png");
+        if (!fileName.equals("revisions")) {
+            markdown = markdown.replace(STATE_QUERY, MARIADB_STATE_QUERY).replace("pg_database_size", "data and indexes");
+        }
+        Files.writeString(output.resolve(fileName + ".md"), markdown);
+        chart(results, drivers, sizes).write(output.resolve(fileName + ".png"));
         return markdown;
     }
 

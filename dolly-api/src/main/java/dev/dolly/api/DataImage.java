@@ -11,6 +11,8 @@ import java.util.List;
  * @param tags the tags the image holds: {@code name:tag} names it
  * @param pendingTags tags a build asked for, which it takes over from the other images of its name when it is READY
  *         (a failed build takes none)
+ * @param requestedVersion the version the definition asked for ({@code 8.0}), {@code null} when it named none; the
+ *         engine version says what runs ({@code 11.4.5-MariaDB} for {@code engine: mysql} without a MySQL installation)
  */
 public record DataImage(
         long id,
@@ -31,7 +33,8 @@ public record DataImage(
         Long sizeBytes,
         List<String> containers,
         ImageOrigin origin,
-        List<String> pendingTags)
+        List<String> pendingTags,
+        String requestedVersion)
 {
     public DataImage
     {

@@ -23,7 +23,7 @@ final class Resources
     {
         return new DataImage(id, name, List.of("v1", "latest"), List.of("dba"), "postgresql", "17", status, statusMessage, progress,
                 "backup", name, "admin", NOW.minus(Duration.ofHours(18)), status == ResourceStatus.READY ? NOW : null,
-                NOW.plus(Duration.ofDays(4)).plusSeconds(30), 1024L, List.of(), null, List.of());
+                NOW.plus(Duration.ofDays(4)).plusSeconds(30), 1024L, List.of(), null, List.of(), "17");
     }
 
     static DataContainer container(long id, String name, String imageName, ResourceStatus status)

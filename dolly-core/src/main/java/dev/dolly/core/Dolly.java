@@ -14,6 +14,8 @@ import dev.dolly.core.engine.Engine;
 import dev.dolly.core.engine.EngineRegistry;
 import dev.dolly.core.engine.EngineUser;
 import dev.dolly.core.engine.PortAllocator;
+import dev.dolly.core.engine.mariadb.MariaDbBinaries;
+import dev.dolly.core.engine.mariadb.MariaDbEngine;
 import dev.dolly.core.engine.postgresql.PostgresBinaries;
 import dev.dolly.core.engine.postgresql.PostgresEngine;
 import dev.dolly.core.image.ImageService;
@@ -86,7 +88,12 @@ public final class Dolly
         restrict(configuration.catalogFile());
         PostgresBinaries binaries = new PostgresBinaries(configuration.enginesDirectory(), configuration.downloadCache(),
                 configuration.mavenRepository(), Path.of(System.getProperty("user.home"), ".m2", "repository"), configuration.postgresqlInstallations());
-        this.engines = new EngineRegistry(List.of(new PostgresEngine(binaries, engineUser, configuration.pgRestore())));
+        MariaDbBinaries mariadbBinaries = new MariaDbBinaries(configuration.enginesDirectory(), configuration.downloadCache(), configuration.mavenRepository(),
+                Path.of(System.getProperty("user.home"), ".m2", "repository"), configuration.mariadbInstallations(), configuration.mysqlInstallations());
+        this.engines = new EngineRegistry(List.of(
+                new PostgresEngine(binaries, engineUser, configuration.pgRestore()),
+                new MariaDbEngine(MariaDbEngine.MYSQL, mariadbBinaries, engineUser, MariaDbEngine.defaultRunDirectory()),
+                new MariaDbEngine(MariaDbEngine.MARIADB, mariadbBinaries, engineUser, MariaDbEngine.defaultRunDirectory())));
         StorageSelection selection = StorageDrivers.select(configuration.storageRoot(), storageDriverToUse(configuration, catalog),
                 StorageDrivers.runningAsRoot(), configuration.zfsDataset());
         recordStorageDriver(configuration, selection.driver().name());

@@ -33,6 +33,9 @@ import static java.util.Objects.requireNonNull;
  * @param storageDriver the storage driver to use; empty to choose by the storage root's file system
  * @param zfsDataset the ZFS dataset to keep volumes in, which selects the zfs driver
  * @param sessionLifetime how long a sign-in ({@code dolly auth login}) lasts
+ * @param mariadbInstallations bin directories of MariaDB installations of the system, used before the bundled release
+ * @param mysqlInstallations MySQL installations (the directories holding {@code bin/mysqld}) by the version image
+ *         definitions ask for, such as {@code 8.0}; without one, {@code engine: mysql} runs on MariaDB
  */
 public record DollyConfiguration(
         Path home,
@@ -51,7 +54,9 @@ public record DollyConfiguration(
         Path downloadCache,
         Optional<String> storageDriver,
         Optional<String> zfsDataset,
-        Duration sessionLifetime)
+        Duration sessionLifetime,
+        List<Path> mariadbInstallations,
+        Map<String, Path> mysqlInstallations)
 {
     public static final int DEFAULT_PORT = 7370;
     public static final String ALLOW_INSECURE_LISTEN = "DOLLY_ALLOW_INSECURE_LISTEN";
@@ -90,6 +95,8 @@ public record DollyConfiguration(
         requireNonNull(storageDriver, "storageDriver is null");
         requireNonNull(zfsDataset, "zfsDataset is null");
         requireNonNull(sessionLifetime, "sessionLifetime is null");
+        mariadbInstallations = List.copyOf(mariadbInstallations);
+        mysqlInstallations = Map.copyOf(mysqlInstallations);
     }
 
     /**
@@ -113,6 +120,9 @@ public record DollyConfiguration(
      * <li>{@code DOLLY_ZFS_DATASET}: the ZFS dataset to keep volumes in, such as {@code tank/dolly}; selects the
      * {@code zfs} driver</li>
      * <li>{@code DOLLY_SESSION_LIFETIME}: how long a sign-in lasts, such as {@code 12h} (the default) or {@code 7d}</li>
+     * <li>{@code DOLLY_MARIADB_INSTALLATIONS}: {@code :}-separated bin directories of MariaDB installations</li>
+     * <li>{@code DOLLY_MYSQL_INSTALLATIONS}: {@code ,}-separated {@code version=directory} MySQL installations, such
+     * as {@code 8.0=/opt/mysql-8.0}</li>
      * </ul>
      */
     public static DollyConfiguration fromEnvironment(Map<String, String> environment)
@@ -211,7 +221,43 @@ public record DollyConfiguration(
                         .orElse(home.resolve("cache")),
                 storageDriver,
                 zfsDataset,
-                sessionLifetime);
+                sessionLifetime,
+                directories(environment.getOrDefault("DOLLY_MARIADB_INSTALLATIONS", "")),
+                mysqlInstallations(environment.getOrDefault("DOLLY_MYSQL_INSTALLATIONS", "")));
+    }
+
+    private static List<Path> directories(String text)
+    {
+        List<Path> directories = new ArrayList<>();
+        for (String directory : text.split(":")) {
+            if (!directory.isBlank()) {
+                directories.add(Path.of(directory.strip()));
+            }
+        }
+        return directories;
+    }
+
+    private static Map<String, Path> mysqlInstallations(String text)
+    {
+        Map<String, Path> installations = new LinkedHashMap<>();
+        for (String entry : text.split(",")) {
+            if (entry.isBlank()) {
+                continue;
+            }
+            int equals = entry.indexOf('=');
+            String version = equals <= 0 ? "" : entry.substring(0, equals).strip();
+            if (!version.matches("\\d+(\\.\\d+){0,2}") || entry.substring(equals + 1).isBlank()) {
+                throw DollyException.badInput("DOLLY_MYSQL_INSTALLATIONS entry '" + entry + "' must be version=directory, for example 8.0=/opt/mysql-8.0.");
+            }
+            installations.put(version, Path.of(entry.substring(equals + 1).strip()));
+        }
+        return installations;
+    }
+
+    /** Settings for containers of an engine: {@code DOLLY_POSTGRESQL_SETTINGS} for PostgreSQL, the engine's own defaults for the others. */
+    public Map<String, String> containerParameters(String engine)
+    {
+        return engine.equals("postgresql") ? postgresqlParameters : Map.of();
     }
 
     /** The URL scheme of the API: {@code https} with TLS, else {@code http}. */

@@ -34,6 +34,15 @@ final class Engines
                 .toList();
     }
 
+    /** Every live MariaDB or MySQL server whose command line mentions the directory (its --datadir). */
+    static List<ProcessHandle> mariadbProcessesUnder(Path directory)
+    {
+        return ProcessHandle.allProcesses()
+                .filter(process -> process.info().command().map(command -> command.endsWith("/mariadbd") || command.endsWith("/mysqld")).orElse(false))
+                .filter(process -> process.info().arguments().map(arguments -> String.join(" ", arguments).contains(directory.toString())).orElse(false))
+                .toList();
+    }
+
     /** The operating-system user a process runs as. */
     static String user(ProcessHandle process)
     {

@@ -37,6 +37,15 @@ final class Cells
         return version == null ? engine : engine + " " + version;
     }
 
+    /** An image's engine, saying so when another version runs than the one asked for: {@code mysql 8.0 (runs 11.4.5-MariaDB)}. */
+    static String engine(String engine, String requestedVersion, String version)
+    {
+        if (engine == null || requestedVersion == null || version == null || version.equals(requestedVersion) || version.startsWith(requestedVersion + ".")) {
+            return engine(engine, version);
+        }
+        return engine + " " + requestedVersion + " (runs " + version + ")";
+    }
+
     static String status(ResourceStatus status)
     {
         return status == null ? "" : status.displayName();

@@ -25,7 +25,7 @@ final class ImageTable
                     String.valueOf(image.id()),
                     image.name(),
                     tags(image),
-                    Cells.engine(image.engine(), image.engineVersion()),
+                    Cells.engine(image.engine(), image.requestedVersion(), image.engineVersion()),
                     Cells.status(image.status()),
                     Cells.created(image.createdAt(), now),
                     Cells.list(image.teams()),

@@ -332,7 +332,7 @@ public final class ContainerService
     private ServerSettings settings(ContainerRecord container)
     {
         // engines listen where the daemon is configured to let them (DOLLY_CONTAINER_LISTEN); connection details name container.host()
-        return new ServerSettings(configuration.containerListenAddress(), container.port(), configuration.postgresqlParameters(),
+        return new ServerSettings(configuration.containerListenAddress(), container.port(), configuration.containerParameters(container.engine()),
                 configuration.engineLogsDirectory().resolve("container-" + container.id() + ".log"));
     }
 

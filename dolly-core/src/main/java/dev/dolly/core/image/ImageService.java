@@ -33,7 +33,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -47,18 +46,6 @@ import static java.util.Objects.requireNonNull;
 public final class ImageService
 {
     private static final Logger LOG = LoggerFactory.getLogger(ImageService.class);
-
-    /** Loading is faster without durability: the image is flushed to disk once, after a clean shutdown. */
-    private static final Map<String, String> BUILD_PARAMETERS = Map.of(
-            "fsync", "off",
-            "full_page_writes", "off",
-            "synchronous_commit", "off",
-            "autovacuum", "off",
-            "shared_buffers", "128MB",
-            "maintenance_work_mem", "256MB",
-            "max_wal_size", "2GB",
-            "checkpoint_timeout", "30min",
-            "max_connections", "20");
 
     private final Catalog catalog;
     private final EngineRegistry engines;
@@ -383,7 +370,8 @@ public final class ImageService
         return new DataImage(image.id(), image.name(), image.tags(), image.teams(), image.engine(), image.engineVersion(), image.status(),
                 image.statusMessage(), image.progress(), image.sourceType(), image.databaseName(), image.owner(), image.createdAt(),
                 image.readyAt(), image.expiresAt(), image.sizeBytes(), containers, image.origin(),
-                image.status() == ResourceStatus.PENDING ? catalog.pendingTags(image.id()) : List.of());
+                image.status() == ResourceStatus.PENDING ? catalog.pendingTags(image.id()) : List.of(),
+                image.requestedVersion());
     }
 
     private void build(long id, ImageDefinition definition)
@@ -404,7 +392,7 @@ public final class ImageService
             engine.initialize(installation, dataDirectory, image.superuserPassword());
             port = ports.reserve();
             catalog.updateImageProgress(id, "Starting " + engine.name() + " " + installation.version());
-            engine.start(installation, dataDirectory, new ServerSettings("127.0.0.1", port, BUILD_PARAMETERS, logFile));
+            engine.start(installation, dataDirectory, new ServerSettings("127.0.0.1", port, engine.buildParameters(), logFile));
             Endpoint superuser = new Endpoint("127.0.0.1", port, engine.defaultUser(), image.superuserPassword(), engine.defaultDatabase());
             String database = engine.load(installation, superuser, loadPlan(definition, engine), message -> catalog.updateImageProgress(id, message));
             catalog.updateImageProgress(id, "Sealing: freezing and analysing every database");

