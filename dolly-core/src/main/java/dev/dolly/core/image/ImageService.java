@@ -395,7 +395,7 @@ public final class ImageService
             engine.start(installation, dataDirectory, new ServerSettings("127.0.0.1", port, engine.buildParameters(), logFile));
             Endpoint superuser = new Endpoint("127.0.0.1", port, engine.defaultUser(), image.superuserPassword(), engine.defaultDatabase());
             String database = engine.load(installation, superuser, loadPlan(definition, engine), message -> catalog.updateImageProgress(id, message));
-            catalog.updateImageProgress(id, "Sealing: freezing and analysing every database");
+            catalog.updateImageProgress(id, "Sealing: statistics for every table, everything written out, a clean shutdown");
             engine.seal(superuser);
             engine.stop(installation, dataDirectory);
             flush(dataDirectory);
