@@ -357,6 +357,29 @@ class TestImageCommands
         return entries;
     }
 
+    @Test
+    void showsTheProgressOfABigUploadEveryTenth()
+            throws Exception
+    {
+        Path definition = writeDefinition();
+        // 40 MiB: above the size from which an upload shows its progress
+        byte[] line = "INSERT INTO track VALUES (1, 'For Those About To Rock (We Salute You)', 343719);\n".getBytes(StandardCharsets.UTF_8);
+        try (var output = new java.io.BufferedOutputStream(Files.newOutputStream(directory.resolve("chinook.dump")))) {
+            for (long written = 0; written < 40L * 1024 * 1024; written += line.length) {
+                output.write(line);
+            }
+        }
+        daemon.answer("POST", "/api/v1/images", image(7, "chinook", READY));
+
+        Result result = dolly.run("create", "data-image", "-f", definition.toString(), "--no-wait");
+
+        assertThat(result.exitCode()).isZero();
+        List<String> progress = result.stderr().lines().filter(text -> text.contains(" sent (")).toList();
+        assertThat(progress).hasSize(10);
+        assertThat(progress.getFirst()).matches("  \\d+\\.\\d MiB of 40\\.0 MiB sent \\(10%\\)");
+        assertThat(progress.getLast()).isEqualTo("  40.0 MiB of 40.0 MiB sent (100%)");
+    }
+
     private Path writeDefinition()
             throws Exception
     {
