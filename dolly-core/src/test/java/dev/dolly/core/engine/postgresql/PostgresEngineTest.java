@@ -91,6 +91,8 @@ class PostgresEngineTest
         assertThat(query(superuser, "SHOW password_encryption")).isEqualTo("scram-sha-256");
         assertThat(query(superuser, "SHOW server_encoding")).isEqualTo("UTF8");
         assertThat(query(superuser, "SELECT datcollate FROM pg_database WHERE datname = current_database()")).isEqualTo("C");
+        // small WAL segments, for overlay's copy-up
+        assertThat(query(superuser, "SHOW wal_segment_size")).isEqualTo("1MB");
     }
 
     @Test
