@@ -43,14 +43,17 @@ import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.CertificateException;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 import java.util.zip.Deflater;
@@ -481,26 +484,8 @@ public final class DollyClient
             }
             return Json.json().readValue(answer, responseType);
         }
-        catch (SSLException e) {
-            throw tlsFailure(e);
-        }
-        catch (ConnectException | SocketTimeoutException e) {
-            if (connected) {
-                throw new DollyException(ErrorCode.DAEMON_UNREACHABLE, "The Dolly daemon at " + server + " did not answer within "
-                        + REQUEST_TIMEOUT.toMinutes() + " minutes.", e);
-            }
-            if (reconnect != null) {
-                return reconnect.get().exchange(method, path, prepare, write, responseType);
-            }
-            throw new DollyException(ErrorCode.DAEMON_UNREACHABLE,
-                    "No Dolly daemon answers at " + server + ". Start one with 'dolly daemon', or check DOLLY_SERVER.", e);
-        }
         catch (IOException e) {
-            if (String.valueOf(e.getMessage()).startsWith("HTTPS hostname wrong")) {
-                throw tlsFailure(e);
-            }
-            throw new DollyException(ErrorCode.DAEMON_UNREACHABLE,
-                    "The Dolly daemon at " + server + " did not answer properly: " + e.getMessage(), e);
+            return failed(e, connected, client -> client.exchange(method, path, prepare, write, responseType));
         }
         finally {
             if (connection != null) {
@@ -537,23 +522,41 @@ public final class DollyClient
             }
             return Json.json().readValue(response.body(), responseType);
         }
-        catch (ConnectException e) {
-            if (reconnect != null) {
-                return reconnect.get().sendWithHttpClient(method, path, body, responseType);
-            }
-            throw new DollyException(ErrorCode.DAEMON_UNREACHABLE,
-                    "No Dolly daemon answers at " + server + ". Start one with 'dolly daemon', or check DOLLY_SERVER.", e);
-        }
-        catch (SSLException e) {
-            throw tlsFailure(e);
-        }
         catch (IOException e) {
-            throw new DollyException(ErrorCode.DAEMON_UNREACHABLE, "The Dolly daemon at " + server + " did not answer properly: " + e.getMessage(), e);
+            // a connection that failed or timed out while being opened carried no request
+            boolean sent = !(e instanceof ConnectException || e instanceof HttpConnectTimeoutException);
+            return failed(e, sent, client -> client.sendWithHttpClient(method, path, body, responseType));
         }
         catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new DollyException(ErrorCode.OPERATION_FAILED, "Interrupted while waiting for the daemon at " + server, e);
         }
+    }
+
+    /**
+     * What a request that failed with {@code exception} comes to, for both ways of sending one: when it was never
+     * sent (nothing answers at the address), the same request through {@link #withReconnect reconnect}'s client,
+     * else a {@link DollyException} that says what went wrong.
+     */
+    private <T> T failed(IOException exception, boolean sent, Function<DollyClient, T> retry)
+    {
+        if (exception instanceof SSLException || String.valueOf(exception.getMessage()).startsWith("HTTPS hostname wrong")) {
+            throw tlsFailure(exception);
+        }
+        boolean timedOut = exception instanceof SocketTimeoutException || exception instanceof HttpTimeoutException;
+        if (!sent && (exception instanceof ConnectException || timedOut)) {
+            if (reconnect != null) {
+                return retry.apply(reconnect.get());
+            }
+            throw new DollyException(ErrorCode.DAEMON_UNREACHABLE,
+                    "No Dolly daemon answers at " + server + ". Start one with 'dolly daemon', or check DOLLY_SERVER.", exception);
+        }
+        if (timedOut || exception instanceof ConnectException) {
+            throw new DollyException(ErrorCode.DAEMON_UNREACHABLE, "The Dolly daemon at " + server + " did not answer within "
+                    + REQUEST_TIMEOUT.toMinutes() + " minutes.", exception);
+        }
+        throw new DollyException(ErrorCode.DAEMON_UNREACHABLE,
+                "The Dolly daemon at " + server + " did not answer properly: " + exception.getMessage(), exception);
     }
 
     /** A query string of the pairs whose value is not {@code null}: {@code ?name=x&tag=y}, or nothing. */
