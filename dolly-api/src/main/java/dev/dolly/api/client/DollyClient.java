@@ -499,13 +499,15 @@ public final class DollyClient
     {
         HttpRequest request;
         try {
-            request = HttpRequest.newBuilder(server.resolve("/api/v1/" + path))
+            HttpRequest.Builder requestBuilder = HttpRequest.newBuilder(server.resolve("/api/v1/" + path))
                     .timeout(REQUEST_TIMEOUT)
-                    .header("Authorization", "Bearer " + accessToken)
                     .header("Accept", "application/json")
                     .header("Content-Type", "application/json")
-                    .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(Json.json().writeValueAsBytes(body)))
-                    .build();
+                    .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(Json.json().writeValueAsBytes(body)));
+            if (!accessToken.isEmpty()) {
+                requestBuilder.header("Authorization", "Bearer " + accessToken);
+            }
+            request = requestBuilder.build();
         }
         catch (IOException e) {
             throw new DollyException(ErrorCode.INTERNAL_ERROR, "Cannot write the request: " + e.getMessage(), e);
