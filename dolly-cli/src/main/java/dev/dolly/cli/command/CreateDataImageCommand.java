@@ -82,8 +82,9 @@ final class CreateDataImageCommand
         Duration limit = timeout == null ? Duration.ZERO : Durations.parse(timeout, "--timeout");
         ImageCreation creation = new ImageCreation(context);
         ImageCreation.DefinitionFile definition = creation.read(file);
-        DollyClient client = new DaemonConnector(context).connect(global);
-        CreateImageRequest request = creation.request(client, global.localAdministrator(context), global.quiet || output.structured(), definition,
+        DaemonConnector connector = new DaemonConnector(context);
+        DollyClient client = connector.connect(global);
+        CreateImageRequest request = creation.request(client, connector.localAdministrator(), global.quiet || output.structured(), definition,
                 name, tags, teams, lifetime);
         DataImage image = client.createImage(request);
         if (noWait) {

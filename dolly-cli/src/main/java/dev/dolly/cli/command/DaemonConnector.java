@@ -22,10 +22,21 @@ import static java.util.Objects.requireNonNull;
 final class DaemonConnector
 {
     private final CommandContext context;
+    private boolean localAdministrator;
 
     DaemonConnector(CommandContext context)
     {
         this.context = requireNonNull(context, "context is null");
+    }
+
+    /**
+     * Whether the client {@link #connect} made talks to the local daemon of DOLLY_HOME with that home's administrator
+     * token: only then may a command name directories of this machine to the daemon, instead of uploading files. A
+     * signed-in session (from DOLLY_CONFIG) is someone else's, and uploads.
+     */
+    boolean localAdministrator()
+    {
+        return localAdministrator;
     }
 
     DollyClient connect(GlobalOptions options)
@@ -46,6 +57,7 @@ final class DaemonConnector
         if (session.isPresent()) {
             return new DollyClient(serverUri(session.get().server()), accessToken.orElse(session.get().token()), options.trust(context));
         }
+        localAdministrator = accessToken.isEmpty();
         LocalDaemon daemon = context.localDaemon();
         // The daemon daemon.json names runs: talk to it straight away, without asking it first whether it answers
         // (a request of its own), and check only when the real request finds nobody there.

@@ -45,7 +45,8 @@ final class DemoCommand
     {
         Path definition = definition();
         ImageCreation imageCreation = new ImageCreation(context);
-        DollyClient client = new DaemonConnector(context).connect(global);
+        DaemonConnector connector = new DaemonConnector(context);
+        DollyClient client = connector.connect(global);
 
         PrintStream out = context.stdout();
         Optional<DataImage> existing = findImage(client);
@@ -63,7 +64,7 @@ final class DemoCommand
                         + existing.get().status().displayName().toLowerCase(Locale.ROOT) + ", to build it again.");
                 client.deleteImage(String.valueOf(existing.get().id()));
             }
-            DataImage created = client.createImage(imageCreation.request(client, global.localAdministrator(context), global.quiet, imageCreation.read(definition), IMAGE_NAME,
+            DataImage created = client.createImage(imageCreation.request(client, connector.localAdministrator(), global.quiet, imageCreation.read(definition), IMAGE_NAME,
                     List.of(), List.of(), null));
             image = imageCreation.awaitReady(client, created, global.quiet);
             context.progress(global.quiet, "Data image '" + image.name() + "' (" + image.id() + ") created!");

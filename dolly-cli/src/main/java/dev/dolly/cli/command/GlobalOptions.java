@@ -51,16 +51,6 @@ final class GlobalOptions
                 .orElse(ServerTrust.jdk());
     }
 
-    /**
-     * Whether the command talks to the local daemon of DOLLY_HOME with the administrator token of that home: only
-     * then may it name directories of this machine to the daemon, instead of uploading files. A signed-in session
-     * (from DOLLY_CONFIG) is someone else's, and uploads.
-     */
-    boolean localAdministrator(CommandContext context)
-    {
-        return server(context).isEmpty() && accessToken(context).isEmpty() && ClientConfiguration.of(context).session().isEmpty();
-    }
-
     private static Optional<String> nonBlank(String value)
     {
         return Optional.ofNullable(value).map(String::strip).filter(text -> !text.isEmpty());
