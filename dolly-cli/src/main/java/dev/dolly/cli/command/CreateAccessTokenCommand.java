@@ -3,7 +3,6 @@ package dev.dolly.cli.command;
 import dev.dolly.api.CreateAccessTokenRequest;
 import dev.dolly.api.NewAccessToken;
 import dev.dolly.api.client.DollyClient;
-import dev.dolly.cli.output.Printer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -46,15 +45,7 @@ final class CreateAccessTokenCommand
     {
         DollyClient client = new DaemonConnector(context).connect(global);
         NewAccessToken token = client.createAccessToken(new CreateAccessTokenRequest(purpose, expires));
-        if (output.structured()) {
-            new Printer(context.stdout()).print(token, output.format);
-        }
-        else if (global.quiet) {
-            context.stdout().println(token.token());
-        }
-        else {
-            context.stdout().println("Access token generated: " + token.token());
-        }
+        output.print(context, token, global.quiet, token.token(), "Access token generated: " + token.token());
         return 0;
     }
 }

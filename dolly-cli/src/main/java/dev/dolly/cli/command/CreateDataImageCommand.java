@@ -4,7 +4,6 @@ import dev.dolly.api.CreateImageRequest;
 import dev.dolly.api.DataImage;
 import dev.dolly.api.Durations;
 import dev.dolly.api.client.DollyClient;
-import dev.dolly.cli.output.Printer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -99,14 +98,6 @@ final class CreateDataImageCommand
 
     private void print(DataImage image, String message)
     {
-        if (output.structured()) {
-            new Printer(context.stdout()).print(image, output.format);
-        }
-        else if (global.quiet) {
-            context.stdout().println(image.name());
-        }
-        else {
-            context.stdout().println(message);
-        }
+        output.print(context, image, global.quiet, image.name(), message);
     }
 }

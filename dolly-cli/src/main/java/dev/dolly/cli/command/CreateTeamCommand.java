@@ -3,7 +3,6 @@ package dev.dolly.cli.command;
 import dev.dolly.api.CreateTeamRequest;
 import dev.dolly.api.Team;
 import dev.dolly.api.client.DollyClient;
-import dev.dolly.cli.output.Printer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
@@ -41,15 +40,7 @@ final class CreateTeamCommand
     {
         DollyClient client = new DaemonConnector(context).connect(global);
         Team team = client.createTeam(new CreateTeamRequest(name));
-        if (output.structured()) {
-            new Printer(context.stdout()).print(team, output.format);
-        }
-        else if (global.quiet) {
-            context.stdout().println(team.name());
-        }
-        else {
-            context.stdout().println("Team '" + team.name() + "' created. Add members with 'dolly update team " + team.name() + " --add-member USER'.");
-        }
+        output.print(context, team, global.quiet, team.name(), "Team '" + team.name() + "' created. Add members with 'dolly update team " + team.name() + " --add-member USER'.");
         return 0;
     }
 }

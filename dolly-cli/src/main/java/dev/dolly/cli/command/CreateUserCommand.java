@@ -3,7 +3,6 @@ package dev.dolly.cli.command;
 import dev.dolly.api.CreateUserRequest;
 import dev.dolly.api.User;
 import dev.dolly.api.client.DollyClient;
-import dev.dolly.cli.output.Printer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -51,16 +50,8 @@ final class CreateUserCommand
         String password = new PasswordInput(context).read(passwordStdin, true);
         DollyClient client = new DaemonConnector(context).connect(global);
         User user = client.createUser(new CreateUserRequest(name, password, admin));
-        if (output.structured()) {
-            new Printer(context.stdout()).print(user, output.format);
-        }
-        else if (global.quiet) {
-            context.stdout().println(user.name());
-        }
-        else {
-            context.stdout().println((user.admin() ? "Administrator '" : "User '") + user.name() + "' created. They sign in with 'dolly auth login --username "
-                    + user.name() + "'.");
-        }
+        output.print(context, user, global.quiet, user.name(), (user.admin() ? "Administrator '" : "User '") + user.name() + "' created. They sign in with 'dolly auth login --username "
+                + user.name() + "'.");
         return 0;
     }
 }

@@ -45,7 +45,7 @@ final class LoadDataContainerCommand
     {
         DollyClient client = new DaemonConnector(context).connect(global);
         DataContainer container = client.loadRevision(reference, revision);
-        RevisionChange.print(context, container, output, global.quiet, "Data container '" + container.name() + "' is on " + container.revision() + " now.");
+        output.print(context, container, global.quiet, container.revision(), "Data container '" + container.name() + "' is on " + container.revision() + " now.");
         return 0;
     }
 }

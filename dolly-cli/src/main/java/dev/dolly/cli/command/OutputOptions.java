@@ -1,6 +1,7 @@
 package dev.dolly.cli.command;
 
 import dev.dolly.cli.output.OutputFormat;
+import dev.dolly.cli.output.Printer;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.TypeConversionException;
@@ -16,6 +17,23 @@ final class OutputOptions
     boolean structured()
     {
         return format != OutputFormat.TABLE;
+    }
+
+    /**
+     * What a command that made or changed one resource prints: the resource as JSON or YAML, else {@code quietLine}
+     * alone with {@code -q}, else {@code message} for people.
+     */
+    void print(CommandContext context, Object resource, boolean quiet, String quietLine, String message)
+    {
+        if (structured()) {
+            new Printer(context.stdout()).print(resource, format);
+        }
+        else if (quiet) {
+            context.stdout().println(quietLine);
+        }
+        else {
+            context.stdout().println(message);
+        }
     }
 
     static final class FormatConverter

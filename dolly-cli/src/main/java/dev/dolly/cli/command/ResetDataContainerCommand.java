@@ -41,7 +41,7 @@ final class ResetDataContainerCommand
     {
         DollyClient client = new DaemonConnector(context).connect(global);
         DataContainer container = client.reset(reference);
-        RevisionChange.print(context, container, output, global.quiet, "Data container '" + container.name() + "' is reset to " + container.revision() + ".");
+        output.print(context, container, global.quiet, container.revision(), "Data container '" + container.name() + "' is reset to " + container.revision() + ".");
         return 0;
     }
 }

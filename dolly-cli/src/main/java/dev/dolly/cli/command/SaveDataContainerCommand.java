@@ -2,7 +2,6 @@ package dev.dolly.cli.command;
 
 import dev.dolly.api.Revision;
 import dev.dolly.api.client.DollyClient;
-import dev.dolly.cli.output.Printer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
@@ -42,15 +41,7 @@ final class SaveDataContainerCommand
     {
         DollyClient client = new DaemonConnector(context).connect(global);
         Revision revision = client.saveRevision(reference);
-        if (output.structured()) {
-            new Printer(context.stdout()).print(revision, output.format);
-        }
-        else if (global.quiet) {
-            context.stdout().println(revision.name());
-        }
-        else {
-            context.stdout().println("New revision is '" + revision.name() + "'");
-        }
+        output.print(context, revision, global.quiet, revision.name(), "New revision is '" + revision.name() + "'");
         return 0;
     }
 }

@@ -3,7 +3,6 @@ package dev.dolly.cli.command;
 import dev.dolly.api.DataContainer;
 import dev.dolly.api.UpdateContainerRequest;
 import dev.dolly.api.client.DollyClient;
-import dev.dolly.cli.output.Printer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -57,15 +56,7 @@ final class UpdateDataContainerCommand
         }
         DollyClient client = new DaemonConnector(context).connect(global);
         DataContainer container = client.updateContainer(reference, new UpdateContainerRequest(name, lifetime));
-        if (output.structured()) {
-            new Printer(context.stdout()).print(container, output.format);
-        }
-        else if (global.quiet) {
-            context.stdout().println(container.name());
-        }
-        else {
-            context.stdout().println("Data container '" + container.name() + "' (" + container.id() + ") updated.");
-        }
+        output.print(context, container, global.quiet, container.name(), "Data container '" + container.name() + "' (" + container.id() + ") updated.");
         return 0;
     }
 }

@@ -3,7 +3,6 @@ package dev.dolly.cli.command;
 import dev.dolly.api.DataImage;
 import dev.dolly.api.UpdateImageRequest;
 import dev.dolly.api.client.DollyClient;
-import dev.dolly.cli.output.Printer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -74,15 +73,7 @@ final class UpdateDataImageCommand
         }
         DollyClient client = new DaemonConnector(context).connect(global);
         DataImage image = client.updateImage(reference, new UpdateImageRequest(tags, removedTags, teams, removedTeams, name, lifetime));
-        if (output.structured()) {
-            new Printer(context.stdout()).print(image, output.format);
-        }
-        else if (global.quiet) {
-            context.stdout().println(image.name());
-        }
-        else {
-            context.stdout().println("Data image '" + image.name() + "' (" + image.id() + ") updated.");
-        }
+        output.print(context, image, global.quiet, image.name(), "Data image '" + image.name() + "' (" + image.id() + ") updated.");
         return 0;
     }
 }

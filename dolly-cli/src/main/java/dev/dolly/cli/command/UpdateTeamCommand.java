@@ -4,7 +4,6 @@ import dev.dolly.api.DollyException;
 import dev.dolly.api.Team;
 import dev.dolly.api.UpdateTeamRequest;
 import dev.dolly.api.client.DollyClient;
-import dev.dolly.cli.output.Printer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -51,16 +50,8 @@ final class UpdateTeamCommand
         }
         DollyClient client = new DaemonConnector(context).connect(global);
         Team team = client.updateTeam(name, new UpdateTeamRequest(add, remove));
-        if (output.structured()) {
-            new Printer(context.stdout()).print(team, output.format);
-        }
-        else if (global.quiet) {
-            context.stdout().println(team.name());
-        }
-        else {
-            context.stdout().println("Team '" + team.name() + "' updated. Members: "
-                    + (team.members().isEmpty() ? "none" : String.join(", ", team.members())) + ".");
-        }
+        output.print(context, team, global.quiet, team.name(), "Team '" + team.name() + "' updated. Members: "
+                + (team.members().isEmpty() ? "none" : String.join(", ", team.members())) + ".");
         return 0;
     }
 }
