@@ -2,11 +2,9 @@ package dev.dolly.api.client;
 
 import dev.dolly.api.DollyException;
 
-import javax.net.ssl.HostnameVerifier;
 import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
@@ -106,12 +104,8 @@ public final class ServerTrust
 
     void configure(HttpsURLConnection connection)
     {
-        if (certificates.isEmpty()) {
-            return;
-        }
-        connection.setSSLSocketFactory(socketFactory());
-        if (pinned) {
-            connection.setHostnameVerifier(pinnedVerifier());
+        if (!certificates.isEmpty()) {
+            connection.setSSLSocketFactory(socketFactory());
         }
     }
 
@@ -179,18 +173,6 @@ public final class ServerTrust
                 .orElseThrow();
     }
 
-    private HostnameVerifier pinnedVerifier()
-    {
-        return (host, session) -> {
-            try {
-                return session.getPeerCertificates().length > 0 && session.getPeerCertificates()[0].equals(certificates.getFirst());
-            }
-            catch (SSLPeerUnverifiedException e) {
-                return false;
-            }
-        };
-    }
-
     private static List<X509Certificate> read(Path file, String source)
     {
         try (InputStream input = Files.newInputStream(file)) {
@@ -226,8 +208,9 @@ public final class ServerTrust
 
     /**
      * Trusts one certificate, the daemon's own, and nothing else, whatever host name it was reached by (the local
-     * daemon may listen on every address). An extended trust manager, so that java.net.http, which checks host
-     * names inside the trust manager, leaves that check to this one too.
+     * daemon may listen on every address). An extended trust manager: both HttpsURLConnection (with its default
+     * host name verifier) and java.net.http check host names inside the trust manager, so this one, which checks the
+     * certificate itself, is the whole check on both request paths.
      */
     private static final class PinnedTrustManager
             extends X509ExtendedTrustManager
