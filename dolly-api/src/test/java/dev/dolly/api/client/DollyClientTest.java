@@ -1,0 +1,80 @@
+package dev.dolly.api.client;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.dolly.api.DollyException;
+import dev.dolly.api.ErrorCode;
+import dev.dolly.api.UpdateContainerRequest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Failures of both request paths (HttpURLConnection, and java.net.http for PATCH) against a real HTTP server. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class DollyClientTest
+{
+    private HttpServer server;
+    private URI address;
+    private URI nobody;
+
+    @BeforeAll
+    void startServer()
+            throws IOException
+    {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", exchange -> {
+            byte[] body = "{\"id\":1,\"name\":\"answered\"}".getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        server.start();
+        address = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+        try (ServerSocket closed = new ServerSocket(0, 1, server.getAddress().getAddress())) {
+            nobody = URI.create("http://127.0.0.1:" + closed.getLocalPort());
+        }
+    }
+
+    @AfterAll
+    void stopServer()
+    {
+        if (server != null) {
+            server.stop(0);
+        }
+    }
+
+    @Test
+    void nothingAnsweringIsUnreachableOnBothPaths()
+    {
+        DollyClient client = new DollyClient(nobody, "token");
+
+        assertUnreachable(() -> client.getContainer("c"));
+        assertUnreachable(() -> client.updateContainer("c", new UpdateContainerRequest("renamed", null)));
+    }
+
+    @Test
+    void nothingAnsweringReconnectsOnBothPaths()
+    {
+        DollyClient client = new DollyClient(nobody, "token").withReconnect(() -> new DollyClient(address, "token"));
+
+        assertThat(client.getContainer("c").name()).isEqualTo("answered");
+        assertThat(client.updateContainer("c", new UpdateContainerRequest("renamed", null)).name()).isEqualTo("answered");
+    }
+
+    private void assertUnreachable(Runnable request)
+    {
+        assertThatThrownBy(request::run)
+                .isInstanceOfSatisfying(DollyException.class, exception -> assertThat(exception.errorCode()).isEqualTo(ErrorCode.DAEMON_UNREACHABLE))
+                .hasMessage("No Dolly daemon answers at " + nobody + ". Start one with 'dolly daemon', or check DOLLY_SERVER.");
+    }
+}
