@@ -3,6 +3,7 @@ package dev.dolly.core.image;
 import dev.dolly.api.DollyException;
 import dev.dolly.api.ErrorCode;
 import dev.dolly.api.Upload;
+import dev.dolly.core.storage.FileTrees;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,7 +20,6 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -65,7 +65,7 @@ public final class Uploads
                 try (var entries = Files.list(root)) {
                     for (Path leftover : entries.toList()) {
                         LOG.info("Removing the upload {} left behind by an earlier daemon", leftover.getFileName());
-                        deleteTree(leftover);
+                        FileTrees.deleteRecursively(leftover);
                     }
                 }
             }
@@ -135,9 +135,9 @@ public final class Uploads
         uploads.remove(id);
         Path directory = root.resolve(id);
         try {
-            deleteTree(directory);
+            FileTrees.deleteRecursively(directory);
         }
-        catch (IOException e) {
+        catch (DollyException e) {
             LOG.warn("Could not remove the upload directory {}", directory, e);
         }
     }
@@ -243,19 +243,6 @@ public final class Uploads
         byte[] bytes = new byte[16];
         RANDOM.nextBytes(bytes);
         return HexFormat.of().formatHex(bytes);
-    }
-
-    private static void deleteTree(Path path)
-            throws IOException
-    {
-        if (!Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (var paths = Files.walk(path)) {
-            for (Path each : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(each);
-            }
-        }
     }
 
     private record Staged(String owner, Instant createdAt, boolean claimed) {}
