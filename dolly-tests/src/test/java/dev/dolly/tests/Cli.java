@@ -4,10 +4,12 @@ import dev.dolly.api.Json;
 import dev.dolly.cli.Dolly;
 import dev.dolly.cli.LauncherSettings;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -34,7 +36,7 @@ final class Cli
     /** The same CLI with other environment variables set, such as another DOLLY_CONFIG or DOLLY_ACCESS_TOKEN. */
     Cli with(Map<String, String> variables)
     {
-        Map<String, String> changed = new java.util.HashMap<>(environment);
+        Map<String, String> changed = new HashMap<>(environment);
         changed.putAll(variables);
         return new Cli(changed);
     }
@@ -50,18 +52,14 @@ final class Cli
         ByteArrayOutputStream stdout = new ByteArrayOutputStream();
         ByteArrayOutputStream stderr = new ByteArrayOutputStream();
         int exitCode = new Dolly(environment, new PrintStream(stdout, true, StandardCharsets.UTF_8), new PrintStream(stderr, true, StandardCharsets.UTF_8),
-                new java.io.ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), launcherSettings).run(arguments);
+                new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), launcherSettings).run(arguments);
         return new Result(exitCode, stdout.toString(StandardCharsets.UTF_8), stderr.toString(StandardCharsets.UTF_8));
     }
 
     /** Runs a command that must succeed. */
     Result succeed(String... arguments)
     {
-        Result result = run(arguments);
-        if (result.exitCode() != 0) {
-            throw new AssertionError("dolly " + String.join(" ", arguments) + " exited " + result.exitCode() + "\nstdout: " + result.stdout() + "\nstderr: " + result.stderr());
-        }
-        return result;
+        return succeedWithStdin("", arguments);
     }
 
     /** Runs a command that reads {@code stdin} and must succeed. */

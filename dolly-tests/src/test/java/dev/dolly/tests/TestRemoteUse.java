@@ -165,7 +165,8 @@ class TestRemoteUse
 
     private Cli remoteCli()
     {
-        return new Cli(Map.of("DOLLY_HOME", clientHome.toString()));
+        // its own configuration: never the sign-in of whoever runs the tests
+        return new Cli(Map.of("DOLLY_HOME", clientHome.toString(), "DOLLY_CONFIG", clientHome.resolve("config").toString()));
     }
 
     private static String[] with(String[] server, String... arguments)
