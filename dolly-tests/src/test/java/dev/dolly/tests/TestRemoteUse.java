@@ -151,6 +151,25 @@ class TestRemoteUse
     }
 
     @Test
+    void remoteUserSignsInTrustingTheCertificateAuthority()
+    {
+        String password = "a remote user's long password";
+        new Cli(daemon.environment()).succeedWithStdin(password + "\n", "create", "user", "remote-user", "--password-stdin");
+        Cli remote = remoteCli().with(Map.of("DOLLY_CONFIG", clientHome.resolve("remote-user-config").toString()));
+
+        Cli.Result login = remote.succeedWithStdin(password + "\n", "auth", "login", "--server", url, "--ca-certificate", certificate.certificate().toString(),
+                "--username", "remote-user", "--password-stdin");
+        assertThat(login.stdout()).startsWith("Signed in to " + url + " as remote-user.");
+
+        // the commands that follow use the session; the certificate authority comes from the environment
+        Cli signedIn = remote.with(Map.of("DOLLY_CA_CERTIFICATE", certificate.certificate().toString()));
+        assertThat(signedIn.succeed("auth", "status", "-q").stdout()).isEqualTo("remote-user\n");
+        signedIn.succeed("get", "data-images");
+        assertThat(signedIn.succeed("auth", "logout").stdout()).isEqualTo("Signed out of " + url + ".\n");
+        assertThat(signedIn.run("auth", "status").exitCode()).isEqualTo(7);
+    }
+
+    @Test
     void daemonRefusesAnAddressBeyondLoopbackWithoutTls()
             throws Exception
     {

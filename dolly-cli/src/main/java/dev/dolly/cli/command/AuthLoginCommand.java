@@ -51,11 +51,14 @@ final class AuthLoginCommand
     public Integer call()
     {
         ClientConfiguration configuration = ClientConfiguration.of(context);
-        URI server = global.server(context).map(DaemonConnector::serverUri)
+        // no token: signing in is the one request that needs none
+        DollyClient client = global.server(context).map(DaemonConnector::serverUri)
                 .or(() -> configuration.session().map(session -> DaemonConnector.serverUri(session.server())))
-                .orElseGet(this::localServer);
+                .map(uri -> new DollyClient(uri, "", global.trust(context)))
+                .orElseGet(this::localClient);
+        URI server = client.server();
         String password = new PasswordInput(context).read(passwordStdin, false);
-        SessionToken session = new DollyClient(server, "").signIn(new SignInRequest(username, password));
+        SessionToken session = client.signIn(new SignInRequest(username, password));
         configuration.save(new StoredSession(server.toString(), session.user(), session.token(), session.expiresAt()));
         if (output.structured()) {
             new Printer(context.stdout()).print(new AuthStatus(server.toString(), session.user(), null, null, session.expiresAt()), output.format);
@@ -67,11 +70,12 @@ final class AuthLoginCommand
         return 0;
     }
 
-    private URI localServer()
+    /** The local daemon, started when it does not run, trusted by the certificate its daemon.json names. */
+    private DollyClient localClient()
     {
         LocalDaemon daemon = context.localDaemon();
         DaemonAddress address = daemon.running().orElseGet(() -> daemon.start(
                 () -> context.progress(global.quiet, "Starting the Dolly daemon for " + daemon.home() + "...")));
-        return URI.create(address.url());
+        return daemon.client(address, "");
     }
 }

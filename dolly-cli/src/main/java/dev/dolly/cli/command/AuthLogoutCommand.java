@@ -36,7 +36,7 @@ final class AuthLogoutCommand
             return 0;
         }
         try {
-            new DollyClient(DaemonConnector.serverUri(stored.get().server()), stored.get().token()).signOut();
+            new DollyClient(DaemonConnector.serverUri(stored.get().server()), stored.get().token(), GlobalOptions.environmentTrust(context)).signOut();
         }
         catch (DollyException e) {
             if (e.errorCode() == ErrorCode.DAEMON_UNREACHABLE) {

@@ -43,7 +43,7 @@ final class AuthStatusCommand
         }
         Session session;
         try {
-            session = new DollyClient(DaemonConnector.serverUri(stored.server()), stored.token()).currentSession();
+            session = new DollyClient(DaemonConnector.serverUri(stored.server()), stored.token(), GlobalOptions.environmentTrust(context)).currentSession();
         }
         catch (DollyException e) {
             if (e.errorCode() == ErrorCode.NOT_AUTHENTICATED) {

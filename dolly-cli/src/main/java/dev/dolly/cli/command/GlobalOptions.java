@@ -46,6 +46,12 @@ final class GlobalOptions
         if (nonBlank(caCertificate).isPresent()) {
             return ServerTrust.withCertificateAuthorities(Path.of(caCertificate.strip()), "--ca-certificate");
         }
+        return environmentTrust(context);
+    }
+
+    /** The same, for commands without {@code --ca-certificate}: the JDK's, and the file of DOLLY_CA_CERTIFICATE, if any. */
+    static ServerTrust environmentTrust(CommandContext context)
+    {
         return context.variable(ServerTrust.CA_CERTIFICATE_VARIABLE)
                 .map(file -> ServerTrust.withCertificateAuthorities(Path.of(file), ServerTrust.CA_CERTIFICATE_VARIABLE))
                 .orElse(ServerTrust.jdk());
