@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
 
@@ -101,20 +102,20 @@ public final class DefinitionSources
         return real;
     }
 
-    private static java.util.Optional<Source> backup(JsonNode node, String key)
+    private static Optional<Source> backup(JsonNode node, String key)
     {
         if (node == null || !node.isObject()) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         String path = text(node.get("path"));
         String file = text(node.get("file"));
         if (path != null) {
-            return java.util.Optional.of(new Source(key, path));
+            return Optional.of(new Source(key, path));
         }
         if (file != null) {
-            return java.util.Optional.of(new Source(key, backupPath(text(node.get("folder")), file)));
+            return Optional.of(new Source(key, backupPath(text(node.get("folder")), file)));
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 
     private static String text(JsonNode node)

@@ -17,6 +17,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -33,7 +34,7 @@ final class FakeDaemon
     private final String token;
     private final Map<String, Deque<Answer>> answers = new ConcurrentHashMap<>();
     private final List<Request> requests = new CopyOnWriteArrayList<>();
-    private final java.util.Set<String> open = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<String> open = ConcurrentHashMap.newKeySet();
 
     private FakeDaemon(String token)
             throws IOException
