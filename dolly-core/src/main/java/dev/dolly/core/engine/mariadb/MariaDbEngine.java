@@ -13,24 +13,21 @@ import dev.dolly.core.engine.LoadPlan.BackupFormat;
 import dev.dolly.core.engine.Processes;
 import dev.dolly.core.engine.ProgressListener;
 import dev.dolly.core.engine.Readiness;
+import dev.dolly.core.engine.ServerProcesses;
 import dev.dolly.core.engine.ServerSettings;
 import dev.dolly.core.engine.mariadb.MariaDbBinaries.InstalledServer;
 import dev.dolly.core.storage.FileTrees;
 
 import java.io.DataInputStream;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.RandomAccessFile;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -70,8 +67,6 @@ public final class MariaDbEngine
     private static final Duration STOP_TIMEOUT = Duration.ofMinutes(30);
     private static final Duration CLIENT_TIMEOUT = Duration.ofMinutes(5);
     private static final Duration LOAD_TIMEOUT = Duration.ofDays(2);
-    private static final int LOG_TAIL_LINES = 30;
-    private static final Optional<Path> SETSID = Stream.of("/usr/bin/setsid", "/bin/setsid").map(Path::of).filter(Files::isExecutable).findFirst();
     private static final Pattern VERSION = Pattern.compile("\\d+(\\.\\d+){0,2}");
     private static final Pattern CLIENT_ERROR = Pattern.compile("(ERROR \\d+ \\([0-9A-Z]+\\)) at line (\\d+)(?: in file: '[^']*')?: (.*)", Pattern.DOTALL);
     private static final Pattern SETTING_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_-]*");
@@ -294,11 +289,11 @@ public final class MariaDbEngine
         Path sockets = runDirectory.resolve("i" + ProcessHandle.current().pid() + "-" + System.nanoTime() % 1_000_000);
         Process server = null;
         try {
-            prepareLogFile(logFile);
+            ServerProcesses.prepareLogFile(engineUser, logFile);
             prepareSocketDirectory(sockets);
             List<String> arguments = new ArrayList<>(serverArguments(programs, directory, sockets, logFile, Map.of()));
             arguments.add("--skip-networking");
-            server = launch(arguments, directory, logFile);
+            server = ServerProcesses.launch(engineUser, arguments, directory, logFile);
             Process launched = server;
             Readiness.await(programs.product() + " initialising " + directory, START_TIMEOUT, FIRST_PAUSE, () -> {
                 if (!launched.isAlive()) {
@@ -329,14 +324,13 @@ public final class MariaDbEngine
             if (!result.succeeded()) {
                 throw DollyException.failed("Cannot create the user " + DATA_USER + " in the new data directory " + directory + ": " + result.output().strip());
             }
-            signal(server.toHandle(), "TERM", directory);
-            awaitExit(server.toHandle(), directory);
+            shutDown(server.toHandle(), directory);
         }
         catch (IOException e) {
             throw DollyException.failed("Cannot initialise " + directory + ": " + e.getMessage(), e);
         }
         catch (DollyException e) {
-            throw DollyException.failed(e.getMessage() + "\nThe end of the server's log (" + logFile + "):\n" + tail(logFile), e);
+            throw DollyException.failed(e.getMessage() + "\nThe end of the server's log (" + logFile + "):\n" + ServerProcesses.tail(logFile), e);
         }
         finally {
             if (server != null && server.isAlive()) {
@@ -387,7 +381,7 @@ public final class MariaDbEngine
         List<String> arguments;
         try {
             ensureStartable(programs, directory);
-            prepareLogFile(logFile);
+            ServerProcesses.prepareLogFile(engineUser, logFile);
             prepareSocketDirectory(sockets);
             // for the calls that know only the port (seal, changePassword, serverVersion)
             Files.writeString(sockets.resolve("installation"), installation.version() + "\n" + installation.binDirectory() + "\n");
@@ -406,8 +400,8 @@ public final class MariaDbEngine
         catch (IOException e) {
             throw DollyException.failed("Cannot prepare " + directory + " for " + programs.product() + ": " + e.getMessage(), e);
         }
-        Process server = launch(arguments, directory, logFile);
-        String host = connectHost(settings.listenAddress());
+        Process server = ServerProcesses.launch(engineUser, arguments, directory, logFile);
+        String host = ServerProcesses.connectHost(settings.listenAddress());
         try {
             awaitSocket(server, sockets.resolve("server.sock"));
             Readiness.await(programs.product() + " on port " + settings.port(), START_TIMEOUT, FIRST_PAUSE, () -> {
@@ -422,7 +416,7 @@ public final class MariaDbEngine
                 server.destroyForcibly();
             }
             throw DollyException.failed(programs.product() + " " + installation.version() + " did not start on port " + settings.port() + ": " + e.getMessage()
-                    + "\nThe end of its log (" + logFile + "):\n" + tail(logFile), e);
+                    + "\nThe end of its log (" + logFile + "):\n" + ServerProcesses.tail(logFile), e);
         }
         finally {
             try {
@@ -484,26 +478,6 @@ public final class MariaDbEngine
         return arguments;
     }
 
-    /** Runs the server as the engine user in a session of its own, with its output appended to the log file. */
-    private Process launch(List<String> arguments, Path directory, Path logFile)
-    {
-        List<String> command = new ArrayList<>();
-        SETSID.ifPresent(setsid -> command.add(setsid.toString()));
-        command.addAll(arguments);
-        ProcessBuilder builder = new ProcessBuilder(engineUser.wrap(command))
-                .directory(directory.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
-                .redirectErrorStream(true);
-        Processes.cleanEnvironment(builder.environment());
-        try {
-            return builder.start();
-        }
-        catch (IOException e) {
-            throw DollyException.failed("Cannot run " + arguments.getFirst() + ": " + e.getMessage(), e);
-        }
-    }
-
     /** Whether the server answers on its port: it sends a greeting (or an error packet) as soon as it accepts connections. */
     private static boolean answers(String host, int port)
             throws IOException
@@ -535,37 +509,20 @@ public final class MariaDbEngine
                 .map(argument -> Path.of(argument.substring("--socket=".length())).getParent())
                 .filter(parent -> parent != null && parent.startsWith(runDirectory))
                 .findFirst();
-        // SIGTERM is a normal shutdown: connections end, InnoDB flushes everything and writes a checkpoint
-        signal(server.get(), "TERM", directory);
-        awaitExit(server.get(), directory);
+        shutDown(server.get(), directory);
         sockets.ifPresent(FileTrees::deleteRecursively);
     }
 
-    private static void signal(ProcessHandle process, String signal, Path directory)
+    /** SIGTERM is a normal shutdown: connections end, InnoDB flushes everything and writes a checkpoint. */
+    private static void shutDown(ProcessHandle process, Path directory)
     {
-        Processes.Result result = Processes.run(List.of("kill", "-" + signal, String.valueOf(process.pid())), Map.of(), null, Duration.ofSeconds(10));
-        if (!result.succeeded() && process.isAlive()) {
-            throw DollyException.failed("Cannot stop the server of " + directory + " (process " + process.pid() + "): " + result.output().strip());
+        Optional<String> failure = ServerProcesses.signal(process, "TERM");
+        if (failure.isPresent()) {
+            throw DollyException.failed("Cannot stop the server of " + directory + " (process " + process.pid() + "): " + failure.get());
         }
-    }
-
-    private static void awaitExit(ProcessHandle process, Path directory)
-    {
-        long deadline = System.nanoTime() + STOP_TIMEOUT.toNanos();
-        long pause = 1;
-        while (process.isAlive()) {
-            if (System.nanoTime() - deadline > 0) {
-                throw DollyException.failed("The server of " + directory + " (process " + process.pid() + ") did not stop within " + STOP_TIMEOUT.toMinutes()
-                        + " minutes. Stop it by hand (kill " + process.pid() + ").");
-            }
-            try {
-                Thread.sleep(pause);
-            }
-            catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw DollyException.failed("Interrupted while stopping the server of " + directory);
-            }
-            pause = Math.min(pause * 2, 20);
+        if (!ServerProcesses.awaitExit(process, STOP_TIMEOUT, "the server of " + directory)) {
+            throw DollyException.failed("The server of " + directory + " (process " + process.pid() + ") did not stop within " + STOP_TIMEOUT.toMinutes()
+                    + " minutes. Stop it by hand (kill " + process.pid() + ").");
         }
     }
 
@@ -796,9 +753,9 @@ public final class MariaDbEngine
     public ConnectionStrings connectionStrings(Endpoint endpoint)
     {
         requireNonNull(endpoint, "endpoint is null");
-        String host = endpoint.host().contains(":") && !endpoint.host().startsWith("[") ? "[" + endpoint.host() + "]" : endpoint.host();
-        String uri = "mysql://" + uriEncode(endpoint.user()) + ":" + uriEncode(endpoint.password()) + "@" + host + ":" + endpoint.port() + "/" + uriEncode(endpoint.database());
-        String jdbcUrl = "jdbc:" + (isMysql() ? "mysql" : "mariadb") + "://" + host + ":" + endpoint.port() + "/" + uriEncode(endpoint.database());
+        String host = ConnectionStrings.uriHost(endpoint.host());
+        String uri = "mysql://" + ConnectionStrings.uriEncode(endpoint.user()) + ":" + ConnectionStrings.uriEncode(endpoint.password()) + "@" + host + ":" + endpoint.port() + "/" + ConnectionStrings.uriEncode(endpoint.database());
+        String jdbcUrl = "jdbc:" + (isMysql() ? "mysql" : "mariadb") + "://" + host + ":" + endpoint.port() + "/" + ConnectionStrings.uriEncode(endpoint.database());
         String keyValue = "host=" + endpoint.host() + " port=" + endpoint.port() + " user=" + endpoint.user() + " password=" + endpoint.password()
                 + (endpoint.database().isEmpty() ? "" : " database=" + endpoint.database());
         return new ConnectionStrings(uri, jdbcUrl, keyValue);
@@ -840,28 +797,7 @@ public final class MariaDbEngine
         if (!Files.isDirectory(directory.resolve("mysql"))) {
             throw DollyException.failed(directory + " is not a " + programs.product() + " data directory (it has no mysql/ system database).");
         }
-        if (!Files.getPosixFilePermissions(directory).contains(PosixFilePermission.OWNER_WRITE)) {
-            // storage drivers seal images with a read-only root: starting one would write to every clone's origin
-            throw DollyException.failed(directory + " is a sealed image, which is never started: create a data container from it instead.");
-        }
-        if (engineUser.switchesUser() && !Files.getOwner(directory).getName().equals(engineUser.name())) {
-            engineUser.takeOwnership(directory);
-        }
-        Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwx------"));
-    }
-
-    private void prepareLogFile(Path logFile)
-            throws IOException
-    {
-        Path directory = logFile.getParent();
-        if (!Files.isDirectory(directory)) {
-            Files.createDirectories(directory);
-            engineUser.takeOwnership(directory);
-        }
-        if (!Files.exists(logFile)) {
-            Files.createFile(logFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        }
-        engineUser.takeOwnership(logFile);
+        ServerProcesses.claimDataDirectory(engineUser, directory);
     }
 
     private static void checkPassword(String password)
@@ -883,37 +819,6 @@ public final class MariaDbEngine
             throw DollyException.badInput("'" + identifier + "' is not a database name.");
         }
         return "`" + identifier.replace("`", "``") + "`";
-    }
-
-    private static String uriEncode(String text)
-    {
-        return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20");
-    }
-
-    private static String connectHost(String listenAddress)
-    {
-        String first = listenAddress.split(",")[0].strip();
-        return switch (first) {
-            case "*", "0.0.0.0", "" -> "127.0.0.1";
-            case "::" -> "::1";
-            default -> first;
-        };
-    }
-
-    private static String tail(Path logFile)
-    {
-        try (RandomAccessFile file = new RandomAccessFile(logFile.toFile(), "r")) {
-            long length = file.length();
-            int size = (int) Math.min(length, 16 * 1024);
-            byte[] bytes = new byte[size];
-            file.seek(length - size);
-            file.readFully(bytes);
-            List<String> lines = new String(bytes, StandardCharsets.UTF_8).lines().toList();
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size()));
-        }
-        catch (IOException e) {
-            return "(cannot read the log: " + e.getMessage() + ")";
-        }
     }
 
     /** Where the programs of an installation are: the bundled layout ({@code bin/}, {@code scripts/}, {@code share/}), Debian's, or MySQL's. */
