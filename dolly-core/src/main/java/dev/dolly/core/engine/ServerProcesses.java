@@ -74,6 +74,17 @@ public final class ServerProcesses
         Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwx------"));
     }
 
+    /** A readiness probe that gives up as soon as the server has exited: waiting longer would change nothing. */
+    public static Readiness.Probe whileAlive(Process server, Readiness.Probe probe)
+    {
+        return () -> {
+            if (!server.isAlive()) {
+                throw new Readiness.GiveUp("the server exited while starting (exit code " + server.exitValue() + ")", null);
+            }
+            return probe.ready();
+        };
+    }
+
     /** The log goes to a file the engine user may append to, in a directory it can reach. */
     public static void prepareLogFile(EngineUser engineUser, Path logFile)
             throws IOException

@@ -294,13 +294,8 @@ public final class MariaDbEngine
             List<String> arguments = new ArrayList<>(serverArguments(programs, directory, sockets, logFile, Map.of()));
             arguments.add("--skip-networking");
             server = ServerProcesses.launch(engineUser, arguments, directory, logFile);
-            Process launched = server;
-            Readiness.await(programs.product() + " initialising " + directory, START_TIMEOUT, FIRST_PAUSE, () -> {
-                if (!launched.isAlive()) {
-                    throw new Readiness.GiveUp("the server exited while starting (exit code " + launched.exitValue() + ")", null);
-                }
-                return Files.exists(sockets.resolve("server.sock"), LinkOption.NOFOLLOW_LINKS);
-            });
+            Readiness.await(programs.product() + " initialising " + directory, START_TIMEOUT, FIRST_PAUSE,
+                    ServerProcesses.whileAlive(server, () -> Files.exists(sockets.resolve("server.sock"), LinkOption.NOFOLLOW_LINKS)));
             String admin = programs.mysql() ? "root" : engineUser.name();
             StringBuilder sql = new StringBuilder();
             sql.append("CREATE USER '").append(DATA_USER).append("'@'%' IDENTIFIED ")
@@ -371,9 +366,6 @@ public final class MariaDbEngine
         requireNonNull(installation, "installation is null");
         requireNonNull(dataDirectory, "dataDirectory is null");
         requireNonNull(settings, "settings is null");
-        if (settings.port() <= 0 || settings.port() > 65535) {
-            throw DollyException.badInput("Port " + settings.port() + " is not a TCP port: use one between 1 and 65535.");
-        }
         Programs programs = Programs.of(installation);
         Path directory = dataDirectory.toAbsolutePath();
         Path logFile = settings.logFile().toAbsolutePath();
@@ -404,12 +396,8 @@ public final class MariaDbEngine
         String host = ServerProcesses.connectHost(settings.listenAddress());
         try {
             awaitSocket(server, sockets.resolve("server.sock"));
-            Readiness.await(programs.product() + " on port " + settings.port(), START_TIMEOUT, FIRST_PAUSE, () -> {
-                if (!server.isAlive()) {
-                    throw new Readiness.GiveUp("the server exited while starting (exit code " + server.exitValue() + ")", null);
-                }
-                return answers(host, settings.port());
-            });
+            Readiness.await(programs.product() + " on port " + settings.port(), START_TIMEOUT, FIRST_PAUSE,
+                    ServerProcesses.whileAlive(server, () -> answers(host, settings.port())));
         }
         catch (DollyException e) {
             if (server.isAlive()) {

@@ -242,9 +242,6 @@ public final class PostgresEngine
         requireNonNull(installation, "installation is null");
         requireNonNull(dataDirectory, "dataDirectory is null");
         requireNonNull(settings, "settings is null");
-        if (settings.port() <= 0 || settings.port() > 65535) {
-            throw DollyException.badInput("Port " + settings.port() + " is not a TCP port: use one between 1 and 65535.");
-        }
         Path directory = dataDirectory.toAbsolutePath();
         Path logFile = settings.logFile().toAbsolutePath();
         try {
@@ -263,12 +260,7 @@ public final class PostgresEngine
         try {
             PostmasterPidFile.awaitReady(directory.resolve(PostmasterPidFile.FILE_NAME), postmaster.pid(), !beforeVersion10(installation), postmaster::isAlive,
                     () -> postmaster.isAlive() ? OptionalInt.empty() : OptionalInt.of(postmaster.exitValue()), START_TIMEOUT);
-            Readiness.await("PostgreSQL on port " + settings.port(), READY_TIMEOUT, FIRST_CONNECTION_PAUSE, () -> {
-                if (!postmaster.isAlive()) {
-                    throw new Readiness.GiveUp("the server exited while starting (exit code " + postmaster.exitValue() + ")", null);
-                }
-                return firstConnection.ready();
-            });
+            Readiness.await("PostgreSQL on port " + settings.port(), READY_TIMEOUT, FIRST_CONNECTION_PAUSE, ServerProcesses.whileAlive(postmaster, firstConnection));
         }
         catch (DollyException e) {
             throw DollyException.failed("PostgreSQL " + installation.version() + " did not start on port " + settings.port() + ": " + e.getMessage()
