@@ -60,6 +60,7 @@ public final class MariaDbEngine
 
     private static final String DATA_USER = "dolly";
     private static final String PID_FILE = "dolly-server.pid";
+    private static final String SOCKET_FILE = "server.sock";
     private static final String MARIADB_SUFFIX = "-MariaDB";
     private static final Duration INITIALIZE_TIMEOUT = Duration.ofMinutes(10);
     private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
@@ -295,7 +296,7 @@ public final class MariaDbEngine
             arguments.add("--skip-networking");
             server = ServerProcesses.launch(engineUser, arguments, directory, logFile);
             Readiness.await(programs.product() + " initialising " + directory, START_TIMEOUT, FIRST_PAUSE,
-                    ServerProcesses.whileAlive(server, () -> Files.exists(sockets.resolve("server.sock"), LinkOption.NOFOLLOW_LINKS)));
+                    ServerProcesses.whileAlive(server, () -> Files.exists(sockets.resolve(SOCKET_FILE), LinkOption.NOFOLLOW_LINKS)));
             String admin = programs.mysql() ? "root" : engineUser.name();
             StringBuilder sql = new StringBuilder();
             sql.append("CREATE USER '").append(DATA_USER).append("'@'%' IDENTIFIED ")
@@ -313,8 +314,7 @@ public final class MariaDbEngine
                 }
             }
             sql.append("FLUSH PRIVILEGES;\n");
-            List<String> client = new ArrayList<>(List.of(programs.client().toString(), "--no-defaults", "--socket=" + sockets.resolve("server.sock"),
-                    "--user=" + admin, "--batch", programs.clientWithoutTls()));
+            List<String> client = programs.clientCommand(sockets, admin);
             Processes.Result result = Processes.run(engineUser.wrap(client), Map.of(), null, CLIENT_TIMEOUT, input -> input.write(sql.toString().getBytes(StandardCharsets.UTF_8)));
             if (!result.succeeded()) {
                 throw DollyException.failed("Cannot create the user " + DATA_USER + " in the new data directory " + directory + ": " + result.output().strip());
@@ -395,7 +395,7 @@ public final class MariaDbEngine
         Process server = ServerProcesses.launch(engineUser, arguments, directory, logFile);
         String host = ServerProcesses.connectHost(settings.listenAddress());
         try {
-            awaitSocket(server, sockets.resolve("server.sock"));
+            awaitSocket(server, sockets.resolve(SOCKET_FILE));
             Readiness.await(programs.product() + " on port " + settings.port(), START_TIMEOUT, FIRST_PAUSE,
                     ServerProcesses.whileAlive(server, () -> answers(host, settings.port())));
         }
@@ -442,7 +442,7 @@ public final class MariaDbEngine
                 "--no-defaults",
                 "--basedir=" + programs.baseDirectory(),
                 "--datadir=" + directory,
-                "--socket=" + sockets.resolve("server.sock"),
+                "--socket=" + sockets.resolve(SOCKET_FILE),
                 "--pid-file=" + directory.resolve(PID_FILE),
                 "--log-error=" + logFile,
                 "--skip-name-resolve"));
@@ -631,17 +631,8 @@ public final class MariaDbEngine
     private String client(EngineInstallation installation, Endpoint superuser, String database, String label, Processes.StandardInput input, Duration timeout)
     {
         Programs programs = Programs.of(installation);
-        List<String> command = new ArrayList<>(List.of(
-                programs.client().toString(),
-                "--no-defaults",
-                "--socket=" + socketDirectory(superuser.port()).resolve("server.sock"),
-                "--user=" + superuser.user(),
-                programs.clientWithoutTls(),
-                "--batch",
-                "--skip-column-names",
-                "--binary-mode",
-                "--default-character-set=utf8mb4",
-                "--max-allowed-packet=256M"));
+        List<String> command = programs.clientCommand(socketDirectory(superuser.port()), superuser.user());
+        command.addAll(List.of("--binary-mode", "--default-character-set=utf8mb4", "--max-allowed-packet=256M"));
         if (!database.isEmpty()) {
             command.add("--database=" + database);
         }
@@ -701,8 +692,7 @@ public final class MariaDbEngine
     {
         EngineInstallation installation = installationOnPort(endpoint.port());
         Programs programs = Programs.of(installation);
-        List<String> command = List.of(programs.client().toString(), "--no-defaults", "--socket=" + socketDirectory(endpoint.port()).resolve("server.sock"),
-                "--user=" + endpoint.user(), programs.clientWithoutTls(), "--batch", "--skip-column-names");
+        List<String> command = programs.clientCommand(socketDirectory(endpoint.port()), endpoint.user());
         Processes.Result result = Processes.run(command, Map.of("MYSQL_PWD", endpoint.password()), null, CLIENT_TIMEOUT,
                 output -> output.write(sql.getBytes(StandardCharsets.UTF_8)));
         if (!result.succeeded()) {
@@ -833,10 +823,14 @@ public final class MariaDbEngine
             throw DollyException.failed("No MariaDB or MySQL server in " + bin + ": the installation is gone or incomplete.");
         }
 
-        /** The socket needs no TLS, which the client of MariaDB 11.4 would otherwise insist on. */
-        String clientWithoutTls()
+        /**
+         * The client over the socket in {@code sockets}, as {@code user}, printing rows as tab-separated lines without
+         * column names. The socket needs no TLS, which the client of MariaDB 11.4 would otherwise insist on.
+         */
+        List<String> clientCommand(Path sockets, String user)
         {
-            return mysql ? "--ssl-mode=DISABLED" : "--skip-ssl";
+            return new ArrayList<>(List.of(client.toString(), "--no-defaults", "--socket=" + sockets.resolve(SOCKET_FILE), "--user=" + user,
+                    mysql ? "--ssl-mode=DISABLED" : "--skip-ssl", "--batch", "--skip-column-names"));
         }
 
         String product()
