@@ -658,7 +658,7 @@ public final class CloneBenchmark
             header.put("loadAverageAtStart", loadAtStart);
             header.put("dollyVersion", version);
             header.put("filesystemSizeBytes", options.filesystemBytes());
-            revisionsMarkdown = RevisionBenchmark.write(options.output(), options.fileName("revisions"), revisionResults, header, options.drivers(),
+            revisionsMarkdown = RevisionBenchmark.write(options.output(), options.fileName("revisions"), options.engine(), revisionResults, header, options.drivers(),
                     options.sizes().stream().filter(PGBENCH_SIZES::contains).toList(), options.runs(), totalSeconds);
             log("Results: " + options.output().resolve(options.fileName("revisions") + ".json") + ", .md, .png");
         }
@@ -745,13 +745,6 @@ public final class CloneBenchmark
         Files.writeString(json, Json.json().writerWithDefaultPrettyPrinter().writeValueAsString(report) + "\n");
         String markdown = cloneMarkdown(report, machine, cloneTimings, apiTimings, restoreTimings, templateTimings, databaseSizes, baselines, ratios, cli,
                 targets, totalSeconds);
-        if (!options.postgresql()) {
-            markdown = markdown.replace("clone-cow.json", json.getFileName().toString())
-                    .replace(" and of " + options.baselineRuns() + " runs of each baseline", "")
-                    .replace("The baselines ran once per size, in a container of the `" + options.baselineDriver()
-                            + "` daemon (a server that was already running, which favours them).", "")
-                    .replace("pg_restore -j2 ÷ clone at 1 GB", "(no pg_restore baseline)");
-        }
         Files.writeString(md, markdown);
         chart(cloneTimings, restoreTimings, templateTimings, databaseSizes).write(png);
         log("Results: " + json + ", " + md + ", " + png);
@@ -1310,12 +1303,16 @@ public final class CloneBenchmark
             rows.add(row);
         }
         text.append(table(header, rows)).append("\n\n");
-        text.append("Request → first query answered: median of ").append(options.runs()).append(" Dolly clones per driver and of ")
-                .append(options.baselineRuns()).append(" runs of each baseline, in seconds, with the fastest and slowest run in parentheses; before them, one clone of each image ")
-                .append("was made and deleted untimed (its time is `warmUpSeconds` in `clone-cow.json`), after `sync -f` had written the ")
-                .append("new image out. ")
-                .append("The baselines ran once per size, in a container of the `").append(options.baselineDriver())
-                .append("` daemon (a server that was already running, which favours them).\n\n");
+        text.append("Request → first query answered: median of ").append(options.runs()).append(" Dolly clones per driver")
+                .append(options.postgresql() ? " and of " + options.baselineRuns() + " runs of each baseline" : "")
+                .append(", in seconds, with the fastest and slowest run in parentheses; before them, one clone of each image ")
+                .append("was made and deleted untimed (its time is `warmUpSeconds` in `").append(options.fileName("clone-cow")).append(".json`), after `sync -f` had written the ")
+                .append("new image out. ");
+        if (options.postgresql()) {
+            text.append("The baselines ran once per size, in a container of the `").append(options.baselineDriver())
+                    .append("` daemon (a server that was already running, which favours them).");
+        }
+        text.append("\n\n");
 
         text.append("## The API call alone\n\n");
         List<List<String>> apiRows = new ArrayList<>();
@@ -1336,13 +1333,22 @@ public final class CloneBenchmark
         List<List<String>> ratioRows = new ArrayList<>();
         for (String driver : options.drivers()) {
             Map<?, ?> driverRatios = (Map<?, ?>) ratios.get(driver);
-            ratioRows.add(List.of(driver, ratio(driverRatios.get("pgRestoreToDollyAt1g")), ratio(driverRatios.get("cloneMedian5gTo100m")),
-                    ratio(driverRatios.get("apiOnlyMedian5gTo100m"))));
+            List<String> row = new ArrayList<>(List.of(driver));
+            if (options.postgresql()) {
+                row.add(ratio(driverRatios.get("pgRestoreToDollyAt1g")));
+            }
+            row.add(ratio(driverRatios.get("cloneMedian5gTo100m")));
+            row.add(ratio(driverRatios.get("apiOnlyMedian5gTo100m")));
+            ratioRows.add(row);
         }
-        text.append(table(List.of("driver", "pg_restore -j2 ÷ clone at 1 GB", "clone 5 GB ÷ 100 MB", "API call alone 5 GB ÷ 100 MB"), ratioRows))
-                .append("\n\n");
-        text.append("Ratios of medians. pg_restore ÷ clone above 1: the Dolly clone answers sooner. 5 GB ÷ 100 MB near 1: the time does not ")
-                .append("depend on the image's size.\n\n");
+        List<String> ratioHeader = new ArrayList<>(List.of("driver"));
+        if (options.postgresql()) {
+            ratioHeader.add("pg_restore -j2 ÷ clone at 1 GB");
+        }
+        ratioHeader.addAll(List.of("clone 5 GB ÷ 100 MB", "API call alone 5 GB ÷ 100 MB"));
+        text.append(table(ratioHeader, ratioRows)).append("\n\n");
+        text.append("Ratios of medians. ").append(options.postgresql() ? "pg_restore ÷ clone above 1: the Dolly clone answers sooner. " : "")
+                .append("5 GB ÷ 100 MB near 1: the time does not depend on the image's size.\n\n");
 
         text.append("## The whole CLI command\n\n");
         if (cli == null || !cli.containsKey("createDataContainer")) {
@@ -1402,7 +1408,7 @@ public final class CloneBenchmark
                 .append(machine.get("kernel")).append(", ").append(machine.get("java"))
                 .append(options.postgresql() ? ", " + report.get("pgRestoreVersion") : "").append(".\n");
         text.append("Total run time: ").append(totalSeconds).append(" s.\n\n");
-        text.append("![request to first query, per driver and size](clone.png)\n");
+        text.append("![request to first query, per driver and size](").append(options.fileName("clone")).append(".png)\n");
         return text.toString();
     }
 

@@ -53,7 +53,7 @@ final class RevisionBenchmark
         CloneBenchmark.log("[" + driver + "] Revisions of a container of " + image.name() + ": " + runs + " saves, loads and resets");
         DataContainer container = session.createContainer(image.name(), "rev-" + size);
         long databaseSize = Long.parseLong(query(container, CloneBenchmark.databaseSizeQuery(image.engine())));
-        String before = query(container, stateQuery(container));
+        String before = query(container, stateQuery(container.engine()));
         if (!before.isEmpty()) {
             throw new IllegalStateException(TABLE + " of " + image.name() + " is not empty: " + before);
         }
@@ -234,15 +234,15 @@ final class RevisionBenchmark
     private static void check(DataContainer container, String expected, String when)
             throws SQLException
     {
-        String state = query(container, stateQuery(container));
+        String state = query(container, stateQuery(container.engine()));
         if (!state.equals(expected)) {
             throw new IllegalStateException(container.name() + " " + when + " holds the rows [" + state + "] of " + TABLE + ", not [" + expected + "]");
         }
     }
 
-    private static String stateQuery(DataContainer container)
+    private static String stateQuery(String engine)
     {
-        return container.engine().equals("postgresql") ? STATE_QUERY : MARIADB_STATE_QUERY;
+        return engine.equals("postgresql") ? STATE_QUERY : MARIADB_STATE_QUERY;
     }
 
     private static String query(DataContainer container, String query)
@@ -271,7 +271,7 @@ final class RevisionBenchmark
     // --- the report ----------------------------------------------------------------------------------------------
 
     /** Writes revisions.json, revisions.md and revisions.png ({@code revisions-mariadb.*} for MariaDB); answers the markdown. */
-    static String write(Path output, String fileName, List<Result> results, Map<String, Object> header, List<String> drivers, List<String> sizes, int runs,
+    static String write(Path output, String fileName, String engine, List<Result> results, Map<String, Object> header, List<String> drivers, List<String> sizes, int runs,
                         double totalSeconds)
             throws IOException
     {
@@ -328,11 +328,7 @@ final class RevisionBenchmark
 
         Files.createDirectories(output);
         Files.writeString(output.resolve(fileName + ".json"), dev.dolly.api.Json.json().writerWithDefaultPrettyPrinter().writeValueAsString(report) + "\n");
-        String markdown = markdown(report, results, drivers, sizes, runs, ratios, targets, totalSeconds).replace("revisions.json", fileName + ".json")
-                .replace("revisions.png", fileName + ".png");
-        if (!fileName.equals("revisions")) {
-            markdown = markdown.replace(STATE_QUERY, MARIADB_STATE_QUERY).replace("pg_database_size", "data and indexes");
-        }
+        String markdown = markdown(fileName, engine, report, results, drivers, sizes, runs, ratios, targets, totalSeconds);
         Files.writeString(output.resolve(fileName + ".md"), markdown);
         chart(results, drivers, sizes).write(output.resolve(fileName + ".png"));
         return markdown;
@@ -355,7 +351,7 @@ final class RevisionBenchmark
     }
 
     @SuppressWarnings("unchecked")
-    private static String markdown(Map<String, Object> report, List<Result> results, List<String> drivers, List<String> sizes, int runs,
+    private static String markdown(String fileName, String engine, Map<String, Object> report, List<Result> results, List<String> drivers, List<String> sizes, int runs,
                                    Map<String, Object> ratios, List<Map<String, Object>> targets, double totalSeconds)
     {
         StringBuilder text = new StringBuilder();
@@ -379,16 +375,17 @@ final class RevisionBenchmark
                 rows.add(row);
             }
         }
-        text.append(table(List.of("driver", "size", "pg_database_size", "save", "load rev.1", "reset", "save → first query", "load → first query",
+        String sizeColumn = engine.equals("postgresql") ? "pg_database_size" : "data and indexes";
+        text.append(table(List.of("driver", "size", sizeColumn, "save", "load rev.1", "reset", "save → first query", "load → first query",
                 "reset → first query"), rows)).append("\n\n");
         text.append("Median of ").append(runs).append(" runs per operation, in seconds, with the fastest and slowest run in parentheses. ")
                 .append("**save**, **load rev.1**, **reset**: the API call (`POST …/revisions`, `POST …/load`, `POST …/reset`) until its answer; the ")
                 .append("daemon answers once the server has started again and accepts connections. **→ first query**: the same, until a new ")
-                .append("connection's first query has answered; that query (`").append(STATE_QUERY).append("`) checked every time that the ")
+                .append("connection's first query has answered; that query (`").append(stateQuery(engine)).append("`) checked every time that the ")
                 .append("container held the rows it should (after a save: the rows committed before it; after a load of rev.1 or a reset: rev.1's, ")
                 .append("without the row written since).\n\n");
         text.append("Per driver and image: one container; one row committed; one untimed cycle (save → `rev.1`, load `rev.1`, reset, ")
-                .append("recorded as `warmUp` in `revisions.json`); then ").append(runs).append(" times: commit a row, **save** (→ `rev.N`), write a ")
+                .append("recorded as `warmUp` in `").append(fileName).append(".json`); then ").append(runs).append(" times: commit a row, **save** (→ `rev.N`), write a ")
                 .append("row that is not saved, **load rev.1**, delete `rev.N` (untimed, so that the `copy` driver does not fill its file system); ")
                 .append("then ").append(runs).append(" **resets** (to `rev.1`), each after a row that is not saved.\n\n");
 
@@ -467,7 +464,7 @@ final class RevisionBenchmark
                 .append(machine.get("kernel")).append(", ").append(machine.get("java")).append(". Each driver had its own loop-mounted file system ")
                 .append("and daemon (`btrfs` on btrfs, `reflink` on XFS, `overlay` and `copy` on ext4).\n");
         text.append("Total run time: ").append(totalSeconds).append(" s (file systems, daemons, image builds included).\n\n");
-        text.append("![save, load and reset per driver and size](revisions.png)\n");
+        text.append("![save, load and reset per driver and size](").append(fileName).append(".png)\n");
         return text.toString();
     }
 

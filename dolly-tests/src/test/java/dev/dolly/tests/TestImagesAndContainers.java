@@ -5,10 +5,7 @@ import dev.dolly.api.DataImage;
 import dev.dolly.api.ImageOrigin;
 import dev.dolly.api.ResourceStatus;
 import dev.dolly.api.Revision;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -20,9 +17,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -30,65 +25,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Images and containers end to end: a real daemon process, the real CLI, real PostgreSQL servers, on the file
  * system of one storage driver (one subclass per driver).
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class TestImagesAndContainers
+        extends DaemonOnDriver
 {
-    private static final Path EXAMPLES = DaemonProcess.PROJECT_ROOT.resolve("examples");
-
-    private DaemonProcess daemon;
-    private Cli dolly;
-
-    /** The directory the home is made in: on the file system the driver needs. */
-    abstract Path homeParent();
-
-    /** The driver the daemon must pick there. */
-    abstract String expectedDriver();
-
-    /** Settings that choose the driver, if detection would not. */
-    Map<String, String> environment()
+    @Override
+    String exampleImage()
     {
-        return Map.of();
-    }
-
-    @BeforeAll
-    void startDaemon()
-            throws Exception
-    {
-        daemon = DaemonProcess.withNewHome(homeParent(), environment()).start();
-        dolly = new Cli(daemon.environment());
-        assertThat(dolly.json(dev.dolly.api.ServerInfo.class, "info").storageDriver()).isEqualTo(expectedDriver());
-        dolly.succeed("create", "data-image", "-f", EXAMPLES.resolve("chinook/image.yaml").toString(), "-q");
-    }
-
-    /** A test file system named by an environment variable of .ci/test-filesystems; in CI, a missing one fails the run. */
-    static Path testFileSystem(String variable)
-    {
-        String value = System.getenv(variable);
-        if (value == null || value.isBlank()) {
-            String message = variable + " is not set: mount the test file systems as root with 'eval \"$(.ci/test-filesystems up)\"' (./run-tests does).";
-            if ("true".equals(System.getenv("CI"))) {
-                throw new AssertionError(message);
-            }
-            org.junit.jupiter.api.Assumptions.abort(message);
-        }
-        return Path.of(value);
-    }
-
-    @AfterAll
-    void stopDaemon()
-            throws Exception
-    {
-        if (daemon != null) {
-            // through Dolly, which knows how its driver removes volumes (read-only btrfs snapshots, overlay mounts)
-            for (DataContainer container : dolly.json(DataContainer[].class, "get", "data-containers")) {
-                dolly.succeed("delete", "data-container", container.name());
-            }
-            // newest first: with overlay, images graduated from revisions are stacked on older ones
-            for (DataImage image : Arrays.asList(dolly.json(DataImage[].class, "get", "data-images")).reversed()) {
-                dolly.succeed("delete", "data-image", String.valueOf(image.id()));
-            }
-            daemon.close();
-        }
+        return "chinook/image.yaml";
     }
 
     @Test

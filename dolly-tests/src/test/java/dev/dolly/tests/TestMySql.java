@@ -3,18 +3,12 @@ package dev.dolly.tests;
 import dev.dolly.api.DataContainer;
 import dev.dolly.api.DataImage;
 import dev.dolly.api.ResourceStatus;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.Arrays;
-import java.util.Map;
 
 import static dev.dolly.tests.TestImagesAndContainers.count;
 import static dev.dolly.tests.TestImagesAndContainers.portIsFree;
@@ -25,46 +19,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * The MySQL engine end to end, on MariaDB 11.4 (no MySQL installation is configured): the Chinook MySQL script as an
  * image, isolated containers, and revisions, on the file system of one storage driver (one subclass per driver).
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class TestMySql
+        extends DaemonOnDriver
 {
-    static final Path EXAMPLES = DaemonProcess.PROJECT_ROOT.resolve("examples");
-
-    DaemonProcess daemon;
-    Cli dolly;
-
-    abstract Path homeParent();
-
-    abstract String expectedDriver();
-
-    Map<String, String> environment()
+    @Override
+    String exampleImage()
     {
-        return Map.of();
-    }
-
-    @BeforeAll
-    void startDaemon()
-            throws Exception
-    {
-        daemon = DaemonProcess.withNewHome(homeParent(), environment()).start();
-        dolly = new Cli(daemon.environment());
-        assertThat(dolly.json(dev.dolly.api.ServerInfo.class, "info").storageDriver()).isEqualTo(expectedDriver());
-        dolly.succeed("create", "data-image", "-f", EXAMPLES.resolve("chinook-mysql/image.yaml").toString(), "-q");
-    }
-
-    @AfterAll
-    void stopDaemon()
-            throws Exception
-    {
-        if (daemon != null) {
-            for (DataContainer container : dolly.json(DataContainer[].class, "get", "data-containers")) {
-                dolly.succeed("delete", "data-container", container.name());
-            }
-            for (DataImage image : Arrays.asList(dolly.json(DataImage[].class, "get", "data-images")).reversed()) {
-                dolly.succeed("delete", "data-image", String.valueOf(image.id()));
-            }
-            daemon.close();
-        }
+        return "chinook-mysql/image.yaml";
     }
 
     @Test
@@ -114,9 +75,10 @@ abstract class TestMySql
         DataContainer graduated = dolly.json(DataContainer.class, "create", "data-container", "-i", "chinook-trimmed");
         assertThat(invoiceLines(graduated)).isEqualTo(afterDelete);
 
+        // three servers (first, second, graduated), so that finding none after the deletion means something
+        assertThat(Engines.mariadbProcessesUnder(daemon.home())).hasSize(3);
         if ("root".equals(System.getProperty("user.name"))) {
-            assertThat(Engines.mariadbProcessesUnder(daemon.home())).hasSize(3)
-                    .allSatisfy(process -> assertThat(Engines.user(process)).isEqualTo("dolly"));
+            assertThat(Engines.mariadbProcessesUnder(daemon.home())).allSatisfy(process -> assertThat(Engines.user(process)).isEqualTo("dolly"));
         }
         dolly.succeed("delete", "data-container", "first", "second", graduated.name());
         assertThat(Engines.mariadbProcessesUnder(daemon.home())).isEmpty();

@@ -23,7 +23,7 @@ class TestMySqlWithBtrfs
     @Override
     Path homeParent()
     {
-        return TestImagesAndContainers.testFileSystem("DOLLY_TEST_BTRFS");
+        return testFileSystem("DOLLY_TEST_BTRFS");
     }
 
     @Override

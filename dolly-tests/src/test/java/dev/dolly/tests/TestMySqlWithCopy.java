@@ -10,7 +10,7 @@ class TestMySqlWithCopy
     @Override
     Path homeParent()
     {
-        return TestImagesAndContainers.testFileSystem("DOLLY_TEST_EXT4");
+        return testFileSystem("DOLLY_TEST_EXT4");
     }
 
     @Override

@@ -9,7 +9,7 @@ class TestMySqlWithOverlay
     @Override
     Path homeParent()
     {
-        return TestImagesAndContainers.testFileSystem("DOLLY_TEST_EXT4");
+        return testFileSystem("DOLLY_TEST_EXT4");
     }
 
     @Override

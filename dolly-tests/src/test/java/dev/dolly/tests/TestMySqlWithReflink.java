@@ -9,7 +9,7 @@ class TestMySqlWithReflink
     @Override
     Path homeParent()
     {
-        return TestImagesAndContainers.testFileSystem("DOLLY_TEST_XFS");
+        return testFileSystem("DOLLY_TEST_XFS");
     }
 
     @Override

@@ -102,7 +102,7 @@ public final class Processes
     }
 
     /** No {@code PG*} or {@code MYSQL*} variables from the daemon's own environment, and the C locale. */
-    public static void cleanEnvironment(Map<String, String> environment)
+    static void cleanEnvironment(Map<String, String> environment)
     {
         environment.keySet().removeIf(name -> name.startsWith("PG") || name.startsWith("MYSQL") || name.startsWith("MARIADB") || name.startsWith("LC_"));
         environment.put("LC_ALL", "C");

@@ -1,5 +1,7 @@
 package dev.dolly.core.engine;
 
+import dev.dolly.api.DollyException;
+
 import java.util.Map;
 
 import static java.util.Objects.requireNonNull;
@@ -17,6 +19,9 @@ public record ServerSettings(String listenAddress, int port, Map<String, String>
     public ServerSettings
     {
         requireNonNull(listenAddress, "listenAddress is null");
+        if (port <= 0 || port > 65535) {
+            throw DollyException.badInput("Port " + port + " is not a TCP port: use one between 1 and 65535.");
+        }
         parameters = Map.copyOf(requireNonNull(parameters, "parameters is null"));
         requireNonNull(logFile, "logFile is null");
     }

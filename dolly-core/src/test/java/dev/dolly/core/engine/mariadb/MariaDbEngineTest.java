@@ -120,6 +120,8 @@ class MariaDbEngineTest
         long pid = Long.parseLong(Files.readString(image.resolve("dolly-server.pid")).strip());
         assertThat(ProcessHandle.of(pid).flatMap(process -> process.info().user())).contains(engineUser.name());
         assertThat(Files.getPosixFilePermissions(image)).isEqualTo(PosixFilePermissions.fromString("rwx------"));
+        // the socket is in the run directory, under the port: no clone of the data directory carries it along
+        assertThat(base.resolve("run").resolve(superuser.port() + "/server.sock")).exists();
         try (var files = Files.walk(image)) {
             assertThat(files.map(Path::toString)).noneMatch(name -> name.endsWith(".sock"));
         }
