@@ -153,24 +153,12 @@ public final class ContainerService
     public List<DataContainer> list(Caller caller, String image)
     {
         requireNonNull(caller, "caller is null");
-        Set<Long> imageIds = image == null ? null : imageIds(image, caller);
+        Set<Long> imageIds = image == null ? null : images.resolveAll(image, caller).stream().map(ImageRecord::id).collect(Collectors.toSet());
         return catalog.listContainers().stream()
                 .filter(caller::canSee)
                 .filter(container -> imageIds == null || imageIds.contains(container.imageId()))
                 .map(this::view)
                 .toList();
-    }
-
-    private Set<Long> imageIds(String reference, Caller caller)
-    {
-        String trimmed = reference.strip();
-        if (!trimmed.matches("\\d+") && trimmed.lastIndexOf(':') <= 0) {
-            Set<Long> ids = catalog.findImagesByName(trimmed).stream().filter(caller::canSee).map(ImageRecord::id).collect(Collectors.toSet());
-            if (!ids.isEmpty()) {
-                return ids;
-            }
-        }
-        return Set.of(images.resolve(reference, caller).id());
     }
 
     /** Renames a container, or sets its lifetime counted from now ({@code 0}: never). */
