@@ -122,12 +122,12 @@ public final class AccessTokens
         requireNonNull(request, "request is null");
         String name = request.name() == null ? "" : request.name().strip();
         String password = request.password() == null ? "" : request.password();
-        throttle.checkAllowed(name, address);
+        // counted as a failure from here until it succeeds, so that parallel guesses cannot all pass the check
+        throttle.attempt(name, address);
         Optional<UserRecord> user = catalog.findUser(name);
         // verified even for an unknown user or one without a password, so that the time does not tell which
         boolean valid = passwords.verify(password, user.map(UserRecord::passwordHash).orElse(null)) && user.isPresent();
         if (!valid) {
-            throttle.failed(name, address);
             // an unknown name is not logged: it may be a password typed into the wrong field
             LOG.info("Failed sign-in for {} from {}", user.isPresent() ? "user " + name : "an unknown user name", address);
             throw new DollyException(dev.dolly.api.ErrorCode.NOT_AUTHENTICATED, "Wrong user name or password.");
