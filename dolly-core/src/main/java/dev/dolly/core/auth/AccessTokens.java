@@ -28,10 +28,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 import static java.util.Objects.requireNonNull;
 
@@ -107,8 +107,8 @@ public final class AccessTokens
         if (record.isEmpty()) {
             return Optional.empty();
         }
-        Optional<UserRecord> user = catalog.findUser(record.get().userName());
-        return user.map(found -> new Authentication(new Caller(found.name(), found.admin(), new HashSet<>(catalog.teamsOf(found.name()))), record.get()));
+        return catalog.findUser(record.get().userName())
+                .map(user -> new Authentication(new Caller(user.name(), user.admin(), Set.copyOf(user.teams())), record.get()));
     }
 
     /**

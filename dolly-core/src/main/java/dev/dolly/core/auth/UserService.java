@@ -60,7 +60,7 @@ public final class UserService
     public List<User> list(Caller caller)
     {
         caller.checkAdministrator("list users");
-        return catalog.listUsers().stream().map(this::view).toList();
+        return catalog.listUsers().stream().map(UserService::view).toList();
     }
 
     /** Deletes a user, their tokens, sessions and team memberships; what they own stays, for administrators to see. */
@@ -146,9 +146,9 @@ public final class UserService
         }
     }
 
-    private User view(UserRecord user)
+    private static User view(UserRecord user)
     {
-        return new User(user.name(), user.admin(), catalog.teamsOf(user.name()), user.createdAt());
+        return new User(user.name(), user.admin(), user.teams(), user.createdAt());
     }
 
     private static Team view(TeamRecord team)

@@ -26,6 +26,17 @@ import static java.util.Objects.requireNonNull;
  */
 public final class Catalog
 {
+    /**
+     * Users with their teams in one query: team names (and user names) hold no line break, so the subqueries join them
+     * with one.
+     */
+    private static final String SELECT_USERS = """
+            SELECT users.*, (SELECT group_concat(team, char(10)) FROM team_members WHERE team_members.user_name = users.name) AS teams FROM users
+            """;
+    private static final String SELECT_TEAMS = """
+            SELECT teams.*, (SELECT group_concat(user_name, char(10)) FROM team_members WHERE team_members.team = teams.name) AS members FROM teams
+            """;
+
     private final Jdbi jdbi;
 
     private Catalog(Jdbi jdbi)
@@ -463,9 +474,10 @@ public final class Catalog
                 .execute());
     }
 
+    /** A user with their teams. */
     public Optional<UserRecord> findUser(String name)
     {
-        return jdbi.withHandle(handle -> handle.createQuery("SELECT * FROM users WHERE name = :name")
+        return jdbi.withHandle(handle -> handle.createQuery(SELECT_USERS + " WHERE name = :name")
                 .bind("name", name)
                 .map(Catalog::user)
                 .findOne());
@@ -473,7 +485,7 @@ public final class Catalog
 
     public List<UserRecord> listUsers()
     {
-        return jdbi.withHandle(handle -> handle.createQuery("SELECT * FROM users ORDER BY name")
+        return jdbi.withHandle(handle -> handle.createQuery(SELECT_USERS + " ORDER BY name")
                 .map(Catalog::user)
                 .list());
     }
@@ -487,15 +499,6 @@ public final class Catalog
         });
     }
 
-    /** The teams a user is a member of, by name. */
-    public List<String> teamsOf(String userName)
-    {
-        return jdbi.withHandle(handle -> handle.createQuery("SELECT team FROM team_members WHERE user_name = :userName ORDER BY team")
-                .bind("userName", userName)
-                .mapTo(String.class)
-                .list());
-    }
-
     public void insertTeam(String name, Instant createdAt)
     {
         jdbi.useHandle(handle -> handle.createUpdate("INSERT INTO teams (name, created_at) VALUES (:name, :createdAt)")
@@ -506,19 +509,16 @@ public final class Catalog
 
     public Optional<TeamRecord> findTeam(String name)
     {
-        return listTeams().stream().filter(team -> team.name().equals(name)).findFirst();
+        return jdbi.withHandle(handle -> handle.createQuery(SELECT_TEAMS + " WHERE name = :name")
+                .bind("name", name)
+                .map(Catalog::team)
+                .findOne());
     }
 
     public List<TeamRecord> listTeams()
     {
-        return jdbi.withHandle(handle -> handle.createQuery("SELECT * FROM teams ORDER BY name")
-                .map((row, context) -> new TeamRecord(
-                        row.getString("name"),
-                        handle.createQuery("SELECT user_name FROM team_members WHERE team = :team ORDER BY user_name")
-                                .bind("team", row.getString("name"))
-                                .mapTo(String.class)
-                                .list(),
-                        instant(row.getString("created_at"))))
+        return jdbi.withHandle(handle -> handle.createQuery(SELECT_TEAMS + " ORDER BY name")
+                .map(Catalog::team)
                 .list());
     }
 
@@ -701,7 +701,19 @@ public final class Catalog
             throws SQLException
     {
         return new UserRecord(row.getLong("id"), row.getString("name"), row.getString("password_hash"), row.getBoolean("admin"),
-                instant(row.getString("created_at")));
+                lines(row.getString("teams")), instant(row.getString("created_at")));
+    }
+
+    private static TeamRecord team(ResultSet row, StatementContext context)
+            throws SQLException
+    {
+        return new TeamRecord(row.getString("name"), lines(row.getString("members")), instant(row.getString("created_at")));
+    }
+
+    /** The values a group_concat joined with line breaks, sorted; none for NULL. */
+    private static List<String> lines(String text)
+    {
+        return text == null ? List.of() : text.lines().sorted().toList();
     }
 
     private static TokenRecord token(ResultSet row, StatementContext context)

@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 class CatalogTest
 {
@@ -179,8 +180,14 @@ class CatalogTest
         catalog.updateTeamMembers("myorg:developers", List.of("alice", "bob"), List.of());
         catalog.updateTeamMembers("myorg:developers", List.of(), List.of("bob"));
         catalog.insertAccessToken("hash-alice", "alice", TokenRecord.ACCESS_TOKEN, "ci", now, null);
-        assertThat(catalog.teamsOf("alice")).containsExactly("myorg:developers");
-        assertThat(catalog.teamsOf("bob")).isEmpty();
+        catalog.insertTeam("myorg:analysts", now);
+        catalog.updateTeamMembers("myorg:analysts", List.of("alice"), List.of());
+        assertThat(catalog.findUser("alice").orElseThrow().teams()).containsExactly("myorg:analysts", "myorg:developers");
+        assertThat(catalog.findUser("bob").orElseThrow().teams()).isEmpty();
+        assertThat(catalog.listUsers()).extracting(UserRecord::name, UserRecord::teams).containsExactly(
+                tuple("admin", List.of()), tuple("alice", List.of("myorg:analysts", "myorg:developers")), tuple("bob", List.of()));
+        assertThat(catalog.findTeam("myorg:developers").orElseThrow().members()).containsExactly("alice");
+        assertThat(catalog.findTeam("myorg:nobody")).isEmpty();
 
         catalog.deleteUser("alice");
         assertThat(catalog.findUser("alice")).isEmpty();
