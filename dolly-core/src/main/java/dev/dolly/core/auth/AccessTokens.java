@@ -56,7 +56,6 @@ public final class AccessTokens
     private final Duration sessionLifetime;
     private final PasswordHashing passwords;
     private final SignInThrottle throttle;
-    private volatile byte[] localAdministratorHash = new byte[0];
 
     public AccessTokens(Catalog catalog, Clock clock, Duration sessionLifetime, PasswordHashing passwords)
     {
@@ -78,7 +77,6 @@ public final class AccessTokens
             if (Files.isRegularFile(file)) {
                 String token = Files.readString(file, StandardCharsets.UTF_8).strip();
                 if (catalog.useAccessToken(hash(token), clock.instant()).filter(record -> record.kind().equals(TokenRecord.LOCAL_ADMIN)).isPresent()) {
-                    localAdministratorHash = hash(token).getBytes(StandardCharsets.US_ASCII);
                     return;
                 }
             }
@@ -89,7 +87,6 @@ public final class AccessTokens
             Files.createFile(temporary, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             Files.writeString(temporary, token + "\n", StandardCharsets.UTF_8, StandardOpenOption.TRUNCATE_EXISTING);
             catalog.insertAccessToken(hash(token), ADMIN_USER, TokenRecord.LOCAL_ADMIN, LOCAL_ADMIN_PURPOSE, clock.instant(), null);
-            localAdministratorHash = hash(token).getBytes(StandardCharsets.US_ASCII);
             Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         }
         catch (IOException e) {
@@ -212,19 +209,6 @@ public final class AccessTokens
     {
         String cleaned = text.replaceAll("\\p{Cntrl}", "?");
         return cleaned.length() > 64 ? cleaned.substring(0, 64) + "…" : cleaned;
-    }
-
-    /**
-     * Whether the token is the one of {@code DOLLY_HOME/admin-token}: whoever holds it can read the home, so it may
-     * name directories of this machine (see {@code ImageService.create}). Compared in constant time.
-     */
-    public boolean isLocalAdministrator(String token)
-    {
-        if (token == null || token.isBlank()) {
-            return false;
-        }
-        byte[] expected = localAdministratorHash;
-        return expected.length > 0 && MessageDigest.isEqual(expected, hash(token.strip()).getBytes(StandardCharsets.US_ASCII));
     }
 
     static String newToken()

@@ -204,16 +204,38 @@ class AccessTokensTest
         String other = tokens.create(admin, new CreateAccessTokenRequest("a pipeline", null)).token();
 
         assertThat(tokens.authenticate(other).orElseThrow().caller().admin()).isTrue();
-        assertThat(tokens.isLocalAdministrator(administrator)).isTrue();
-        assertThat(tokens.isLocalAdministrator(other)).isFalse();
-        assertThat(tokens.isLocalAdministrator(null)).isFalse();
-        assertThat(tokens.isLocalAdministrator("")).isFalse();
+        assertThat(tokens.authenticate(administrator).orElseThrow().isLocalAdministrator()).isTrue();
+        assertThat(tokens.authenticate(other).orElseThrow().isLocalAdministrator()).isFalse();
+        assertThat(tokens.authenticate(signedInSession()).orElseThrow().isLocalAdministrator()).isFalse();
+        assertThat(tokens.authenticate(null)).isEmpty();
+        assertThat(tokens.authenticate("")).isEmpty();
 
         // a daemon that starts again with the same file knows it again
         AccessTokens again = new AccessTokens(catalog, clock, Duration.ofHours(12), new PasswordHashing());
-        assertThat(again.isLocalAdministrator(administrator)).isFalse();
         again.ensureAdminToken(directory.resolve("admin-token"));
-        assertThat(again.isLocalAdministrator(administrator)).isTrue();
+        assertThat(read(directory.resolve("admin-token"))).isEqualTo(administrator);
+        assertThat(again.authenticate(administrator).orElseThrow().isLocalAdministrator()).isTrue();
+
+        // a new file: the token of the old one is not the local administrator's any more, nor valid
+        deleteFile(directory.resolve("admin-token"));
+        again.ensureAdminToken(directory.resolve("admin-token"));
+        assertThat(again.authenticate(administrator)).isEmpty();
+        assertThat(again.authenticate(read(directory.resolve("admin-token"))).orElseThrow().isLocalAdministrator()).isTrue();
+    }
+
+    private String signedInSession()
+    {
+        return tokens.signIn(new SignInRequest("alice", PASSWORD), "10.0.0.1").token();
+    }
+
+    private static void deleteFile(Path file)
+    {
+        try {
+            Files.delete(file);
+        }
+        catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static String read(Path file)
