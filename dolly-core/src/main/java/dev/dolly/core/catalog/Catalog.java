@@ -27,9 +27,17 @@ import static java.util.Objects.requireNonNull;
 public final class Catalog
 {
     /**
-     * Users with their teams in one query: team names (and user names) hold no line break, so the subqueries join them
-     * with one.
+     * Images with the tags they hold and their teams in one query: tags and team names hold no line break, so the
+     * subqueries join them with one.
      */
+    private static final String SELECT_IMAGES = """
+            SELECT images.*,
+                (SELECT group_concat(tag, char(10)) FROM image_tags WHERE image_tags.image_id = images.id AND image_tags.held = 1) AS tags,
+                (SELECT group_concat(team, char(10)) FROM image_teams WHERE image_teams.image_id = images.id) AS teams
+            FROM images
+            """;
+
+    /** Users with their teams, and teams with their members, in one query each, like images. */
     private static final String SELECT_USERS = """
             SELECT users.*, (SELECT group_concat(team, char(10)) FROM team_members WHERE team_members.user_name = users.name) AS teams FROM users
             """;
@@ -232,38 +240,38 @@ public final class Catalog
 
     public Optional<ImageRecord> findImage(long id)
     {
-        return jdbi.withHandle(handle -> handle.createQuery("SELECT * FROM images WHERE id = :id")
+        return jdbi.withHandle(handle -> handle.createQuery(SELECT_IMAGES + " WHERE images.id = :id")
                 .bind("id", id)
-                .map((resultSet, context) -> image(handle, resultSet))
+                .map(Catalog::image)
                 .findOne());
     }
 
     /** Images of that name, newest first. */
     public List<ImageRecord> findImagesByName(String name)
     {
-        return jdbi.withHandle(handle -> handle.createQuery("SELECT * FROM images WHERE name = :name ORDER BY id DESC")
+        return jdbi.withHandle(handle -> handle.createQuery(SELECT_IMAGES + " WHERE images.name = :name ORDER BY images.id DESC")
                 .bind("name", name)
-                .map((resultSet, context) -> image(handle, resultSet))
+                .map(Catalog::image)
                 .list());
     }
 
     public Optional<ImageRecord> findImageByTag(String name, String tag)
     {
-        return jdbi.withHandle(handle -> handle.createQuery("""
-                        SELECT images.* FROM images JOIN image_tags ON image_tags.image_id = images.id
-                        WHERE images.name = :name AND image_tags.tag = :tag AND image_tags.held = 1
+        return jdbi.withHandle(handle -> handle.createQuery(SELECT_IMAGES + """
+                        WHERE images.name = :name AND EXISTS (
+                            SELECT 1 FROM image_tags WHERE image_tags.image_id = images.id AND image_tags.tag = :tag AND image_tags.held = 1)
                         ORDER BY images.id DESC LIMIT 1
                         """)
                 .bind("name", name)
                 .bind("tag", tag)
-                .map((resultSet, context) -> image(handle, resultSet))
+                .map(Catalog::image)
                 .findOne());
     }
 
     public List<ImageRecord> listImages()
     {
-        return jdbi.withHandle(handle -> handle.createQuery("SELECT * FROM images ORDER BY id")
-                .map((resultSet, context) -> image(handle, resultSet))
+        return jdbi.withHandle(handle -> handle.createQuery(SELECT_IMAGES + " ORDER BY images.id")
+                .map(Catalog::image)
                 .list());
     }
 
@@ -644,12 +652,11 @@ public final class Catalog
         handle.createUpdate("UPDATE image_tags SET held = 1 WHERE image_id = :id").bind("id", imageId).execute();
     }
 
-    private static ImageRecord image(Handle handle, ResultSet row)
+    private static ImageRecord image(ResultSet row, StatementContext context)
             throws SQLException
     {
-        long id = row.getLong("id");
         return new ImageRecord(
-                id,
+                row.getLong("id"),
                 row.getString("name"),
                 ResourceStatus.valueOf(row.getString("status")),
                 row.getString("status_message"),
@@ -668,8 +675,8 @@ public final class Catalog
                 instant(row.getString("created_at")),
                 instant(row.getString("ready_at")),
                 instant(row.getString("expires_at")),
-                handle.createQuery("SELECT tag FROM image_tags WHERE image_id = :id AND held = 1 ORDER BY tag").bind("id", id).mapTo(String.class).list(),
-                handle.createQuery("SELECT team FROM image_teams WHERE image_id = :id ORDER BY team").bind("id", id).mapTo(String.class).list(),
+                lines(row.getString("tags")),
+                lines(row.getString("teams")),
                 row.getString("origin_container") == null ? null
                         : new ImageOrigin(row.getString("origin_container"), row.getString("origin_revision"), row.getString("origin_image")));
     }
@@ -710,7 +717,7 @@ public final class Catalog
         return new TeamRecord(row.getString("name"), lines(row.getString("members")), instant(row.getString("created_at")));
     }
 
-    /** The values a group_concat joined with line breaks, sorted; none for NULL. */
+    /** The values a group_concat of the queries above joined with line breaks, sorted; none for NULL. */
     private static List<String> lines(String text)
     {
         return text == null ? List.of() : text.lines().sorted().toList();

@@ -36,6 +36,13 @@ class CatalogTest
         assertThat(stored.tags()).containsExactly("latest-production");
         assertThat(stored.teams()).containsExactly("myorg:developers");
         assertThat(reopened.findImagesByName("widgetstore")).extracting(ImageRecord::id).containsExactly(second, first);
+        long third = reopened.insertImage(image("gadgets", List.of("b", "a", "c"), List.of("org:z", "org:a")));
+        reopened.markImageReady(third, "gadgets", 1L, Instant.parse("2026-11-21T10:00:00Z"));
+        assertThat(reopened.listImages()).extracting(ImageRecord::id, ImageRecord::tags, ImageRecord::teams).containsExactly(
+                tuple(first, List.of("latest-production"), List.of("myorg:developers")),
+                tuple(second, List.of(), List.of()),
+                tuple(third, List.of("a", "b", "c"), List.of("org:a", "org:z")));
+        assertThat(reopened.findImageByTag("gadgets", "b")).map(ImageRecord::tags).contains(List.of("a", "b", "c"));
         // the second is still being built: it holds its tag once it is ready
         assertThat(reopened.findImageByTag("widgetstore", "run-42")).isEmpty();
         assertThat(reopened.pendingTags(second)).containsExactly("run-42");
