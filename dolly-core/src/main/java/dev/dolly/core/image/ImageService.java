@@ -33,9 +33,11 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 import static java.util.Objects.requireNonNull;
 
@@ -165,11 +167,14 @@ public final class ImageService
     public List<DataImage> list(Caller caller, String name, String tag)
     {
         requireNonNull(caller, "caller is null");
+        // the containers of every image in one query, not one per image
+        Map<Long, List<String>> containers = catalog.listContainers().stream()
+                .collect(Collectors.groupingBy(ContainerRecord::imageId, Collectors.mapping(ContainerRecord::name, Collectors.toList())));
         return catalog.listImages().stream()
                 .filter(caller::canSee)
                 .filter(image -> name == null || image.name().equals(name))
                 .filter(image -> tag == null || image.tags().contains(tag))
-                .map(this::view)
+                .map(image -> view(image, containers.getOrDefault(image.id(), List.of())))
                 .toList();
     }
 
@@ -396,7 +401,12 @@ public final class ImageService
 
     public DataImage view(ImageRecord image)
     {
-        List<String> containers = catalog.listContainersOfImage(image.id()).stream().map(ContainerRecord::name).toList();
+        return view(image, catalog.listContainersOfImage(image.id()).stream().map(ContainerRecord::name).toList());
+    }
+
+    /** @param containers the names of the containers made from the image */
+    private DataImage view(ImageRecord image, List<String> containers)
+    {
         return new DataImage(image.id(), image.name(), image.tags(), image.teams(), image.engine(), image.engineVersion(), image.status(),
                 image.statusMessage(), image.progress(), image.sourceType(), image.databaseName(), image.owner(), image.createdAt(),
                 image.readyAt(), image.expiresAt(), image.sizeBytes(), containers, image.origin(),
