@@ -119,8 +119,10 @@ public final class AccessTokens
         requireNonNull(request, "request is null");
         String name = request.name() == null ? "" : request.name().strip();
         String password = request.password() == null ? "" : request.password();
-        // counted as a failure from here until it succeeds, so that parallel guesses cannot all pass the check
-        throttle.attempt(name, address);
+        // counted as a failure from here until it succeeds, so that parallel guesses cannot all pass the check; names no
+        // user can have count as one, so that the throttle never keeps text of any length a client sends
+        String throttledName = UserService.isUserName(name) ? name : "";
+        throttle.attempt(throttledName, address);
         Optional<UserRecord> user = catalog.findUser(name);
         // verified even for an unknown user or one without a password, so that the time does not tell which
         boolean valid = passwords.verify(password, user.map(UserRecord::passwordHash).orElse(null)) && user.isPresent();
@@ -129,7 +131,7 @@ public final class AccessTokens
             LOG.info("Failed sign-in for {} from {}", user.isPresent() ? "user " + name : "an unknown user name", address);
             throw new DollyException(dev.dolly.api.ErrorCode.NOT_AUTHENTICATED, "Wrong user name or password.");
         }
-        throttle.succeeded(name, address);
+        throttle.succeeded(throttledName, address);
         Instant now = clock.instant();
         catalog.deleteExpiredAccessTokens(now);
         String token = newToken();

@@ -123,9 +123,14 @@ public final class UserService
         return view(catalog.findTeam(team.name()).orElseThrow());
     }
 
+    static boolean isUserName(String name)
+    {
+        return USER_NAME.matcher(name).matches();
+    }
+
     static void checkUserName(String name)
     {
-        if (!USER_NAME.matcher(name).matches()) {
+        if (!isUserName(name)) {
             throw DollyException.badInput("User name '" + name + "' is not valid: use up to 63 lower-case letters, digits, '.', '_' or '-', "
                     + "starting with a letter or digit.");
         }

@@ -109,6 +109,19 @@ class AccessTokensTest
     }
 
     @Test
+    void namesNoUserCanHaveAreThrottledAsOne()
+    {
+        for (int attempt = 0; attempt < SignInThrottle.FREE_FAILURES_PER_USER; attempt++) {
+            String name = "Not A User Name " + "x".repeat(10_000 * attempt);
+            assertThatThrownBy(() -> tokens.signIn(new SignInRequest(name, "guess"), "10.0.0.1")).hasMessage("Wrong user name or password.");
+        }
+        assertThatThrownBy(() -> tokens.signIn(new SignInRequest("ANOTHER", "guess"), "10.0.0.2"))
+                .extracting(exception -> ((DollyException) exception).errorCode()).isEqualTo(ErrorCode.TOO_MANY_ATTEMPTS);
+        // real users are not affected, from the same address
+        assertThat(tokens.signIn(new SignInRequest("alice", PASSWORD), "10.0.0.1").user()).isEqualTo("alice");
+    }
+
+    @Test
     void accessTokensAreListedWithoutTheTokenAndRevokedAtOnce()
     {
         Caller alice = signedIn();
