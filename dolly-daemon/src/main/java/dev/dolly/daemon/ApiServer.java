@@ -108,7 +108,7 @@ final class ApiServer
         javalin.post(SIGN_IN_PATH, context -> context.status(201).json(dolly().accessTokens().signIn(body(context, SignInRequest.class), context.ip())));
         javalin.get("/api/v1/sessions/current", context -> context.json(dolly().accessTokens().describe(authentication(context))));
         javalin.delete("/api/v1/sessions/current", context -> {
-            dolly().accessTokens().revoke(bearerToken(context));
+            dolly().accessTokens().signOut(authentication(context));
             context.status(204);
         });
 

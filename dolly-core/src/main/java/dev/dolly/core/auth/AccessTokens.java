@@ -149,12 +149,18 @@ public final class AccessTokens
                 authentication.token().expiresAt());
     }
 
-    /** Revokes a token: the one a request carried, for signing out. */
-    public void revoke(String token)
+    /**
+     * Signs out: revokes the token the request carried. Not the local administrator's, which would leave the local
+     * CLI without a valid token until the daemon starts again.
+     */
+    public void signOut(Authentication authentication)
     {
-        if (token != null && !token.isBlank()) {
-            catalog.deleteAccessTokenByHash(hash(token.strip()));
+        TokenRecord token = authentication.token();
+        if (authentication.isLocalAdministrator()) {
+            throw DollyException.badInput("The local administrator's token (DOLLY_HOME/admin-token) cannot be signed out. "
+                    + "To replace it, delete the file and start the daemon again.");
         }
+        catalog.deleteAccessToken(token.id(), token.userName(), token.kind());
     }
 
     /** A new access token of the caller's own; the token is in the answer, and nowhere else. */

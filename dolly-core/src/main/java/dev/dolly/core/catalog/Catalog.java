@@ -613,11 +613,6 @@ public final class Catalog
                 .execute()) > 0;
     }
 
-    public void deleteAccessTokenByHash(String tokenHash)
-    {
-        jdbi.useHandle(handle -> handle.createUpdate("DELETE FROM access_tokens WHERE token_hash = :tokenHash").bind("tokenHash", tokenHash).execute());
-    }
-
     /** Removes tokens and sessions that expired: they can never be used again. */
     public void deleteExpiredAccessTokens(Instant now)
     {

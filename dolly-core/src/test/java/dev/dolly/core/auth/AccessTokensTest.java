@@ -147,6 +147,22 @@ class AccessTokensTest
     }
 
     @Test
+    void signingOutRevokesTheTokenUsedButNotTheLocalAdministrators()
+    {
+        String session = signedInSession();
+        String other = signedInSession();
+        tokens.signOut(tokens.authenticate(session).orElseThrow());
+        assertThat(tokens.authenticate(session)).isEmpty();
+        assertThat(tokens.authenticate(other)).isPresent();
+
+        String administrator = read(directory.resolve("admin-token"));
+        assertThatThrownBy(() -> tokens.signOut(tokens.authenticate(administrator).orElseThrow()))
+                .hasMessageContaining("cannot be signed out")
+                .extracting(exception -> ((DollyException) exception).errorCode()).isEqualTo(ErrorCode.BAD_INPUT);
+        assertThat(tokens.authenticate(administrator)).isPresent();
+    }
+
+    @Test
     void tokensArePurposeful()
     {
         Caller alice = signedIn();
