@@ -49,7 +49,6 @@ final class ApiServer
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
     private static final String AUTHENTICATION = "dolly.authentication";
     private static final String SIGN_IN_PATH = "/api/v1/sessions";
-    private static final String LOCAL_ADMINISTRATOR = "dolly.localAdministrator";
 
     private final DaemonServices services;
     private final Runnable shutdown;
@@ -109,7 +108,7 @@ final class ApiServer
         javalin.post(SIGN_IN_PATH, context -> context.status(201).json(dolly().accessTokens().signIn(body(context, SignInRequest.class), context.ip())));
         javalin.get("/api/v1/sessions/current", context -> context.json(dolly().accessTokens().describe(authentication(context))));
         javalin.delete("/api/v1/sessions/current", context -> {
-            dolly().accessTokens().revoke(bearerToken(context));
+            dolly().accessTokens().signOut(authentication(context));
             context.status(204);
         });
 
@@ -129,7 +128,7 @@ final class ApiServer
         javalin.get("/api/v1/images", context -> context.json(new ResourceList<>(dolly().images().list(caller(context), context.queryParam("name"), context.queryParam("tag")))));
         javalin.post("/api/v1/images", context -> {
             CreateImageRequest request = body(context, CreateImageRequest.class);
-            context.status(202).json(dolly().images().create(request, caller(context), Boolean.TRUE.equals(context.attribute(LOCAL_ADMINISTRATOR))));
+            context.status(202).json(dolly().images().create(request, caller(context), authentication(context).isLocalAdministrator()));
         });
         javalin.post("/api/v1/uploads", context -> {
             // streamed: the body is extracted as it arrives, never held in memory
@@ -218,7 +217,6 @@ final class ApiServer
                         ? "This call needs an access token. Sign in with 'dolly auth login', or set DOLLY_ACCESS_TOKEN (the local CLI reads DOLLY_HOME/admin-token)."
                         : "The access token is not valid (unknown, revoked or expired). Sign in again with 'dolly auth login', or set a valid one with DOLLY_ACCESS_TOKEN."));
         context.attribute(AUTHENTICATION, authentication);
-        context.attribute(LOCAL_ADMINISTRATOR, dolly().accessTokens().isLocalAdministrator(token));
     }
 
     private static long declaredSize(String text)

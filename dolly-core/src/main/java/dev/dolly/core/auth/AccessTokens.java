@@ -28,10 +28,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 import static java.util.Objects.requireNonNull;
 
@@ -56,7 +56,6 @@ public final class AccessTokens
     private final Duration sessionLifetime;
     private final PasswordHashing passwords;
     private final SignInThrottle throttle;
-    private volatile byte[] localAdministratorHash = new byte[0];
 
     public AccessTokens(Catalog catalog, Clock clock, Duration sessionLifetime, PasswordHashing passwords)
     {
@@ -78,7 +77,6 @@ public final class AccessTokens
             if (Files.isRegularFile(file)) {
                 String token = Files.readString(file, StandardCharsets.UTF_8).strip();
                 if (catalog.useAccessToken(hash(token), clock.instant()).filter(record -> record.kind().equals(TokenRecord.LOCAL_ADMIN)).isPresent()) {
-                    localAdministratorHash = hash(token).getBytes(StandardCharsets.US_ASCII);
                     return;
                 }
             }
@@ -89,7 +87,6 @@ public final class AccessTokens
             Files.createFile(temporary, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             Files.writeString(temporary, token + "\n", StandardCharsets.UTF_8, StandardOpenOption.TRUNCATE_EXISTING);
             catalog.insertAccessToken(hash(token), ADMIN_USER, TokenRecord.LOCAL_ADMIN, LOCAL_ADMIN_PURPOSE, clock.instant(), null);
-            localAdministratorHash = hash(token).getBytes(StandardCharsets.US_ASCII);
             Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         }
         catch (IOException e) {
@@ -107,8 +104,8 @@ public final class AccessTokens
         if (record.isEmpty()) {
             return Optional.empty();
         }
-        Optional<UserRecord> user = catalog.findUser(record.get().userName());
-        return user.map(found -> new Authentication(new Caller(found.name(), found.admin(), new HashSet<>(catalog.teamsOf(found.name()))), record.get()));
+        return catalog.findUser(record.get().userName())
+                .map(user -> new Authentication(new Caller(user.name(), user.admin(), Set.copyOf(user.teams())), record.get()));
     }
 
     /**
@@ -122,17 +119,19 @@ public final class AccessTokens
         requireNonNull(request, "request is null");
         String name = request.name() == null ? "" : request.name().strip();
         String password = request.password() == null ? "" : request.password();
-        throttle.checkAllowed(name, address);
+        // counted as a failure from here until it succeeds, so that parallel guesses cannot all pass the check; names no
+        // user can have count as one, so that the throttle never keeps text of any length a client sends
+        String throttledName = UserService.isUserName(name) ? name : "";
+        throttle.attempt(throttledName, address);
         Optional<UserRecord> user = catalog.findUser(name);
         // verified even for an unknown user or one without a password, so that the time does not tell which
         boolean valid = passwords.verify(password, user.map(UserRecord::passwordHash).orElse(null)) && user.isPresent();
         if (!valid) {
-            throttle.failed(name, address);
             // an unknown name is not logged: it may be a password typed into the wrong field
             LOG.info("Failed sign-in for {} from {}", user.isPresent() ? "user " + name : "an unknown user name", address);
             throw new DollyException(dev.dolly.api.ErrorCode.NOT_AUTHENTICATED, "Wrong user name or password.");
         }
-        throttle.succeeded(name, address);
+        throttle.succeeded(throttledName, address);
         Instant now = clock.instant();
         catalog.deleteExpiredAccessTokens(now);
         String token = newToken();
@@ -150,12 +149,18 @@ public final class AccessTokens
                 authentication.token().expiresAt());
     }
 
-    /** Revokes a token: the one a request carried, for signing out. */
-    public void revoke(String token)
+    /**
+     * Signs out: revokes the token the request carried. Not the local administrator's, which would leave the local
+     * CLI without a valid token until the daemon starts again.
+     */
+    public void signOut(Authentication authentication)
     {
-        if (token != null && !token.isBlank()) {
-            catalog.deleteAccessTokenByHash(hash(token.strip()));
+        TokenRecord token = authentication.token();
+        if (authentication.isLocalAdministrator()) {
+            throw DollyException.badInput("The local administrator's token (DOLLY_HOME/admin-token) cannot be signed out. "
+                    + "To replace it, delete the file and start the daemon again.");
         }
+        catalog.deleteAccessToken(token.id(), token.userName(), token.kind());
     }
 
     /** A new access token of the caller's own; the token is in the answer, and nowhere else. */
@@ -212,19 +217,6 @@ public final class AccessTokens
     {
         String cleaned = text.replaceAll("\\p{Cntrl}", "?");
         return cleaned.length() > 64 ? cleaned.substring(0, 64) + "…" : cleaned;
-    }
-
-    /**
-     * Whether the token is the one of {@code DOLLY_HOME/admin-token}: whoever holds it can read the home, so it may
-     * name directories of this machine (see {@code ImageService.create}). Compared in constant time.
-     */
-    public boolean isLocalAdministrator(String token)
-    {
-        if (token == null || token.isBlank()) {
-            return false;
-        }
-        byte[] expected = localAdministratorHash;
-        return expected.length > 0 && MessageDigest.isEqual(expected, hash(token.strip()).getBytes(StandardCharsets.US_ASCII));
     }
 
     static String newToken()

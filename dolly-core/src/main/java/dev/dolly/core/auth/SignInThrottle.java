@@ -17,6 +17,9 @@ import static java.util.Objects.requireNonNull;
  * next attempt for it is refused for a delay that doubles with every further failure (1 s, 2 s, 4 s … up to 15
  * minutes), whether the password would be right or not. A successful sign-in clears the user name's and the
  * address's failures. State is kept in memory: a daemon restart clears it.
+ *
+ * <p>Sign-ins go through {@link #attempt}, which counts an attempt as failed as it lets it through, so that attempts
+ * made in parallel are counted before their passwords are verified, not after.
  */
 final class SignInThrottle
 {
@@ -46,6 +49,16 @@ final class SignInThrottle
             throw new DollyException(ErrorCode.TOO_MANY_ATTEMPTS, "Too many failed sign-ins for this user or from this address. Try again in "
                     + seconds + " second" + (seconds == 1 ? "" : "s") + ".");
         }
+    }
+
+    /**
+     * Refuses the attempt while the user name or the address is blocked; otherwise counts it as a failure until
+     * {@link #succeeded} clears it.
+     */
+    synchronized void attempt(String user, String address)
+    {
+        checkAllowed(user, address);
+        failed(user, address);
     }
 
     synchronized void failed(String user, String address)

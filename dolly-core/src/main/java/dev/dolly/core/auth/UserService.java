@@ -60,7 +60,7 @@ public final class UserService
     public List<User> list(Caller caller)
     {
         caller.checkAdministrator("list users");
-        return catalog.listUsers().stream().map(this::view).toList();
+        return catalog.listUsers().stream().map(UserService::view).toList();
     }
 
     /** Deletes a user, their tokens, sessions and team memberships; what they own stays, for administrators to see. */
@@ -123,9 +123,14 @@ public final class UserService
         return view(catalog.findTeam(team.name()).orElseThrow());
     }
 
+    static boolean isUserName(String name)
+    {
+        return USER_NAME.matcher(name).matches();
+    }
+
     static void checkUserName(String name)
     {
-        if (!USER_NAME.matcher(name).matches()) {
+        if (!isUserName(name)) {
             throw DollyException.badInput("User name '" + name + "' is not valid: use up to 63 lower-case letters, digits, '.', '_' or '-', "
                     + "starting with a letter or digit.");
         }
@@ -146,9 +151,9 @@ public final class UserService
         }
     }
 
-    private User view(UserRecord user)
+    private static User view(UserRecord user)
     {
-        return new User(user.name(), user.admin(), catalog.teamsOf(user.name()), user.createdAt());
+        return new User(user.name(), user.admin(), user.teams(), user.createdAt());
     }
 
     private static Team view(TeamRecord team)

@@ -26,6 +26,25 @@ import static java.util.Objects.requireNonNull;
  */
 public final class Catalog
 {
+    /**
+     * Images with the tags they hold and their teams in one query: tags and team names hold no line break, so the
+     * subqueries join them with one.
+     */
+    private static final String SELECT_IMAGES = """
+            SELECT images.*,
+                (SELECT group_concat(tag, char(10)) FROM image_tags WHERE image_tags.image_id = images.id AND image_tags.held = 1) AS tags,
+                (SELECT group_concat(team, char(10)) FROM image_teams WHERE image_teams.image_id = images.id) AS teams
+            FROM images
+            """;
+
+    /** Users with their teams, and teams with their members, in one query each, like images. */
+    private static final String SELECT_USERS = """
+            SELECT users.*, (SELECT group_concat(team, char(10)) FROM team_members WHERE team_members.user_name = users.name) AS teams FROM users
+            """;
+    private static final String SELECT_TEAMS = """
+            SELECT teams.*, (SELECT group_concat(user_name, char(10)) FROM team_members WHERE team_members.team = teams.name) AS members FROM teams
+            """;
+
     private final Jdbi jdbi;
 
     private Catalog(Jdbi jdbi)
@@ -221,38 +240,38 @@ public final class Catalog
 
     public Optional<ImageRecord> findImage(long id)
     {
-        return jdbi.withHandle(handle -> handle.createQuery("SELECT * FROM images WHERE id = :id")
+        return jdbi.withHandle(handle -> handle.createQuery(SELECT_IMAGES + " WHERE images.id = :id")
                 .bind("id", id)
-                .map((resultSet, context) -> image(handle, resultSet))
+                .map(Catalog::image)
                 .findOne());
     }
 
     /** Images of that name, newest first. */
     public List<ImageRecord> findImagesByName(String name)
     {
-        return jdbi.withHandle(handle -> handle.createQuery("SELECT * FROM images WHERE name = :name ORDER BY id DESC")
+        return jdbi.withHandle(handle -> handle.createQuery(SELECT_IMAGES + " WHERE images.name = :name ORDER BY images.id DESC")
                 .bind("name", name)
-                .map((resultSet, context) -> image(handle, resultSet))
+                .map(Catalog::image)
                 .list());
     }
 
     public Optional<ImageRecord> findImageByTag(String name, String tag)
     {
-        return jdbi.withHandle(handle -> handle.createQuery("""
-                        SELECT images.* FROM images JOIN image_tags ON image_tags.image_id = images.id
-                        WHERE images.name = :name AND image_tags.tag = :tag AND image_tags.held = 1
+        return jdbi.withHandle(handle -> handle.createQuery(SELECT_IMAGES + """
+                        WHERE images.name = :name AND EXISTS (
+                            SELECT 1 FROM image_tags WHERE image_tags.image_id = images.id AND image_tags.tag = :tag AND image_tags.held = 1)
                         ORDER BY images.id DESC LIMIT 1
                         """)
                 .bind("name", name)
                 .bind("tag", tag)
-                .map((resultSet, context) -> image(handle, resultSet))
+                .map(Catalog::image)
                 .findOne());
     }
 
     public List<ImageRecord> listImages()
     {
-        return jdbi.withHandle(handle -> handle.createQuery("SELECT * FROM images ORDER BY id")
-                .map((resultSet, context) -> image(handle, resultSet))
+        return jdbi.withHandle(handle -> handle.createQuery(SELECT_IMAGES + " ORDER BY images.id")
+                .map(Catalog::image)
                 .list());
     }
 
@@ -463,9 +482,10 @@ public final class Catalog
                 .execute());
     }
 
+    /** A user with their teams. */
     public Optional<UserRecord> findUser(String name)
     {
-        return jdbi.withHandle(handle -> handle.createQuery("SELECT * FROM users WHERE name = :name")
+        return jdbi.withHandle(handle -> handle.createQuery(SELECT_USERS + " WHERE name = :name")
                 .bind("name", name)
                 .map(Catalog::user)
                 .findOne());
@@ -473,7 +493,7 @@ public final class Catalog
 
     public List<UserRecord> listUsers()
     {
-        return jdbi.withHandle(handle -> handle.createQuery("SELECT * FROM users ORDER BY name")
+        return jdbi.withHandle(handle -> handle.createQuery(SELECT_USERS + " ORDER BY name")
                 .map(Catalog::user)
                 .list());
     }
@@ -487,15 +507,6 @@ public final class Catalog
         });
     }
 
-    /** The teams a user is a member of, by name. */
-    public List<String> teamsOf(String userName)
-    {
-        return jdbi.withHandle(handle -> handle.createQuery("SELECT team FROM team_members WHERE user_name = :userName ORDER BY team")
-                .bind("userName", userName)
-                .mapTo(String.class)
-                .list());
-    }
-
     public void insertTeam(String name, Instant createdAt)
     {
         jdbi.useHandle(handle -> handle.createUpdate("INSERT INTO teams (name, created_at) VALUES (:name, :createdAt)")
@@ -506,19 +517,16 @@ public final class Catalog
 
     public Optional<TeamRecord> findTeam(String name)
     {
-        return listTeams().stream().filter(team -> team.name().equals(name)).findFirst();
+        return jdbi.withHandle(handle -> handle.createQuery(SELECT_TEAMS + " WHERE name = :name")
+                .bind("name", name)
+                .map(Catalog::team)
+                .findOne());
     }
 
     public List<TeamRecord> listTeams()
     {
-        return jdbi.withHandle(handle -> handle.createQuery("SELECT * FROM teams ORDER BY name")
-                .map((row, context) -> new TeamRecord(
-                        row.getString("name"),
-                        handle.createQuery("SELECT user_name FROM team_members WHERE team = :team ORDER BY user_name")
-                                .bind("team", row.getString("name"))
-                                .mapTo(String.class)
-                                .list(),
-                        instant(row.getString("created_at"))))
+        return jdbi.withHandle(handle -> handle.createQuery(SELECT_TEAMS + " ORDER BY name")
+                .map(Catalog::team)
                 .list());
     }
 
@@ -605,11 +613,6 @@ public final class Catalog
                 .execute()) > 0;
     }
 
-    public void deleteAccessTokenByHash(String tokenHash)
-    {
-        jdbi.useHandle(handle -> handle.createUpdate("DELETE FROM access_tokens WHERE token_hash = :tokenHash").bind("tokenHash", tokenHash).execute());
-    }
-
     /** Removes tokens and sessions that expired: they can never be used again. */
     public void deleteExpiredAccessTokens(Instant now)
     {
@@ -644,12 +647,11 @@ public final class Catalog
         handle.createUpdate("UPDATE image_tags SET held = 1 WHERE image_id = :id").bind("id", imageId).execute();
     }
 
-    private static ImageRecord image(Handle handle, ResultSet row)
+    private static ImageRecord image(ResultSet row, StatementContext context)
             throws SQLException
     {
-        long id = row.getLong("id");
         return new ImageRecord(
-                id,
+                row.getLong("id"),
                 row.getString("name"),
                 ResourceStatus.valueOf(row.getString("status")),
                 row.getString("status_message"),
@@ -668,8 +670,8 @@ public final class Catalog
                 instant(row.getString("created_at")),
                 instant(row.getString("ready_at")),
                 instant(row.getString("expires_at")),
-                handle.createQuery("SELECT tag FROM image_tags WHERE image_id = :id AND held = 1 ORDER BY tag").bind("id", id).mapTo(String.class).list(),
-                handle.createQuery("SELECT team FROM image_teams WHERE image_id = :id ORDER BY team").bind("id", id).mapTo(String.class).list(),
+                lines(row.getString("tags")),
+                lines(row.getString("teams")),
                 row.getString("origin_container") == null ? null
                         : new ImageOrigin(row.getString("origin_container"), row.getString("origin_revision"), row.getString("origin_image")));
     }
@@ -701,7 +703,19 @@ public final class Catalog
             throws SQLException
     {
         return new UserRecord(row.getLong("id"), row.getString("name"), row.getString("password_hash"), row.getBoolean("admin"),
-                instant(row.getString("created_at")));
+                lines(row.getString("teams")), instant(row.getString("created_at")));
+    }
+
+    private static TeamRecord team(ResultSet row, StatementContext context)
+            throws SQLException
+    {
+        return new TeamRecord(row.getString("name"), lines(row.getString("members")), instant(row.getString("created_at")));
+    }
+
+    /** The values a group_concat of the queries above joined with line breaks, sorted; none for NULL. */
+    private static List<String> lines(String text)
+    {
+        return text == null ? List.of() : text.lines().sorted().toList();
     }
 
     private static TokenRecord token(ResultSet row, StatementContext context)

@@ -153,24 +153,14 @@ public final class ContainerService
     public List<DataContainer> list(Caller caller, String image)
     {
         requireNonNull(caller, "caller is null");
-        Set<Long> imageIds = image == null ? null : imageIds(image, caller);
+        Set<Long> imageIds = image == null ? null : images.resolveAll(image, caller).stream().map(ImageRecord::id).collect(Collectors.toSet());
+        // the names of every image in one query, not one per container
+        Map<Long, String> imageNames = catalog.listImages().stream().collect(Collectors.toMap(ImageRecord::id, ImageRecord::name));
         return catalog.listContainers().stream()
                 .filter(caller::canSee)
                 .filter(container -> imageIds == null || imageIds.contains(container.imageId()))
-                .map(this::view)
+                .map(container -> view(container, true, imageNames.get(container.imageId())))
                 .toList();
-    }
-
-    private Set<Long> imageIds(String reference, Caller caller)
-    {
-        String trimmed = reference.strip();
-        if (!trimmed.matches("\\d+") && trimmed.lastIndexOf(':') <= 0) {
-            Set<Long> ids = catalog.findImagesByName(trimmed).stream().filter(caller::canSee).map(ImageRecord::id).collect(Collectors.toSet());
-            if (!ids.isEmpty()) {
-                return ids;
-            }
-        }
-        return Set.of(images.resolve(reference, caller).id());
     }
 
     /** Renames a container, or sets its lifetime counted from now ({@code 0}: never). */
@@ -431,11 +421,16 @@ public final class ContainerService
     /** @param measure whether to measure the volume in the background when its size is unknown or old */
     private DataContainer view(ContainerRecord container, boolean measure)
     {
-        ImageRecord image = catalog.findImage(container.imageId()).orElse(null);
+        return view(container, measure, catalog.findImage(container.imageId()).map(ImageRecord::name).orElse(null));
+    }
+
+    /** @param imageName the name of the container's image, {@code null} when it is gone */
+    private DataContainer view(ContainerRecord container, boolean measure, String imageName)
+    {
         Engine engine = engines.engine(container.engine());
         ConnectionStrings strings = engine.connectionStrings(new Endpoint(container.host(), container.port(), container.userName(), container.password(),
                 container.databaseName()));
-        return new DataContainer(container.id(), container.name(), container.imageId(), image == null ? null : image.name(), container.revision(),
+        return new DataContainer(container.id(), container.name(), container.imageId(), imageName, container.revision(),
                 container.status(), container.statusMessage(), container.engine(), container.engineVersion(), container.host(), container.port(),
                 container.userName(), container.password(), container.databaseName(), strings.uri(), strings.jdbcUrl(), strings.keyValue(),
                 container.owner(), container.createdAt(), container.expiresAt(),

@@ -33,9 +33,11 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 import static java.util.Objects.requireNonNull;
 
@@ -165,11 +167,14 @@ public final class ImageService
     public List<DataImage> list(Caller caller, String name, String tag)
     {
         requireNonNull(caller, "caller is null");
+        // the containers of every image in one query, not one per image
+        Map<Long, List<String>> containers = catalog.listContainers().stream()
+                .collect(Collectors.groupingBy(ContainerRecord::imageId, Collectors.mapping(ContainerRecord::name, Collectors.toList())));
         return catalog.listImages().stream()
                 .filter(caller::canSee)
                 .filter(image -> name == null || image.name().equals(name))
                 .filter(image -> tag == null || image.tags().contains(tag))
-                .map(this::view)
+                .map(image -> view(image, containers.getOrDefault(image.id(), List.of())))
                 .toList();
     }
 
@@ -236,16 +241,34 @@ public final class ImageService
             return catalog.findImageByTag(trimmed.substring(0, colon), trimmed.substring(colon + 1)).filter(caller::canSee)
                     .orElseThrow(() -> notFound(reference));
         }
-        return catalog.findImagesByName(trimmed).stream().filter(caller::canSee).findFirst().orElseThrow(() -> notFound(reference));
+        return visibleOfName(trimmed, caller).stream().findFirst().orElseThrow(() -> notFound(reference));
+    }
+
+    /**
+     * Every image a reference may mean, among those the caller may see: for a name, all the images of that name,
+     * newest first; for an ID or {@code name:tag}, the one {@link #resolve} names.
+     */
+    public List<ImageRecord> resolveAll(String reference, Caller caller)
+    {
+        requireNonNull(reference, "reference is null");
+        requireNonNull(caller, "caller is null");
+        String trimmed = reference.strip();
+        if (isName(trimmed)) {
+            List<ImageRecord> images = visibleOfName(trimmed, caller);
+            if (!images.isEmpty()) {
+                return images;
+            }
+        }
+        return List.of(resolve(reference, caller));
     }
 
     /** The image to create a container from: like {@link #resolve}, but a name means the newest READY image. */
     public ImageRecord resolveReady(String reference, Caller caller)
     {
         String trimmed = reference.strip();
-        if (!trimmed.matches("\\d+") && trimmed.lastIndexOf(':') <= 0) {
-            Optional<ImageRecord> ready = catalog.findImagesByName(trimmed).stream()
-                    .filter(image -> image.status() == ResourceStatus.READY && !isExpired(image) && caller.canSee(image))
+        if (isName(trimmed)) {
+            Optional<ImageRecord> ready = visibleOfName(trimmed, caller).stream()
+                    .filter(image -> image.status() == ResourceStatus.READY && !isExpired(image))
                     .findFirst();
             if (ready.isPresent()) {
                 return ready.get();
@@ -286,6 +309,18 @@ public final class ImageService
         catalog.setImageStatus(image.id(), ResourceStatus.DELETING, null);
         finishDelete(image.id());
         return view(image);
+    }
+
+    /** Whether a reference is a plain name: neither a numeric ID nor {@code name:tag}. */
+    private static boolean isName(String trimmed)
+    {
+        return !trimmed.matches("\\d+") && trimmed.lastIndexOf(':') <= 0;
+    }
+
+    /** The images of a name the caller may see, newest first. */
+    private List<ImageRecord> visibleOfName(String name, Caller caller)
+    {
+        return catalog.findImagesByName(name).stream().filter(caller::canSee).toList();
     }
 
     private boolean isExpired(ImageRecord image)
@@ -366,7 +401,12 @@ public final class ImageService
 
     public DataImage view(ImageRecord image)
     {
-        List<String> containers = catalog.listContainersOfImage(image.id()).stream().map(ContainerRecord::name).toList();
+        return view(image, catalog.listContainersOfImage(image.id()).stream().map(ContainerRecord::name).toList());
+    }
+
+    /** @param containers the names of the containers made from the image */
+    private DataImage view(ImageRecord image, List<String> containers)
+    {
         return new DataImage(image.id(), image.name(), image.tags(), image.teams(), image.engine(), image.engineVersion(), image.status(),
                 image.statusMessage(), image.progress(), image.sourceType(), image.databaseName(), image.owner(), image.createdAt(),
                 image.readyAt(), image.expiresAt(), image.sizeBytes(), containers, image.origin(),

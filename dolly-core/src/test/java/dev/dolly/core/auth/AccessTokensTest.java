@@ -109,6 +109,19 @@ class AccessTokensTest
     }
 
     @Test
+    void namesNoUserCanHaveAreThrottledAsOne()
+    {
+        for (int attempt = 0; attempt < SignInThrottle.FREE_FAILURES_PER_USER; attempt++) {
+            String name = "Not A User Name " + "x".repeat(10_000 * attempt);
+            assertThatThrownBy(() -> tokens.signIn(new SignInRequest(name, "guess"), "10.0.0.1")).hasMessage("Wrong user name or password.");
+        }
+        assertThatThrownBy(() -> tokens.signIn(new SignInRequest("ANOTHER", "guess"), "10.0.0.2"))
+                .extracting(exception -> ((DollyException) exception).errorCode()).isEqualTo(ErrorCode.TOO_MANY_ATTEMPTS);
+        // real users are not affected, from the same address
+        assertThat(tokens.signIn(new SignInRequest("alice", PASSWORD), "10.0.0.1").user()).isEqualTo("alice");
+    }
+
+    @Test
     void accessTokensAreListedWithoutTheTokenAndRevokedAtOnce()
     {
         Caller alice = signedIn();
@@ -131,6 +144,22 @@ class AccessTokensTest
         tokens.delete(alice, String.valueOf(created.id()));
         assertThat(tokens.authenticate(created.token())).isEmpty();
         assertThat(tokens.list(alice)).extracting(AccessToken::id).containsExactly(expiring.id());
+    }
+
+    @Test
+    void signingOutRevokesTheTokenUsedButNotTheLocalAdministrators()
+    {
+        String session = signedInSession();
+        String other = signedInSession();
+        tokens.signOut(tokens.authenticate(session).orElseThrow());
+        assertThat(tokens.authenticate(session)).isEmpty();
+        assertThat(tokens.authenticate(other)).isPresent();
+
+        String administrator = read(directory.resolve("admin-token"));
+        assertThatThrownBy(() -> tokens.signOut(tokens.authenticate(administrator).orElseThrow()))
+                .hasMessageContaining("cannot be signed out")
+                .extracting(exception -> ((DollyException) exception).errorCode()).isEqualTo(ErrorCode.BAD_INPUT);
+        assertThat(tokens.authenticate(administrator)).isPresent();
     }
 
     @Test
@@ -204,16 +233,38 @@ class AccessTokensTest
         String other = tokens.create(admin, new CreateAccessTokenRequest("a pipeline", null)).token();
 
         assertThat(tokens.authenticate(other).orElseThrow().caller().admin()).isTrue();
-        assertThat(tokens.isLocalAdministrator(administrator)).isTrue();
-        assertThat(tokens.isLocalAdministrator(other)).isFalse();
-        assertThat(tokens.isLocalAdministrator(null)).isFalse();
-        assertThat(tokens.isLocalAdministrator("")).isFalse();
+        assertThat(tokens.authenticate(administrator).orElseThrow().isLocalAdministrator()).isTrue();
+        assertThat(tokens.authenticate(other).orElseThrow().isLocalAdministrator()).isFalse();
+        assertThat(tokens.authenticate(signedInSession()).orElseThrow().isLocalAdministrator()).isFalse();
+        assertThat(tokens.authenticate(null)).isEmpty();
+        assertThat(tokens.authenticate("")).isEmpty();
 
         // a daemon that starts again with the same file knows it again
         AccessTokens again = new AccessTokens(catalog, clock, Duration.ofHours(12), new PasswordHashing());
-        assertThat(again.isLocalAdministrator(administrator)).isFalse();
         again.ensureAdminToken(directory.resolve("admin-token"));
-        assertThat(again.isLocalAdministrator(administrator)).isTrue();
+        assertThat(read(directory.resolve("admin-token"))).isEqualTo(administrator);
+        assertThat(again.authenticate(administrator).orElseThrow().isLocalAdministrator()).isTrue();
+
+        // a new file: the token of the old one is not the local administrator's any more, nor valid
+        deleteFile(directory.resolve("admin-token"));
+        again.ensureAdminToken(directory.resolve("admin-token"));
+        assertThat(again.authenticate(administrator)).isEmpty();
+        assertThat(again.authenticate(read(directory.resolve("admin-token"))).orElseThrow().isLocalAdministrator()).isTrue();
+    }
+
+    private String signedInSession()
+    {
+        return tokens.signIn(new SignInRequest("alice", PASSWORD), "10.0.0.1").token();
+    }
+
+    private static void deleteFile(Path file)
+    {
+        try {
+            Files.delete(file);
+        }
+        catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static String read(Path file)

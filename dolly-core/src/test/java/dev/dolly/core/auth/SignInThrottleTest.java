@@ -67,6 +67,20 @@ class SignInThrottleTest
     }
 
     @Test
+    void attemptsNotYetDecidedCountAsFailures()
+    {
+        // attempts made in parallel: none has failed yet when the next one comes
+        for (int attempt = 0; attempt < SignInThrottle.FREE_FAILURES_PER_USER; attempt++) {
+            throttle.attempt("alice", "10.0.0." + attempt);
+        }
+        assertThatThrownBy(() -> throttle.attempt("alice", "10.0.0.99")).hasMessageContaining("Too many failed sign-ins");
+
+        // one that succeeds clears the count of the user name
+        throttle.succeeded("alice", "10.0.0.4");
+        assertThatCode(() -> throttle.attempt("alice", "10.0.0.4")).doesNotThrowAnyException();
+    }
+
+    @Test
     void aSuccessClearsTheFailures()
     {
         for (int attempt = 0; attempt < SignInThrottle.FREE_FAILURES_PER_USER - 1; attempt++) {

@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 class CatalogTest
 {
@@ -35,6 +36,13 @@ class CatalogTest
         assertThat(stored.tags()).containsExactly("latest-production");
         assertThat(stored.teams()).containsExactly("myorg:developers");
         assertThat(reopened.findImagesByName("widgetstore")).extracting(ImageRecord::id).containsExactly(second, first);
+        long third = reopened.insertImage(image("gadgets", List.of("b", "a", "c"), List.of("org:z", "org:a")));
+        reopened.markImageReady(third, "gadgets", 1L, Instant.parse("2026-11-21T10:00:00Z"));
+        assertThat(reopened.listImages()).extracting(ImageRecord::id, ImageRecord::tags, ImageRecord::teams).containsExactly(
+                tuple(first, List.of("latest-production"), List.of("myorg:developers")),
+                tuple(second, List.of(), List.of()),
+                tuple(third, List.of("a", "b", "c"), List.of("org:a", "org:z")));
+        assertThat(reopened.findImageByTag("gadgets", "b")).map(ImageRecord::tags).contains(List.of("a", "b", "c"));
         // the second is still being built: it holds its tag once it is ready
         assertThat(reopened.findImageByTag("widgetstore", "run-42")).isEmpty();
         assertThat(reopened.pendingTags(second)).containsExactly("run-42");
@@ -179,8 +187,14 @@ class CatalogTest
         catalog.updateTeamMembers("myorg:developers", List.of("alice", "bob"), List.of());
         catalog.updateTeamMembers("myorg:developers", List.of(), List.of("bob"));
         catalog.insertAccessToken("hash-alice", "alice", TokenRecord.ACCESS_TOKEN, "ci", now, null);
-        assertThat(catalog.teamsOf("alice")).containsExactly("myorg:developers");
-        assertThat(catalog.teamsOf("bob")).isEmpty();
+        catalog.insertTeam("myorg:analysts", now);
+        catalog.updateTeamMembers("myorg:analysts", List.of("alice"), List.of());
+        assertThat(catalog.findUser("alice").orElseThrow().teams()).containsExactly("myorg:analysts", "myorg:developers");
+        assertThat(catalog.findUser("bob").orElseThrow().teams()).isEmpty();
+        assertThat(catalog.listUsers()).extracting(UserRecord::name, UserRecord::teams).containsExactly(
+                tuple("admin", List.of()), tuple("alice", List.of("myorg:analysts", "myorg:developers")), tuple("bob", List.of()));
+        assertThat(catalog.findTeam("myorg:developers").orElseThrow().members()).containsExactly("alice");
+        assertThat(catalog.findTeam("myorg:nobody")).isEmpty();
 
         catalog.deleteUser("alice");
         assertThat(catalog.findUser("alice")).isEmpty();
