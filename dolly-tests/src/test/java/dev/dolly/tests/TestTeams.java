@@ -239,6 +239,17 @@ class TestTeams
         DataImage second = bob.json(DataImage.class, "get", "data-image", "widgetstore:latest-production");
         assertThat(second.id()).isNotEqualTo(first.id());
         assertThat(alice.json(DataImage.class, "get", "data-image", String.valueOf(first.id())).tags()).containsExactly("run-42");
+
+        // a name belongs to the owners of its images: eve cannot take the tag from alice's pipeline
+        Cli.Result taken = eve.run("create", "data-image", "-f", definition.toString());
+        assertThat(taken.exitCode()).isEqualTo(3);
+        assertThat(taken.stderr()).contains("The data image name 'widgetstore' belongs to images of another user");
+        // nor share an image of her own with a team she is not in
+        Cli.Result foreignTeam = eve.run("create", "data-image", "-f", definition.toString(), "-n", "eves-widgetstore");
+        assertThat(foreignTeam.exitCode()).isEqualTo(8);
+        assertThat(foreignTeam.stderr()).contains("You are not a member of team 'myorg:developers'");
+        assertThat(bob.json(DataImage.class, "get", "data-image", "widgetstore:latest-production").id()).isEqualTo(second.id());
+        assertThat(admin.json(DataImage[].class, "get", "data-images")).extracting(DataImage::owner).doesNotContain("eve");
     }
 
     @Test

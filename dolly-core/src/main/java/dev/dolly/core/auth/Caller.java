@@ -63,6 +63,18 @@ public record Caller(
         }
     }
 
+    /**
+     * Refuses to share with a team the caller is not a member of: sharing puts an image in front of that team, under
+     * names its members use. Administrators may share with any team.
+     */
+    public void checkCanShareWith(String team)
+    {
+        if (!admin && !teams.contains(team)) {
+            throw new DollyException(ErrorCode.NOT_PERMITTED, "You are not a member of team '" + team + "': only its members and administrators may share "
+                    + "images with it." + (teams.isEmpty() ? "" : " Your teams: " + String.join(", ", teams.stream().sorted().toList()) + "."));
+        }
+    }
+
     /** Refuses a caller who is not an administrator. */
     public void checkAdministrator(String action)
     {

@@ -147,6 +147,7 @@ public final class RevisionService
         ImageDefinitionParser.checkName(name);
         request.tags().forEach(ImageDefinitionParser::checkTag);
         request.teams().forEach(ImageDefinitionParser::checkTeam);
+        request.teams().forEach(caller::checkCanShareWith);
         ImageRecord base = images.load(container.imageId());
         if (number == 0) {
             throw DollyException.badInput("rev.0 of data container '" + container.name() + "' is its image '" + base.name()

@@ -102,12 +102,12 @@ public final class ImageService
                 throw DollyException.badInput("Only the local administrator may build from a directory on the daemon's machine. "
                         + "Upload the definition's files instead: the dolly CLI does so when it talks to a server.");
             }
-            return create(request, Path.of(request.sourceDirectory()), request.sourceDirectory(), owner, () -> {});
+            return create(request, Path.of(request.sourceDirectory()), request.sourceDirectory(), caller, () -> {});
         }
         Path directory = uploads.claim(request.upload(), owner);
         Runnable release = () -> uploads.delete(request.upload());
         try {
-            return create(request, directory, "upload " + request.upload(), owner, release);
+            return create(request, directory, "upload " + request.upload(), caller, release);
         }
         catch (RuntimeException e) {
             release.run();
@@ -116,9 +116,10 @@ public final class ImageService
     }
 
     /** @param release runs once the build is over, whatever the outcome */
-    private DataImage create(CreateImageRequest request, Path sourceDirectory, String sourceDescription, String owner, Runnable release)
+    private DataImage create(CreateImageRequest request, Path sourceDirectory, String sourceDescription, Caller caller, Runnable release)
     {
         ImageDefinition definition = parser.parse(request.definition(), sourceDirectory, Optional.ofNullable(request.name()));
+        checkNameIsTheCallers(definition.name(), caller);
         LinkedHashSet<String> tags = new LinkedHashSet<>(definition.tags());
         request.tags().forEach(tag -> {
             ImageDefinitionParser.checkTag(tag);
@@ -129,6 +130,7 @@ public final class ImageService
             ImageDefinitionParser.checkTeam(team);
             teams.add(team);
         });
+        teams.forEach(caller::checkCanShareWith);
         Lifetime lifetime = request.lifetime() == null ? definition.lifetime() : Lifetime.parse(request.lifetime(), "--lifetime");
         Engine engine = engines.engine(definition.engine());
         String version = engine.resolveVersion(definition.version().orElse(null));
@@ -136,7 +138,7 @@ public final class ImageService
         var now = clock.instant();
         ImageRecord record = new ImageRecord(0, definition.name(), ResourceStatus.PENDING, null, "Queued", definition.engine(),
                 definition.version().orElse(null), version, definition.sourceType().name().toLowerCase(java.util.Locale.ROOT),
-                definition.initialDatabaseName().orElse(null), Passwords.generate(), "", null, owner, request.definition(),
+                definition.initialDatabaseName().orElse(null), Passwords.generate(), "", null, caller.name(), request.definition(),
                 sourceDescription, now, null, lifetime.expiry(now).orElse(null), List.copyOf(tags), List.copyOf(teams), null);
         long id = catalog.insertImage(record);
         String volume = volumeKey(id);
@@ -179,6 +181,19 @@ public final class ImageService
     }
 
     /**
+     * Refuses a name that images the caller may not change already carry. Tags move between the images of one name,
+     * so a name has one set of owners: otherwise anyone could take {@code widgetstore:latest-production} from the
+     * pipeline that makes it. Like container names, this tells that the name is taken.
+     */
+    private void checkNameIsTheCallers(String name, Caller caller)
+    {
+        if (!catalog.findImagesByName(name).stream().allMatch(caller::canChange)) {
+            throw new DollyException(ErrorCode.ALREADY_EXISTS, "The data image name '" + name + "' belongs to images of another user: their tags would "
+                    + "move to yours. Choose another name, or ask their owner or an administrator to build it.");
+        }
+    }
+
+    /**
      * Changes an image's tags, teams, name and lifetime (counted from now). Tags added to a READY image move to it
      * from the other images of its name at once; a renamed image keeps only the tags no image of its new name holds.
      */
@@ -190,9 +205,11 @@ public final class ImageService
         String name = Optional.ofNullable(request.name()).map(String::strip).filter(value -> !value.isEmpty() && !value.equals(image.name())).orElse(null);
         if (name != null) {
             ImageDefinitionParser.checkName(name);
+            checkNameIsTheCallers(name, caller);
         }
         request.addTags().forEach(ImageDefinitionParser::checkTag);
         request.addTeams().forEach(ImageDefinitionParser::checkTeam);
+        request.addTeams().forEach(caller::checkCanShareWith);
         List<String> known = new ArrayList<>(image.tags());
         known.addAll(catalog.pendingTags(image.id()));
         for (String tag : request.removeTags()) {

@@ -51,6 +51,17 @@ class CallerTest
     }
 
     @Test
+    void onlyMembersAndAdministratorsShareWithATeam()
+    {
+        ALICE.checkCanShareWith("myorg:developers");
+        ADMIN.checkCanShareWith("anyorg:anyone");
+        assertThatThrownBy(() -> EVE.checkCanShareWith("myorg:developers"))
+                .isInstanceOfSatisfying(DollyException.class, exception -> assertThat(exception.errorCode()).isEqualTo(ErrorCode.NOT_PERMITTED))
+                .hasMessage("You are not a member of team 'myorg:developers': only its members and administrators may share images with it. "
+                        + "Your teams: otherorg:developers.");
+    }
+
+    @Test
     void onlyTheOwnerAndAdministratorsMayChangeAnImage()
     {
         ImageRecord shared = image("alice", List.of("myorg:developers"));
