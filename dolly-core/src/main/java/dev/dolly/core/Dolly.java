@@ -45,6 +45,7 @@ import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import static java.util.Objects.requireNonNull;
@@ -76,7 +77,7 @@ public final class Dolly
     private final Uploads uploads;
     private final ScheduledExecutorService reaper = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("reaper").daemon().factory());
 
-    private Dolly(DollyConfiguration configuration, FileChannel lockChannel, FileLock lock)
+    private Dolly(DollyConfiguration configuration, FileChannel lockChannel, FileLock lock, Function<EngineUser, List<Engine>> engineFactory)
     {
         this.configuration = configuration;
         this.lockChannel = lockChannel;
@@ -86,14 +87,7 @@ public final class Dolly
         prepareDirectories(configuration, engineUser);
         this.catalog = Catalog.open(configuration.catalogFile());
         restrict(configuration.catalogFile());
-        PostgresBinaries binaries = new PostgresBinaries(configuration.enginesDirectory(), configuration.downloadCache(),
-                configuration.mavenRepository(), Path.of(System.getProperty("user.home"), ".m2", "repository"), configuration.postgresqlInstallations());
-        MariaDbBinaries mariadbBinaries = new MariaDbBinaries(configuration.enginesDirectory(), configuration.downloadCache(), configuration.mavenRepository(),
-                Path.of(System.getProperty("user.home"), ".m2", "repository"), configuration.mariadbInstallations(), configuration.mysqlInstallations());
-        this.engines = new EngineRegistry(List.of(
-                new PostgresEngine(binaries, engineUser, configuration.pgRestore()),
-                new MariaDbEngine(MariaDbEngine.MYSQL, mariadbBinaries, engineUser, MariaDbEngine.defaultRunDirectory()),
-                new MariaDbEngine(MariaDbEngine.MARIADB, mariadbBinaries, engineUser, MariaDbEngine.defaultRunDirectory())));
+        this.engines = new EngineRegistry(engineFactory.apply(engineUser));
         StorageSelection selection = StorageDrivers.select(configuration.storageRoot(), storageDriverToUse(configuration, catalog),
                 StorageDrivers.runningAsRoot(), configuration.zfsDataset());
         recordStorageDriver(configuration, selection.driver().name());
@@ -110,6 +104,18 @@ public final class Dolly
         PasswordHashing passwords = new PasswordHashing();
         this.accessTokens = new AccessTokens(catalog, clock, configuration.sessionLifetime(), passwords);
         this.users = new UserService(catalog, clock, passwords);
+    }
+
+    private static List<Engine> builtInEngines(DollyConfiguration configuration, EngineUser engineUser)
+    {
+        PostgresBinaries binaries = new PostgresBinaries(configuration.enginesDirectory(), configuration.downloadCache(),
+                configuration.mavenRepository(), Path.of(System.getProperty("user.home"), ".m2", "repository"), configuration.postgresqlInstallations());
+        MariaDbBinaries mariadbBinaries = new MariaDbBinaries(configuration.enginesDirectory(), configuration.downloadCache(), configuration.mavenRepository(),
+                Path.of(System.getProperty("user.home"), ".m2", "repository"), configuration.mariadbInstallations(), configuration.mysqlInstallations());
+        return List.of(
+                new PostgresEngine(binaries, engineUser, configuration.pgRestore()),
+                new MariaDbEngine(MariaDbEngine.MYSQL, mariadbBinaries, engineUser, MariaDbEngine.defaultRunDirectory()),
+                new MariaDbEngine(MariaDbEngine.MARIADB, mariadbBinaries, engineUser, MariaDbEngine.defaultRunDirectory()));
     }
 
     /**
@@ -149,6 +155,22 @@ public final class Dolly
     public static Dolly open(DollyConfiguration configuration)
     {
         requireNonNull(configuration, "configuration is null");
+        return open(configuration, engineUser -> builtInEngines(configuration, engineUser));
+    }
+
+    /**
+     * Opens a home like {@link #open(DollyConfiguration)}, with these engines instead of the built-in ones: for tests
+     * of the services and the API on an engine of their own.
+     */
+    public static Dolly open(DollyConfiguration configuration, List<Engine> engines)
+    {
+        requireNonNull(configuration, "configuration is null");
+        List<Engine> copy = List.copyOf(requireNonNull(engines, "engines is null"));
+        return open(configuration, engineUser -> copy);
+    }
+
+    private static Dolly open(DollyConfiguration configuration, Function<EngineUser, List<Engine>> engineFactory)
+    {
         Path home = configuration.home();
         try {
             Files.createDirectories(home);
@@ -175,7 +197,7 @@ public final class Dolly
             releaseQuietly(channel, lock);
             throw e;
         }
-        Dolly dolly = new Dolly(configuration, channel, lock);
+        Dolly dolly = new Dolly(configuration, channel, lock, engineFactory);
         dolly.accessTokens.ensureAdminToken(DollyHome.adminTokenFile(home));
         dolly.uploads.removeLeftovers();
         dolly.images.reconcile();

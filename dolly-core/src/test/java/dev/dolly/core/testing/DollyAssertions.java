@@ -1,0 +1,22 @@
+package dev.dolly.core.testing;
+
+import dev.dolly.api.DollyException;
+import dev.dolly.api.ErrorCode;
+import org.assertj.core.api.AbstractThrowableAssert;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Assertions on the one error type of Dolly. */
+public final class DollyAssertions
+{
+    private DollyAssertions() {}
+
+    /** Asserts that the call fails with a {@link DollyException} of that code; the message can be checked further. */
+    public static AbstractThrowableAssert<?, ? extends Throwable> assertFailsWith(ErrorCode code, ThrowingCallable call)
+    {
+        return assertThatThrownBy(call)
+                .isInstanceOfSatisfying(DollyException.class, exception -> assertThat(exception.errorCode()).as("error code of: " + exception.getMessage()).isEqualTo(code));
+    }
+}

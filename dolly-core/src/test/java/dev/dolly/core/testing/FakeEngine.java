@@ -1,0 +1,372 @@
+package dev.dolly.core.testing;
+
+import dev.dolly.api.DollyException;
+import dev.dolly.api.ServerInfo;
+import dev.dolly.core.engine.ConnectionStrings;
+import dev.dolly.core.engine.Endpoint;
+import dev.dolly.core.engine.Engine;
+import dev.dolly.core.engine.EngineInstallation;
+import dev.dolly.core.engine.LoadPlan;
+import dev.dolly.core.engine.ProgressListener;
+import dev.dolly.core.engine.ServerSettings;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * An engine without a database server, for tests of the services: a "server" is an entry in memory keyed by its data
+ * directory, and everything a real server would keep is kept in files of the data directory, so that clones,
+ * snapshots and revisions carry it like they carry a real one's:
+ * <ul>
+ * <li>{@value #MARKER}: written by {@link #initialize}, holds the superuser's password (a server refuses to start on
+ * a directory without it, and refuses logins with another password);</li>
+ * <li>{@value #LOADED}: what {@link #load} loaded, one line each;</li>
+ * <li>{@value #ROWS}: rows clients wrote through {@link #insertRow}.</li>
+ * </ul>
+ * Like PostgreSQL, it refuses to start on a sealed image (a root directory its owner cannot write). Every operation
+ * can be made to fail ({@link #fail}), loads can be held until a test lets them go ({@link #holdLoads}), and every
+ * call is counted ({@link #calls}). No process, no port: {@link #kill} stands for servers that died with the machine.
+ */
+public final class FakeEngine
+        implements Engine
+{
+    public static final String NAME = "fake";
+    public static final String DEFAULT_VERSION = "1.0.0";
+    public static final String MARKER = "fake-engine";
+    public static final String LOADED = "loaded";
+    public static final String ROWS = "rows";
+    private static final List<String> VERSIONS = List.of("1.0.0", "2.0.0");
+
+    /** The operations that can be made to fail, and that are counted. */
+    public enum Operation
+    {
+        INSTALL, INITIALIZE, START, LOAD, SEAL, STOP, CHANGE_PASSWORD
+    }
+
+    private final Map<Path, Integer> running = new HashMap<>();
+    private final Map<Operation, Integer> calls = new EnumMap<>(Operation.class);
+    private final Set<Operation> failing = EnumSet.noneOf(Operation.class);
+    private final List<LoadPlan> plans = new ArrayList<>();
+    private CountDownLatch loadGate = new CountDownLatch(0);
+
+    /** Makes every later call of the operation fail, until {@link #succeed} is called. */
+    public synchronized FakeEngine fail(Operation operation)
+    {
+        failing.add(requireNonNull(operation, "operation is null"));
+        return this;
+    }
+
+    public synchronized FakeEngine succeed(Operation operation)
+    {
+        failing.remove(requireNonNull(operation, "operation is null"));
+        return this;
+    }
+
+    /** Makes loads wait until the returned latch is counted down (or 30 seconds pass): builds stay PENDING meanwhile. */
+    public synchronized CountDownLatch holdLoads()
+    {
+        loadGate = new CountDownLatch(1);
+        return loadGate;
+    }
+
+    /** How often the operation was called, failed calls included. */
+    public synchronized int calls(Operation operation)
+    {
+        return calls.getOrDefault(operation, 0);
+    }
+
+    /** The plans {@link #load} was given, in order. */
+    public synchronized List<LoadPlan> loadPlans()
+    {
+        return List.copyOf(plans);
+    }
+
+    /** The data directories a server runs on. */
+    public synchronized Set<Path> runningDirectories()
+    {
+        return Set.copyOf(running.keySet());
+    }
+
+    /** The ports servers listen on. */
+    public synchronized Set<Integer> runningPorts()
+    {
+        return Set.copyOf(running.values());
+    }
+
+    /** The servers die without a shutdown, as with a machine that restarts. */
+    public synchronized void kill()
+    {
+        running.clear();
+    }
+
+    /** A client writes a row through the server on a port, logged in with a password. */
+    public synchronized void insertRow(int port, String password, String row)
+    {
+        Path dataDirectory = login(port, password);
+        append(dataDirectory.resolve(ROWS), row);
+    }
+
+    /** The rows a client reads through the server on a port, logged in with a password. */
+    public synchronized List<String> rows(int port, String password)
+    {
+        Path file = login(port, password).resolve(ROWS);
+        return Files.exists(file) ? readLines(file) : List.of();
+    }
+
+    @Override
+    public String name()
+    {
+        return NAME;
+    }
+
+    @Override
+    public synchronized EngineInstallation install(String requestedVersion, ProgressListener progress)
+    {
+        count(Operation.INSTALL);
+        String version = resolveVersion(requestedVersion);
+        progress.progress("Installing " + NAME + " " + version);
+        return new EngineInstallation(NAME, version, Path.of(NAME, version, "bin"));
+    }
+
+    @Override
+    public String resolveVersion(String requestedVersion)
+    {
+        if (requestedVersion == null) {
+            return DEFAULT_VERSION;
+        }
+        return VERSIONS.stream()
+                .filter(version -> version.equals(requestedVersion) || version.startsWith(requestedVersion + "."))
+                .findFirst()
+                .orElseThrow(() -> DollyException.badInput("Engine " + NAME + " has no version '" + requestedVersion + "': use one of " + String.join(", ", VERSIONS) + "."));
+    }
+
+    @Override
+    public synchronized void initialize(EngineInstallation installation, Path dataDirectory, String superuserPassword)
+    {
+        count(Operation.INITIALIZE);
+        try (var entries = Files.list(dataDirectory)) {
+            if (entries.findAny().isPresent()) {
+                throw DollyException.failed("The data directory " + dataDirectory + " is not empty.");
+            }
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        write(dataDirectory.resolve(MARKER), superuserPassword);
+    }
+
+    @Override
+    public Map<String, String> buildParameters()
+    {
+        return Map.of("durability", "off");
+    }
+
+    @Override
+    public synchronized void start(EngineInstallation installation, Path dataDirectory, ServerSettings settings)
+    {
+        count(Operation.START);
+        Path key = key(dataDirectory);
+        if (!Files.isRegularFile(key.resolve(MARKER))) {
+            throw DollyException.failed(dataDirectory + " is not a data directory of " + NAME + ".");
+        }
+        if (!permissions(key).contains(PosixFilePermission.OWNER_WRITE)) {
+            throw DollyException.failed(dataDirectory + " is a sealed image: it is never started.");
+        }
+        if (running.containsKey(key)) {
+            throw DollyException.failed("A server runs on " + dataDirectory + " already.");
+        }
+        if (running.containsValue(settings.port())) {
+            throw DollyException.failed("Port " + settings.port() + " is taken by another server.");
+        }
+        running.put(key, settings.port());
+    }
+
+    @Override
+    public synchronized void stop(EngineInstallation installation, Path dataDirectory)
+    {
+        count(Operation.STOP);
+        running.remove(key(dataDirectory));
+    }
+
+    @Override
+    public synchronized boolean isRunning(EngineInstallation installation, Path dataDirectory)
+    {
+        return running.containsKey(key(dataDirectory));
+    }
+
+    @Override
+    public String load(EngineInstallation installation, Endpoint superuser, LoadPlan plan, ProgressListener progress)
+    {
+        CountDownLatch gate;
+        synchronized (this) {
+            count(Operation.LOAD);
+            plans.add(plan);
+            gate = loadGate;
+        }
+        try {
+            if (!gate.await(30, TimeUnit.SECONDS)) {
+                throw DollyException.failed("The held load was never let go.");
+            }
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw DollyException.failed("Interrupted while loading");
+        }
+        synchronized (this) {
+            Path dataDirectory = login(superuser.port(), superuser.password());
+            List<String> loaded = new ArrayList<>();
+            plan.preScript().ifPresent(script -> loaded.add("pre-script " + script.strip()));
+            plan.backups().forEach(backup -> loaded.add("backup " + backup.path().getFileName() + " " + backup.format()));
+            plan.scripts().forEach(script -> loaded.add("script " + script.getFileName()));
+            plan.postScript().ifPresent(script -> loaded.add("post-script " + script.strip()));
+            for (String line : loaded) {
+                progress.progress("Loading " + line);
+                append(dataDirectory.resolve(LOADED), line);
+            }
+            return plan.initialDatabase().orElse(defaultDatabase());
+        }
+    }
+
+    @Override
+    public LoadPlan.BackupFormat backupFormat(Path backup)
+    {
+        return LoadPlan.BackupFormat.PLAIN;
+    }
+
+    @Override
+    public synchronized void seal(Endpoint superuser)
+    {
+        count(Operation.SEAL);
+        login(superuser.port(), superuser.password());
+    }
+
+    @Override
+    public synchronized void changePassword(Endpoint superuser, String user, String newPassword)
+    {
+        count(Operation.CHANGE_PASSWORD);
+        Path dataDirectory = login(superuser.port(), superuser.password());
+        if (!user.equals(defaultUser())) {
+            throw DollyException.failed("Role \"" + user + "\" does not exist.");
+        }
+        write(dataDirectory.resolve(MARKER), newPassword);
+    }
+
+    @Override
+    public String serverVersion(Endpoint endpoint)
+    {
+        return NAME + " " + DEFAULT_VERSION;
+    }
+
+    @Override
+    public ServerInfo.EngineInfo describe()
+    {
+        return new ServerInfo.EngineInfo(NAME, DEFAULT_VERSION, List.of(), VERSIONS, List.of());
+    }
+
+    @Override
+    public String defaultUser()
+    {
+        return "owner";
+    }
+
+    @Override
+    public String defaultDatabase()
+    {
+        return "main";
+    }
+
+    @Override
+    public ConnectionStrings connectionStrings(Endpoint endpoint)
+    {
+        String host = ConnectionStrings.uriHost(endpoint.host());
+        return new ConnectionStrings(
+                NAME + "://" + ConnectionStrings.uriEncode(endpoint.user()) + ":" + ConnectionStrings.uriEncode(endpoint.password()) + "@" + host + ":"
+                        + endpoint.port() + "/" + endpoint.database(),
+                "jdbc:" + NAME + "://" + host + ":" + endpoint.port() + "/" + endpoint.database(),
+                "host=" + endpoint.host() + " port=" + endpoint.port() + " user=" + endpoint.user() + " password=" + endpoint.password() + " dbname="
+                        + endpoint.database());
+    }
+
+    private void count(Operation operation)
+    {
+        calls.merge(operation, 1, Integer::sum);
+        if (failing.contains(operation)) {
+            throw DollyException.failed("The fake engine was told to fail " + operation.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + ".");
+        }
+    }
+
+    /** The data directory of the server on a port, once the password is the one its data holds. */
+    private Path login(int port, String password)
+    {
+        Optional<Path> dataDirectory = running.entrySet().stream().filter(entry -> entry.getValue() == port).map(Map.Entry::getKey).findFirst();
+        if (dataDirectory.isEmpty()) {
+            throw DollyException.failed("Connection refused: no server listens on port " + port + ".");
+        }
+        if (!readLines(dataDirectory.get().resolve(MARKER)).equals(List.of(password))) {
+            throw DollyException.failed("Password authentication failed on port " + port + ".");
+        }
+        return dataDirectory.get();
+    }
+
+    private static Path key(Path dataDirectory)
+    {
+        return dataDirectory.toAbsolutePath().normalize();
+    }
+
+    private static Set<PosixFilePermission> permissions(Path directory)
+    {
+        try {
+            return Files.getPosixFilePermissions(directory);
+        }
+        catch (IOException e) {
+            throw DollyException.failed("Cannot read " + directory + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void write(Path file, String line)
+    {
+        try {
+            Files.writeString(file, line + "\n", StandardCharsets.UTF_8);
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void append(Path file, String line)
+    {
+        try {
+            Files.writeString(file, line + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static List<String> readLines(Path file)
+    {
+        try {
+            return Files.readAllLines(file, StandardCharsets.UTF_8);
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

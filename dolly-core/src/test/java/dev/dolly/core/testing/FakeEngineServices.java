@@ -1,0 +1,276 @@
+package dev.dolly.core.testing;
+
+import dev.dolly.api.CreateContainerRequest;
+import dev.dolly.api.CreateImageRequest;
+import dev.dolly.api.DataContainer;
+import dev.dolly.api.DataImage;
+import dev.dolly.api.ResourceStatus;
+import dev.dolly.api.Upload;
+import dev.dolly.core.DollyConfiguration;
+import dev.dolly.core.auth.Caller;
+import dev.dolly.core.catalog.Catalog;
+import dev.dolly.core.catalog.ContainerRecord;
+import dev.dolly.core.container.ContainerService;
+import dev.dolly.core.container.RevisionService;
+import dev.dolly.core.engine.EngineRegistry;
+import dev.dolly.core.engine.EngineUser;
+import dev.dolly.core.engine.PortAllocator;
+import dev.dolly.core.image.ImageService;
+import dev.dolly.core.image.Uploads;
+import dev.dolly.core.storage.CopyStorageDriver;
+import dev.dolly.core.storage.StorageDriver;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The image, container and revision services of a home in a temporary directory, wired as {@code Dolly} wires them,
+ * on a {@link FakeEngine}: the real catalog (SQLite), the copy storage driver, the real port allocator, uploads, and
+ * a {@link MutableClock} for lifetimes. Builds run in the background as in the daemon; {@link #awaitImage} waits for
+ * one to settle.
+ */
+public final class FakeEngineServices
+        implements AutoCloseable
+{
+    /** A small range of ports nothing of the daemon's defaults uses; the fake engine binds none of them. */
+    private static final String CONTAINER_PORTS = "41200-41299";
+    private static final Duration BUILD_TIMEOUT = Duration.ofSeconds(20);
+
+    private final Path directory;
+    private final DollyConfiguration configuration;
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-30T12:00:00Z"));
+    private final FakeEngine engine = new FakeEngine();
+    private final Catalog catalog;
+    private final StorageDriver storage;
+    private final PortAllocator ports;
+    private final Uploads uploads;
+    private final ExecutorService builds = Executors.newFixedThreadPool(2, Thread.ofPlatform().name("test-image-build-", 0).daemon().factory());
+    private final ImageService images;
+    private final ContainerService containers;
+    private final RevisionService revisions;
+
+    public FakeEngineServices(Path directory)
+    {
+        this(directory, CONTAINER_PORTS);
+    }
+
+    /** @param containerPorts the range of container ports, such as {@code 41200-41201}: a small one shows ports that are never released */
+    public FakeEngineServices(Path directory, String containerPorts)
+    {
+        this.directory = requireNonNull(directory, "directory is null");
+        this.configuration = configuration(directory.resolve("home"), containerPorts);
+        try {
+            Files.createDirectories(configuration.storageRoot());
+            Files.createDirectories(configuration.engineLogsDirectory());
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        EngineRegistry engines = new EngineRegistry(List.of(engine));
+        this.catalog = Catalog.open(configuration.catalogFile());
+        this.storage = new CopyStorageDriver(configuration.storageRoot());
+        this.ports = new PortAllocator(configuration.containerListenAddress(), configuration.firstContainerPort(), configuration.lastContainerPort(),
+                () -> catalog.listContainers().stream().map(ContainerRecord::port).collect(Collectors.toSet()));
+        this.uploads = new Uploads(configuration.uploadsDirectory(), clock);
+        uploads.removeLeftovers();
+        this.images = new ImageService(catalog, engines, storage, EngineUser.resolve(configuration.engineUser()), ports, configuration, uploads, builds, clock);
+        this.containers = new ContainerService(catalog, images, engines, storage, ports, configuration, clock);
+        this.revisions = new RevisionService(catalog, containers, images, storage, clock);
+    }
+
+    /**
+     * The settings of a home for the fake engine: the copy driver, a port range of its own. When the tests run as
+     * root, the engine user must reach the home, so the directory above it is made traversable.
+     */
+    public static DollyConfiguration configuration(Path home)
+    {
+        return configuration(home, CONTAINER_PORTS);
+    }
+
+    private static DollyConfiguration configuration(Path home, String containerPorts)
+    {
+        try {
+            Files.createDirectories(home.getParent());
+            Files.setPosixFilePermissions(home.getParent(), PosixFilePermissions.fromString("rwx--x--x"));
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return DollyConfiguration.fromEnvironment(Map.of(
+                "DOLLY_HOME", home.toString(),
+                "DOLLY_STORAGE_DRIVER", "copy",
+                "DOLLY_CONTAINER_PORTS", containerPorts));
+    }
+
+    /** A definition of an image of the fake engine restoring {@code dump.sql}, with more YAML lines appended. */
+    public static String definition(String name, String... lines)
+    {
+        StringBuilder definition = new StringBuilder("name: " + name + "\nsourceType: backup\nengine: " + FakeEngine.NAME + "\nbackup:\n  file: dump.sql\n");
+        for (String line : lines) {
+            definition.append(line).append('\n');
+        }
+        return definition.toString();
+    }
+
+    /** A ZIP of a definition's files (the {@code dump.sql} of {@link #definition}), as the CLI uploads it. */
+    public static byte[] definitionFiles()
+    {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
+            zip.putNextEntry(new ZipEntry("dump.sql"));
+            zip.write("create table widgets (id int);\n".getBytes(StandardCharsets.UTF_8));
+            zip.closeEntry();
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /** Starts a build of the caller's, from an upload of theirs as a remote client makes one; the image is PENDING. */
+    public DataImage startBuild(Caller caller, String definition, List<String> tags, List<String> teams, String lifetime)
+    {
+        byte[] files = definitionFiles();
+        Upload upload = uploads.receive(new ByteArrayInputStream(files), files.length, caller.name());
+        return images.create(new CreateImageRequest(definition, null, null, tags, teams, lifetime, upload.id()), caller, false);
+    }
+
+    /** Builds an image and waits until it is settled (READY or FAILED). */
+    public DataImage build(Caller caller, String definition)
+    {
+        return awaitImage(startBuild(caller, definition, List.of(), List.of(), null).id());
+    }
+
+    /** Builds a READY image of that name. */
+    public DataImage readyImage(Caller caller, String name, String... lines)
+    {
+        DataImage image = build(caller, definition(name, lines));
+        if (image.status() != ResourceStatus.READY) {
+            throw new IllegalStateException("Image " + name + " is " + image.status() + ": " + image.statusMessage());
+        }
+        return image;
+    }
+
+    public DataContainer createContainer(Caller caller, String image, String name)
+    {
+        return containers.create(new CreateContainerRequest(image, name, null), caller);
+    }
+
+    /** Waits until a build is over; the image as it is then. */
+    public DataImage awaitImage(long id)
+    {
+        long deadline = System.nanoTime() + BUILD_TIMEOUT.toNanos();
+        while (true) {
+            DataImage image = images.view(images.load(id));
+            if (image.status() != ResourceStatus.PENDING) {
+                return image;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("Image " + id + " is still PENDING after " + BUILD_TIMEOUT + ": " + image.progress());
+            }
+            try {
+                Thread.sleep(5);
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    /** The directories of the volumes of a kind ({@code images}, {@code containers}, {@code revisions/<id>}) on disk. */
+    public List<String> volumesOnDisk(String kind)
+    {
+        Path kindDirectory = configuration.storageRoot().resolve(kind);
+        if (!Files.isDirectory(kindDirectory)) {
+            return List.of();
+        }
+        try (var entries = Files.list(kindDirectory)) {
+            return entries.map(entry -> kind + "/" + entry.getFileName()).sorted().toList();
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public Path directory()
+    {
+        return directory;
+    }
+
+    public DollyConfiguration configuration()
+    {
+        return configuration;
+    }
+
+    public MutableClock clock()
+    {
+        return clock;
+    }
+
+    public FakeEngine engine()
+    {
+        return engine;
+    }
+
+    /** The catalog, for arranging states the services reach only when a process dies halfway. */
+    public Catalog catalog()
+    {
+        return catalog;
+    }
+
+    public StorageDriver storage()
+    {
+        return storage;
+    }
+
+    public PortAllocator ports()
+    {
+        return ports;
+    }
+
+    public ImageService images()
+    {
+        return images;
+    }
+
+    public ContainerService containers()
+    {
+        return containers;
+    }
+
+    public RevisionService revisions()
+    {
+        return revisions;
+    }
+
+    @Override
+    public void close()
+    {
+        builds.shutdownNow();
+        try {
+            builds.awaitTermination(10, TimeUnit.SECONDS);
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
