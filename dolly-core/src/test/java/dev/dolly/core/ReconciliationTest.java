@@ -74,7 +74,7 @@ class ReconciliationTest
         // the daemon died while the build's server ran on a volume not sealed yet
         String volume = "images/" + image.id();
         setMode(storage.path(volume), "rwx------");
-        engine.start(engine.install(null, ProgressListener.NONE), storage.path(volume), new ServerSettings("127.0.0.1", 41250, Map.of(), directory.resolve("log")));
+        engine.start(engine.install(null, ProgressListener.NONE), storage.path(volume), new ServerSettings("127.0.0.1", 31250, Map.of(), directory.resolve("log")));
         catalog().setImageStatus(image.id(), ResourceStatus.PENDING, null);
 
         reopen();

@@ -71,7 +71,7 @@ class ContainerServiceTest
         assertThat(container.revision()).isEqualTo("rev.0");
         assertThat(container.owner()).isEqualTo("alice");
         assertThat(container.host()).isEqualTo("127.0.0.1");
-        assertThat(container.port()).isBetween(41200, 41299);
+        assertThat(container.port()).isBetween(31200, 31299);
         assertThat(container.user()).isEqualTo("owner");
         assertThat(container.database()).isEqualTo("widgets");
         assertThat(container.uri()).isEqualTo("fake://owner:" + container.password() + "@127.0.0.1:" + container.port() + "/widgets");
@@ -110,7 +110,7 @@ class ContainerServiceTest
     @Test
     void failedCreationsReleaseTheirPorts()
     {
-        try (FakeEngineServices twoPorts = new FakeEngineServices(directory.resolve("two-ports"), "41300-41301")) {
+        try (FakeEngineServices twoPorts = new FakeEngineServices(directory.resolve("two-ports"), "31300-31301")) {
             twoPorts.readyImage(ALICE, "widgets");
             twoPorts.engine().fail(Operation.START);
             for (int attempt = 0; attempt < 3; attempt++) {
@@ -120,9 +120,9 @@ class ContainerServiceTest
 
             DataContainer first = twoPorts.createContainer(ALICE, "widgets", null);
             DataContainer second = twoPorts.createContainer(ALICE, "widgets", null);
-            assertThat(Set.of(first.port(), second.port())).containsExactlyInAnyOrder(41300, 41301);
+            assertThat(Set.of(first.port(), second.port())).containsExactlyInAnyOrder(31300, 31301);
             assertFailsWith(ErrorCode.OPERATION_FAILED, () -> twoPorts.createContainer(ALICE, "widgets", null))
-                    .hasMessage("No free port is left in 41300-41301. Delete containers you no longer need, or widen DOLLY_CONTAINER_PORTS.");
+                    .hasMessage("No free port is left in 31300-31301. Delete containers you no longer need, or widen DOLLY_CONTAINER_PORTS.");
         }
     }
 

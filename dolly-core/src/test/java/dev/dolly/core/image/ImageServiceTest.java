@@ -116,7 +116,7 @@ class ImageServiceTest
     @Test
     void failedBuildsReleaseTheirPorts()
     {
-        try (FakeEngineServices twoPorts = new FakeEngineServices(directory.resolve("two-ports"), "41300-41301")) {
+        try (FakeEngineServices twoPorts = new FakeEngineServices(directory.resolve("two-ports"), "31300-31301")) {
             twoPorts.engine().fail(Operation.LOAD);
             for (int build = 0; build < 3; build++) {
                 assertThat(twoPorts.build(ALICE, definition("widgets")).statusMessage()).isEqualTo("The fake engine was told to fail load.");

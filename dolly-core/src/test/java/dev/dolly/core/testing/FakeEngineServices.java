@@ -50,8 +50,11 @@ import static java.util.Objects.requireNonNull;
 public final class FakeEngineServices
         implements AutoCloseable
 {
-    /** A small range of ports nothing of the daemon's defaults uses; the fake engine binds none of them. */
-    private static final String CONTAINER_PORTS = "41200-41299";
+    /**
+     * Ports the fake engine binds none of, but the allocator probes: below Linux's ephemeral range (32768-60999), so
+     * that no client connection of the machine holds one, and outside the daemon's default range.
+     */
+    private static final String CONTAINER_PORTS = "31200-31299";
     private static final Duration BUILD_TIMEOUT = Duration.ofSeconds(20);
 
     private final Path directory;
@@ -72,7 +75,7 @@ public final class FakeEngineServices
         this(directory, CONTAINER_PORTS);
     }
 
-    /** @param containerPorts the range of container ports, such as {@code 41200-41201}: a small one shows ports that are never released */
+    /** @param containerPorts the range of container ports, such as {@code 31200-41201}: a small one shows ports that are never released */
     public FakeEngineServices(Path directory, String containerPorts)
     {
         this.directory = requireNonNull(directory, "directory is null");
