@@ -21,6 +21,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 
@@ -97,7 +98,7 @@ class ContainerServiceTest
 
         assertFailsWith(ErrorCode.OPERATION_FAILED, () -> services.createContainer(ALICE, "widgets", "copy-1"))
                 .hasMessage("Data container 'copy-1' could not be created: The fake engine was told to fail "
-                        + failing.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + ".");
+                        + failing.name().toLowerCase(Locale.ROOT).replace('_', ' ') + ".");
 
         assertThat(containers.list(ADMIN)).isEmpty();
         assertThat(services.catalog().listContainers()).isEmpty();

@@ -23,6 +23,7 @@ import java.util.Set;
 
 import static dev.dolly.core.testing.DollyAssertions.assertFailsWith;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 /** Save, load, reset, graduate and delete of revisions, on a fake engine, the copy driver and the real catalog. */
 class RevisionServiceTest
@@ -87,8 +88,7 @@ class RevisionServiceTest
         assertThat(rows()).isEmpty();
 
         assertThat(revisions.list("copy-1", ALICE)).extracting(Revision::name, Revision::current)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("rev.0", true), org.assertj.core.groups.Tuple.tuple("rev.1", false),
-                        org.assertj.core.groups.Tuple.tuple("rev.2", false));
+                .containsExactly(tuple("rev.0", true), tuple("rev.1", false), tuple("rev.2", false));
         // a save from rev.0 is a child of rev.0
         assertThat(revisions.save("copy-1", ALICE).parent()).isEqualTo("rev.0");
         assertThat(engine.runningPorts()).containsExactly(container.port());

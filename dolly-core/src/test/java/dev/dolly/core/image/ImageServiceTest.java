@@ -23,6 +23,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 
@@ -81,7 +83,7 @@ class ImageServiceTest
                 .containsExactly("pre-script create extension x;", "backup dump.sql PLAIN");
         // sealed: never started again
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(volume))).isEqualTo("r-x------");
-        assertThat(engine.loadPlans()).extracting(LoadPlan::initialDatabase).containsExactly(java.util.Optional.of("widgets"));
+        assertThat(engine.loadPlans()).extracting(LoadPlan::initialDatabase).containsExactly(Optional.of("widgets"));
         for (Operation operation : List.of(Operation.INSTALL, Operation.INITIALIZE, Operation.START, Operation.LOAD, Operation.SEAL, Operation.STOP)) {
             assertThat(engine.calls(operation)).as(operation.name()).isEqualTo(1);
         }
@@ -100,7 +102,7 @@ class ImageServiceTest
         DataImage failed = services.build(ALICE, definition("widgets", "tags: [latest]"));
 
         assertThat(failed.status()).isEqualTo(ResourceStatus.FAILED);
-        assertThat(failed.statusMessage()).isEqualTo("The fake engine was told to fail " + failing.name().toLowerCase(java.util.Locale.ROOT) + ".");
+        assertThat(failed.statusMessage()).isEqualTo("The fake engine was told to fail " + failing.name().toLowerCase(Locale.ROOT) + ".");
         assertThat(failed.tags()).isEmpty();
         assertThat(failed.pendingTags()).isEmpty();
         assertThat(services.volumesOnDisk("images")).containsExactly(ImageService.volumeKey(ready.id()));

@@ -22,6 +22,7 @@ import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -308,7 +309,7 @@ public final class FakeEngine
     {
         calls.merge(operation, 1, Integer::sum);
         if (failing.contains(operation)) {
-            throw DollyException.failed("The fake engine was told to fail " + operation.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + ".");
+            throw DollyException.failed("The fake engine was told to fail " + operation.name().toLowerCase(Locale.ROOT).replace('_', ' ') + ".");
         }
     }
 
