@@ -57,7 +57,8 @@ final class BenchDaemon
         Path daemonModule = projectRoot.resolve("dolly-daemon/target");
         Path jar = daemonModule.resolve("dolly-daemon.jar");
         if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException("The daemon is not built: " + jar + " is missing. Build Dolly first (./mvnw -DskipTests install).");
+            throw new IllegalStateException("The daemon is not built: " + jar + " is missing. Build it first (bench/run-clone-benchmark does, or "
+                    + "./mvnw -DskipTests -pl dolly-daemon -am package).");
         }
         ProcessBuilder builder = new ProcessBuilder(List.of(
                 ProcessHandle.current().info().command().orElse("java"),

@@ -1,28 +1,43 @@
 package dev.dolly.bench;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonValue;
+
 import java.util.List;
-import java.util.Map;
+import java.util.Locale;
 
-/** The seconds of every run of one measurement, and their median, minimum and maximum. */
-final class Timings
+/**
+ * The seconds of every run of one measurement, and their median, minimum and maximum. In the results:
+ * {@code {"runs": [...], "medianSeconds": …, "minSeconds": …, "maxSeconds": …}}.
+ */
+record Timings(List<Double> runs)
 {
-    private final List<Double> seconds = new ArrayList<>();
-
-    void add(long startNanos, long endNanos)
+    Timings
     {
-        seconds.add(round((endNanos - startNanos) / 1e9));
+        runs = List.copyOf(runs);
     }
 
-    List<Double> runs()
+    /** Seconds from one {@link System#nanoTime()} to another, to the millisecond. */
+    static double seconds(long startNanos, long endNanos)
     {
-        return List.copyOf(seconds);
+        return round((endNanos - startNanos) / 1e9);
+    }
+
+    static double round(double value)
+    {
+        return Math.round(value * 1000) / 1000.0;
+    }
+
+    /** The median of sorted whole numbers (milliseconds, bytes): the mean of the two middle ones for an even count, rounded down. */
+    static long median(List<Long> sorted)
+    {
+        int size = sorted.size();
+        return size % 2 == 1 ? sorted.get(size / 2) : (sorted.get(size / 2 - 1) + sorted.get(size / 2)) / 2;
     }
 
     boolean isEmpty()
     {
-        return seconds.isEmpty();
+        return runs.isEmpty();
     }
 
     double median()
@@ -45,31 +60,23 @@ final class Timings
         return sorted().getLast();
     }
 
-    Map<String, Object> toJson()
-    {
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("runs", runs());
-        if (!isEmpty()) {
-            json.put("medianSeconds", median());
-            json.put("minSeconds", min());
-            json.put("maxSeconds", max());
-        }
-        return json;
-    }
-
-    /** {@code 1.234 s (1.100–1.500)} */
+    /** {@code 1.23 s (1.10–1.50)} */
     String summary()
     {
-        return String.format(java.util.Locale.ROOT, "%.2f s (%.2f–%.2f)", median(), min(), max());
+        return String.format(Locale.ROOT, "%.2f s (%.2f–%.2f)", median(), min(), max());
+    }
+
+    @JsonValue
+    Serialized serialized()
+    {
+        return isEmpty() ? new Serialized(runs, null, null, null) : new Serialized(runs, median(), min(), max());
     }
 
     private List<Double> sorted()
     {
-        return seconds.stream().sorted().toList();
+        return runs.stream().sorted().toList();
     }
 
-    static double round(double value)
-    {
-        return Math.round(value * 1000) / 1000.0;
-    }
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record Serialized(List<Double> runs, Double medianSeconds, Double minSeconds, Double maxSeconds) {}
 }
