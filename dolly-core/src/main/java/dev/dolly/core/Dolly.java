@@ -95,15 +95,15 @@ public final class Dolly
         this.storageReason = selection.reason();
         LOG.info("Storage driver {}", storageReason);
         PortAllocator ports = new PortAllocator(configuration.containerListenAddress(), configuration.firstContainerPort(), configuration.lastContainerPort(),
-                () -> catalog.listContainers().stream().map(ContainerRecord::port).collect(Collectors.toSet()));
+                () -> catalog.containers().list().stream().map(ContainerRecord::port).collect(Collectors.toSet()));
         this.uploads = new Uploads(configuration.uploadsDirectory(), clock);
         this.images = new ImageService(catalog, engines, storage, engineUser, ports, configuration, uploads,
                 Executors.newFixedThreadPool(2, Thread.ofPlatform().name("image-build-", 0).daemon().factory()), clock);
         this.containers = new ContainerService(catalog, images, engines, storage, ports, configuration, clock);
         this.revisions = new RevisionService(catalog, containers, images, storage, clock);
         PasswordHashing passwords = new PasswordHashing();
-        this.accessTokens = new AccessTokens(catalog, clock, configuration.sessionLifetime(), passwords);
-        this.users = new UserService(catalog, clock, passwords);
+        this.accessTokens = new AccessTokens(catalog.users(), clock, configuration.sessionLifetime(), passwords);
+        this.users = new UserService(catalog.users(), clock, passwords);
     }
 
     private static List<Engine> builtInEngines(DollyConfiguration configuration, EngineUser engineUser)
@@ -129,7 +129,7 @@ public final class Dolly
             return configuration.storageDriver();
         }
         Path record = configuration.storageRoot().resolve(STORAGE_DRIVER_RECORD);
-        boolean empty = catalog.listImages().isEmpty() && catalog.listContainers().isEmpty();
+        boolean empty = catalog.images().list().isEmpty() && catalog.containers().list().isEmpty();
         if (empty || !Files.isRegularFile(record)) {
             return Optional.empty();
         }
@@ -212,7 +212,7 @@ public final class Dolly
      */
     public boolean isEmpty()
     {
-        return catalog.listImages().isEmpty() && catalog.listContainers().isEmpty();
+        return catalog.images().list().isEmpty() && catalog.containers().list().isEmpty();
     }
 
     private static void releaseQuietly(FileChannel channel, FileLock lock)
@@ -321,9 +321,9 @@ public final class Dolly
     /** Volumes on disk that the catalog does not know: left by a crash between creating and recording them. */
     private void removeOrphans()
     {
-        Set<String> known = catalog.listImages().stream().map(image -> ImageService.volumeKey(image.id())).collect(Collectors.toSet());
-        catalog.listContainers().forEach(container -> known.add(ContainerService.volumeKey(container.id())));
-        catalog.listAllRevisions().forEach(revision -> known.add(revision.volume()));
+        Set<String> known = catalog.images().list().stream().map(image -> ImageService.volumeKey(image.id())).collect(Collectors.toSet());
+        catalog.containers().list().forEach(container -> known.add(ContainerService.volumeKey(container.id())));
+        catalog.containers().listAllRevisions().forEach(revision -> known.add(revision.volume()));
         Path revisionsDirectory = configuration.storageRoot().resolve("revisions");
         if (Files.isDirectory(revisionsDirectory)) {
             try (var containerDirectories = Files.list(revisionsDirectory)) {

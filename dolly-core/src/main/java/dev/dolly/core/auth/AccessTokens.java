@@ -7,8 +7,8 @@ import dev.dolly.api.NewAccessToken;
 import dev.dolly.api.Session;
 import dev.dolly.api.SessionToken;
 import dev.dolly.api.SignInRequest;
-import dev.dolly.core.catalog.Catalog;
 import dev.dolly.core.catalog.TokenRecord;
+import dev.dolly.core.catalog.UserCatalog;
 import dev.dolly.core.catalog.UserRecord;
 import dev.dolly.core.image.Lifetime;
 import org.slf4j.Logger;
@@ -51,13 +51,13 @@ public final class AccessTokens
     private static final int MAXIMUM_PURPOSE_LENGTH = 200;
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private final Catalog catalog;
+    private final UserCatalog catalog;
     private final Clock clock;
     private final Duration sessionLifetime;
     private final PasswordHashing passwords;
     private final SignInThrottle throttle;
 
-    public AccessTokens(Catalog catalog, Clock clock, Duration sessionLifetime, PasswordHashing passwords)
+    public AccessTokens(UserCatalog catalog, Clock clock, Duration sessionLifetime, PasswordHashing passwords)
     {
         this.catalog = requireNonNull(catalog, "catalog is null");
         this.clock = requireNonNull(clock, "clock is null");

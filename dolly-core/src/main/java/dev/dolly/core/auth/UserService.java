@@ -7,8 +7,8 @@ import dev.dolly.api.ErrorCode;
 import dev.dolly.api.Team;
 import dev.dolly.api.UpdateTeamRequest;
 import dev.dolly.api.User;
-import dev.dolly.core.catalog.Catalog;
 import dev.dolly.core.catalog.TeamRecord;
+import dev.dolly.core.catalog.UserCatalog;
 import dev.dolly.core.catalog.UserRecord;
 import dev.dolly.core.image.ImageDefinitionParser;
 import org.slf4j.Logger;
@@ -29,11 +29,11 @@ public final class UserService
     private static final int MAXIMUM_PASSWORD_LENGTH = 1024;
     private static final Pattern USER_NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
 
-    private final Catalog catalog;
+    private final UserCatalog catalog;
     private final Clock clock;
     private final PasswordHashing passwords;
 
-    public UserService(Catalog catalog, Clock clock, PasswordHashing passwords)
+    public UserService(UserCatalog catalog, Clock clock, PasswordHashing passwords)
     {
         this.catalog = requireNonNull(catalog, "catalog is null");
         this.clock = requireNonNull(clock, "clock is null");

@@ -2,13 +2,18 @@ package dev.dolly.core.catalog;
 
 import dev.dolly.api.ImageOrigin;
 import dev.dolly.api.ResourceStatus;
+import org.jdbi.v3.core.mapper.Nested;
 
 import java.time.Instant;
 import java.util.List;
 
+import static java.util.Objects.requireNonNull;
+
 /**
  * An image as the catalog holds it, including what is never shown to users (the engine superuser's password).
  *
+ * @param tags the tags the image holds, sorted
+ * @param teams the teams it is shared with, sorted
  * @param origin where an image made from a container's revision came from; {@code null} for images built from a definition
  */
 public record ImageRecord(
@@ -33,4 +38,15 @@ public record ImageRecord(
         Instant expiresAt,
         List<String> tags,
         List<String> teams,
-        ImageOrigin origin) {}
+        @Nested("origin") ImageOrigin origin)
+{
+    public ImageRecord
+    {
+        tags = List.copyOf(requireNonNull(tags, "tags is null"));
+        teams = List.copyOf(requireNonNull(teams, "teams is null"));
+        // the catalog's origin columns are all NULL for an image built from a definition, which maps to an origin of nulls
+        if (origin != null && origin.container() == null) {
+            origin = null;
+        }
+    }
+}

@@ -96,18 +96,18 @@ public final class ContainerService
         String name;
         synchronized (this) {
             name = requestedName.orElseGet(() -> uniqueName(image.name()));
-            if (catalog.findContainerByName(name).isPresent()) {
+            if (catalog.containers().findByName(name).isPresent()) {
                 ports.release(port);
                 throw new DollyException(ErrorCode.ALREADY_EXISTS, "A data container named '" + name + "' exists already. Choose another name, or delete it first.");
             }
             var now = clock.instant();
-            id = catalog.insertContainer(new ContainerRecord(0, name, image.id(), ResourceStatus.PENDING, null, image.engine(), image.engineVersion(),
+            id = catalog.containers().insert(new ContainerRecord(0, name, image.id(), ResourceStatus.PENDING, null, image.engine(), image.engineVersion(),
                     configuration.containerHost(), port, engine.defaultUser(), Passwords.generate(), databaseOf(image, engine), "", INITIAL_REVISION,
                     owner, now, lifetime.expiry(now).orElse(null)));
         }
         ports.release(port);
         String volume = volumeKey(id);
-        catalog.setContainerVolume(id, volume);
+        catalog.containers().setVolume(id, volume);
         ContainerRecord container = load(id);
         EngineInstallation installation = null;
         Path dataDirectory = null;
@@ -119,7 +119,7 @@ public final class ContainerService
             Endpoint asImageSuperuser = new Endpoint(engineAddress(), port, engine.defaultUser(), image.superuserPassword(), engine.defaultDatabase());
             // the new password goes over the server's first connection, not a second one after a readiness check
             engine.startWithNewPassword(installation, dataDirectory, settings(container), asImageSuperuser, container.userName(), container.password());
-            catalog.setContainerStatus(id, ResourceStatus.READY, null);
+            catalog.containers().setStatus(id, ResourceStatus.READY, null);
             LOG.info("Container {} ({}) of image {} is ready on port {}", name, id, image.name(), port);
             // a fresh clone's size is not worth a tree walk in the request that creates it
             return view(load(id), false);
@@ -130,7 +130,7 @@ public final class ContainerService
                 stopQuietly(engine, installation, dataDirectory);
             }
             storage.delete(volume);
-            catalog.deleteContainer(id);
+            catalog.containers().delete(id);
             if (failure instanceof DollyException dollyException) {
                 throw new DollyException(dollyException.errorCode(), "Data container '" + name + "' could not be created: " + failure.getMessage(), failure);
             }
@@ -155,8 +155,8 @@ public final class ContainerService
         requireNonNull(caller, "caller is null");
         Set<Long> imageIds = image == null ? null : images.resolveAll(image, caller).stream().map(ImageRecord::id).collect(Collectors.toSet());
         // the names of every image in one query, not one per container
-        Map<Long, String> imageNames = catalog.listImages().stream().collect(Collectors.toMap(ImageRecord::id, ImageRecord::name));
-        return catalog.listContainers().stream()
+        Map<Long, String> imageNames = catalog.images().list().stream().collect(Collectors.toMap(ImageRecord::id, ImageRecord::name));
+        return catalog.containers().list().stream()
                 .filter(caller::canSee)
                 .filter(container -> imageIds == null || imageIds.contains(container.imageId()))
                 .map(container -> view(container, true, imageNames.get(container.imageId())))
@@ -174,13 +174,13 @@ public final class ContainerService
         synchronized (lock(container.id())) {
             if (name.isPresent() && !name.get().equals(container.name())) {
                 synchronized (this) {
-                    if (catalog.findContainerByName(name.get()).isPresent()) {
+                    if (catalog.containers().findByName(name.get()).isPresent()) {
                         throw new DollyException(ErrorCode.ALREADY_EXISTS, "A data container named '" + name.get() + "' exists already. Choose another name.");
                     }
-                    catalog.renameContainer(container.id(), name.get());
+                    catalog.containers().rename(container.id(), name.get());
                 }
             }
-            lifetime.ifPresent(value -> catalog.setContainerExpiry(container.id(), value.expiry(clock.instant()).orElse(null)));
+            lifetime.ifPresent(value -> catalog.containers().setExpiry(container.id(), value.expiry(clock.instant()).orElse(null)));
         }
         LOG.info("Container {} ({}) updated", container.name(), container.id());
         return view(load(container.id()));
@@ -195,7 +195,7 @@ public final class ContainerService
     {
         ContainerRecord container = resolve(reference, caller);
         synchronized (lock(container.id())) {
-            catalog.setContainerStatus(container.id(), ResourceStatus.DELETING, null);
+            catalog.containers().setStatus(container.id(), ResourceStatus.DELETING, null);
             finishDelete(container);
         }
         locks.remove(container.id());
@@ -206,13 +206,13 @@ public final class ContainerService
     public void deleteExpired()
     {
         var now = clock.instant();
-        for (ContainerRecord container : catalog.listContainers()) {
+        for (ContainerRecord container : catalog.containers().list()) {
             if (container.expiresAt() != null && container.expiresAt().isBefore(now) && container.status() != ResourceStatus.PENDING
                     && container.status() != ResourceStatus.DELETING) {
                 LOG.info("Container {} ({}) expired at {}: deleting it", container.name(), container.id(), container.expiresAt());
                 try {
                     synchronized (lock(container.id())) {
-                        catalog.setContainerStatus(container.id(), ResourceStatus.DELETING, null);
+                        catalog.containers().setStatus(container.id(), ResourceStatus.DELETING, null);
                         finishDelete(container);
                     }
                 }
@@ -232,9 +232,9 @@ public final class ContainerService
         requireNonNull(reference, "reference is null");
         requireNonNull(caller, "caller is null");
         String trimmed = reference.strip();
-        Optional<ContainerRecord> container = catalog.findContainerByName(trimmed).filter(caller::canSee);
+        Optional<ContainerRecord> container = catalog.containers().findByName(trimmed).filter(caller::canSee);
         if (container.isEmpty() && trimmed.matches("\\d+")) {
-            container = catalog.findContainer(Long.parseLong(trimmed)).filter(caller::canSee);
+            container = catalog.containers().find(Long.parseLong(trimmed)).filter(caller::canSee);
         }
         return container.orElseThrow(() -> DollyException.notFound("Data container '" + reference + "' not found. List containers with 'dolly get data-containers'."));
     }
@@ -245,7 +245,7 @@ public final class ContainerService
      */
     public void reconcile()
     {
-        for (ContainerRecord container : catalog.listContainers()) {
+        for (ContainerRecord container : catalog.containers().list()) {
             switch (container.status()) {
                 case PENDING, DELETING -> {
                     LOG.info("Container {} ({}) was {} when the daemon stopped: removing it", container.name(), container.id(), container.status().displayName());
@@ -260,7 +260,7 @@ public final class ContainerService
     /** Stops every engine cleanly, for the daemon's shutdown; they start again with the daemon. */
     public void stopAll()
     {
-        for (ContainerRecord container : catalog.listContainers()) {
+        for (ContainerRecord container : catalog.containers().list()) {
             if (container.status() == ResourceStatus.READY) {
                 Engine engine = engines.engine(container.engine());
                 try {
@@ -278,7 +278,7 @@ public final class ContainerService
         Engine engine = engines.engine(container.engine());
         try {
             if (!storage.exists(container.volume())) {
-                catalog.setContainerStatus(container.id(), ResourceStatus.FAILED, "The container's data is missing from " + storage.path(container.volume())
+                catalog.containers().setStatus(container.id(), ResourceStatus.FAILED, "The container's data is missing from " + storage.path(container.volume())
                         + ". Delete the container and create a new one.");
                 return;
             }
@@ -290,11 +290,11 @@ public final class ContainerService
                 LOG.info("Starting container {} ({}) on port {}", container.name(), container.id(), container.port());
                 engine.start(installation, dataDirectory, settings(container));
             }
-            catalog.setContainerStatus(container.id(), ResourceStatus.READY, null);
+            catalog.containers().setStatus(container.id(), ResourceStatus.READY, null);
         }
         catch (RuntimeException e) {
             LOG.warn("Could not start container {}", container.name(), e);
-            catalog.setContainerStatus(container.id(), ResourceStatus.STOPPED, "Could not start: " + e.getMessage());
+            catalog.containers().setStatus(container.id(), ResourceStatus.STOPPED, "Could not start: " + e.getMessage());
         }
     }
 
@@ -312,11 +312,11 @@ public final class ContainerService
             sizes.forget(container.volume());
         }
         // newest first: with overlay, a revision is stacked on the one it was saved from
-        for (RevisionRecord revision : catalog.listRevisions(container.id()).reversed()) {
+        for (RevisionRecord revision : catalog.containers().listRevisions(container.id()).reversed()) {
             storage.delete(revision.volume());
-            catalog.deleteRevision(container.id(), revision.number());
+            catalog.containers().deleteRevision(container.id(), revision.number());
         }
-        catalog.deleteContainer(container.id());
+        catalog.containers().delete(container.id());
     }
 
     private ServerSettings settings(ContainerRecord container)
@@ -330,7 +330,7 @@ public final class ContainerService
     {
         while (true) {
             String name = ContainerNames.generate(imageName);
-            if (catalog.findContainerByName(name).isEmpty()) {
+            if (catalog.containers().findByName(name).isEmpty()) {
                 return name;
             }
         }
@@ -399,17 +399,17 @@ public final class ContainerService
                 engine.startWithNewPassword(installation, dataDirectory, settings(container), asDataSuperuser, container.userName(), container.password());
             }
             sizes.forget(container.volume());
-            catalog.setContainerStatus(container.id(), ResourceStatus.READY, null);
+            catalog.containers().setStatus(container.id(), ResourceStatus.READY, null);
         }
         catch (RuntimeException e) {
-            catalog.setContainerStatus(container.id(), ResourceStatus.STOPPED, "Could not start: " + e.getMessage());
+            catalog.containers().setStatus(container.id(), ResourceStatus.STOPPED, "Could not start: " + e.getMessage());
             throw e;
         }
     }
 
     public ContainerRecord load(long id)
     {
-        return catalog.findContainer(id).orElseThrow(() -> DollyException.notFound("Data container " + id + " not found."));
+        return catalog.containers().find(id).orElseThrow(() -> DollyException.notFound("Data container " + id + " not found."));
     }
 
     /** A container as the API shows it; its size is the last one measured in the background (see {@link VolumeSizes}). */
@@ -421,7 +421,7 @@ public final class ContainerService
     /** @param measure whether to measure the volume in the background when its size is unknown or old */
     private DataContainer view(ContainerRecord container, boolean measure)
     {
-        return view(container, measure, catalog.findImage(container.imageId()).map(ImageRecord::name).orElse(null));
+        return view(container, measure, catalog.images().find(container.imageId()).map(ImageRecord::name).orElse(null));
     }
 
     /** @param imageName the name of the container's image, {@code null} when it is gone */

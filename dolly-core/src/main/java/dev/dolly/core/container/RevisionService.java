@@ -68,7 +68,7 @@ public final class RevisionService
         synchronized (containers.lock(container.id())) {
             container = ready(container.id(), "save");
             int parent = parse(container.revision());
-            int number = catalog.nextRevisionNumber(container.id());
+            int number = catalog.containers().nextRevisionNumber(container.id());
             String volume = volumeKey(container.id(), number);
             long start = System.nanoTime();
             containers.stopEngine(container);
@@ -77,8 +77,8 @@ public final class RevisionService
             try {
                 storage.snapshot(container.volume(), volume);
                 snapshotted = System.nanoTime();
-                catalog.insertRevision(new RevisionRecord(container.id(), number, parent, volume, clock.instant(), null));
-                catalog.setContainerRevision(container.id(), revisionName(number));
+                catalog.containers().insertRevision(new RevisionRecord(container.id(), number, parent, volume, clock.instant(), null));
+                catalog.containers().setRevision(container.id(), revisionName(number));
             }
             finally {
                 containers.startEngine(container, container.password());
@@ -87,11 +87,11 @@ public final class RevisionService
             // measured once the server runs again: a tree walk with some drivers
             OptionalLong size = storage.sizeBytes(volume);
             if (size.isPresent()) {
-                catalog.setRevisionSize(container.id(), number, size.getAsLong());
+                catalog.containers().setRevisionSize(container.id(), number, size.getAsLong());
             }
             LOG.info("Container {} ({}) saved as rev.{} in {} ms (stop {} ms, snapshot {} ms, start {} ms)", container.name(), container.id(), number,
                     millis(start, started), millis(start, stopped), millis(stopped, snapshotted), millis(snapshotted, started));
-            return view(containers.load(container.id()), catalog.findRevision(container.id(), number).orElseThrow());
+            return view(containers.load(container.id()), catalog.containers().findRevision(container.id(), number).orElseThrow());
         }
     }
 
@@ -126,7 +126,7 @@ public final class RevisionService
         List<Revision> revisions = new ArrayList<>();
         revisions.add(new Revision(container.name(), ContainerService.INITIAL_REVISION, 0, null, container.createdAt(), null,
                 container.revision().equals(ContainerService.INITIAL_REVISION)));
-        for (RevisionRecord revision : catalog.listRevisions(container.id())) {
+        for (RevisionRecord revision : catalog.containers().listRevisions(container.id())) {
             revisions.add(view(container, revision));
         }
         return revisions;
@@ -158,17 +158,17 @@ public final class RevisionService
         synchronized (containers.lock(container.id())) {
             RevisionRecord revision = revision(container, number);
             synchronized (this) {
-                if (!catalog.findImagesByName(name).isEmpty()) {
+                if (!catalog.images().findByName(name).isEmpty()) {
                     throw new DollyException(ErrorCode.ALREADY_EXISTS, "A data image named '" + name + "' exists already. Choose another name with --name.");
                 }
                 var now = clock.instant();
-                id = catalog.insertImage(new ImageRecord(0, name, ResourceStatus.PENDING, null, "Graduating", base.engine(), base.requestedVersion(),
+                id = catalog.images().insert(new ImageRecord(0, name, ResourceStatus.PENDING, null, "Graduating", base.engine(), base.requestedVersion(),
                         container.engineVersion(), "revision", container.databaseName(), container.password(), "", null, owner, "", "", now, null, null,
                         List.copyOf(new LinkedHashSet<>(request.tags())), List.copyOf(new LinkedHashSet<>(request.teams())),
                         new ImageOrigin(container.name(), revisionName(number), base.name())));
             }
             volume = ImageService.volumeKey(id);
-            catalog.setImageVolume(id, volume);
+            catalog.images().setVolume(id, volume);
             try {
                 storage.snapshot(revision.volume(), volume);
                 // an image never needs revisions: they go with their container
@@ -185,12 +185,12 @@ public final class RevisionService
                 catch (RuntimeException cleanupFailure) {
                     e.addSuppressed(cleanupFailure);
                 }
-                catalog.deleteImage(id);
+                catalog.images().delete(id);
                 throw e;
             }
         }
         OptionalLong size = storage.sizeBytes(volume);
-        catalog.markImageReady(id, container.databaseName(), size.isPresent() ? size.getAsLong() : null, clock.instant());
+        catalog.images().markReady(id, container.databaseName(), size.isPresent() ? size.getAsLong() : null, clock.instant());
         LOG.info("Image {} ({}) graduated from container {} rev.{}", name, id, container.name(), number);
         return images.view(images.load(id));
     }
@@ -217,7 +217,7 @@ public final class RevisionService
                         + String.join(", ", users) + ", whose data is stacked on it. Delete them first.");
             }
             storage.delete(revision.volume());
-            catalog.deleteRevision(container.id(), number);
+            catalog.containers().deleteRevision(container.id(), number);
             return view(container, revision);
         }
     }
@@ -244,12 +244,12 @@ public final class RevisionService
             storage.clone(source, container.volume());
         }
         catch (RuntimeException e) {
-            catalog.setContainerStatus(container.id(), ResourceStatus.FAILED, "Could not " + what + ": " + e.getMessage()
+            catalog.containers().setStatus(container.id(), ResourceStatus.FAILED, "Could not " + what + ": " + e.getMessage()
                     + ". Delete the container and create a new one.");
             throw e;
         }
         long cloned = System.nanoTime();
-        catalog.setContainerRevision(container.id(), revisionName(number));
+        catalog.containers().setRevision(container.id(), revisionName(number));
         containers.startEngine(container, dataPassword);
         long started = System.nanoTime();
         LOG.info("Container {} ({}): {} in {} ms (stop {} ms, clone {} ms, start {} ms)", container.name(), container.id(), what, millis(start, started),
@@ -269,7 +269,7 @@ public final class RevisionService
 
     private RevisionRecord revision(ContainerRecord container, int number)
     {
-        return catalog.findRevision(container.id(), number).orElseThrow(() -> DollyException.notFound("Data container '" + container.name()
+        return catalog.containers().findRevision(container.id(), number).orElseThrow(() -> DollyException.notFound("Data container '" + container.name()
                 + "' has no revision " + revisionName(number) + ". List its revisions with 'dolly get revisions " + container.name() + "'."));
     }
 

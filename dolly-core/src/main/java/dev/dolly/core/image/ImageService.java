@@ -140,9 +140,9 @@ public final class ImageService
                 definition.version().orElse(null), version, definition.sourceType().name().toLowerCase(java.util.Locale.ROOT),
                 definition.initialDatabaseName().orElse(null), Passwords.generate(), "", null, caller.name(), request.definition(),
                 sourceDescription, now, null, lifetime.expiry(now).orElse(null), List.copyOf(tags), List.copyOf(teams), null);
-        long id = catalog.insertImage(record);
+        long id = catalog.images().insert(record);
         String volume = volumeKey(id);
-        catalog.setImageVolume(id, volume);
+        catalog.images().setVolume(id, volume);
         builds.submit(() -> {
             try {
                 build(id, definition);
@@ -170,9 +170,9 @@ public final class ImageService
     {
         requireNonNull(caller, "caller is null");
         // the containers of every image in one query, not one per image
-        Map<Long, List<String>> containers = catalog.listContainers().stream()
+        Map<Long, List<String>> containers = catalog.containers().list().stream()
                 .collect(Collectors.groupingBy(ContainerRecord::imageId, Collectors.mapping(ContainerRecord::name, Collectors.toList())));
-        return catalog.listImages().stream()
+        return catalog.images().list().stream()
                 .filter(caller::canSee)
                 .filter(image -> name == null || image.name().equals(name))
                 .filter(image -> tag == null || image.tags().contains(tag))
@@ -187,7 +187,7 @@ public final class ImageService
      */
     private void checkNameIsTheCallers(String name, Caller caller)
     {
-        if (!catalog.findImagesByName(name).stream().allMatch(caller::canChange)) {
+        if (!catalog.images().findByName(name).stream().allMatch(caller::canChange)) {
             throw new DollyException(ErrorCode.ALREADY_EXISTS, "The data image name '" + name + "' belongs to images of another user: their tags would "
                     + "move to yours. Choose another name, or ask their owner or an administrator to build it.");
         }
@@ -211,7 +211,7 @@ public final class ImageService
         request.addTeams().forEach(ImageDefinitionParser::checkTeam);
         request.addTeams().forEach(caller::checkCanShareWith);
         List<String> known = new ArrayList<>(image.tags());
-        known.addAll(catalog.pendingTags(image.id()));
+        known.addAll(catalog.images().pendingTags(image.id()));
         for (String tag : request.removeTags()) {
             if (!known.contains(tag) && !request.addTags().contains(tag)) {
                 throw DollyException.badInput("Data image '" + image.name() + "' (" + image.id() + ") has no tag '" + tag + "'"
@@ -229,7 +229,7 @@ public final class ImageService
         if (image.status() == ResourceStatus.DELETING) {
             throw new DollyException(ErrorCode.IN_USE, "Data image '" + image.name() + "' (" + image.id() + ") is being deleted.");
         }
-        catalog.updateImage(image.id(), new ImageChanges(name, request.addTags(), request.removeTags(), request.addTeams(), request.removeTeams(),
+        catalog.images().update(image.id(), new ImageChanges(name, request.addTags(), request.removeTags(), request.addTeams(), request.removeTeams(),
                 expiryChanged, expiresAt));
         LOG.info("Image {} ({}) updated", image.name(), image.id());
         return view(load(image.id()));
@@ -251,11 +251,11 @@ public final class ImageService
         requireNonNull(caller, "caller is null");
         String trimmed = reference.strip();
         if (trimmed.matches("\\d+")) {
-            return catalog.findImage(Long.parseLong(trimmed)).filter(caller::canSee).orElseThrow(() -> notFound(reference));
+            return catalog.images().find(Long.parseLong(trimmed)).filter(caller::canSee).orElseThrow(() -> notFound(reference));
         }
         int colon = trimmed.lastIndexOf(':');
         if (colon > 0) {
-            return catalog.findImageByTag(trimmed.substring(0, colon), trimmed.substring(colon + 1)).filter(caller::canSee)
+            return catalog.images().findByTag(trimmed.substring(0, colon), trimmed.substring(colon + 1)).filter(caller::canSee)
                     .orElseThrow(() -> notFound(reference));
         }
         return visibleOfName(trimmed, caller).stream().findFirst().orElseThrow(() -> notFound(reference));
@@ -309,7 +309,7 @@ public final class ImageService
     {
         ImageRecord image = resolve(reference, caller);
         caller.checkCanChange(image, "delete");
-        List<ContainerRecord> users = catalog.listContainersOfImage(image.id());
+        List<ContainerRecord> users = catalog.containers().listOfImage(image.id());
         if (!users.isEmpty()) {
             throw new DollyException(ErrorCode.IN_USE, "Data image '" + image.name() + "' (" + image.id() + ") is used by data containers "
                     + String.join(", ", users.stream().map(container -> "'" + container.name() + "'").toList())
@@ -323,7 +323,7 @@ public final class ImageService
             throw new DollyException(ErrorCode.IN_USE, "Data image '" + image.name() + "' (" + image.id() + ") is needed by " + String.join(", ", stacked)
                     + ", whose data is stacked on it. Delete them first.");
         }
-        catalog.setImageStatus(image.id(), ResourceStatus.DELETING, null);
+        catalog.images().setStatus(image.id(), ResourceStatus.DELETING, null);
         finishDelete(image.id());
         return view(image);
     }
@@ -337,7 +337,7 @@ public final class ImageService
     /** The images of a name the caller may see, newest first. */
     private List<ImageRecord> visibleOfName(String name, Caller caller)
     {
-        return catalog.findImagesByName(name).stream().filter(caller::canSee).toList();
+        return catalog.images().findByName(name).stream().filter(caller::canSee).toList();
     }
 
     private boolean isExpired(ImageRecord image)
@@ -349,13 +349,13 @@ public final class ImageService
     public void deleteExpired()
     {
         var now = clock.instant();
-        for (ImageRecord image : catalog.listImages()) {
+        for (ImageRecord image : catalog.images().list()) {
             boolean settled = image.status() == ResourceStatus.READY || image.status() == ResourceStatus.FAILED;
-            if (image.expiresAt() != null && image.expiresAt().isBefore(now) && settled && catalog.listContainersOfImage(image.id()).isEmpty()
+            if (image.expiresAt() != null && image.expiresAt().isBefore(now) && settled && catalog.containers().listOfImage(image.id()).isEmpty()
                     && (image.volume().isEmpty() || new VolumeUsers(catalog, storage).of(image.volume()).isEmpty())) {
                 LOG.info("Image {} ({}) expired at {}: deleting it", image.name(), image.id(), image.expiresAt());
                 try {
-                    catalog.setImageStatus(image.id(), ResourceStatus.DELETING, null);
+                    catalog.images().setStatus(image.id(), ResourceStatus.DELETING, null);
                     finishDelete(image.id());
                 }
                 catch (RuntimeException e) {
@@ -369,24 +369,24 @@ public final class ImageService
     public void finishDelete(long id)
     {
         storage.delete(volumeKey(id));
-        catalog.deleteImage(id);
+        catalog.images().delete(id);
     }
 
     /** Settles images a crash left behind: interrupted builds fail, interrupted deletes finish. */
     public void reconcile()
     {
-        for (ImageRecord image : catalog.listImages()) {
+        for (ImageRecord image : catalog.images().list()) {
             switch (image.status()) {
                 case PENDING -> {
                     LOG.info("Image {} ({}) was being built when the daemon stopped: marking it failed", image.name(), image.id());
                     stopQuietly(image);
                     storage.delete(volumeKey(image.id()));
-                    catalog.setImageStatus(image.id(), ResourceStatus.FAILED, "The build was interrupted because the daemon stopped. Create the image again.");
+                    catalog.images().setStatus(image.id(), ResourceStatus.FAILED, "The build was interrupted because the daemon stopped. Create the image again.");
                 }
                 case DELETING -> finishDelete(image.id());
                 case READY -> {
                     if (!storage.exists(volumeKey(image.id()))) {
-                        catalog.setImageStatus(image.id(), ResourceStatus.FAILED, "The image's data is missing from " + storage.path(volumeKey(image.id())) + ".");
+                        catalog.images().setStatus(image.id(), ResourceStatus.FAILED, "The image's data is missing from " + storage.path(volumeKey(image.id())) + ".");
                     }
                 }
                 default -> { }
@@ -413,12 +413,12 @@ public final class ImageService
 
     public ImageRecord load(long id)
     {
-        return catalog.findImage(id).orElseThrow(() -> DollyException.notFound("Data image " + id + " not found."));
+        return catalog.images().find(id).orElseThrow(() -> DollyException.notFound("Data image " + id + " not found."));
     }
 
     public DataImage view(ImageRecord image)
     {
-        return view(image, catalog.listContainersOfImage(image.id()).stream().map(ContainerRecord::name).toList());
+        return view(image, catalog.containers().listOfImage(image.id()).stream().map(ContainerRecord::name).toList());
     }
 
     /** @param containers the names of the containers made from the image */
@@ -427,7 +427,7 @@ public final class ImageService
         return new DataImage(image.id(), image.name(), image.tags(), image.teams(), image.engine(), image.engineVersion(), image.status(),
                 image.statusMessage(), image.progress(), image.sourceType(), image.databaseName(), image.owner(), image.createdAt(),
                 image.readyAt(), image.expiresAt(), image.sizeBytes(), containers, image.origin(),
-                image.status() == ResourceStatus.PENDING ? catalog.pendingTags(image.id()) : List.of(),
+                image.status() == ResourceStatus.PENDING ? catalog.images().pendingTags(image.id()) : List.of(),
                 image.requestedVersion());
     }
 
@@ -441,23 +441,23 @@ public final class ImageService
         Path dataDirectory = null;
         int port = -1;
         try {
-            installation = engine.install(image.engineVersion(), message -> catalog.updateImageProgress(id, message));
-            catalog.updateImageEngineVersion(id, installation.version());
-            catalog.updateImageProgress(id, "Initializing " + engine.name() + " " + installation.version());
+            installation = engine.install(image.engineVersion(), message -> catalog.images().updateProgress(id, message));
+            catalog.images().updateEngineVersion(id, installation.version());
+            catalog.images().updateProgress(id, "Initializing " + engine.name() + " " + installation.version());
             dataDirectory = storage.createVolume(volume);
             engineUser.takeOwnership(dataDirectory);
             engine.initialize(installation, dataDirectory, image.superuserPassword());
             port = ports.reserve();
-            catalog.updateImageProgress(id, "Starting " + engine.name() + " " + installation.version());
+            catalog.images().updateProgress(id, "Starting " + engine.name() + " " + installation.version());
             engine.start(installation, dataDirectory, new ServerSettings("127.0.0.1", port, engine.buildParameters(), logFile));
             Endpoint superuser = new Endpoint("127.0.0.1", port, engine.defaultUser(), image.superuserPassword(), engine.defaultDatabase());
-            String database = engine.load(installation, superuser, loadPlan(definition, engine), message -> catalog.updateImageProgress(id, message));
-            catalog.updateImageProgress(id, "Sealing: statistics for every table, everything written out, a clean shutdown");
+            String database = engine.load(installation, superuser, loadPlan(definition, engine), message -> catalog.images().updateProgress(id, message));
+            catalog.images().updateProgress(id, "Sealing: statistics for every table, everything written out, a clean shutdown");
             engine.seal(superuser);
             engine.stop(installation, dataDirectory);
             flush(dataDirectory);
             storage.seal(volume);
-            catalog.markImageReady(id, database, storage.sizeBytes(volume).isPresent() ? storage.sizeBytes(volume).getAsLong() : null, clock.instant());
+            catalog.images().markReady(id, database, storage.sizeBytes(volume).isPresent() ? storage.sizeBytes(volume).getAsLong() : null, clock.instant());
             LOG.info("Image {} ({}) is ready", image.name(), id);
         }
         catch (Throwable failure) {
@@ -477,7 +477,7 @@ public final class ImageService
             catch (RuntimeException deleteFailure) {
                 LOG.warn("Could not delete the volume of failed image {}", id, deleteFailure);
             }
-            catalog.setImageStatus(id, ResourceStatus.FAILED, message);
+            catalog.images().setStatus(id, ResourceStatus.FAILED, message);
         }
         finally {
             if (port > 0) {

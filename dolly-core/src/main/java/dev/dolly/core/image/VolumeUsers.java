@@ -35,18 +35,18 @@ public final class VolumeUsers
         requireNonNull(volume, "volume is null");
         Map<Long, String> containerNames = new HashMap<>();
         List<String> users = new ArrayList<>();
-        for (ImageRecord image : catalog.listImages()) {
+        for (ImageRecord image : catalog.images().list()) {
             if (!image.volume().isEmpty() && !image.volume().equals(volume) && storage.dependencies(image.volume()).contains(volume)) {
                 users.add("data image '" + image.name() + "' (" + image.id() + ")");
             }
         }
-        for (ContainerRecord container : catalog.listContainers()) {
+        for (ContainerRecord container : catalog.containers().list()) {
             containerNames.put(container.id(), container.name());
             if (!container.volume().isEmpty() && !container.volume().equals(volume) && storage.dependencies(container.volume()).contains(volume)) {
                 users.add("data container '" + container.name() + "'");
             }
         }
-        for (RevisionRecord revision : catalog.listAllRevisions()) {
+        for (RevisionRecord revision : catalog.containers().listAllRevisions()) {
             if (!revision.volume().equals(volume) && storage.dependencies(revision.volume()).contains(volume)) {
                 users.add("rev." + revision.number() + " of data container '" + containerNames.get(revision.containerId()) + "'");
             }

@@ -48,8 +48,8 @@ class AccessTokensTest
     {
         catalog = Catalog.open(directory.resolve("catalog.db"));
         PasswordHashing hashing = new PasswordHashing();
-        tokens = new AccessTokens(catalog, clock, Duration.ofHours(12), hashing);
-        users = new UserService(catalog, clock, hashing);
+        tokens = new AccessTokens(catalog.users(), clock, Duration.ofHours(12), hashing);
+        users = new UserService(catalog.users(), clock, hashing);
         tokens.ensureAdminToken(directory.resolve("admin-token"));
         admin = tokens.authenticate(read(directory.resolve("admin-token"))).orElseThrow().caller();
         users.create(admin, new CreateUserRequest("alice", PASSWORD, false));
@@ -240,7 +240,7 @@ class AccessTokensTest
         assertThat(tokens.authenticate("")).isEmpty();
 
         // a daemon that starts again with the same file knows it again
-        AccessTokens again = new AccessTokens(catalog, clock, Duration.ofHours(12), new PasswordHashing());
+        AccessTokens again = new AccessTokens(catalog.users(), clock, Duration.ofHours(12), new PasswordHashing());
         again.ensureAdminToken(directory.resolve("admin-token"));
         assertThat(read(directory.resolve("admin-token"))).isEqualTo(administrator);
         assertThat(again.authenticate(administrator).orElseThrow().isLocalAdministrator()).isTrue();

@@ -1,0 +1,190 @@
+package dev.dolly.core.catalog;
+
+import dev.dolly.api.ResourceStatus;
+import org.jdbi.v3.core.Jdbi;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Containers (their names and ports are unique) and their revisions, which go with them
+ * ({@code ON DELETE CASCADE}).
+ */
+public final class ContainerCatalog
+{
+    private final Jdbi jdbi;
+
+    ContainerCatalog(Jdbi jdbi)
+    {
+        this.jdbi = requireNonNull(jdbi, "jdbi is null");
+    }
+
+    // ----- containers
+
+    public long insert(ContainerRecord container)
+    {
+        requireNonNull(container, "container is null");
+        return jdbi.withHandle(handle -> handle.createUpdate("""
+                        INSERT INTO containers (name, image_id, status, status_message, engine, engine_version, host, port, user_name,
+                            password, database_name, volume, revision, owner, created_at, expires_at)
+                        VALUES (:name, :imageId, :status, :statusMessage, :engine, :engineVersion, :host, :port, :userName,
+                            :password, :databaseName, :volume, :revision, :owner, :createdAt, :expiresAt)
+                        """)
+                .bindMethods(container)
+                .executeAndReturnGeneratedKeys("id")
+                .mapTo(Long.class)
+                .one());
+    }
+
+    public void setVolume(long id, String volume)
+    {
+        jdbi.useHandle(handle -> handle.createUpdate("UPDATE containers SET volume = :volume WHERE id = :id")
+                .bind("volume", volume)
+                .bind("id", id)
+                .execute());
+    }
+
+    /** Renames a container; the caller checks that the name is free. */
+    public void rename(long id, String name)
+    {
+        jdbi.useHandle(handle -> handle.createUpdate("UPDATE containers SET name = :name WHERE id = :id")
+                .bind("name", name)
+                .bind("id", id)
+                .execute());
+    }
+
+    /** @param expiresAt {@code null} for never */
+    public void setExpiry(long id, Instant expiresAt)
+    {
+        jdbi.useHandle(handle -> handle.createUpdate("UPDATE containers SET expires_at = :expiresAt WHERE id = :id")
+                .bind("expiresAt", expiresAt)
+                .bind("id", id)
+                .execute());
+    }
+
+    public void setStatus(long id, ResourceStatus status, String statusMessage)
+    {
+        requireNonNull(status, "status is null");
+        jdbi.useHandle(handle -> handle.createUpdate("UPDATE containers SET status = :status, status_message = :statusMessage WHERE id = :id")
+                .bind("status", status)
+                .bind("statusMessage", statusMessage)
+                .bind("id", id)
+                .execute());
+    }
+
+    /** Records the revision a container is on now, such as {@code rev.2}. */
+    public void setRevision(long id, String revision)
+    {
+        jdbi.useHandle(handle -> handle.createUpdate("UPDATE containers SET revision = :revision WHERE id = :id")
+                .bind("revision", revision)
+                .bind("id", id)
+                .execute());
+    }
+
+    /** Deletes a container with the records of its revisions. */
+    public void delete(long id)
+    {
+        jdbi.useHandle(handle -> handle.createUpdate("DELETE FROM containers WHERE id = :id").bind("id", id).execute());
+    }
+
+    public Optional<ContainerRecord> find(long id)
+    {
+        return jdbi.withHandle(handle -> handle.createQuery("SELECT * FROM containers WHERE id = :id")
+                .bind("id", id)
+                .mapTo(ContainerRecord.class)
+                .findOne());
+    }
+
+    public Optional<ContainerRecord> findByName(String name)
+    {
+        return jdbi.withHandle(handle -> handle.createQuery("SELECT * FROM containers WHERE name = :name")
+                .bind("name", name)
+                .mapTo(ContainerRecord.class)
+                .findOne());
+    }
+
+    /** Every container, oldest first. */
+    public List<ContainerRecord> list()
+    {
+        return jdbi.withHandle(handle -> handle.createQuery("SELECT * FROM containers ORDER BY id")
+                .mapTo(ContainerRecord.class)
+                .list());
+    }
+
+    /** The containers created from an image, oldest first. */
+    public List<ContainerRecord> listOfImage(long imageId)
+    {
+        return jdbi.withHandle(handle -> handle.createQuery("SELECT * FROM containers WHERE image_id = :imageId ORDER BY id")
+                .bind("imageId", imageId)
+                .mapTo(ContainerRecord.class)
+                .list());
+    }
+
+    // ----- revisions
+
+    /** The next revision number of a container: one more than the last one it gave out, even if that was deleted. */
+    public int nextRevisionNumber(long containerId)
+    {
+        return jdbi.inTransaction(handle -> {
+            handle.createUpdate("UPDATE containers SET last_revision = last_revision + 1 WHERE id = :id").bind("id", containerId).execute();
+            return handle.createQuery("SELECT last_revision FROM containers WHERE id = :id").bind("id", containerId).mapTo(Integer.class).one();
+        });
+    }
+
+    public void insertRevision(RevisionRecord revision)
+    {
+        requireNonNull(revision, "revision is null");
+        jdbi.useHandle(handle -> handle.createUpdate("""
+                        INSERT INTO revisions (container_id, number, parent, volume, created_at, size_bytes)
+                        VALUES (:containerId, :number, :parent, :volume, :createdAt, :sizeBytes)
+                        """)
+                .bindMethods(revision)
+                .execute());
+    }
+
+    public void setRevisionSize(long containerId, int number, long sizeBytes)
+    {
+        jdbi.useHandle(handle -> handle.createUpdate("UPDATE revisions SET size_bytes = :sizeBytes WHERE container_id = :containerId AND number = :number")
+                .bind("sizeBytes", sizeBytes)
+                .bind("containerId", containerId)
+                .bind("number", number)
+                .execute());
+    }
+
+    public Optional<RevisionRecord> findRevision(long containerId, int number)
+    {
+        return jdbi.withHandle(handle -> handle.createQuery("SELECT * FROM revisions WHERE container_id = :containerId AND number = :number")
+                .bind("containerId", containerId)
+                .bind("number", number)
+                .mapTo(RevisionRecord.class)
+                .findOne());
+    }
+
+    /** A container's revisions, oldest first. */
+    public List<RevisionRecord> listRevisions(long containerId)
+    {
+        return jdbi.withHandle(handle -> handle.createQuery("SELECT * FROM revisions WHERE container_id = :containerId ORDER BY number")
+                .bind("containerId", containerId)
+                .mapTo(RevisionRecord.class)
+                .list());
+    }
+
+    /** The revisions of every container. */
+    public List<RevisionRecord> listAllRevisions()
+    {
+        return jdbi.withHandle(handle -> handle.createQuery("SELECT * FROM revisions ORDER BY container_id, number")
+                .mapTo(RevisionRecord.class)
+                .list());
+    }
+
+    public void deleteRevision(long containerId, int number)
+    {
+        jdbi.useHandle(handle -> handle.createUpdate("DELETE FROM revisions WHERE container_id = :containerId AND number = :number")
+                .bind("containerId", containerId)
+                .bind("number", number)
+                .execute());
+    }
+}

@@ -1,0 +1,247 @@
+package dev.dolly.core.catalog;
+
+import dev.dolly.api.ResourceStatus;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Images with the tags they hold or wait for ({@code image_tags}) and the teams they are shared with
+ * ({@code image_teams}). Tags move only between images of one name, and only to a {@code READY} image: see
+ * {@link #markReady} and {@link #update}.
+ */
+public final class ImageCatalog
+{
+    /**
+     * Images with the tags they hold and their teams in one query: tags and team names hold no line break, so the
+     * subqueries join them with one.
+     */
+    private static final String SELECT_IMAGES = """
+            SELECT images.*,
+                (SELECT group_concat(tag, char(10)) FROM image_tags WHERE image_tags.image_id = images.id AND image_tags.held = 1) AS tags,
+                (SELECT group_concat(team, char(10)) FROM image_teams WHERE image_teams.image_id = images.id) AS teams
+            FROM images
+            """;
+
+    private final Jdbi jdbi;
+
+    ImageCatalog(Jdbi jdbi)
+    {
+        this.jdbi = requireNonNull(jdbi, "jdbi is null");
+    }
+
+    /** Records a new image with the tags it asks for and its teams; an image inserted {@code READY} holds its tags at once. */
+    public long insert(ImageRecord image)
+    {
+        requireNonNull(image, "image is null");
+        return jdbi.inTransaction(handle -> {
+            long id = handle.createUpdate("""
+                            INSERT INTO images (name, status, status_message, progress, engine, requested_version, engine_version,
+                                source_type, database_name, superuser_password, volume, size_bytes, owner, definition, source_directory,
+                                created_at, ready_at, expires_at, origin_container, origin_revision, origin_image)
+                            VALUES (:name, :status, :statusMessage, :progress, :engine, :requestedVersion, :engineVersion,
+                                :sourceType, :databaseName, :superuserPassword, :volume, :sizeBytes, :owner, :definition, :sourceDirectory,
+                                :createdAt, :readyAt, :expiresAt, :origin?.container, :origin?.revision, :origin?.image)
+                            """)
+                    .bindMethods(image)
+                    .executeAndReturnGeneratedKeys("id")
+                    .mapTo(Long.class)
+                    .one();
+            // an image holds its tags once it is READY (a graduated image at once, a build when it is done)
+            for (String tag : image.tags()) {
+                handle.createUpdate("INSERT OR IGNORE INTO image_tags (image_id, tag, held) VALUES (:id, :tag, 0)").bind("id", id).bind("tag", tag).execute();
+            }
+            addTeams(handle, id, image.teams());
+            if (image.status() == ResourceStatus.READY) {
+                takeOverTags(handle, id);
+            }
+            return id;
+        });
+    }
+
+    /** Assigns the volume once the ID is known. */
+    public void setVolume(long id, String volume)
+    {
+        jdbi.useHandle(handle -> handle.createUpdate("UPDATE images SET volume = :volume WHERE id = :id")
+                .bind("volume", volume)
+                .bind("id", id)
+                .execute());
+    }
+
+    public void updateProgress(long id, String progress)
+    {
+        jdbi.useHandle(handle -> handle.createUpdate("UPDATE images SET progress = :progress WHERE id = :id")
+                .bind("progress", progress)
+                .bind("id", id)
+                .execute());
+    }
+
+    public void updateEngineVersion(long id, String engineVersion)
+    {
+        jdbi.useHandle(handle -> handle.createUpdate("UPDATE images SET engine_version = :engineVersion WHERE id = :id")
+                .bind("engineVersion", engineVersion)
+                .bind("id", id)
+                .execute());
+    }
+
+    /**
+     * Marks the image READY; in the same transaction it takes over its tags from the older images of its name. A
+     * tag a newer image of its name holds already stays there: of two builds, the newer one wins.
+     */
+    public void markReady(long id, String databaseName, Long sizeBytes, Instant readyAt)
+    {
+        jdbi.useTransaction(handle -> {
+            handle.createUpdate("""
+                            UPDATE images SET status = 'READY', status_message = NULL, progress = NULL, database_name = :databaseName,
+                                size_bytes = :sizeBytes, ready_at = :readyAt
+                            WHERE id = :id
+                            """)
+                    .bind("databaseName", databaseName)
+                    .bind("sizeBytes", sizeBytes)
+                    .bind("readyAt", readyAt)
+                    .bind("id", id)
+                    .execute();
+            handle.createUpdate("""
+                            DELETE FROM image_tags WHERE image_id = :id AND held = 0 AND tag IN (
+                                SELECT newer.tag FROM image_tags AS newer JOIN images ON images.id = newer.image_id
+                                WHERE newer.held = 1 AND newer.image_id > :id AND images.name = (SELECT name FROM images WHERE id = :id))
+                            """)
+                    .bind("id", id)
+                    .execute();
+            takeOverTags(handle, id);
+        });
+    }
+
+    /**
+     * Changes an image's name, tags, teams and expiry in one transaction. A renamed image keeps only the tags no
+     * image of its new name holds; tags added here are taken over from the other images of its name when it is
+     * READY, and wait until it is otherwise.
+     */
+    public void update(long id, ImageChanges changes)
+    {
+        requireNonNull(changes, "changes is null");
+        jdbi.useTransaction(handle -> {
+            if (changes.name() != null) {
+                handle.createUpdate("""
+                                DELETE FROM image_tags WHERE image_id = :id AND tag IN (
+                                    SELECT other.tag FROM image_tags AS other JOIN images ON images.id = other.image_id
+                                    WHERE other.held = 1 AND other.image_id <> :id AND images.name = :name)
+                                """)
+                        .bind("id", id)
+                        .bind("name", changes.name())
+                        .execute();
+                handle.createUpdate("UPDATE images SET name = :name WHERE id = :id").bind("name", changes.name()).bind("id", id).execute();
+            }
+            for (String tag : changes.removedTags()) {
+                handle.createUpdate("DELETE FROM image_tags WHERE image_id = :id AND tag = :tag").bind("id", id).bind("tag", tag).execute();
+            }
+            for (String tag : changes.addedTags()) {
+                handle.createUpdate("INSERT OR IGNORE INTO image_tags (image_id, tag, held) VALUES (:id, :tag, 0)").bind("id", id).bind("tag", tag).execute();
+            }
+            for (String team : changes.removedTeams()) {
+                handle.createUpdate("DELETE FROM image_teams WHERE image_id = :id AND team = :team").bind("id", id).bind("team", team).execute();
+            }
+            addTeams(handle, id, changes.addedTeams());
+            if (changes.expiryChanged()) {
+                handle.createUpdate("UPDATE images SET expires_at = :expiresAt WHERE id = :id").bind("expiresAt", changes.expiresAt()).bind("id", id).execute();
+            }
+            ResourceStatus status = handle.createQuery("SELECT status FROM images WHERE id = :id").bind("id", id).mapTo(ResourceStatus.class).one();
+            if (status == ResourceStatus.READY) {
+                takeOverTags(handle, id);
+            }
+        });
+    }
+
+    /** The tags an image asked for and will take when it becomes READY. */
+    public List<String> pendingTags(long id)
+    {
+        return jdbi.withHandle(handle -> handle.createQuery("SELECT tag FROM image_tags WHERE image_id = :id AND held = 0 ORDER BY tag")
+                .bind("id", id)
+                .mapTo(String.class)
+                .list());
+    }
+
+    public void setStatus(long id, ResourceStatus status, String statusMessage)
+    {
+        requireNonNull(status, "status is null");
+        jdbi.useHandle(handle -> handle.createUpdate("UPDATE images SET status = :status, status_message = :statusMessage, progress = NULL WHERE id = :id")
+                .bind("status", status)
+                .bind("statusMessage", statusMessage)
+                .bind("id", id)
+                .execute());
+    }
+
+    /** Deletes an image with its tags and teams. */
+    public void delete(long id)
+    {
+        jdbi.useHandle(handle -> handle.createUpdate("DELETE FROM images WHERE id = :id").bind("id", id).execute());
+    }
+
+    public Optional<ImageRecord> find(long id)
+    {
+        return jdbi.withHandle(handle -> handle.createQuery(SELECT_IMAGES + " WHERE images.id = :id")
+                .bind("id", id)
+                .mapTo(ImageRecord.class)
+                .findOne());
+    }
+
+    /** Images of that name, newest first. */
+    public List<ImageRecord> findByName(String name)
+    {
+        return jdbi.withHandle(handle -> handle.createQuery(SELECT_IMAGES + " WHERE images.name = :name ORDER BY images.id DESC")
+                .bind("name", name)
+                .mapTo(ImageRecord.class)
+                .list());
+    }
+
+    /** The image of that name that holds the tag. */
+    public Optional<ImageRecord> findByTag(String name, String tag)
+    {
+        return jdbi.withHandle(handle -> handle.createQuery(SELECT_IMAGES + """
+                        WHERE images.name = :name AND EXISTS (
+                            SELECT 1 FROM image_tags WHERE image_tags.image_id = images.id AND image_tags.tag = :tag AND image_tags.held = 1)
+                        ORDER BY images.id DESC LIMIT 1
+                        """)
+                .bind("name", name)
+                .bind("tag", tag)
+                .mapTo(ImageRecord.class)
+                .findOne());
+    }
+
+    /** Every image, oldest first. */
+    public List<ImageRecord> list()
+    {
+        return jdbi.withHandle(handle -> handle.createQuery(SELECT_IMAGES + " ORDER BY images.id")
+                .mapTo(ImageRecord.class)
+                .list());
+    }
+
+    private static void addTeams(Handle handle, long imageId, List<String> teams)
+    {
+        for (String team : teams) {
+            handle.createUpdate("INSERT OR IGNORE INTO image_teams (image_id, team) VALUES (:id, :team)")
+                    .bind("id", imageId)
+                    .bind("team", team)
+                    .execute();
+        }
+    }
+
+    /** The image holds every tag it asked for; other images of its name that held one lose it. */
+    private static void takeOverTags(Handle handle, long imageId)
+    {
+        handle.createUpdate("""
+                        DELETE FROM image_tags
+                        WHERE image_id <> :id AND held = 1
+                            AND image_id IN (SELECT id FROM images WHERE name = (SELECT name FROM images WHERE id = :id))
+                            AND tag IN (SELECT tag FROM image_tags WHERE image_id = :id)
+                        """)
+                .bind("id", imageId)
+                .execute();
+        handle.createUpdate("UPDATE image_tags SET held = 1 WHERE image_id = :id").bind("id", imageId).execute();
+    }
+}
