@@ -76,7 +76,7 @@ class ReconciliationTest
         String volume = "images/" + image.id();
         setMode(storage.path(volume), "rwx------");
         engine.start(engine.install(null, ProgressListener.NONE), storage.path(volume), new ServerSettings("127.0.0.1", 31250, Map.of(), directory.resolve("log")));
-        catalog().setImageStatus(image.id(), ResourceStatus.PENDING, null);
+        catalog().images().setStatus(image.id(), ResourceStatus.PENDING, null);
 
         reopen();
 
@@ -94,7 +94,7 @@ class ReconciliationTest
         DataImage missing = build("gadgets");
         DataImage kept = build("things");
         closeHome();
-        catalog().setImageStatus(deleting.id(), ResourceStatus.DELETING, null);
+        catalog().images().setStatus(deleting.id(), ResourceStatus.DELETING, null);
         storage.delete("images/" + missing.id());
 
         reopen();
@@ -118,8 +118,8 @@ class ReconciliationTest
         DataContainer kept = createContainer("kept");
         closeHome();
         // the daemon died while creating one and while deleting the other, whose server still ran
-        catalog().setContainerStatus(pending.id(), ResourceStatus.PENDING, null);
-        catalog().setContainerStatus(deleting.id(), ResourceStatus.DELETING, null);
+        catalog().containers().setStatus(pending.id(), ResourceStatus.PENDING, null);
+        catalog().containers().setStatus(deleting.id(), ResourceStatus.DELETING, null);
         start(deleting);
 
         reopen();
@@ -128,7 +128,7 @@ class ReconciliationTest
         assertThat(storage.exists("containers/" + pending.id())).isFalse();
         assertThat(storage.exists("containers/" + deleting.id())).isFalse();
         assertThat(storage.exists("revisions/" + deleting.id() + "/1")).isFalse();
-        assertThat(catalog().listAllRevisions()).isEmpty();
+        assertThat(catalog().containers().listAllRevisions()).isEmpty();
         assertThat(engine.runningPorts()).containsExactly(kept.port());
     }
 
@@ -142,7 +142,7 @@ class ReconciliationTest
         closeHome();
         // a daemon that died leaves its servers running; one that stopped, or a restarted machine, leaves none
         start(stillRunning);
-        catalog().setContainerStatus(stopped.id(), ResourceStatus.STOPPED, "Could not start: no memory");
+        catalog().containers().setStatus(stopped.id(), ResourceStatus.STOPPED, "Could not start: no memory");
         engine.insertRow(stillRunning.port(), stillRunning.password(), "kept");
         int starts = engine.calls(Operation.START);
 

@@ -101,7 +101,7 @@ class ContainerServiceTest
                         + failing.name().toLowerCase(Locale.ROOT).replace('_', ' ') + ".");
 
         assertThat(containers.list(ADMIN)).isEmpty();
-        assertThat(services.catalog().listContainers()).isEmpty();
+        assertThat(services.catalog().containers().list()).isEmpty();
         assertThat(services.volumesOnDisk("containers")).isEmpty();
         assertThat(engine.runningDirectories()).isEmpty();
         engine.succeed(failing);
@@ -193,7 +193,7 @@ class ContainerServiceTest
         assertThat(engine.runningDirectories()).isEmpty();
         assertThat(services.volumesOnDisk("containers")).isEmpty();
         assertThat(services.volumesOnDisk("revisions/" + container.id())).isEmpty();
-        assertThat(services.catalog().listAllRevisions()).isEmpty();
+        assertThat(services.catalog().containers().listAllRevisions()).isEmpty();
         assertFailsWith(ErrorCode.NOT_FOUND, () -> containers.get("copy-1", ALICE));
         // the name and the port are free again
         assertThat(services.createContainer(ALICE, "widgets", "copy-1").status()).isEqualTo(ResourceStatus.READY);

@@ -91,7 +91,7 @@ public final class FakeEngineServices
         this.catalog = Catalog.open(configuration.catalogFile());
         this.storage = new CopyStorageDriver(configuration.storageRoot());
         this.ports = new PortAllocator(configuration.containerListenAddress(), configuration.firstContainerPort(), configuration.lastContainerPort(),
-                () -> catalog.listContainers().stream().map(ContainerRecord::port).collect(Collectors.toSet()));
+                () -> catalog.containers().list().stream().map(ContainerRecord::port).collect(Collectors.toSet()));
         this.uploads = new Uploads(configuration.uploadsDirectory(), clock);
         uploads.removeLeftovers();
         this.images = new ImageService(catalog, engines, storage, EngineUser.resolve(configuration.engineUser()), ports, configuration, uploads, builds, clock);
