@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,12 +13,17 @@ import java.util.Optional;
 import static java.util.Objects.requireNonNull;
 
 /**
- * The files an image definition names, and the rule their paths follow: relative to the definition's directory, and
- * never outside it (through {@code ..}, an absolute path or a symbolic link). The daemon's parser and the client that
- * uploads a definition's files share this one implementation.
+ * The files an image definition names, and where they go in an upload. Paths are relative to the definition's
+ * directory, or absolute; they may lead anywhere the client can read, since the client reads and sends the files.
+ * In an upload each file has a name derived from its path as the definition writes it ({@link #uploadName}), and
+ * the daemon finds it there, never outside the upload's directory ({@link #confined}). The daemon's parser and the
+ * client that uploads a definition's files share this one implementation.
  */
 public final class DefinitionSources
 {
+    /** The folder of an upload that holds the files a definition names outside its own directory. */
+    public static final String OUTSIDE_DIRECTORY = ".outside";
+
     private DefinitionSources() {}
 
     /**
@@ -78,9 +84,50 @@ public final class DefinitionSources
     }
 
     /**
-     * Resolves a path of the definition and refuses it if it leads outside the definition's directory.
+     * The name under which the file or folder a definition names so is uploaded: its path as written, normalized;
+     * an absolute path below {@code .outside/root}, a path that climbs out of the definition's directory with
+     * {@code ..} below {@code .outside/up} (once per {@code ..}). Client and daemon compute it from the definition's
+     * text alone, so the definition travels unchanged. The empty name is the definition's directory itself.
+     */
+    public static String uploadName(String path)
+    {
+        requireNonNull(path, "path is null");
+        Path normalized;
+        try {
+            normalized = Path.of(path).normalize();
+        }
+        catch (InvalidPathException e) {
+            throw DollyException.badInput("'" + path + "' is not a valid path: " + e.getMessage());
+        }
+        List<String> segments = new ArrayList<>();
+        int index = 0;
+        if (normalized.isAbsolute()) {
+            segments.add(OUTSIDE_DIRECTORY);
+            segments.add("root");
+        }
+        else {
+            while (index < normalized.getNameCount() && normalized.getName(index).toString().equals("..")) {
+                if (index == 0) {
+                    segments.add(OUTSIDE_DIRECTORY);
+                }
+                segments.add("up");
+                index++;
+            }
+        }
+        for (; index < normalized.getNameCount(); index++) {
+            String segment = normalized.getName(index).toString();
+            if (!segment.isEmpty()) {
+                segments.add(segment);
+            }
+        }
+        return String.join("/", segments);
+    }
+
+    /**
+     * Resolves a path below {@code base} and refuses it if it leads outside (through {@code ..}, an absolute path or
+     * a symbolic link): the rule for an upload's directory, where the daemon reads for a caller.
      *
-     * @param base the definition's directory, as a real path
+     * @param base the directory, as a real path
      * @return the real path when it exists, else the normalized one
      */
     public static Path confined(Path base, String relative, String key)
@@ -96,8 +143,8 @@ public final class DefinitionSources
             throw DollyException.badInput("Cannot read " + key + " '" + relative + "': " + e.getMessage());
         }
         if (!real.startsWith(base)) {
-            throw DollyException.badInput(key + " '" + relative + "' leads outside the directory of the image definition (" + base
-                    + "). Paths in an image definition must stay below its directory: move the file there, or the definition next to it.");
+            throw DollyException.badInput(key + " '" + relative + "' leads outside the directory " + base
+                    + ", which the daemon reads for this request: name a file of the definition's upload.");
         }
         return real;
     }

@@ -310,38 +310,36 @@ class TestImageCommands
     }
 
     @Test
-    void refusesToUploadPathsOutsideTheDefinitionsDirectory()
+    void uploadsFilesOutsideTheDefinitionsDirectoryUnderTheirUploadNames()
             throws Exception
     {
+        // the user can read these files, so the CLI sends them: Spawn's pipeline names an absolute backup folder
         Path inner = Files.createDirectories(directory.resolve("definition"));
+        Path backups = Files.createDirectories(directory.resolve("backups"));
+        Files.writeString(backups.resolve("production-masked-latest.bak"), "-- masked --");
         Files.writeString(directory.resolve("outside.sql"), "select 1;");
+        Files.createSymbolicLink(inner.resolve("link.sql"), directory.resolve("outside.sql"));
         Path definition = inner.resolve("image.yaml");
         Files.writeString(definition, """
                 sourceType: backup
                 name: widgets
                 engine: postgresql
-                backup:
-                  path: ../outside.sql
-                """);
-        Files.createSymbolicLink(inner.resolve("link.sql"), directory.resolve("outside.sql"));
+                backups:
+                  - folder: %s/
+                    file: production-masked-latest.bak
+                  - path: ../outside.sql
+                  - file: link.sql
+                """.formatted(backups));
+        daemon.answer("POST", "/api/v1/images", image(7, "widgets", PENDING));
 
-        Result result = dolly.run("create", "data-image", "-f", definition.toString());
+        assertThat(dolly.run("create", "data-image", "-f", definition.toString(), "--no-wait", "-q").exitCode()).isZero();
 
-        assertThat(result.exitCode()).isEqualTo(3);
-        assertThat(result.stderr()).startsWith("Error: backup '../outside.sql' leads outside the directory of the image definition");
-
-        Files.writeString(definition, """
-                sourceType: backup
-                name: widgets
-                engine: postgresql
-                backup:
-                  file: link.sql
-                """);
-        result = dolly.run("create", "data-image", "-f", definition.toString());
-
-        assertThat(result.exitCode()).isEqualTo(3);
-        assertThat(result.stderr()).startsWith("Error: backup 'link.sql' leads outside the directory of the image definition");
-        assertThat(daemon.requests()).isEmpty();
+        assertThat(zipEntries(daemon.requests("POST", "/api/v1/uploads").getFirst().bytes())).isEqualTo(Map.of(
+                ".outside/root" + backups + "/production-masked-latest.bak", "-- masked --",
+                ".outside/up/outside.sql", "select 1;",
+                "link.sql", "select 1;"));
+        // the definition goes as it is: the daemon finds each file under the same name
+        assertThat(daemon.requests("POST", "/api/v1/images").getFirst().body()).contains("folder: " + backups + "/");
     }
 
     private static Map<String, String> zipEntries(byte[] zip)

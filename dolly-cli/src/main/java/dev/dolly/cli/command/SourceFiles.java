@@ -17,8 +17,9 @@ import java.util.stream.Stream;
 
 /**
  * The files of an image definition that go to a server: its backups, and every file below its scripts folders (or
- * below a backup that is a directory dump). Nothing else, and nothing outside the definition's directory: the paths
- * follow {@link DefinitionSources}, the rule the daemon applies too.
+ * below a backup that is a directory dump). Nothing else. They may lie anywhere this user can read, also outside the
+ * definition's directory (an absolute {@code folder: /backups/}): the CLI reads them with the user's rights, and
+ * each goes under its {@link DefinitionSources#uploadName upload name}, where the daemon looks for it.
  */
 final class SourceFiles
 {
@@ -31,23 +32,24 @@ final class SourceFiles
     {
         Map<String, Path> files = new LinkedHashMap<>();
         for (Source source : DefinitionSources.of(definition)) {
-            Path real = DefinitionSources.confined(directory, source.relativePath(), source.key());
+            // first: it refuses what is no path
+            String name = DefinitionSources.uploadName(source.relativePath());
             Path named = directory.resolve(source.relativePath()).normalize();
-            if (!Files.exists(real)) {
+            if (!Files.exists(named)) {
                 throw DollyException.badInput("'" + source.relativePath() + "' (" + source.key() + ") not found: looked for " + named + ".");
             }
-            if (Files.isDirectory(real)) {
-                addDirectory(directory, named, files);
+            if (Files.isDirectory(named)) {
+                addDirectory(name, named, files);
             }
             else {
-                files.put(name(directory, named), real);
+                add(name, named, files);
             }
         }
         return files.entrySet().stream().map(entry -> new UploadFile(entry.getKey(), entry.getValue())).toList();
     }
 
-    /** Every regular file below a folder; links are followed only to files inside the definition's directory. */
-    private static void addDirectory(Path directory, Path folder, Map<String, Path> files)
+    /** Every regular file below a folder, symbolic links to files included. */
+    private static void addDirectory(String name, Path folder, Map<String, Path> files)
     {
         List<Path> paths;
         try (Stream<Path> walk = Files.walk(folder)) {
@@ -57,16 +59,30 @@ final class SourceFiles
             throw DollyException.badInput("Cannot list " + folder + ": " + e.getMessage());
         }
         for (Path path : paths) {
-            String relative = directory.relativize(path).toString();
-            Path real = DefinitionSources.confined(directory, relative, "the file");
-            if (Files.isRegularFile(real)) {
-                files.put(name(directory, path), real);
+            if (Files.isRegularFile(path)) {
+                String relative = folder.relativize(path).toString().replace('\\', '/');
+                add(name.isEmpty() ? relative : name + "/" + relative, path, files);
             }
         }
     }
 
-    private static String name(Path directory, Path path)
+    private static void add(String name, Path path, Map<String, Path> files)
     {
-        return directory.relativize(path).toString().replace('\\', '/');
+        Path real = real(path);
+        Path previous = files.putIfAbsent(name, real);
+        if (previous != null && !previous.equals(real)) {
+            throw DollyException.badInput("Two files of the image definition would be uploaded as '" + name + "': " + previous + " and " + real
+                    + ". Name them by paths that differ.");
+        }
+    }
+
+    private static Path real(Path path)
+    {
+        try {
+            return path.toRealPath();
+        }
+        catch (IOException e) {
+            throw DollyException.badInput("Cannot read " + path + ": " + e.getMessage());
+        }
     }
 }

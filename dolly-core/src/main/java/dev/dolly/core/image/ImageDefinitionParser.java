@@ -13,6 +13,7 @@ import dev.dolly.core.image.ImageDefinition.SourceType;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -29,8 +30,8 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * Reads image definitions in Spawn's YAML format and checks them completely before anything is created: unknown
- * or misspelled keys, missing keys, wrong types, files that do not exist, and paths that lead outside the
- * definition's directory are all refused with a message naming the key, file or value.
+ * or misspelled keys, missing keys, wrong types and files that do not exist are all refused with a message naming
+ * the key, file or value.
  */
 public final class ImageDefinitionParser
 {
@@ -50,6 +51,22 @@ public final class ImageDefinitionParser
             .configure(com.fasterxml.jackson.databind.cfg.JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false)
             .build();
 
+    /** Where the files a definition names are, which decides how its paths are read. */
+    public enum FileLocation
+    {
+        /**
+         * The definition's directory on the daemon's machine, named by the local administrator: paths are read as they
+         * are written, relative to that directory or absolute, wherever they lead (that caller can read the daemon's
+         * files anyway).
+         */
+        ON_THIS_MACHINE,
+        /**
+         * An upload's staging directory: each path is found under its {@link DefinitionSources#uploadName upload name},
+         * and nothing outside that directory is ever read.
+         */
+        UPLOADED,
+    }
+
     private final Set<String> engines;
 
     /**
@@ -62,14 +79,16 @@ public final class ImageDefinitionParser
 
     /**
      * @param yaml the definition's text
-     * @param sourceDirectory the definition file's directory: relative paths start there, and no path may leave it
+     * @param sourceDirectory the definition file's directory, or the upload's: relative paths start there
+     * @param location whether {@code sourceDirectory} is an upload, whose files are found under their upload names
      * @param nameOverride the image name given on the command line, which makes {@code name} optional
      */
-    public ImageDefinition parse(String yaml, Path sourceDirectory, Optional<String> nameOverride)
+    public ImageDefinition parse(String yaml, Path sourceDirectory, FileLocation location, Optional<String> nameOverride)
     {
         requireNonNull(yaml, "yaml is null");
         requireNonNull(sourceDirectory, "sourceDirectory is null");
-        Path base = realDirectory(sourceDirectory);
+        requireNonNull(location, "location is null");
+        Sources base = new Sources(realDirectory(sourceDirectory), location);
         JsonNode root;
         try {
             root = YAML.readTree(yaml);
@@ -107,9 +126,9 @@ public final class ImageDefinitionParser
         List<BackupSource> backups = backups(root, base);
         List<Path> scriptsFolders = new ArrayList<>();
         for (String folder : textList(root, "scriptsFolders")) {
-            Path path = confined(base, folder, "scriptsFolders entry");
+            Path path = base.resolve(folder, "scriptsFolders entry");
             if (!Files.isDirectory(path)) {
-                throw DollyException.badInput("scriptsFolders entry '" + folder + "' is not a directory (" + path + ").");
+                throw DollyException.badInput("scriptsFolders entry '" + folder + "' is not a directory (" + base.describe(folder, path) + ").");
             }
             scriptsFolders.add(path);
         }
@@ -180,7 +199,7 @@ public final class ImageDefinitionParser
         }
     }
 
-    private static List<BackupSource> backups(JsonNode root, Path base)
+    private static List<BackupSource> backups(JsonNode root, Sources base)
     {
         List<BackupSource> backups = new ArrayList<>();
         JsonNode single = root.get("backup");
@@ -202,7 +221,7 @@ public final class ImageDefinitionParser
         return backups;
     }
 
-    private static BackupSource backup(JsonNode node, String key, Path base)
+    private static BackupSource backup(JsonNode node, String key, Sources base)
     {
         if (!node.isObject()) {
             throw DollyException.badInput("'" + key + "' must be a mapping with 'folder' and 'file', or 'path'.");
@@ -224,9 +243,9 @@ public final class ImageDefinitionParser
         else {
             throw DollyException.badInput("'" + key + "' needs 'file' (and usually 'folder'), or 'path'.");
         }
-        Path path = confined(base, relative, key);
+        Path path = base.resolve(relative, key);
         if (!Files.exists(path)) {
-            throw DollyException.badInput("Backup file '" + relative + "' (" + key + ") not found: looked for " + path + ".");
+            throw DollyException.badInput("Backup file '" + relative + "' (" + key + ") not found: " + base.describe(relative, path) + ".");
         }
         Optional<BackupFormat> format = text(node, "format").map(value -> {
             try {
@@ -239,10 +258,35 @@ public final class ImageDefinitionParser
         return new BackupSource(path, format);
     }
 
-    /** Resolves a path of the definition and refuses it if it leads outside the definition's directory. */
-    private static Path confined(Path base, String relative, String key)
+    /** Where the paths of one definition lead. */
+    private record Sources(Path directory, FileLocation location)
     {
-        return DefinitionSources.confined(base, relative, key);
+        /** The real path of a path of the definition when it exists, else the normalized one. */
+        Path resolve(String written, String key)
+        {
+            if (location == FileLocation.UPLOADED) {
+                return DefinitionSources.confined(directory, DefinitionSources.uploadName(written), key);
+            }
+            try {
+                Path path = directory.resolve(written).normalize();
+                return Files.exists(path) ? path.toRealPath() : path;
+            }
+            catch (InvalidPathException e) {
+                throw DollyException.badInput(key + " '" + written + "' is not a valid path: " + e.getMessage());
+            }
+            catch (IOException e) {
+                throw DollyException.badInput("Cannot read " + key + " '" + written + "': " + e.getMessage());
+            }
+        }
+
+        /** Where a path was looked for, in words. */
+        String describe(String written, Path path)
+        {
+            if (location == FileLocation.UPLOADED) {
+                return "it is not among the uploaded files (as '" + DefinitionSources.uploadName(written) + "'); the dolly CLI uploads every file the definition names";
+            }
+            return "looked for " + path;
+        }
     }
 
     private static Path realDirectory(Path sourceDirectory)

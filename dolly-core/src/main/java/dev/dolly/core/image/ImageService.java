@@ -22,6 +22,7 @@ import dev.dolly.core.engine.Passwords;
 import dev.dolly.core.engine.PortAllocator;
 import dev.dolly.core.engine.ServerSettings;
 import dev.dolly.core.image.ImageDefinition.BackupSource;
+import dev.dolly.core.image.ImageDefinitionParser.FileLocation;
 import dev.dolly.core.storage.StorageDriver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -81,7 +82,8 @@ public final class ImageService
      *
      * <p>The definition's files come from an upload of the owner, whose staging directory goes when the build is over
      * (or when the request is refused), or from a directory on this machine: only the local administrator (the
-     * token of {@code DOLLY_HOME/admin-token}) may name one, since the daemon can read directories its users cannot.
+     * token of {@code DOLLY_HOME/admin-token}) may name one, since the daemon can read directories its users cannot;
+     * the paths of its definition are then read wherever they lead, absolute or outside its directory.
      *
      * @param localAdministrator whether the caller used the local administrator's token
      */
@@ -102,12 +104,12 @@ public final class ImageService
                 throw DollyException.badInput("Only the local administrator may build from a directory on the daemon's machine. "
                         + "Upload the definition's files instead: the dolly CLI does so when it talks to a server.");
             }
-            return create(request, Path.of(request.sourceDirectory()), request.sourceDirectory(), caller, () -> {});
+            return create(request, Path.of(request.sourceDirectory()), FileLocation.ON_THIS_MACHINE, request.sourceDirectory(), caller, () -> {});
         }
         Path directory = uploads.claim(request.upload(), owner);
         Runnable release = () -> uploads.delete(request.upload());
         try {
-            return create(request, directory, "upload " + request.upload(), caller, release);
+            return create(request, directory, FileLocation.UPLOADED, "upload " + request.upload(), caller, release);
         }
         catch (RuntimeException e) {
             release.run();
@@ -116,9 +118,10 @@ public final class ImageService
     }
 
     /** @param release runs once the build is over, whatever the outcome */
-    private DataImage create(CreateImageRequest request, Path sourceDirectory, String sourceDescription, Caller caller, Runnable release)
+    private DataImage create(CreateImageRequest request, Path sourceDirectory, FileLocation location, String sourceDescription, Caller caller,
+            Runnable release)
     {
-        ImageDefinition definition = parser.parse(request.definition(), sourceDirectory, Optional.ofNullable(request.name()));
+        ImageDefinition definition = parser.parse(request.definition(), sourceDirectory, location, Optional.ofNullable(request.name()));
         checkNameIsTheCallers(definition.name(), caller);
         LinkedHashSet<String> tags = new LinkedHashSet<>(definition.tags());
         request.tags().forEach(tag -> {

@@ -4,6 +4,7 @@ import dev.dolly.api.DollyException;
 import dev.dolly.api.ErrorCode;
 import dev.dolly.core.engine.LoadPlan.BackupFormat;
 import dev.dolly.core.image.ImageDefinition.SourceType;
+import dev.dolly.core.image.ImageDefinitionParser.FileLocation;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -116,7 +117,7 @@ class ImageDefinitionParserTest
     @Test
     void nameOnTheCommandLineWins()
     {
-        ImageDefinition definition = parser.parse("sourceType: empty\nengine: postgresql\n", directory, Optional.of("given"));
+        ImageDefinition definition = parser.parse("sourceType: empty\nengine: postgresql\n", directory, FileLocation.ON_THIS_MACHINE, Optional.of("given"));
         assertThat(definition.name()).isEqualTo("given");
     }
 
@@ -188,43 +189,80 @@ class ImageDefinitionParserTest
     }
 
     @Test
-    void refusesPathsThatLeaveTheDefinitionsDirectory()
+    void readsPathsOutsideTheDefinitionsDirectoryOnThisMachine()
             throws IOException
     {
-        Path outside = Files.createTempFile("outside", ".sql");
+        // Spawn's CI pipeline reads its backup from an absolute folder of the agent
+        Path backups = Files.createTempDirectory("backups");
+        Path outside = Files.writeString(backups.resolve("production-masked-latest.bak"), "select 1;");
         try {
-            assertBadInput("""
+            ImageDefinition absolute = parse("""
                     name: x
                     sourceType: backup
                     engine: postgresql
                     backup:
-                      path: %s
-                    """.formatted(outside), "leads outside the directory of the image definition");
-            assertBadInput("""
-                    name: x
-                    sourceType: backup
-                    engine: postgresql
-                    backup:
-                      folder: ../
-                      file: %s
-                    """.formatted(outside.getFileName()), "leads outside");
+                      folder: %s/
+                      file: production-masked-latest.bak
+                    """.formatted(backups));
+            assertThat(absolute.backups()).singleElement().satisfies(backup -> assertThat(backup.path()).isEqualTo(outside.toRealPath()));
+
+            Path nested = Files.createDirectories(directory.resolve("nested"));
+            Files.writeString(directory.resolve("up.sql"), "select 1;");
+            ImageDefinition climbing = parser.parse("name: x\nsourceType: backup\nengine: postgresql\nbackup:\n  path: ../up.sql\n",
+                    nested, FileLocation.ON_THIS_MACHINE, Optional.empty());
+            assertThat(climbing.backups()).singleElement().satisfies(backup -> assertThat(backup.path()).isEqualTo(directory.toRealPath().resolve("up.sql")));
+
             Files.createSymbolicLink(directory.resolve("backups/link.sql"), outside);
-            assertBadInput("""
-                    name: x
-                    sourceType: backup
-                    engine: postgresql
-                    backup:
-                      path: backups/link.sql
-                    """, "leads outside");
+            assertThat(parse("name: x\nsourceType: backup\nengine: postgresql\nbackup:\n  path: backups/link.sql\n").backups())
+                    .singleElement().satisfies(backup -> assertThat(backup.path()).isEqualTo(outside.toRealPath()));
         }
         finally {
+            Files.deleteIfExists(directory.resolve("backups/link.sql"));
             Files.deleteIfExists(outside);
+            Files.deleteIfExists(backups);
         }
+    }
+
+    @Test
+    void findsTheFilesOfAnUploadUnderTheirUploadNamesAndNothingOutsideIt()
+            throws IOException
+    {
+        Path upload = Files.createDirectories(directory.resolve("upload"));
+        Files.createDirectories(upload.resolve(".outside/root/backups"));
+        Files.writeString(upload.resolve(".outside/root/backups/production-masked-latest.bak"), "select 1;");
+        Files.createDirectories(upload.resolve(".outside/up/sql"));
+        Files.writeString(upload.resolve(".outside/up/sql/001.sql"), "select 1;");
+        ImageDefinition definition = parser.parse("""
+                name: x
+                sourceType: backup
+                engine: postgresql
+                backup:
+                  folder: /backups/
+                  file: production-masked-latest.bak
+                """, upload, FileLocation.UPLOADED, Optional.empty());
+        assertThat(definition.backups()).singleElement()
+                .satisfies(backup -> assertThat(backup.path()).isEqualTo(upload.toRealPath().resolve(".outside/root/backups/production-masked-latest.bak")));
+        ImageDefinition scripts = parser.parse("name: x\nsourceType: scripts\nengine: postgresql\nscriptsFolders: [../sql]\n", upload,
+                FileLocation.UPLOADED, Optional.empty());
+        assertThat(scripts.scriptsFolders()).containsExactly(upload.toRealPath().resolve(".outside/up/sql"));
+
+        // a file of this machine that was not uploaded is not read, wherever it is
+        Files.writeString(directory.resolve("secret.sql"), "select 1;");
+        assertThatThrownBy(() -> parser.parse("name: x\nsourceType: backup\nengine: postgresql\nbackup:\n  path: " + directory.resolve("secret.sql") + "\n",
+                upload, FileLocation.UPLOADED, Optional.empty()))
+                .isInstanceOfSatisfying(DollyException.class, exception -> {
+                    assertThat(exception.errorCode()).isEqualTo(ErrorCode.BAD_INPUT);
+                    assertThat(exception.getMessage()).contains("is not among the uploaded files");
+                });
+        assertThatThrownBy(() -> parser.parse("name: x\nsourceType: backup\nengine: postgresql\nbackup:\n  path: ../secret.sql\n",
+                upload, FileLocation.UPLOADED, Optional.empty()))
+                .isInstanceOf(DollyException.class)
+                .hasMessageContaining("is not among the uploaded files (as '.outside/up/secret.sql')");
     }
 
     private ImageDefinition parse(String yaml)
     {
-        return parser.parse(yaml, directory, Optional.empty());
+        return parser.parse(yaml, directory, FileLocation.ON_THIS_MACHINE, Optional.empty());
     }
 
     private static String empty(String extra)
