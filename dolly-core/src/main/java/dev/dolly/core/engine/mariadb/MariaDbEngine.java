@@ -3,6 +3,7 @@ package dev.dolly.core.engine.mariadb;
 import dev.dolly.api.DollyException;
 import dev.dolly.api.ServerInfo;
 import dev.dolly.core.engine.ConnectionStrings;
+import dev.dolly.core.engine.DatabaseStatements;
 import dev.dolly.core.engine.Endpoint;
 import dev.dolly.core.engine.Engine;
 import dev.dolly.core.engine.EngineInstallation;
@@ -70,6 +71,8 @@ public final class MariaDbEngine
     private static final Duration LOAD_TIMEOUT = Duration.ofDays(2);
     private static final Pattern VERSION = Pattern.compile("\\d+(\\.\\d+){0,2}");
     private static final Pattern CLIENT_ERROR = Pattern.compile("(ERROR \\d+ \\([0-9A-Z]+\\)) at line (\\d+)(?: in file: '[^']*')?: (.*)", Pattern.DOTALL);
+    private static final Pattern DATABASE_STATEMENT = Pattern.compile(
+            "(?i)(create|drop)\\s+(?:database|schema)\\s+(?:/\\*!\\d*\\s*)?(?:if\\s+(?:not\\s+)?exists\\s*)?(?:\\*/\\s*)?(`(?:[^`]|``)+`|[A-Za-z0-9_$]+)");
     private static final Pattern SETTING_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_-]*");
     private static final String DATABASE_MARKER = "dolly-database:";
 
@@ -544,13 +547,23 @@ public final class MariaDbEngine
         requireNonNull(plan, "plan is null");
         requireNonNull(progress, "progress is null");
         String database = plan.initialDatabase().orElse("");
+        // Scripts start in the initial database, unless they create or drop it themselves ("DROP DATABASE IF EXISTS
+        // `Chinook`; CREATE DATABASE `Chinook`; USE `Chinook`"): they then run as the client run without a database
+        // would, and the initial database is made beforehand only if none creates it.
+        String start = database;
         if (!database.isEmpty()) {
-            run(installation, superuser, "", "Creating the initial database", "CREATE DATABASE IF NOT EXISTS " + quoteIdentifier(database) + ";\n");
+            DatabaseStatements statements = databaseStatements(plan, database, progress);
+            if (statements.any()) {
+                start = "";
+            }
+            if (!statements.creates()) {
+                run(installation, superuser, "", "Creating the initial database", "CREATE DATABASE IF NOT EXISTS " + quoteIdentifier(database) + ";\n");
+            }
         }
         String dataDatabase = database;
         if (plan.preScript().isPresent()) {
             progress.progress("Running the pre-script");
-            run(installation, superuser, database, "The pre-script", plan.preScript().get());
+            run(installation, superuser, start, "The pre-script", plan.preScript().get());
         }
         for (Backup backup : plan.backups()) {
             if (backup.format() != BackupFormat.PLAIN) {
@@ -558,19 +571,89 @@ public final class MariaDbEngine
                         + " format: " + name + " images load SQL dumps (mysqldump, mariadb-dump).");
             }
             progress.progress("Restoring backup " + backup.path().getFileName());
-            String ended = runFile(installation, superuser, database, backup.path(), "Restoring backup", progress);
+            String ended = runFile(installation, superuser, start, backup.path(), "Restoring backup", progress);
             dataDatabase = database.isEmpty() ? ended : database;
         }
         for (Path script : plan.scripts()) {
             progress.progress("Running script " + script.getFileName());
-            String ended = runFile(installation, superuser, database, script, "Running script", progress);
+            String ended = runFile(installation, superuser, start, script, "Running script", progress);
             dataDatabase = database.isEmpty() ? ended : database;
+        }
+        if (!database.isEmpty() && !database.equals(start)) {
+            try {
+                run(installation, superuser, "", "Looking for the initial database", "USE " + quoteIdentifier(database) + ";\n");
+            }
+            catch (DollyException e) {
+                throw DollyException.failed("The image definition names initialDatabaseName '" + database + "', but no database of that name exists "
+                        + "after the load: the backup or a script dropped it and did not create it again. Name the database the backup creates, "
+                        + "or leave initialDatabaseName out", e);
+            }
         }
         if (plan.postScript().isPresent()) {
             progress.progress("Running the post-script");
             run(installation, superuser, dataDatabase, "The post-script", plan.postScript().get());
         }
         return dataDatabase;
+    }
+
+    /** What the SQL of a plan does to the initial database: create it, drop it, or neither. */
+    private static DatabaseStatements databaseStatements(LoadPlan plan, String database, ProgressListener progress)
+    {
+        DatabaseStatements statements = plan.preScript().map(sql -> databaseStatements(sql.lines(), database)).orElse(DatabaseStatements.NONE);
+        List<Path> files = new ArrayList<>();
+        plan.backups().stream().filter(backup -> backup.format() == BackupFormat.PLAIN).map(Backup::path).forEach(files::add);
+        files.addAll(plan.scripts());
+        for (Path file : files) {
+            if (!Files.isRegularFile(file)) {
+                continue;
+            }
+            progress.progress("Reading " + file.getFileName() + " for statements on the database " + database);
+            // read as bytes decoded leniently: dumps may hold binary strings
+            try (Stream<String> lines = new java.io.BufferedReader(new java.io.InputStreamReader(Files.newInputStream(file),
+                    StandardCharsets.UTF_8.newDecoder().onMalformedInput(java.nio.charset.CodingErrorAction.REPLACE)
+                            .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPLACE))).lines()) {
+                statements = statements.or(databaseStatements(lines, database));
+            }
+            catch (IOException | java.io.UncheckedIOException e) {
+                throw DollyException.failed("Cannot read " + file + ": " + e.getMessage(), e);
+            }
+        }
+        return statements;
+    }
+
+    /**
+     * The statements on {@code database} among lines of SQL: {@code CREATE DATABASE|SCHEMA [IF NOT EXISTS] name} and
+     * {@code DROP DATABASE|SCHEMA [IF EXISTS] name} at the start of a line, as mysqldump and hand-written scripts put
+     * them (mysqldump wraps {@code IF NOT EXISTS} in a version comment).
+     */
+    static DatabaseStatements databaseStatements(Stream<String> lines, String database)
+    {
+        boolean creates = false;
+        boolean drops = false;
+        for (String line : (Iterable<String>) lines::iterator) {
+            String text = line.stripLeading();
+            if (!(text.regionMatches(true, 0, "create", 0, 6) || text.regionMatches(true, 0, "drop", 0, 4))) {
+                continue;
+            }
+            Matcher matcher = DATABASE_STATEMENT.matcher(text);
+            if (matcher.lookingAt() && identifier(matcher.group(2)).equals(database)) {
+                if (matcher.group(1).equalsIgnoreCase("create")) {
+                    creates = true;
+                }
+                else {
+                    drops = true;
+                }
+            }
+        }
+        return new DatabaseStatements(creates, drops);
+    }
+
+    private static String identifier(String text)
+    {
+        if (text.length() >= 2 && text.startsWith("`") && text.endsWith("`")) {
+            return text.substring(1, text.length() - 1).replace("``", "`");
+        }
+        return text;
     }
 
     /** Runs an SQL file through the client, reporting progress; returns the database it ended in ({@code USE chinook}), or {@code ""}. */

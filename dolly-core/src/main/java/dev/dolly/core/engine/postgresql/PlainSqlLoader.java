@@ -1,6 +1,7 @@
 package dev.dolly.core.engine.postgresql;
 
 import dev.dolly.api.DollyException;
+import dev.dolly.core.engine.DatabaseStatements;
 import dev.dolly.core.engine.ProgressListener;
 import dev.dolly.core.engine.postgresql.SqlScriptReader.Command;
 import dev.dolly.core.engine.postgresql.SqlScriptReader.MetaCommand;
@@ -72,6 +73,8 @@ public final class PlainSqlLoader
     private static final Pattern CLIENT_ENCODING = Pattern.compile(
             "(?is)set\\s+(?:session\\s+)?client_encoding\\s*(?:=|to)\\s*'?\"?([^'\";\\s]+).*");
     private static final Pattern COPY_LINE = Pattern.compile("\\bline (\\d+)\\b");
+    private static final Pattern DATABASE_STATEMENT = Pattern.compile(
+            "(?is)(create|drop)\\s+database\\s+(?:if\\s+exists\\s+)?(\"(?:[^\"]|\"\")+\"|[^\\s;(\"]+).*");
 
     private final ConnectionFactory connections;
 
@@ -109,6 +112,77 @@ public final class PlainSqlLoader
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT));
         return run(reader, sourceName, database, progress, counting::count, size);
+    }
+
+    /**
+     * Reads a script file through (without running it) for statements that create or drop {@code database}: such a
+     * script expects to run from another database, as psql run from {@code postgres} would.
+     */
+    public static DatabaseStatements databaseStatements(Path script, String database)
+    {
+        requireNonNull(script, "script is null");
+        requireNonNull(database, "database is null");
+        try (Reader reader = new InputStreamReader(Files.newInputStream(script), UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPLACE)
+                .onUnmappableCharacter(CodingErrorAction.REPLACE))) {
+            return databaseStatements(reader, database);
+        }
+        catch (NoSuchFileException e) {
+            throw DollyException.badInput("The script " + script + " does not exist");
+        }
+        catch (IOException e) {
+            throw DollyException.failed("Cannot read the script " + script + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Like {@link #databaseStatements(Path, String)}, for SQL text (a pre- or post-script). */
+    public static DatabaseStatements databaseStatements(String sql, String database)
+    {
+        requireNonNull(sql, "sql is null");
+        requireNonNull(database, "database is null");
+        try (Reader reader = new StringReader(sql)) {
+            return databaseStatements(reader, database);
+        }
+        catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static DatabaseStatements databaseStatements(Reader input, String database)
+            throws IOException
+    {
+        boolean creates = false;
+        boolean drops = false;
+        try (SqlScriptReader reader = new SqlScriptReader(input)) {
+            for (Command command = reader.next(); command != null; command = reader.next()) {
+                if (!(command instanceof SqlStatement statement) || statement.copy() != SqlScriptReader.CopyData.NONE
+                        || !(statement.sql().regionMatches(true, 0, "create", 0, 6) || statement.sql().regionMatches(true, 0, "drop", 0, 4))) {
+                    continue;
+                }
+                Matcher matcher = DATABASE_STATEMENT.matcher(statement.sql());
+                if (matcher.matches() && identifier(matcher.group(2)).equals(database)) {
+                    if (matcher.group(1).equalsIgnoreCase("create")) {
+                        creates = true;
+                    }
+                    else {
+                        drops = true;
+                    }
+                    if (creates && drops) {
+                        break;
+                    }
+                }
+            }
+        }
+        return new DatabaseStatements(creates, drops);
+    }
+
+    /** An identifier as PostgreSQL reads it: quoted as written, else folded to lower case. */
+    private static String identifier(String text)
+    {
+        if (text.length() >= 2 && text.startsWith("\"") && text.endsWith("\"")) {
+            return text.substring(1, text.length() - 1).replace("\"\"", "\"");
+        }
+        return text.toLowerCase(Locale.ROOT);
     }
 
     /** Runs SQL text (a pre- or post-script), named {@code sourceName} in error messages. */

@@ -3,6 +3,7 @@ package dev.dolly.core.engine.postgresql;
 import dev.dolly.api.DollyException;
 import dev.dolly.api.ServerInfo;
 import dev.dolly.core.engine.ConnectionStrings;
+import dev.dolly.core.engine.DatabaseStatements;
 import dev.dolly.core.engine.Endpoint;
 import dev.dolly.core.engine.Engine;
 import dev.dolly.core.engine.EngineInstallation;
@@ -378,15 +379,26 @@ public final class PostgresEngine
         requireNonNull(plan, "plan is null");
         requireNonNull(progress, "progress is null");
         String database = plan.initialDatabase().orElse(MAINTENANCE_DATABASE);
+        // Where the scripts start: the initial database, unless they create or drop it themselves (the Chinook script
+        // does "DROP DATABASE IF EXISTS chinook; CREATE DATABASE chinook; \\c chinook"); they then run as psql run
+        // from the maintenance database would, and the initial database is made beforehand only if none creates it.
+        String start = database;
         if (!database.equals(MAINTENANCE_DATABASE)) {
-            createDatabase(superuser, database);
+            DatabaseStatements statements = databaseStatements(plan, database, progress);
+            if (statements.any()) {
+                start = MAINTENANCE_DATABASE;
+            }
+            if (!statements.creates()) {
+                createDatabase(superuser, database);
+            }
         }
+        String startDatabase = start;
         PlainSqlLoader loader = new PlainSqlLoader(name -> connect(superuser.withDatabase(name)));
         // Where the data ends up: the initial database, or else the one the last script connected to ("\\c chinook").
         String dataDatabase = database;
         plan.preScript().ifPresent(sql -> {
             progress.progress("Running the pre-script");
-            loader.execute(sql, "pre-script", database, progress);
+            loader.execute(sql, "pre-script", startDatabase, progress);
         });
         for (Backup backup : plan.backups()) {
             if (!Files.exists(backup.path())) {
@@ -394,7 +406,7 @@ public final class PostgresEngine
             }
             progress.progress("Restoring backup " + backup.path().getFileName());
             if (backup.format() == BackupFormat.PLAIN) {
-                String ended = loader.load(backup.path(), database, progress);
+                String ended = loader.load(backup.path(), startDatabase, progress);
                 if (plan.initialDatabase().isEmpty()) {
                     dataDatabase = ended;
                 }
@@ -405,10 +417,13 @@ public final class PostgresEngine
         }
         for (Path script : plan.scripts()) {
             progress.progress("Running script " + script.getFileName());
-            String ended = loader.load(script, database, progress);
+            String ended = loader.load(script, startDatabase, progress);
             if (plan.initialDatabase().isEmpty()) {
                 dataDatabase = ended;
             }
+        }
+        if (!database.equals(MAINTENANCE_DATABASE)) {
+            checkDatabaseExists(superuser, database);
         }
         String postScriptDatabase = dataDatabase;
         plan.postScript().ifPresent(sql -> {
@@ -416,6 +431,40 @@ public final class PostgresEngine
             loader.execute(sql, "post-script", postScriptDatabase, progress);
         });
         return dataDatabase;
+    }
+
+    /** What the plain SQL of a plan does to the initial database: create it, drop it, or neither. */
+    private static DatabaseStatements databaseStatements(LoadPlan plan, String database, ProgressListener progress)
+    {
+        DatabaseStatements statements = plan.preScript().map(sql -> PlainSqlLoader.databaseStatements(sql, database)).orElse(DatabaseStatements.NONE);
+        for (Backup backup : plan.backups()) {
+            if (backup.format() == BackupFormat.PLAIN && Files.isRegularFile(backup.path())) {
+                progress.progress("Reading backup " + backup.path().getFileName() + " for statements on the database " + database);
+                statements = statements.or(PlainSqlLoader.databaseStatements(backup.path(), database));
+            }
+        }
+        for (Path script : plan.scripts()) {
+            statements = statements.or(PlainSqlLoader.databaseStatements(script, database));
+        }
+        return statements;
+    }
+
+    private static void checkDatabaseExists(Endpoint superuser, String database)
+    {
+        try (Connection connection = connect(superuser.withDatabase(MAINTENANCE_DATABASE));
+                PreparedStatement exists = connection.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
+            exists.setString(1, database);
+            try (ResultSet rows = exists.executeQuery()) {
+                if (!rows.next()) {
+                    throw DollyException.failed("The image definition names initialDatabaseName '" + database + "', but no database of that name exists "
+                            + "after the load: the backup or a script dropped it and did not create it again. Name the database the backup creates, "
+                            + "or leave initialDatabaseName out");
+                }
+            }
+        }
+        catch (SQLException e) {
+            throw failed("Cannot look for the database " + database, e);
+        }
     }
 
     @Override
