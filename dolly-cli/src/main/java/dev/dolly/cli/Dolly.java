@@ -47,6 +47,7 @@ public final class Dolly
     public int run(String... args)
     {
         CommandLine commandLine = new CommandLine(DollyCommand.class, new CommandFactory(context))
+                .setCommandName(context.launcherSettings().commandName())
                 .setOut(new PrintWriter(new OutputStreamWriter(context.stdout(), context.stdout().charset()), true))
                 .setErr(new PrintWriter(new OutputStreamWriter(context.stderr(), context.stderr().charset()), true))
                 .setParameterExceptionHandler(this::usageError)

@@ -80,7 +80,8 @@ class TestContainerCommands
         Result result = dolly.run("create", "data-container", "-i", "chinook:v1", "-n", "mine", "--lifetime", "2h", "--server", daemon.url().toString());
 
         assertThat(result).isEqualTo(new Result(0, """
-                Data container 'mine' (3) created!
+                Data container 'mine' created!
+                -> Host=127.0.0.1;Port=54321;Username=postgres;Database=chinook;Password=s3cret
                 Connection URI: postgresql://postgres:s3cret@127.0.0.1:54321/chinook
                 Connect with:   psql "postgresql://postgres:s3cret@127.0.0.1:54321/chinook"
                 """, ""));

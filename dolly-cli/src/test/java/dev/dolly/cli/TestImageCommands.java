@@ -164,7 +164,7 @@ class TestImageCommands
                 "--team", "dba", "--lifetime", "7d");
 
         assertThat(result.exitCode()).isZero();
-        assertThat(result.stdout()).isEqualTo("Data image 'chinook' (7) created!\n");
+        assertThat(result.stdout()).isEqualTo("Data image 'chinook' created!\n-> ID 7, postgresql 17, tags v1,latest\n");
         assertThat(result.stderr()).isEqualTo("Uploading 1 file (12 B) to " + daemon.url() + "...\n" + """
                 Creating data image 'chinook' (7)...
                   Restoring chinook.dump

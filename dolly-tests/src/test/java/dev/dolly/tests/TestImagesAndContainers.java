@@ -274,7 +274,7 @@ abstract class TestImagesAndContainers
 
         Cli.Result graduated = dolly.succeed("graduate", "data-container", "repro", "--revision", "rev.2", "--name", "image-with-perf-issue",
                 "--tag", "perf", "--team", "myorg:developers");
-        assertThat(graduated.stdout()).matches("Data image 'image-with-perf-issue' \\(\\d+\\) created from 'repro' rev\\.2!\\n");
+        assertThat(graduated.stdout()).matches("Data image 'image-with-perf-issue' created!\\n-> ID \\d+, from data container 'repro' rev\\.2\\n");
         DataImage image = dolly.json(DataImage.class, "get", "data-image", "image-with-perf-issue");
         assertThat(image.status()).isEqualTo(ResourceStatus.READY);
         assertThat(image.origin()).isEqualTo(new ImageOrigin("repro", "rev.2", "chinook"));

@@ -45,12 +45,29 @@ final class ContainerCreation
         }
     }
 
-    /** The lines that tell how to connect to a new container. */
+    /**
+     * The lines that tell how to connect to a new container: first spawnctl's, which scripts written for Spawn read
+     * ({@code -> Host=…;Port=…;Username=…;Database=…;Password=…}, for MySQL and MariaDB {@code -> Server=…;Port=…;User
+     * Id=…;Database=…;Password=…}), then a URI and a command.
+     */
     static void printConnection(PrintStream out, DataContainer container)
     {
+        out.println(connectionLine(container));
         out.println("Connection URI: " + container.uri());
         if ("postgresql".equals(container.engine())) {
             out.println("Connect with:   psql \"" + container.uri() + "\"");
         }
+    }
+
+    /** spawnctl's line: {@code -> Host=127.0.0.1;Port=54321;Username=postgres;Database=chinook;Password=…}. */
+    static String connectionLine(DataContainer container)
+    {
+        String database = Objects.requireNonNullElse(container.database(), "");
+        if ("mysql".equals(container.engine()) || "mariadb".equals(container.engine())) {
+            return "-> Server=" + container.host() + ";Port=" + container.port() + ";User Id=" + container.user() + ";Database=" + database
+                    + ";Password=" + container.password();
+        }
+        return "-> Host=" + container.host() + ";Port=" + container.port() + ";Username=" + container.user() + ";Database=" + database
+                + ";Password=" + container.password();
     }
 }

@@ -64,7 +64,8 @@ final class CreateDataContainerCommand
             context.stdout().println(container.name());
         }
         else {
-            context.stdout().println("Data container '" + container.name() + "' (" + container.id() + ") created!");
+            // spawnctl's two lines, word for word, then more
+            context.stdout().println("Data container '" + container.name() + "' created!");
             ContainerCreation.printConnection(context.stdout(), container);
         }
         return 0;

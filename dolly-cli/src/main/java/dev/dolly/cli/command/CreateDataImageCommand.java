@@ -92,7 +92,8 @@ final class CreateDataImageCommand
             return 0;
         }
         image = creation.awaitReady(client, image, global.quiet || output.structured(), limit);
-        print(image, "Data image '" + image.name() + "' (" + image.id() + ") created!");
+        // spawnctl's line, then what else there is to know
+        print(image, "Data image '" + image.name() + "' created!\n" + ImageCreation.summary(image));
         return 0;
     }
 

@@ -16,7 +16,7 @@ import static java.util.Objects.requireNonNull;
  * Finds the daemon a command talks to, and the token to use. The server: {@code --server}, else
  * {@code DOLLY_SERVER}, else the one signed in to with {@code dolly auth login} (the CLI configuration), else the
  * local daemon of {@code DOLLY_HOME}, started in the background when it does not run. The token: {@code
- * --access-token}, else {@code DOLLY_ACCESS_TOKEN}, else the session of the configuration when it is for that
+ * --access-token}, else {@code DOLLY_ACCESS_TOKEN} (or spawnctl's {@code SPAWNCTL_ACCESS_TOKEN}), else the session of the configuration when it is for that
  * server, else, for the local daemon, its administrator token.
  */
 final class DaemonConnector

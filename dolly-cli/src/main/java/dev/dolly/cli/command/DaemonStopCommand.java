@@ -29,7 +29,7 @@ final class DaemonStopCommand
     public Integer call()
     {
         LocalDaemon daemon = context.localDaemon();
-        Optional<DaemonAddress> stopped = daemon.stop(context.variable(GlobalOptions.ACCESS_TOKEN_VARIABLE));
+        Optional<DaemonAddress> stopped = daemon.stop(GlobalOptions.environmentAccessToken(context));
         if (stopped.isEmpty()) {
             print("No daemon is running for " + daemon.home() + ".");
             return 0;

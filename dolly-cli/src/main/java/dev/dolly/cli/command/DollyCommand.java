@@ -33,7 +33,7 @@ import static java.util.Objects.requireNonNull;
         },
         footer = {
                 "",
-                "Start with 'dolly demo', or 'dolly create data-image -f image.yaml'.",
+                "Start with '${ROOT-COMMAND-NAME} demo', or '${ROOT-COMMAND-NAME} create data-image -f image.yaml'.",
                 "The daemon of DOLLY_HOME (default ~/.dolly, /var/lib/dolly for root) starts when a command needs it.",
         })
 public final class DollyCommand

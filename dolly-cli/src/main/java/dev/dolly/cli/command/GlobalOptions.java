@@ -11,15 +11,17 @@ final class GlobalOptions
 {
     static final String SERVER_VARIABLE = "DOLLY_SERVER";
     static final String ACCESS_TOKEN_VARIABLE = "DOLLY_ACCESS_TOKEN";
+    /** spawnctl's variable, which pipelines written for Spawn set. */
+    static final String SPAWNCTL_ACCESS_TOKEN_VARIABLE = "SPAWNCTL_ACCESS_TOKEN";
 
     @Option(names = "--server", paramLabel = "URL",
             description = "The Dolly server to use, for example http://dolly.example.com:7370. Default: $DOLLY_SERVER, "
                     + "else the server of 'dolly auth login', else the local daemon of DOLLY_HOME, started when needed.")
     String server;
 
-    @Option(names = "--access-token", paramLabel = "TOKEN",
-            description = "The access token to use. Default: $DOLLY_ACCESS_TOKEN (safer: command lines are visible to other users), "
-                    + "else the session of 'dolly auth login', else the local daemon's administrator token.")
+    @Option(names = {"--access-token", "--accessToken"}, paramLabel = "TOKEN",
+            description = "The access token to use (--accessToken is spawnctl's spelling). Default: $DOLLY_ACCESS_TOKEN, else $SPAWNCTL_ACCESS_TOKEN "
+                    + "(safer: command lines are visible to other users), else the session of 'dolly auth login', else the local daemon's administrator token.")
     String accessToken;
 
     @Option(names = "--ca-certificate", paramLabel = "FILE",
@@ -37,7 +39,13 @@ final class GlobalOptions
 
     Optional<String> accessToken(CommandContext context)
     {
-        return nonBlank(accessToken).or(() -> context.variable(ACCESS_TOKEN_VARIABLE));
+        return nonBlank(accessToken).or(() -> environmentAccessToken(context));
+    }
+
+    /** The token of the environment: DOLLY_ACCESS_TOKEN, else spawnctl's SPAWNCTL_ACCESS_TOKEN. */
+    static Optional<String> environmentAccessToken(CommandContext context)
+    {
+        return context.variable(ACCESS_TOKEN_VARIABLE).or(() -> context.variable(SPAWNCTL_ACCESS_TOKEN_VARIABLE));
     }
 
     /** The certificate authorities https servers are checked against: the JDK's, and the file given, if any. */

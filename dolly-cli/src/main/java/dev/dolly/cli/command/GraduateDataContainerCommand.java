@@ -66,8 +66,10 @@ final class GraduateDataContainerCommand
             context.stdout().println(image.name());
         }
         else {
-            String origin = image.origin() == null ? "" : " from '" + image.origin().container() + "' " + image.origin().revision();
-            context.stdout().println("Data image '" + image.name() + "' (" + image.id() + ") created" + origin + "!");
+            // spawnctl's line, then where the image came from
+            String origin = image.origin() == null ? "" : ", from data container '" + image.origin().container() + "' " + image.origin().revision();
+            context.stdout().println("Data image '" + image.name() + "' created!");
+            context.stdout().println("-> ID " + image.id() + origin);
         }
         return 0;
     }

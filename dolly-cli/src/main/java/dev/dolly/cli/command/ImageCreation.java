@@ -78,6 +78,20 @@ final class ImageCreation
         return new CreateImageRequest(file.text(), null, name, tags, teams, lifetime, upload.id());
     }
 
+    /** The line after "Data image 'NAME' created!": {@code -> ID 7, postgresql 11.0 (runs 11.22.1), tags latest-production}. */
+    static String summary(DataImage image)
+    {
+        StringBuilder summary = new StringBuilder("-> ID " + image.id());
+        String engine = Cells.engine(image.engine(), image.requestedVersion(), image.engineVersion());
+        if (!engine.isEmpty()) {
+            summary.append(", ").append(engine);
+        }
+        if (image.tags() != null && !image.tags().isEmpty()) {
+            summary.append(", tags ").append(Cells.list(image.tags()));
+        }
+        return summary.toString();
+    }
+
     private static long size(Path file)
     {
         try {
