@@ -11,13 +11,10 @@ import dev.dolly.core.catalog.ContainerRecord;
 import dev.dolly.core.container.ContainerService;
 import dev.dolly.core.container.RevisionService;
 import dev.dolly.core.engine.Engine;
+import dev.dolly.core.engine.EngineContext;
 import dev.dolly.core.engine.EngineRegistry;
 import dev.dolly.core.engine.EngineUser;
 import dev.dolly.core.engine.PortAllocator;
-import dev.dolly.core.engine.mariadb.MariaDbBinaries;
-import dev.dolly.core.engine.mariadb.MariaDbEngine;
-import dev.dolly.core.engine.postgresql.PostgresBinaries;
-import dev.dolly.core.engine.postgresql.PostgresEngine;
 import dev.dolly.core.image.ImageService;
 import dev.dolly.core.image.Uploads;
 import dev.dolly.core.storage.LoopFileSystem;
@@ -25,6 +22,7 @@ import dev.dolly.core.storage.StorageDriver;
 import dev.dolly.core.storage.StorageDrivers;
 import dev.dolly.core.storage.StorageSelection;
 import dev.dolly.core.storage.StorageUsage;
+import dev.dolly.core.storage.VolumeKeys;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -106,16 +104,11 @@ public final class Dolly
         this.users = new UserService(catalog.users(), clock, passwords);
     }
 
-    private static List<Engine> builtInEngines(DollyConfiguration configuration, EngineUser engineUser)
+    /** The engines of the providers on the class path, each configured by itself when the configuration was read. */
+    private static List<Engine> providedEngines(DollyConfiguration configuration, EngineUser engineUser)
     {
-        PostgresBinaries binaries = new PostgresBinaries(configuration.enginesDirectory(), configuration.downloadCache(),
-                configuration.mavenRepository(), Path.of(System.getProperty("user.home"), ".m2", "repository"), configuration.postgresqlInstallations());
-        MariaDbBinaries mariadbBinaries = new MariaDbBinaries(configuration.enginesDirectory(), configuration.downloadCache(), configuration.mavenRepository(),
-                Path.of(System.getProperty("user.home"), ".m2", "repository"), configuration.mariadbInstallations(), configuration.mysqlInstallations());
-        return List.of(
-                new PostgresEngine(binaries, engineUser, configuration.pgRestore()),
-                new MariaDbEngine(MariaDbEngine.MYSQL, mariadbBinaries, engineUser, MariaDbEngine.defaultRunDirectory()),
-                new MariaDbEngine(MariaDbEngine.MARIADB, mariadbBinaries, engineUser, MariaDbEngine.defaultRunDirectory()));
+        return configuration.engines().createEngines(new EngineContext(configuration.enginesDirectory(), configuration.downloadCache(),
+                configuration.mavenRepository(), Path.of(System.getProperty("user.home"), ".m2", "repository"), engineUser)).all();
     }
 
     /**
@@ -155,11 +148,11 @@ public final class Dolly
     public static Dolly open(DollyConfiguration configuration)
     {
         requireNonNull(configuration, "configuration is null");
-        return open(configuration, engineUser -> builtInEngines(configuration, engineUser));
+        return open(configuration, engineUser -> providedEngines(configuration, engineUser));
     }
 
     /**
-     * Opens a home like {@link #open(DollyConfiguration)}, with these engines instead of the built-in ones: for tests
+     * Opens a home like {@link #open(DollyConfiguration)}, with these engines instead of those of the engine providers: for tests
      * of the services and the API on an engine of their own.
      */
     public static Dolly open(DollyConfiguration configuration, List<Engine> engines)
@@ -321,49 +314,26 @@ public final class Dolly
     /** Volumes on disk that the catalog does not know: left by a crash between creating and recording them. */
     private void removeOrphans()
     {
-        Set<String> known = catalog.images().list().stream().map(image -> ImageService.volumeKey(image.id())).collect(Collectors.toSet());
-        catalog.containers().list().forEach(container -> known.add(ContainerService.volumeKey(container.id())));
+        Set<String> known = catalog.images().list().stream().map(image -> VolumeKeys.image(image.id())).collect(Collectors.toSet());
+        catalog.containers().list().forEach(container -> known.add(VolumeKeys.container(container.id())));
         catalog.containers().listAllRevisions().forEach(revision -> known.add(revision.volume()));
-        Path revisionsDirectory = configuration.storageRoot().resolve("revisions");
-        if (Files.isDirectory(revisionsDirectory)) {
-            try (var containerDirectories = Files.list(revisionsDirectory)) {
-                for (Path containerDirectory : containerDirectories.toList()) {
-                    try (var entries = Files.list(containerDirectory)) {
-                        for (Path entry : entries.toList()) {
-                            String key = "revisions/" + containerDirectory.getFileName() + "/" + entry.getFileName();
-                            if (!known.contains(key)) {
-                                LOG.info("Removing {}, which no revision owns", entry);
-                                try {
-                                    storage.delete(key);
-                                }
-                                catch (RuntimeException e) {
-                                    LOG.warn("Could not remove {}", entry, e);
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-            catch (IOException e) {
-                LOG.warn("Could not list {}", revisionsDirectory, e);
-            }
+        List<String> volumes;
+        try {
+            volumes = storage.list();
         }
-        for (String kind : List.of("images", "containers")) {
-            Path directory = configuration.storageRoot().resolve(kind);
-            if (!Files.isDirectory(directory)) {
-                continue;
-            }
-            try (var entries = Files.list(directory)) {
-                for (Path entry : entries.toList()) {
-                    String key = kind + "/" + entry.getFileName();
-                    if (!known.contains(key)) {
-                        LOG.info("Removing {}, which no image or container owns", entry);
-                        storage.delete(key);
-                    }
+        catch (RuntimeException e) {
+            LOG.warn("Could not list the volumes", e);
+            return;
+        }
+        for (String volume : volumes) {
+            if (!known.contains(volume)) {
+                LOG.info("Removing the volume {}, which no image, container or revision owns", volume);
+                try {
+                    storage.delete(volume);
                 }
-            }
-            catch (IOException e) {
-                LOG.warn("Could not list {}", directory, e);
+                catch (RuntimeException e) {
+                    LOG.warn("Could not remove the volume {}", volume, e);
+                }
             }
         }
     }

@@ -2,6 +2,7 @@ package dev.dolly.core;
 
 import dev.dolly.api.DollyException;
 import dev.dolly.api.DollyHome;
+import dev.dolly.core.engine.EngineProviders;
 import dev.dolly.core.image.Lifetime;
 import dev.dolly.core.storage.StorageDrivers;
 import dev.dolly.core.tls.TlsIdentity;
@@ -11,9 +12,6 @@ import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -29,13 +27,12 @@ import static java.util.Objects.requireNonNull;
  * @param tls the certificate and key the API serves HTTPS with; empty for plain HTTP (loopback, or explicitly allowed)
  * @param containerHost the host connection details name (what clients connect to)
  * @param containerListenAddress the address engines listen on; by default the container host
- * @param postgresqlParameters server settings for containers; small by default, for development use
  * @param storageDriver the storage driver to use; empty to choose by the storage root's file system
  * @param zfsDataset the ZFS dataset to keep volumes in, which selects the zfs driver
  * @param sessionLifetime how long a sign-in ({@code dolly auth login}) lasts
- * @param mariadbInstallations bin directories of MariaDB installations of the system, used before the bundled release
- * @param mysqlInstallations MySQL installations (the directories holding {@code bin/mysqld}) by the version image
- *         definitions ask for, such as {@code 8.0}; without one, {@code engine: mysql} runs on MariaDB
+ * @param engines the engine providers on the class path, each configured from the environment by its own
+ *         configuration ({@code PostgresConfiguration}, {@code MariaDbConfiguration}): settings of one engine are
+ *         not kept here
  */
 public record DollyConfiguration(
         Path home,
@@ -47,37 +44,17 @@ public record DollyConfiguration(
         int firstContainerPort,
         int lastContainerPort,
         String engineUser,
-        Map<String, String> postgresqlParameters,
-        Optional<Path> pgRestore,
-        List<Path> postgresqlInstallations,
         URI mavenRepository,
         Path downloadCache,
         Optional<String> storageDriver,
         Optional<String> zfsDataset,
         Duration sessionLifetime,
-        List<Path> mariadbInstallations,
-        Map<String, Path> mysqlInstallations)
+        EngineProviders engines)
 {
     public static final int DEFAULT_PORT = 7370;
     public static final String ALLOW_INSECURE_LISTEN = "DOLLY_ALLOW_INSECURE_LISTEN";
 
     private static final Pattern ZFS_DATASET = Pattern.compile("[A-Za-z][A-Za-z0-9_.:-]*(/[A-Za-z0-9_.:-]+)*");
-
-    /** Small settings for development containers: about 20 MB of shared memory, few connections. */
-    public static final Map<String, String> DEFAULT_POSTGRESQL_PARAMETERS = orderedMap(
-            "shared_buffers", "16MB",
-            "max_connections", "20",
-            "work_mem", "4MB",
-            "maintenance_work_mem", "32MB",
-            "wal_buffers", "512kB",
-            "max_wal_size", "256MB",
-            "min_wal_size", "32MB",
-            "autovacuum_max_workers", "1",
-            "max_worker_processes", "2",
-            "max_parallel_workers", "1",
-            "max_parallel_workers_per_gather", "0",
-            "synchronous_commit", "off",
-            "dynamic_shared_memory_type", "posix");
 
     public DollyConfiguration
     {
@@ -87,16 +64,12 @@ public record DollyConfiguration(
         requireNonNull(containerHost, "containerHost is null");
         requireNonNull(containerListenAddress, "containerListenAddress is null");
         requireNonNull(engineUser, "engineUser is null");
-        postgresqlParameters = Map.copyOf(postgresqlParameters);
-        requireNonNull(pgRestore, "pgRestore is null");
-        postgresqlInstallations = List.copyOf(postgresqlInstallations);
         requireNonNull(mavenRepository, "mavenRepository is null");
         requireNonNull(downloadCache, "downloadCache is null");
         requireNonNull(storageDriver, "storageDriver is null");
         requireNonNull(zfsDataset, "zfsDataset is null");
         requireNonNull(sessionLifetime, "sessionLifetime is null");
-        mariadbInstallations = List.copyOf(mariadbInstallations);
-        mysqlInstallations = Map.copyOf(mysqlInstallations);
+        requireNonNull(engines, "engines is null");
     }
 
     /**
@@ -110,9 +83,6 @@ public record DollyConfiguration(
      * <li>{@code DOLLY_CONTAINER_LISTEN}: the address engines listen on (default: {@code DOLLY_CONTAINER_HOST})</li>
      * <li>{@code DOLLY_CONTAINER_PORTS}: the port range of engines (default {@code 54320-54999})</li>
      * <li>{@code DOLLY_ENGINE_USER}: the account engines run as when the daemon runs as root (default {@code dolly})</li>
-     * <li>{@code DOLLY_POSTGRESQL_SETTINGS}: {@code name=value,…} server settings for containers</li>
-     * <li>{@code DOLLY_PG_RESTORE}: the pg_restore program (default: found on PATH)</li>
-     * <li>{@code DOLLY_POSTGRESQL_INSTALLATIONS}: {@code :}-separated bin directories of system installations</li>
      * <li>{@code DOLLY_MAVEN_REPOSITORY}: where engine binaries are fetched (default Maven Central)</li>
      * <li>{@code DOLLY_DOWNLOAD_CACHE}: where fetched binaries are kept (default {@code DOLLY_HOME/cache})</li>
      * <li>{@code DOLLY_STORAGE_DRIVER}: {@code btrfs}, {@code reflink}, {@code overlay}, {@code zfs} or {@code copy}
@@ -120,10 +90,9 @@ public record DollyConfiguration(
      * <li>{@code DOLLY_ZFS_DATASET}: the ZFS dataset to keep volumes in, such as {@code tank/dolly}; selects the
      * {@code zfs} driver</li>
      * <li>{@code DOLLY_SESSION_LIFETIME}: how long a sign-in lasts, such as {@code 12h} (the default) or {@code 7d}</li>
-     * <li>{@code DOLLY_MARIADB_INSTALLATIONS}: {@code :}-separated bin directories of MariaDB installations</li>
-     * <li>{@code DOLLY_MYSQL_INSTALLATIONS}: {@code ,}-separated {@code version=directory} MySQL installations, such
-     * as {@code 8.0=/opt/mysql-8.0}</li>
      * </ul>
+     * and then every engine provider's settings (such as {@code DOLLY_POSTGRESQL_SETTINGS}), which each provider
+     * reads and checks itself.
      */
     public static DollyConfiguration fromEnvironment(Map<String, String> environment)
     {
@@ -157,26 +126,6 @@ public record DollyConfiguration(
         int last = port(bounds[1].strip(), "DOLLY_CONTAINER_PORTS");
         if (first == 0 || last < first) {
             throw DollyException.badInput("DOLLY_CONTAINER_PORTS '" + range + "' must be a non-empty range of ports such as 54320-54999.");
-        }
-
-        Map<String, String> parameters = new LinkedHashMap<>(DEFAULT_POSTGRESQL_PARAMETERS);
-        String settings = environment.getOrDefault("DOLLY_POSTGRESQL_SETTINGS", "");
-        for (String setting : settings.split(",")) {
-            if (setting.isBlank()) {
-                continue;
-            }
-            int equals = setting.indexOf('=');
-            if (equals <= 0) {
-                throw DollyException.badInput("DOLLY_POSTGRESQL_SETTINGS entry '" + setting + "' must be name=value, for example shared_buffers=128MB.");
-            }
-            parameters.put(setting.substring(0, equals).strip(), setting.substring(equals + 1).strip());
-        }
-
-        List<Path> installations = new ArrayList<>();
-        for (String directory : environment.getOrDefault("DOLLY_POSTGRESQL_INSTALLATIONS", "").split(":")) {
-            if (!directory.isBlank()) {
-                installations.add(Path.of(directory));
-            }
         }
 
         URI repository;
@@ -213,51 +162,13 @@ public record DollyConfiguration(
                 first,
                 last,
                 engineUser,
-                parameters,
-                Optional.ofNullable(environment.get("DOLLY_PG_RESTORE")).filter(value -> !value.isBlank()).map(Path::of),
-                installations,
                 repository,
                 Optional.ofNullable(environment.get("DOLLY_DOWNLOAD_CACHE")).filter(value -> !value.isBlank()).map(Path::of)
                         .orElse(home.resolve("cache")),
                 storageDriver,
                 zfsDataset,
                 sessionLifetime,
-                directories(environment.getOrDefault("DOLLY_MARIADB_INSTALLATIONS", "")),
-                mysqlInstallations(environment.getOrDefault("DOLLY_MYSQL_INSTALLATIONS", "")));
-    }
-
-    private static List<Path> directories(String text)
-    {
-        List<Path> directories = new ArrayList<>();
-        for (String directory : text.split(":")) {
-            if (!directory.isBlank()) {
-                directories.add(Path.of(directory.strip()));
-            }
-        }
-        return directories;
-    }
-
-    private static Map<String, Path> mysqlInstallations(String text)
-    {
-        Map<String, Path> installations = new LinkedHashMap<>();
-        for (String entry : text.split(",")) {
-            if (entry.isBlank()) {
-                continue;
-            }
-            int equals = entry.indexOf('=');
-            String version = equals <= 0 ? "" : entry.substring(0, equals).strip();
-            if (!version.matches("\\d+(\\.\\d+){0,2}") || entry.substring(equals + 1).isBlank()) {
-                throw DollyException.badInput("DOLLY_MYSQL_INSTALLATIONS entry '" + entry + "' must be version=directory, for example 8.0=/opt/mysql-8.0.");
-            }
-            installations.put(version, Path.of(entry.substring(equals + 1).strip()));
-        }
-        return installations;
-    }
-
-    /** Settings for containers of an engine: {@code DOLLY_POSTGRESQL_SETTINGS} for PostgreSQL, the engine's own defaults for the others. */
-    public Map<String, String> containerParameters(String engine)
-    {
-        return engine.equals("postgresql") ? postgresqlParameters : Map.of();
+                EngineProviders.load(environment));
     }
 
     /** The URL scheme of the API: {@code https} with TLS, else {@code http}. */
@@ -358,14 +269,5 @@ public record DollyConfiguration(
         catch (NumberFormatException e) {
             throw DollyException.badInput(variable + ": '" + text + "' is not a port number (0 to 65535).");
         }
-    }
-
-    private static Map<String, String> orderedMap(String... keysAndValues)
-    {
-        Map<String, String> map = new LinkedHashMap<>();
-        for (int index = 0; index < keysAndValues.length; index += 2) {
-            map.put(keysAndValues[index], keysAndValues[index + 1]);
-        }
-        return map;
     }
 }

@@ -135,24 +135,17 @@ class DollyConfigurationTest
     }
 
     @Test
-    void readsMariaDbAndMySqlInstallations()
+    void engineSettingsAreTheEnginesOwn()
     {
-        DollyConfiguration configuration = DollyConfiguration.fromEnvironment(Map.of(
-                "DOLLY_HOME", "/var/lib/dolly-test",
-                "DOLLY_MARIADB_INSTALLATIONS", "/usr/bin:/opt/mariadb-10.11/bin",
-                "DOLLY_MYSQL_INSTALLATIONS", "8.0=/opt/mysql-8.0, 5.7 = /opt/mysql-5.7"));
-        assertThat(configuration.mariadbInstallations()).containsExactly(Path.of("/usr/bin"), Path.of("/opt/mariadb-10.11/bin"));
-        assertThat(configuration.mysqlInstallations()).containsExactlyInAnyOrderEntriesOf(Map.of("8.0", Path.of("/opt/mysql-8.0"), "5.7", Path.of("/opt/mysql-5.7")));
+        DollyConfiguration configuration = DollyConfiguration.fromEnvironment(Map.of("DOLLY_HOME", "/var/lib/dolly-test"));
+        assertThat(configuration.engines().names()).contains("PostgreSQL", "MariaDB and MySQL");
     }
 
     @Test
-    void noInstallationsByDefault()
+    void checksEngineSettingsUpFront()
     {
-        DollyConfiguration configuration = DollyConfiguration.fromEnvironment(Map.of("DOLLY_HOME", "/var/lib/dolly-test"));
-        assertThat(configuration.mariadbInstallations()).isEqualTo(List.of());
-        assertThat(configuration.mysqlInstallations()).isEmpty();
-        assertThat(configuration.containerParameters("postgresql")).isEqualTo(configuration.postgresqlParameters()).isNotEmpty();
-        assertThat(configuration.containerParameters("mysql")).isEmpty();
+        assertBadInput(environment("DOLLY_POSTGRESQL_SETTINGS", "shared_buffers"),
+                "DOLLY_POSTGRESQL_SETTINGS entry 'shared_buffers' must be name=value, for example shared_buffers=128MB.");
     }
 
     @Test

@@ -25,6 +25,7 @@ import dev.dolly.core.image.ImageDefinitionParser;
 import dev.dolly.core.image.ImageService;
 import dev.dolly.core.image.Lifetime;
 import dev.dolly.core.storage.StorageDriver;
+import dev.dolly.core.storage.VolumeKeys;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -106,14 +107,14 @@ public final class ContainerService
                     owner, now, lifetime.expiry(now).orElse(null)));
         }
         ports.release(port);
-        String volume = volumeKey(id);
+        String volume = VolumeKeys.container(id);
         catalog.containers().setVolume(id, volume);
         ContainerRecord container = load(id);
         EngineInstallation installation = null;
         Path dataDirectory = null;
         try {
             installation = engine.install(image.engineVersion(), ProgressListener.NONE);
-            dataDirectory = storage.clone(ImageService.volumeKey(image.id()), volume);
+            dataDirectory = storage.clone(VolumeKeys.image(image.id()), volume);
             // a volume key may come again after a deletion: no size of an earlier volume
             sizes.forget(volume);
             Endpoint asImageSuperuser = new Endpoint(engineAddress(), port, engine.defaultUser(), image.superuserPassword(), engine.defaultDatabase());
@@ -322,7 +323,7 @@ public final class ContainerService
     private ServerSettings settings(ContainerRecord container)
     {
         // engines listen where the daemon is configured to let them (DOLLY_CONTAINER_LISTEN); connection details name container.host()
-        return new ServerSettings(configuration.containerListenAddress(), container.port(), configuration.containerParameters(container.engine()),
+        return new ServerSettings(configuration.containerListenAddress(), container.port(), engines.engine(container.engine()).containerParameters(),
                 configuration.engineLogsDirectory().resolve("container-" + container.id() + ".log"));
     }
 
@@ -360,11 +361,6 @@ public final class ContainerService
         catch (RuntimeException e) {
             LOG.warn("Could not stop the engine on {}", dataDirectory, e);
         }
-    }
-
-    public static String volumeKey(long containerId)
-    {
-        return "containers/" + containerId;
     }
 
     /** The lock that save, load, reset, graduate and delete of one container hold, so that they run one at a time. */

@@ -17,6 +17,7 @@ import dev.dolly.core.image.ImageDefinitionParser;
 import dev.dolly.core.image.ImageService;
 import dev.dolly.core.image.VolumeUsers;
 import dev.dolly.core.storage.StorageDriver;
+import dev.dolly.core.storage.VolumeKeys;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,7 +70,7 @@ public final class RevisionService
             container = ready(container.id(), "save");
             int parent = parse(container.revision());
             int number = catalog.containers().nextRevisionNumber(container.id());
-            String volume = volumeKey(container.id(), number);
+            String volume = VolumeKeys.revision(container.id(), number);
             long start = System.nanoTime();
             containers.stopEngine(container);
             long stopped = System.nanoTime();
@@ -167,13 +168,13 @@ public final class RevisionService
                         List.copyOf(new LinkedHashSet<>(request.tags())), List.copyOf(new LinkedHashSet<>(request.teams())),
                         new ImageOrigin(container.name(), revisionName(number), base.name())));
             }
-            volume = ImageService.volumeKey(id);
+            volume = VolumeKeys.image(id);
             catalog.images().setVolume(id, volume);
             try {
                 storage.snapshot(revision.volume(), volume);
                 // an image never needs revisions: they go with their container
                 for (String dependency : storage.dependencies(volume)) {
-                    if (dependency.startsWith("revisions/")) {
+                    if (VolumeKeys.isRevision(dependency)) {
                         storage.absorb(volume, dependency);
                     }
                 }
@@ -293,11 +294,6 @@ public final class RevisionService
     static String revisionName(int number)
     {
         return "rev." + number;
-    }
-
-    public static String volumeKey(long containerId, int number)
-    {
-        return "revisions/" + containerId + "/" + number;
     }
 
     private static long millis(long fromNanos, long toNanos)

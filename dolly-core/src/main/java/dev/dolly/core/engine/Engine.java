@@ -1,16 +1,33 @@
 package dev.dolly.core.engine;
 
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * A database engine: everything Dolly needs to know about one kind of database server, and nothing else. One
- * implementation per engine ({@code PostgresEngine}); images and containers are built from these operations by the
- * services, which never look inside a data directory themselves.
+ * implementation per engine ({@code PostgresEngine}), offered by an {@link EngineProvider}; images and containers are
+ * built from these operations by the services, which never look inside a data directory themselves.
  */
 public interface Engine
 {
     /** The name used in image definitions, such as {@code postgresql}. */
     String name();
+
+    /** Other names image definitions may use for this engine, such as {@code postgres}; lower case. */
+    default Set<String> aliases()
+    {
+        return Set.of();
+    }
+
+    /**
+     * Server settings for containers, passed to {@link #start} as {@link ServerSettings#parameters()}: the engine's
+     * configured ones; none by default, which leaves the engine's own defaults.
+     */
+    default Map<String, String> containerParameters()
+    {
+        return Map.of();
+    }
 
     /**
      * Finds or fetches the binaries of the requested version ({@code 16}, {@code 14.5}, or {@code null} for the
@@ -34,7 +51,7 @@ public interface Engine
      * Server settings for loading an image fast (durability off: the image is shut down cleanly and flushed to disk
      * once, at the end), passed to {@link #start} as {@link ServerSettings#parameters()}.
      */
-    java.util.Map<String, String> buildParameters();
+    Map<String, String> buildParameters();
 
     /** Starts a server on the data directory and waits until it answers queries. */
     void start(EngineInstallation installation, Path dataDirectory, ServerSettings settings);

@@ -1,6 +1,8 @@
 package dev.dolly.core.engine;
 
 import dev.dolly.api.DollyException;
+import dev.dolly.core.process.Command;
+import dev.dolly.core.process.CommandRunner;
 
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
@@ -11,9 +13,9 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.UserPrincipalLookupService;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static java.util.Objects.requireNonNull;
 
@@ -24,6 +26,8 @@ import static java.util.Objects.requireNonNull;
  */
 public final class EngineUser
 {
+    private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(30);
+
     private final String name;
     private final int uid;
     private final int gid;
@@ -132,18 +136,7 @@ public final class EngineUser
 
     private static boolean exists(String name)
     {
-        try {
-            Process process = new ProcessBuilder("id", "-u", name).redirectErrorStream(true).start();
-            process.getInputStream().readAllBytes();
-            return process.waitFor() == 0;
-        }
-        catch (IOException e) {
-            throw DollyException.failed("Cannot run 'id': " + e.getMessage(), e);
-        }
-        catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw DollyException.failed("Interrupted");
-        }
+        return CommandRunner.system().run(Command.of("id", "-u", name).withTimeout(COMMAND_TIMEOUT)).succeeded();
     }
 
     private static void create(String name)
@@ -168,20 +161,10 @@ public final class EngineUser
 
     private static String run(List<String> command)
     {
-        try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            String output = new String(process.getInputStream().readAllBytes());
-            if (!process.waitFor(30, TimeUnit.SECONDS) || process.exitValue() != 0) {
-                throw DollyException.failed(String.join(" ", command) + " failed: " + output.strip());
-            }
-            return output;
+        CommandRunner.Result result = CommandRunner.system().run(Command.of(command).withTimeout(COMMAND_TIMEOUT));
+        if (!result.succeeded()) {
+            throw DollyException.failed(String.join(" ", command) + " failed: " + result.output());
         }
-        catch (IOException e) {
-            throw DollyException.failed("Cannot run " + command.get(0) + ": " + e.getMessage(), e);
-        }
-        catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw DollyException.failed("Interrupted while running " + command.get(0));
-        }
+        return result.output();
     }
 }

@@ -1,8 +1,9 @@
 package dev.dolly.core.engine;
 
 import dev.dolly.api.DollyException;
+import dev.dolly.core.process.Command;
+import dev.dolly.core.process.CommandRunner;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
@@ -13,7 +14,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 
@@ -43,18 +43,7 @@ public final class ServerProcesses
         List<String> session = new ArrayList<>();
         SETSID.ifPresent(setsid -> session.add(setsid.toString()));
         session.addAll(command);
-        ProcessBuilder builder = new ProcessBuilder(engineUser.wrap(session))
-                .directory(directory.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
-                .redirectErrorStream(true);
-        Processes.cleanEnvironment(builder.environment());
-        try {
-            return builder.start();
-        }
-        catch (IOException e) {
-            throw DollyException.failed("Cannot run " + command.getFirst() + ": " + e.getMessage(), e);
-        }
+        return CommandRunner.system().launch(Command.of(engineUser.wrap(session)).inDirectory(directory), logFile);
     }
 
     /**
@@ -135,7 +124,7 @@ public final class ServerProcesses
      */
     public static Optional<String> signal(ProcessHandle process, String signal)
     {
-        Processes.Result result = Processes.run(List.of("kill", "-" + signal, String.valueOf(process.pid())), Map.of(), null, Duration.ofSeconds(10));
+        CommandRunner.Result result = CommandRunner.system().run(Command.of("kill", "-" + signal, String.valueOf(process.pid())).withTimeout(Duration.ofSeconds(10)));
         if (result.succeeded() || !process.isAlive()) {
             return Optional.empty();
         }

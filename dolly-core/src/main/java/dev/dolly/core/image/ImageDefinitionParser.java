@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.dolly.api.DefinitionSources;
 import dev.dolly.api.DollyException;
+import dev.dolly.core.engine.Engine;
+import dev.dolly.core.engine.EngineRegistry;
 import dev.dolly.core.engine.LoadPlan.BackupFormat;
 import dev.dolly.core.image.ImageDefinition.BackupSource;
 import dev.dolly.core.image.ImageDefinition.SourceType;
@@ -67,14 +69,14 @@ public final class ImageDefinitionParser
         UPLOADED,
     }
 
-    private final Set<String> engines;
+    private final EngineRegistry engines;
 
     /**
-     * @param engines the engine names this daemon knows, such as {@code postgresql}
+     * @param engines the engines this daemon knows, whose names and aliases definitions may use
      */
-    public ImageDefinitionParser(Set<String> engines)
+    public ImageDefinitionParser(EngineRegistry engines)
     {
-        this.engines = Set.copyOf(requireNonNull(engines, "engines is null"));
+        this.engines = requireNonNull(engines, "engines is null");
     }
 
     /**
@@ -108,13 +110,10 @@ public final class ImageDefinitionParser
         String name = nameOverride.filter(value -> !value.isBlank()).orElseGet(() -> requiredText(root, "name"));
         checkName(name);
         SourceType sourceType = sourceType(requiredText(root, "sourceType"));
-        String engine = requiredText(root, "engine").toLowerCase(Locale.ROOT);
-        if (engine.equals("postgres")) {
-            engine = "postgresql";
-        }
-        if (!engines.contains(engine)) {
-            throw DollyException.badInput("Unknown engine '" + text(root, "engine").orElseThrow() + "': use one of " + String.join(", ", engines.stream().sorted().toList()) + ".");
-        }
+        String engine = engines.find(requiredText(root, "engine"))
+                .map(Engine::name)
+                .orElseThrow(() -> DollyException.badInput("Unknown engine '" + text(root, "engine").orElseThrow() + "': use one of "
+                        + String.join(", ", engines.names().stream().sorted().toList()) + "."));
         Optional<String> version = text(root, "version");
         Optional<String> initialDatabaseName = text(root, "initialDatabaseName");
         initialDatabaseName.ifPresent(database -> {

@@ -24,6 +24,7 @@ import dev.dolly.core.engine.ServerSettings;
 import dev.dolly.core.image.ImageDefinition.BackupSource;
 import dev.dolly.core.image.ImageDefinitionParser.FileLocation;
 import dev.dolly.core.storage.StorageDriver;
+import dev.dolly.core.storage.VolumeKeys;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,7 +74,7 @@ public final class ImageService
         this.configuration = requireNonNull(configuration, "configuration is null");
         this.builds = requireNonNull(builds, "builds is null");
         this.clock = requireNonNull(clock, "clock is null");
-        this.parser = new ImageDefinitionParser(engines.names());
+        this.parser = new ImageDefinitionParser(engines);
     }
 
     /**
@@ -144,7 +145,7 @@ public final class ImageService
                 definition.initialDatabaseName().orElse(null), Passwords.generate(), "", null, caller.name(), request.definition(),
                 sourceDescription, now, null, lifetime.expiry(now).orElse(null), List.copyOf(tags), List.copyOf(teams), null);
         long id = catalog.images().insert(record);
-        String volume = volumeKey(id);
+        String volume = VolumeKeys.image(id);
         catalog.images().setVolume(id, volume);
         builds.submit(() -> {
             try {
@@ -371,7 +372,7 @@ public final class ImageService
     /** Removes a DELETING image's volume and record; also used when the daemon settles an interrupted delete. */
     public void finishDelete(long id)
     {
-        storage.delete(volumeKey(id));
+        storage.delete(VolumeKeys.image(id));
         catalog.images().delete(id);
     }
 
@@ -383,13 +384,13 @@ public final class ImageService
                 case PENDING -> {
                     LOG.info("Image {} ({}) was being built when the daemon stopped: marking it failed", image.name(), image.id());
                     stopQuietly(image);
-                    storage.delete(volumeKey(image.id()));
+                    storage.delete(VolumeKeys.image(image.id()));
                     catalog.images().setStatus(image.id(), ResourceStatus.FAILED, "The build was interrupted because the daemon stopped. Create the image again.");
                 }
                 case DELETING -> finishDelete(image.id());
                 case READY -> {
-                    if (!storage.exists(volumeKey(image.id()))) {
-                        catalog.images().setStatus(image.id(), ResourceStatus.FAILED, "The image's data is missing from " + storage.path(volumeKey(image.id())) + ".");
+                    if (!storage.exists(VolumeKeys.image(image.id()))) {
+                        catalog.images().setStatus(image.id(), ResourceStatus.FAILED, "The image's data is missing from " + storage.path(VolumeKeys.image(image.id())) + ".");
                     }
                 }
                 default -> { }
@@ -407,11 +408,6 @@ public final class ImageService
         catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    public static String volumeKey(long imageId)
-    {
-        return "images/" + imageId;
     }
 
     public ImageRecord load(long id)
@@ -438,7 +434,7 @@ public final class ImageService
     {
         ImageRecord image = load(id);
         Engine engine = engines.engine(image.engine());
-        String volume = volumeKey(id);
+        String volume = VolumeKeys.image(id);
         Path logFile = configuration.engineLogsDirectory().resolve("image-" + id + ".log");
         EngineInstallation installation = null;
         Path dataDirectory = null;
@@ -458,7 +454,7 @@ public final class ImageService
             catalog.images().updateProgress(id, "Sealing: statistics for every table, everything written out, a clean shutdown");
             engine.seal(superuser);
             engine.stop(installation, dataDirectory);
-            flush(dataDirectory);
+            storage.flush(volume);
             storage.seal(volume);
             catalog.images().markReady(id, database, storage.sizeBytes(volume).isPresent() ? storage.sizeBytes(volume).getAsLong() : null, clock.instant());
             LOG.info("Image {} ({}) is ready", image.name(), id);
@@ -508,34 +504,15 @@ public final class ImageService
         return new LoadPlan(definition.initialDatabaseName(), definition.preScript(), backups, scripts, definition.postScript());
     }
 
-    /** The build ran without fsync: write everything to disk once, now that the server is shut down cleanly. */
-    private static void flush(Path dataDirectory)
-    {
-        try {
-            Process process = new ProcessBuilder("sync", "--file-system", dataDirectory.toString()).redirectErrorStream(true).start();
-            String output = new String(process.getInputStream().readAllBytes());
-            if (!process.waitFor(10, TimeUnit.MINUTES) || process.exitValue() != 0) {
-                throw DollyException.failed("Could not flush the image to disk: " + output.strip());
-            }
-        }
-        catch (IOException e) {
-            throw DollyException.failed("Could not flush the image to disk: " + e.getMessage(), e);
-        }
-        catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw DollyException.failed("Interrupted while flushing the image to disk");
-        }
-    }
-
     private void stopQuietly(ImageRecord image)
     {
-        if (image.engineVersion() == null || !storage.exists(volumeKey(image.id()))) {
+        if (image.engineVersion() == null || !storage.exists(VolumeKeys.image(image.id()))) {
             return;
         }
         try {
             Engine engine = engines.engine(image.engine());
             EngineInstallation installation = engine.install(image.engineVersion(), message -> {});
-            engine.stop(installation, storage.path(volumeKey(image.id())));
+            engine.stop(installation, storage.path(VolumeKeys.image(image.id())));
         }
         catch (RuntimeException e) {
             LOG.warn("Could not stop the engine of interrupted image {}", image.id(), e);

@@ -1,6 +1,7 @@
 package dev.dolly.core.storage;
 
 import dev.dolly.api.DollyException;
+import dev.dolly.core.process.CommandRunner;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.OptionalLong;
 
 import static java.util.Objects.requireNonNull;
@@ -58,6 +59,12 @@ abstract class DirectoryStorageDriver
     }
 
     /** The size of the volume's files; with block sharing, more than the volume alone takes. */
+    @Override
+    public List<String> list()
+    {
+        return VolumeKeys.list(root);
+    }
+
     @Override
     public OptionalLong sizeBytes(String key)
     {

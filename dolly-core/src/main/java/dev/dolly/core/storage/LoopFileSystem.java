@@ -3,17 +3,19 @@ package dev.dolly.core.storage;
 import dev.dolly.api.DollyException;
 import dev.dolly.api.ErrorCode;
 import dev.dolly.api.Json;
+import dev.dolly.core.process.Command;
+import dev.dolly.core.process.CommandRunner;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static java.util.Objects.requireNonNull;
@@ -25,6 +27,7 @@ import static java.util.Objects.requireNonNull;
  */
 public final class LoopFileSystem
 {
+    private static final Duration COMMAND_TIMEOUT = Duration.ofMinutes(5);
     private static final long MINIMUM_SIZE = 1L << 30;
 
     /**
@@ -203,20 +206,9 @@ public final class LoopFileSystem
 
     private static void run(List<String> command, String what)
     {
-        try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            process.getOutputStream().close();
-            String output = new String(process.getInputStream().readAllBytes());
-            if (!process.waitFor(5, TimeUnit.MINUTES) || process.exitValue() != 0) {
-                throw DollyException.failed("Cannot " + what + ": " + output.strip());
-            }
-        }
-        catch (IOException e) {
-            throw DollyException.failed("Cannot " + what + ": " + e.getMessage(), e);
-        }
-        catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw DollyException.failed("Interrupted while trying to " + what);
+        CommandRunner.Result result = CommandRunner.system().run(Command.of(command).withTimeout(COMMAND_TIMEOUT));
+        if (!result.succeeded()) {
+            throw DollyException.failed("Cannot " + what + ": " + result.output());
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.dolly.core.storage;
 
 import dev.dolly.api.DollyException;
+import dev.dolly.core.process.CommandRunner;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -311,6 +312,12 @@ public final class OverlayStorageDriver
     }
 
     /** For a clone, the size of the files it wrote (its upper layer); otherwise the size of its own files. */
+    @Override
+    public List<String> list()
+    {
+        return VolumeKeys.list(root);
+    }
+
     @Override
     public OptionalLong sizeBytes(String key)
     {

@@ -1,5 +1,6 @@
 package dev.dolly.core.storage;
 
+import dev.dolly.core.process.CommandRunner;
 
 import java.io.IOException;
 import java.io.OutputStream;

@@ -1,5 +1,7 @@
 package dev.dolly.core.storage;
 
+import dev.dolly.core.process.CommandRunner;
+
 import java.nio.file.Path;
 import java.util.List;
 import java.util.OptionalLong;
@@ -80,6 +82,22 @@ public interface StorageDriver
 
     /** Removes a volume and everything in it; does nothing when it does not exist. */
     void delete(String key);
+
+    /**
+     * The keys of every volume there is (see {@link VolumeKeys}), such as those a crash left behind that nobody owns:
+     * revisions first, then containers, then images, an order in which they can be deleted.
+     */
+    List<String> list();
+
+    /**
+     * Writes everything of a volume that is still in memory to disk: an image is built without {@code fsync} and
+     * flushed once, after its server was shut down cleanly, before it is sealed. {@code sync --file-system} on the
+     * volume's directory, for every driver.
+     */
+    default void flush(String key)
+    {
+        Volumes.flush(CommandRunner.system(), path(key));
+    }
 
     /**
      * Bytes the volume takes, when the driver can tell. Drivers that share blocks report what the volume holds on

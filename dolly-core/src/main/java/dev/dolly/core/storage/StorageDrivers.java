@@ -1,6 +1,7 @@
 package dev.dolly.core.storage;
 
 import dev.dolly.api.DollyException;
+import dev.dolly.core.process.CommandRunner;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -12,14 +13,14 @@ import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
 
-/** Chooses the storage driver of a home: the configured one, or the fastest that works where the storage root is. */
+/**
+ * Chooses the storage driver of a home: the configured one, or the first of an ordered list of strategies
+ * ({@link StorageStrategy}) that applies where the storage root is, each saying why it does or does not.
+ */
 public final class StorageDrivers
 {
-    /** The names {@code DOLLY_STORAGE_DRIVER} accepts. */
-    public static final List<String> NAMES = List.of("btrfs", "reflink", "overlay", "zfs", "copy");
-
-    private static final String STORAGE_INIT_HINT = "Run 'sudo dolly storage init --size 50G' to put Dolly's storage on a loop-mounted btrfs file system, "
-            + "or move DOLLY_HOME to btrfs or XFS.";
+    /** The names {@code DOLLY_STORAGE_DRIVER} accepts, in the order detection tries them. */
+    public static final List<String> NAMES = StorageStrategies.IN_ORDER.stream().map(StorageStrategy::name).toList();
 
     private StorageDrivers() {}
 
@@ -46,116 +47,32 @@ public final class StorageDrivers
         requireNonNull(zfsDataset, "zfsDataset is null");
         requireNonNull(runner, "runner is null");
         Path root = storageRoot.toAbsolutePath().normalize();
-        String type = Volumes.fileSystemType(root);
+        StorageStrategy.Site site = new StorageStrategy.Site(root, Volumes.fileSystemType(root), isRoot, zfsDataset, runner);
         if (configuredDriver.isPresent()) {
-            return configured(root, type, configuredDriver.get().strip().toLowerCase(Locale.ROOT), isRoot, zfsDataset, runner);
+            String name = configuredDriver.get().strip().toLowerCase(Locale.ROOT);
+            return strategy(name).configured(site, "DOLLY_STORAGE_DRIVER=" + name);
         }
         if (zfsDataset.isPresent()) {
-            return zfs(root, zfsDataset.get(), "DOLLY_ZFS_DATASET=" + zfsDataset.get(), runner);
+            return strategy("zfs").configured(site, "DOLLY_ZFS_DATASET=" + zfsDataset.get());
         }
-
         List<String> notes = new ArrayList<>();
-        boolean sharesBlocks = switch (type) {
-            case "btrfs", "xfs", "bcachefs" -> true;
-            default -> false;
-        };
-        if (type.equals("btrfs")) {
-            if (commandWorks(runner, "btrfs", "--version")) {
-                return new StorageSelection(new BtrfsStorageDriver(root, runner),
-                        "btrfs: " + root + " is on btrfs; images are subvolumes and containers are snapshots of them.");
+        for (StorageStrategy strategy : StorageStrategies.IN_ORDER) {
+            switch (strategy.detect(site, List.copyOf(notes))) {
+                case StorageStrategy.Applies applies -> {
+                    return applies.selection();
+                }
+                case StorageStrategy.DoesNotApply doesNotApply -> doesNotApply.note().ifPresent(notes::add);
             }
-            notes.add("the 'btrfs' command is missing: install btrfs-progs for atomic subvolume snapshots");
         }
-        if (sharesBlocks) {
-            Optional<String> failure = ReflinkStorageDriver.probe(root, runner);
-            if (failure.isEmpty()) {
-                return new StorageSelection(new ReflinkStorageDriver(root, runner), "reflink: " + root + " is on " + type
-                        + ", which shares blocks between files; containers are reflink copies of their image (cp --reflink=always)"
-                        + (notes.isEmpty() ? "." : "; " + String.join("; ", notes) + "."));
-            }
-            notes.add(type + " does not share blocks there: " + failure.get()
-                    + (type.equals("xfs") ? " (XFS shares blocks only when created with 'mkfs.xfs -m reflink=1')" : ""));
-        }
-        else {
-            notes.add(root + " is on " + type + ", which cannot share blocks between files");
-        }
-        if (type.equals("zfs")) {
-            notes.add("set DOLLY_ZFS_DATASET to the dataset to keep volumes in, such as tank/dolly, for ZFS clones");
-        }
-        if (isRoot) {
-            Optional<String> failure = OverlayStorageDriver.probe(root, runner);
-            if (failure.isEmpty()) {
-                return new StorageSelection(new OverlayStorageDriver(root, runner), "overlay: " + String.join("; ", notes)
-                        + "; containers are overlayfs mounts with their image as the read-only lower layer.");
-            }
-            notes.add("overlay mounts fail: " + failure.get());
-        }
-        else {
-            notes.add("overlay mounts need the daemon to run as root");
-        }
-        return new StorageSelection(new CopyStorageDriver(root), "copy: " + String.join("; ", notes)
-                + ", so every container is a full copy of its image. " + STORAGE_INIT_HINT);
+        throw new IllegalStateException("The copy driver applies everywhere");
     }
 
-    private static StorageSelection configured(Path root, String type, String name, boolean isRoot, Optional<String> zfsDataset, CommandRunner runner)
+    private static StorageStrategy strategy(String name)
     {
-        String setting = "DOLLY_STORAGE_DRIVER=" + name;
-        return switch (name) {
-            case "copy" -> new StorageSelection(new CopyStorageDriver(root), "copy: " + setting + "; every container is a full copy of its image.");
-            case "btrfs" -> {
-                if (!type.equals("btrfs")) {
-                    throw DollyException.failed(setting + " but " + root + " is on " + type + ". Move DOLLY_HOME to a btrfs file system, or choose another driver.");
-                }
-                if (!commandWorks(runner, "btrfs", "--version")) {
-                    throw DollyException.failed(setting + " but the 'btrfs' command is missing. Install btrfs-progs, or set DOLLY_STORAGE_DRIVER=reflink.");
-                }
-                yield new StorageSelection(new BtrfsStorageDriver(root, runner),
-                        "btrfs: " + setting + "; images are subvolumes and containers are snapshots of them.");
-            }
-            case "reflink" -> {
-                Optional<String> failure = ReflinkStorageDriver.probe(root, runner);
-                if (failure.isPresent()) {
-                    throw DollyException.failed(setting + " but " + root + " (" + type + ") cannot share blocks between files: " + failure.get()
-                            + ". Move DOLLY_HOME to XFS (created with reflink=1), btrfs or bcachefs, or choose another driver.");
-                }
-                yield new StorageSelection(new ReflinkStorageDriver(root, runner),
-                        "reflink: " + setting + "; " + root + " is on " + type + " and containers are reflink copies of their image (cp --reflink=always).");
-            }
-            case "overlay" -> {
-                if (!isRoot) {
-                    throw DollyException.failed(setting + " but the daemon does not run as root, which overlay mounts need. Run it as root, or choose another driver.");
-                }
-                Optional<String> failure = OverlayStorageDriver.probe(root, runner);
-                if (failure.isPresent()) {
-                    throw DollyException.failed(setting + " but overlay mounts do not work in " + root + ": " + failure.get() + ". Choose another driver.");
-                }
-                yield new StorageSelection(new OverlayStorageDriver(root, runner),
-                        "overlay: " + setting + "; containers are overlayfs mounts with their image as the read-only lower layer.");
-            }
-            case "zfs" -> {
-                if (zfsDataset.isEmpty()) {
-                    throw DollyException.failed(setting + " needs DOLLY_ZFS_DATASET, the dataset to keep volumes in, such as tank/dolly.");
-                }
-                yield zfs(root, zfsDataset.get(), setting, runner);
-            }
-            default -> throw DollyException.badInput("DOLLY_STORAGE_DRIVER '" + name + "' is not a storage driver. Choose one of " + String.join(", ", NAMES) + ".");
-        };
-    }
-
-    private static StorageSelection zfs(Path root, String dataset, String setting, CommandRunner runner)
-    {
-        CommandRunner.Result result = runner.run(List.of("zfs", "list", "-H", "-o", "name", dataset));
-        if (!result.succeeded()) {
-            throw DollyException.failed(setting + " but the dataset " + dataset + " is not usable: " + result.output()
-                    + ". Create it with 'zfs create " + dataset + "', or choose another driver.");
-        }
-        return new StorageSelection(new ZfsStorageDriver(root, dataset, runner),
-                "zfs: " + setting + "; images are datasets of " + dataset + " and containers are clones of their snapshots.");
-    }
-
-    private static boolean commandWorks(CommandRunner runner, String... command)
-    {
-        return runner.run(List.of(command)).succeeded();
+        return StorageStrategies.IN_ORDER.stream()
+                .filter(strategy -> strategy.name().equals(name))
+                .findFirst()
+                .orElseThrow(() -> DollyException.badInput("DOLLY_STORAGE_DRIVER '" + name + "' is not a storage driver. Choose one of " + String.join(", ", NAMES) + "."));
     }
 
     /** Whether this process runs as root, which overlay mounts and subvolume deletion need. */

@@ -1,6 +1,8 @@
 package dev.dolly.core.storage;
 
 import dev.dolly.api.DollyException;
+import dev.dolly.core.process.Command;
+import dev.dolly.core.process.CommandRunner;
 
 import java.io.IOException;
 import java.nio.file.FileStore;
@@ -11,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicLong;
@@ -24,6 +27,9 @@ final class Volumes
     static final String SEALED_MODE = "r-x------";
     /** The mode PostgreSQL wants on a data directory it runs on. */
     static final String WRITABLE_MODE = "rwx------";
+
+    /** How long writing a file system to disk may take. */
+    private static final Duration FLUSH_TIMEOUT = Duration.ofMinutes(10);
 
     private Volumes() {}
 
@@ -123,6 +129,15 @@ final class Volumes
         }
         catch (IOException e) {
             throw DollyException.failed("Cannot tell the file system of " + directory + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Writes what the file system of a directory holds in memory to disk ({@code sync --file-system}). */
+    static void flush(CommandRunner runner, Path directory)
+    {
+        CommandRunner.Result result = runner.run(Command.of("sync", "--file-system", directory.toString()).withTimeout(FLUSH_TIMEOUT));
+        if (!result.succeeded()) {
+            throw DollyException.failed("Could not flush " + directory + " to disk: " + result.output());
         }
     }
 

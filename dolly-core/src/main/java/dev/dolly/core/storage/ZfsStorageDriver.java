@@ -1,6 +1,7 @@
 package dev.dolly.core.storage;
 
 import dev.dolly.api.DollyException;
+import dev.dolly.core.process.CommandRunner;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -166,6 +167,12 @@ public final class ZfsStorageDriver
     }
 
     /** The dataset's {@code used} property: for a clone, the bytes it wrote on its own. */
+    @Override
+    public List<String> list()
+    {
+        return VolumeKeys.list(root);
+    }
+
     @Override
     public OptionalLong sizeBytes(String key)
     {

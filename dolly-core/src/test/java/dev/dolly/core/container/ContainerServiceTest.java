@@ -8,6 +8,7 @@ import dev.dolly.api.ResourceStatus;
 import dev.dolly.api.UpdateContainerRequest;
 import dev.dolly.core.auth.Caller;
 import dev.dolly.core.catalog.ImageRecord;
+import dev.dolly.core.storage.VolumeKeys;
 import dev.dolly.core.testing.FakeEngine;
 import dev.dolly.core.testing.FakeEngine.Operation;
 import dev.dolly.core.testing.FakeEngineServices;
@@ -77,7 +78,7 @@ class ContainerServiceTest
         assertThat(container.database()).isEqualTo("widgets");
         assertThat(container.uri()).isEqualTo("fake://owner:" + container.password() + "@127.0.0.1:" + container.port() + "/widgets");
         assertThat(container.password()).isNotEqualTo(imageRecord.superuserPassword());
-        Path volume = services.storage().path(ContainerService.volumeKey(container.id()));
+        Path volume = services.storage().path(VolumeKeys.container(container.id()));
         assertThat(engine.runningDirectories()).containsExactly(volume.toAbsolutePath().normalize());
         assertThat(volume.resolve(FakeEngine.LOADED)).exists();
         // the container's password works, the image's does not
@@ -230,7 +231,7 @@ class ContainerServiceTest
         containers.deleteExpired();
 
         assertThat(containers.list(ALICE)).extracting(DataContainer::name).containsExactly("kept");
-        assertThat(services.volumesOnDisk("containers")).containsExactly(ContainerService.volumeKey(kept.id()));
+        assertThat(services.volumesOnDisk("containers")).containsExactly(VolumeKeys.container(kept.id()));
         assertThat(engine.runningPorts()).containsExactly(kept.port());
     }
 

@@ -8,7 +8,7 @@ import dev.dolly.api.ImageOrigin;
 import dev.dolly.api.ResourceStatus;
 import dev.dolly.api.Revision;
 import dev.dolly.core.auth.Caller;
-import dev.dolly.core.image.ImageService;
+import dev.dolly.core.storage.VolumeKeys;
 import dev.dolly.core.testing.FakeEngine;
 import dev.dolly.core.testing.FakeEngine.Operation;
 import dev.dolly.core.testing.FakeEngineServices;
@@ -64,7 +64,7 @@ class RevisionServiceTest
         assertThat(first.parent()).isEqualTo("rev.0");
         assertThat(first.current()).isTrue();
         assertThat(first.sizeBytes()).isPositive();
-        assertThat(services.volumesOnDisk("revisions/" + container.id())).containsExactly(RevisionService.volumeKey(container.id(), 1));
+        assertThat(services.volumesOnDisk("revisions/" + container.id())).containsExactly(VolumeKeys.revision(container.id(), 1));
         // the server runs again, with the rows saved
         assertThat(rows()).containsExactly("a");
 
@@ -124,7 +124,7 @@ class RevisionServiceTest
         assertThat(revisions.delete("copy-1", "rev.1", ALICE).name()).isEqualTo("rev.1");
 
         assertThat(revisions.list("copy-1", ALICE)).extracting(Revision::name).containsExactly("rev.0", "rev.2");
-        assertThat(services.volumesOnDisk("revisions/" + container.id())).containsExactly(RevisionService.volumeKey(container.id(), 2));
+        assertThat(services.volumesOnDisk("revisions/" + container.id())).containsExactly(VolumeKeys.revision(container.id(), 2));
         assertFailsWith(ErrorCode.NOT_FOUND, () -> revisions.load("copy-1", "rev.1", ALICE));
     }
 
@@ -142,7 +142,7 @@ class RevisionServiceTest
         assertThat(graduated.tags()).containsExactly("latest");
         assertThat(graduated.teams()).containsExactly("org:devs");
         assertThat(graduated.origin()).isEqualTo(new ImageOrigin("copy-1", "rev.1", "widgets"));
-        assertThat(services.volumesOnDisk("images")).contains(ImageService.volumeKey(graduated.id()));
+        assertThat(services.volumesOnDisk("images")).contains(VolumeKeys.image(graduated.id()));
 
         // the container and its revisions can go: the image needs neither
         services.containers().delete("copy-1", ALICE);

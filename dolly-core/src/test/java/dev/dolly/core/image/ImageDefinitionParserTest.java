@@ -2,6 +2,9 @@ package dev.dolly.core.image;
 
 import dev.dolly.api.DollyException;
 import dev.dolly.api.ErrorCode;
+import dev.dolly.core.engine.EngineContext;
+import dev.dolly.core.engine.EngineProviders;
+import dev.dolly.core.engine.EngineUser;
 import dev.dolly.core.engine.LoadPlan.BackupFormat;
 import dev.dolly.core.image.ImageDefinition.SourceType;
 import dev.dolly.core.image.ImageDefinitionParser.FileLocation;
@@ -10,27 +13,31 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ImageDefinitionParserTest
 {
-    private final ImageDefinitionParser parser = new ImageDefinitionParser(Set.of("postgresql"));
-
     @TempDir
     Path directory;
+
+    private ImageDefinitionParser parser;
 
     @BeforeEach
     void createFiles()
             throws IOException
     {
+        // the engines of the class path's providers, as the daemon has them
+        parser = new ImageDefinitionParser(EngineProviders.load(Map.of()).createEngines(new EngineContext(directory.resolve("engines"), directory.resolve("cache"),
+                URI.create("http://127.0.0.1:9/maven2"), directory.resolve("m2"), EngineUser.resolve("dolly"))));
         Files.createDirectories(directory.resolve("backups"));
         Files.writeString(directory.resolve("backups/production-masked-latest.sql"), "select 1;");
         Files.createDirectories(directory.resolve("sql/schema"));

@@ -6,6 +6,7 @@ import dev.dolly.api.ResourceStatus;
 import dev.dolly.api.UpdateImageRequest;
 import dev.dolly.core.auth.Caller;
 import dev.dolly.core.engine.LoadPlan;
+import dev.dolly.core.storage.VolumeKeys;
 import dev.dolly.core.testing.FakeEngine;
 import dev.dolly.core.testing.FakeEngine.Operation;
 import dev.dolly.core.testing.FakeEngineServices;
@@ -78,7 +79,7 @@ class ImageServiceTest
         assertThat(image.databaseName()).isEqualTo("widgets");
         assertThat(image.readyAt()).isEqualTo(services.clock().instant());
         assertThat(image.sizeBytes()).isPositive();
-        Path volume = services.storage().path(ImageService.volumeKey(image.id()));
+        Path volume = services.storage().path(VolumeKeys.image(image.id()));
         assertThat(Files.readAllLines(volume.resolve(FakeEngine.LOADED), StandardCharsets.UTF_8))
                 .containsExactly("pre-script create extension x;", "backup dump.sql PLAIN");
         // sealed: never started again
@@ -105,7 +106,7 @@ class ImageServiceTest
         assertThat(failed.statusMessage()).isEqualTo("The fake engine was told to fail " + failing.name().toLowerCase(Locale.ROOT) + ".");
         assertThat(failed.tags()).isEmpty();
         assertThat(failed.pendingTags()).isEmpty();
-        assertThat(services.volumesOnDisk("images")).containsExactly(ImageService.volumeKey(ready.id()));
+        assertThat(services.volumesOnDisk("images")).containsExactly(VolumeKeys.image(ready.id()));
         assertThat(engine.runningDirectories()).isEmpty();
         // the tag stays with the image that holds it
         assertThat(images.resolve("widgets:latest", ALICE).id()).isEqualTo(ready.id());
@@ -269,6 +270,6 @@ class ImageServiceTest
         images.deleteExpired();
 
         assertThat(images.list(ALICE)).extracting(DataImage::id).containsExactly(forever.id());
-        assertThat(services.volumesOnDisk("images")).containsExactly(ImageService.volumeKey(forever.id()));
+        assertThat(services.volumesOnDisk("images")).containsExactly(VolumeKeys.image(forever.id()));
     }
 }

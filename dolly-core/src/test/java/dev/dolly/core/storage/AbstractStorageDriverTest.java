@@ -1,6 +1,7 @@
 package dev.dolly.core.storage;
 
 import dev.dolly.core.engine.EngineUser;
+import dev.dolly.core.process.CommandRunner;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -111,6 +112,26 @@ abstract class AbstractStorageDriverTest
         assertThat(digest(image)).isEqualTo(imageDigest);
         assertThat(driver.sizeBytes(FIRST_CLONE)).isPresent();
         assertThat(driver.sizeBytes(IMAGE)).isPresent();
+    }
+
+    @Test
+    void listsEveryVolumeInAnOrderItCanBeDeletedIn()
+            throws IOException
+    {
+        assertThat(driver.list()).isEmpty();
+        createImage(IMAGE);
+        driver.flush(IMAGE);
+        driver.seal(IMAGE);
+        driver.clone(IMAGE, FIRST_CLONE);
+        driver.clone(IMAGE, SECOND_CLONE);
+        driver.snapshot(FIRST_CLONE, FIRST_REVISION);
+        assertThat(driver.list()).containsExactly(FIRST_REVISION, FIRST_CLONE, SECOND_CLONE, IMAGE);
+        assertThat(driver.list()).isEqualTo(List.of(VolumeKeys.revision(1, 1), VolumeKeys.container(1), VolumeKeys.container(2), VolumeKeys.image(1)));
+
+        for (String key : driver.list()) {
+            driver.delete(key);
+        }
+        assertThat(driver.list()).isEmpty();
     }
 
     @Test

@@ -1,5 +1,8 @@
 package dev.dolly.core.storage;
 
+import dev.dolly.core.process.Command;
+import dev.dolly.core.process.CommandRunner;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -20,10 +23,10 @@ final class FakeCommandRunner
     }
 
     @Override
-    public synchronized Result run(List<String> command)
+    public synchronized Result run(Command command)
     {
-        commands.add(List.copyOf(command));
-        return answers.apply(command);
+        commands.add(command.arguments());
+        return answers.apply(command.arguments());
     }
 
     synchronized List<List<String>> commands()

@@ -1,5 +1,7 @@
 package dev.dolly.core.storage;
 
+import dev.dolly.core.process.CommandRunner;
+
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;

@@ -1,6 +1,7 @@
 package dev.dolly.core.storage;
 
 import dev.dolly.api.DollyException;
+import dev.dolly.core.process.CommandRunner;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -36,7 +37,7 @@ class StorageDriversTest
     void choosesReflinkOnBtrfsWithoutItsCommand()
     {
         Path root = directory(TestFileSystems.BTRFS);
-        CommandRunner withoutBtrfs = command -> command.getFirst().equals("btrfs") ? new CommandRunner.Result(127, "btrfs: not found") : CommandRunner.system().run(command);
+        CommandRunner withoutBtrfs = command -> command.arguments().getFirst().equals("btrfs") ? new CommandRunner.Result(127, "btrfs: not found") : CommandRunner.system().run(command);
         StorageSelection selection = StorageDrivers.select(root, Optional.empty(), true, Optional.empty(), withoutBtrfs);
         assertThat(selection.driver()).isInstanceOf(ReflinkStorageDriver.class);
         assertThat(selection.reason()).startsWith("reflink: " + root + " is on btrfs, which shares blocks").contains("install btrfs-progs");

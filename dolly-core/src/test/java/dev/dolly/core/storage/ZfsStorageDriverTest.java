@@ -1,6 +1,7 @@
 package dev.dolly.core.storage;
 
 import dev.dolly.api.DollyException;
+import dev.dolly.core.process.CommandRunner;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

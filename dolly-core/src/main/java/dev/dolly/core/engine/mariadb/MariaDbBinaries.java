@@ -3,9 +3,10 @@ package dev.dolly.core.engine.mariadb;
 import dev.dolly.api.DollyException;
 import dev.dolly.core.engine.ArtifactRepository;
 import dev.dolly.core.engine.HttpArtifactRepository;
-import dev.dolly.core.engine.Processes;
 import dev.dolly.core.engine.ProgressListener;
 import dev.dolly.core.storage.FileTrees;
+import dev.dolly.core.process.Command;
+import dev.dolly.core.process.CommandRunner;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
 import org.apache.commons.compress.archivers.zip.ZipFile;
 
@@ -260,7 +261,7 @@ public final class MariaDbBinaries
     /** {@code 11.4.5} from {@code mariadbd  Ver 11.4.5-MariaDB for Linux}, {@code 8.0.36} from {@code mysqld  Ver 8.0.36 for Linux}. */
     static String reportedVersion(Path server)
     {
-        Processes.Result result = Processes.run(List.of(server.toString(), "--no-defaults", "--version"), Map.of(), null, Duration.ofSeconds(30));
+        CommandRunner.Result result = CommandRunner.system().run(Command.of(server.toString(), "--no-defaults", "--version").withTimeout(Duration.ofSeconds(30)));
         Matcher matcher = SERVER_VERSION.matcher(result.output());
         if (!result.succeeded() || !matcher.find()) {
             throw DollyException.failed(server + " --version failed: " + result.output().strip());

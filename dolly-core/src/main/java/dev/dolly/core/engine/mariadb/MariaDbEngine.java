@@ -11,13 +11,14 @@ import dev.dolly.core.engine.EngineUser;
 import dev.dolly.core.engine.LoadPlan;
 import dev.dolly.core.engine.LoadPlan.Backup;
 import dev.dolly.core.engine.LoadPlan.BackupFormat;
-import dev.dolly.core.engine.Processes;
 import dev.dolly.core.engine.ProgressListener;
 import dev.dolly.core.engine.Readiness;
 import dev.dolly.core.engine.ServerProcesses;
 import dev.dolly.core.engine.ServerSettings;
 import dev.dolly.core.engine.mariadb.MariaDbBinaries.InstalledServer;
 import dev.dolly.core.storage.FileTrees;
+import dev.dolly.core.process.Command;
+import dev.dolly.core.process.CommandRunner;
 
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -273,7 +274,7 @@ public final class MariaDbEngine
                     "--auth-root-authentication-method=socket", "--auth-root-socket-user=" + engineUser.name(), "--skip-test-db", "--skip-name-resolve",
                     "--innodb-log-file-size=" + SERVER_SETTINGS.get("innodb_log_file_size")));
         }
-        Processes.Result result = Processes.run(engineUser.wrap(command), Map.of(), directory, INITIALIZE_TIMEOUT);
+        CommandRunner.Result result = CommandRunner.system().run(Command.of(engineUser.wrap(command)).inDirectory(directory).withTimeout(INITIALIZE_TIMEOUT));
         if (!result.succeeded()) {
             throw DollyException.failed("Cannot create a " + programs.product() + " " + installation.version() + " data directory in " + directory + ": "
                     + result.output().strip());
@@ -318,7 +319,8 @@ public final class MariaDbEngine
             }
             sql.append("FLUSH PRIVILEGES;\n");
             List<String> client = programs.clientCommand(sockets, admin);
-            Processes.Result result = Processes.run(engineUser.wrap(client), Map.of(), null, CLIENT_TIMEOUT, input -> input.write(sql.toString().getBytes(StandardCharsets.UTF_8)));
+            CommandRunner.Result result = CommandRunner.system().run(Command.of(engineUser.wrap(client)).withTimeout(CLIENT_TIMEOUT)
+                    .withInput(input -> input.write(sql.toString().getBytes(StandardCharsets.UTF_8))));
             if (!result.succeeded()) {
                 throw DollyException.failed("Cannot create the user " + DATA_USER + " in the new data directory " + directory + ": " + result.output().strip());
             }
@@ -670,7 +672,7 @@ public final class MariaDbEngine
             throw DollyException.failed("Cannot read " + file + ": " + e.getMessage(), e);
         }
         String label = action + " " + file.getFileName();
-        Processes.StandardInput input = output -> {
+        Command.StandardInput input = output -> {
             try (InputStream in = Files.newInputStream(file)) {
                 byte[] buffer = new byte[256 * 1024];
                 long done = 0;
@@ -711,7 +713,7 @@ public final class MariaDbEngine
      *
      * @return the database the SQL ended in, from the query {@link #writeDatabaseQuery} appends, or {@code ""}
      */
-    private String client(EngineInstallation installation, Endpoint superuser, String database, String label, Processes.StandardInput input, Duration timeout)
+    private String client(EngineInstallation installation, Endpoint superuser, String database, String label, Command.StandardInput input, Duration timeout)
     {
         Programs programs = Programs.of(installation);
         List<String> command = programs.clientCommand(socketDirectory(superuser.port()), superuser.user());
@@ -720,7 +722,7 @@ public final class MariaDbEngine
             command.add("--database=" + database);
         }
         // the password goes through the environment, not the command line that ps shows
-        Processes.Result result = Processes.run(command, Map.of("MYSQL_PWD", superuser.password()), null, timeout, input);
+        CommandRunner.Result result = CommandRunner.system().run(Command.of(command).withEnvironment(Map.of("MYSQL_PWD", superuser.password())).withTimeout(timeout).withInput(input));
         String output = result.output().strip();
         if (!result.succeeded()) {
             Matcher error = CLIENT_ERROR.matcher(output.lines().filter(line -> line.startsWith("ERROR")).findFirst().orElse(""));
@@ -776,8 +778,8 @@ public final class MariaDbEngine
         EngineInstallation installation = installationOnPort(endpoint.port());
         Programs programs = Programs.of(installation);
         List<String> command = programs.clientCommand(socketDirectory(endpoint.port()), endpoint.user());
-        Processes.Result result = Processes.run(command, Map.of("MYSQL_PWD", endpoint.password()), null, CLIENT_TIMEOUT,
-                output -> output.write(sql.getBytes(StandardCharsets.UTF_8)));
+        CommandRunner.Result result = CommandRunner.system().run(Command.of(command).withEnvironment(Map.of("MYSQL_PWD", endpoint.password())).withTimeout(CLIENT_TIMEOUT)
+                .withInput(output -> output.write(sql.getBytes(StandardCharsets.UTF_8))));
         if (!result.succeeded()) {
             throw DollyException.failed(programs.product() + " on port " + endpoint.port() + " failed " + label + ": " + result.output().strip());
         }

@@ -4,9 +4,10 @@ import dev.dolly.api.DollyException;
 import dev.dolly.core.engine.ArtifactRepository;
 import dev.dolly.core.engine.EngineInstallation;
 import dev.dolly.core.engine.HttpArtifactRepository;
-import dev.dolly.core.engine.Processes;
 import dev.dolly.core.engine.ProgressListener;
 import dev.dolly.core.storage.FileTrees;
+import dev.dolly.core.process.Command;
+import dev.dolly.core.process.CommandRunner;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
@@ -40,7 +41,6 @@ import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
@@ -593,7 +593,7 @@ public final class PostgresBinaries
 
     private static String reportedVersion(Path postgres)
     {
-        Processes.Result result = Processes.run(List.of(postgres.toString(), "--version"), Map.of(), null, Duration.ofSeconds(30));
+        CommandRunner.Result result = CommandRunner.system().run(Command.of(postgres.toString(), "--version").withTimeout(Duration.ofSeconds(30)));
         Matcher matcher = POSTGRES_VERSION.matcher(result.output());
         if (!result.succeeded() || !matcher.find()) {
             throw DollyException.failed(postgres + " --version failed: " + result.output().strip());

@@ -9,13 +9,14 @@ import dev.dolly.core.engine.Engine;
 import dev.dolly.core.engine.EngineInstallation;
 import dev.dolly.core.engine.EngineUser;
 import dev.dolly.core.engine.LoadPlan;
-import dev.dolly.core.engine.Processes;
 import dev.dolly.core.engine.LoadPlan.Backup;
 import dev.dolly.core.engine.LoadPlan.BackupFormat;
 import dev.dolly.core.engine.ProgressListener;
 import dev.dolly.core.engine.Readiness;
 import dev.dolly.core.engine.ServerProcesses;
 import dev.dolly.core.engine.ServerSettings;
+import dev.dolly.core.process.Command;
+import dev.dolly.core.process.CommandRunner;
 import org.postgresql.PGConnection;
 
 import java.io.IOException;
@@ -41,6 +42,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
@@ -82,35 +84,50 @@ public final class PostgresEngine
 
     private final PostgresBinaries binaries;
     private final EngineUser engineUser;
-    private final Optional<Path> pgRestore;
+    private final PostgresConfiguration configuration;
     private final Supplier<Optional<Path>> pgRestoreFinder;
 
     /**
-     * @param pgRestore the {@code pg_restore} to restore custom, directory and tar backups with; when empty, the one of
-     *         the server's installation, or else one found on the {@code PATH} or in {@code /usr/lib/postgresql/}
+     * @param configuration container settings, system installations, and the {@code pg_restore} to restore custom,
+     *         directory and tar backups with; without one, the one of the server's installation, or else one found on
+     *         the {@code PATH} or in {@code /usr/lib/postgresql/}
      */
-    public PostgresEngine(PostgresBinaries binaries, EngineUser engineUser, Optional<Path> pgRestore)
+    public PostgresEngine(PostgresBinaries binaries, EngineUser engineUser, PostgresConfiguration configuration)
     {
-        this(binaries, engineUser, pgRestore, PostgresEngine::findPgRestore);
+        this(binaries, engineUser, configuration, PostgresEngine::findPgRestore);
     }
 
-    PostgresEngine(PostgresBinaries binaries, EngineUser engineUser, Optional<Path> pgRestore, Supplier<Optional<Path>> pgRestoreFinder)
+    PostgresEngine(PostgresBinaries binaries, EngineUser engineUser, PostgresConfiguration configuration, Supplier<Optional<Path>> pgRestoreFinder)
     {
         this.binaries = requireNonNull(binaries, "binaries is null");
         this.engineUser = requireNonNull(engineUser, "engineUser is null");
-        this.pgRestore = requireNonNull(pgRestore, "pgRestore is null");
+        this.configuration = requireNonNull(configuration, "configuration is null");
         this.pgRestoreFinder = requireNonNull(pgRestoreFinder, "pgRestoreFinder is null");
     }
 
+    /** With the default configuration ({@link PostgresConfiguration#defaults()}). */
     public PostgresEngine(PostgresBinaries binaries, EngineUser engineUser)
     {
-        this(binaries, engineUser, Optional.empty());
+        this(binaries, engineUser, PostgresConfiguration.defaults());
     }
 
     @Override
     public String name()
     {
         return PostgresBinaries.ENGINE;
+    }
+
+    /** {@code postgres}, the name of PostgreSQL's server program and a common short form. */
+    @Override
+    public Set<String> aliases()
+    {
+        return Set.of("postgres");
+    }
+
+    @Override
+    public Map<String, String> containerParameters()
+    {
+        return configuration.containerParameters();
     }
 
     @Override
@@ -179,7 +196,7 @@ public final class PostgresEngine
                 // copies the whole file up, so small segments keep each container's own space small
                 command.add("--wal-segsize=" + WAL_SEGMENT_MEGABYTES);
             }
-            Processes.Result result = Processes.run(engineUser.wrap(command), Map.of(), directory, INITDB_TIMEOUT);
+            CommandRunner.Result result = CommandRunner.system().run(Command.of(engineUser.wrap(command)).inDirectory(directory).withTimeout(INITDB_TIMEOUT));
             if (!result.succeeded()) {
                 throw DollyException.failed("initdb could not create a PostgreSQL " + installation.version() + " data directory in " + directory + ": "
                         + result.output().strip());
@@ -291,9 +308,9 @@ public final class PostgresEngine
             return;
         }
         Optional<ProcessHandle> postmaster = postmaster(directory);
-        Processes.Result fast = pgCtlStop(installation, directory, "fast");
+        CommandRunner.Result fast = pgCtlStop(installation, directory, "fast");
         if (!fast.succeeded() && isRunning(installation, directory)) {
-            Processes.Result immediate = pgCtlStop(installation, directory, "immediate");
+            CommandRunner.Result immediate = pgCtlStop(installation, directory, "immediate");
             if (!immediate.succeeded() && isRunning(installation, directory)) {
                 throw DollyException.failed("PostgreSQL on " + directory + " does not stop: " + fast.output().strip() + " " + immediate.output().strip()
                         + ". Stop its postgres process by hand (see postmaster.pid for its process id).");
@@ -343,13 +360,13 @@ public final class PostgresEngine
         }
     }
 
-    private Processes.Result pgCtlStop(EngineInstallation installation, Path directory, String mode)
+    private CommandRunner.Result pgCtlStop(EngineInstallation installation, Path directory, String mode)
     {
         List<String> command = List.of(
                 program(installation, "pg_ctl"), "stop",
                 "--mode=" + mode, "--wait", "--timeout=" + (STOP_TIMEOUT.toSeconds() - 30),
                 "--pgdata=" + directory);
-        return Processes.run(engineUser.wrap(command), Map.of(), directory, STOP_TIMEOUT);
+        return CommandRunner.system().run(Command.of(engineUser.wrap(command)).inDirectory(directory).withTimeout(STOP_TIMEOUT));
     }
 
     @Override
@@ -362,7 +379,7 @@ public final class PostgresEngine
             return false;
         }
         List<String> command = List.of(program(installation, "pg_ctl"), "status", "--pgdata=" + directory);
-        Processes.Result result = Processes.run(engineUser.wrap(command), Map.of(), directory, Duration.ofSeconds(30));
+        CommandRunner.Result result = CommandRunner.system().run(Command.of(engineUser.wrap(command)).inDirectory(directory).withTimeout(Duration.ofSeconds(30)));
         return switch (result.exitCode()) {
             case 0 -> true;
             // 3: no server running (also with a stale postmaster.pid); 4: no accessible data directory
@@ -675,7 +692,9 @@ public final class PostgresEngine
         }
         command.add(backup.path().toAbsolutePath().toString());
         // pg_restore is a client: it runs as the daemon's user, and reads the backup with its rights
-        Processes.Result result = Processes.run(command, Map.of("PGPASSWORD", target.password(), "PGAPPNAME", "dolly", "PGCONNECT_TIMEOUT", "10"), null, RESTORE_TIMEOUT);
+        CommandRunner.Result result = CommandRunner.system().run(Command.of(command)
+                .withEnvironment(Map.of("PGPASSWORD", target.password(), "PGAPPNAME", "dolly", "PGCONNECT_TIMEOUT", "10"))
+                .withTimeout(RESTORE_TIMEOUT));
         if (!result.succeeded()) {
             String output = result.output().strip();
             String advice = output.contains("unsupported version")
@@ -691,6 +710,7 @@ public final class PostgresEngine
         if (Files.isExecutable(bundled)) {
             return Optional.of(bundled);
         }
+        Optional<Path> pgRestore = configuration.pgRestore();
         if (pgRestore.isPresent()) {
             if (!Files.isExecutable(pgRestore.get())) {
                 throw DollyException.failed("The configured pg_restore " + pgRestore.get() + " does not exist or cannot be run: "

@@ -174,7 +174,7 @@ class PostgresEngineTest
             throws Exception
     {
         PostgresEngine withoutPgRestore = new PostgresEngine(
-                new PostgresBinaries(base.resolve("engines"), base.resolve("cache")), engineUser, Optional.empty(), Optional::empty);
+                new PostgresBinaries(base.resolve("engines"), base.resolve("cache")), engineUser, PostgresConfiguration.defaults(), Optional::empty);
         Path backup = sample(BackupFormat.CUSTOM);
         LoadPlan plan = new LoadPlan(Optional.empty(), Optional.empty(), List.of(new Backup(backup, BackupFormat.CUSTOM)), List.of(), Optional.empty());
 
