@@ -22,6 +22,7 @@ import dev.dolly.core.auth.Authentication;
 import dev.dolly.core.auth.Caller;
 import dev.dolly.core.tls.TlsIdentity;
 import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.javalin.json.JavalinJackson;
@@ -84,104 +85,12 @@ final class ApiServer
                 connector.setPort(port);
                 return connector;
             }));
-            config.showJavalinBanner = false;
+            config.startup.showJavalinBanner = false;
             config.jsonMapper(new JavalinJackson(Json.json(), false));
             config.http.defaultContentType = "application/json";
-            config.useVirtualThreads = false;
+            config.concurrency.useVirtualThreads = false;
+            routes(config.routes);
         });
-        javalin.before("/api/*", this::authenticate);
-        javalin.exception(DollyException.class, (exception, context) -> fail(context, exception.errorCode(), exception.getMessage()));
-        javalin.exception(Exception.class, (exception, context) -> {
-            LOG.error("Request {} {} failed", context.method(), context.path(), exception);
-            fail(context, ErrorCode.INTERNAL_ERROR, "Internal error: " + exception + ". The daemon log has the details.");
-        });
-        javalin.error(404, context -> {
-            // routes that answer 404 themselves carry an ErrorResponse; only unknown paths get this one
-            String result = context.result();
-            if (result == null || !result.contains("\"code\"")) {
-                context.json(new ErrorResponse(ErrorCode.NOT_FOUND, "No such API path: " + context.method() + " " + context.path()));
-            }
-        });
-
-        javalin.get("/api/v1/info", context -> context.json(dolly().info()));
-
-        javalin.post(SIGN_IN_PATH, context -> context.status(201).json(dolly().accessTokens().signIn(body(context, SignInRequest.class), context.ip())));
-        javalin.get("/api/v1/sessions/current", context -> context.json(dolly().accessTokens().describe(authentication(context))));
-        javalin.delete("/api/v1/sessions/current", context -> {
-            dolly().accessTokens().signOut(authentication(context));
-            context.status(204);
-        });
-
-        javalin.get("/api/v1/users", context -> context.json(new ResourceList<>(dolly().users().list(caller(context)))));
-        javalin.post("/api/v1/users", context -> context.status(201).json(dolly().users().create(caller(context), body(context, CreateUserRequest.class))));
-        javalin.delete("/api/v1/users/{name}", context -> context.json(dolly().users().delete(caller(context), context.pathParam("name"))));
-        javalin.get("/api/v1/teams", context -> context.json(new ResourceList<>(dolly().users().listTeams(caller(context)))));
-        javalin.post("/api/v1/teams", context -> context.status(201).json(dolly().users().createTeam(caller(context), body(context, CreateTeamRequest.class))));
-        javalin.post("/api/v1/teams/{team}/members",
-                context -> context.json(dolly().users().updateTeam(caller(context), context.pathParam("team"), body(context, UpdateTeamRequest.class))));
-
-        javalin.get("/api/v1/access-tokens", context -> context.json(new ResourceList<>(dolly().accessTokens().list(caller(context)))));
-        javalin.post("/api/v1/access-tokens",
-                context -> context.status(201).json(dolly().accessTokens().create(caller(context), body(context, CreateAccessTokenRequest.class))));
-        javalin.delete("/api/v1/access-tokens/{id}", context -> context.json(dolly().accessTokens().delete(caller(context), context.pathParam("id"))));
-
-        javalin.get("/api/v1/images", context -> context.json(new ResourceList<>(dolly().images().list(caller(context), context.queryParam("name"), context.queryParam("tag")))));
-        javalin.post("/api/v1/images", context -> {
-            CreateImageRequest request = body(context, CreateImageRequest.class);
-            context.status(202).json(dolly().images().create(request, caller(context), authentication(context).isLocalAdministrator()));
-        });
-        javalin.post("/api/v1/uploads", context -> {
-            // streamed: the body is extracted as it arrives, never held in memory
-            long size = declaredSize(context.queryParam("size"));
-            context.status(201).json(dolly().uploads().receive(context.bodyInputStream(), size, caller(context).name()));
-        });
-        javalin.get("/api/v1/images/{reference}", context -> context.json(dolly().images().get(context.pathParam("reference"), caller(context))));
-        javalin.delete("/api/v1/images/{reference}", context -> context.json(dolly().images().delete(context.pathParam("reference"), caller(context))));
-        javalin.patch("/api/v1/images/{reference}", context -> {
-            UpdateImageRequest request = body(context, UpdateImageRequest.class);
-            context.json(dolly().images().update(context.pathParam("reference"), request, caller(context)));
-        });
-
-        javalin.get("/api/v1/containers", context -> context.json(new ResourceList<>(dolly().containers().list(caller(context), context.queryParam("image")))));
-        javalin.post("/api/v1/containers", context -> {
-            CreateContainerRequest request = body(context, CreateContainerRequest.class);
-            context.status(201).json(dolly().containers().create(request, caller(context)));
-        });
-        javalin.get("/api/v1/containers/{reference}", context -> context.json(dolly().containers().get(context.pathParam("reference"), caller(context))));
-        javalin.delete("/api/v1/containers/{reference}", context -> context.json(dolly().containers().delete(context.pathParam("reference"), caller(context))));
-        javalin.patch("/api/v1/containers/{reference}", context -> {
-            UpdateContainerRequest request = body(context, UpdateContainerRequest.class);
-            context.json(dolly().containers().update(context.pathParam("reference"), request, caller(context)));
-        });
-
-        javalin.get("/api/v1/containers/{reference}/revisions",
-                context -> context.json(new ResourceList<>(dolly().revisions().list(context.pathParam("reference"), caller(context)))));
-        javalin.post("/api/v1/containers/{reference}/revisions",
-                context -> context.status(201).json(dolly().revisions().save(context.pathParam("reference"), caller(context))));
-        javalin.delete("/api/v1/containers/{reference}/revisions/{revision}",
-                context -> context.json(dolly().revisions().delete(context.pathParam("reference"), context.pathParam("revision"), caller(context))));
-        javalin.post("/api/v1/containers/{reference}/load", context -> {
-            LoadRevisionRequest request = body(context, LoadRevisionRequest.class);
-            context.json(dolly().revisions().load(context.pathParam("reference"), request.revision(), caller(context)));
-        });
-        javalin.post("/api/v1/containers/{reference}/reset", context -> context.json(dolly().revisions().reset(context.pathParam("reference"), caller(context))));
-        javalin.post("/api/v1/containers/{reference}/graduate", context -> {
-            GraduateRequest request = body(context, GraduateRequest.class);
-            context.status(201).json(dolly().revisions().graduate(context.pathParam("reference"), request, caller(context)));
-        });
-
-        javalin.post("/api/v1/storage", context -> {
-            caller(context).checkAdministrator("move the storage");
-            InitializeStorageRequest request = body(context, InitializeStorageRequest.class);
-            context.json(services.initializeStorage(request));
-        });
-
-        javalin.post("/api/v1/daemon/shutdown", context -> {
-            caller(context).checkAdministrator("stop the daemon");
-            context.status(202);
-            Thread.ofPlatform().name("shutdown").start(shutdown);
-        });
-
         if (tls.isPresent()) {
             // the TLS connector carries the host and port; Javalin adds its plain one only when there is none
             javalin.start();
@@ -190,6 +99,102 @@ final class ApiServer
             javalin.start(host, port);
         }
         return javalin.port();
+    }
+
+    private void routes(RoutesConfig routes)
+    {
+        routes.before("/api/*", this::authenticate);
+        routes.exception(DollyException.class, (exception, context) -> fail(context, exception.errorCode(), exception.getMessage()));
+        routes.exception(Exception.class, (exception, context) -> {
+            LOG.error("Request {} {} failed", context.method(), context.path(), exception);
+            fail(context, ErrorCode.INTERNAL_ERROR, "Internal error: " + exception + ". The daemon log has the details.");
+        });
+        routes.error(404, context -> {
+            // routes that answer 404 themselves carry an ErrorResponse; only unknown paths get this one
+            String result = context.result();
+            if (result == null || !result.contains("\"code\"")) {
+                context.json(new ErrorResponse(ErrorCode.NOT_FOUND, "No such API path: " + context.method() + " " + context.path()));
+            }
+        });
+
+        routes.get("/api/v1/info", context -> context.json(dolly().info()));
+
+        routes.post(SIGN_IN_PATH, context -> context.status(201).json(dolly().accessTokens().signIn(body(context, SignInRequest.class), context.ip())));
+        routes.get("/api/v1/sessions/current", context -> context.json(dolly().accessTokens().describe(authentication(context))));
+        routes.delete("/api/v1/sessions/current", context -> {
+            dolly().accessTokens().signOut(authentication(context));
+            context.status(204);
+        });
+
+        routes.get("/api/v1/users", context -> context.json(new ResourceList<>(dolly().users().list(caller(context)))));
+        routes.post("/api/v1/users", context -> context.status(201).json(dolly().users().create(caller(context), body(context, CreateUserRequest.class))));
+        routes.delete("/api/v1/users/{name}", context -> context.json(dolly().users().delete(caller(context), context.pathParam("name"))));
+        routes.get("/api/v1/teams", context -> context.json(new ResourceList<>(dolly().users().listTeams(caller(context)))));
+        routes.post("/api/v1/teams", context -> context.status(201).json(dolly().users().createTeam(caller(context), body(context, CreateTeamRequest.class))));
+        routes.post("/api/v1/teams/{team}/members",
+                context -> context.json(dolly().users().updateTeam(caller(context), context.pathParam("team"), body(context, UpdateTeamRequest.class))));
+
+        routes.get("/api/v1/access-tokens", context -> context.json(new ResourceList<>(dolly().accessTokens().list(caller(context)))));
+        routes.post("/api/v1/access-tokens",
+                context -> context.status(201).json(dolly().accessTokens().create(caller(context), body(context, CreateAccessTokenRequest.class))));
+        routes.delete("/api/v1/access-tokens/{id}", context -> context.json(dolly().accessTokens().delete(caller(context), context.pathParam("id"))));
+
+        routes.get("/api/v1/images", context -> context.json(new ResourceList<>(dolly().images().list(caller(context), context.queryParam("name"), context.queryParam("tag")))));
+        routes.post("/api/v1/images", context -> {
+            CreateImageRequest request = body(context, CreateImageRequest.class);
+            context.status(202).json(dolly().images().create(request, caller(context), authentication(context).isLocalAdministrator()));
+        });
+        routes.post("/api/v1/uploads", context -> {
+            // streamed: the body is extracted as it arrives, never held in memory
+            long size = declaredSize(context.queryParam("size"));
+            context.status(201).json(dolly().uploads().receive(context.bodyInputStream(), size, caller(context).name()));
+        });
+        routes.get("/api/v1/images/{reference}", context -> context.json(dolly().images().get(context.pathParam("reference"), caller(context))));
+        routes.delete("/api/v1/images/{reference}", context -> context.json(dolly().images().delete(context.pathParam("reference"), caller(context))));
+        routes.patch("/api/v1/images/{reference}", context -> {
+            UpdateImageRequest request = body(context, UpdateImageRequest.class);
+            context.json(dolly().images().update(context.pathParam("reference"), request, caller(context)));
+        });
+
+        routes.get("/api/v1/containers", context -> context.json(new ResourceList<>(dolly().containers().list(caller(context), context.queryParam("image")))));
+        routes.post("/api/v1/containers", context -> {
+            CreateContainerRequest request = body(context, CreateContainerRequest.class);
+            context.status(201).json(dolly().containers().create(request, caller(context)));
+        });
+        routes.get("/api/v1/containers/{reference}", context -> context.json(dolly().containers().get(context.pathParam("reference"), caller(context))));
+        routes.delete("/api/v1/containers/{reference}", context -> context.json(dolly().containers().delete(context.pathParam("reference"), caller(context))));
+        routes.patch("/api/v1/containers/{reference}", context -> {
+            UpdateContainerRequest request = body(context, UpdateContainerRequest.class);
+            context.json(dolly().containers().update(context.pathParam("reference"), request, caller(context)));
+        });
+
+        routes.get("/api/v1/containers/{reference}/revisions",
+                context -> context.json(new ResourceList<>(dolly().revisions().list(context.pathParam("reference"), caller(context)))));
+        routes.post("/api/v1/containers/{reference}/revisions",
+                context -> context.status(201).json(dolly().revisions().save(context.pathParam("reference"), caller(context))));
+        routes.delete("/api/v1/containers/{reference}/revisions/{revision}",
+                context -> context.json(dolly().revisions().delete(context.pathParam("reference"), context.pathParam("revision"), caller(context))));
+        routes.post("/api/v1/containers/{reference}/load", context -> {
+            LoadRevisionRequest request = body(context, LoadRevisionRequest.class);
+            context.json(dolly().revisions().load(context.pathParam("reference"), request.revision(), caller(context)));
+        });
+        routes.post("/api/v1/containers/{reference}/reset", context -> context.json(dolly().revisions().reset(context.pathParam("reference"), caller(context))));
+        routes.post("/api/v1/containers/{reference}/graduate", context -> {
+            GraduateRequest request = body(context, GraduateRequest.class);
+            context.status(201).json(dolly().revisions().graduate(context.pathParam("reference"), request, caller(context)));
+        });
+
+        routes.post("/api/v1/storage", context -> {
+            caller(context).checkAdministrator("move the storage");
+            InitializeStorageRequest request = body(context, InitializeStorageRequest.class);
+            context.json(services.initializeStorage(request));
+        });
+
+        routes.post("/api/v1/daemon/shutdown", context -> {
+            caller(context).checkAdministrator("stop the daemon");
+            context.status(202);
+            Thread.ofPlatform().name("shutdown").start(shutdown);
+        });
     }
 
     void stop()
