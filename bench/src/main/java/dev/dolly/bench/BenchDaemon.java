@@ -25,7 +25,7 @@ import static java.util.Objects.requireNonNull;
 final class BenchDaemon
 {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
-    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(120);
+    private static final Duration STOP_TIMEOUT = Duration.ofMinutes(2);
 
     private final Path projectRoot;
     private final Path home;

@@ -157,7 +157,9 @@ final class FakeDaemon
     }
 
     /** @param query the raw query string, {@code null} when there is none */
+    @SuppressWarnings("ArrayRecordComponent") // the bytes as received, only read
     record Request(String method, String path, String query, String body, String authorization, byte[] bytes) {}
 
+    @SuppressWarnings("ArrayRecordComponent") // written once, only read
     private record Answer(int status, byte[] body) {}
 }

@@ -196,7 +196,8 @@ public final class Dolly
         dolly.images.reconcile();
         dolly.containers.reconcile();
         dolly.removeOrphans();
-        dolly.reaper.scheduleWithFixedDelay(dolly::deleteExpired, 5, 5, TimeUnit.SECONDS);
+        // deleteExpired logs its own failures: the schedule's future has nothing more to say
+        var unused = dolly.reaper.scheduleWithFixedDelay(dolly::deleteExpired, 5, 5, TimeUnit.SECONDS);
         return dolly;
     }
 

@@ -213,7 +213,7 @@ final class ApiServer
 
     private void authenticate(Context context)
     {
-        if (context.path().equals(SIGN_IN_PATH) && context.method() == HandlerType.POST) {
+        if (context.path().equals(SIGN_IN_PATH) && context.method().equals(HandlerType.POST)) {
             return;
         }
         String token = bearerToken(context);

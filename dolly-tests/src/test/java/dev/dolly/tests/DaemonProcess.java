@@ -5,6 +5,7 @@ import dev.dolly.api.DollyHome;
 import dev.dolly.api.Json;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -148,7 +149,7 @@ final class DaemonProcess
         }
         for (String mountPoint : mountPoints) {
             Process umount = new ProcessBuilder("umount", mountPoint).redirectErrorStream(true).start();
-            String output = new String(umount.getInputStream().readAllBytes());
+            String output = new String(umount.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (umount.waitFor() != 0) {
                 throw new IllegalStateException("umount " + mountPoint + " failed: " + output);
             }

@@ -44,7 +44,9 @@ class TestStorageInit
 
             daemon.stop();
             daemon.unmountAll();
-            assertThat(Files.list(daemon.home().resolve("storage")).toList()).isEmpty();
+            try (var entries = Files.list(daemon.home().resolve("storage"))) {
+                assertThat(entries.toList()).isEmpty();
+            }
             daemon.start();
 
             assertThat(dolly.json(ServerInfo.class, "info").storageDriver()).isEqualTo("btrfs");

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -114,7 +115,7 @@ class TestTagsLifetimesAndCi
                 "--team", "myorg:dbas", "--team", "myorg:developers", "--lifetime", "48h");
         assertThat(changed.tags()).containsExactly("new", "shared");
         assertThat(changed.teams()).containsExactly("myorg:dbas", "myorg:developers");
-        assertThat(changed.expiresAt()).isCloseTo(before.plus(Duration.ofHours(48)), within(2, java.time.temporal.ChronoUnit.MINUTES));
+        assertThat(changed.expiresAt()).isCloseTo(before.plus(Duration.ofDays(2)), within(2, java.time.temporal.ChronoUnit.MINUTES));
         assertThat(dolly.succeed("get", "data-images", "--name", "updated").stdout()).contains("in 2 days").contains("just now");
 
         // renamed into a name whose image holds 'shared': it keeps only 'new'
@@ -270,7 +271,7 @@ class TestTagsLifetimesAndCi
         environment.put("DOLLY_ACCESS_TOKEN", daemon.adminToken());
         environment.putAll(overrides);
         Process process = builder.start();
-        String output = new String(process.getInputStream().readAllBytes());
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!process.waitFor(5, TimeUnit.MINUTES)) {
             process.destroyForcibly();
             throw new AssertionError("The refresh script did not finish within 5 minutes:\n" + output);

@@ -155,7 +155,7 @@ class TestTeams
         assertThat(image.owner()).isEqualTo("alice");
         assertThat(image.tags()).containsExactlyInAnyOrder("latest-production", "run-42");
         assertThat(image.teams()).containsExactly("myorg:developers");
-        assertThat(image.expiresAt()).isCloseTo(Instant.now().plus(Duration.ofHours(48)), within(Duration.ofMinutes(5)));
+        assertThat(image.expiresAt()).isCloseTo(Instant.now().plus(Duration.ofDays(2)), within(Duration.ofMinutes(5)));
         String table = pipeline.succeed("get", "data-images").stdout();
         assertThat(table.lines().findFirst().orElseThrow()).contains("TAGS").contains("TEAMS").contains("EXPIRES");
         assertThat(table).contains("widgetstore").contains("latest-production,run-42").contains("myorg:developers").containsPattern("in (1|2) days?");

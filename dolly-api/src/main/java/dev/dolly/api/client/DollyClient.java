@@ -405,6 +405,7 @@ public final class DollyClient
         return send(method, path, body, Json.json().getTypeFactory().constructType(responseType));
     }
 
+    @SuppressWarnings("TypeParameterUnusedInFormals") // T is the type the JavaType describes
     private <T> T send(String method, String path, Object body, JavaType responseType)
     {
         if (method.equals("PATCH")) {
@@ -438,6 +439,7 @@ public final class DollyClient
                 throws IOException;
     }
 
+    @SuppressWarnings("TypeParameterUnusedInFormals") // T is the type the JavaType describes
     private <T> T exchange(String method, String path, ConnectionStep prepare, ConnectionStep write, JavaType responseType)
     {
         // HttpURLConnection rather than java.net.http: for one request per command it starts several times faster
@@ -495,6 +497,7 @@ public final class DollyClient
     }
 
     /** HttpURLConnection knows no PATCH: the few requests that use it go through java.net.http. */
+    @SuppressWarnings("TypeParameterUnusedInFormals") // T is the type the JavaType describes
     private <T> T sendWithHttpClient(String method, String path, Object body, JavaType responseType)
     {
         HttpRequest request;

@@ -28,6 +28,8 @@ final class PasswordInput
             return fromStdin();
         }
         // the terminal itself, not the streams of the context: the password must not echo
+        // on Java 21, the release the code targets, there is no console without a terminal
+        @SuppressWarnings("SystemConsoleNull")
         Console console = System.console();
         if (console == null) {
             throw DollyException.badInput("There is no terminal to ask for the password on: pass it on stdin with --password-stdin, "

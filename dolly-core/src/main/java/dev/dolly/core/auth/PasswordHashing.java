@@ -75,6 +75,7 @@ public final class PasswordHashing
         }
     }
 
+    @SuppressWarnings("ArrayRecordComponent") // read once where parsed, never compared or kept
     private record Parsed(int iterations, byte[] salt, byte[] hash) {}
 
     /**

@@ -73,6 +73,8 @@ public final class ContainerService
         this.ports = requireNonNull(ports, "ports is null");
         this.configuration = requireNonNull(configuration, "configuration is null");
         this.clock = requireNonNull(clock, "clock is null");
+        // sizes are a background nicety: they must not compete with engines for the CPU
+        @SuppressWarnings("ThreadPriorityCheck")
         ExecutorService measurer = Executors.newSingleThreadExecutor(Thread.ofPlatform().daemon().name("container sizes").priority(Thread.MIN_PRIORITY).factory());
         this.sizes = new VolumeSizes(storage::sizeBytes, measurer, clock, SIZE_MAXIMUM_AGE);
     }

@@ -307,7 +307,7 @@ public final class ImageDefinitionParser
 
     private static void checkKeys(ObjectNode node, Set<String> allowed, String prefix)
     {
-        for (Iterator<Map.Entry<String, JsonNode>> fields = node.fields(); fields.hasNext(); ) {
+        for (Iterator<Map.Entry<String, JsonNode>> fields = node.properties().iterator(); fields.hasNext(); ) {
             String key = fields.next().getKey();
             if (!allowed.contains(key)) {
                 String suggestion = closest(key, allowed).map(match -> ": did you mean '" + prefix + match + "'?").orElse(

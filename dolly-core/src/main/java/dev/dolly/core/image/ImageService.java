@@ -147,7 +147,7 @@ public final class ImageService
         long id = catalog.images().insert(record);
         String volume = VolumeKeys.image(id);
         catalog.images().setVolume(id, volume);
-        builds.submit(() -> {
+        builds.execute(() -> {
             try {
                 build(id, definition);
             }

@@ -15,7 +15,7 @@ class LifetimeTest
     void parsesSpawnDurations()
     {
         assertThat(Lifetime.parse("90m", "lifetime").duration()).isEqualTo(Duration.ofMinutes(90));
-        assertThat(Lifetime.parse("48h", "lifetime").duration()).isEqualTo(Duration.ofHours(48));
+        assertThat(Lifetime.parse("48h", "lifetime").duration()).isEqualTo(Duration.ofDays(2));
         assertThat(Lifetime.parse("10h30m", "lifetime").duration()).isEqualTo(Duration.ofMinutes(630));
         assertThat(Lifetime.parse("7d", "lifetime").duration()).isEqualTo(Duration.ofDays(7));
         assertThat(Lifetime.parse("5s", "lifetime").duration()).isEqualTo(Duration.ofSeconds(5));

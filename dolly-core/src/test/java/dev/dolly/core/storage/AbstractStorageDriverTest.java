@@ -11,6 +11,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -326,9 +327,9 @@ abstract class AbstractStorageDriverTest
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
             try (Stream<Path> paths = Files.walk(directory)) {
                 for (Path path : paths.sorted().toList()) {
-                    digest.update(directory.relativize(path).toString().getBytes());
+                    digest.update(directory.relativize(path).toString().getBytes(StandardCharsets.UTF_8));
                     if (Files.isSymbolicLink(path)) {
-                        digest.update(Files.readSymbolicLink(path).toString().getBytes());
+                        digest.update(Files.readSymbolicLink(path).toString().getBytes(StandardCharsets.UTF_8));
                     }
                     else if (Files.isRegularFile(path)) {
                         try (InputStream input = Files.newInputStream(path)) {

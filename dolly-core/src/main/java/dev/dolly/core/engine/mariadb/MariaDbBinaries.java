@@ -251,7 +251,7 @@ public final class MariaDbBinaries
         Optional<Path> server = Stream.of(bin.resolve("mariadbd"), bin.resolveSibling("sbin").resolve("mariadbd"), bin.resolveSibling("libexec").resolve("mariadbd"))
                 .filter(Files::isExecutable)
                 .findFirst();
-        if (server.isEmpty() || !Files.isExecutable(bin.resolve("mariadb-install-db")) && !Files.isExecutable(bin.resolve("mysql_install_db"))) {
+        if (server.isEmpty() || (!Files.isExecutable(bin.resolve("mariadb-install-db")) && !Files.isExecutable(bin.resolve("mysql_install_db")))) {
             throw DollyException.badInput("No MariaDB installation in " + bin + ": it needs mariadbd (there or in ../sbin) and mariadb-install-db. "
                     + "Configure the bin directory of a MariaDB installation in DOLLY_MARIADB_INSTALLATIONS (Debian/Ubuntu: apt-get install mariadb-server, then /usr/bin).");
         }

@@ -65,7 +65,7 @@ public final class MariaDbEngine
     private static final String SOCKET_FILE = "server.sock";
     private static final String MARIADB_SUFFIX = "-MariaDB";
     private static final Duration INITIALIZE_TIMEOUT = Duration.ofMinutes(10);
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+    private static final Duration START_TIMEOUT = Duration.ofMinutes(2);
     private static final Duration FIRST_PAUSE = Duration.ofMillis(5);
     private static final Duration STOP_TIMEOUT = Duration.ofMinutes(30);
     private static final Duration CLIENT_TIMEOUT = Duration.ofMinutes(5);
@@ -279,7 +279,7 @@ public final class MariaDbEngine
             throw DollyException.failed("Cannot create a " + programs.product() + " " + installation.version() + " data directory in " + directory + ": "
                     + result.output().strip());
         }
-        createDataUser(installation, programs, directory, superuserPassword);
+        createDataUser(programs, directory, superuserPassword);
     }
 
     /**
@@ -288,7 +288,7 @@ public final class MariaDbEngine
      * {@code --initialize-insecure}), and creates the data user with its password; {@code root} is left with the
      * socket as its only way in.
      */
-    private void createDataUser(EngineInstallation installation, Programs programs, Path directory, String password)
+    private void createDataUser(Programs programs, Path directory, String password)
     {
         Path logFile = directory.resolveSibling(directory.getFileName() + "-initialize.log");
         Path sockets = runDirectory.resolve("i" + ProcessHandle.current().pid() + "-" + System.nanoTime() % 1_000_000);

@@ -523,6 +523,8 @@ public final class PlainSqlLoader
         }
     }
 
+    // the count is written by the one thread that reads the stream and read by the progress reporter: no lost updates
+    @SuppressWarnings("NonAtomicVolatileUpdate")
     private static final class CountingInputStream
             extends FilterInputStream
     {

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.TestInstance;
 
 import java.io.IOException;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -110,7 +111,7 @@ class PostgresEngineTest
     {
         String pid = Files.readAllLines(sharedData.resolve("postmaster.pid")).getFirst().strip();
         Process ps = new ProcessBuilder("ps", "-o", "user=", "-p", pid).redirectErrorStream(true).start();
-        String user = new String(ps.getInputStream().readAllBytes()).strip();
+        String user = new String(ps.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
         assertEquals(0, ps.waitFor());
         assertThat(user).isEqualTo(engineUser.name());
         if (engineUser.switchesUser()) {
