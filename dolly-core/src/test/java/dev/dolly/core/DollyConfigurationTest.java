@@ -2,7 +2,7 @@ package dev.dolly.core;
 
 import dev.dolly.api.DollyException;
 import dev.dolly.api.ErrorCode;
-import dev.dolly.core.tls.TestCertificates;
+import dev.dolly.core.tls.SelfSignedCertificates;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -59,7 +59,7 @@ class DollyConfigurationTest
     void servesHttpsWithCertificateAndKey()
             throws Exception
     {
-        TestCertificates.Pair pair = TestCertificates.generate(directory, "dolly", "EC", "dns:dolly.example.com");
+        SelfSignedCertificates.Pair pair = SelfSignedCertificates.generate(directory, "dolly", "EC", "dns:dolly.example.com");
 
         DollyConfiguration configuration = DollyConfiguration.fromEnvironment(environment("DOLLY_LISTEN", "0.0.0.0:7370",
                 "DOLLY_TLS_CERTIFICATE", pair.certificate().toString(), "DOLLY_TLS_KEY", pair.key().toString()));
@@ -72,7 +72,7 @@ class DollyConfigurationTest
     void needsBothTlsVariables()
             throws Exception
     {
-        TestCertificates.Pair pair = TestCertificates.generate(directory, "dolly", "EC", "dns:dolly.example.com");
+        SelfSignedCertificates.Pair pair = SelfSignedCertificates.generate(directory, "dolly", "EC", "dns:dolly.example.com");
 
         assertBadInput(environment("DOLLY_TLS_CERTIFICATE", pair.certificate().toString()), "DOLLY_TLS_CERTIFICATE is set but DOLLY_TLS_KEY is not: "
                 + "set both (the PEM certificate chain and its PKCS#8 PEM private key) to serve HTTPS, or neither.");

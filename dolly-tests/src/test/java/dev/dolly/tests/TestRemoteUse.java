@@ -4,7 +4,7 @@ import dev.dolly.api.DaemonAddress;
 import dev.dolly.api.DataContainer;
 import dev.dolly.api.DataImage;
 import dev.dolly.api.ResourceStatus;
-import dev.dolly.core.tls.TestCertificates;
+import dev.dolly.core.tls.SelfSignedCertificates;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -37,7 +37,7 @@ class TestRemoteUse
     private static final Path CHINOOK = DaemonProcess.PROJECT_ROOT.resolve("examples/chinook/image.yaml");
 
     private Path certificates;
-    private TestCertificates.Pair certificate;
+    private SelfSignedCertificates.Pair certificate;
     private DaemonProcess daemon;
     private String url;
     private Path clientHome;
@@ -48,7 +48,7 @@ class TestRemoteUse
     {
         certificates = Files.createTempDirectory("dolly-it-certificates-");
         clientHome = Files.createTempDirectory("dolly-it-client-");
-        certificate = TestCertificates.generate(certificates, "dolly-test-server", "RSA", "ip:127.0.0.1");
+        certificate = SelfSignedCertificates.generate(certificates, "dolly-test-server", "RSA", "ip:127.0.0.1");
         daemon = DaemonProcess.withNewHome(Map.of(
                 "DOLLY_TLS_CERTIFICATE", certificate.certificate().toString(),
                 "DOLLY_TLS_KEY", certificate.key().toString(),

@@ -45,7 +45,7 @@ abstract class AbstractStorageDriverTest
     StorageDriver driver;
     EngineUser engineUser;
 
-    /** The mounted file system to test on, from {@link TestFileSystems}. */
+    /** The mounted file system to test on, from {@link MountedTestFileSystems}. */
     abstract Path fileSystem();
 
     abstract StorageDriver createDriver(Path root);
@@ -65,7 +65,7 @@ abstract class AbstractStorageDriverTest
     @BeforeEach
     void createRoot()
     {
-        root = TestFileSystems.freshDirectory(fileSystem(), getClass().getSimpleName());
+        root = MountedTestFileSystems.freshDirectory(fileSystem(), getClass().getSimpleName());
         driver = createDriver(root);
         engineUser = EngineUser.resolve("dolly");
     }

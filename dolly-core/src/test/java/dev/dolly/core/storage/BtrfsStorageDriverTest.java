@@ -17,8 +17,8 @@ class BtrfsStorageDriverTest
     @Override
     Path fileSystem()
     {
-        TestFileSystems.requireRoot("deleting btrfs subvolumes needs root");
-        return TestFileSystems.require(TestFileSystems.BTRFS);
+        MountedTestFileSystems.requireRoot("deleting btrfs subvolumes needs root");
+        return MountedTestFileSystems.require(MountedTestFileSystems.BTRFS);
     }
 
     @Override

@@ -15,7 +15,7 @@ class CopyStorageDriverTest
     @Override
     Path fileSystem()
     {
-        return TestFileSystems.require(TestFileSystems.EXT4);
+        return MountedTestFileSystems.require(MountedTestFileSystems.EXT4);
     }
 
     @Override

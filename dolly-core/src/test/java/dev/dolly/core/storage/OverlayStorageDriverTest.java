@@ -18,8 +18,8 @@ class OverlayStorageDriverTest
     @Override
     Path fileSystem()
     {
-        TestFileSystems.requireRoot("overlay mounts need root");
-        return TestFileSystems.require(TestFileSystems.EXT4);
+        MountedTestFileSystems.requireRoot("overlay mounts need root");
+        return MountedTestFileSystems.require(MountedTestFileSystems.EXT4);
     }
 
     @Override

@@ -17,7 +17,7 @@ class ReflinkStorageDriverTest
     @Override
     Path fileSystem()
     {
-        return TestFileSystems.require(TestFileSystems.XFS);
+        return MountedTestFileSystems.require(MountedTestFileSystems.XFS);
     }
 
     @Override
@@ -41,7 +41,7 @@ class ReflinkStorageDriverTest
     void probeTellsWhetherBlocksAreShared()
     {
         assertThat(ReflinkStorageDriver.probe(root, CommandRunner.system())).isEmpty();
-        Path ext4 = TestFileSystems.freshDirectory(TestFileSystems.require(TestFileSystems.EXT4), "reflink-probe");
+        Path ext4 = MountedTestFileSystems.freshDirectory(MountedTestFileSystems.require(MountedTestFileSystems.EXT4), "reflink-probe");
         try {
             assertThat(ReflinkStorageDriver.probe(ext4, CommandRunner.system())).hasValueSatisfying(reason -> assertThat(reason).contains("cp --reflink=always"));
         }
@@ -54,7 +54,7 @@ class ReflinkStorageDriverTest
     void neverFallsBackToAFullCopy()
             throws IOException
     {
-        Path ext4 = TestFileSystems.freshDirectory(TestFileSystems.require(TestFileSystems.EXT4), "reflink-fallback");
+        Path ext4 = MountedTestFileSystems.freshDirectory(MountedTestFileSystems.require(MountedTestFileSystems.EXT4), "reflink-fallback");
         try {
             StorageDriver onExt4 = new ReflinkStorageDriver(ext4);
             Path image = onExt4.createVolume(IMAGE);

@@ -27,7 +27,7 @@ class StorageDriversTest
     @Test
     void choosesBtrfsOnBtrfs()
     {
-        Path root = directory(TestFileSystems.BTRFS);
+        Path root = directory(MountedTestFileSystems.BTRFS);
         StorageSelection selection = StorageDrivers.select(root, Optional.empty(), false, Optional.empty());
         assertThat(selection.driver()).isInstanceOf(BtrfsStorageDriver.class);
         assertThat(selection.reason()).isEqualTo("btrfs: " + root + " is on btrfs; images are subvolumes and containers are snapshots of them.");
@@ -36,7 +36,7 @@ class StorageDriversTest
     @Test
     void choosesReflinkOnBtrfsWithoutItsCommand()
     {
-        Path root = directory(TestFileSystems.BTRFS);
+        Path root = directory(MountedTestFileSystems.BTRFS);
         CommandRunner withoutBtrfs = command -> command.arguments().getFirst().equals("btrfs") ? new CommandRunner.Result(127, "btrfs: not found") : CommandRunner.system().run(command);
         StorageSelection selection = StorageDrivers.select(root, Optional.empty(), true, Optional.empty(), withoutBtrfs);
         assertThat(selection.driver()).isInstanceOf(ReflinkStorageDriver.class);
@@ -46,7 +46,7 @@ class StorageDriversTest
     @Test
     void choosesReflinkOnXfs()
     {
-        Path root = directory(TestFileSystems.XFS);
+        Path root = directory(MountedTestFileSystems.XFS);
         StorageSelection selection = StorageDrivers.select(root, Optional.empty(), false, Optional.empty());
         assertThat(selection.driver()).isInstanceOf(ReflinkStorageDriver.class);
         assertThat(selection.reason()).isEqualTo("reflink: " + root + " is on xfs, which shares blocks between files; containers are reflink copies of their image (cp --reflink=always).");
@@ -55,8 +55,8 @@ class StorageDriversTest
     @Test
     void choosesOverlayOnExt4AsRoot()
     {
-        TestFileSystems.requireRoot("overlay mounts need root");
-        Path root = directory(TestFileSystems.EXT4);
+        MountedTestFileSystems.requireRoot("overlay mounts need root");
+        Path root = directory(MountedTestFileSystems.EXT4);
         StorageSelection selection = StorageDrivers.select(root, Optional.empty(), true, Optional.empty());
         assertThat(selection.driver()).isInstanceOf(OverlayStorageDriver.class);
         assertThat(selection.reason()).isEqualTo("overlay: " + root + " is on ext4, which cannot share blocks between files; "
@@ -66,7 +66,7 @@ class StorageDriversTest
     @Test
     void fallsBackToCopyOnExt4WithoutRootAndTellsHowToGetAFastDriver()
     {
-        Path root = directory(TestFileSystems.EXT4);
+        Path root = directory(MountedTestFileSystems.EXT4);
         StorageSelection selection = StorageDrivers.select(root, Optional.empty(), false, Optional.empty());
         assertThat(selection.driver()).isInstanceOf(CopyStorageDriver.class);
         assertThat(selection.reason()).isEqualTo("copy: " + root + " is on ext4, which cannot share blocks between files; overlay mounts need the daemon to run as root, "
@@ -77,7 +77,7 @@ class StorageDriversTest
     @Test
     void configuredDriverWins()
     {
-        Path root = directory(TestFileSystems.BTRFS);
+        Path root = directory(MountedTestFileSystems.BTRFS);
         StorageSelection selection = StorageDrivers.select(root, Optional.of("copy"), true, Optional.empty());
         assertThat(selection.driver()).isInstanceOf(CopyStorageDriver.class);
         assertThat(selection.reason()).isEqualTo("copy: DOLLY_STORAGE_DRIVER=copy; every container is a full copy of its image.");
@@ -87,7 +87,7 @@ class StorageDriversTest
     @Test
     void refusesAConfiguredDriverThatCannotWorkThere()
     {
-        Path root = directory(TestFileSystems.EXT4);
+        Path root = directory(MountedTestFileSystems.EXT4);
         assertThatThrownBy(() -> StorageDrivers.select(root, Optional.of("btrfs"), true, Optional.empty()))
                 .isInstanceOf(DollyException.class)
                 .hasMessage("DOLLY_STORAGE_DRIVER=btrfs but " + root + " is on ext4. Move DOLLY_HOME to a btrfs file system, or choose another driver.");
@@ -104,7 +104,7 @@ class StorageDriversTest
     @Test
     void aZfsDatasetSelectsZfs()
     {
-        Path root = directory(TestFileSystems.EXT4);
+        Path root = directory(MountedTestFileSystems.EXT4);
         FakeCommandRunner runner = new FakeCommandRunner();
         StorageSelection selection = StorageDrivers.select(root, Optional.empty(), true, Optional.of("tank/dolly"), runner);
         assertThat(selection.driver()).isInstanceOf(ZfsStorageDriver.class);
@@ -114,7 +114,7 @@ class StorageDriversTest
 
     private Path directory(String variable)
     {
-        Path directory = TestFileSystems.freshDirectory(TestFileSystems.require(variable), "detection");
+        Path directory = MountedTestFileSystems.freshDirectory(MountedTestFileSystems.require(variable), "detection");
         directories.add(directory);
         return directory;
     }

@@ -23,7 +23,7 @@ class TlsIdentityTest
             throws Exception
     {
         for (String algorithm : new String[] {"RSA", "EC"}) {
-            TestCertificates.Pair pair = TestCertificates.generate(directory, "server-" + algorithm, algorithm, "ip:127.0.0.1,dns:localhost");
+            SelfSignedCertificates.Pair pair = SelfSignedCertificates.generate(directory, "server-" + algorithm, algorithm, "ip:127.0.0.1,dns:localhost");
 
             TlsIdentity identity = TlsIdentity.load(pair.certificate(), pair.key());
 
@@ -40,8 +40,8 @@ class TlsIdentityTest
     void keepsTheChainInOrder()
             throws Exception
     {
-        TestCertificates.Pair server = TestCertificates.generate(directory, "server", "RSA", "dns:localhost");
-        TestCertificates.Pair other = TestCertificates.generate(directory, "intermediate", "EC", "dns:intermediate");
+        SelfSignedCertificates.Pair server = SelfSignedCertificates.generate(directory, "server", "RSA", "dns:localhost");
+        SelfSignedCertificates.Pair other = SelfSignedCertificates.generate(directory, "intermediate", "EC", "dns:intermediate");
         Path chain = directory.resolve("chain.pem");
         Files.writeString(chain, Files.readString(server.certificate()) + Files.readString(other.certificate()));
 
@@ -52,9 +52,9 @@ class TlsIdentityTest
     void refusesAKeyOfAnotherCertificate()
             throws Exception
     {
-        TestCertificates.Pair first = TestCertificates.generate(directory, "first", "RSA", "dns:localhost");
-        TestCertificates.Pair second = TestCertificates.generate(directory, "second", "RSA", "dns:localhost");
-        TestCertificates.Pair ec = TestCertificates.generate(directory, "third", "EC", "dns:localhost");
+        SelfSignedCertificates.Pair first = SelfSignedCertificates.generate(directory, "first", "RSA", "dns:localhost");
+        SelfSignedCertificates.Pair second = SelfSignedCertificates.generate(directory, "second", "RSA", "dns:localhost");
+        SelfSignedCertificates.Pair ec = SelfSignedCertificates.generate(directory, "third", "EC", "dns:localhost");
 
         assertBadInput(first.certificate(), second.key(), "DOLLY_TLS_KEY: the private key in " + second.key() + " does not match the certificate in "
                 + first.certificate() + " (CN=first). Use the key the certificate was issued for; the server's own certificate must come first in the chain file.");
@@ -66,7 +66,7 @@ class TlsIdentityTest
     void namesMissingAndMisplacedFiles()
             throws Exception
     {
-        TestCertificates.Pair pair = TestCertificates.generate(directory, "server", "RSA", "dns:localhost");
+        SelfSignedCertificates.Pair pair = SelfSignedCertificates.generate(directory, "server", "RSA", "dns:localhost");
         Path missing = directory.resolve("missing.pem");
 
         assertBadInput(missing, pair.key(), "DOLLY_TLS_CERTIFICATE: the certificate file " + missing + " does not exist.");
@@ -78,7 +78,7 @@ class TlsIdentityTest
     void refusesWhatIsNotPem()
             throws Exception
     {
-        TestCertificates.Pair pair = TestCertificates.generate(directory, "server", "RSA", "dns:localhost");
+        SelfSignedCertificates.Pair pair = SelfSignedCertificates.generate(directory, "server", "RSA", "dns:localhost");
         Path text = directory.resolve("notes.txt");
         Files.writeString(text, "hello\n");
         Path der = directory.resolve("server.der");
@@ -95,7 +95,7 @@ class TlsIdentityTest
     void explainsKeysInOtherFormats()
             throws Exception
     {
-        TestCertificates.Pair pair = TestCertificates.generate(directory, "server", "RSA", "dns:localhost");
+        SelfSignedCertificates.Pair pair = SelfSignedCertificates.generate(directory, "server", "RSA", "dns:localhost");
         String body = Base64.getMimeEncoder().encodeToString(new byte[] {1, 2, 3});
         Path traditional = directory.resolve("traditional.key");
         Files.writeString(traditional, "-----BEGIN RSA PRIVATE KEY-----\n" + body + "\n-----END RSA PRIVATE KEY-----\n");

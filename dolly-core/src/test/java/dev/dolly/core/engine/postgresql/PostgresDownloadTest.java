@@ -32,7 +32,7 @@ class PostgresDownloadTest
     @Test
     void downloadsAndRunsVersion14()
     {
-        base = TestDirectories.createBase();
+        base = TemporaryDirectories.createBase();
         // the download cache outlives the test, so that repeated builds download once
         Path cache = Path.of("target", "postgresql-downloads").toAbsolutePath();
         PostgresBinaries binaries = new PostgresBinaries(base.resolve("engines"), cache, PostgresBinaries.MAVEN_CENTRAL, base.resolve("m2"), List.of());
@@ -45,9 +45,9 @@ class PostgresDownloadTest
         assertThat(messages).contains("Unpacking PostgreSQL " + installation.version());
         assertThat(binaries.availableMajors()).contains("9.6", "14", "17");
 
-        Path data = TestDirectories.createDirectory(base, "data");
+        Path data = TemporaryDirectories.createDirectory(base, "data");
         engine.initialize(installation, data, "fourteen");
-        int port = TestDirectories.freePort();
+        int port = TemporaryDirectories.freePort();
         engine.start(installation, data, new ServerSettings("127.0.0.1", port, Map.of(), base.resolve("14.log")));
         try {
             assertThat(engine.serverVersion(new Endpoint("127.0.0.1", port, "postgres", "fourteen", "postgres"))).startsWith("PostgreSQL 14.");

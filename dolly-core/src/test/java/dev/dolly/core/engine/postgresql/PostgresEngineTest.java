@@ -53,16 +53,16 @@ class PostgresEngineTest
     @BeforeAll
     void startSharedServer()
     {
-        base = TestDirectories.createBase();
+        base = TemporaryDirectories.createBase();
         engineUser = EngineUser.resolve("dolly");
         // an unreachable repository: the built-in version must not need it
         PostgresBinaries binaries = new PostgresBinaries(base.resolve("engines"), base.resolve("cache"), java.net.URI.create("http://127.0.0.1:9/maven2"), base.resolve("m2"), List.of());
         engine = new PostgresEngine(binaries, engineUser);
         installation = engine.install(null, ProgressListener.NONE);
 
-        sharedData = TestDirectories.createDirectory(base, "shared");
+        sharedData = TemporaryDirectories.createDirectory(base, "shared");
         engine.initialize(installation, sharedData, PASSWORD);
-        int port = TestDirectories.freePort();
+        int port = TemporaryDirectories.freePort();
         engine.start(installation, sharedData, settings(port, "shared.log", Map.of("fsync", "off", "max_connections", "30")));
         superuser = new Endpoint("127.0.0.1", port, engine.defaultUser(), PASSWORD, engine.defaultDatabase());
     }
@@ -239,9 +239,9 @@ class PostgresEngineTest
     void lifecycle()
             throws IOException
     {
-        Path data = TestDirectories.createDirectory(base, "lifecycle");
+        Path data = TemporaryDirectories.createDirectory(base, "lifecycle");
         engine.initialize(installation, data, "lifecycle");
-        int port = TestDirectories.freePort();
+        int port = TemporaryDirectories.freePort();
         Endpoint endpoint = new Endpoint("127.0.0.1", port, "postgres", "lifecycle", "postgres");
 
         // a server that cannot start says why, from its log
@@ -253,12 +253,12 @@ class PostgresEngineTest
 
         engine.start(installation, data, settings(port, "logs/lifecycle.log", Map.of()));
         assertThat(engine.isRunning(installation, data)).isTrue();
-        assertThat(TestDirectories.isPortFree(port)).isFalse();
+        assertThat(TemporaryDirectories.isPortFree(port)).isFalse();
         assertThat(engine.serverVersion(endpoint)).startsWith("PostgreSQL 17");
 
         engine.stop(installation, data);
         assertThat(engine.isRunning(installation, data)).isFalse();
-        assertThat(TestDirectories.isPortFree(port)).isTrue();
+        assertThat(TemporaryDirectories.isPortFree(port)).isTrue();
         engine.stop(installation, data);
 
         // a postmaster.pid left by a crash does not stop anything

@@ -23,12 +23,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TestPlainSqlLoader
 {
-    private TestingPostgresServer server;
+    private ThrowawayPostgresServer server;
 
     @BeforeAll
     void startServer()
     {
-        server = TestingPostgresServer.start();
+        server = ThrowawayPostgresServer.start();
     }
 
     @AfterAll

@@ -11,9 +11,9 @@ import java.nio.file.attribute.PosixFilePermissions;
  * Directories for tests that run servers. JUnit's temporary directories are private to the current user; when the
  * tests run as root the servers run as the engine user, which must reach their data directories.
  */
-final class TestDirectories
+final class TemporaryDirectories
 {
-    private TestDirectories() {}
+    private TemporaryDirectories() {}
 
     /** A new directory that other users may traverse but not list. */
     static Path createBase()

@@ -17,9 +17,9 @@ import java.util.List;
  * Self-signed certificates for tests, made by the JDK's own keytool, written as PEM: the certificate, and the key in
  * PKCS#8, as a server administrator would get them from openssl or a CA.
  */
-public final class TestCertificates
+public final class SelfSignedCertificates
 {
-    private TestCertificates() {}
+    private SelfSignedCertificates() {}
 
     /**
      * @param algorithm {@code RSA} or {@code EC}

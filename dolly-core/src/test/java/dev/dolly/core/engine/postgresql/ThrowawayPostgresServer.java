@@ -18,7 +18,7 @@ import java.util.Map;
  * A throwaway PostgreSQL server of the built-in version for tests that need a real server but not the engine
  * under test: started with {@link PostgresEngine}, as the unprivileged engine user, without durability.
  */
-final class TestingPostgresServer
+final class ThrowawayPostgresServer
         implements AutoCloseable
 {
     private static final String PASSWORD = "testing";
@@ -29,7 +29,7 @@ final class TestingPostgresServer
     private final Path dataDirectory;
     private final int port;
 
-    private TestingPostgresServer(PostgresEngine engine, EngineInstallation installation, Path base, Path dataDirectory, int port)
+    private ThrowawayPostgresServer(PostgresEngine engine, EngineInstallation installation, Path base, Path dataDirectory, int port)
     {
         this.engine = engine;
         this.installation = installation;
@@ -38,19 +38,19 @@ final class TestingPostgresServer
         this.port = port;
     }
 
-    static TestingPostgresServer start()
+    static ThrowawayPostgresServer start()
     {
-        Path base = TestDirectories.createBase();
+        Path base = TemporaryDirectories.createBase();
         // an unreachable repository: the built-in version comes from the class path
         PostgresBinaries binaries = new PostgresBinaries(base.resolve("engines"), base.resolve("cache"), URI.create("http://127.0.0.1:9/maven2"), base.resolve("m2"), List.of());
         PostgresEngine engine = new PostgresEngine(binaries, EngineUser.resolve("dolly"));
         EngineInstallation installation = engine.install(null, ProgressListener.NONE);
-        Path dataDirectory = TestDirectories.createDirectory(base, "data");
+        Path dataDirectory = TemporaryDirectories.createDirectory(base, "data");
         engine.initialize(installation, dataDirectory, PASSWORD);
-        int port = TestDirectories.freePort();
+        int port = TemporaryDirectories.freePort();
         engine.start(installation, dataDirectory, new ServerSettings("127.0.0.1", port, Map.of("fsync", "off", "full_page_writes", "off"),
                 base.resolve("logs").resolve("server.log")));
-        return new TestingPostgresServer(engine, installation, base, dataDirectory, port);
+        return new ThrowawayPostgresServer(engine, installation, base, dataDirectory, port);
     }
 
     int port()

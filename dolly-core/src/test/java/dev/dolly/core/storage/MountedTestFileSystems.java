@@ -14,13 +14,13 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * The real file systems the drivers are tested on, set up by {@code .ci/test-filesystems up}. Without them a test
  * is skipped, or fails when {@code CI} is {@code true}.
  */
-final class TestFileSystems
+final class MountedTestFileSystems
 {
     static final String BTRFS = "DOLLY_TEST_BTRFS";
     static final String XFS = "DOLLY_TEST_XFS";
     static final String EXT4 = "DOLLY_TEST_EXT4";
 
-    private TestFileSystems() {}
+    private MountedTestFileSystems() {}
 
     /** The mount point a variable names; skips (or fails in CI) when it is not set or not a directory. */
     static Path require(String variable)
