@@ -59,6 +59,7 @@ public final class CloneBenchmark
     @Spec
     private CommandSpec spec;
 
+    @SuppressWarnings("UnusedVariable") // picocli sets it and answers --help itself
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Shows this help.")
     private boolean help;
 

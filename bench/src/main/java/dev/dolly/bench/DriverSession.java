@@ -123,7 +123,8 @@ final class DriverSession
 
     String nextContainerName(String key)
     {
-        return "bench-" + key + "-" + (++containerCounter);
+        containerCounter++;
+        return "bench-" + key + "-" + containerCounter;
     }
 
     DataContainer createContainer(String image, String key)

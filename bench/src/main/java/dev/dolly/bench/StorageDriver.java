@@ -17,6 +17,7 @@ enum StorageDriver
 
     private final String id;
     private final String filesystemType;
+    @SuppressWarnings("ImmutableEnumChecker") // List.of: immutable
     private final List<String> tools;
     private final boolean copyOnWrite;
 

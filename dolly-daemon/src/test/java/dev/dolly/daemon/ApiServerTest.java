@@ -206,7 +206,7 @@ class ApiServerTest
             throws InterruptedException
     {
         byte[] files = FakeEngineServices.definitionFiles();
-        Response upload = send(request("POST", "/api/v1/uploads?size=" + files.length, token).header("Content-Type", "application/zip")
+        Response upload = send(request("/api/v1/uploads?size=" + files.length, token).header("Content-Type", "application/zip")
                 .POST(BodyPublishers.ofByteArray(files)).build());
         assertThat(upload.statusCode()).as(upload.body()).isEqualTo(201);
 
@@ -252,10 +252,10 @@ class ApiServerTest
         catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return send(request(method, path, token).header("Content-Type", "application/json").method(method, BodyPublishers.ofString(text)).build());
+        return send(request(path, token).header("Content-Type", "application/json").method(method, BodyPublishers.ofString(text)).build());
     }
 
-    private HttpRequest.Builder request(String method, String path, String token)
+    private HttpRequest.Builder request(String path, String token)
     {
         HttpRequest.Builder builder = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30));
         if (token != null) {
