@@ -13,6 +13,8 @@ import java.util.List;
  *         (a failed build takes none)
  * @param requestedVersion the version the definition asked for ({@code 8.0}), {@code null} when it named none; the
  *         engine version says what runs ({@code 11.4.5-MariaDB} for {@code engine: mysql} without a MySQL installation)
+ * @param buildSteps the steps of the image's build that ended, in order, with their times; empty for images graduated
+ *         from a revision
  */
 public record DataImage(
         long id,
@@ -34,10 +36,12 @@ public record DataImage(
         List<String> containers,
         ImageOrigin origin,
         List<String> pendingTags,
-        String requestedVersion)
+        String requestedVersion,
+        List<ImageBuildStep> buildSteps)
 {
     public DataImage
     {
         pendingTags = pendingTags == null ? List.of() : List.copyOf(pendingTags);
+        buildSteps = buildSteps == null ? List.of() : List.copyOf(buildSteps);
     }
 }

@@ -2,6 +2,7 @@ package dev.dolly.cli;
 
 import dev.dolly.api.DataContainer;
 import dev.dolly.api.DataImage;
+import dev.dolly.api.ImageBuildStep;
 import dev.dolly.api.ResourceStatus;
 
 import java.time.Duration;
@@ -21,9 +22,14 @@ final class Resources
 
     static DataImage image(long id, String name, ResourceStatus status, String progress, String statusMessage)
     {
+        return image(id, name, status, progress, statusMessage, List.of());
+    }
+
+    static DataImage image(long id, String name, ResourceStatus status, String progress, String statusMessage, List<ImageBuildStep> buildSteps)
+    {
         return new DataImage(id, name, List.of("v1", "latest"), List.of("dba"), "postgresql", "17", status, statusMessage, progress,
                 "backup", name, "admin", NOW.minus(Duration.ofHours(18)), status == ResourceStatus.READY ? NOW : null,
-                NOW.plus(Duration.ofDays(4)).plusSeconds(30), 1024L, List.of(), null, List.of(), "17");
+                NOW.plus(Duration.ofDays(4)).plusSeconds(30), 1024L, List.of(), null, List.of(), "17", buildSteps);
     }
 
     static DataContainer container(long id, String name, String imageName, ResourceStatus status)

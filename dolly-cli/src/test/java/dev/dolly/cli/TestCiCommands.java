@@ -246,12 +246,12 @@ class TestCiCommands
     void tableShowsExpiredImagesWaitingForContainersAndTagsAwaitingABuild()
     {
         DataImage expired = new DataImage(1, "widgetstore", List.of("v1"), List.of("myorg:developers"), "postgresql", "17", READY, null, null, "backup",
-                "widgets", "admin", NOW.minus(Duration.ofHours(18)), NOW, NOW.minus(Duration.ofMinutes(5)), 1024L, List.of("a", "b"), null, List.of(), "17");
+                "widgets", "admin", NOW.minus(Duration.ofHours(18)), NOW, NOW.minus(Duration.ofMinutes(5)), 1024L, List.of("a", "b"), null, List.of(), "17", List.of());
         DataImage building = new DataImage(2, "widgetstore", List.of(), List.of(), "postgresql", "17", PENDING, null, "Restoring", "backup",
                 null, "admin", NOW.minus(Duration.ofMinutes(3)), null, NOW.plus(Duration.ofDays(7)).plusSeconds(1), null, List.of(), null,
-                List.of("latest-production"), "17");
+                List.of("latest-production"), "17", List.of());
         DataImage kept = new DataImage(3, "chinook", List.of("latest-production"), List.of(), "postgresql", "17", READY, null, null, "backup",
-                null, "admin", NOW.minus(Duration.ofDays(2)), NOW, null, null, List.of("c"), null, List.of(), "17");
+                null, "admin", NOW.minus(Duration.ofDays(2)), NOW, null, null, List.of("c"), null, List.of(), "17", List.of());
         daemon.answerList("GET", "/api/v1/images", List.of(expired, building, kept));
 
         Result result = dolly.run("get", "data-images");

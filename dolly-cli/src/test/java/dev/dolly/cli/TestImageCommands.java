@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.dolly.api.CreateImageRequest;
 import dev.dolly.api.DataImage;
 import dev.dolly.api.ErrorCode;
+import dev.dolly.api.ImageBuildStep;
 import dev.dolly.api.Json;
 import dev.dolly.api.Upload;
 import dev.dolly.cli.CliRunner.Result;
@@ -158,7 +159,8 @@ class TestImageCommands
                 image(7, "chinook", PENDING, "Restoring chinook.dump", null),
                 image(7, "chinook", PENDING, "Restoring chinook.dump", null),
                 image(7, "chinook", PENDING, "Sealing", null),
-                image(7, "chinook", READY));
+                image(7, "chinook", READY, null, null, List.of(new ImageBuildStep("install", 12), new ImageBuildStep("load", 11_204),
+                        new ImageBuildStep("post-script", 950), new ImageBuildStep("mark-ready", 3))));
 
         Result result = dolly.run("create", "data-image", "-f", definition.toString(), "-n", "chinook", "--tag", "v1", "--tag", "v2",
                 "--team", "dba", "--lifetime", "7d");
@@ -169,6 +171,12 @@ class TestImageCommands
                 Creating data image 'chinook' (7)...
                   Restoring chinook.dump
                   Sealing
+                Build steps:
+                  install         0.01 s
+                  load           11.20 s
+                  post-script     0.95 s
+                  mark-ready      0.00 s
+                  total          12.17 s
                 """);
         CreateImageRequest request = Json.json().readValue(daemon.requests("POST", "/api/v1/images").getFirst().body(), CreateImageRequest.class);
         // a server is remote: the files go up, and the request names the upload instead of a directory

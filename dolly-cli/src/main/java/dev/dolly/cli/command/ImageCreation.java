@@ -4,6 +4,7 @@ import dev.dolly.api.CreateImageRequest;
 import dev.dolly.api.DataImage;
 import dev.dolly.api.DollyException;
 import dev.dolly.api.ErrorCode;
+import dev.dolly.api.ImageBuildStep;
 import dev.dolly.api.ResourceStatus;
 import dev.dolly.api.Upload;
 import dev.dolly.api.client.DollyClient;
@@ -155,6 +156,7 @@ final class ImageCreation
             ResourceStatus status = current.status() == null ? ResourceStatus.PENDING : current.status();
             switch (status) {
                 case READY -> {
+                    printBuildSteps(current, quiet);
                     return current;
                 }
                 case FAILED -> throw DollyException.failed("Data image '" + current.name() + "' failed: "
@@ -171,6 +173,37 @@ final class ImageCreation
                 }
             }
         }
+    }
+
+    /**
+     * How long each step of the build took, on stderr:
+     * <pre>
+     * Build steps:
+     *   install        0.01 s
+     *   load          11.20 s
+     *   …
+     *   total         14.05 s
+     * </pre>
+     */
+    private void printBuildSteps(DataImage image, boolean quiet)
+    {
+        if (image.buildSteps().isEmpty()) {
+            return;
+        }
+        int width = image.buildSteps().stream().mapToInt(step -> step.step().length()).max().orElse(0);
+        width = Math.max(width, "total".length());
+        long total = 0;
+        context.progress(quiet, "Build steps:");
+        for (ImageBuildStep step : image.buildSteps()) {
+            context.progress(quiet, stepLine(step.step(), width, step.milliseconds()));
+            total += step.milliseconds();
+        }
+        context.progress(quiet, stepLine("total", width, total));
+    }
+
+    private static String stepLine(String name, int width, long milliseconds)
+    {
+        return String.format(Locale.ROOT, "  %-" + width + "s %8.2f s", name, milliseconds / 1000.0);
     }
 
     private static String timeoutText(Duration timeout)

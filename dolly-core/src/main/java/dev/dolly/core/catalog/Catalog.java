@@ -91,7 +91,7 @@ public final class Catalog
         // Every list in the catalog's records is a group_concat of values joined with line breaks (tags, team and
         // user names hold none), sorted here; none for NULL.
         jdbi.registerColumnMapper(new GenericType<List<String>>() {}, (row, column, context) -> lines(row.getString(column)));
-        for (Class<?> record : List.of(ImageRecord.class, ContainerRecord.class, RevisionRecord.class, UserRecord.class, TeamRecord.class, TokenRecord.class)) {
+        for (Class<?> record : List.of(ImageRecord.class, ImageBuildStepRecord.class, ContainerRecord.class, RevisionRecord.class, UserRecord.class, TeamRecord.class, TokenRecord.class)) {
             jdbi.registerRowMapper(ConstructorMapper.factory(record));
         }
         return jdbi;

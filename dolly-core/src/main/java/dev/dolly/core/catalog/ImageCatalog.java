@@ -1,19 +1,22 @@
 package dev.dolly.core.catalog;
 
+import dev.dolly.api.ImageBuildStep;
 import dev.dolly.api.ResourceStatus;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 import static java.util.Objects.requireNonNull;
 
 /**
  * Images with the tags they hold or wait for ({@code image_tags}) and the teams they are shared with
- * ({@code image_teams}). Tags move only between images of one name, and only to a {@code READY} image: see
- * {@link #markReady} and {@link #update}.
+ * ({@code image_teams}), and the steps of their builds ({@code image_build_steps}). Tags move only between images of
+ * one name, and only to a {@code READY} image: see {@link #markReady} and {@link #update}.
  */
 public final class ImageCatalog
 {
@@ -95,7 +98,18 @@ public final class ImageCatalog
      */
     public void markReady(long id, String databaseName, Long sizeBytes, Instant readyAt)
     {
+        markReady(id, databaseName, sizeBytes, readyAt, Optional.empty());
+    }
+
+    /**
+     * Like {@link #markReady(long, String, Long, Instant)}, recording the build's last step in the same transaction:
+     * whoever sees the image READY sees every step of its build.
+     */
+    public void markReady(long id, String databaseName, Long sizeBytes, Instant readyAt, Optional<ImageBuildStep> lastBuildStep)
+    {
+        requireNonNull(lastBuildStep, "lastBuildStep is null");
         jdbi.useTransaction(handle -> {
+            lastBuildStep.ifPresent(step -> insertBuildStep(handle, id, step));
             handle.createUpdate("""
                             UPDATE images SET status = 'READY', status_message = NULL, progress = NULL, database_name = :databaseName,
                                 size_bytes = :sizeBytes, ready_at = :readyAt
@@ -155,6 +169,32 @@ public final class ImageCatalog
                 takeOverTags(handle, id);
             }
         });
+    }
+
+    /** Records that a step of an image's build ended, after the steps recorded before it. */
+    public void addBuildStep(long imageId, ImageBuildStep step)
+    {
+        requireNonNull(step, "step is null");
+        jdbi.useHandle(handle -> insertBuildStep(handle, imageId, step));
+    }
+
+    /** The steps of an image's build that ended, in order. */
+    public List<ImageBuildStep> buildSteps(long imageId)
+    {
+        return jdbi.withHandle(handle -> handle.createQuery("SELECT image_id, step, milliseconds FROM image_build_steps WHERE image_id = :id ORDER BY position")
+                .bind("id", imageId)
+                .mapTo(ImageBuildStepRecord.class)
+                .map(ImageBuildStepRecord::toBuildStep)
+                .list());
+    }
+
+    /** The build steps of every image, in one query: by image ID, each in order. */
+    public Map<Long, List<ImageBuildStep>> allBuildSteps()
+    {
+        return jdbi.withHandle(handle -> handle.createQuery("SELECT image_id, step, milliseconds FROM image_build_steps ORDER BY image_id, position")
+                .mapTo(ImageBuildStepRecord.class)
+                .list()).stream()
+                .collect(Collectors.groupingBy(ImageBuildStepRecord::imageId, Collectors.mapping(ImageBuildStepRecord::toBuildStep, Collectors.toList())));
     }
 
     /** The tags an image asked for and will take when it becomes READY. */
@@ -219,6 +259,17 @@ public final class ImageCatalog
         return jdbi.withHandle(handle -> handle.createQuery(SELECT_IMAGES + " ORDER BY images.id")
                 .mapTo(ImageRecord.class)
                 .list());
+    }
+
+    private static void insertBuildStep(Handle handle, long imageId, ImageBuildStep step)
+    {
+        handle.createUpdate("""
+                        INSERT INTO image_build_steps (image_id, position, step, milliseconds)
+                        VALUES (:id, (SELECT count(*) FROM image_build_steps WHERE image_id = :id), :step, :milliseconds)
+                        """)
+                .bind("id", imageId)
+                .bindMethods(step)
+                .execute();
     }
 
     private static void addTeams(Handle handle, long imageId, List<String> teams)

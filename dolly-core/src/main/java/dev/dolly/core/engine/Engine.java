@@ -74,18 +74,92 @@ public interface Engine
     boolean isRunning(EngineInstallation installation, Path dataDirectory);
 
     /**
-     * Loads an image's sources into a running server: pre-script, backups or scripts, post-script.
+     * Prepares a running server to load the plan, and tells where its pre-script, backups and scripts start. They
+     * start in the plan's initial database, which this creates, unless its plain SQL creates or drops that database
+     * itself (the Chinook scripts: {@code DROP DATABASE IF EXISTS chinook; CREATE DATABASE chinook; \c chinook}):
+     * then they start where psql or the mysql client would, in the engine's maintenance database or in none, and the
+     * initial database is created beforehand only if no script creates it. Without an initial database they start in
+     * the engine's default. After the last backup or script, {@link #checkDatabaseExists} checks that the initial
+     * database is there.
+     *
+     * @return the database the pre-script, backups and scripts start in
+     */
+    String prepareLoad(EngineInstallation installation, Endpoint superuser, LoadPlan plan, ProgressListener progress);
+
+    /**
+     * Checks, after the last backup or script, that the plan's initial database exists.
+     *
+     * @throws dev.dolly.api.DollyException with {@code FAILED} when the load dropped it and did not create it again
+     */
+    void checkDatabaseExists(EngineInstallation installation, Endpoint superuser, String database);
+
+    /** Runs SQL text in a database (a pre- or post-script), stopping at its first error; {@code label} names it in messages. */
+    void execute(EngineInstallation installation, Endpoint superuser, String database, String sql, String label, ProgressListener progress);
+
+    /**
+     * Restores one backup into a database.
+     *
+     * @return the database the backup ended in: the one it connected to last ({@code \c chinook}, {@code USE
+     *         chinook}), or {@code database}
+     */
+    String restore(EngineInstallation installation, Endpoint superuser, String database, LoadPlan.Backup backup, ProgressListener progress);
+
+    /**
+     * Runs one SQL file (of a scripts folder) in a database.
+     *
+     * @return the database the script ended in, as {@link #restore} does
+     */
+    String runScript(EngineInstallation installation, Endpoint superuser, String database, Path script, ProgressListener progress);
+
+    /**
+     * Loads an image's sources into a running server: pre-script, backups or scripts, post-script. An image build
+     * runs the same calls as steps of its own; this runs them in one.
      *
      * @return the database the data ended up in: the initial database when the plan names one, otherwise the
      *         database the last script connected to (a dump that creates its own database and connects to it)
      */
-    String load(EngineInstallation installation, Endpoint superuser, LoadPlan plan, ProgressListener progress);
+    default String load(EngineInstallation installation, Endpoint superuser, LoadPlan plan, ProgressListener progress)
+    {
+        String startDatabase = prepareLoad(installation, superuser, plan, progress);
+        if (plan.preScript().isPresent()) {
+            progress.progress("Running the pre-script");
+            execute(installation, superuser, startDatabase, plan.preScript().get(), "pre-script", progress);
+        }
+        String dataDatabase = plan.dataDatabase(startDatabase);
+        for (LoadPlan.Backup backup : plan.backups()) {
+            progress.progress("Restoring backup " + backup.path().getFileName());
+            // plain SQL starts where the load starts; pg_restore restores into the initial database itself
+            String database = backup.format() == LoadPlan.BackupFormat.PLAIN ? startDatabase : plan.dataDatabase(startDatabase);
+            dataDatabase = plan.dataDatabase(restore(installation, superuser, database, backup, progress));
+        }
+        for (Path script : plan.scripts()) {
+            progress.progress("Running script " + script.getFileName());
+            dataDatabase = plan.dataDatabase(runScript(installation, superuser, startDatabase, script, progress));
+        }
+        if (plan.initialDatabase().isPresent()) {
+            checkDatabaseExists(installation, superuser, plan.initialDatabase().get());
+        }
+        if (plan.postScript().isPresent()) {
+            progress.progress("Running the post-script");
+            execute(installation, superuser, dataDatabase, plan.postScript().get(), "post-script", progress);
+        }
+        return dataDatabase;
+    }
 
     /** The format of a backup whose definition names none, told from its content. */
     LoadPlan.BackupFormat backupFormat(Path backup);
 
-    /** Makes a loaded server's state final: statistics, frozen tuples, everything flushed. The caller then stops it. */
-    void seal(Endpoint superuser);
+    /**
+     * Makes a loaded server's state final: statistics, frozen tuples, everything flushed. The caller then stops it.
+     * An engine may use up to {@code parallelism} connections at once for it.
+     */
+    void seal(Endpoint superuser, int parallelism);
+
+    /** {@link #seal(Endpoint, int)} over one connection at a time. */
+    default void seal(Endpoint superuser)
+    {
+        seal(superuser, 1);
+    }
 
     /** Gives the data owner a new password, for a container's fresh credentials. */
     void changePassword(Endpoint superuser, String user, String newPassword);

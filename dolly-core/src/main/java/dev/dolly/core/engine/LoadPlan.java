@@ -29,6 +29,15 @@ public record LoadPlan(
         requireNonNull(postScript, "postScript is null");
     }
 
+    /**
+     * Where the data is after a backup or script that ended in {@code endedIn}: the initial database when the plan
+     * names one, otherwise the database the backup or script connected to last.
+     */
+    public String dataDatabase(String endedIn)
+    {
+        return initialDatabase.orElse(endedIn);
+    }
+
     /** A backup file or directory and its format. */
     public record Backup(Path path, BackupFormat format)
     {

@@ -4,6 +4,7 @@ import dev.dolly.api.CreateImageRequest;
 import dev.dolly.api.DataImage;
 import dev.dolly.api.DollyException;
 import dev.dolly.api.ErrorCode;
+import dev.dolly.api.ImageBuildStep;
 import dev.dolly.api.ResourceStatus;
 import dev.dolly.api.UpdateImageRequest;
 import dev.dolly.core.DollyConfiguration;
@@ -12,7 +13,6 @@ import dev.dolly.core.catalog.Catalog;
 import dev.dolly.core.catalog.ContainerRecord;
 import dev.dolly.core.catalog.ImageChanges;
 import dev.dolly.core.catalog.ImageRecord;
-import dev.dolly.core.engine.Endpoint;
 import dev.dolly.core.engine.Engine;
 import dev.dolly.core.engine.EngineInstallation;
 import dev.dolly.core.engine.EngineRegistry;
@@ -20,9 +20,10 @@ import dev.dolly.core.engine.EngineUser;
 import dev.dolly.core.engine.LoadPlan;
 import dev.dolly.core.engine.Passwords;
 import dev.dolly.core.engine.PortAllocator;
-import dev.dolly.core.engine.ServerSettings;
 import dev.dolly.core.image.ImageDefinition.BackupSource;
 import dev.dolly.core.image.ImageDefinitionParser.FileLocation;
+import dev.dolly.core.image.build.BuildContext;
+import dev.dolly.core.image.build.BuildPipeline;
 import dev.dolly.core.storage.StorageDriver;
 import dev.dolly.core.storage.VolumeKeys;
 import org.slf4j.Logger;
@@ -50,6 +51,8 @@ import static java.util.Objects.requireNonNull;
 public final class ImageService
 {
     private static final Logger LOG = LoggerFactory.getLogger(ImageService.class);
+    /** Connections a build's steps may use at once (to freeze and analyse tables in parallel): the cores, from 2 to 4. */
+    private static final int BUILD_PARALLELISM = Math.clamp(Runtime.getRuntime().availableProcessors(), 2, 4);
 
     private final Catalog catalog;
     private final EngineRegistry engines;
@@ -61,6 +64,7 @@ public final class ImageService
     private final ExecutorService builds;
     private final Clock clock;
     private final ImageDefinitionParser parser;
+    private final BuildPipeline pipeline = BuildPipeline.standard();
 
     public ImageService(Catalog catalog, EngineRegistry engines, StorageDriver storage, EngineUser engineUser, PortAllocator ports,
             DollyConfiguration configuration, Uploads uploads, ExecutorService builds, Clock clock)
@@ -176,11 +180,12 @@ public final class ImageService
         // the containers of every image in one query, not one per image
         Map<Long, List<String>> containers = catalog.containers().list().stream()
                 .collect(Collectors.groupingBy(ContainerRecord::imageId, Collectors.mapping(ContainerRecord::name, Collectors.toList())));
+        Map<Long, List<ImageBuildStep>> buildSteps = catalog.images().allBuildSteps();
         return catalog.images().list().stream()
                 .filter(caller::canSee)
                 .filter(image -> name == null || image.name().equals(name))
                 .filter(image -> tag == null || image.tags().contains(tag))
-                .map(image -> view(image, containers.getOrDefault(image.id(), List.of())))
+                .map(image -> view(image, containers.getOrDefault(image.id(), List.of()), buildSteps.getOrDefault(image.id(), List.of())))
                 .toList();
     }
 
@@ -417,71 +422,39 @@ public final class ImageService
 
     public DataImage view(ImageRecord image)
     {
-        return view(image, catalog.containers().listOfImage(image.id()).stream().map(ContainerRecord::name).toList());
+        return view(image, catalog.containers().listOfImage(image.id()).stream().map(ContainerRecord::name).toList(), catalog.images().buildSteps(image.id()));
     }
 
-    /** @param containers the names of the containers made from the image */
-    private DataImage view(ImageRecord image, List<String> containers)
+    /**
+     * @param containers the names of the containers made from the image
+     * @param buildSteps the steps of its build that ended
+     */
+    private DataImage view(ImageRecord image, List<String> containers, List<ImageBuildStep> buildSteps)
     {
         return new DataImage(image.id(), image.name(), image.tags(), image.teams(), image.engine(), image.engineVersion(), image.status(),
                 image.statusMessage(), image.progress(), image.sourceType(), image.databaseName(), image.owner(), image.createdAt(),
                 image.readyAt(), image.expiresAt(), image.sizeBytes(), containers, image.origin(),
                 image.status() == ResourceStatus.PENDING ? catalog.images().pendingTags(image.id()) : List.of(),
-                image.requestedVersion());
+                image.requestedVersion(), buildSteps);
     }
 
     private void build(long id, ImageDefinition definition)
     {
         ImageRecord image = load(id);
-        Engine engine = engines.engine(image.engine());
-        String volume = VolumeKeys.image(id);
         Path logFile = configuration.engineLogsDirectory().resolve("image-" + id + ".log");
-        EngineInstallation installation = null;
-        Path dataDirectory = null;
-        int port = -1;
         try {
-            installation = engine.install(image.engineVersion(), message -> catalog.images().updateProgress(id, message));
-            catalog.images().updateEngineVersion(id, installation.version());
-            catalog.images().updateProgress(id, "Initializing " + engine.name() + " " + installation.version());
-            dataDirectory = storage.createVolume(volume);
-            engineUser.takeOwnership(dataDirectory);
-            engine.initialize(installation, dataDirectory, image.superuserPassword());
-            port = ports.reserve();
-            catalog.images().updateProgress(id, "Starting " + engine.name() + " " + installation.version());
-            engine.start(installation, dataDirectory, new ServerSettings("127.0.0.1", port, engine.buildParameters(), logFile));
-            Endpoint superuser = new Endpoint("127.0.0.1", port, engine.defaultUser(), image.superuserPassword(), engine.defaultDatabase());
-            String database = engine.load(installation, superuser, loadPlan(definition, engine), message -> catalog.images().updateProgress(id, message));
-            catalog.images().updateProgress(id, "Sealing: statistics for every table, everything written out, a clean shutdown");
-            engine.seal(superuser);
-            engine.stop(installation, dataDirectory);
-            storage.flush(volume);
-            storage.seal(volume);
-            catalog.images().markReady(id, database, storage.sizeBytes(volume).isPresent() ? storage.sizeBytes(volume).getAsLong() : null, clock.instant());
+            Engine engine = engines.engine(image.engine());
+            BuildContext context = new BuildContext(image, VolumeKeys.image(id), loadPlan(definition, engine), engine, catalog.images(), storage, engineUser, ports,
+                    logFile, clock, BUILD_PARALLELISM);
+            pipeline.run(context);
             LOG.info("Image {} ({}) is ready", image.name(), id);
         }
         catch (Throwable failure) {
             String message = failure instanceof DollyException ? failure.getMessage() : failure.toString();
             LOG.warn("Image {} ({}) failed: {}", image.name(), id, message, failure);
-            if (installation != null && dataDirectory != null) {
-                try {
-                    engine.stop(installation, dataDirectory);
-                }
-                catch (RuntimeException stopFailure) {
-                    LOG.warn("Could not stop the engine of failed image {}", id, stopFailure);
-                }
-            }
-            try {
-                storage.delete(volume);
-            }
-            catch (RuntimeException deleteFailure) {
-                LOG.warn("Could not delete the volume of failed image {}", id, deleteFailure);
-            }
             catalog.images().setStatus(id, ResourceStatus.FAILED, message);
         }
         finally {
-            if (port > 0) {
-                ports.release(port);
-            }
             try {
                 Files.deleteIfExists(logFile);
             }

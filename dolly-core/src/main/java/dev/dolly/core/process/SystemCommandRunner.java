@@ -102,6 +102,26 @@ public final class SystemCommandRunner
         }
     }
 
+    /**
+     * Starts a program whose standard output the caller reads as it comes, such as pg_restore writing a dump's data
+     * as SQL text; its standard error goes to {@code errorFile}, its standard input is empty and its time unlimited,
+     * whatever the command says: the caller waits for it and destroys it.
+     */
+    public Process stream(Command command, Path errorFile)
+    {
+        requireNonNull(command, "command is null");
+        requireNonNull(errorFile, "errorFile is null");
+        ProcessBuilder builder = builder(command)
+                .redirectInput(ProcessBuilder.Redirect.from(NO_INPUT))
+                .redirectError(errorFile.toFile());
+        try {
+            return builder.start();
+        }
+        catch (IOException e) {
+            throw DollyException.failed("Cannot run " + command.arguments().getFirst() + ": " + e.getMessage(), e);
+        }
+    }
+
     private static ProcessBuilder builder(Command command)
     {
         ProcessBuilder builder = new ProcessBuilder(command.arguments());

@@ -1,5 +1,6 @@
 package dev.dolly.core.catalog;
 
+import dev.dolly.api.ImageBuildStep;
 import dev.dolly.api.ImageOrigin;
 import dev.dolly.api.ResourceStatus;
 import org.flywaydb.core.Flyway;
@@ -12,6 +13,8 @@ import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
@@ -216,6 +219,31 @@ class ImageCatalogTest
         assertThat(catalog.find(id)).isEmpty();
         assertThat(catalog.findByTag("gone", "a")).isEmpty();
         assertThat(catalog.pendingTags(id)).isEmpty();
+    }
+
+    @Test
+    void recordsBuildStepsInOrderWithTheLastOneInTheTransactionThatMarksTheImageReady()
+    {
+        ImageCatalog catalog = open();
+        long built = catalog.insert(image("built", List.of(), List.of()));
+        long failed = catalog.insert(image("failed", List.of(), List.of()));
+        long graduated = ready(catalog, "graduated", List.of(), List.of());
+        catalog.addBuildStep(built, new ImageBuildStep("install", 12));
+        catalog.addBuildStep(failed, new ImageBuildStep("install", 5));
+        catalog.addBuildStep(built, new ImageBuildStep("load", 3400));
+        catalog.markReady(built, "widgets", 1L, Instant.parse("2026-11-21T10:00:00Z"), Optional.of(new ImageBuildStep("mark-ready", 7)));
+
+        ImageCatalog reopened = open();
+        assertThat(reopened.find(built).orElseThrow().status()).isEqualTo(ResourceStatus.READY);
+        assertThat(reopened.buildSteps(built)).containsExactly(
+                new ImageBuildStep("install", 12), new ImageBuildStep("load", 3400), new ImageBuildStep("mark-ready", 7));
+        assertThat(reopened.buildSteps(graduated)).isEmpty();
+        assertThat(reopened.allBuildSteps()).isEqualTo(Map.of(
+                built, List.of(new ImageBuildStep("install", 12), new ImageBuildStep("load", 3400), new ImageBuildStep("mark-ready", 7)),
+                failed, List.of(new ImageBuildStep("install", 5))));
+        reopened.delete(built);
+        assertThat(reopened.buildSteps(built)).isEmpty();
+        assertThat(reopened.allBuildSteps()).containsOnlyKeys(failed);
     }
 
     private ImageCatalog open()

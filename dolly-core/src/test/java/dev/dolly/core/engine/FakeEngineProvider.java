@@ -144,7 +144,31 @@ public final class FakeEngineProvider
         }
 
         @Override
-        public String load(EngineInstallation installation, Endpoint superuser, LoadPlan plan, ProgressListener progress)
+        public String prepareLoad(EngineInstallation installation, Endpoint superuser, LoadPlan plan, ProgressListener progress)
+        {
+            throw unsupported();
+        }
+
+        @Override
+        public void checkDatabaseExists(EngineInstallation installation, Endpoint superuser, String database)
+        {
+            throw unsupported();
+        }
+
+        @Override
+        public void execute(EngineInstallation installation, Endpoint superuser, String database, String sql, String label, ProgressListener progress)
+        {
+            throw unsupported();
+        }
+
+        @Override
+        public String restore(EngineInstallation installation, Endpoint superuser, String database, LoadPlan.Backup backup, ProgressListener progress)
+        {
+            throw unsupported();
+        }
+
+        @Override
+        public String runScript(EngineInstallation installation, Endpoint superuser, String database, Path script, ProgressListener progress)
         {
             throw unsupported();
         }
@@ -156,7 +180,7 @@ public final class FakeEngineProvider
         }
 
         @Override
-        public void seal(Endpoint superuser)
+        public void seal(Endpoint superuser, int parallelism)
         {
             throw unsupported();
         }

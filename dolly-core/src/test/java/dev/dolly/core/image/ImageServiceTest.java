@@ -1,6 +1,7 @@
 package dev.dolly.core.image;
 
 import dev.dolly.api.DataImage;
+import dev.dolly.api.ImageBuildStep;
 import dev.dolly.api.ErrorCode;
 import dev.dolly.api.ResourceStatus;
 import dev.dolly.api.UpdateImageRequest;
@@ -85,6 +86,8 @@ class ImageServiceTest
         // sealed: never started again
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(volume))).isEqualTo("r-x------");
         assertThat(engine.loadPlans()).extracting(LoadPlan::initialDatabase).containsExactly(Optional.of("widgets"));
+        assertThat(image.buildSteps()).extracting(ImageBuildStep::step)
+                .containsExactly("install", "volume", "initialize", "start", "create-database", "pre-script", "load", "seal", "stop", "flush", "mark-ready");
         for (Operation operation : List.of(Operation.INSTALL, Operation.INITIALIZE, Operation.START, Operation.LOAD, Operation.SEAL, Operation.STOP)) {
             assertThat(engine.calls(operation)).as(operation.name()).isEqualTo(1);
         }

@@ -38,7 +38,7 @@ import static java.util.Objects.requireNonNull;
  * <ul>
  * <li>{@value #MARKER}: written by {@link #initialize}, holds the superuser's password (a server refuses to start on
  * a directory without it, and refuses logins with another password);</li>
- * <li>{@value #LOADED}: what {@link #load} loaded, one line each;</li>
+ * <li>{@value #LOADED}: what the scripts, backups and files of a load loaded, one line each;</li>
  * <li>{@value #ROWS}: rows clients wrote through {@link #insertRow}.</li>
  * </ul>
  * Like PostgreSQL, it refuses to start on a sealed image (a root directory its owner cannot write). Every operation
@@ -93,7 +93,7 @@ public final class FakeEngine
         return calls.getOrDefault(operation, 0);
     }
 
-    /** The plans {@link #load} was given, in order. */
+    /** The plans loads were started with ({@link #prepareLoad}), in order. */
     public synchronized List<LoadPlan> loadPlans()
     {
         return List.copyOf(plans);
@@ -212,9 +212,11 @@ public final class FakeEngine
         return running.containsKey(key(dataDirectory));
     }
 
+    /** The start of a load: counted as {@link Operation#LOAD}, held by {@link #holdLoads}. */
     @Override
-    public String load(EngineInstallation installation, Endpoint superuser, LoadPlan plan, ProgressListener progress)
+    public String prepareLoad(EngineInstallation installation, Endpoint superuser, LoadPlan plan, ProgressListener progress)
     {
+        Optional<String> initialDatabase = plan.initialDatabase();
         CountDownLatch gate;
         synchronized (this) {
             count(Operation.LOAD);
@@ -231,18 +233,43 @@ public final class FakeEngine
             throw DollyException.failed("Interrupted while loading");
         }
         synchronized (this) {
-            Path dataDirectory = login(superuser.port(), superuser.password());
-            List<String> loaded = new ArrayList<>();
-            plan.preScript().ifPresent(script -> loaded.add("pre-script " + script.strip()));
-            plan.backups().forEach(backup -> loaded.add("backup " + backup.path().getFileName() + " " + backup.format()));
-            plan.scripts().forEach(script -> loaded.add("script " + script.getFileName()));
-            plan.postScript().ifPresent(script -> loaded.add("post-script " + script.strip()));
-            for (String line : loaded) {
-                progress.progress("Loading " + line);
-                append(dataDirectory.resolve(LOADED), line);
-            }
-            return plan.initialDatabase().orElse(defaultDatabase());
+            login(superuser.port(), superuser.password());
+            return initialDatabase.orElse(defaultDatabase());
         }
+    }
+
+    /** Its sources never drop a database: the initial database is there once {@link #prepareLoad} made it. */
+    @Override
+    public synchronized void checkDatabaseExists(EngineInstallation installation, Endpoint superuser, String database)
+    {
+        login(superuser.port(), superuser.password());
+    }
+
+    @Override
+    public synchronized void execute(EngineInstallation installation, Endpoint superuser, String database, String sql, String label, ProgressListener progress)
+    {
+        loaded(superuser, label + " " + sql.strip(), progress);
+    }
+
+    @Override
+    public synchronized String restore(EngineInstallation installation, Endpoint superuser, String database, LoadPlan.Backup backup, ProgressListener progress)
+    {
+        loaded(superuser, "backup " + backup.path().getFileName() + " " + backup.format(), progress);
+        return database;
+    }
+
+    @Override
+    public synchronized String runScript(EngineInstallation installation, Endpoint superuser, String database, Path script, ProgressListener progress)
+    {
+        loaded(superuser, "script " + script.getFileName(), progress);
+        return database;
+    }
+
+    private void loaded(Endpoint superuser, String line, ProgressListener progress)
+    {
+        Path dataDirectory = login(superuser.port(), superuser.password());
+        progress.progress("Loading " + line);
+        append(dataDirectory.resolve(LOADED), line);
     }
 
     @Override
@@ -252,7 +279,7 @@ public final class FakeEngine
     }
 
     @Override
-    public synchronized void seal(Endpoint superuser)
+    public synchronized void seal(Endpoint superuser, int parallelism)
     {
         count(Operation.SEAL);
         login(superuser.port(), superuser.password());

@@ -542,60 +542,73 @@ public final class MariaDbEngine
     }
 
     @Override
-    public String load(EngineInstallation installation, Endpoint superuser, LoadPlan plan, ProgressListener progress)
+    public String prepareLoad(EngineInstallation installation, Endpoint superuser, LoadPlan plan, ProgressListener progress)
     {
         requireNonNull(installation, "installation is null");
         requireNonNull(superuser, "superuser is null");
         requireNonNull(plan, "plan is null");
         requireNonNull(progress, "progress is null");
         String database = plan.initialDatabase().orElse("");
+        if (database.isEmpty()) {
+            return database;
+        }
         // Scripts start in the initial database, unless they create or drop it themselves ("DROP DATABASE IF EXISTS
         // `Chinook`; CREATE DATABASE `Chinook`; USE `Chinook`"): they then run as the client run without a database
         // would, and the initial database is made beforehand only if none creates it.
-        String start = database;
-        if (!database.isEmpty()) {
-            DatabaseStatements statements = databaseStatements(plan, database, progress);
-            if (statements.any()) {
-                start = "";
-            }
-            if (!statements.creates()) {
-                run(installation, superuser, "", "Creating the initial database", "CREATE DATABASE IF NOT EXISTS " + quoteIdentifier(database) + ";\n");
-            }
+        DatabaseStatements statements = databaseStatements(plan, database, progress);
+        if (!statements.creates()) {
+            run(installation, superuser, "", "Creating the initial database", "CREATE DATABASE IF NOT EXISTS " + quoteIdentifier(database) + ";\n");
         }
-        String dataDatabase = database;
-        if (plan.preScript().isPresent()) {
-            progress.progress("Running the pre-script");
-            run(installation, superuser, start, "The pre-script", plan.preScript().get());
+        return statements.any() ? "" : database;
+    }
+
+    @Override
+    public void checkDatabaseExists(EngineInstallation installation, Endpoint superuser, String database)
+    {
+        requireNonNull(installation, "installation is null");
+        requireNonNull(superuser, "superuser is null");
+        requireNonNull(database, "database is null");
+        if (database.isEmpty()) {
+            return;
         }
-        for (Backup backup : plan.backups()) {
-            if (backup.format() != BackupFormat.PLAIN) {
-                throw DollyException.badInput("The backup " + backup.path().getFileName() + " is in pg_dump's " + backup.format().name().toLowerCase(java.util.Locale.ROOT)
-                        + " format: " + name + " images load SQL dumps (mysqldump, mariadb-dump).");
-            }
-            progress.progress("Restoring backup " + backup.path().getFileName());
-            String ended = runFile(installation, superuser, start, backup.path(), "Restoring backup", progress);
-            dataDatabase = database.isEmpty() ? ended : database;
+        try {
+            run(installation, superuser, "", "Looking for the initial database", "USE " + quoteIdentifier(database) + ";\n");
         }
-        for (Path script : plan.scripts()) {
-            progress.progress("Running script " + script.getFileName());
-            String ended = runFile(installation, superuser, start, script, "Running script", progress);
-            dataDatabase = database.isEmpty() ? ended : database;
+        catch (DollyException e) {
+            throw DollyException.failed("The image definition names initialDatabaseName '" + database + "', but no database of that name exists "
+                    + "after the load: the backup or a script dropped it and did not create it again. Name the database the backup creates, "
+                    + "or leave initialDatabaseName out", e);
         }
-        if (!database.isEmpty() && !database.equals(start)) {
-            try {
-                run(installation, superuser, "", "Looking for the initial database", "USE " + quoteIdentifier(database) + ";\n");
-            }
-            catch (DollyException e) {
-                throw DollyException.failed("The image definition names initialDatabaseName '" + database + "', but no database of that name exists "
-                        + "after the load: the backup or a script dropped it and did not create it again. Name the database the backup creates, "
-                        + "or leave initialDatabaseName out", e);
-            }
+    }
+
+    @Override
+    public void execute(EngineInstallation installation, Endpoint superuser, String database, String sql, String label, ProgressListener progress)
+    {
+        requireNonNull(sql, "sql is null");
+        run(installation, superuser, database, "The " + label, sql);
+    }
+
+    @Override
+    public String restore(EngineInstallation installation, Endpoint superuser, String database, Backup backup, ProgressListener progress)
+    {
+        requireNonNull(backup, "backup is null");
+        if (backup.format() != BackupFormat.PLAIN) {
+            throw DollyException.badInput("The backup " + backup.path().getFileName() + " is in pg_dump's " + backup.format().name().toLowerCase(java.util.Locale.ROOT)
+                    + " format: " + name + " images load SQL dumps (mysqldump, mariadb-dump).");
         }
-        if (plan.postScript().isPresent()) {
-            progress.progress("Running the post-script");
-            run(installation, superuser, dataDatabase, "The post-script", plan.postScript().get());
-        }
-        return dataDatabase;
+        return orDatabase(runFile(installation, superuser, database, backup.path(), "Restoring backup", progress), database);
+    }
+
+    @Override
+    public String runScript(EngineInstallation installation, Endpoint superuser, String database, Path script, ProgressListener progress)
+    {
+        return orDatabase(runFile(installation, superuser, database, script, "Running script", progress), database);
+    }
+
+    /** The database a file ended in, or the one it started in when it ended in none. */
+    private static String orDatabase(String ended, String database)
+    {
+        return ended.isEmpty() ? database : ended;
     }
 
     /** What the SQL of a plan does to the initial database: create it, drop it, or neither. */
@@ -741,10 +754,11 @@ public final class MariaDbEngine
 
     /**
      * An image is shut down with {@code innodb_fast_shutdown=0}: every purge and change-buffer merge done, so that its
-     * clones start without work left over from the build.
+     * clones start without work left over from the build. One connection whatever the parallelism: {@code ANALYZE
+     * TABLE} samples a few pages per index and takes little time.
      */
     @Override
-    public void seal(Endpoint superuser)
+    public void seal(Endpoint superuser, int parallelism)
     {
         requireNonNull(superuser, "superuser is null");
         // fresh statistics for every table, as containers' query plans and information_schema sizes need them

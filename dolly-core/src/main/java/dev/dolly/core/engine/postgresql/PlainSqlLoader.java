@@ -9,6 +9,7 @@ import dev.dolly.core.engine.postgresql.SqlScriptReader.SqlStatement;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyManager;
 import org.postgresql.core.BaseConnection;
+import org.postgresql.core.TransactionState;
 import org.postgresql.util.PSQLException;
 import org.postgresql.util.ServerErrorMessage;
 
@@ -26,6 +27,8 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
@@ -75,6 +78,18 @@ public final class PlainSqlLoader
     private static final Pattern COPY_LINE = Pattern.compile("\\bline (\\d+)\\b");
     private static final Pattern DATABASE_STATEMENT = Pattern.compile(
             "(?is)(create|drop)\\s+database\\s+(?:if\\s+exists\\s+)?(\"(?:[^\"]|\"\")+\"|[^\\s;(\"]+).*");
+    private static final String IDENTIFIER = "(?:\"(?:[^\"]|\"\")*\"|[\\p{L}_][\\p{L}\\p{N}_$]*)";
+    /** {@code COPY schema.table (a, b) FROM stdin;} as pg_dump writes it, without options: the table, the columns. */
+    private static final Pattern PLAIN_COPY_FROM_STDIN = Pattern.compile(
+            "(?is)\\s*COPY\\s+(" + IDENTIFIER + "(?:\\s*\\.\\s*" + IDENTIFIER + ")?)\\s*(\\([^)]*\\))?\\s*FROM\\s+stdin\\s*;?\\s*");
+    /** Whether a table can be emptied and filled frozen: an ordinary table no other table references, without truncate triggers. */
+    private static final String FROZEN_COPY_CHECK = """
+            SELECT c.relkind = 'r'
+                AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint k WHERE k.confrelid = c.oid AND k.conrelid <> c.oid)
+                AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_trigger t WHERE t.tgrelid = c.oid AND (t.tgtype & 32) <> 0)
+            FROM pg_catalog.pg_class c
+            WHERE c.oid = pg_catalog.to_regclass(?)
+            """;
 
     private final ConnectionFactory connections;
 
@@ -196,6 +211,17 @@ public final class PlainSqlLoader
         return run(counting, sourceName, database, progress, counting::count, sql.length());
     }
 
+    /** Runs a script read as it comes (the output of a program), named {@code sourceName} in messages; its size is unknown. */
+    public String load(Reader script, String sourceName, String database, ProgressListener progress)
+    {
+        requireNonNull(script, "script is null");
+        requireNonNull(sourceName, "sourceName is null");
+        requireNonNull(database, "database is null");
+        requireNonNull(progress, "progress is null");
+        CountingReader counting = new CountingReader(script);
+        return run(counting, sourceName, database, progress, counting::count, -1);
+    }
+
     private String run(Reader input, String sourceName, String database, ProgressListener progress, LongSupplier position, long size)
     {
         try (SqlScriptReader reader = new SqlScriptReader(input);
@@ -273,7 +299,7 @@ public final class PlainSqlLoader
             checkClientEncoding(statement);
             try {
                 switch (statement.copy()) {
-                    case FROM_STDIN -> copyManager().copyIn(statement.sql(), reader.copyData(), 64 * 1024);
+                    case FROM_STDIN -> copyIn(statement);
                     case TO_STDOUT -> copyManager().copyOut(statement.sql(), OutputStream.nullOutputStream());
                     case NONE -> {
                         try (Statement jdbcStatement = connection.createStatement()) {
@@ -288,6 +314,92 @@ public final class PlainSqlLoader
             }
             catch (SQLException e) {
                 throw statementFailed(statement, e);
+            }
+        }
+
+        /**
+         * Streams a {@code COPY ... FROM stdin}. Into an empty ordinary table, outside any transaction the script
+         * opened, it runs as {@code TRUNCATE ONLY} plus {@code COPY ... WITH (FREEZE)} in one transaction: the rows
+         * are written frozen and visible to all (sealing the image need not rewrite every page for it), and with
+         * {@code wal_level = minimal} without WAL. A table others reference by foreign key, or with truncate
+         * triggers, gets a plain {@code COPY}.
+         */
+        private void copyIn(SqlStatement statement)
+                throws SQLException, IOException
+        {
+            Matcher copy = PLAIN_COPY_FROM_STDIN.matcher(statement.sql());
+            if (copy.matches() && startFrozenCopy(copy.group(1))) {
+                boolean committed = false;
+                try {
+                    copyManager().copyIn("COPY " + copy.group(1) + (copy.group(2) == null ? "" : " " + copy.group(2)) + " FROM stdin WITH (FREEZE)",
+                            reader.copyData(), 64 * 1024);
+                    connection.commit();
+                    committed = true;
+                }
+                finally {
+                    if (!committed) {
+                        rollbackQuietly();
+                    }
+                    connection.setAutoCommit(true);
+                }
+                return;
+            }
+            copyManager().copyIn(statement.sql(), reader.copyData(), 64 * 1024);
+        }
+
+        /**
+         * Opens a transaction that has emptied the table with {@code TRUNCATE ONLY}, when the table is an empty,
+         * ordinary one that can be truncated; otherwise leaves the connection as it was and answers false.
+         */
+        private boolean startFrozenCopy(String table)
+                throws SQLException
+        {
+            if (!connection.isWrapperFor(BaseConnection.class)
+                    || connection.unwrap(BaseConnection.class).getTransactionState() != TransactionState.IDLE) {
+                return false;
+            }
+            connection.setAutoCommit(false);
+            boolean started = false;
+            try (Statement jdbcStatement = connection.createStatement()) {
+                jdbcStatement.setEscapeProcessing(false);
+                try (PreparedStatement check = connection.prepareStatement(FROZEN_COPY_CHECK)) {
+                    check.setString(1, table);
+                    try (ResultSet rows = check.executeQuery()) {
+                        if (!rows.next() || !rows.getBoolean(1)) {
+                            return false;
+                        }
+                    }
+                    jdbcStatement.execute("LOCK TABLE ONLY " + table + " IN ACCESS EXCLUSIVE MODE");
+                    try (ResultSet rows = jdbcStatement.executeQuery("SELECT EXISTS (SELECT 1 FROM ONLY " + table + ")")) {
+                        if (!rows.next() || rows.getBoolean(1)) {
+                            return false;
+                        }
+                    }
+                    jdbcStatement.execute("TRUNCATE ONLY " + table);
+                }
+                catch (SQLException e) {
+                    // whatever kept the table from being emptied (a lock it cannot take, a privilege), the plain COPY
+                    // will meet or report it
+                    return false;
+                }
+                started = true;
+                return true;
+            }
+            finally {
+                if (!started) {
+                    rollbackQuietly();
+                    connection.setAutoCommit(true);
+                }
+            }
+        }
+
+        private void rollbackQuietly()
+        {
+            try {
+                connection.rollback();
+            }
+            catch (SQLException ignored) {
+                // the connection is closed or broken: the COPY's own error says more
             }
         }
 
@@ -405,7 +517,9 @@ public final class PlainSqlLoader
             if (now - lastReport >= PROGRESS_INTERVAL_NANOS || percent >= lastPercent + 5) {
                 lastReport = now;
                 lastPercent = percent;
-                progress.progress(String.format(Locale.ROOT, "Loading %s: %d%% (%,d statements)", sourceName, percent, statements));
+                progress.progress(size <= 0
+                        ? String.format(Locale.ROOT, "Loading %s: %,d statements", sourceName, statements)
+                        : String.format(Locale.ROOT, "Loading %s: %d%% (%,d statements)", sourceName, percent, statements));
             }
         }
 

@@ -9,6 +9,7 @@ import dev.dolly.core.engine.Engine;
 import dev.dolly.core.engine.EngineInstallation;
 import dev.dolly.core.engine.EngineUser;
 import dev.dolly.core.engine.LoadPlan;
+import dev.dolly.core.engine.ParallelWork;
 import dev.dolly.core.engine.LoadPlan.Backup;
 import dev.dolly.core.engine.LoadPlan.BackupFormat;
 import dev.dolly.core.engine.ProgressListener;
@@ -18,9 +19,14 @@ import dev.dolly.core.engine.ServerSettings;
 import dev.dolly.core.process.Command;
 import dev.dolly.core.process.CommandRunner;
 import org.postgresql.PGConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,8 +48,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Properties;
+import java.util.Queue;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -68,19 +78,26 @@ public final class PostgresEngine
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(90);
     private static final Duration RESTORE_TIMEOUT = Duration.ofDays(2);
     private static final int LOGIN_TIMEOUT_SECONDS = 10;
+    private static final Logger LOG = LoggerFactory.getLogger(PostgresEngine.class);
+    /** Sealing logs each table that takes at least this long. */
+    private static final long SLOW_SEAL_MILLISECONDS = 1000;
     private static final Pattern PARAMETER_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.]*");
 
     /** Loading is faster without durability: the image is flushed to disk once, after a clean shutdown. */
-    private static final Map<String, String> BUILD_PARAMETERS = Map.of(
-            "fsync", "off",
-            "full_page_writes", "off",
-            "synchronous_commit", "off",
-            "autovacuum", "off",
-            "shared_buffers", "128MB",
-            "maintenance_work_mem", "256MB",
-            "max_wal_size", "2GB",
-            "checkpoint_timeout", "30min",
-            "max_connections", "20");
+    private static final Map<String, String> BUILD_PARAMETERS = Map.ofEntries(
+            Map.entry("fsync", "off"),
+            Map.entry("full_page_writes", "off"),
+            Map.entry("synchronous_commit", "off"),
+            Map.entry("autovacuum", "off"),
+            Map.entry("shared_buffers", "128MB"),
+            Map.entry("maintenance_work_mem", "256MB"),
+            Map.entry("max_wal_size", "2GB"),
+            Map.entry("checkpoint_timeout", "30min"),
+            Map.entry("max_connections", "20"),
+            // a table created or truncated in the transaction that fills it (pg_restore -j truncates each table before
+            // its COPY for this) is written without WAL, and no WAL is kept for replicas nobody has
+            Map.entry("wal_level", "minimal"),
+            Map.entry("max_wal_senders", "0"));
 
     private final PostgresBinaries binaries;
     private final EngineUser engineUser;
@@ -190,7 +207,9 @@ public final class PostgresEngine
                     "--auth=" + authenticationMethod(installation),
                     "--pwfile=" + passwordFile,
                     "--encoding=UTF8",
-                    "--locale=C"));
+                    "--locale=C",
+                    // no fsync of every file initdb wrote: an image build flushes its volume once, at the end
+                    beforeVersion10(installation) ? "--nosync" : "--no-sync"));
             if (hasWalSegmentSizeOption(installation)) {
                 // 1 MB WAL segments instead of 16 MB: on overlay, a container's first write to a segment of its image
                 // copies the whole file up, so small segments keep each container's own space small
@@ -389,65 +408,24 @@ public final class PostgresEngine
     }
 
     @Override
-    public String load(EngineInstallation installation, Endpoint superuser, LoadPlan plan, ProgressListener progress)
+    public String prepareLoad(EngineInstallation installation, Endpoint superuser, LoadPlan plan, ProgressListener progress)
     {
         requireNonNull(installation, "installation is null");
         requireNonNull(superuser, "superuser is null");
         requireNonNull(plan, "plan is null");
         requireNonNull(progress, "progress is null");
         String database = plan.initialDatabase().orElse(MAINTENANCE_DATABASE);
+        if (database.equals(MAINTENANCE_DATABASE)) {
+            return database;
+        }
         // Where the scripts start: the initial database, unless they create or drop it themselves (the Chinook script
         // does "DROP DATABASE IF EXISTS chinook; CREATE DATABASE chinook; \\c chinook"); they then run as psql run
         // from the maintenance database would, and the initial database is made beforehand only if none creates it.
-        String start = database;
-        if (!database.equals(MAINTENANCE_DATABASE)) {
-            DatabaseStatements statements = databaseStatements(plan, database, progress);
-            if (statements.any()) {
-                start = MAINTENANCE_DATABASE;
-            }
-            if (!statements.creates()) {
-                createDatabase(superuser, database);
-            }
+        DatabaseStatements statements = databaseStatements(plan, database, progress);
+        if (!statements.creates()) {
+            createDatabase(superuser, database);
         }
-        String startDatabase = start;
-        PlainSqlLoader loader = new PlainSqlLoader(name -> connect(superuser.withDatabase(name)));
-        // Where the data ends up: the initial database, or else the one the last script connected to ("\\c chinook").
-        String dataDatabase = database;
-        plan.preScript().ifPresent(sql -> {
-            progress.progress("Running the pre-script");
-            loader.execute(sql, "pre-script", startDatabase, progress);
-        });
-        for (Backup backup : plan.backups()) {
-            if (!Files.exists(backup.path())) {
-                throw DollyException.badInput("The backup " + backup.path() + " does not exist.");
-            }
-            progress.progress("Restoring backup " + backup.path().getFileName());
-            if (backup.format() == BackupFormat.PLAIN) {
-                String ended = loader.load(backup.path(), startDatabase, progress);
-                if (plan.initialDatabase().isEmpty()) {
-                    dataDatabase = ended;
-                }
-            }
-            else {
-                restore(installation, superuser.withDatabase(database), backup);
-            }
-        }
-        for (Path script : plan.scripts()) {
-            progress.progress("Running script " + script.getFileName());
-            String ended = loader.load(script, startDatabase, progress);
-            if (plan.initialDatabase().isEmpty()) {
-                dataDatabase = ended;
-            }
-        }
-        if (!database.equals(MAINTENANCE_DATABASE)) {
-            checkDatabaseExists(superuser, database);
-        }
-        String postScriptDatabase = dataDatabase;
-        plan.postScript().ifPresent(sql -> {
-            progress.progress("Running the post-script");
-            loader.execute(sql, "post-script", postScriptDatabase, progress);
-        });
-        return dataDatabase;
+        return statements.any() ? MAINTENANCE_DATABASE : database;
     }
 
     /** What the plain SQL of a plan does to the initial database: create it, drop it, or neither. */
@@ -466,8 +444,14 @@ public final class PostgresEngine
         return statements;
     }
 
-    private static void checkDatabaseExists(Endpoint superuser, String database)
+    @Override
+    public void checkDatabaseExists(EngineInstallation installation, Endpoint superuser, String database)
     {
+        requireNonNull(superuser, "superuser is null");
+        requireNonNull(database, "database is null");
+        if (database.equals(MAINTENANCE_DATABASE)) {
+            return;
+        }
         try (Connection connection = connect(superuser.withDatabase(MAINTENANCE_DATABASE));
                 PreparedStatement exists = connection.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
             exists.setString(1, database);
@@ -485,9 +469,52 @@ public final class PostgresEngine
     }
 
     @Override
-    public void seal(Endpoint superuser)
+    public void execute(EngineInstallation installation, Endpoint superuser, String database, String sql, String label, ProgressListener progress)
+    {
+        requireNonNull(sql, "sql is null");
+        loader(superuser).execute(sql, label, database, progress);
+    }
+
+    @Override
+    public String restore(EngineInstallation installation, Endpoint superuser, String database, Backup backup, ProgressListener progress)
+    {
+        requireNonNull(installation, "installation is null");
+        requireNonNull(backup, "backup is null");
+        if (!Files.exists(backup.path())) {
+            throw DollyException.badInput("The backup " + backup.path() + " does not exist.");
+        }
+        if (backup.format() == BackupFormat.PLAIN) {
+            return loader(superuser).load(backup.path(), database, progress);
+        }
+        restore(installation, superuser.withDatabase(database), backup, progress);
+        return database;
+    }
+
+    @Override
+    public String runScript(EngineInstallation installation, Endpoint superuser, String database, Path script, ProgressListener progress)
+    {
+        return loader(superuser).load(script, database, progress);
+    }
+
+    /** Runs SQL text the way psql would, connecting as the superuser to whatever database the text connects to. */
+    private static PlainSqlLoader loader(Endpoint superuser)
     {
         requireNonNull(superuser, "superuser is null");
+        return new PlainSqlLoader(name -> connect(superuser.withDatabase(name)));
+    }
+
+    /**
+     * Freezes and analyses every table of every database, the biggest first, over up to {@code parallelism}
+     * connections at once (one {@code VACUUM (FREEZE, ANALYZE)} per table: a database-wide one works through its
+     * tables one after the other), then checkpoints.
+     */
+    @Override
+    public void seal(Endpoint superuser, int parallelism)
+    {
+        requireNonNull(superuser, "superuser is null");
+        if (parallelism < 1) {
+            throw new IllegalArgumentException("parallelism must be at least 1: " + parallelism);
+        }
         List<String> databases = new ArrayList<>();
         try (Connection connection = connect(superuser.withDatabase(MAINTENANCE_DATABASE));
                 Statement statement = connection.createStatement();
@@ -499,15 +526,43 @@ public final class PostgresEngine
         catch (SQLException e) {
             throw failed("Cannot list the databases to seal", e);
         }
+        List<TableToSeal> tables = new ArrayList<>();
         for (String database : databases) {
-            try (Connection connection = connect(superuser.withDatabase(database));
-                    Statement statement = connection.createStatement()) {
-                statement.execute("VACUUM (FREEZE, ANALYZE)");
-            }
-            catch (SQLException e) {
-                throw failed("Cannot vacuum the database " + database + " while sealing", e);
-            }
+            tables.addAll(tablesToSeal(superuser.withDatabase(database)));
         }
+        tables.sort(Comparator.comparingLong(TableToSeal::pages).reversed());
+        long vacuumStart = System.nanoTime();
+        // a connection costs more than vacuuming a system catalog: each worker keeps its connections for the next table
+        Map<String, Queue<Connection>> idle = new ConcurrentHashMap<>();
+        try {
+            ParallelWork.run(tables, parallelism, table -> {
+                Queue<Connection> connections = idle.computeIfAbsent(table.database(), database -> new ConcurrentLinkedQueue<>());
+                long start = System.nanoTime();
+                try {
+                    Connection connection = connections.poll();
+                    if (connection == null) {
+                        connection = connect(superuser.withDatabase(table.database()));
+                    }
+                    try (Statement statement = connection.createStatement()) {
+                        statement.execute(table.command());
+                    }
+                    finally {
+                        connections.add(connection);
+                    }
+                    long milliseconds = (System.nanoTime() - start) / 1_000_000;
+                    if (milliseconds >= SLOW_SEAL_MILLISECONDS) {
+                        LOG.info("Sealing: {} in the database {} took {} ms", table.command(), table.database(), milliseconds);
+                    }
+                }
+                catch (SQLException e) {
+                    throw failed("Cannot vacuum " + table.qualifiedName() + " in the database " + table.database() + " while sealing", e);
+                }
+            });
+        }
+        finally {
+            idle.values().forEach(connections -> connections.forEach(PostgresEngine::closeQuietly));
+        }
+        long checkpointStart = System.nanoTime();
         // The load ran with a large max_wal_size, which keeps that much old WAL for reuse. Lowering it for the last
         // checkpoints (this one and the shutdown's) lets the server drop what it no longer needs, so images and
         // their copies are not twice the size of their data.
@@ -524,6 +579,46 @@ public final class PostgresEngine
         catch (SQLException e) {
             throw failed("Cannot checkpoint while sealing", e);
         }
+        LOG.info("Sealing: {} tables frozen and analysed in {} ms on {} connections, then a checkpoint in {} ms", tables.size(),
+                (checkpointStart - vacuumStart) / 1_000_000, parallelism, (System.nanoTime() - checkpointStart) / 1_000_000);
+    }
+
+    /**
+     * A table of one database, and its size in pages when last counted.
+     *
+     * @param qualifiedName the schema-qualified, quoted name
+     */
+    private record TableToSeal(String database, String qualifiedName, boolean partitioned, long pages)
+    {
+        /** Partitions are vacuumed themselves: a partitioned table only needs the statistics of the whole. */
+        String command()
+        {
+            return (partitioned ? "ANALYZE " : "VACUUM (FREEZE, ANALYZE) ") + qualifiedName;
+        }
+    }
+
+    /**
+     * The tables and materialised views a database-wide {@code VACUUM} would process, the system catalogs included.
+     * Partitioned tables are analysed, for the statistics of the whole, and their partitions vacuumed one by one.
+     */
+    private static List<TableToSeal> tablesToSeal(Endpoint endpoint)
+    {
+        List<TableToSeal> tables = new ArrayList<>();
+        try (Connection connection = connect(endpoint);
+                Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery("""
+                        SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname), c.relkind, pg_relation_size(c.oid) / 8192
+                        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                        WHERE c.relkind IN ('r', 'm', 'p') AND c.relpersistence <> 't'
+                        """)) {
+            while (rows.next()) {
+                tables.add(new TableToSeal(endpoint.database(), rows.getString(1), rows.getString(2).equals("p"), rows.getLong(3)));
+            }
+        }
+        catch (SQLException e) {
+            throw failed("Cannot list the tables of the database " + endpoint.database() + " to seal", e);
+        }
+        return tables;
     }
 
     @Override
@@ -675,11 +770,36 @@ public final class PostgresEngine
         }
     }
 
-    private void restore(EngineInstallation installation, Endpoint target, Backup backup)
+    /**
+     * Restores a custom, directory or tar backup with pg_restore. When its text is UTF-8, in three parts: the schema
+     * ({@code --section=pre-data}), then the tables' data as SQL text ({@code --section=data --file=-}) through
+     * {@link PlainSqlLoader} on up to {@link #restoreJobs} connections, which fills each new, empty table with
+     * {@code COPY ... FREEZE} (its rows frozen as they are written, so that sealing need not rewrite every page, and
+     * without WAL), then indexes and constraints ({@code --section=post-data}, in parallel jobs). Otherwise in one
+     * {@code pg_restore --jobs}.
+     */
+    private void restore(EngineInstallation installation, Endpoint target, Backup backup, ProgressListener progress)
     {
         Path program = pgRestore(installation).orElseThrow(() -> DollyException.failed(
                 "Restoring custom/directory/tar dumps needs pg_restore: install the postgresql-client package "
                         + "(Debian/Ubuntu: apt-get install postgresql-client) or configure its path"));
+        List<String> dataEntries = dataEntries(program, backup);
+        if (dataEntries.isEmpty() || !isUtf8(program, backup)) {
+            pgRestore(program, target, backup, List.of(), true);
+            return;
+        }
+        pgRestore(program, target, backup, List.of("--section=pre-data"), false);
+        restoreData(program, target, backup, dataEntries, progress);
+        pgRestore(program, target, backup, List.of("--section=post-data"), true);
+    }
+
+    private static int restoreJobs()
+    {
+        return Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+    }
+
+    private void pgRestore(Path program, Endpoint target, Backup backup, List<String> options, boolean parallel)
+    {
         List<String> command = new ArrayList<>(List.of(
                 program.toString(),
                 "--no-owner", "--no-privileges", "--exit-on-error", "--no-password",
@@ -687,8 +807,9 @@ public final class PostgresEngine
                 "--port=" + target.port(),
                 "--username=" + target.user(),
                 "--dbname=" + target.database()));
-        if (backup.format() != BackupFormat.TAR) {
-            command.add("--jobs=" + Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())));
+        command.addAll(options);
+        if (parallel && backup.format() != BackupFormat.TAR) {
+            command.add("--jobs=" + restoreJobs());
         }
         command.add(backup.path().toAbsolutePath().toString());
         // pg_restore is a client: it runs as the daemon's user, and reads the backup with its rights
@@ -696,11 +817,108 @@ public final class PostgresEngine
                 .withEnvironment(Map.of("PGPASSWORD", target.password(), "PGAPPNAME", "dolly", "PGCONNECT_TIMEOUT", "10"))
                 .withTimeout(RESTORE_TIMEOUT));
         if (!result.succeeded()) {
-            String output = result.output().strip();
-            String advice = output.contains("unsupported version")
-                    ? " This pg_restore (" + program + ") is older than the pg_dump that wrote the backup: install a newer postgresql-client or configure a newer pg_restore."
-                    : " Fix the backup, or load it from SQL text instead.";
-            throw DollyException.failed("pg_restore could not restore " + backup.path() + " into the database " + target.database() + ": " + output + "." + advice);
+            throw restoreFailed(program, target, backup, result.output());
+        }
+    }
+
+    private static DollyException restoreFailed(Path program, Endpoint target, Backup backup, String output)
+    {
+        String text = output.strip();
+        String advice = text.contains("unsupported version")
+                ? " This pg_restore (" + program + ") is older than the pg_dump that wrote the backup: install a newer postgresql-client or configure a newer pg_restore."
+                : " Fix the backup, or load it from SQL text instead.";
+        return DollyException.failed("pg_restore could not restore " + backup.path() + " into the database " + target.database() + ": " + text + "." + advice);
+    }
+
+    /** The backup's entries of the data section ({@code TABLE DATA}, {@code SEQUENCE SET}, large objects), as {@code pg_restore --list} writes them. */
+    private static List<String> dataEntries(Path program, Backup backup)
+    {
+        CommandRunner.Result result = CommandRunner.system().run(Command.of(program.toString(), "--list", "--section=data", backup.path().toAbsolutePath().toString())
+                .withTimeout(RESTORE_TIMEOUT));
+        if (!result.succeeded()) {
+            throw DollyException.failed("pg_restore could not read " + backup.path() + ": " + result.output().strip() + ". Fix the backup, or load it from SQL text instead.");
+        }
+        return result.output().lines().filter(line -> !line.isBlank() && !line.startsWith(";")).toList();
+    }
+
+    /** Whether the backup's text is UTF-8, which {@link PlainSqlLoader} reads: from the client_encoding its SQL text sets. */
+    private static boolean isUtf8(Path program, Backup backup)
+    {
+        Path noEntries = null;
+        try {
+            noEntries = Files.createTempFile("dolly-restore-", ".list");
+            CommandRunner.Result result = CommandRunner.system().run(Command.of(program.toString(), "--file=-", "--use-list=" + noEntries, backup.path().toAbsolutePath().toString())
+                    .withTimeout(RESTORE_TIMEOUT));
+            return result.succeeded() && result.output().lines().anyMatch(line -> line.strip().equalsIgnoreCase("SET client_encoding = 'UTF8';"));
+        }
+        catch (IOException e) {
+            throw DollyException.failed("Cannot write a temporary file: " + e.getMessage(), e);
+        }
+        finally {
+            deleteQuietly(noEntries);
+        }
+    }
+
+    /** Streams the data section's SQL text into the loader, the entries split over up to {@link #restoreJobs} pg_restore processes and connections. */
+    private void restoreData(Path program, Endpoint target, Backup backup, List<String> entries, ProgressListener progress)
+    {
+        int streams = Math.min(restoreJobs(), entries.size());
+        List<List<String>> parts = new ArrayList<>();
+        for (int index = 0; index < streams; index++) {
+            parts.add(new ArrayList<>());
+        }
+        for (int index = 0; index < entries.size(); index++) {
+            parts.get(index % streams).add(entries.get(index));
+        }
+        ParallelWork.run(parts, streams, part -> restoreData(program, target, backup, part, parts.indexOf(part) + 1, progress));
+    }
+
+    private void restoreData(Path program, Endpoint target, Backup backup, List<String> entries, int part, ProgressListener progress)
+    {
+        Path list = null;
+        Path errors = null;
+        Process process = null;
+        try {
+            list = Files.createTempFile("dolly-restore-", ".list");
+            errors = Files.createTempFile("dolly-restore-", ".errors");
+            Files.write(list, entries, StandardCharsets.UTF_8);
+            process = CommandRunner.system().stream(Command.of(program.toString(), "--section=data", "--no-owner", "--no-privileges", "--file=-", "--use-list=" + list,
+                    backup.path().toAbsolutePath().toString()), errors);
+            String name = backup.path().getFileName() + " (data, part " + part + ")";
+            try (Reader text = new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT))) {
+                loader(target).load(text, name, target.database(), progress);
+            }
+            if (!process.waitFor(RESTORE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS) || process.exitValue() != 0) {
+                throw restoreFailed(program, target, backup, Files.readString(errors));
+            }
+        }
+        catch (IOException e) {
+            throw DollyException.failed("Cannot restore the data of " + backup.path() + ": " + e.getMessage(), e);
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw DollyException.failed("Interrupted while restoring " + backup.path());
+        }
+        finally {
+            if (process != null) {
+                process.destroyForcibly();
+            }
+            deleteQuietly(list);
+            deleteQuietly(errors);
+        }
+    }
+
+    private static void deleteQuietly(Path file)
+    {
+        if (file != null) {
+            try {
+                Files.deleteIfExists(file);
+            }
+            catch (IOException ignored) {
+                // a temporary file of a few bytes
+            }
         }
     }
 
@@ -747,6 +965,16 @@ public final class PostgresEngine
     static String quoteIdentifier(String identifier)
     {
         return "\"" + identifier.replace("\"", "\"\"") + "\"";
+    }
+
+    private static void closeQuietly(Connection connection)
+    {
+        try {
+            connection.close();
+        }
+        catch (SQLException ignored) {
+            // the server stops next: nothing to keep
+        }
     }
 
     private static Connection connect(Endpoint endpoint)

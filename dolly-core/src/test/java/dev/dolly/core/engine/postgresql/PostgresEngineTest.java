@@ -152,6 +152,10 @@ class PostgresEngineTest
             assertThat(messages).contains("Restoring backup " + backup.getFileName());
             assertThat(query(superuser.withDatabase(database), "SELECT count(*) FROM sample")).isEqualTo("100");
             assertThat(query(superuser.withDatabase(database), "SELECT count(*) FROM sample_names")).isEqualTo("100");
+            // the data went in through COPY ... FREEZE: every page of the new tables is all-frozen already
+            execute(superuser.withDatabase(database), "CREATE EXTENSION pg_visibility");
+            assertThat(query(superuser.withDatabase(database),
+                    "SELECT all_frozen > 0 AND all_frozen = pg_relation_size('sample') / 8192 FROM pg_visibility_map_summary('sample')")).isEqualTo("t");
         }
     }
 

@@ -86,6 +86,91 @@ class TestPlainSqlLoader
     }
 
     @Test
+    void copiesIntoEmptyTablesFrozenAndLeavesOtherTablesAlone()
+            throws Exception
+    {
+        RecordingConnectionFactory connections = new RecordingConnectionFactory();
+        String database = new PlainSqlLoader(connections).execute("""
+                CREATE DATABASE freeze_test;
+                \\c freeze_test
+                CREATE TABLE fresh (id int PRIMARY KEY, name text);
+                CREATE TABLE "Quoted Name" (id int);
+                CREATE TABLE referenced (id int PRIMARY KEY);
+                CREATE TABLE referencing (id int REFERENCES referenced (id));
+                CREATE TABLE filled (id int);
+                INSERT INTO filled VALUES (0);
+                COPY public.fresh (id, name) FROM stdin;
+                1\tone
+                2\ttwo
+                \\.
+                COPY public."Quoted Name" (id) FROM stdin;
+                7
+                \\.
+                COPY referenced (id) FROM stdin;
+                1
+                \\.
+                COPY filled (id) FROM stdin;
+                1
+                \\.
+                BEGIN;
+                CREATE TABLE in_transaction (id int);
+                COPY in_transaction (id) FROM stdin;
+                1
+                \\.
+                COMMIT;
+                """, "freeze.sql", "postgres", message -> {});
+
+        assertThat(database).isEqualTo("freeze_test");
+        assertThat(connections.allClosed()).isTrue();
+        assertThat(query("freeze_test", "SELECT id || ':' || name FROM fresh ORDER BY id")).containsExactly("1:one", "2:two");
+        assertThat(query("freeze_test", "SELECT id FROM \"Quoted Name\"")).containsExactly("7");
+        assertThat(query("freeze_test", "SELECT id FROM filled ORDER BY id")).containsExactly("0", "1");
+        assertThat(query("freeze_test", "SELECT id FROM in_transaction")).containsExactly("1");
+        // COPY FREEZE marks the pages it fills all-frozen in the visibility map (PostgreSQL 14 and later)
+        try (Connection connection = server.connect("freeze_test");
+                Statement statement = connection.createStatement()) {
+            statement.execute("CREATE EXTENSION pg_visibility");
+        }
+        assertThat(allFrozen("fresh")).isTrue();
+        assertThat(allFrozen("\"Quoted Name\"")).isTrue();
+        // referenced by a foreign key: no TRUNCATE, a plain COPY
+        assertThat(allFrozen("referenced")).isFalse();
+        // not empty: a plain COPY after the row inserted before
+        assertThat(allFrozen("filled")).isFalse();
+        // inside the script's own transaction: left as it is, and committed by the script
+        assertThat(allFrozen("in_transaction")).isFalse();
+    }
+
+    private boolean allFrozen(String table)
+            throws SQLException
+    {
+        String name = "'" + table.replace("'", "''") + "'";
+        return query("freeze_test", "SELECT all_frozen > 0 AND all_frozen = pg_relation_size(" + name + ") / 8192 FROM pg_visibility_map_summary(" + name + ")")
+                .getFirst().equals("t");
+    }
+
+    @Test
+    void failedFrozenCopyLeavesTheTableEmpty()
+            throws Exception
+    {
+        RecordingConnectionFactory connections = new RecordingConnectionFactory();
+        assertThatThrownBy(() -> new PlainSqlLoader(connections).execute("""
+                CREATE DATABASE broken_freeze;
+                \\c broken_freeze
+                CREATE TABLE numbers (id int);
+                COPY numbers (id) FROM stdin;
+                1
+                not a number
+                \\.
+                """, "broken.sql", "postgres", message -> {}))
+                .isInstanceOf(DollyException.class)
+                .hasMessageContaining("broken.sql line 4 (data line 6)")
+                .hasMessageContaining("invalid input syntax for type integer");
+        assertThat(connections.allClosed()).isTrue();
+        assertThat(count("broken_freeze", "numbers")).isZero();
+    }
+
+    @Test
     void executesTextWithQuestionMarksAndEscapeStrings()
             throws Exception
     {

@@ -1,0 +1,127 @@
+package dev.dolly.core.image.build;
+
+import dev.dolly.api.ImageBuildStep;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * An image build as named steps, run in order: each is timed, named in the progress lines, and recorded with the
+ * image when it ends ({@link #stepEnded}, the one place a step boundary is announced). When a step fails, every step
+ * that started is undone in reverse order (the server stopped, the volume deleted) and the failure is thrown.
+ *
+ * <p>A new step goes in with {@link #withStepAfter}, without touching the others: a transform step, for example,
+ * after {@code post-script} and before {@code seal}.
+ */
+public final class BuildPipeline
+{
+    private static final Logger LOG = LoggerFactory.getLogger(BuildPipeline.class);
+
+    private final List<BuildStep> steps;
+
+    public BuildPipeline(List<BuildStep> steps)
+    {
+        this.steps = List.copyOf(steps);
+        List<String> names = new ArrayList<>();
+        for (BuildStep step : this.steps) {
+            if (names.contains(step.name())) {
+                throw new IllegalArgumentException("Two build steps are named '" + step.name() + "'");
+            }
+            names.add(step.name());
+        }
+    }
+
+    /**
+     * The build of an image from its definition: install the engine, create the volume, initialise a data directory
+     * in it, start a server, create the initial database, run the pre-script, load the backups or scripts, run the
+     * post-script, seal (statistics, frozen rows, a checkpoint), stop the server cleanly, flush the volume to disk,
+     * and mark the image ready.
+     */
+    public static BuildPipeline standard()
+    {
+        return new BuildPipeline(List.of(
+                new InstallStep(),
+                new CreateVolumeStep(),
+                new InitializeStep(),
+                new StartStep(),
+                new CreateDatabaseStep(),
+                new PreScriptStep(),
+                new LoadStep(),
+                new PostScriptStep(),
+                new SealStep(),
+                new StopStep(),
+                new FlushStep(),
+                new MarkReadyStep()));
+    }
+
+    /** This pipeline with a step inserted after the step of that name. */
+    public BuildPipeline withStepAfter(String existing, BuildStep step)
+    {
+        requireNonNull(step, "step is null");
+        List<BuildStep> changed = new ArrayList<>(steps);
+        changed.add(indexOf(existing) + 1, step);
+        return new BuildPipeline(changed);
+    }
+
+    /** The steps' names, in order. */
+    public List<String> stepNames()
+    {
+        return steps.stream().map(BuildStep::name).toList();
+    }
+
+    /** Runs the steps; on failure undoes those that started and throws. */
+    public void run(BuildContext context)
+    {
+        requireNonNull(context, "context is null");
+        List<BuildStep> started = new ArrayList<>();
+        try {
+            for (BuildStep step : steps) {
+                if (!step.isNeeded(context)) {
+                    continue;
+                }
+                context.enterStep(step.name());
+                started.add(step);
+                step.run(context);
+                stepEnded(context, step, context.stepMilliseconds());
+            }
+        }
+        catch (RuntimeException | Error failure) {
+            for (BuildStep step : started.reversed()) {
+                try {
+                    step.undo(context);
+                }
+                catch (RuntimeException undoFailure) {
+                    failure.addSuppressed(undoFailure);
+                    LOG.warn("Could not undo step '{}' of the failed build of image {}", step.name(), context.imageId(), undoFailure);
+                }
+            }
+            throw failure;
+        }
+    }
+
+    /**
+     * Where a step boundary is announced: the step's time is logged and recorded with the image (unless the step
+     * recorded it itself, {@link BuildContext#endStepHere}).
+     */
+    private static void stepEnded(BuildContext context, BuildStep step, long milliseconds)
+    {
+        LOG.info("Image {} ({}): step '{}' took {} ms", context.image().name(), context.imageId(), step.name(), milliseconds);
+        if (!context.stepRecorded()) {
+            context.catalog().addBuildStep(context.imageId(), new ImageBuildStep(step.name(), milliseconds));
+        }
+    }
+
+    private int indexOf(String name)
+    {
+        for (int index = 0; index < steps.size(); index++) {
+            if (steps.get(index).name().equals(name)) {
+                return index;
+            }
+        }
+        throw new IllegalArgumentException("No build step is named '" + name + "': the steps are " + String.join(", ", stepNames()));
+    }
+}
