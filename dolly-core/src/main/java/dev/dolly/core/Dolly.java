@@ -2,6 +2,8 @@ package dev.dolly.core;
 
 import dev.dolly.api.DollyException;
 import dev.dolly.api.DollyHome;
+import dev.dolly.api.ErrorCode;
+import dev.dolly.api.NextStep;
 import dev.dolly.api.ServerInfo;
 import dev.dolly.core.auth.AccessTokens;
 import dev.dolly.core.auth.PasswordHashing;
@@ -181,7 +183,7 @@ public final class Dolly
             throw DollyException.failed("Cannot lock " + home + ": " + e.getMessage(), e);
         }
         if (lock == null) {
-            throw DollyException.failed("Another Dolly daemon runs for " + home + ". Use it, or stop it with 'dolly daemon stop'.");
+            throw new DollyException(ErrorCode.CONFLICT, "Another Dolly daemon runs for " + home + ".", NextStep.of(NextStep.Kind.USE_OR_STOP_THE_DAEMON));
         }
         try {
             LoopFileSystem.mountIfRecorded(home, configuration.storageRoot());

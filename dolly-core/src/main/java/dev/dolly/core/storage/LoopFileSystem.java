@@ -3,6 +3,7 @@ package dev.dolly.core.storage;
 import dev.dolly.api.DollyException;
 import dev.dolly.api.ErrorCode;
 import dev.dolly.api.Json;
+import dev.dolly.api.NextStep;
 import dev.dolly.core.process.Command;
 import dev.dolly.core.process.CommandRunner;
 
@@ -98,7 +99,7 @@ public final class LoopFileSystem
             throw DollyException.badInput("--size must be at least 1G: images and containers live there.");
         }
         if (!isRoot()) {
-            throw DollyException.badInput("Creating a loop-mounted file system needs root. Run the daemon as root (for example 'sudo dolly storage init ...').");
+            throw new DollyException(ErrorCode.BAD_INPUT, "Creating a loop-mounted file system needs root.", NextStep.of(NextStep.Kind.RUN_AS_ROOT));
         }
         Optional<Description> existing = read(home);
         if (existing.isPresent()) {
