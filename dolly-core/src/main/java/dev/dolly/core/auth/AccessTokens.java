@@ -91,7 +91,7 @@ public final class AccessTokens
             Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         }
         catch (IOException e) {
-            throw DollyException.failed("Cannot write the administrator token to " + file + ": " + e.getMessage(), e);
+            throw DollyException.storageFailed("Cannot write the administrator token to " + file + ": " + e.getMessage(), e);
         }
     }
 

@@ -263,7 +263,7 @@ public final class RevisionService
     {
         ContainerRecord container = containers.load(id);
         if (container.status() != ResourceStatus.READY && container.status() != ResourceStatus.STOPPED) {
-            throw new DollyException(ErrorCode.IN_USE, "Cannot " + action + " data container '" + container.name() + "': it is "
+            throw new DollyException(ErrorCode.CONFLICT, "Cannot " + action + " data container '" + container.name() + "': it is "
                     + container.status().displayName() + (container.statusMessage() == null ? "" : " (" + container.statusMessage() + ")") + ".");
         }
         return container;

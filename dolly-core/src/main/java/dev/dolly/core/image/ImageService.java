@@ -232,7 +232,7 @@ public final class ImageService
         boolean expiryChanged = request.lifetime() != null;
         var expiresAt = expiryChanged ? Lifetime.parse(request.lifetime(), "--lifetime").expiry(clock.instant()).orElse(null) : null;
         if (image.status() == ResourceStatus.DELETING) {
-            throw new DollyException(ErrorCode.IN_USE, "Data image '" + image.name() + "' (" + image.id() + ") is being deleted.");
+            throw DollyException.conflict("Data image '" + image.name() + "' (" + image.id() + ") is being deleted.");
         }
         catalog.images().update(image.id(), new ImageChanges(name, request.addTags(), request.removeTags(), request.addTeams(), request.removeTeams(),
                 expiryChanged, expiresAt));
@@ -321,7 +321,7 @@ public final class ImageService
                     + ".", NextStep.of(NextStep.Kind.DELETE_CONTAINERS_FIRST));
         }
         if (image.status() == ResourceStatus.PENDING) {
-            throw new DollyException(ErrorCode.IN_USE, "Data image '" + image.name() + "' (" + image.id() + ") is still being built. Delete it once it is Ready or Failed.");
+            throw new DollyException(ErrorCode.CONFLICT, "Data image '" + image.name() + "' (" + image.id() + ") is still being built. Delete it once it is Ready or Failed.");
         }
         List<String> stacked = image.volume().isEmpty() ? List.of() : new VolumeUsers(catalog, storage).of(image.volume());
         if (!stacked.isEmpty()) {

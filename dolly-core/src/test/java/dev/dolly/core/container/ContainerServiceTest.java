@@ -98,7 +98,7 @@ class ContainerServiceTest
         services.readyImage(ALICE, "widgets");
         engine.fail(failing);
 
-        assertFailsWith(ErrorCode.OPERATION_FAILED, () -> services.createContainer(ALICE, "widgets", "copy-1"))
+        assertFailsWith(ErrorCode.ENGINE_FAILED, () -> services.createContainer(ALICE, "widgets", "copy-1"))
                 .hasMessage("Data container 'copy-1' could not be created: The fake engine was told to fail "
                         + failing.name().toLowerCase(Locale.ROOT).replace('_', ' ') + ".");
 
@@ -117,7 +117,7 @@ class ContainerServiceTest
             twoPorts.readyImage(ALICE, "widgets");
             twoPorts.engine().fail(Operation.START);
             for (int attempt = 0; attempt < 3; attempt++) {
-                assertFailsWith(ErrorCode.OPERATION_FAILED, () -> twoPorts.createContainer(ALICE, "widgets", null));
+                assertFailsWith(ErrorCode.ENGINE_FAILED, () -> twoPorts.createContainer(ALICE, "widgets", null));
             }
             twoPorts.engine().succeed(Operation.START);
 

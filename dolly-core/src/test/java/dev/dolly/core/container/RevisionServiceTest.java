@@ -173,7 +173,7 @@ class RevisionServiceTest
         insert("a");
         engine.fail(Operation.START);
 
-        assertFailsWith(ErrorCode.OPERATION_FAILED, () -> revisions.save("copy-1", ALICE));
+        assertFailsWith(ErrorCode.ENGINE_FAILED, () -> revisions.save("copy-1", ALICE));
 
         DataContainer stopped = services.containers().get("copy-1", ALICE);
         assertThat(stopped.status()).isEqualTo(ResourceStatus.STOPPED);

@@ -164,7 +164,7 @@ class ImageServiceTest
         // a name means its newest image, but a container needs a READY one
         assertThat(images.resolve("widgets", ALICE).id()).isEqualTo(second.id());
         assertThat(images.resolveReady("widgets", ALICE).id()).isEqualTo(first.id());
-        assertFailsWith(ErrorCode.IN_USE, () -> images.delete(String.valueOf(second.id()), ALICE))
+        assertFailsWith(ErrorCode.CONFLICT, () -> images.delete(String.valueOf(second.id()), ALICE))
                 .hasMessage("Data image 'widgets' (" + second.id() + ") is still being built. Delete it once it is Ready or Failed.");
         assertFailsWith(ErrorCode.CONFLICT, NextStep.of(NextStep.Kind.WAIT_FOR_IMAGE, second.id()), () -> images.resolveReady(String.valueOf(second.id()), ALICE))
                 .hasMessage("Data image 'widgets' (" + second.id() + ") is Pending.");

@@ -172,7 +172,7 @@ public final class PostgresEngine
         }
         Path directory = dataDirectory.toAbsolutePath();
         if (!Files.isDirectory(directory)) {
-            throw DollyException.failed("Cannot initialize PostgreSQL in " + directory + ": the directory does not exist.");
+            throw DollyException.engineFailed("Cannot initialize PostgreSQL in " + directory + ": the directory does not exist.");
         }
         Path passwordFile = null;
         try {
@@ -198,13 +198,13 @@ public final class PostgresEngine
             }
             CommandRunner.Result result = CommandRunner.system().run(Command.of(engineUser.wrap(command)).inDirectory(directory).withTimeout(INITDB_TIMEOUT));
             if (!result.succeeded()) {
-                throw DollyException.failed("initdb could not create a PostgreSQL " + installation.version() + " data directory in " + directory + ": "
+                throw DollyException.engineFailed("initdb could not create a PostgreSQL " + installation.version() + " data directory in " + directory + ": "
                         + result.output().strip());
             }
             includeSettingsFile(directory);
         }
         catch (IOException e) {
-            throw DollyException.failed("Cannot initialize PostgreSQL in " + directory + ": " + e.getMessage(), e);
+            throw DollyException.engineFailed("Cannot initialize PostgreSQL in " + directory + ": " + e.getMessage(), e);
         }
         finally {
             if (passwordFile != null) {
@@ -270,7 +270,7 @@ public final class PostgresEngine
             ServerProcesses.prepareLogFile(engineUser, logFile);
         }
         catch (IOException e) {
-            throw DollyException.failed("Cannot prepare " + directory + " for PostgreSQL: " + e.getMessage(), e);
+            throw DollyException.engineFailed("Cannot prepare " + directory + " for PostgreSQL: " + e.getMessage(), e);
         }
 
         // the process is the postmaster itself, detached from the daemon's session as with pg_ctl start
@@ -281,7 +281,7 @@ public final class PostgresEngine
             Readiness.await("PostgreSQL on port " + settings.port(), READY_TIMEOUT, FIRST_CONNECTION_PAUSE, ServerProcesses.whileAlive(postmaster, firstConnection));
         }
         catch (DollyException e) {
-            throw DollyException.failed("PostgreSQL " + installation.version() + " did not start on port " + settings.port() + ": " + e.getMessage()
+            throw DollyException.engineFailed("PostgreSQL " + installation.version() + " did not start on port " + settings.port() + ": " + e.getMessage()
                     + "\nThe end of its log (" + logFile + "):\n" + ServerProcesses.tail(logFile), e);
         }
     }
@@ -312,7 +312,7 @@ public final class PostgresEngine
         if (!fast.succeeded() && isRunning(installation, directory)) {
             CommandRunner.Result immediate = pgCtlStop(installation, directory, "immediate");
             if (!immediate.succeeded() && isRunning(installation, directory)) {
-                throw DollyException.failed("PostgreSQL on " + directory + " does not stop: " + fast.output().strip() + " " + immediate.output().strip()
+                throw DollyException.engineFailed("PostgreSQL on " + directory + " does not stop: " + fast.output().strip() + " " + immediate.output().strip()
                         + ". Stop its postgres process by hand (see postmaster.pid for its process id).");
             }
         }
@@ -322,7 +322,7 @@ public final class PostgresEngine
                 process.onExit().get(STOP_TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
             }
             catch (Exception e) {
-                throw DollyException.failed("PostgreSQL (process " + process.pid() + ") on " + directory + " did not exit after stopping.", e);
+                throw DollyException.engineFailed("PostgreSQL (process " + process.pid() + ") on " + directory + " did not exit after stopping.", e);
             }
         });
     }
@@ -384,7 +384,7 @@ public final class PostgresEngine
             case 0 -> true;
             // 3: no server running (also with a stale postmaster.pid); 4: no accessible data directory
             case 3, 4 -> false;
-            default -> throw DollyException.failed("Cannot tell whether PostgreSQL runs on " + directory + ": " + result.output().strip());
+            default -> throw DollyException.engineFailed("Cannot tell whether PostgreSQL runs on " + directory + ": " + result.output().strip());
         };
     }
 
@@ -473,7 +473,7 @@ public final class PostgresEngine
             exists.setString(1, database);
             try (ResultSet rows = exists.executeQuery()) {
                 if (!rows.next()) {
-                    throw DollyException.failed("The image definition names initialDatabaseName '" + database + "', but no database of that name exists "
+                    throw DollyException.loadFailed("The image definition names initialDatabaseName '" + database + "', but no database of that name exists "
                             + "after the load: the backup or a script dropped it and did not create it again. Name the database the backup creates, "
                             + "or leave initialDatabaseName out");
                 }
@@ -633,7 +633,7 @@ public final class PostgresEngine
             }
         }
         catch (IOException e) {
-            throw DollyException.failed("Cannot read the backup " + path + ": " + e.getMessage(), e);
+            throw DollyException.storageFailed("Cannot read the backup " + path + ": " + e.getMessage(), e);
         }
         if (length >= 5 && new String(header, 0, 5, StandardCharsets.US_ASCII).equals("PGDMP")) {
             return BackupFormat.CUSTOM;
@@ -677,7 +677,7 @@ public final class PostgresEngine
 
     private void restore(EngineInstallation installation, Endpoint target, Backup backup)
     {
-        Path program = pgRestore(installation).orElseThrow(() -> DollyException.failed(
+        Path program = pgRestore(installation).orElseThrow(() -> DollyException.engineFailed(
                 "Restoring custom/directory/tar dumps needs pg_restore: install the postgresql-client package "
                         + "(Debian/Ubuntu: apt-get install postgresql-client) or configure its path"));
         List<String> command = new ArrayList<>(List.of(
@@ -697,10 +697,13 @@ public final class PostgresEngine
                 .withTimeout(RESTORE_TIMEOUT));
         if (!result.succeeded()) {
             String output = result.output().strip();
-            String advice = output.contains("unsupported version")
+            boolean tooOld = output.contains("unsupported version");
+            String advice = tooOld
                     ? " This pg_restore (" + program + ") is older than the pg_dump that wrote the backup: install a newer postgresql-client or configure a newer pg_restore."
                     : " Fix the backup, or load it from SQL text instead.";
-            throw DollyException.failed("pg_restore could not restore " + backup.path() + " into the database " + target.database() + ": " + output + "." + advice);
+            String message = "pg_restore could not restore " + backup.path() + " into the database " + target.database() + ": " + output + "." + advice;
+            // a pg_restore too old for the dump is the server's to fix; anything else it refuses is the backup's fault
+            throw tooOld ? DollyException.engineFailed(message) : DollyException.loadFailed(message);
         }
     }
 
@@ -713,7 +716,7 @@ public final class PostgresEngine
         Optional<Path> pgRestore = configuration.pgRestore();
         if (pgRestore.isPresent()) {
             if (!Files.isExecutable(pgRestore.get())) {
-                throw DollyException.failed("The configured pg_restore " + pgRestore.get() + " does not exist or cannot be run: "
+                throw DollyException.engineFailed("The configured pg_restore " + pgRestore.get() + " does not exist or cannot be run: "
                         + "configure the path of an installed pg_restore, or none to use the one on the PATH.");
             }
             return pgRestore;
@@ -786,7 +789,7 @@ public final class PostgresEngine
 
     private static DollyException failed(String action, SQLException e)
     {
-        return DollyException.failed(action + ": " + e.getMessage(), e);
+        return DollyException.engineFailed(action + ": " + e.getMessage(), e);
     }
 
     private static String jdbcUrl(Endpoint endpoint)
@@ -899,7 +902,7 @@ public final class PostgresEngine
             throws IOException
     {
         if (!Files.isRegularFile(directory.resolve("PG_VERSION"))) {
-            throw DollyException.failed(directory + " is not a PostgreSQL data directory (it has no PG_VERSION).");
+            throw DollyException.engineFailed(directory + " is not a PostgreSQL data directory (it has no PG_VERSION).");
         }
         ServerProcesses.claimDataDirectory(engineUser, directory);
     }
