@@ -6,9 +6,26 @@ package dev.dolly.api;
  */
 public enum ErrorCode
 {
-    /** Something went wrong while doing what was asked; the message says what. */
+    /** Something went wrong while doing what was asked, and none of the codes below says better what; the message says what. */
     OPERATION_FAILED(500, 1),
-    /** The resource is still needed by others (an image used by containers, for example). */
+    /**
+     * The user's own backup or script failed to load (a broken dump, a failing SQL statement, no database where the
+     * definition says): the input is at fault, not the server.
+     */
+    LOAD_FAILED(422, 1),
+    /** A database server failed to install, initialise, start, stop or answer. */
+    ENGINE_FAILED(500, 1),
+    /** Dolly's storage failed: a volume, snapshot, mount or file could not be made, read or removed. */
+    STORAGE_FAILED(500, 1),
+    /**
+     * The resource is in a state that does not allow this now: being built, being deleted, expired, or changed at the
+     * same time by another request. Waiting, or changing the resource first, may help.
+     */
+    CONFLICT(409, 1),
+    /**
+     * The resource is still needed by others (an image used by containers, a revision another one is stacked on): a
+     * conflict that lasts until those others are gone.
+     */
     IN_USE(409, 1),
     /** No such image, container or revision, or the caller may not see it. */
     NOT_FOUND(404, 2),

@@ -5,6 +5,7 @@ import dev.dolly.api.ErrorCode;
 import dev.dolly.cli.command.CommandContext;
 import dev.dolly.cli.command.CommandFactory;
 import dev.dolly.cli.command.DollyCommand;
+import dev.dolly.cli.output.NextSteps;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
@@ -79,7 +80,7 @@ public final class Dolly
         context.stdout().flush();
         boolean debug = context.variable(DEBUG_VARIABLE).isPresent();
         if (exception instanceof DollyException dollyException) {
-            context.stderr().println("Error: " + dollyException.getMessage());
+            context.stderr().println("Error: " + NextSteps.describe(dollyException));
             if (debug) {
                 dollyException.printStackTrace(context.stderr());
             }

@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.dolly.api.ErrorCode;
 import dev.dolly.api.ErrorResponse;
 import dev.dolly.api.Json;
+import dev.dolly.api.NextStep;
 import dev.dolly.api.ResourceList;
 
 import java.io.IOException;
@@ -94,8 +95,14 @@ final class FakeDaemon
 
     FakeDaemon fail(String method, String path, ErrorCode code, String message)
     {
+        return fail(method, path, code, message, null);
+    }
+
+    /** Answers the error, with the status of its code, as the daemon does; {@code nextStep} may be {@code null}. */
+    FakeDaemon fail(String method, String path, ErrorCode code, String message, NextStep nextStep)
+    {
         Deque<Answer> queue = new ArrayDeque<>();
-        queue.add(new Answer(code.httpStatus(), json(new ErrorResponse(code, message))));
+        queue.add(new Answer(code.httpStatus(), json(new ErrorResponse(code, message, nextStep))));
         answers.put(method + " " + path, queue);
         return this;
     }

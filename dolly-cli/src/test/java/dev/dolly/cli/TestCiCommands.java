@@ -3,6 +3,7 @@ package dev.dolly.cli;
 import dev.dolly.api.DataImage;
 import dev.dolly.api.ErrorCode;
 import dev.dolly.api.Json;
+import dev.dolly.api.NextStep;
 import dev.dolly.api.UpdateContainerRequest;
 import dev.dolly.api.UpdateImageRequest;
 import dev.dolly.api.Upload;
@@ -97,7 +98,7 @@ class TestCiCommands
     @Test
     void updateOfAMissingImageExitsWithTwo()
     {
-        daemon.fail("PATCH", "/api/v1/images/nope", ErrorCode.NOT_FOUND, "Data image 'nope' not found. List images with 'dolly get data-images'.");
+        daemon.fail("PATCH", "/api/v1/images/nope", ErrorCode.NOT_FOUND, "Data image 'nope' not found.", NextStep.of(NextStep.Kind.LIST_IMAGES));
 
         assertThat(dolly.run("update", "data-image", "nope", "--tag", "x"))
                 .isEqualTo(new Result(2, "", "Error: Data image 'nope' not found. List images with 'dolly get data-images'.\n"));
@@ -178,11 +179,11 @@ class TestCiCommands
         assertThat(dolly.run("delete", "data-container", "--image", "gone", "--ignore-not-found")).isEqualTo(new Result(0, "", ""));
         assertThat(dolly.run("delete", "data-container", "--image", "gone")).isEqualTo(new Result(2, "", "Error: Data image 'gone' not found.\n"));
 
-        daemon.fail("DELETE", "/api/v1/images/busy", ErrorCode.IN_USE, "Data image 'busy' (3) is used by data containers 'a'.");
+        daemon.fail("DELETE", "/api/v1/images/busy", ErrorCode.IN_USE, "Data image 'busy' (3) is used by data containers 'a'.", NextStep.of(NextStep.Kind.DELETE_CONTAINERS_FIRST));
         daemon.fail("DELETE", "/api/v1/images/gone", ErrorCode.NOT_FOUND, "Data image 'gone' not found.");
         assertThat(dolly.run("delete", "data-image", "gone", "--ignore-not-found")).isEqualTo(new Result(0, "", ""));
         assertThat(dolly.run("delete", "data-image", "gone", "busy", "--ignore-not-found"))
-                .isEqualTo(new Result(1, "", "Error: Data image 'busy' (3) is used by data containers 'a'.\n"));
+                .isEqualTo(new Result(1, "", "Error: Data image 'busy' (3) is used by data containers 'a'. Delete them first ('dolly delete data-container NAME').\n"));
     }
 
     @Test

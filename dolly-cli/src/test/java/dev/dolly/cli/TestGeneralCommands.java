@@ -128,6 +128,11 @@ class TestGeneralCommands
         assertThat(authenticated.run("get", "di", "x").exitCode()).isEqualTo(7);
         daemon.fail("GET", "/api/v1/images/x", ErrorCode.INTERNAL_ERROR, "oops");
         assertThat(authenticated.run("get", "di", "x")).isEqualTo(new Result(1, "", "Error: oops\n"));
+        // a broken backup answers 422, a conflict 409, engine and storage failures 500: all exit 1, as any failure did before
+        for (ErrorCode code : List.of(ErrorCode.LOAD_FAILED, ErrorCode.CONFLICT, ErrorCode.ENGINE_FAILED, ErrorCode.STORAGE_FAILED, ErrorCode.OPERATION_FAILED)) {
+            daemon.fail("GET", "/api/v1/images/x", code, "failed: " + code);
+            assertThat(authenticated.run("get", "di", "x")).isEqualTo(new Result(1, "", "Error: failed: " + code + "\n"));
+        }
     }
 
     @Test

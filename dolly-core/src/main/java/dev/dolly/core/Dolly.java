@@ -2,6 +2,8 @@ package dev.dolly.core;
 
 import dev.dolly.api.DollyException;
 import dev.dolly.api.DollyHome;
+import dev.dolly.api.ErrorCode;
+import dev.dolly.api.NextStep;
 import dev.dolly.api.ServerInfo;
 import dev.dolly.core.auth.AccessTokens;
 import dev.dolly.core.auth.PasswordHashing;
@@ -130,7 +132,7 @@ public final class Dolly
             return Optional.of(Files.readString(record).strip()).filter(name -> !name.isEmpty());
         }
         catch (IOException e) {
-            throw DollyException.failed("Cannot read " + record + ": " + e.getMessage(), e);
+            throw DollyException.storageFailed("Cannot read " + record + ": " + e.getMessage(), e);
         }
     }
 
@@ -140,7 +142,7 @@ public final class Dolly
             Files.writeString(configuration.storageRoot().resolve(STORAGE_DRIVER_RECORD), driver + "\n");
         }
         catch (IOException e) {
-            throw DollyException.failed("Cannot record the storage driver in " + configuration.storageRoot() + ": " + e.getMessage(), e);
+            throw DollyException.storageFailed("Cannot record the storage driver in " + configuration.storageRoot() + ": " + e.getMessage(), e);
         }
     }
 
@@ -169,7 +171,7 @@ public final class Dolly
             Files.createDirectories(home);
         }
         catch (IOException e) {
-            throw DollyException.failed("Cannot create DOLLY_HOME " + home + ": " + e.getMessage(), e);
+            throw DollyException.storageFailed("Cannot create DOLLY_HOME " + home + ": " + e.getMessage(), e);
         }
         FileChannel channel;
         FileLock lock;
@@ -178,10 +180,10 @@ public final class Dolly
             lock = channel.tryLock();
         }
         catch (IOException e) {
-            throw DollyException.failed("Cannot lock " + home + ": " + e.getMessage(), e);
+            throw DollyException.storageFailed("Cannot lock " + home + ": " + e.getMessage(), e);
         }
         if (lock == null) {
-            throw DollyException.failed("Another Dolly daemon runs for " + home + ". Use it, or stop it with 'dolly daemon stop'.");
+            throw new DollyException(ErrorCode.CONFLICT, "Another Dolly daemon runs for " + home + ".", NextStep.of(NextStep.Kind.USE_OR_STOP_THE_DAEMON));
         }
         try {
             LoopFileSystem.mountIfRecorded(home, configuration.storageRoot());
@@ -373,7 +375,7 @@ public final class Dolly
             }
         }
         catch (IOException e) {
-            throw DollyException.failed("Cannot prepare DOLLY_HOME " + home + ": " + e.getMessage(), e);
+            throw DollyException.storageFailed("Cannot prepare DOLLY_HOME " + home + ": " + e.getMessage(), e);
         }
     }
 
@@ -383,7 +385,7 @@ public final class Dolly
             Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
         }
         catch (IOException e) {
-            throw DollyException.failed("Cannot restrict access to " + file + ": " + e.getMessage(), e);
+            throw DollyException.storageFailed("Cannot restrict access to " + file + ": " + e.getMessage(), e);
         }
     }
 }

@@ -12,6 +12,7 @@ import dev.dolly.api.GraduateRequest;
 import dev.dolly.api.InitializeStorageRequest;
 import dev.dolly.api.Json;
 import dev.dolly.api.LoadRevisionRequest;
+import dev.dolly.api.NextStep;
 import dev.dolly.api.ResourceList;
 import dev.dolly.api.UpdateContainerRequest;
 import dev.dolly.api.UpdateImageRequest;
@@ -104,10 +105,10 @@ final class ApiServer
     private void routes(RoutesConfig routes)
     {
         routes.before("/api/*", this::authenticate);
-        routes.exception(DollyException.class, (exception, context) -> fail(context, exception.errorCode(), exception.getMessage()));
+        routes.exception(DollyException.class, (exception, context) -> fail(context, exception.errorCode(), exception.getMessage(), exception.nextStep().orElse(null)));
         routes.exception(Exception.class, (exception, context) -> {
             LOG.error("Request {} {} failed", context.method(), context.path(), exception);
-            fail(context, ErrorCode.INTERNAL_ERROR, "Internal error: " + exception + ". The daemon log has the details.");
+            fail(context, ErrorCode.INTERNAL_ERROR, "Internal error: " + exception + ". The daemon log has the details.", null);
         });
         routes.error(404, context -> {
             // routes that answer 404 themselves carry an ErrorResponse; only unknown paths get this one
@@ -217,10 +218,9 @@ final class ApiServer
             return;
         }
         String token = bearerToken(context);
-        Authentication authentication = dolly().accessTokens().authenticate(token).orElseThrow(() -> new DollyException(ErrorCode.NOT_AUTHENTICATED,
-                token == null
-                        ? "This call needs an access token. Sign in with 'dolly auth login', or set DOLLY_ACCESS_TOKEN (the local CLI reads DOLLY_HOME/admin-token)."
-                        : "The access token is not valid (unknown, revoked or expired). Sign in again with 'dolly auth login', or set a valid one with DOLLY_ACCESS_TOKEN."));
+        Authentication authentication = dolly().accessTokens().authenticate(token).orElseThrow(() -> token == null
+                ? new DollyException(ErrorCode.NOT_AUTHENTICATED, "This call needs an access token.", NextStep.of(NextStep.Kind.SIGN_IN))
+                : new DollyException(ErrorCode.NOT_AUTHENTICATED, "The access token is not valid (unknown, revoked or expired).", NextStep.of(NextStep.Kind.SIGN_IN_AGAIN)));
         context.attribute(AUTHENTICATION, authentication);
     }
 
@@ -264,8 +264,8 @@ final class ApiServer
         }
     }
 
-    private static void fail(Context context, ErrorCode code, String message)
+    private static void fail(Context context, ErrorCode code, String message, NextStep nextStep)
     {
-        context.status(code.httpStatus()).json(new ErrorResponse(code, message));
+        context.status(code.httpStatus()).json(new ErrorResponse(code, message, nextStep));
     }
 }

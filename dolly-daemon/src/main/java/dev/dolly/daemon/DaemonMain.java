@@ -4,6 +4,7 @@ import dev.dolly.api.DaemonAddress;
 import dev.dolly.api.DollyException;
 import dev.dolly.api.DollyHome;
 import dev.dolly.api.Json;
+import dev.dolly.api.NextStep;
 import dev.dolly.core.Dolly;
 import dev.dolly.core.DollyConfiguration;
 import org.slf4j.Logger;
@@ -48,7 +49,7 @@ public final class DaemonMain
             dolly = Dolly.open(configuration);
         }
         catch (DollyException e) {
-            System.err.println("Error: " + e.getMessage());
+            System.err.println("Error: " + startFailure(e));
             System.exit(e.errorCode().exitCode());
             return;
         }
@@ -135,5 +136,17 @@ public final class DaemonMain
         catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * What the daemon prints when it cannot start. The daemon's own command line is, like the CLI, a place that may
+     * name commands; the API leaves that to its clients.
+     */
+    private static String startFailure(DollyException exception)
+    {
+        if (exception.nextStep().map(NextStep::kind).orElse(null) == NextStep.Kind.USE_OR_STOP_THE_DAEMON) {
+            return exception.getMessage() + " Use it, or stop it with 'dolly daemon stop'.";
+        }
+        return exception.getMessage();
     }
 }

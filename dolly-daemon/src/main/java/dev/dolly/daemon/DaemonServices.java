@@ -3,6 +3,7 @@ package dev.dolly.daemon;
 import dev.dolly.api.DollyException;
 import dev.dolly.api.ErrorCode;
 import dev.dolly.api.InitializeStorageRequest;
+import dev.dolly.api.NextStep;
 import dev.dolly.api.ServerInfo;
 import dev.dolly.core.Dolly;
 import dev.dolly.core.DollyConfiguration;
@@ -38,8 +39,7 @@ final class DaemonServices
     {
         requireNonNull(request, "request is null");
         if (!dolly.isEmpty()) {
-            throw new DollyException(ErrorCode.IN_USE, "Dolly's storage already holds images or containers. Delete them all first "
-                    + "('dolly delete data-container …', 'dolly delete data-image …'), or use a new DOLLY_HOME.");
+            throw new DollyException(ErrorCode.IN_USE, "Dolly's storage already holds images or containers.", NextStep.of(NextStep.Kind.EMPTY_THE_STORAGE));
         }
         dolly.close();
         try {

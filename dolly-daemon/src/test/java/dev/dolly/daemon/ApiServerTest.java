@@ -72,10 +72,9 @@ class ApiServerTest
     @Test
     void everyCallButSigningInNeedsAValidToken()
     {
-        assertError(call("GET", "/api/v1/info", null, null), 401, "NOT_AUTHENTICATED",
-                "This call needs an access token. Sign in with 'dolly auth login', or set DOLLY_ACCESS_TOKEN (the local CLI reads DOLLY_HOME/admin-token).");
+        assertError(call("GET", "/api/v1/info", null, null), 401, "NOT_AUTHENTICATED", "This call needs an access token.", "{\"kind\":\"SIGN_IN\"}");
         assertError(call("GET", "/api/v1/images", "not-a-token", null), 401, "NOT_AUTHENTICATED",
-                "The access token is not valid (unknown, revoked or expired). Sign in again with 'dolly auth login', or set a valid one with DOLLY_ACCESS_TOKEN.");
+                "The access token is not valid (unknown, revoked or expired).", "{\"kind\":\"SIGN_IN_AGAIN\"}");
         // unknown paths too: nothing is told without a token
         assertThat(call("GET", "/api/v1/nothing", null, null).statusCode()).isEqualTo(401);
 
@@ -154,20 +153,21 @@ class ApiServerTest
         assertThat(call("GET", "/api/v1/images/widgets", bob, null).statusCode()).isEqualTo(200);
         assertError(call("DELETE", "/api/v1/images/widgets", bob, null), 403, "NOT_PERMITTED",
                 "Only the owner of data image 'widgets' (alice) or an administrator may delete it; you can see it through one of its teams.");
-        assertError(call("GET", "/api/v1/images/widgets", carol, null), 404, "NOT_FOUND", "Data image 'widgets' not found. List images with 'dolly get data-images'.");
-        assertError(call("GET", "/api/v1/images/" + imageId, carol, null), 404, "NOT_FOUND",
-                "Data image '" + imageId + "' not found. List images with 'dolly get data-images'.");
-        assertError(call("GET", "/api/v1/images/missing", carol, null), 404, "NOT_FOUND", "Data image 'missing' not found. List images with 'dolly get data-images'.");
+        String listImages = "{\"kind\":\"LIST_IMAGES\"}";
+        assertError(call("GET", "/api/v1/images/widgets", carol, null), 404, "NOT_FOUND", "Data image 'widgets' not found.", listImages);
+        assertError(call("GET", "/api/v1/images/" + imageId, carol, null), 404, "NOT_FOUND", "Data image '" + imageId + "' not found.", listImages);
+        assertError(call("GET", "/api/v1/images/missing", carol, null), 404, "NOT_FOUND", "Data image 'missing' not found.", listImages);
         // containers are their owner's alone
-        assertError(call("GET", "/api/v1/containers/copy-1", bob, null), 404, "NOT_FOUND",
-                "Data container 'copy-1' not found. List containers with 'dolly get data-containers'.");
-        assertError(call("POST", "/api/v1/containers/copy-1/revisions", bob, null), 404, "NOT_FOUND",
-                "Data container 'copy-1' not found. List containers with 'dolly get data-containers'.");
+        String listContainers = "{\"kind\":\"LIST_CONTAINERS\"}";
+        assertError(call("GET", "/api/v1/containers/copy-1", bob, null), 404, "NOT_FOUND", "Data container 'copy-1' not found.", listContainers);
+        assertError(call("POST", "/api/v1/containers/copy-1/revisions", bob, null), 404, "NOT_FOUND", "Data container 'copy-1' not found.", listContainers);
+        assertError(call("DELETE", "/api/v1/containers/copy-1/revisions/rev.0", admin, null), 400, "BAD_INPUT",
+                "rev.0 of data container 'copy-1' is its image: it cannot be deleted.", "{\"kind\":\"DELETE_CONTAINER\",\"subject\":\"copy-1\"}");
         assertThat(call("GET", "/api/v1/containers", bob, null).json().get("items")).isEmpty();
         assertThat(call("GET", "/api/v1/containers/copy-1", admin, null).statusCode()).isEqualTo(200);
 
         assertError(call("DELETE", "/api/v1/images/widgets", alice, null), 409, "IN_USE",
-                "Data image 'widgets' (" + imageId + ") is used by data containers 'copy-1'. Delete them first ('dolly delete data-container NAME').");
+                "Data image 'widgets' (" + imageId + ") is used by data containers 'copy-1'.", "{\"kind\":\"DELETE_CONTAINERS_FIRST\"}");
         assertError(call("POST", "/api/v1/containers", alice, Map.of("image", "widgets", "name", "copy-1")), 409, "ALREADY_EXISTS",
                 "A data container named 'copy-1' exists already. Choose another name, or delete it first.");
         Response badBody = call("POST", "/api/v1/containers", alice, "{not json");
@@ -180,9 +180,10 @@ class ApiServerTest
         assertError(call("POST", "/api/v1/uploads", alice, ""), 400, "BAD_INPUT", "An upload must declare the total size of its files: POST /api/v1/uploads?size=BYTES.");
 
         // administrators only
-        assertError(call("POST", "/api/v1/users", alice, Map.of("name", "dave", "password", PASSWORD)), 403, "NOT_PERMITTED", null);
+        assertError(call("POST", "/api/v1/users", alice, Map.of("name", "dave", "password", PASSWORD)), 403, "NOT_PERMITTED",
+                "Only administrators may create users.", "{\"kind\":\"ASK_AN_ADMINISTRATOR\"}");
         assertError(call("POST", "/api/v1/daemon/shutdown", alice, null), 403, "NOT_PERMITTED",
-                "Only administrators may stop the daemon. Ask one, or sign in as one with 'dolly auth login'.");
+                "Only administrators may stop the daemon.", "{\"kind\":\"ASK_AN_ADMINISTRATOR\"}");
         assertThat(shutdown.getCount()).isEqualTo(1);
         assertThat(call("POST", "/api/v1/daemon/shutdown", admin, null).statusCode()).isEqualTo(202);
         assertThat(shutdown.await(10, TimeUnit.SECONDS)).isTrue();
@@ -228,6 +229,12 @@ class ApiServerTest
 
     private static void assertError(Response response, int status, String code, String message)
     {
+        assertError(response, status, code, message, null);
+    }
+
+    /** @param nextStep the JSON of the answer's next step, or {@code null} when the answer must have none */
+    private static void assertError(Response response, int status, String code, String message, String nextStep)
+    {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
         assertThat(response.headers().entrySet()).anySatisfy(header -> {
             assertThat(header.getKey()).isEqualToIgnoringCase("content-type");
@@ -235,10 +242,18 @@ class ApiServerTest
         });
         List<String> fields = new ArrayList<>();
         response.json().fieldNames().forEachRemaining(fields::add);
-        assertThat(fields).containsExactlyInAnyOrder("code", "message");
+        assertThat(fields).as(response.body()).containsExactlyInAnyOrderElementsOf(nextStep == null ? List.of("code", "message") : List.of("code", "message", "nextStep"));
         assertThat(response.json().get("code").asText()).isEqualTo(code);
         if (message != null) {
             assertThat(response.json().get("message").asText()).isEqualTo(message);
+        }
+        if (nextStep != null) {
+            try {
+                assertThat(response.json().get("nextStep")).isEqualTo(Json.json().readTree(nextStep));
+            }
+            catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.dolly.api.client;
 
 import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.dolly.api.AccessToken;
 import dev.dolly.api.CreateAccessTokenRequest;
 import dev.dolly.api.CreateContainerRequest;
@@ -17,6 +18,7 @@ import dev.dolly.api.InitializeStorageRequest;
 import dev.dolly.api.Json;
 import dev.dolly.api.LoadRevisionRequest;
 import dev.dolly.api.NewAccessToken;
+import dev.dolly.api.NextStep;
 import dev.dolly.api.ResourceList;
 import dev.dolly.api.Revision;
 import dev.dolly.api.ServerInfo;
@@ -614,9 +616,9 @@ public final class DollyClient
     private DollyException toException(int status, byte[] body)
     {
         try {
-            ErrorResponse error = Json.json().readValue(body, ErrorResponse.class);
-            if (error.code() != null && error.message() != null) {
-                return new DollyException(error.code(), error.message());
+            JsonNode error = Json.json().readTree(body);
+            if (error != null && error.path("code").isTextual() && error.path("message").isTextual()) {
+                return new DollyException(errorCode(error.path("code").asText()), error.path("message").asText(), nextStep(error.path("nextStep")));
             }
         }
         catch (IOException | RuntimeException ignored) {
@@ -628,6 +630,31 @@ public final class DollyClient
         }
         return new DollyException(ErrorCode.OPERATION_FAILED,
                 "The daemon at " + server + " answered HTTP " + status + ": " + new String(body, StandardCharsets.UTF_8));
+    }
+
+    /** The code of an {@link ErrorResponse}; one this client does not know (from a newer daemon) is a plain failure. */
+    private static ErrorCode errorCode(String name)
+    {
+        try {
+            return ErrorCode.valueOf(name);
+        }
+        catch (IllegalArgumentException e) {
+            return ErrorCode.OPERATION_FAILED;
+        }
+    }
+
+    /** The next step of an {@link ErrorResponse}, or {@code null}: none, or one this client does not know. */
+    private static NextStep nextStep(JsonNode node)
+    {
+        if (node.isMissingNode() || node.isNull()) {
+            return null;
+        }
+        try {
+            return Json.json().treeToValue(node, NextStep.class);
+        }
+        catch (IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     private static String encode(String reference)

@@ -3,6 +3,7 @@ package dev.dolly.api.client;
 import com.sun.net.httpserver.HttpServer;
 import dev.dolly.api.DollyException;
 import dev.dolly.api.ErrorCode;
+import dev.dolly.api.NextStep;
 import dev.dolly.api.UpdateContainerRequest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -38,6 +39,16 @@ class DollyClientTest
             exchange.getResponseBody().write(body);
             exchange.close();
         });
+        // errors as the daemon sends them: GET /api/v1/images/{code}/{kind or "none"}
+        server.createContext("/api/v1/images/", exchange -> {
+            String[] parts = exchange.getRequestURI().getPath().split("/");
+            String nextStep = parts[parts.length - 1].equals("none") ? "" : ",\"nextStep\":{\"kind\":\"" + parts[parts.length - 1] + "\"}";
+            byte[] body = ("{\"code\":\"" + parts[parts.length - 2] + "\",\"message\":\"Data image 'x' not found.\"" + nextStep + "}").getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(404, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
         server.start();
         address = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
         try (ServerSocket closed = new ServerSocket(0, 1, server.getAddress().getAddress())) {
@@ -69,6 +80,38 @@ class DollyClientTest
 
         assertThat(client.getContainer("c").name()).isEqualTo("answered");
         assertThat(client.updateContainer("c", new UpdateContainerRequest("renamed", null)).name()).isEqualTo("answered");
+    }
+
+    @Test
+    void errorsKeepTheirCodeAndNextStep()
+    {
+        DollyClient client = new DollyClient(address, "token");
+
+        assertThatThrownBy(() -> client.getImage("NOT_FOUND/LIST_IMAGES"))
+                .isInstanceOfSatisfying(DollyException.class, exception -> {
+                    assertThat(exception.errorCode()).isEqualTo(ErrorCode.NOT_FOUND);
+                    assertThat(exception.nextStep()).hasValue(NextStep.of(NextStep.Kind.LIST_IMAGES));
+                })
+                .hasMessage("Data image 'x' not found.");
+        assertThatThrownBy(() -> client.getImage("NOT_FOUND/none"))
+                .isInstanceOfSatisfying(DollyException.class, exception -> assertThat(exception.nextStep()).isEmpty())
+                .hasMessage("Data image 'x' not found.");
+    }
+
+    @Test
+    void codesAndNextStepsOfANewerDaemonKeepTheMessage()
+    {
+        DollyClient client = new DollyClient(address, "token");
+
+        assertThatThrownBy(() -> client.getImage("NOT_FOUND/SOMETHING_NEW"))
+                .isInstanceOfSatisfying(DollyException.class, exception -> {
+                    assertThat(exception.errorCode()).isEqualTo(ErrorCode.NOT_FOUND);
+                    assertThat(exception.nextStep()).isEmpty();
+                })
+                .hasMessage("Data image 'x' not found.");
+        assertThatThrownBy(() -> client.getImage("SOMETHING_NEW/none"))
+                .isInstanceOfSatisfying(DollyException.class, exception -> assertThat(exception.errorCode()).isEqualTo(ErrorCode.OPERATION_FAILED))
+                .hasMessage("Data image 'x' not found.");
     }
 
     private void assertUnreachable(Runnable request)

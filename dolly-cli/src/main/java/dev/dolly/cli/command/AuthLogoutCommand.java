@@ -3,6 +3,7 @@ package dev.dolly.cli.command;
 import dev.dolly.api.DollyException;
 import dev.dolly.api.ErrorCode;
 import dev.dolly.api.client.DollyClient;
+import dev.dolly.cli.output.NextSteps;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -41,7 +42,7 @@ final class AuthLogoutCommand
         catch (DollyException e) {
             if (e.errorCode() == ErrorCode.DAEMON_UNREACHABLE) {
                 // the token stays valid on the server until it expires; say so, and forget it here anyway
-                context.stderr().println("Warning: " + e.getMessage() + " The session could not be revoked there; it expires "
+                context.stderr().println("Warning: " + NextSteps.describe(e) + " The session could not be revoked there; it expires "
                         + stored.get().expiresAt() + ".");
             }
             else if (e.errorCode() != ErrorCode.NOT_AUTHENTICATED) {

@@ -2,6 +2,7 @@ package dev.dolly.cli.command;
 
 import dev.dolly.api.DollyException;
 import dev.dolly.api.ErrorCode;
+import dev.dolly.cli.output.NextSteps;
 
 import java.util.List;
 import java.util.function.Function;
@@ -38,7 +39,7 @@ final class Deletion
                 if (ignoreNotFound && e.errorCode() == ErrorCode.NOT_FOUND) {
                     continue;
                 }
-                context.stderr().println("Error: " + e.getMessage());
+                context.stderr().println("Error: " + NextSteps.describe(e));
                 if (exitCode == 0) {
                     exitCode = e.errorCode().exitCode();
                 }

@@ -4,6 +4,7 @@ import dev.dolly.api.AccessToken;
 import dev.dolly.api.CreateAccessTokenRequest;
 import dev.dolly.api.DollyException;
 import dev.dolly.api.NewAccessToken;
+import dev.dolly.api.NextStep;
 import dev.dolly.api.Session;
 import dev.dolly.api.SessionToken;
 import dev.dolly.api.SignInRequest;
@@ -90,7 +91,7 @@ public final class AccessTokens
             Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         }
         catch (IOException e) {
-            throw DollyException.failed("Cannot write the administrator token to " + file + ": " + e.getMessage(), e);
+            throw DollyException.storageFailed("Cannot write the administrator token to " + file + ": " + e.getMessage(), e);
         }
     }
 
@@ -191,7 +192,7 @@ public final class AccessTokens
     /** Revokes one of the caller's access tokens at once; another user's ID is not found. */
     public AccessToken delete(Caller caller, String id)
     {
-        DollyException notFound = DollyException.notFound("Access token '" + id + "' not found. List yours with 'dolly get access-tokens'.");
+        DollyException notFound = DollyException.notFound("Access token '" + id + "' not found.", NextStep.of(NextStep.Kind.LIST_ACCESS_TOKENS));
         if (id == null || !id.strip().matches("\\d{1,18}")) {
             throw notFound;
         }

@@ -2,6 +2,7 @@ package dev.dolly.core.auth;
 
 import dev.dolly.api.DollyException;
 import dev.dolly.api.ErrorCode;
+import dev.dolly.api.NextStep;
 import dev.dolly.core.catalog.ContainerRecord;
 import dev.dolly.core.catalog.ImageRecord;
 
@@ -79,7 +80,7 @@ public record Caller(
     public void checkAdministrator(String action)
     {
         if (!admin) {
-            throw new DollyException(ErrorCode.NOT_PERMITTED, "Only administrators may " + action + ". Ask one, or sign in as one with 'dolly auth login'.");
+            throw new DollyException(ErrorCode.NOT_PERMITTED, "Only administrators may " + action + ".", NextStep.of(NextStep.Kind.ASK_AN_ADMINISTRATOR));
         }
     }
 }

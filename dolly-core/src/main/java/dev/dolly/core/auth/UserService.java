@@ -4,6 +4,7 @@ import dev.dolly.api.CreateTeamRequest;
 import dev.dolly.api.CreateUserRequest;
 import dev.dolly.api.DollyException;
 import dev.dolly.api.ErrorCode;
+import dev.dolly.api.NextStep;
 import dev.dolly.api.Team;
 import dev.dolly.api.UpdateTeamRequest;
 import dev.dolly.api.User;
@@ -68,7 +69,7 @@ public final class UserService
     {
         caller.checkAdministrator("delete users");
         UserRecord user = catalog.findUser(name == null ? "" : name.strip())
-                .orElseThrow(() -> DollyException.notFound("User '" + name + "' not found. List users with 'dolly get users'."));
+                .orElseThrow(() -> DollyException.notFound("User '" + name + "' not found.", NextStep.of(NextStep.Kind.LIST_USERS)));
         if (user.name().equals(AccessTokens.ADMIN_USER)) {
             throw DollyException.badInput("The local administrator '" + AccessTokens.ADMIN_USER + "' (the token in DOLLY_HOME/admin-token) cannot be deleted.");
         }
@@ -107,7 +108,7 @@ public final class UserService
         caller.checkAdministrator("change teams");
         requireNonNull(request, "request is null");
         TeamRecord team = catalog.findTeam(name == null ? "" : name.strip())
-                .orElseThrow(() -> DollyException.notFound("Team '" + name + "' not found. Create it with 'dolly create team " + name + "'."));
+                .orElseThrow(() -> DollyException.notFound("Team '" + name + "' not found.", NextStep.of(NextStep.Kind.CREATE_TEAM, name)));
         List<String> unknown = new ArrayList<>();
         for (String user : request.addMembers()) {
             if (catalog.findUser(user).isEmpty()) {
@@ -116,7 +117,7 @@ public final class UserService
         }
         if (!unknown.isEmpty()) {
             throw DollyException.notFound("No user named " + String.join(", ", unknown.stream().map(user -> "'" + user + "'").toList())
-                    + ". Create users with 'dolly create user NAME'.");
+                    + ".", NextStep.of(NextStep.Kind.CREATE_USERS));
         }
         catalog.updateTeamMembers(team.name(), request.addMembers(), request.removeMembers());
         LOG.info("User {} changed team {}: added {}, removed {}", caller.name(), team.name(), request.addMembers(), request.removeMembers());

@@ -4,6 +4,7 @@ import dev.dolly.api.CreateContainerRequest;
 import dev.dolly.api.DataContainer;
 import dev.dolly.api.DollyException;
 import dev.dolly.api.ErrorCode;
+import dev.dolly.api.NextStep;
 import dev.dolly.api.ResourceStatus;
 import dev.dolly.api.UpdateContainerRequest;
 import dev.dolly.core.DollyConfiguration;
@@ -86,7 +87,7 @@ public final class ContainerService
         requireNonNull(caller, "caller is null");
         String owner = caller.name();
         if (request.image() == null || request.image().isBlank()) {
-            throw DollyException.badInput("Name the image to create the container from: dolly create data-container -i IMAGE.");
+            throw new DollyException(ErrorCode.BAD_INPUT, "Name the image to create the container from.", NextStep.of(NextStep.Kind.NAME_THE_IMAGE));
         }
         Lifetime lifetime = Lifetime.parse(request.lifetime(), "--lifetime");
         Optional<String> requestedName = Optional.ofNullable(request.name()).filter(name -> !name.isBlank());
@@ -239,7 +240,7 @@ public final class ContainerService
         if (container.isEmpty() && trimmed.matches("\\d+")) {
             container = catalog.containers().find(Long.parseLong(trimmed)).filter(caller::canSee);
         }
-        return container.orElseThrow(() -> DollyException.notFound("Data container '" + reference + "' not found. List containers with 'dolly get data-containers'."));
+        return container.orElseThrow(() -> DollyException.notFound("Data container '" + reference + "' not found.", NextStep.of(NextStep.Kind.LIST_CONTAINERS)));
     }
 
     /**

@@ -6,6 +6,7 @@ import dev.dolly.api.DollyException;
 import dev.dolly.api.ErrorCode;
 import dev.dolly.api.GraduateRequest;
 import dev.dolly.api.ImageOrigin;
+import dev.dolly.api.NextStep;
 import dev.dolly.api.ResourceStatus;
 import dev.dolly.api.Revision;
 import dev.dolly.core.auth.Caller;
@@ -101,7 +102,7 @@ public final class RevisionService
     {
         ContainerRecord container = containers.resolve(reference, caller);
         if (revisionName == null || revisionName.isBlank()) {
-            throw DollyException.badInput("Name the revision to load: dolly load data-container " + container.name() + " -r rev.N.");
+            throw new DollyException(ErrorCode.BAD_INPUT, "Name the revision to load.", NextStep.of(NextStep.Kind.NAME_THE_REVISION, container.name()));
         }
         int number = parse(revisionName);
         synchronized (containers.lock(container.id())) {
@@ -151,8 +152,8 @@ public final class RevisionService
         request.teams().forEach(caller::checkCanShareWith);
         ImageRecord base = images.load(container.imageId());
         if (number == 0) {
-            throw DollyException.badInput("rev.0 of data container '" + container.name() + "' is its image '" + base.name()
-                    + "' itself: create containers from that image, or save a revision first ('dolly save data-container " + container.name() + "').");
+            throw new DollyException(ErrorCode.BAD_INPUT, "rev.0 of data container '" + container.name() + "' is its image '" + base.name()
+                    + "' itself: create containers from that image, or save a revision first.", NextStep.of(NextStep.Kind.SAVE_A_REVISION, container.name()));
         }
         long id;
         String volume;
@@ -202,15 +203,15 @@ public final class RevisionService
         ContainerRecord container = containers.resolve(reference, caller);
         int number = parse(revisionName);
         if (number == 0) {
-            throw DollyException.badInput("rev.0 of data container '" + container.name() + "' is its image: it cannot be deleted. "
-                    + "Delete the container with 'dolly delete data-container " + container.name() + "'.");
+            throw new DollyException(ErrorCode.BAD_INPUT, "rev.0 of data container '" + container.name() + "' is its image: it cannot be deleted.",
+                    NextStep.of(NextStep.Kind.DELETE_CONTAINER, container.name()));
         }
         synchronized (containers.lock(container.id())) {
             container = containers.load(container.id());
             RevisionRecord revision = revision(container, number);
             if (container.revision().equals(revisionName(number))) {
-                throw new DollyException(ErrorCode.IN_USE, "Data container '" + container.name() + "' is on " + revisionName(number)
-                        + ". Load another revision first ('dolly load data-container " + container.name() + " -r rev.0').");
+                throw new DollyException(ErrorCode.IN_USE, "Data container '" + container.name() + "' is on " + revisionName(number) + ".",
+                        NextStep.of(NextStep.Kind.LOAD_ANOTHER_REVISION, container.name()));
             }
             List<String> users = new VolumeUsers(catalog, storage).of(revision.volume());
             if (!users.isEmpty()) {
@@ -262,7 +263,7 @@ public final class RevisionService
     {
         ContainerRecord container = containers.load(id);
         if (container.status() != ResourceStatus.READY && container.status() != ResourceStatus.STOPPED) {
-            throw new DollyException(ErrorCode.IN_USE, "Cannot " + action + " data container '" + container.name() + "': it is "
+            throw new DollyException(ErrorCode.CONFLICT, "Cannot " + action + " data container '" + container.name() + "': it is "
                     + container.status().displayName() + (container.statusMessage() == null ? "" : " (" + container.statusMessage() + ")") + ".");
         }
         return container;
@@ -271,7 +272,7 @@ public final class RevisionService
     private RevisionRecord revision(ContainerRecord container, int number)
     {
         return catalog.containers().findRevision(container.id(), number).orElseThrow(() -> DollyException.notFound("Data container '" + container.name()
-                + "' has no revision " + revisionName(number) + ". List its revisions with 'dolly get revisions " + container.name() + "'."));
+                + "' has no revision " + revisionName(number) + ".", NextStep.of(NextStep.Kind.LIST_REVISIONS, container.name())));
     }
 
     private Revision view(ContainerRecord container, RevisionRecord revision)

@@ -32,7 +32,7 @@ public final class EngineProviders
             ServiceLoader.load(EngineProvider.class).forEach(providers::add);
         }
         catch (ServiceConfigurationError e) {
-            throw DollyException.failed("An engine provider on the class path cannot be loaded: " + e.getMessage(), e);
+            throw DollyException.engineFailed("An engine provider on the class path cannot be loaded: " + e.getMessage(), e);
         }
         return configure(providers, environment);
     }

@@ -35,7 +35,7 @@ public final class EngineRegistry
     {
         Engine other = byNameOrAlias.putIfAbsent(name.toLowerCase(Locale.ROOT), engine);
         if (other != null) {
-            throw DollyException.failed("Two engines are called '" + name + "': " + other.getClass().getName() + " (" + other.name() + ") and "
+            throw DollyException.engineFailed("Two engines are called '" + name + "': " + other.getClass().getName() + " (" + other.name() + ") and "
                     + engine.getClass().getName() + " (" + engine.name() + "). Remove one of their providers from the class path.");
         }
     }

@@ -120,7 +120,7 @@ public final class EngineUser
             });
         }
         catch (IOException e) {
-            throw DollyException.failed("Cannot give " + path + " to the engine user " + name + ": " + e.getMessage(), e);
+            throw DollyException.engineFailed("Cannot give " + path + " to the engine user " + name + ": " + e.getMessage(), e);
         }
     }
 
@@ -145,7 +145,7 @@ public final class EngineUser
             run(List.of("useradd", "--system", "--user-group", "--no-create-home", "--home-dir", "/nonexistent", "--shell", "/usr/sbin/nologin", name));
         }
         catch (DollyException e) {
-            throw DollyException.failed("Cannot create the engine user '" + name + "' (engines do not run as root): " + e.getMessage()
+            throw DollyException.engineFailed("Cannot create the engine user '" + name + "' (engines do not run as root): " + e.getMessage()
                     + ". Create it by hand (useradd --system " + name + ") or configure another with DOLLY_ENGINE_USER.", e);
         }
     }
@@ -163,7 +163,7 @@ public final class EngineUser
     {
         CommandRunner.Result result = CommandRunner.system().run(Command.of(command).withTimeout(COMMAND_TIMEOUT));
         if (!result.succeeded()) {
-            throw DollyException.failed(String.join(" ", command) + " failed: " + result.output());
+            throw DollyException.engineFailed(String.join(" ", command) + " failed: " + result.output());
         }
         return result.output();
     }

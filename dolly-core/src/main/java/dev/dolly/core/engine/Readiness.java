@@ -42,7 +42,7 @@ public final class Readiness
      * Retries {@code probe} until it answers {@code true}.
      *
      * @param description what is awaited, for the message, such as {@code PostgreSQL on port 54321}
-     * @throws DollyException OPERATION_FAILED when the deadline passes first
+     * @throws DollyException ENGINE_FAILED when the deadline passes first
      */
     public static void await(String description, Duration timeout, Probe probe)
     {
@@ -53,7 +53,7 @@ public final class Readiness
      * Retries {@code probe} until it answers {@code true}, first after {@code firstPause}, then twice as long each
      * time up to half a second.
      *
-     * @throws DollyException OPERATION_FAILED when the deadline passes first, or the probe gives up
+     * @throws DollyException ENGINE_FAILED when the deadline passes first, or the probe gives up
      */
     public static void await(String description, Duration timeout, Duration firstPause, Probe probe)
     {
@@ -75,13 +75,13 @@ public final class Readiness
                 throw DollyException.failed("Interrupted while waiting for " + description);
             }
             catch (GiveUp e) {
-                throw DollyException.failed(description + " failed: " + e.getMessage(), e.getCause() == null ? e : e.getCause());
+                throw DollyException.engineFailed(description + " failed: " + e.getMessage(), e.getCause() == null ? e : e.getCause());
             }
             catch (Exception e) {
                 lastFailure = String.valueOf(e.getMessage());
             }
             if (System.nanoTime() - deadline >= 0) {
-                throw DollyException.failed(description + " was not ready after " + timeout.toSeconds() + " seconds: " + lastFailure);
+                throw DollyException.engineFailed(description + " was not ready after " + timeout.toSeconds() + " seconds: " + lastFailure);
             }
             try {
                 Thread.sleep(pause);

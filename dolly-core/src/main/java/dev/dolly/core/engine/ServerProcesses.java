@@ -55,7 +55,7 @@ public final class ServerProcesses
             throws IOException
     {
         if (!Files.getPosixFilePermissions(directory).contains(PosixFilePermission.OWNER_WRITE)) {
-            throw DollyException.failed(directory + " is a sealed image, which is never started: create a data container from it instead.");
+            throw DollyException.engineFailed(directory + " is a sealed image, which is never started: create a data container from it instead.");
         }
         if (engineUser.switchesUser() && !Files.getOwner(directory).getName().equals(engineUser.name())) {
             engineUser.takeOwnership(directory);

@@ -5,6 +5,7 @@ import dev.dolly.api.DataImage;
 import dev.dolly.api.DollyException;
 import dev.dolly.api.ErrorCode;
 import dev.dolly.api.ImageBuildStep;
+import dev.dolly.api.NextStep;
 import dev.dolly.api.ResourceStatus;
 import dev.dolly.api.UpdateImageRequest;
 import dev.dolly.core.DollyConfiguration;
@@ -236,7 +237,7 @@ public final class ImageService
         boolean expiryChanged = request.lifetime() != null;
         var expiresAt = expiryChanged ? Lifetime.parse(request.lifetime(), "--lifetime").expiry(clock.instant()).orElse(null) : null;
         if (image.status() == ResourceStatus.DELETING) {
-            throw new DollyException(ErrorCode.IN_USE, "Data image '" + image.name() + "' (" + image.id() + ") is being deleted.");
+            throw DollyException.conflict("Data image '" + image.name() + "' (" + image.id() + ") is being deleted.");
         }
         catalog.images().update(image.id(), new ImageChanges(name, request.addTags(), request.removeTags(), request.addTeams(), request.removeTeams(),
                 expiryChanged, expiresAt));
@@ -302,13 +303,13 @@ public final class ImageService
         }
         ImageRecord image = resolve(reference, caller);
         if (image.status() == ResourceStatus.READY && isExpired(image)) {
-            throw new DollyException(ErrorCode.OPERATION_FAILED, "Data image '" + image.name() + "' (" + image.id() + ") expired at " + image.expiresAt()
-                    + " and is deleted once nothing uses it. Use a newer image, or keep this one with 'dolly update data-image " + image.id() + " --lifetime 7d'.");
+            throw DollyException.conflict("Data image '" + image.name() + "' (" + image.id() + ") expired at " + image.expiresAt()
+                    + " and is deleted once nothing uses it.", NextStep.of(NextStep.Kind.EXTEND_IMAGE_LIFETIME, image.id()));
         }
         if (image.status() != ResourceStatus.READY) {
-            throw new DollyException(ErrorCode.OPERATION_FAILED, "Data image '" + image.name() + "' (" + image.id() + ") is " + image.status().displayName()
-                    + (image.statusMessage() == null ? "" : ": " + image.statusMessage())
-                    + (image.status() == ResourceStatus.PENDING ? ". Wait until it is Ready ('dolly get data-image " + image.id() + "')." : "."));
+            throw new DollyException(ErrorCode.CONFLICT, "Data image '" + image.name() + "' (" + image.id() + ") is " + image.status().displayName()
+                    + (image.statusMessage() == null ? "" : ": " + image.statusMessage()) + ".",
+                    image.status() == ResourceStatus.PENDING ? NextStep.of(NextStep.Kind.WAIT_FOR_IMAGE, image.id()) : null);
         }
         return image;
     }
@@ -322,10 +323,10 @@ public final class ImageService
         if (!users.isEmpty()) {
             throw new DollyException(ErrorCode.IN_USE, "Data image '" + image.name() + "' (" + image.id() + ") is used by data containers "
                     + String.join(", ", users.stream().map(container -> "'" + container.name() + "'").toList())
-                    + ". Delete them first ('dolly delete data-container NAME').");
+                    + ".", NextStep.of(NextStep.Kind.DELETE_CONTAINERS_FIRST));
         }
         if (image.status() == ResourceStatus.PENDING) {
-            throw new DollyException(ErrorCode.IN_USE, "Data image '" + image.name() + "' (" + image.id() + ") is still being built. Delete it once it is Ready or Failed.");
+            throw new DollyException(ErrorCode.CONFLICT, "Data image '" + image.name() + "' (" + image.id() + ") is still being built. Delete it once it is Ready or Failed.");
         }
         List<String> stacked = image.volume().isEmpty() ? List.of() : new VolumeUsers(catalog, storage).of(image.volume());
         if (!stacked.isEmpty()) {
@@ -494,6 +495,6 @@ public final class ImageService
 
     private static DollyException notFound(String reference)
     {
-        return DollyException.notFound("Data image '" + reference + "' not found. List images with 'dolly get data-images'.");
+        return DollyException.notFound("Data image '" + reference + "' not found.", NextStep.of(NextStep.Kind.LIST_IMAGES));
     }
 }

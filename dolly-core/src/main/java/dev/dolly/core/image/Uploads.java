@@ -73,7 +73,7 @@ public final class Uploads
             Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwx------"));
         }
         catch (IOException e) {
-            throw DollyException.failed("Cannot prepare the uploads directory " + root + ": " + e.getMessage(), e);
+            throw DollyException.storageFailed("Cannot prepare the uploads directory " + root + ": " + e.getMessage(), e);
         }
     }
 
@@ -96,7 +96,7 @@ public final class Uploads
             Files.createDirectory(directory, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         }
         catch (IOException e) {
-            throw DollyException.failed("Cannot create the upload directory " + directory + ": " + e.getMessage(), e);
+            throw DollyException.storageFailed("Cannot create the upload directory " + directory + ": " + e.getMessage(), e);
         }
         uploads.put(id, new Staged(owner, clock.instant(), false));
         try {
@@ -229,12 +229,12 @@ public final class Uploads
         try {
             long usable = Files.getFileStore(root).getUsableSpace();
             if (declaredBytes > usable) {
-                throw DollyException.failed("The upload needs " + declaredBytes + " bytes, but only " + usable + " are free where the daemon stages uploads ("
+                throw DollyException.storageFailed("The upload needs " + declaredBytes + " bytes, but only " + usable + " are free where the daemon stages uploads ("
                         + root + "). Free some space on the server first.");
             }
         }
         catch (IOException e) {
-            throw DollyException.failed("Cannot check the free space of " + root + ": " + e.getMessage(), e);
+            throw DollyException.storageFailed("Cannot check the free space of " + root + ": " + e.getMessage(), e);
         }
     }
 

@@ -66,7 +66,7 @@ public final class SystemCommandRunner
                     process.destroyForcibly();
                     process.waitFor(10, TimeUnit.SECONDS);
                     reader.join(Duration.ofSeconds(5));
-                    throw DollyException.failed(program + " did not finish within " + timeout.toSeconds() + " seconds and was stopped. Its output: " + collector.text());
+                    throw DollyException.engineFailed(program + " did not finish within " + timeout.toSeconds() + " seconds and was stopped. Its output: " + collector.text());
                 }
             }
             else {
@@ -98,7 +98,7 @@ public final class SystemCommandRunner
             return builder.start();
         }
         catch (IOException e) {
-            throw DollyException.failed("Cannot run " + command.arguments().getFirst() + ": " + e.getMessage(), e);
+            throw DollyException.engineFailed("Cannot run " + command.arguments().getFirst() + ": " + e.getMessage(), e);
         }
     }
 

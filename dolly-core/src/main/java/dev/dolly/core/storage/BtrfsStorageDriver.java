@@ -51,7 +51,7 @@ public final class BtrfsStorageDriver
     {
         Path path = path(key);
         if (Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
-            throw DollyException.failed("Cannot create the volume " + path + ": it exists already");
+            throw DollyException.storageFailed("Cannot create the volume " + path + ": it exists already");
         }
         Volumes.createParent(path);
         Volumes.run(runner, List.of("btrfs", "subvolume", "create", path.toString()), "Cannot create the subvolume " + path, "");
@@ -122,7 +122,7 @@ public final class BtrfsStorageDriver
             FileTrees.deleteRecursively(path);
         }
         catch (DollyException e) {
-            throw DollyException.failed("Cannot delete the subvolume " + path + ": " + result.output()
+            throw DollyException.storageFailed("Cannot delete the subvolume " + path + ": " + result.output()
                     + ". Run the daemon as root, or mount the file system with the option user_subvol_rm_allowed.", e);
         }
     }
@@ -162,7 +162,7 @@ public final class BtrfsStorageDriver
             return ((Number) Files.getAttribute(path, "unix:ino", LinkOption.NOFOLLOW_LINKS)).longValue() == SUBVOLUME_ROOT_INODE;
         }
         catch (IOException e) {
-            throw DollyException.failed("Cannot read " + path + ": " + e.getMessage(), e);
+            throw DollyException.storageFailed("Cannot read " + path + ": " + e.getMessage(), e);
         }
     }
 }

@@ -85,7 +85,7 @@ public final class CopyStorageDriver
         }
         catch (IOException | UncheckedIOException | DollyException e) {
             delete(targetKey);
-            throw DollyException.failed("Cannot copy " + source + " to " + target + ": " + e.getMessage(), e);
+            throw DollyException.storageFailed("Cannot copy " + source + " to " + target + ": " + e.getMessage(), e);
         }
     }
 }

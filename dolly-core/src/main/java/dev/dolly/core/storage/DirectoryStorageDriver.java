@@ -36,7 +36,7 @@ abstract class DirectoryStorageDriver
             return path;
         }
         catch (IOException e) {
-            throw DollyException.failed("Cannot create the volume " + path + ": " + e.getMessage(), e);
+            throw DollyException.storageFailed("Cannot create the volume " + path + ": " + e.getMessage(), e);
         }
     }
 

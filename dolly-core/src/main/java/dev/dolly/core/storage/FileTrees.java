@@ -63,7 +63,7 @@ public final class FileTrees
             });
         }
         catch (IOException e) {
-            throw DollyException.failed("Cannot delete " + path + ": " + e.getMessage(), e);
+            throw DollyException.storageFailed("Cannot delete " + path + ": " + e.getMessage(), e);
         }
     }
 }

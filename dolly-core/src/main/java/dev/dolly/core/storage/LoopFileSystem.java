@@ -3,6 +3,7 @@ package dev.dolly.core.storage;
 import dev.dolly.api.DollyException;
 import dev.dolly.api.ErrorCode;
 import dev.dolly.api.Json;
+import dev.dolly.api.NextStep;
 import dev.dolly.core.process.Command;
 import dev.dolly.core.process.CommandRunner;
 
@@ -54,7 +55,7 @@ public final class LoopFileSystem
             return Optional.of(Json.json().readValue(file.toFile(), Description.class));
         }
         catch (IOException e) {
-            throw DollyException.failed("Cannot read " + file + ": " + e.getMessage() + ". Fix or remove it.", e);
+            throw DollyException.storageFailed("Cannot read " + file + ": " + e.getMessage() + ". Fix or remove it.", e);
         }
     }
 
@@ -67,14 +68,14 @@ public final class LoopFileSystem
         }
         Path file = Path.of(description.get().file());
         if (!Files.isRegularFile(file)) {
-            throw DollyException.failed("The storage file system " + file + " recorded in " + descriptionFile(home) + " is missing. "
+            throw DollyException.storageFailed("The storage file system " + file + " recorded in " + descriptionFile(home) + " is missing. "
                     + "Restore it, or remove " + descriptionFile(home) + " to go back to storage on " + home + "'s own file system.");
         }
         try {
             Files.createDirectories(storageRoot);
         }
         catch (IOException e) {
-            throw DollyException.failed("Cannot create " + storageRoot + ": " + e.getMessage(), e);
+            throw DollyException.storageFailed("Cannot create " + storageRoot + ": " + e.getMessage(), e);
         }
         run(List.of("mount", "-o", "loop", file.toString(), storageRoot.toString()), "mount the storage file system " + file);
     }
@@ -98,7 +99,7 @@ public final class LoopFileSystem
             throw DollyException.badInput("--size must be at least 1G: images and containers live there.");
         }
         if (!isRoot()) {
-            throw DollyException.badInput("Creating a loop-mounted file system needs root. Run the daemon as root (for example 'sudo dolly storage init ...').");
+            throw new DollyException(ErrorCode.BAD_INPUT, "Creating a loop-mounted file system needs root.", NextStep.of(NextStep.Kind.RUN_AS_ROOT));
         }
         Optional<Description> existing = read(home);
         if (existing.isPresent()) {
@@ -144,7 +145,7 @@ public final class LoopFileSystem
             if (e instanceof DollyException dollyException) {
                 throw dollyException;
             }
-            throw DollyException.failed("Cannot create the storage file system: " + e.getMessage(), e);
+            throw DollyException.storageFailed("Cannot create the storage file system: " + e.getMessage(), e);
         }
     }
 
@@ -195,7 +196,7 @@ public final class LoopFileSystem
             }
         }
         catch (IOException e) {
-            throw DollyException.failed("Cannot prepare " + storageRoot + ": " + e.getMessage(), e);
+            throw DollyException.storageFailed("Cannot prepare " + storageRoot + ": " + e.getMessage(), e);
         }
     }
 
@@ -208,7 +209,7 @@ public final class LoopFileSystem
     {
         CommandRunner.Result result = CommandRunner.system().run(Command.of(command).withTimeout(COMMAND_TIMEOUT));
         if (!result.succeeded()) {
-            throw DollyException.failed("Cannot " + what + ": " + result.output());
+            throw DollyException.storageFailed("Cannot " + what + ": " + result.output());
         }
     }
 

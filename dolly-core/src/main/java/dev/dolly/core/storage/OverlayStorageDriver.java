@@ -122,7 +122,7 @@ public final class OverlayStorageDriver
             return path;
         }
         catch (IOException e) {
-            throw DollyException.failed("Cannot create the volume " + path + ": " + e.getMessage(), e);
+            throw DollyException.storageFailed("Cannot create the volume " + path + ": " + e.getMessage(), e);
         }
     }
 
@@ -131,7 +131,7 @@ public final class OverlayStorageDriver
     {
         Path path = directory(key);
         if (isLayered(path)) {
-            throw DollyException.failed("Cannot seal " + key + ": it is a mounted overlay; take a snapshot of it instead");
+            throw DollyException.storageFailed("Cannot seal " + key + ": it is a mounted overlay; take a snapshot of it instead");
         }
         Volumes.setMode(path(key), Volumes.SEALED_MODE);
     }
@@ -142,13 +142,13 @@ public final class OverlayStorageDriver
         Path lower = path(sourceKey);
         Path target = directory(targetKey);
         if (!Files.isDirectory(lower, LinkOption.NOFOLLOW_LINKS)) {
-            throw DollyException.failed("Cannot clone " + lower + ": it does not exist");
+            throw DollyException.storageFailed("Cannot clone " + lower + ": it does not exist");
         }
         if (isLayered(directory(sourceKey))) {
-            throw DollyException.failed("Cannot clone " + sourceKey + ": it is a mounted overlay; take a snapshot of it and clone that");
+            throw DollyException.storageFailed("Cannot clone " + sourceKey + ": it is a mounted overlay; take a snapshot of it and clone that");
         }
         if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-            throw DollyException.failed("Cannot clone " + lower + " to " + target + ": the target exists already");
+            throw DollyException.storageFailed("Cannot clone " + lower + " to " + target + ": the target exists already");
         }
         try {
             Files.createDirectories(target.getParent());
@@ -176,7 +176,7 @@ public final class OverlayStorageDriver
             if (e instanceof DollyException dollyException) {
                 throw dollyException;
             }
-            throw DollyException.failed("Cannot clone " + lower + " to " + target + ": " + e.getMessage(), e);
+            throw DollyException.storageFailed("Cannot clone " + lower + " to " + target + ": " + e.getMessage(), e);
         }
     }
 
@@ -215,7 +215,7 @@ public final class OverlayStorageDriver
             if (e instanceof DollyException dollyException) {
                 throw dollyException;
             }
-            throw DollyException.failed("Cannot snapshot " + source + " to " + target + ": " + e.getMessage(), e);
+            throw DollyException.storageFailed("Cannot snapshot " + source + " to " + target + ": " + e.getMessage(), e);
         }
     }
 
@@ -257,7 +257,7 @@ public final class OverlayStorageDriver
                     Files.writeString(directory(current).resolve(LAYERS), String.join("\n", replaced) + "\n", UTF_8);
                 }
                 catch (IOException e) {
-                    throw DollyException.failed("Cannot copy " + source + " into " + copy + ": " + e.getMessage(), e);
+                    throw DollyException.storageFailed("Cannot copy " + source + " into " + copy + ": " + e.getMessage(), e);
                 }
                 return;
             }
@@ -266,7 +266,7 @@ public final class OverlayStorageDriver
             }
             current = lowerKeys.getFirst();
         }
-        throw DollyException.failed("Cannot copy " + dependency + " into " + key + ": " + key + " is not stacked on it");
+        throw DollyException.storageFailed("Cannot copy " + dependency + " into " + key + ": " + key + " is not stacked on it");
     }
 
     /** The volume's directory; for a clone the overlay mounted below it, for a stacked volume its own layer. */
@@ -344,7 +344,7 @@ public final class OverlayStorageDriver
         }
         for (Path lower : lowers) {
             if (!Files.isDirectory(lower, LinkOption.NOFOLLOW_LINKS)) {
-                throw DollyException.failed("Cannot mount " + directory.resolve(MERGED) + ": its image " + lower + " is missing. Delete the container and create a new one");
+                throw DollyException.storageFailed("Cannot mount " + directory.resolve(MERGED) + ": its image " + lower + " is missing. Delete the container and create a new one");
             }
         }
         Volumes.run(runner, mountCommand(lowers, directory.resolve(UPPER), directory.resolve(WORK), directory.resolve(MERGED)),
@@ -368,7 +368,7 @@ public final class OverlayStorageDriver
         // still busy, such as a shell in it: detach it now, the kernel lets go when the last user leaves
         Volumes.run(runner, List.of("umount", "-l", merged.toString()), "Cannot unmount " + merged, "Stop what uses it and delete again");
         if (isMountPoint(merged)) {
-            throw DollyException.failed("Cannot unmount " + merged + ". Stop what uses it and delete again.");
+            throw DollyException.storageFailed("Cannot unmount " + merged + ". Stop what uses it and delete again.");
         }
     }
 
@@ -406,7 +406,7 @@ public final class OverlayStorageDriver
             return Files.readAllLines(layers, UTF_8).stream().map(String::strip).filter(line -> !line.isEmpty()).toList();
         }
         catch (IOException e) {
-            throw DollyException.failed("Cannot read the layers of " + directory + ": " + e.getMessage(), e);
+            throw DollyException.storageFailed("Cannot read the layers of " + directory + ": " + e.getMessage(), e);
         }
     }
 
@@ -444,7 +444,7 @@ public final class OverlayStorageDriver
             if (e instanceof DollyException dollyException) {
                 throw dollyException;
             }
-            throw DollyException.failed("Cannot flatten " + directory + ": " + e.getMessage(), e);
+            throw DollyException.storageFailed("Cannot flatten " + directory + ": " + e.getMessage(), e);
         }
     }
 
@@ -464,7 +464,7 @@ public final class OverlayStorageDriver
             return (int) entries.count();
         }
         catch (IOException e) {
-            throw DollyException.failed("Cannot list " + lowers + ": " + e.getMessage(), e);
+            throw DollyException.storageFailed("Cannot list " + lowers + ": " + e.getMessage(), e);
         }
     }
 
@@ -491,7 +491,7 @@ public final class OverlayStorageDriver
     {
         String path = root.toString();
         if (path.contains(",") || path.contains(":") || path.contains("\\")) {
-            throw DollyException.failed("The overlay storage driver cannot use " + root + ": overlay mount options cannot name paths with ',', ':' or '\\'. "
+            throw DollyException.storageFailed("The overlay storage driver cannot use " + root + ": overlay mount options cannot name paths with ',', ':' or '\\'. "
                     + "Choose a DOLLY_HOME without them, or set DOLLY_STORAGE_DRIVER=copy");
         }
     }
@@ -519,7 +519,7 @@ public final class OverlayStorageDriver
                     .collect(Collectors.toSet());
         }
         catch (IOException e) {
-            throw DollyException.failed("Cannot read /proc/self/mountinfo: " + e.getMessage(), e);
+            throw DollyException.storageFailed("Cannot read /proc/self/mountinfo: " + e.getMessage(), e);
         }
     }
 

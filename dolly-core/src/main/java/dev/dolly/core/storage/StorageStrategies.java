@@ -46,11 +46,11 @@ final class StorageStrategies
         public StorageSelection configured(Site site, String setting)
         {
             if (!site.fileSystemType().equals("btrfs")) {
-                throw DollyException.failed(setting + " but " + site.root() + " is on " + site.fileSystemType()
+                throw DollyException.storageFailed(setting + " but " + site.root() + " is on " + site.fileSystemType()
                         + ". Move DOLLY_HOME to a btrfs file system, or choose another driver.");
             }
             if (!commandWorks(site, "btrfs", "--version")) {
-                throw DollyException.failed(setting + " but the 'btrfs' command is missing. Install btrfs-progs, or set DOLLY_STORAGE_DRIVER=reflink.");
+                throw DollyException.storageFailed(setting + " but the 'btrfs' command is missing. Install btrfs-progs, or set DOLLY_STORAGE_DRIVER=reflink.");
             }
             return new StorageSelection(new BtrfsStorageDriver(site.root(), site.runner()),
                     "btrfs: " + setting + "; images are subvolumes and containers are snapshots of them.");
@@ -91,7 +91,7 @@ final class StorageStrategies
         {
             Optional<String> failure = ReflinkStorageDriver.probe(site.root(), site.runner());
             if (failure.isPresent()) {
-                throw DollyException.failed(setting + " but " + site.root() + " (" + site.fileSystemType() + ") cannot share blocks between files: " + failure.get()
+                throw DollyException.storageFailed(setting + " but " + site.root() + " (" + site.fileSystemType() + ") cannot share blocks between files: " + failure.get()
                         + ". Move DOLLY_HOME to XFS (created with reflink=1), btrfs or bcachefs, or choose another driver.");
             }
             return new StorageSelection(new ReflinkStorageDriver(site.root(), site.runner()),
@@ -125,12 +125,12 @@ final class StorageStrategies
         public StorageSelection configured(Site site, String setting)
         {
             if (site.zfsDataset().isEmpty()) {
-                throw DollyException.failed(setting + " needs DOLLY_ZFS_DATASET, the dataset to keep volumes in, such as tank/dolly.");
+                throw DollyException.storageFailed(setting + " needs DOLLY_ZFS_DATASET, the dataset to keep volumes in, such as tank/dolly.");
             }
             String dataset = site.zfsDataset().get();
             CommandRunner.Result result = site.runner().run(List.of("zfs", "list", "-H", "-o", "name", dataset));
             if (!result.succeeded()) {
-                throw DollyException.failed(setting + " but the dataset " + dataset + " is not usable: " + result.output()
+                throw DollyException.storageFailed(setting + " but the dataset " + dataset + " is not usable: " + result.output()
                         + ". Create it with 'zfs create " + dataset + "', or choose another driver.");
             }
             return new StorageSelection(new ZfsStorageDriver(site.root(), dataset, site.runner()),
@@ -166,11 +166,11 @@ final class StorageStrategies
         public StorageSelection configured(Site site, String setting)
         {
             if (!site.isRoot()) {
-                throw DollyException.failed(setting + " but the daemon does not run as root, which overlay mounts need. Run it as root, or choose another driver.");
+                throw DollyException.storageFailed(setting + " but the daemon does not run as root, which overlay mounts need. Run it as root, or choose another driver.");
             }
             Optional<String> failure = OverlayStorageDriver.probe(site.root(), site.runner());
             if (failure.isPresent()) {
-                throw DollyException.failed(setting + " but overlay mounts do not work in " + site.root() + ": " + failure.get() + ". Choose another driver.");
+                throw DollyException.storageFailed(setting + " but overlay mounts do not work in " + site.root() + ": " + failure.get() + ". Choose another driver.");
             }
             return new StorageSelection(new OverlayStorageDriver(site.root(), site.runner()),
                     "overlay: " + setting + "; containers are overlayfs mounts with their image as the read-only lower layer.");

@@ -76,7 +76,7 @@ public final class VolumeKeys
             return entries.sorted().toList();
         }
         catch (IOException e) {
-            throw DollyException.failed("Cannot list the volumes in " + directory + ": " + e.getMessage(), e);
+            throw DollyException.storageFailed("Cannot list the volumes in " + directory + ": " + e.getMessage(), e);
         }
     }
 }

@@ -51,10 +51,10 @@ final class Volumes
     static void requireSourceAndFreeTarget(String operation, Path source, Path target)
     {
         if (!Files.isDirectory(source, LinkOption.NOFOLLOW_LINKS)) {
-            throw DollyException.failed("Cannot " + operation + " " + source + ": it does not exist");
+            throw DollyException.storageFailed("Cannot " + operation + " " + source + ": it does not exist");
         }
         if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-            throw DollyException.failed("Cannot " + operation + " " + source + " to " + target + ": the target exists already");
+            throw DollyException.storageFailed("Cannot " + operation + " " + source + " to " + target + ": the target exists already");
         }
     }
 
@@ -64,7 +64,7 @@ final class Volumes
             Files.createDirectories(path.getParent());
         }
         catch (IOException e) {
-            throw DollyException.failed("Cannot create " + path.getParent() + ": " + e.getMessage(), e);
+            throw DollyException.storageFailed("Cannot create " + path.getParent() + ": " + e.getMessage(), e);
         }
     }
 
@@ -74,7 +74,7 @@ final class Volumes
             Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString(mode));
         }
         catch (IOException e) {
-            throw DollyException.failed("Cannot set the mode of " + directory + " to " + mode + ": " + e.getMessage(), e);
+            throw DollyException.storageFailed("Cannot set the mode of " + directory + " to " + mode + ": " + e.getMessage(), e);
         }
     }
 
@@ -117,7 +117,7 @@ final class Volumes
             return new StorageUsage(total, total - store.getUnallocatedSpace(), store.getUsableSpace());
         }
         catch (IOException e) {
-            throw DollyException.failed("Cannot read the space of the file system of " + directory + ": " + e.getMessage(), e);
+            throw DollyException.storageFailed("Cannot read the space of the file system of " + directory + ": " + e.getMessage(), e);
         }
     }
 
@@ -128,7 +128,7 @@ final class Volumes
             return Files.getFileStore(directory).type();
         }
         catch (IOException e) {
-            throw DollyException.failed("Cannot tell the file system of " + directory + ": " + e.getMessage(), e);
+            throw DollyException.storageFailed("Cannot tell the file system of " + directory + ": " + e.getMessage(), e);
         }
     }
 
@@ -137,7 +137,7 @@ final class Volumes
     {
         CommandRunner.Result result = runner.run(Command.of("sync", "--file-system", directory.toString()).withTimeout(FLUSH_TIMEOUT));
         if (!result.succeeded()) {
-            throw DollyException.failed("Could not flush " + directory + " to disk: " + result.output());
+            throw DollyException.storageFailed("Could not flush " + directory + " to disk: " + result.output());
         }
     }
 
@@ -146,7 +146,7 @@ final class Volumes
     {
         CommandRunner.Result result = runner.run(command);
         if (!result.succeeded()) {
-            throw DollyException.failed(failure + ": '" + String.join(" ", command) + "' exited with " + result.exitCode()
+            throw DollyException.storageFailed(failure + ": '" + String.join(" ", command) + "' exited with " + result.exitCode()
                     + (result.output().isEmpty() ? "" : ": " + result.output()) + (advice.isEmpty() ? "" : ". " + advice));
         }
         return result.output();

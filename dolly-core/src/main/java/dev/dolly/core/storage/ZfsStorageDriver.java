@@ -53,7 +53,7 @@ public final class ZfsStorageDriver
     {
         Path path = path(key);
         if (datasetExists(dataset(key))) {
-            throw DollyException.failed("Cannot create the volume " + path + ": the dataset " + dataset(key) + " exists already");
+            throw DollyException.storageFailed("Cannot create the volume " + path + ": the dataset " + dataset(key) + " exists already");
         }
         Volumes.run(runner, List.of("zfs", "create", "-p", "-o", "mountpoint=" + path, dataset(key)), "Cannot create the dataset " + dataset(key), "");
         return path;
@@ -200,7 +200,7 @@ public final class ZfsStorageDriver
             return new StorageUsage(used + available, used, available);
         }
         catch (RuntimeException e) {
-            throw DollyException.failed("Cannot read the space of " + dataset + " from 'zfs get': " + output, e);
+            throw DollyException.storageFailed("Cannot read the space of " + dataset + " from 'zfs get': " + output, e);
         }
     }
 

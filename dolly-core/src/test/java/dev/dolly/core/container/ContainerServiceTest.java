@@ -4,6 +4,7 @@ import dev.dolly.api.CreateContainerRequest;
 import dev.dolly.api.DataContainer;
 import dev.dolly.api.DataImage;
 import dev.dolly.api.ErrorCode;
+import dev.dolly.api.NextStep;
 import dev.dolly.api.ResourceStatus;
 import dev.dolly.api.UpdateContainerRequest;
 import dev.dolly.core.auth.Caller;
@@ -97,7 +98,7 @@ class ContainerServiceTest
         services.readyImage(ALICE, "widgets");
         engine.fail(failing);
 
-        assertFailsWith(ErrorCode.OPERATION_FAILED, () -> services.createContainer(ALICE, "widgets", "copy-1"))
+        assertFailsWith(ErrorCode.ENGINE_FAILED, () -> services.createContainer(ALICE, "widgets", "copy-1"))
                 .hasMessage("Data container 'copy-1' could not be created: The fake engine was told to fail "
                         + failing.name().toLowerCase(Locale.ROOT).replace('_', ' ') + ".");
 
@@ -116,7 +117,7 @@ class ContainerServiceTest
             twoPorts.readyImage(ALICE, "widgets");
             twoPorts.engine().fail(Operation.START);
             for (int attempt = 0; attempt < 3; attempt++) {
-                assertFailsWith(ErrorCode.OPERATION_FAILED, () -> twoPorts.createContainer(ALICE, "widgets", null));
+                assertFailsWith(ErrorCode.ENGINE_FAILED, () -> twoPorts.createContainer(ALICE, "widgets", null));
             }
             twoPorts.engine().succeed(Operation.START);
 
@@ -144,8 +145,8 @@ class ContainerServiceTest
 
         CountDownLatch load = engine.holdLoads();
         DataImage pending = services.startBuild(ALICE, definition("gadgets"), List.of(), List.of(), null);
-        assertFailsWith(ErrorCode.OPERATION_FAILED, () -> services.createContainer(ALICE, "gadgets", "copy-2"))
-                .hasMessage("Data image 'gadgets' (" + pending.id() + ") is Pending. Wait until it is Ready ('dolly get data-image " + pending.id() + "').");
+        assertFailsWith(ErrorCode.CONFLICT, NextStep.of(NextStep.Kind.WAIT_FOR_IMAGE, pending.id()), () -> services.createContainer(ALICE, "gadgets", "copy-2"))
+                .hasMessage("Data image 'gadgets' (" + pending.id() + ") is Pending.");
         load.countDown();
         services.awaitImage(pending.id());
 
@@ -161,14 +162,14 @@ class ContainerServiceTest
         // a team member may create containers from a team's image: the container is theirs alone
         DataContainer bobs = services.createContainer(BOB, "widgets", "bobs");
         DataContainer alices = services.createContainer(ALICE, "widgets", "alices");
-        String notFound = "Data container 'bobs' not found. List containers with 'dolly get data-containers'.";
+        String notFound = "Data container 'bobs' not found.";
 
         assertThat(containers.list(ALICE)).extracting(DataContainer::name).containsExactly("alices");
         assertThat(containers.list(BOB)).extracting(DataContainer::name).containsExactly("bobs");
         assertThat(containers.list(ADMIN)).extracting(DataContainer::name).containsExactlyInAnyOrder("alices", "bobs");
         assertThat(containers.list(ADMIN, "widgets")).hasSize(2);
 
-        assertFailsWith(ErrorCode.NOT_FOUND, () -> containers.get("bobs", ALICE)).hasMessage(notFound);
+        assertFailsWith(ErrorCode.NOT_FOUND, NextStep.of(NextStep.Kind.LIST_CONTAINERS), () -> containers.get("bobs", ALICE)).hasMessage(notFound);
         assertFailsWith(ErrorCode.NOT_FOUND, () -> containers.get(String.valueOf(bobs.id()), ALICE));
         assertFailsWith(ErrorCode.NOT_FOUND, () -> containers.delete("bobs", ALICE)).hasMessage(notFound);
         assertFailsWith(ErrorCode.NOT_FOUND, () -> containers.update("bobs", new UpdateContainerRequest("mine", null), ALICE));

@@ -5,6 +5,7 @@ import dev.dolly.api.DataImage;
 import dev.dolly.api.ErrorCode;
 import dev.dolly.api.GraduateRequest;
 import dev.dolly.api.ImageOrigin;
+import dev.dolly.api.NextStep;
 import dev.dolly.api.ResourceStatus;
 import dev.dolly.api.Revision;
 import dev.dolly.core.auth.Caller;
@@ -98,8 +99,8 @@ class RevisionServiceTest
     void refusesRevisionsThatDoNotExistAndOthersContainers()
     {
         int stops = engine.calls(Operation.STOP);
-        assertFailsWith(ErrorCode.NOT_FOUND, () -> revisions.load("copy-1", "rev.4", ALICE))
-                .hasMessage("Data container 'copy-1' has no revision rev.4. List its revisions with 'dolly get revisions copy-1'.");
+        assertFailsWith(ErrorCode.NOT_FOUND, NextStep.of(NextStep.Kind.LIST_REVISIONS, "copy-1"), () -> revisions.load("copy-1", "rev.4", ALICE))
+                .hasMessage("Data container 'copy-1' has no revision rev.4.");
         assertFailsWith(ErrorCode.BAD_INPUT, () -> revisions.load("copy-1", "latest", ALICE))
                 .hasMessage("'latest' is not a revision: revisions are named rev.0, rev.1, rev.2…");
         assertFailsWith(ErrorCode.BAD_INPUT, () -> revisions.load("copy-1", " ", ALICE));
@@ -117,8 +118,8 @@ class RevisionServiceTest
         revisions.save("copy-1", ALICE);
         revisions.save("copy-1", ALICE);
 
-        assertFailsWith(ErrorCode.IN_USE, () -> revisions.delete("copy-1", "rev.2", ALICE))
-                .hasMessage("Data container 'copy-1' is on rev.2. Load another revision first ('dolly load data-container copy-1 -r rev.0').");
+        assertFailsWith(ErrorCode.IN_USE, NextStep.of(NextStep.Kind.LOAD_ANOTHER_REVISION, "copy-1"), () -> revisions.delete("copy-1", "rev.2", ALICE))
+                .hasMessage("Data container 'copy-1' is on rev.2.");
         assertFailsWith(ErrorCode.BAD_INPUT, () -> revisions.delete("copy-1", "rev.0", ALICE));
 
         assertThat(revisions.delete("copy-1", "rev.1", ALICE).name()).isEqualTo("rev.1");
@@ -172,7 +173,7 @@ class RevisionServiceTest
         insert("a");
         engine.fail(Operation.START);
 
-        assertFailsWith(ErrorCode.OPERATION_FAILED, () -> revisions.save("copy-1", ALICE));
+        assertFailsWith(ErrorCode.ENGINE_FAILED, () -> revisions.save("copy-1", ALICE));
 
         DataContainer stopped = services.containers().get("copy-1", ALICE);
         assertThat(stopped.status()).isEqualTo(ResourceStatus.STOPPED);

@@ -31,7 +31,7 @@ class ReadinessTest
         assertThatThrownBy(() -> Readiness.await("PostgreSQL on port 1", Duration.ofMillis(200), () -> {
             throw new IllegalStateException("Connection refused");
         }))
-                .isInstanceOfSatisfying(DollyException.class, exception -> assertThat(exception.errorCode()).isEqualTo(ErrorCode.OPERATION_FAILED))
+                .isInstanceOfSatisfying(DollyException.class, exception -> assertThat(exception.errorCode()).isEqualTo(ErrorCode.ENGINE_FAILED))
                 .hasMessage("PostgreSQL on port 1 was not ready after 0 seconds: Connection refused");
     }
 }

@@ -3,6 +3,7 @@ package dev.dolly.core.image;
 import dev.dolly.api.DataImage;
 import dev.dolly.api.ImageBuildStep;
 import dev.dolly.api.ErrorCode;
+import dev.dolly.api.NextStep;
 import dev.dolly.api.ResourceStatus;
 import dev.dolly.api.UpdateImageRequest;
 import dev.dolly.core.auth.Caller;
@@ -115,7 +116,7 @@ class ImageServiceTest
         assertThat(images.resolve("widgets:latest", ALICE).id()).isEqualTo(ready.id());
         // a new container goes to the newest READY image, not to the failed one
         assertThat(images.resolveReady("widgets", ALICE).id()).isEqualTo(ready.id());
-        assertFailsWith(ErrorCode.OPERATION_FAILED, () -> images.resolveReady(String.valueOf(failed.id()), ALICE))
+        assertFailsWith(ErrorCode.CONFLICT, () -> images.resolveReady(String.valueOf(failed.id()), ALICE))
                 .hasMessageContaining("is Failed: The fake engine was told to fail");
     }
 
@@ -166,10 +167,10 @@ class ImageServiceTest
         // a name means its newest image, but a container needs a READY one
         assertThat(images.resolve("widgets", ALICE).id()).isEqualTo(second.id());
         assertThat(images.resolveReady("widgets", ALICE).id()).isEqualTo(first.id());
-        assertFailsWith(ErrorCode.IN_USE, () -> images.delete(String.valueOf(second.id()), ALICE))
+        assertFailsWith(ErrorCode.CONFLICT, () -> images.delete(String.valueOf(second.id()), ALICE))
                 .hasMessage("Data image 'widgets' (" + second.id() + ") is still being built. Delete it once it is Ready or Failed.");
-        assertFailsWith(ErrorCode.OPERATION_FAILED, () -> images.resolveReady(String.valueOf(second.id()), ALICE))
-                .hasMessageContaining("is Pending");
+        assertFailsWith(ErrorCode.CONFLICT, NextStep.of(NextStep.Kind.WAIT_FOR_IMAGE, second.id()), () -> images.resolveReady(String.valueOf(second.id()), ALICE))
+                .hasMessage("Data image 'widgets' (" + second.id() + ") is Pending.");
 
         load.countDown();
         assertThat(services.awaitImage(second.id()).tags()).containsExactly("latest");
@@ -205,7 +206,7 @@ class ImageServiceTest
     {
         DataImage shared = services.readyImage(ALICE, "widgets", "teams: [org:devs]");
         DataImage own = services.readyImage(ALICE, "private");
-        String notFound = "Data image 'widgets' not found. List images with 'dolly get data-images'.";
+        String notFound = "Data image 'widgets' not found.";
 
         assertThat(images.list(ALICE)).extracting(DataImage::id).containsExactlyInAnyOrder(shared.id(), own.id());
         assertThat(images.list(BOB)).extracting(DataImage::id).containsExactly(shared.id());
@@ -214,7 +215,7 @@ class ImageServiceTest
 
         assertThat(images.get("widgets", BOB).id()).isEqualTo(shared.id());
         // a stranger is told what a missing image tells: the name does not leak
-        assertFailsWith(ErrorCode.NOT_FOUND, () -> images.get("widgets", CAROL)).hasMessage(notFound);
+        assertFailsWith(ErrorCode.NOT_FOUND, NextStep.of(NextStep.Kind.LIST_IMAGES), () -> images.get("widgets", CAROL)).hasMessage(notFound);
         assertFailsWith(ErrorCode.NOT_FOUND, () -> images.get(String.valueOf(shared.id()), CAROL));
         assertFailsWith(ErrorCode.NOT_FOUND, () -> images.get("private", BOB));
         assertFailsWith(ErrorCode.NOT_FOUND, () -> images.delete("widgets", CAROL)).hasMessage(notFound);
@@ -238,8 +239,8 @@ class ImageServiceTest
         DataImage image = services.readyImage(ALICE, "widgets");
         services.createContainer(ALICE, "widgets", "copy-1");
 
-        assertFailsWith(ErrorCode.IN_USE, () -> images.delete("widgets", ALICE))
-                .hasMessage("Data image 'widgets' (" + image.id() + ") is used by data containers 'copy-1'. Delete them first ('dolly delete data-container NAME').");
+        assertFailsWith(ErrorCode.IN_USE, NextStep.of(NextStep.Kind.DELETE_CONTAINERS_FIRST), () -> images.delete("widgets", ALICE))
+                .hasMessage("Data image 'widgets' (" + image.id() + ") is used by data containers 'copy-1'.");
         assertThat(images.get("widgets", ALICE).containers()).containsExactly("copy-1");
 
         services.containers().delete("copy-1", ALICE);
@@ -263,8 +264,9 @@ class ImageServiceTest
         services.clock().advance(Duration.ofMinutes(2));
         images.deleteExpired();
         assertThat(images.get("widgets", ALICE).status()).isEqualTo(ResourceStatus.READY);
-        assertFailsWith(ErrorCode.OPERATION_FAILED, () -> services.createContainer(ALICE, "widgets", "copy-3"))
-                .hasMessageStartingWith("Data image 'widgets' (" + image.id() + ") expired at ");
+        assertFailsWith(ErrorCode.CONFLICT, NextStep.of(NextStep.Kind.EXTEND_IMAGE_LIFETIME, image.id()), () -> services.createContainer(ALICE, "widgets", "copy-3"))
+                .hasMessageStartingWith("Data image 'widgets' (" + image.id() + ") expired at ")
+                .hasMessageEndingWith(" and is deleted once nothing uses it.");
 
         services.containers().delete("copy-1", ALICE);
         images.deleteExpired();

@@ -2,6 +2,7 @@ package dev.dolly.core.testing;
 
 import dev.dolly.api.DollyException;
 import dev.dolly.api.ErrorCode;
+import dev.dolly.api.NextStep;
 import org.assertj.core.api.AbstractThrowableAssert;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 
@@ -18,5 +19,12 @@ public final class DollyAssertions
     {
         return assertThatThrownBy(call)
                 .isInstanceOfSatisfying(DollyException.class, exception -> assertThat(exception.errorCode()).as("error code of: " + exception.getMessage()).isEqualTo(code));
+    }
+
+    /** Asserts that the call fails with a {@link DollyException} of that code and that next step. */
+    public static AbstractThrowableAssert<?, ? extends Throwable> assertFailsWith(ErrorCode code, NextStep nextStep, ThrowingCallable call)
+    {
+        return assertFailsWith(code, call)
+                .isInstanceOfSatisfying(DollyException.class, exception -> assertThat(exception.nextStep()).as("next step of: " + exception.getMessage()).hasValue(nextStep));
     }
 }

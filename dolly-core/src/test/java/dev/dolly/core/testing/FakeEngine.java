@@ -164,7 +164,7 @@ public final class FakeEngine
         count(Operation.INITIALIZE);
         try (var entries = Files.list(dataDirectory)) {
             if (entries.findAny().isPresent()) {
-                throw DollyException.failed("The data directory " + dataDirectory + " is not empty.");
+                throw DollyException.engineFailed("The data directory " + dataDirectory + " is not empty.");
             }
         }
         catch (IOException e) {
@@ -185,16 +185,16 @@ public final class FakeEngine
         count(Operation.START);
         Path key = key(dataDirectory);
         if (!Files.isRegularFile(key.resolve(MARKER))) {
-            throw DollyException.failed(dataDirectory + " is not a data directory of " + NAME + ".");
+            throw DollyException.engineFailed(dataDirectory + " is not a data directory of " + NAME + ".");
         }
         if (!permissions(key).contains(PosixFilePermission.OWNER_WRITE)) {
-            throw DollyException.failed(dataDirectory + " is a sealed image: it is never started.");
+            throw DollyException.engineFailed(dataDirectory + " is a sealed image: it is never started.");
         }
         if (running.containsKey(key)) {
-            throw DollyException.failed("A server runs on " + dataDirectory + " already.");
+            throw DollyException.engineFailed("A server runs on " + dataDirectory + " already.");
         }
         if (running.containsValue(settings.port())) {
-            throw DollyException.failed("Port " + settings.port() + " is taken by another server.");
+            throw DollyException.engineFailed("Port " + settings.port() + " is taken by another server.");
         }
         running.put(key, settings.port());
     }
@@ -225,7 +225,7 @@ public final class FakeEngine
         }
         try {
             if (!gate.await(30, TimeUnit.SECONDS)) {
-                throw DollyException.failed("The held load was never let go.");
+                throw DollyException.engineFailed("The held load was never let go.");
             }
         }
         catch (InterruptedException e) {
@@ -291,7 +291,7 @@ public final class FakeEngine
         count(Operation.CHANGE_PASSWORD);
         Path dataDirectory = login(superuser.port(), superuser.password());
         if (!user.equals(defaultUser())) {
-            throw DollyException.failed("Role \"" + user + "\" does not exist.");
+            throw DollyException.engineFailed("Role \"" + user + "\" does not exist.");
         }
         write(dataDirectory.resolve(MARKER), newPassword);
     }
@@ -336,7 +336,7 @@ public final class FakeEngine
     {
         calls.merge(operation, 1, Integer::sum);
         if (failing.contains(operation)) {
-            throw DollyException.failed("The fake engine was told to fail " + operation.name().toLowerCase(Locale.ROOT).replace('_', ' ') + ".");
+            throw DollyException.engineFailed("The fake engine was told to fail " + operation.name().toLowerCase(Locale.ROOT).replace('_', ' ') + ".");
         }
     }
 
@@ -345,10 +345,10 @@ public final class FakeEngine
     {
         Optional<Path> dataDirectory = running.entrySet().stream().filter(entry -> entry.getValue() == port).map(Map.Entry::getKey).findFirst();
         if (dataDirectory.isEmpty()) {
-            throw DollyException.failed("Connection refused: no server listens on port " + port + ".");
+            throw DollyException.engineFailed("Connection refused: no server listens on port " + port + ".");
         }
         if (!readLines(dataDirectory.get().resolve(MARKER)).equals(List.of(password))) {
-            throw DollyException.failed("Password authentication failed on port " + port + ".");
+            throw DollyException.engineFailed("Password authentication failed on port " + port + ".");
         }
         return dataDirectory.get();
     }
@@ -364,7 +364,7 @@ public final class FakeEngine
             return Files.getPosixFilePermissions(directory);
         }
         catch (IOException e) {
-            throw DollyException.failed("Cannot read " + directory + ": " + e.getMessage(), e);
+            throw DollyException.engineFailed("Cannot read " + directory + ": " + e.getMessage(), e);
         }
     }
 

@@ -111,7 +111,7 @@ public final class MariaDbBinaries
         }
         Path server = directory.resolve("bin").resolve("mysqld");
         if (!Files.isExecutable(server)) {
-            throw DollyException.failed("No MySQL server in " + directory + ": " + server + " is missing. Configure the directory of an unpacked MySQL "
+            throw DollyException.engineFailed("No MySQL server in " + directory + ": " + server + " is missing. Configure the directory of an unpacked MySQL "
                     + requestedVersion + " release (the one holding bin/mysqld) in DOLLY_MYSQL_INSTALLATIONS.");
         }
         return Optional.of(new InstalledServer(reportedVersion(server), directory.resolve("bin").toAbsolutePath()));
@@ -148,7 +148,7 @@ public final class MariaDbBinaries
                 }
             }
             catch (IOException e) {
-                throw DollyException.failed("Cannot install MariaDB " + BUNDLED_VERSION + " in " + installationsDirectory + ": " + e.getMessage(), e);
+                throw DollyException.engineFailed("Cannot install MariaDB " + BUNDLED_VERSION + " in " + installationsDirectory + ": " + e.getMessage(), e);
             }
         }
         return new InstalledServer(BUNDLED_VERSION, directory.resolve("bin").toAbsolutePath());
@@ -178,7 +178,7 @@ public final class MariaDbBinaries
             return target;
         }
         catch (IOException e) {
-            throw DollyException.failed("Cannot download MariaDB " + BUNDLED_VERSION + " from " + repository.location() + ": " + e.getMessage()
+            throw DollyException.engineFailed("Cannot download MariaDB " + BUNDLED_VERSION + " from " + repository.location() + ": " + e.getMessage()
                     + ". Check the network connection, configure a reachable repository mirror (DOLLY_MAVEN_REPOSITORY), "
                     + "or a MariaDB installation of the system (DOLLY_MARIADB_INSTALLATIONS).", e);
         }
@@ -264,7 +264,7 @@ public final class MariaDbBinaries
         CommandRunner.Result result = CommandRunner.system().run(Command.of(server.toString(), "--no-defaults", "--version").withTimeout(Duration.ofSeconds(30)));
         Matcher matcher = SERVER_VERSION.matcher(result.output());
         if (!result.succeeded() || !matcher.find()) {
-            throw DollyException.failed(server + " --version failed: " + result.output().strip());
+            throw DollyException.engineFailed(server + " --version failed: " + result.output().strip());
         }
         return matcher.group(1).toLowerCase(Locale.ROOT);
     }

@@ -1,6 +1,7 @@
 package dev.dolly.core.engine.mariadb;
 
 import dev.dolly.api.DollyException;
+import dev.dolly.api.ErrorCode;
 import dev.dolly.api.ServerInfo;
 import dev.dolly.core.engine.ConnectionStrings;
 import dev.dolly.core.engine.DatabaseStatements;
@@ -197,7 +198,7 @@ public final class MariaDbEngine
         }
         String plain = version.endsWith(MARIADB_SUFFIX) ? version.substring(0, version.length() - MARIADB_SUFFIX.length()) : version;
         if (!plain.equals(MariaDbBinaries.BUNDLED_VERSION)) {
-            throw DollyException.failed((isMysql() ? "MySQL " : "MariaDB ") + version + " is no longer installed here: configure its installation again, "
+            throw DollyException.engineFailed((isMysql() ? "MySQL " : "MariaDB ") + version + " is no longer installed here: configure its installation again, "
                     + "or create the image again with another version.");
         }
         return new EngineInstallation(name, version, binaries.installBundled(progress).binDirectory());
@@ -262,7 +263,7 @@ public final class MariaDbEngine
             engineUser.takeOwnership(directory);
         }
         catch (IOException e) {
-            throw DollyException.failed("Cannot prepare " + directory + " for " + programs.product() + ": " + e.getMessage(), e);
+            throw DollyException.engineFailed("Cannot prepare " + directory + " for " + programs.product() + ": " + e.getMessage(), e);
         }
         List<String> command = new ArrayList<>();
         if (programs.mysql()) {
@@ -276,7 +277,7 @@ public final class MariaDbEngine
         }
         CommandRunner.Result result = CommandRunner.system().run(Command.of(engineUser.wrap(command)).inDirectory(directory).withTimeout(INITIALIZE_TIMEOUT));
         if (!result.succeeded()) {
-            throw DollyException.failed("Cannot create a " + programs.product() + " " + installation.version() + " data directory in " + directory + ": "
+            throw DollyException.engineFailed("Cannot create a " + programs.product() + " " + installation.version() + " data directory in " + directory + ": "
                     + result.output().strip());
         }
         createDataUser(programs, directory, superuserPassword);
@@ -322,15 +323,15 @@ public final class MariaDbEngine
             CommandRunner.Result result = CommandRunner.system().run(Command.of(engineUser.wrap(client)).withTimeout(CLIENT_TIMEOUT)
                     .withInput(input -> input.write(sql.toString().getBytes(StandardCharsets.UTF_8))));
             if (!result.succeeded()) {
-                throw DollyException.failed("Cannot create the user " + DATA_USER + " in the new data directory " + directory + ": " + result.output().strip());
+                throw DollyException.engineFailed("Cannot create the user " + DATA_USER + " in the new data directory " + directory + ": " + result.output().strip());
             }
             shutDown(server.toHandle(), directory);
         }
         catch (IOException e) {
-            throw DollyException.failed("Cannot initialise " + directory + ": " + e.getMessage(), e);
+            throw DollyException.engineFailed("Cannot initialise " + directory + ": " + e.getMessage(), e);
         }
         catch (DollyException e) {
-            throw DollyException.failed(e.getMessage() + "\nThe end of the server's log (" + logFile + "):\n" + ServerProcesses.tail(logFile), e);
+            throw DollyException.engineFailed(e.getMessage() + "\nThe end of the server's log (" + logFile + "):\n" + ServerProcesses.tail(logFile), e);
         }
         finally {
             if (server != null && server.isAlive()) {
@@ -395,7 +396,7 @@ public final class MariaDbEngine
             arguments = serverArguments(programs, directory, sockets, logFile, extra);
         }
         catch (IOException e) {
-            throw DollyException.failed("Cannot prepare " + directory + " for " + programs.product() + ": " + e.getMessage(), e);
+            throw DollyException.engineFailed("Cannot prepare " + directory + " for " + programs.product() + ": " + e.getMessage(), e);
         }
         Process server = ServerProcesses.launch(engineUser, arguments, directory, logFile);
         String host = ServerProcesses.connectHost(settings.listenAddress());
@@ -408,7 +409,7 @@ public final class MariaDbEngine
             if (server.isAlive()) {
                 server.destroyForcibly();
             }
-            throw DollyException.failed(programs.product() + " " + installation.version() + " did not start on port " + settings.port() + ": " + e.getMessage()
+            throw DollyException.engineFailed(programs.product() + " " + installation.version() + " did not start on port " + settings.port() + ": " + e.getMessage()
                     + "\nThe end of its log (" + logFile + "):\n" + ServerProcesses.tail(logFile), e);
         }
         finally {
@@ -511,10 +512,10 @@ public final class MariaDbEngine
     {
         Optional<String> failure = ServerProcesses.signal(process, "TERM");
         if (failure.isPresent()) {
-            throw DollyException.failed("Cannot stop the server of " + directory + " (process " + process.pid() + "): " + failure.get());
+            throw DollyException.engineFailed("Cannot stop the server of " + directory + " (process " + process.pid() + "): " + failure.get());
         }
         if (!ServerProcesses.awaitExit(process, STOP_TIMEOUT, "the server of " + directory)) {
-            throw DollyException.failed("The server of " + directory + " (process " + process.pid() + ") did not stop within " + STOP_TIMEOUT.toMinutes()
+            throw DollyException.engineFailed("The server of " + directory + " (process " + process.pid() + ") did not stop within " + STOP_TIMEOUT.toMinutes()
                     + " minutes. Stop it by hand (kill " + process.pid() + ").");
         }
     }
@@ -575,7 +576,7 @@ public final class MariaDbEngine
             run(installation, superuser, "", "Looking for the initial database", "USE " + quoteIdentifier(database) + ";\n");
         }
         catch (DollyException e) {
-            throw DollyException.failed("The image definition names initialDatabaseName '" + database + "', but no database of that name exists "
+            throw DollyException.loadFailed("The image definition names initialDatabaseName '" + database + "', but no database of that name exists "
                     + "after the load: the backup or a script dropped it and did not create it again. Name the database the backup creates, "
                     + "or leave initialDatabaseName out", e);
         }
@@ -630,7 +631,7 @@ public final class MariaDbEngine
                 statements = statements.or(databaseStatements(lines, database));
             }
             catch (IOException | java.io.UncheckedIOException e) {
-                throw DollyException.failed("Cannot read " + file + ": " + e.getMessage(), e);
+                throw DollyException.storageFailed("Cannot read " + file + ": " + e.getMessage(), e);
             }
         }
         return statements;
@@ -682,7 +683,7 @@ public final class MariaDbEngine
             size = Files.size(file);
         }
         catch (IOException e) {
-            throw DollyException.failed("Cannot read " + file + ": " + e.getMessage(), e);
+            throw DollyException.storageFailed("Cannot read " + file + ": " + e.getMessage(), e);
         }
         String label = action + " " + file.getFileName();
         Command.StandardInput input = output -> {
@@ -703,7 +704,8 @@ public final class MariaDbEngine
             }
             writeDatabaseQuery(output);
         };
-        return client(installation, superuser, database, label, input, LOAD_TIMEOUT);
+        // the client fails here on the user's own backup or script
+        return client(installation, superuser, database, label, input, LOAD_TIMEOUT, ErrorCode.LOAD_FAILED);
     }
 
     private String run(EngineInstallation installation, Endpoint superuser, String database, String label, String sql)
@@ -711,7 +713,7 @@ public final class MariaDbEngine
         return client(installation, superuser, database, label, output -> {
             output.write(sql.getBytes(StandardCharsets.UTF_8));
             writeDatabaseQuery(output);
-        }, LOAD_TIMEOUT);
+        }, LOAD_TIMEOUT, ErrorCode.ENGINE_FAILED);
     }
 
     /** After the SQL, which may end without a newline or semicolon: the database it ended in. */
@@ -724,9 +726,10 @@ public final class MariaDbEngine
     /**
      * Runs SQL through the client over the server's socket, as the data user, stopping at the first error.
      *
+     * @param failureCode the code of the failure when the SQL fails: the user's script's, or Dolly's own
      * @return the database the SQL ended in, from the query {@link #writeDatabaseQuery} appends, or {@code ""}
      */
-    private String client(EngineInstallation installation, Endpoint superuser, String database, String label, Command.StandardInput input, Duration timeout)
+    private String client(EngineInstallation installation, Endpoint superuser, String database, String label, Command.StandardInput input, Duration timeout, ErrorCode failureCode)
     {
         Programs programs = Programs.of(installation);
         List<String> command = programs.clientCommand(socketDirectory(superuser.port()), superuser.user());
@@ -740,10 +743,10 @@ public final class MariaDbEngine
         if (!result.succeeded()) {
             Matcher error = CLIENT_ERROR.matcher(output.lines().filter(line -> line.startsWith("ERROR")).findFirst().orElse(""));
             if (error.matches()) {
-                throw DollyException.failed(label + " failed at line " + error.group(2) + ": " + error.group(1) + ": " + error.group(3).strip()
+                throw new DollyException(failureCode, label + " failed at line " + error.group(2) + ": " + error.group(1) + ": " + error.group(3).strip()
                         + ". Fix that line and create the image again.");
             }
-            throw DollyException.failed(label + " failed: " + (output.isEmpty() ? "the " + programs.client().getFileName() + " client exited with code " + result.exitCode() : output));
+            throw new DollyException(failureCode, label + " failed: " + (output.isEmpty() ? "the " + programs.client().getFileName() + " client exited with code " + result.exitCode() : output));
         }
         return output.lines()
                 .filter(line -> line.startsWith(DATABASE_MARKER))
@@ -795,7 +798,7 @@ public final class MariaDbEngine
         CommandRunner.Result result = CommandRunner.system().run(Command.of(command).withEnvironment(Map.of("MYSQL_PWD", endpoint.password())).withTimeout(CLIENT_TIMEOUT)
                 .withInput(output -> output.write(sql.getBytes(StandardCharsets.UTF_8))));
         if (!result.succeeded()) {
-            throw DollyException.failed(programs.product() + " on port " + endpoint.port() + " failed " + label + ": " + result.output().strip());
+            throw DollyException.engineFailed(programs.product() + " on port " + endpoint.port() + " failed " + label + ": " + result.output().strip());
         }
         return result.output();
     }
@@ -809,7 +812,7 @@ public final class MariaDbEngine
             return new EngineInstallation(name, lines.get(0), Path.of(lines.get(1)));
         }
         catch (IOException | IndexOutOfBoundsException e) {
-            throw DollyException.failed("No server of Dolly runs on port " + port + " (" + record + " is missing).");
+            throw DollyException.engineFailed("No server of Dolly runs on port " + port + " (" + record + " is missing).");
         }
     }
 
@@ -860,7 +863,7 @@ public final class MariaDbEngine
             Files.createDirectories(runDirectory);
         }
         if (Files.isSymbolicLink(runDirectory) || !Files.getOwner(runDirectory, LinkOption.NOFOLLOW_LINKS).equals(Files.getOwner(Path.of("/proc/self"))))  {
-            throw DollyException.failed(runDirectory + " belongs to another user: remove it, or point java.io.tmpdir of the daemon elsewhere.");
+            throw DollyException.engineFailed(runDirectory + " belongs to another user: remove it, or point java.io.tmpdir of the daemon elsewhere.");
         }
         Files.setPosixFilePermissions(runDirectory, PosixFilePermissions.fromString("rwx--x--x"));
         FileTrees.deleteRecursively(sockets);
@@ -872,7 +875,7 @@ public final class MariaDbEngine
             throws IOException
     {
         if (!Files.isDirectory(directory.resolve("mysql"))) {
-            throw DollyException.failed(directory + " is not a " + programs.product() + " data directory (it has no mysql/ system database).");
+            throw DollyException.engineFailed(directory + " is not a " + programs.product() + " data directory (it has no mysql/ system database).");
         }
         ServerProcesses.claimDataDirectory(engineUser, directory);
     }
@@ -910,7 +913,7 @@ public final class MariaDbEngine
             if (mariadbd.isPresent()) {
                 Path installDb = Stream.of(base.resolve("scripts").resolve("mariadb-install-db"), bin.resolve("mariadb-install-db"), bin.resolve("mysql_install_db"))
                         .filter(Files::isRegularFile).findFirst()
-                        .orElseThrow(() -> DollyException.failed("No mariadb-install-db in " + base + ": the MariaDB installation is incomplete."));
+                        .orElseThrow(() -> DollyException.engineFailed("No mariadb-install-db in " + base + ": the MariaDB installation is incomplete."));
                 Optional<Path> messages = Stream.of(base.resolve("share"), base.resolve("share").resolve("mariadb"), base.resolve("share").resolve("mysql"))
                         .filter(directory -> Files.isRegularFile(directory.resolve("english").resolve("errmsg.sys"))).findFirst();
                 return new Programs(mariadbd.get(), bin.resolve("mariadb"), installDb, base, messages, false);
@@ -919,7 +922,7 @@ public final class MariaDbEngine
             if (Files.isExecutable(mysqld)) {
                 return new Programs(mysqld, bin.resolve("mysql"), mysqld, base, Optional.empty(), true);
             }
-            throw DollyException.failed("No MariaDB or MySQL server in " + bin + ": the installation is gone or incomplete.");
+            throw DollyException.engineFailed("No MariaDB or MySQL server in " + bin + ": the installation is gone or incomplete.");
         }
 
         /**

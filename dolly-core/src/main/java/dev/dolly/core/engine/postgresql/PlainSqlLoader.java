@@ -102,7 +102,7 @@ public final class PlainSqlLoader
      * Runs a script file, starting in {@code database}; {@code \connect} switches databases as the script goes.
      *
      * @return the database the script ended in
-     * @throws dev.dolly.api.DollyException OPERATION_FAILED naming the file, the line and the server's message
+     * @throws dev.dolly.api.DollyException LOAD_FAILED naming the file, the line and the server's message
      */
     public String load(Path script, String database, ProgressListener progress)
     {
@@ -120,7 +120,7 @@ public final class PlainSqlLoader
             throw DollyException.badInput("The script " + script + " does not exist");
         }
         catch (IOException e) {
-            throw DollyException.failed("Cannot read the script " + script + ": " + e.getMessage(), e);
+            throw DollyException.storageFailed("Cannot read the script " + script + ": " + e.getMessage(), e);
         }
         CountingInputStream counting = new CountingInputStream(input);
         Reader reader = new InputStreamReader(counting, UTF_8.newDecoder()
@@ -146,7 +146,7 @@ public final class PlainSqlLoader
             throw DollyException.badInput("The script " + script + " does not exist");
         }
         catch (IOException e) {
-            throw DollyException.failed("Cannot read the script " + script + ": " + e.getMessage(), e);
+            throw DollyException.storageFailed("Cannot read the script " + script + ": " + e.getMessage(), e);
         }
     }
 
@@ -229,10 +229,10 @@ public final class PlainSqlLoader
             return run.run(database);
         }
         catch (CharacterCodingException e) {
-            throw DollyException.failed(sourceName + " is not valid UTF-8 (" + e.getMessage() + "): Dolly reads scripts as UTF-8; convert it first, with iconv for example", e);
+            throw DollyException.loadFailed(sourceName + " is not valid UTF-8 (" + e.getMessage() + "): Dolly reads scripts as UTF-8; convert it first, with iconv for example", e);
         }
         catch (IOException e) {
-            throw DollyException.failed("Cannot read " + sourceName + ": " + e.getMessage(), e);
+            throw DollyException.storageFailed("Cannot read " + sourceName + ": " + e.getMessage(), e);
         }
     }
 
@@ -274,7 +274,7 @@ public final class PlainSqlLoader
                     command = reader.next();
                 }
                 catch (CharacterCodingException e) {
-                    throw DollyException.failed(sourceName + " line " + (reader.lineNumber() + 1) + " is not valid UTF-8: Dolly reads scripts as UTF-8; convert the script first, with iconv for example", e);
+                    throw DollyException.loadFailed(sourceName + " line " + (reader.lineNumber() + 1) + " is not valid UTF-8: Dolly reads scripts as UTF-8; convert the script first, with iconv for example", e);
                 }
                 if (command == null) {
                     break;
@@ -420,7 +420,7 @@ public final class PlainSqlLoader
             }
             String encoding = matcher.group(1).toUpperCase(Locale.ROOT).replace("-", "").replace("_", "");
             if (!encoding.equals("UTF8") && !encoding.equals("UNICODE") && !encoding.equals("DEFAULT")) {
-                throw DollyException.failed(sourceName + " line " + statement.line() + ": the script sets client_encoding to " + matcher.group(1)
+                throw DollyException.loadFailed(sourceName + " line " + statement.line() + ": the script sets client_encoding to " + matcher.group(1)
                         + ", but Dolly reads scripts as UTF-8 only; convert the script to UTF-8 (iconv -f " + matcher.group(1) + " -t UTF-8) and change that line to UTF8");
             }
         }
@@ -439,7 +439,7 @@ public final class PlainSqlLoader
                     }
                 }
             }
-            return DollyException.failed(sourceName + " line " + line + where + ": " + excerpt(statement.sql()) + ": " + serverMessage(e), e);
+            return DollyException.loadFailed(sourceName + " line " + line + where + ": " + excerpt(statement.sql()) + ": " + serverMessage(e), e);
         }
 
         private void metaCommand(MetaCommand command)
@@ -456,7 +456,7 @@ public final class PlainSqlLoader
                 progress.progress(String.join(" ", SqlScriptReader.splitArguments(command.arguments())));
                 return;
             }
-            throw DollyException.failed(sourceName + ": psql meta-command \\" + name + " on line " + command.line()
+            throw DollyException.loadFailed(sourceName + ": psql meta-command \\" + name + " on line " + command.line()
                     + " is not supported; remove it or run the script with psql");
         }
 
@@ -481,7 +481,7 @@ public final class PlainSqlLoader
                     return database;
                 }
                 if (argument.startsWith("postgresql://") || argument.startsWith("postgres://")) {
-                    throw DollyException.failed(sourceName + " line " + command.line() + ": \\connect with a URI is not supported; write \\connect DATABASE");
+                    throw DollyException.loadFailed(sourceName + " line " + command.line() + ": \\connect with a URI is not supported; write \\connect DATABASE");
                 }
                 if (argument.contains("=")) {
                     String databaseName = connectionStringDatabase(argument);
@@ -506,7 +506,7 @@ public final class PlainSqlLoader
             catch (SQLException e) {
                 closeQuietly(opened);
                 String where = line == 0 ? sourceName : sourceName + " line " + line;
-                throw DollyException.failed(where + ": cannot connect to database \"" + target + "\": " + serverMessage(e), e);
+                throw DollyException.loadFailed(where + ": cannot connect to database \"" + target + "\": " + serverMessage(e), e);
             }
         }
 

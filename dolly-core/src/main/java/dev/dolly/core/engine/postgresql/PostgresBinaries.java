@@ -140,7 +140,7 @@ public final class PostgresBinaries
      * @param requestedVersion {@code null} for the default version, a major version ({@code 14}, also {@code 14.0};
      *         {@code 9.6}) for its newest release, a minor version ({@code 14.5}) for its newest build, or an exact
      *         version ({@code 14.5.0})
-     * @throws DollyException BAD_INPUT when there is no such version, OPERATION_FAILED when it cannot be fetched
+     * @throws DollyException BAD_INPUT when there is no such version, ENGINE_FAILED when it cannot be fetched
      */
     public EngineInstallation install(String requestedVersion, ProgressListener progress)
     {
@@ -156,7 +156,7 @@ public final class PostgresBinaries
     /**
      * The exact version {@link #install} would install, without installing it.
      *
-     * @throws DollyException BAD_INPUT when there is no such version, OPERATION_FAILED when versions cannot be listed
+     * @throws DollyException BAD_INPUT when there is no such version, ENGINE_FAILED when versions cannot be listed
      */
     public String resolveVersion(String requestedVersion)
     {
@@ -186,7 +186,7 @@ public final class PostgresBinaries
         }
         if (remote.failure().isPresent()) {
             List<String> local = known.stream().sorted(PostgresVersions.ORDER).toList();
-            throw DollyException.failed("PostgreSQL " + requested + " is not installed, and the versions available at " + repository.location()
+            throw DollyException.engineFailed("PostgreSQL " + requested + " is not installed, and the versions available at " + repository.location()
                     + " cannot be listed (" + remote.failure().get() + "). Connect to the network or configure a reachable repository mirror"
                     + (local.isEmpty() ? "." : ", or use an installed version: " + String.join(", ", local) + "."));
         }
@@ -225,7 +225,7 @@ public final class PostgresBinaries
                     .toList();
         }
         catch (IOException e) {
-            throw DollyException.failed("Cannot list " + installationsDirectory + ": " + e.getMessage(), e);
+            throw DollyException.engineFailed("Cannot list " + installationsDirectory + ": " + e.getMessage(), e);
         }
     }
 
@@ -288,12 +288,12 @@ public final class PostgresBinaries
             system = "darwin";
         }
         else {
-            throw DollyException.failed("Dolly runs PostgreSQL on Linux and macOS only, not on " + osName + ".");
+            throw DollyException.engineFailed("Dolly runs PostgreSQL on Linux and macOS only, not on " + osName + ".");
         }
         String architecture = switch (arch) {
             case "amd64", "x86_64" -> "amd64";
             case "aarch64", "arm64" -> "arm64v8";
-            default -> throw DollyException.failed("There are no PostgreSQL binaries for the " + osArch + " processors of this " + osName + " machine; "
+            default -> throw DollyException.engineFailed("There are no PostgreSQL binaries for the " + osArch + " processors of this " + osName + " machine; "
                     + "install PostgreSQL with the system's packages and configure its bin directory.");
         };
         return system + "-" + architecture;
@@ -327,7 +327,7 @@ public final class PostgresBinaries
                 createDirectories(installationsDirectory);
             }
             catch (IOException e) {
-                throw DollyException.failed("Cannot create " + installationsDirectory + ": " + e.getMessage(), e);
+                throw DollyException.engineFailed("Cannot create " + installationsDirectory + ": " + e.getMessage(), e);
             }
             try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                     FileLock ignored = channel.lock()) {
@@ -337,7 +337,7 @@ public final class PostgresBinaries
                 }
             }
             catch (IOException e) {
-                throw DollyException.failed("Cannot install PostgreSQL " + version + " in " + installationsDirectory + ": " + e.getMessage(), e);
+                throw DollyException.engineFailed("Cannot install PostgreSQL " + version + " in " + installationsDirectory + ": " + e.getMessage(), e);
             }
         }
         return installation(version);
@@ -470,7 +470,7 @@ public final class PostgresBinaries
             return new JarArchive(target);
         }
         catch (IOException e) {
-            throw DollyException.failed("Cannot download PostgreSQL " + version + " from " + repository.location() + ": " + e.getMessage()
+            throw DollyException.engineFailed("Cannot download PostgreSQL " + version + " from " + repository.location() + ": " + e.getMessage()
                     + ". Check the network connection or configure a reachable repository mirror.", e);
         }
     }
@@ -596,7 +596,7 @@ public final class PostgresBinaries
         CommandRunner.Result result = CommandRunner.system().run(Command.of(postgres.toString(), "--version").withTimeout(Duration.ofSeconds(30)));
         Matcher matcher = POSTGRES_VERSION.matcher(result.output());
         if (!result.succeeded() || !matcher.find()) {
-            throw DollyException.failed(postgres + " --version failed: " + result.output().strip());
+            throw DollyException.engineFailed(postgres + " --version failed: " + result.output().strip());
         }
         return matcher.group(1);
     }

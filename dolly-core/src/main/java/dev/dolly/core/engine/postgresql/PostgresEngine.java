@@ -189,7 +189,7 @@ public final class PostgresEngine
         }
         Path directory = dataDirectory.toAbsolutePath();
         if (!Files.isDirectory(directory)) {
-            throw DollyException.failed("Cannot initialize PostgreSQL in " + directory + ": the directory does not exist.");
+            throw DollyException.engineFailed("Cannot initialize PostgreSQL in " + directory + ": the directory does not exist.");
         }
         Path passwordFile = null;
         try {
@@ -217,13 +217,13 @@ public final class PostgresEngine
             }
             CommandRunner.Result result = CommandRunner.system().run(Command.of(engineUser.wrap(command)).inDirectory(directory).withTimeout(INITDB_TIMEOUT));
             if (!result.succeeded()) {
-                throw DollyException.failed("initdb could not create a PostgreSQL " + installation.version() + " data directory in " + directory + ": "
+                throw DollyException.engineFailed("initdb could not create a PostgreSQL " + installation.version() + " data directory in " + directory + ": "
                         + result.output().strip());
             }
             includeSettingsFile(directory);
         }
         catch (IOException e) {
-            throw DollyException.failed("Cannot initialize PostgreSQL in " + directory + ": " + e.getMessage(), e);
+            throw DollyException.engineFailed("Cannot initialize PostgreSQL in " + directory + ": " + e.getMessage(), e);
         }
         finally {
             if (passwordFile != null) {
@@ -289,7 +289,7 @@ public final class PostgresEngine
             ServerProcesses.prepareLogFile(engineUser, logFile);
         }
         catch (IOException e) {
-            throw DollyException.failed("Cannot prepare " + directory + " for PostgreSQL: " + e.getMessage(), e);
+            throw DollyException.engineFailed("Cannot prepare " + directory + " for PostgreSQL: " + e.getMessage(), e);
         }
 
         // the process is the postmaster itself, detached from the daemon's session as with pg_ctl start
@@ -300,7 +300,7 @@ public final class PostgresEngine
             Readiness.await("PostgreSQL on port " + settings.port(), READY_TIMEOUT, FIRST_CONNECTION_PAUSE, ServerProcesses.whileAlive(postmaster, firstConnection));
         }
         catch (DollyException e) {
-            throw DollyException.failed("PostgreSQL " + installation.version() + " did not start on port " + settings.port() + ": " + e.getMessage()
+            throw DollyException.engineFailed("PostgreSQL " + installation.version() + " did not start on port " + settings.port() + ": " + e.getMessage()
                     + "\nThe end of its log (" + logFile + "):\n" + ServerProcesses.tail(logFile), e);
         }
     }
@@ -331,7 +331,7 @@ public final class PostgresEngine
         if (!fast.succeeded() && isRunning(installation, directory)) {
             CommandRunner.Result immediate = pgCtlStop(installation, directory, "immediate");
             if (!immediate.succeeded() && isRunning(installation, directory)) {
-                throw DollyException.failed("PostgreSQL on " + directory + " does not stop: " + fast.output().strip() + " " + immediate.output().strip()
+                throw DollyException.engineFailed("PostgreSQL on " + directory + " does not stop: " + fast.output().strip() + " " + immediate.output().strip()
                         + ". Stop its postgres process by hand (see postmaster.pid for its process id).");
             }
         }
@@ -341,7 +341,7 @@ public final class PostgresEngine
                 process.onExit().get(STOP_TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
             }
             catch (Exception e) {
-                throw DollyException.failed("PostgreSQL (process " + process.pid() + ") on " + directory + " did not exit after stopping.", e);
+                throw DollyException.engineFailed("PostgreSQL (process " + process.pid() + ") on " + directory + " did not exit after stopping.", e);
             }
         });
     }
@@ -403,7 +403,7 @@ public final class PostgresEngine
             case 0 -> true;
             // 3: no server running (also with a stale postmaster.pid); 4: no accessible data directory
             case 3, 4 -> false;
-            default -> throw DollyException.failed("Cannot tell whether PostgreSQL runs on " + directory + ": " + result.output().strip());
+            default -> throw DollyException.engineFailed("Cannot tell whether PostgreSQL runs on " + directory + ": " + result.output().strip());
         };
     }
 
@@ -457,7 +457,7 @@ public final class PostgresEngine
             exists.setString(1, database);
             try (ResultSet rows = exists.executeQuery()) {
                 if (!rows.next()) {
-                    throw DollyException.failed("The image definition names initialDatabaseName '" + database + "', but no database of that name exists "
+                    throw DollyException.loadFailed("The image definition names initialDatabaseName '" + database + "', but no database of that name exists "
                             + "after the load: the backup or a script dropped it and did not create it again. Name the database the backup creates, "
                             + "or leave initialDatabaseName out");
                 }
@@ -728,7 +728,7 @@ public final class PostgresEngine
             }
         }
         catch (IOException e) {
-            throw DollyException.failed("Cannot read the backup " + path + ": " + e.getMessage(), e);
+            throw DollyException.storageFailed("Cannot read the backup " + path + ": " + e.getMessage(), e);
         }
         if (length >= 5 && new String(header, 0, 5, StandardCharsets.US_ASCII).equals("PGDMP")) {
             return BackupFormat.CUSTOM;
@@ -780,7 +780,7 @@ public final class PostgresEngine
      */
     private void restore(EngineInstallation installation, Endpoint target, Backup backup, ProgressListener progress)
     {
-        Path program = pgRestore(installation).orElseThrow(() -> DollyException.failed(
+        Path program = pgRestore(installation).orElseThrow(() -> DollyException.engineFailed(
                 "Restoring custom/directory/tar dumps needs pg_restore: install the postgresql-client package "
                         + "(Debian/Ubuntu: apt-get install postgresql-client) or configure its path"));
         List<String> dataEntries = dataEntries(program, backup);
@@ -827,7 +827,7 @@ public final class PostgresEngine
         String advice = text.contains("unsupported version")
                 ? " This pg_restore (" + program + ") is older than the pg_dump that wrote the backup: install a newer postgresql-client or configure a newer pg_restore."
                 : " Fix the backup, or load it from SQL text instead.";
-        return DollyException.failed("pg_restore could not restore " + backup.path() + " into the database " + target.database() + ": " + text + "." + advice);
+        return DollyException.loadFailed("pg_restore could not restore " + backup.path() + " into the database " + target.database() + ": " + text + "." + advice);
     }
 
     /** The backup's entries of the data section ({@code TABLE DATA}, {@code SEQUENCE SET}, large objects), as {@code pg_restore --list} writes them. */
@@ -836,7 +836,7 @@ public final class PostgresEngine
         CommandRunner.Result result = CommandRunner.system().run(Command.of(program.toString(), "--list", "--section=data", backup.path().toAbsolutePath().toString())
                 .withTimeout(RESTORE_TIMEOUT));
         if (!result.succeeded()) {
-            throw DollyException.failed("pg_restore could not read " + backup.path() + ": " + result.output().strip() + ". Fix the backup, or load it from SQL text instead.");
+            throw DollyException.loadFailed("pg_restore could not read " + backup.path() + ": " + result.output().strip() + ". Fix the backup, or load it from SQL text instead.");
         }
         return result.output().lines().filter(line -> !line.isBlank() && !line.startsWith(";")).toList();
     }
@@ -852,7 +852,7 @@ public final class PostgresEngine
             return result.succeeded() && result.output().lines().anyMatch(line -> line.strip().equalsIgnoreCase("SET client_encoding = 'UTF8';"));
         }
         catch (IOException e) {
-            throw DollyException.failed("Cannot write a temporary file: " + e.getMessage(), e);
+            throw DollyException.engineFailed("Cannot write a temporary file: " + e.getMessage(), e);
         }
         finally {
             deleteQuietly(noEntries);
@@ -895,7 +895,7 @@ public final class PostgresEngine
             }
         }
         catch (IOException e) {
-            throw DollyException.failed("Cannot restore the data of " + backup.path() + ": " + e.getMessage(), e);
+            throw DollyException.engineFailed("Cannot restore the data of " + backup.path() + ": " + e.getMessage(), e);
         }
         catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -931,7 +931,7 @@ public final class PostgresEngine
         Optional<Path> pgRestore = configuration.pgRestore();
         if (pgRestore.isPresent()) {
             if (!Files.isExecutable(pgRestore.get())) {
-                throw DollyException.failed("The configured pg_restore " + pgRestore.get() + " does not exist or cannot be run: "
+                throw DollyException.engineFailed("The configured pg_restore " + pgRestore.get() + " does not exist or cannot be run: "
                         + "configure the path of an installed pg_restore, or none to use the one on the PATH.");
             }
             return pgRestore;
@@ -1014,7 +1014,7 @@ public final class PostgresEngine
 
     private static DollyException failed(String action, SQLException e)
     {
-        return DollyException.failed(action + ": " + e.getMessage(), e);
+        return DollyException.engineFailed(action + ": " + e.getMessage(), e);
     }
 
     private static String jdbcUrl(Endpoint endpoint)
@@ -1127,7 +1127,7 @@ public final class PostgresEngine
             throws IOException
     {
         if (!Files.isRegularFile(directory.resolve("PG_VERSION"))) {
-            throw DollyException.failed(directory + " is not a PostgreSQL data directory (it has no PG_VERSION).");
+            throw DollyException.engineFailed(directory + " is not a PostgreSQL data directory (it has no PG_VERSION).");
         }
         ServerProcesses.claimDataDirectory(engineUser, directory);
     }

@@ -93,11 +93,11 @@ record PostmasterPidFile(long pid, Optional<String> status)
             }
             if (!alive.getAsBoolean()) {
                 // it may have become ready just before exiting: still a failed start
-                throw DollyException.failed("the server exited while starting" + exitCode.get().stream().mapToObj(code -> " (exit code " + code + ")").findFirst().orElse(""));
+                throw DollyException.engineFailed("the server exited while starting" + exitCode.get().stream().mapToObj(code -> " (exit code " + code + ")").findFirst().orElse(""));
             }
             long now = System.nanoTime();
             if (now - deadline >= 0) {
-                throw DollyException.failed("the server was not ready after " + timeout.toSeconds() + " seconds"
+                throw DollyException.engineFailed("the server was not ready after " + timeout.toSeconds() + " seconds"
                         + content.filter(found -> found.pid() == pid).flatMap(PostmasterPidFile::status).map(status -> " (it says '" + status + "')").orElse(""));
             }
             // a server starts in tens of milliseconds, a recovery can take minutes: look often at first

@@ -118,7 +118,7 @@ class PostgresBinariesTest
 
         assertThat(binaries.availableMajors()).containsExactlyElementsOf(PostgresVersions.KNOWN_MAJORS);
         assertThatThrownBy(() -> binaries.install("14", ProgressListener.NONE))
-                .isInstanceOfSatisfying(DollyException.class, exception -> assertThat(exception.errorCode()).isEqualTo(ErrorCode.OPERATION_FAILED))
+                .isInstanceOfSatisfying(DollyException.class, exception -> assertThat(exception.errorCode()).isEqualTo(ErrorCode.ENGINE_FAILED))
                 .hasMessageContaining("PostgreSQL 14 is not installed")
                 .hasMessageContaining("https://repository.invalid/maven2/")
                 .hasMessageContaining("Name or service not known");

@@ -169,7 +169,7 @@ class PostgresEngineTest
         engine.load(installation, superuser, plan, ProgressListener.NONE);
 
         assertThatThrownBy(() -> engine.load(installation, superuser, plan, ProgressListener.NONE))
-                .isInstanceOfSatisfying(DollyException.class, exception -> assertThat(exception.errorCode()).isEqualTo(ErrorCode.OPERATION_FAILED))
+                .isInstanceOfSatisfying(DollyException.class, exception -> assertThat(exception.errorCode()).isEqualTo(ErrorCode.LOAD_FAILED))
                 .hasMessageContaining("pg_restore could not restore")
                 .hasMessageContaining("already exists");
     }
@@ -184,7 +184,7 @@ class PostgresEngineTest
         LoadPlan plan = new LoadPlan(Optional.empty(), Optional.empty(), List.of(new Backup(backup, BackupFormat.CUSTOM)), List.of(), Optional.empty());
 
         assertThatThrownBy(() -> withoutPgRestore.load(installation, superuser, plan, ProgressListener.NONE))
-                .isInstanceOfSatisfying(DollyException.class, exception -> assertThat(exception.errorCode()).isEqualTo(ErrorCode.OPERATION_FAILED))
+                .isInstanceOfSatisfying(DollyException.class, exception -> assertThat(exception.errorCode()).isEqualTo(ErrorCode.ENGINE_FAILED))
                 .hasMessage("Restoring custom/directory/tar dumps needs pg_restore: install the postgresql-client package "
                         + "(Debian/Ubuntu: apt-get install postgresql-client) or configure its path");
     }
@@ -250,7 +250,7 @@ class PostgresEngineTest
 
         // a server that cannot start says why, from its log
         assertThatThrownBy(() -> engine.start(installation, data, settings(port, "logs/lifecycle.log", Map.of("shared_buffers", "plenty"))))
-                .isInstanceOfSatisfying(DollyException.class, exception -> assertThat(exception.errorCode()).isEqualTo(ErrorCode.OPERATION_FAILED))
+                .isInstanceOfSatisfying(DollyException.class, exception -> assertThat(exception.errorCode()).isEqualTo(ErrorCode.ENGINE_FAILED))
                 .hasMessageContaining("did not start on port " + port)
                 .hasMessageContaining("invalid value for parameter \"shared_buffers\"");
         assertThat(engine.isRunning(installation, data)).isFalse();

@@ -227,7 +227,7 @@ class TestPlainSqlLoader
                 """;
 
         assertThatThrownBy(() -> loader.execute(script, "broken.sql", "postgres", message -> {}))
-                .isInstanceOfSatisfying(DollyException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.OPERATION_FAILED))
+                .isInstanceOfSatisfying(DollyException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.LOAD_FAILED))
                 .hasMessageStartingWith("broken.sql line 6: INSERT INTO missing VALUES (1), (2), (3), (4), (5), (6), (7), (8), (9), (10), (1 ...: ")
                 .hasMessageContaining("ERROR: relation \"missing\" does not exist");
         assertThat(connections.opened()).hasSize(2);
