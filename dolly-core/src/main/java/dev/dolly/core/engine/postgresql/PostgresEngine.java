@@ -852,7 +852,7 @@ public final class PostgresEngine
             return result.succeeded() && result.output().lines().anyMatch(line -> line.strip().equalsIgnoreCase("SET client_encoding = 'UTF8';"));
         }
         catch (IOException e) {
-            throw DollyException.engineFailed("Cannot write a temporary file: " + e.getMessage(), e);
+            throw DollyException.storageFailed("Cannot write a temporary file: " + e.getMessage(), e);
         }
         finally {
             deleteQuietly(noEntries);
