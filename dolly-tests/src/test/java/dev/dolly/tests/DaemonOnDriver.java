@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * One real daemon per storage driver a parameterised test class runs on, its home on the file system of that driver,
  * with an example image made before the tests and everything deleted through Dolly after them. Subclasses are
  * {@code @ParameterizedClass}es whose source gives the {@link DriverUnderTest}s; the tests of one driver share its
- * daemon.
+ * daemon, and the invocations share the one test instance ({@code PER_CLASS}), whose daemon each replaces.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class DaemonOnDriver
@@ -49,15 +49,22 @@ abstract class DaemonOnDriver
             throws Exception
     {
         if (daemon != null) {
-            // through Dolly, which knows how its driver removes volumes (read-only btrfs snapshots, overlay mounts)
-            for (DataContainer container : dolly.json(DataContainer[].class, "get", "data-containers")) {
-                dolly.succeed("delete", "data-container", container.name());
+            try {
+                // through Dolly, which knows how its driver removes volumes (read-only btrfs snapshots, overlay mounts)
+                for (DataContainer container : dolly.json(DataContainer[].class, "get", "data-containers")) {
+                    dolly.succeed("delete", "data-container", container.name());
+                }
+                // newest first: with overlay, images graduated from revisions are stacked on older ones
+                for (DataImage image : Arrays.asList(dolly.json(DataImage[].class, "get", "data-images")).reversed()) {
+                    dolly.succeed("delete", "data-image", String.valueOf(image.id()));
+                }
             }
-            // newest first: with overlay, images graduated from revisions are stacked on older ones
-            for (DataImage image : Arrays.asList(dolly.json(DataImage[].class, "get", "data-images")).reversed()) {
-                dolly.succeed("delete", "data-image", String.valueOf(image.id()));
+            finally {
+                daemon.close();
+                // the invocations share one test instance: a driver whose daemon does not start must not find the last one's
+                daemon = null;
+                dolly = null;
             }
-            daemon.close();
         }
     }
 
