@@ -3,68 +3,68 @@ package dev.dolly.tests;
 import dev.dolly.api.DataContainer;
 import dev.dolly.api.DataImage;
 import dev.dolly.api.ServerInfo;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
 
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * One real daemon per test class, its home on the file system of one storage driver (one subclass per driver), with
- * an example image made before the tests and everything deleted through Dolly after them.
+ * One real daemon per storage driver a parameterised test class runs on, its home on the file system of that driver,
+ * with an example image made before the tests and everything deleted through Dolly after them. Subclasses are
+ * {@code @ParameterizedClass}es whose source gives the {@link DriverUnderTest}s; the tests of one driver share its
+ * daemon, and the invocations share the one test instance ({@code PER_CLASS}), whose daemon each replaces.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class DaemonOnDriver
 {
     static final Path EXAMPLES = DaemonProcess.PROJECT_ROOT.resolve("examples");
 
+    @Parameter
+    DriverUnderTest driver;
+
     DaemonProcess daemon;
     Cli dolly;
-
-    /** The directory the home is made in: on the file system the driver needs. */
-    abstract Path homeParent();
-
-    /** The driver the daemon must pick there. */
-    abstract String expectedDriver();
 
     /** The definition of the image the tests start from, below {@code examples/}, such as {@code chinook/image.yaml}. */
     abstract String exampleImage();
 
-    /** Settings that choose the driver, if detection would not. */
-    Map<String, String> environment()
-    {
-        return Map.of();
-    }
-
-    @BeforeAll
+    @BeforeParameterizedClassInvocation
     void startDaemon()
             throws Exception
     {
-        daemon = DaemonProcess.withNewHome(homeParent(), environment()).start();
+        daemon = DaemonProcess.withNewHome(driver.homeParent(), driver.environment()).start();
         dolly = new Cli(daemon.environment());
-        assertThat(dolly.json(ServerInfo.class, "info").storageDriver()).isEqualTo(expectedDriver());
+        assertThat(dolly.json(ServerInfo.class, "info").storageDriver()).isEqualTo(driver.driverName());
         dolly.succeed("create", "data-image", "-f", EXAMPLES.resolve(exampleImage()).toString(), "-q");
     }
 
-    @AfterAll
+    @AfterParameterizedClassInvocation
     void stopDaemon()
             throws Exception
     {
         if (daemon != null) {
-            // through Dolly, which knows how its driver removes volumes (read-only btrfs snapshots, overlay mounts)
-            for (DataContainer container : dolly.json(DataContainer[].class, "get", "data-containers")) {
-                dolly.succeed("delete", "data-container", container.name());
+            try {
+                // through Dolly, which knows how its driver removes volumes (read-only btrfs snapshots, overlay mounts)
+                for (DataContainer container : dolly.json(DataContainer[].class, "get", "data-containers")) {
+                    dolly.succeed("delete", "data-container", container.name());
+                }
+                // newest first: with overlay, images graduated from revisions are stacked on older ones
+                for (DataImage image : Arrays.asList(dolly.json(DataImage[].class, "get", "data-images")).reversed()) {
+                    dolly.succeed("delete", "data-image", String.valueOf(image.id()));
+                }
             }
-            // newest first: with overlay, images graduated from revisions are stacked on older ones
-            for (DataImage image : Arrays.asList(dolly.json(DataImage[].class, "get", "data-images")).reversed()) {
-                dolly.succeed("delete", "data-image", String.valueOf(image.id()));
+            finally {
+                daemon.close();
+                // the invocations share one test instance: a driver whose daemon does not start must not find the last one's
+                daemon = null;
+                dolly = null;
             }
-            daemon.close();
         }
     }
 

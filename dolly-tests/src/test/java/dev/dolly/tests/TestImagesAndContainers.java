@@ -6,6 +6,8 @@ import dev.dolly.api.ImageOrigin;
 import dev.dolly.api.ResourceStatus;
 import dev.dolly.api.Revision;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -22,10 +24,12 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Images and containers end to end: a real daemon process, the real CLI, real PostgreSQL servers, on the file
- * system of one storage driver (one subclass per driver).
+ * Images and containers end to end: a real daemon process, the real CLI, real PostgreSQL servers, on each storage
+ * driver in turn (one daemon per driver, its home on the driver's test file system).
  */
-abstract class TestImagesAndContainers
+@ParameterizedClass(name = "{0}")
+@EnumSource(DriverUnderTest.class)
+class TestImagesAndContainers
         extends DaemonOnDriver
 {
     @Override
@@ -327,7 +331,7 @@ abstract class TestImagesAndContainers
 
         dolly.succeed("delete", "data-container", "my-data-container");
         Cli.Result refused = dolly.run("delete", "data-image", "my-image");
-        if (expectedDriver().equals("overlay")) {
+        if (driver == DriverUnderTest.OVERLAY) {
             // the graduated image is stacked on my-image: its layers are its own, its base is not
             assertThat(refused.exitCode()).isEqualTo(1);
             assertThat(refused.stderr()).contains("image-with-perf-issue").contains("Delete them first");
@@ -422,7 +426,7 @@ abstract class TestImagesAndContainers
         assertThat(result.stderr()).contains("is on rev.2");
         assertThat(dolly.run("delete", "revision", "mistakes", "rev.9").exitCode()).isEqualTo(2);
         result = dolly.run("delete", "revision", "mistakes", "rev.1");
-        if (expectedDriver().equals("overlay")) {
+        if (driver == DriverUnderTest.OVERLAY) {
             // rev.2 was saved from a clone of rev.1: its layer is stacked on rev.1's, as the container is
             assertThat(result.exitCode()).isEqualTo(1);
             assertThat(result.stderr()).contains("needed by data container 'mistakes', rev.2 of data container 'mistakes'");
@@ -444,7 +448,7 @@ abstract class TestImagesAndContainers
     {
         long start = System.nanoTime();
         Cli.Result result = dolly.succeed(arguments);
-        System.out.printf("%s %s: %d ms%n", expectedDriver(), what, (System.nanoTime() - start) / 1_000_000);
+        System.out.printf("%s %s: %d ms%n", driver, what, (System.nanoTime() - start) / 1_000_000);
         return result;
     }
 

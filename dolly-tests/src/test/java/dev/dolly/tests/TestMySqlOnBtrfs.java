@@ -4,6 +4,8 @@ import dev.dolly.api.DataContainer;
 import dev.dolly.api.DataImage;
 import dev.dolly.api.ResourceStatus;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,25 +13,22 @@ import java.sql.Connection;
 import java.sql.Statement;
 
 import static dev.dolly.tests.TestImagesAndContainers.count;
+import static dev.dolly.tests.TestMySql.connect;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The MySQL engine with the btrfs storage driver; images from scripts and failing dumps here only, as they do not
- * depend on the driver.
+ * The MySQL engine's images from scripts folders and failing dumps, which do not depend on the storage driver: on
+ * btrfs only, with the Chinook MySQL image made first as in {@link TestMySql}.
  */
-class TestMySqlWithBtrfs
-        extends TestMySql
+@ParameterizedClass(name = "{0}")
+@EnumSource(value = DriverUnderTest.class, names = "BTRFS")
+class TestMySqlOnBtrfs
+        extends DaemonOnDriver
 {
     @Override
-    Path homeParent()
+    String exampleImage()
     {
-        return testFileSystem("DOLLY_TEST_BTRFS");
-    }
-
-    @Override
-    String expectedDriver()
-    {
-        return "btrfs";
+        return "chinook-mysql/image.yaml";
     }
 
     @Test
