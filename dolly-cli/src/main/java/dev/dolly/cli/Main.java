@@ -15,7 +15,7 @@ public final class Main
             StartUpTraining.run();
             return;
         }
-        Dolly dolly = new Dolly(System.getenv(), System.out, System.err, System.in, LauncherSettings.fromSystemProperties());
+        DollyCommandLine dolly = new DollyCommandLine(System.getenv(), System.out, System.err, System.in, LauncherSettings.fromSystemProperties());
         System.exit(dolly.run(args));
     }
 }

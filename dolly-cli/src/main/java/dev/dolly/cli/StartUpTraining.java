@@ -29,7 +29,7 @@ final class StartUpTraining
     {
         PrintStream nowhere = new PrintStream(OutputStream.nullOutputStream());
         // a request to a port where nothing listens: parses options, builds the client, fails to connect
-        new Dolly(Map.of("DOLLY_HOME", System.getProperty("java.io.tmpdir") + "/dolly-training"), nowhere, nowhere, InputStream.nullInputStream())
+        new DollyCommandLine(Map.of("DOLLY_HOME", System.getProperty("java.io.tmpdir") + "/dolly-training"), nowhere, nowhere, InputStream.nullInputStream())
                 .run("get", "data-containers", "-q", "--server", "http://127.0.0.1:9", "--access-token", "training");
 
         // the shapes of the daemon's answers, read and written as the commands do

@@ -78,7 +78,7 @@ final class CliRunner
                 clock,
                 Duration.ofMillis(5),
                 daemonTimeout);
-        int exitCode = new Dolly(context).run(args);
+        int exitCode = new DollyCommandLine(context).run(args);
         return new Result(exitCode, stdout.toString(StandardCharsets.UTF_8), stderr.toString(StandardCharsets.UTF_8));
     }
 

@@ -1,7 +1,7 @@
 package dev.dolly.tests;
 
 import dev.dolly.api.Json;
-import dev.dolly.cli.Dolly;
+import dev.dolly.cli.DollyCommandLine;
 import dev.dolly.cli.LauncherSettings;
 
 import java.io.ByteArrayInputStream;
@@ -51,7 +51,7 @@ final class Cli
     {
         ByteArrayOutputStream stdout = new ByteArrayOutputStream();
         ByteArrayOutputStream stderr = new ByteArrayOutputStream();
-        int exitCode = new Dolly(environment, new PrintStream(stdout, true, StandardCharsets.UTF_8), new PrintStream(stderr, true, StandardCharsets.UTF_8),
+        int exitCode = new DollyCommandLine(environment, new PrintStream(stdout, true, StandardCharsets.UTF_8), new PrintStream(stderr, true, StandardCharsets.UTF_8),
                 new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), launcherSettings).run(arguments);
         return new Result(exitCode, stdout.toString(StandardCharsets.UTF_8), stderr.toString(StandardCharsets.UTF_8));
     }

@@ -24,23 +24,23 @@ import static java.util.Objects.requireNonNull;
  * Failures print {@code Error: <message>} on stderr and exit with the code of their {@link ErrorCode}; usage errors
  * exit with 3.
  */
-public final class Dolly
+public final class DollyCommandLine
 {
     static final String DEBUG_VARIABLE = "DOLLY_DEBUG";
 
     private final CommandContext context;
 
-    public Dolly(Map<String, String> environment, PrintStream stdout, PrintStream stderr, InputStream stdin)
+    public DollyCommandLine(Map<String, String> environment, PrintStream stdout, PrintStream stderr, InputStream stdin)
     {
         this(environment, stdout, stderr, stdin, LauncherSettings.fromSystemProperties());
     }
 
-    public Dolly(Map<String, String> environment, PrintStream stdout, PrintStream stderr, InputStream stdin, LauncherSettings launcherSettings)
+    public DollyCommandLine(Map<String, String> environment, PrintStream stdout, PrintStream stderr, InputStream stdin, LauncherSettings launcherSettings)
     {
         this(CommandContext.of(environment, stdout, stderr, stdin, launcherSettings));
     }
 
-    public Dolly(CommandContext context)
+    public DollyCommandLine(CommandContext context)
     {
         this.context = requireNonNull(context, "context is null");
     }
