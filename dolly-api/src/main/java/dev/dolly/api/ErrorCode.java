@@ -39,6 +39,11 @@ public enum ErrorCode
     TIMED_OUT(504, 4),
     /** The caller may see the resource but not do this to it (delete a team's image), or the command is for administrators. */
     NOT_PERMITTED(403, 8),
+    /**
+     * The caller has as many containers, images or builds at once as a per-user quota of the daemon allows: deleting
+     * some, waiting for a build, or a higher limit from an administrator helps. Exit code 8, like other refusals.
+     */
+    QUOTA_EXCEEDED(403, 8),
     /** Too many failed sign-ins for a user name or from an address: wait, then try again. */
     TOO_MANY_ATTEMPTS(429, 9),
     /** The CLI could not reach a daemon. */

@@ -30,6 +30,7 @@ class ErrorCodeTest
                 entry(ErrorCode.NOT_AUTHENTICATED, "401 7"),
                 entry(ErrorCode.TIMED_OUT, "504 4"),
                 entry(ErrorCode.NOT_PERMITTED, "403 8"),
+                entry(ErrorCode.QUOTA_EXCEEDED, "403 8"),
                 entry(ErrorCode.TOO_MANY_ATTEMPTS, "429 9"),
                 entry(ErrorCode.DAEMON_UNREACHABLE, "503 1"),
                 entry(ErrorCode.TLS_FAILURE, "502 10"),

@@ -19,6 +19,7 @@ import dev.dolly.core.engine.EngineUser;
 import dev.dolly.core.engine.PortAllocator;
 import dev.dolly.core.image.ImageService;
 import dev.dolly.core.image.Uploads;
+import dev.dolly.core.quota.Quotas;
 import dev.dolly.core.storage.LoopFileSystem;
 import dev.dolly.core.storage.StorageDriver;
 import dev.dolly.core.storage.StorageDrivers;
@@ -97,10 +98,11 @@ public final class Dolly
         PortAllocator ports = new PortAllocator(configuration.containerListenAddress(), configuration.firstContainerPort(), configuration.lastContainerPort(),
                 () -> catalog.containers().list().stream().map(ContainerRecord::port).collect(Collectors.toSet()));
         this.uploads = new Uploads(configuration.uploadsDirectory(), clock);
-        this.images = new ImageService(catalog, engines, storage, engineUser, ports, configuration, uploads,
+        Quotas quotas = new Quotas(configuration.quotas(), catalog);
+        this.images = new ImageService(catalog, engines, storage, engineUser, ports, configuration, uploads, quotas,
                 Executors.newFixedThreadPool(2, Thread.ofPlatform().name("image-build-", 0).daemon().factory()), clock);
-        this.containers = new ContainerService(catalog, images, engines, storage, ports, configuration, clock);
-        this.revisions = new RevisionService(catalog, containers, images, storage, clock);
+        this.containers = new ContainerService(catalog, images, engines, storage, ports, quotas, configuration, clock);
+        this.revisions = new RevisionService(catalog, containers, images, storage, quotas, clock);
         PasswordHashing passwords = new PasswordHashing();
         this.accessTokens = new AccessTokens(catalog.users(), clock, configuration.sessionLifetime(), passwords);
         this.users = new UserService(catalog.users(), clock, passwords);

@@ -4,6 +4,7 @@ import dev.dolly.api.DollyException;
 import dev.dolly.api.DollyHome;
 import dev.dolly.core.engine.EngineProviders;
 import dev.dolly.core.image.Lifetime;
+import dev.dolly.core.quota.QuotaLimits;
 import dev.dolly.core.storage.StorageDrivers;
 import dev.dolly.core.tls.TlsIdentity;
 
@@ -30,6 +31,8 @@ import static java.util.Objects.requireNonNull;
  * @param storageDriver the storage driver to use; empty to choose by the storage root's file system
  * @param zfsDataset the ZFS dataset to keep volumes in, which selects the zfs driver
  * @param sessionLifetime how long a sign-in ({@code dolly auth login}) lasts
+ * @param quotas how many containers, images and builds at once each user may have
+ * @param buildTimeout how long an image build may run before it is stopped and fails
  * @param engines the engine providers on the class path, each configured from the environment by its own
  *         configuration ({@code PostgresConfiguration}, {@code MariaDbConfiguration}): settings of one engine are
  *         not kept here
@@ -49,10 +52,14 @@ public record DollyConfiguration(
         Optional<String> storageDriver,
         Optional<String> zfsDataset,
         Duration sessionLifetime,
+        QuotaLimits quotas,
+        Duration buildTimeout,
         EngineProviders engines)
 {
     public static final int DEFAULT_PORT = 7370;
     public static final String ALLOW_INSECURE_LISTEN = "DOLLY_ALLOW_INSECURE_LISTEN";
+    public static final String BUILD_TIMEOUT = "DOLLY_BUILD_TIMEOUT";
+    public static final String DEFAULT_BUILD_TIMEOUT = "2h";
 
     private static final Pattern ZFS_DATASET = Pattern.compile("[A-Za-z][A-Za-z0-9_.:-]*(/[A-Za-z0-9_.:-]+)*");
 
@@ -69,6 +76,11 @@ public record DollyConfiguration(
         requireNonNull(storageDriver, "storageDriver is null");
         requireNonNull(zfsDataset, "zfsDataset is null");
         requireNonNull(sessionLifetime, "sessionLifetime is null");
+        requireNonNull(quotas, "quotas is null");
+        requireNonNull(buildTimeout, "buildTimeout is null");
+        if (buildTimeout.isZero() || buildTimeout.isNegative()) {
+            throw new IllegalArgumentException("buildTimeout must be positive: " + buildTimeout);
+        }
         requireNonNull(engines, "engines is null");
     }
 
@@ -90,6 +102,10 @@ public record DollyConfiguration(
      * <li>{@code DOLLY_ZFS_DATASET}: the ZFS dataset to keep volumes in, such as {@code tank/dolly}; selects the
      * {@code zfs} driver</li>
      * <li>{@code DOLLY_SESSION_LIFETIME}: how long a sign-in lasts, such as {@code 12h} (the default) or {@code 7d}</li>
+     * <li>{@code DOLLY_QUOTA_CONTAINERS}, {@code DOLLY_QUOTA_IMAGES}, {@code DOLLY_QUOTA_CONCURRENT_BUILDS}: how many
+     * containers, images and builds at once each user may have (default 20, 50 and 2), or {@code unlimited}; see
+     * {@link QuotaLimits}</li>
+     * <li>{@code DOLLY_BUILD_TIMEOUT}: how long an image build may run, such as {@code 2h} (the default) or {@code 30m}</li>
      * </ul>
      * and then every engine provider's settings (such as {@code DOLLY_POSTGRESQL_SETTINGS}), which each provider
      * reads and checks itself.
@@ -152,6 +168,11 @@ public record DollyConfiguration(
         if (sessionLifetime.isZero()) {
             throw DollyException.badInput("DOLLY_SESSION_LIFETIME must be a duration such as 12h or 7d: sessions always expire.");
         }
+        QuotaLimits quotas = QuotaLimits.fromEnvironment(environment);
+        Duration buildTimeout = Lifetime.parse(variable(environment, BUILD_TIMEOUT).orElse(DEFAULT_BUILD_TIMEOUT), BUILD_TIMEOUT).duration();
+        if (buildTimeout.isZero()) {
+            throw DollyException.badInput(BUILD_TIMEOUT + " must be a duration such as 2h or 30m: a build that hangs must not hold its place for ever.");
+        }
         return new DollyConfiguration(
                 home,
                 listenAddress,
@@ -168,6 +189,8 @@ public record DollyConfiguration(
                 storageDriver,
                 zfsDataset,
                 sessionLifetime,
+                quotas,
+                buildTimeout,
                 EngineProviders.load(environment));
     }
 

@@ -2,6 +2,8 @@ package dev.dolly.core;
 
 import dev.dolly.api.DollyException;
 import dev.dolly.api.ErrorCode;
+import dev.dolly.core.quota.Quota;
+import dev.dolly.core.quota.QuotaLimits;
 import dev.dolly.core.tls.SelfSignedCertificates;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -132,6 +134,41 @@ class DollyConfigurationTest
                 .hasMessageContaining("DOLLY_SESSION_LIFETIME");
         assertThatThrownBy(() -> DollyConfiguration.fromEnvironment(Map.of("DOLLY_HOME", "/tmp/dolly-home", "DOLLY_SESSION_LIFETIME", "a while")))
                 .hasMessageContaining("DOLLY_SESSION_LIFETIME 'a while' is not a duration");
+    }
+
+    @Test
+    void quotasAreNumbersOrUnlimited()
+    {
+        QuotaLimits defaults = DollyConfiguration.fromEnvironment(environment()).quotas();
+        assertThat(defaults).isEqualTo(new QuotaLimits(Quota.of("DOLLY_QUOTA_CONTAINERS", 20), Quota.of("DOLLY_QUOTA_IMAGES", 50),
+                Quota.of("DOLLY_QUOTA_CONCURRENT_BUILDS", 2)));
+
+        QuotaLimits configured = DollyConfiguration.fromEnvironment(environment("DOLLY_QUOTA_CONTAINERS", " 5 ", "DOLLY_QUOTA_IMAGES", "Unlimited",
+                "DOLLY_QUOTA_CONCURRENT_BUILDS", "1")).quotas();
+        assertThat(configured.containers().limit()).hasValue(5);
+        assertThat(configured.images().limit()).isEmpty();
+        assertThat(configured.images().allowsOneMoreThan(Integer.MAX_VALUE - 1)).isTrue();
+        assertThat(configured.images()).hasToString("unlimited");
+        assertThat(configured.concurrentBuilds().allowsOneMoreThan(0)).isTrue();
+        assertThat(configured.concurrentBuilds().allowsOneMoreThan(1)).isFalse();
+
+        assertBadInput(environment("DOLLY_QUOTA_CONTAINERS", "0"), "DOLLY_QUOTA_CONTAINERS '0' must be a whole number of at least 1, or unlimited (the default is 20).");
+        assertBadInput(environment("DOLLY_QUOTA_IMAGES", "-3"), "DOLLY_QUOTA_IMAGES '-3' must be a whole number of at least 1, or unlimited (the default is 50).");
+        assertBadInput(environment("DOLLY_QUOTA_CONCURRENT_BUILDS", "two"),
+                "DOLLY_QUOTA_CONCURRENT_BUILDS 'two' must be a whole number of at least 1, or unlimited (the default is 2).");
+        assertBadInput(environment("DOLLY_QUOTA_CONTAINERS", "99999999999"),
+                "DOLLY_QUOTA_CONTAINERS '99999999999' must be a whole number of at least 1, or unlimited (the default is 20).");
+    }
+
+    @Test
+    void buildsMayRunTwoHoursUnlessConfigured()
+    {
+        assertThat(DollyConfiguration.fromEnvironment(environment()).buildTimeout()).isEqualTo(Duration.ofHours(2));
+        assertThat(DollyConfiguration.fromEnvironment(environment("DOLLY_BUILD_TIMEOUT", "30m")).buildTimeout()).isEqualTo(Duration.ofMinutes(30));
+        assertBadInput(environment("DOLLY_BUILD_TIMEOUT", "0"), "DOLLY_BUILD_TIMEOUT must be a duration such as 2h or 30m: a build that hangs must not hold "
+                + "its place for ever.");
+        assertBadInput(environment("DOLLY_BUILD_TIMEOUT", "soon"),
+                "DOLLY_BUILD_TIMEOUT 'soon' is not a duration: use a number with a unit, such as 90m, 48h, 10h30m or 7d (0 for never)");
     }
 
     @Test

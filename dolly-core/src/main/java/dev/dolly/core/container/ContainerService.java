@@ -25,6 +25,7 @@ import dev.dolly.core.engine.ServerSettings;
 import dev.dolly.core.image.ImageDefinitionParser;
 import dev.dolly.core.image.ImageService;
 import dev.dolly.core.image.Lifetime;
+import dev.dolly.core.quota.Quotas;
 import dev.dolly.core.storage.StorageDriver;
 import dev.dolly.core.storage.VolumeKeys;
 import org.slf4j.Logger;
@@ -59,12 +60,13 @@ public final class ContainerService
     private final EngineRegistry engines;
     private final StorageDriver storage;
     private final PortAllocator ports;
+    private final Quotas quotas;
     private final DollyConfiguration configuration;
     private final Clock clock;
     private final VolumeSizes sizes;
     private final Map<Long, Object> locks = new ConcurrentHashMap<>();
 
-    public ContainerService(Catalog catalog, ImageService images, EngineRegistry engines, StorageDriver storage, PortAllocator ports,
+    public ContainerService(Catalog catalog, ImageService images, EngineRegistry engines, StorageDriver storage, PortAllocator ports, Quotas quotas,
             DollyConfiguration configuration, Clock clock)
     {
         this.catalog = requireNonNull(catalog, "catalog is null");
@@ -72,6 +74,7 @@ public final class ContainerService
         this.engines = requireNonNull(engines, "engines is null");
         this.storage = requireNonNull(storage, "storage is null");
         this.ports = requireNonNull(ports, "ports is null");
+        this.quotas = requireNonNull(quotas, "quotas is null");
         this.configuration = requireNonNull(configuration, "configuration is null");
         this.clock = requireNonNull(clock, "clock is null");
         // sizes are a background nicety: they must not compete with engines for the CPU
@@ -98,18 +101,23 @@ public final class ContainerService
         long id;
         int port = ports.reserve();
         String name;
-        synchronized (this) {
-            name = requestedName.orElseGet(() -> uniqueName(image.name()));
-            if (catalog.containers().findByName(name).isPresent()) {
-                ports.release(port);
-                throw new DollyException(ErrorCode.ALREADY_EXISTS, "A data container named '" + name + "' exists already. Choose another name, or delete it first.");
+        try {
+            synchronized (this) {
+                name = requestedName.orElseGet(() -> uniqueName(image.name()));
+                if (catalog.containers().findByName(name).isPresent()) {
+                    throw new DollyException(ErrorCode.ALREADY_EXISTS, "A data container named '" + name + "' exists already. Choose another name, or delete it first.");
+                }
+                var now = clock.instant();
+                ContainerRecord record = new ContainerRecord(0, name, image.id(), ResourceStatus.PENDING, null, image.engine(), image.engineVersion(),
+                        configuration.containerHost(), port, engine.defaultUser(), Passwords.generate(), databaseOf(image, engine), "", INITIAL_REVISION,
+                        owner, now, lifetime.expiry(now).orElse(null));
+                id = quotas.admitContainer(owner, () -> catalog.containers().insert(record));
             }
-            var now = clock.instant();
-            id = catalog.containers().insert(new ContainerRecord(0, name, image.id(), ResourceStatus.PENDING, null, image.engine(), image.engineVersion(),
-                    configuration.containerHost(), port, engine.defaultUser(), Passwords.generate(), databaseOf(image, engine), "", INITIAL_REVISION,
-                    owner, now, lifetime.expiry(now).orElse(null)));
         }
-        ports.release(port);
+        finally {
+            // recorded with the container, the port stays taken; refused, it is free again
+            ports.release(port);
+        }
         String volume = VolumeKeys.container(id);
         catalog.containers().setVolume(id, volume);
         ContainerRecord container = load(id);

@@ -17,6 +17,7 @@ import dev.dolly.core.catalog.RevisionRecord;
 import dev.dolly.core.image.ImageDefinitionParser;
 import dev.dolly.core.image.ImageService;
 import dev.dolly.core.image.VolumeUsers;
+import dev.dolly.core.quota.Quotas;
 import dev.dolly.core.storage.StorageDriver;
 import dev.dolly.core.storage.VolumeKeys;
 import org.slf4j.Logger;
@@ -52,14 +53,16 @@ public final class RevisionService
     private final ContainerService containers;
     private final ImageService images;
     private final StorageDriver storage;
+    private final Quotas quotas;
     private final Clock clock;
 
-    public RevisionService(Catalog catalog, ContainerService containers, ImageService images, StorageDriver storage, Clock clock)
+    public RevisionService(Catalog catalog, ContainerService containers, ImageService images, StorageDriver storage, Quotas quotas, Clock clock)
     {
         this.catalog = requireNonNull(catalog, "catalog is null");
         this.containers = requireNonNull(containers, "containers is null");
         this.images = requireNonNull(images, "images is null");
         this.storage = requireNonNull(storage, "storage is null");
+        this.quotas = requireNonNull(quotas, "quotas is null");
         this.clock = requireNonNull(clock, "clock is null");
     }
 
@@ -164,10 +167,11 @@ public final class RevisionService
                     throw new DollyException(ErrorCode.ALREADY_EXISTS, "A data image named '" + name + "' exists already. Choose another name with --name.");
                 }
                 var now = clock.instant();
-                id = catalog.images().insert(new ImageRecord(0, name, ResourceStatus.PENDING, null, "Graduating", base.engine(), base.requestedVersion(),
+                ImageRecord record = new ImageRecord(0, name, ResourceStatus.PENDING, null, "Graduating", base.engine(), base.requestedVersion(),
                         container.engineVersion(), "revision", container.databaseName(), container.password(), "", null, owner, "", "", now, null, null,
                         List.copyOf(new LinkedHashSet<>(request.tags())), List.copyOf(new LinkedHashSet<>(request.teams())),
-                        new ImageOrigin(container.name(), revisionName(number), base.name())));
+                        new ImageOrigin(container.name(), revisionName(number), base.name()));
+                id = quotas.admitImage(owner, false, () -> catalog.images().insert(record));
             }
             volume = VolumeKeys.image(id);
             catalog.images().setVolume(id, volume);

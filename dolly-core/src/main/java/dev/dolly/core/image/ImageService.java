@@ -25,6 +25,7 @@ import dev.dolly.core.image.ImageDefinition.BackupSource;
 import dev.dolly.core.image.ImageDefinitionParser.FileLocation;
 import dev.dolly.core.image.build.BuildContext;
 import dev.dolly.core.image.build.BuildPipeline;
+import dev.dolly.core.quota.Quotas;
 import dev.dolly.core.storage.StorageDriver;
 import dev.dolly.core.storage.VolumeKeys;
 import org.slf4j.Logger;
@@ -62,15 +63,17 @@ public final class ImageService
     private final PortAllocator ports;
     private final DollyConfiguration configuration;
     private final Uploads uploads;
+    private final Quotas quotas;
     private final ExecutorService builds;
     private final Clock clock;
     private final ImageDefinitionParser parser;
     private final BuildPipeline pipeline = BuildPipeline.standard();
 
     public ImageService(Catalog catalog, EngineRegistry engines, StorageDriver storage, EngineUser engineUser, PortAllocator ports,
-            DollyConfiguration configuration, Uploads uploads, ExecutorService builds, Clock clock)
+            DollyConfiguration configuration, Uploads uploads, Quotas quotas, ExecutorService builds, Clock clock)
     {
         this.uploads = requireNonNull(uploads, "uploads is null");
+        this.quotas = requireNonNull(quotas, "quotas is null");
         this.catalog = requireNonNull(catalog, "catalog is null");
         this.engines = requireNonNull(engines, "engines is null");
         this.storage = requireNonNull(storage, "storage is null");
@@ -149,7 +152,7 @@ public final class ImageService
                 definition.version().orElse(null), version, definition.sourceType().name().toLowerCase(java.util.Locale.ROOT),
                 definition.initialDatabaseName().orElse(null), Passwords.generate(), "", null, caller.name(), request.definition(),
                 sourceDescription, now, null, lifetime.expiry(now).orElse(null), List.copyOf(tags), List.copyOf(teams), null);
-        long id = catalog.images().insert(record);
+        long id = quotas.admitImage(caller.name(), true, () -> catalog.images().insert(record));
         String volume = VolumeKeys.image(id);
         catalog.images().setVolume(id, volume);
         builds.execute(() -> {

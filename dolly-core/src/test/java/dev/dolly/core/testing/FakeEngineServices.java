@@ -17,6 +17,7 @@ import dev.dolly.core.engine.EngineUser;
 import dev.dolly.core.engine.PortAllocator;
 import dev.dolly.core.image.ImageService;
 import dev.dolly.core.image.Uploads;
+import dev.dolly.core.quota.Quotas;
 import dev.dolly.core.storage.CopyStorageDriver;
 import dev.dolly.core.storage.StorageDriver;
 
@@ -30,6 +31,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -78,8 +80,19 @@ public final class FakeEngineServices
     /** @param containerPorts the range of container ports, such as {@code 31200-41201}: a small one shows ports that are never released */
     public FakeEngineServices(Path directory, String containerPorts)
     {
+        this(directory, containerPorts, Map.of());
+    }
+
+    /** @param environment more settings of the daemon's environment, such as {@code DOLLY_QUOTA_CONTAINERS} */
+    public FakeEngineServices(Path directory, Map<String, String> environment)
+    {
+        this(directory, CONTAINER_PORTS, environment);
+    }
+
+    private FakeEngineServices(Path directory, String containerPorts, Map<String, String> environment)
+    {
         this.directory = requireNonNull(directory, "directory is null");
-        this.configuration = configuration(directory.resolve("home"), containerPorts);
+        this.configuration = configuration(directory.resolve("home"), containerPorts, environment);
         try {
             Files.createDirectories(configuration.storageRoot());
             Files.createDirectories(configuration.engineLogsDirectory());
@@ -94,9 +107,11 @@ public final class FakeEngineServices
                 () -> catalog.containers().list().stream().map(ContainerRecord::port).collect(Collectors.toSet()));
         this.uploads = new Uploads(configuration.uploadsDirectory(), clock);
         uploads.removeLeftovers();
-        this.images = new ImageService(catalog, engines, storage, EngineUser.resolve(configuration.engineUser()), ports, configuration, uploads, builds, clock);
-        this.containers = new ContainerService(catalog, images, engines, storage, ports, configuration, clock);
-        this.revisions = new RevisionService(catalog, containers, images, storage, clock);
+        Quotas quotas = new Quotas(configuration.quotas(), catalog);
+        this.images = new ImageService(catalog, engines, storage, EngineUser.resolve(configuration.engineUser()), ports, configuration, uploads, quotas, builds,
+                clock);
+        this.containers = new ContainerService(catalog, images, engines, storage, ports, quotas, configuration, clock);
+        this.revisions = new RevisionService(catalog, containers, images, storage, quotas, clock);
     }
 
     /**
@@ -105,10 +120,10 @@ public final class FakeEngineServices
      */
     public static DollyConfiguration configuration(Path home)
     {
-        return configuration(home, CONTAINER_PORTS);
+        return configuration(home, CONTAINER_PORTS, Map.of());
     }
 
-    private static DollyConfiguration configuration(Path home, String containerPorts)
+    private static DollyConfiguration configuration(Path home, String containerPorts, Map<String, String> environment)
     {
         try {
             Files.createDirectories(home.getParent());
@@ -117,10 +132,11 @@ public final class FakeEngineServices
         catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return DollyConfiguration.fromEnvironment(Map.of(
-                "DOLLY_HOME", home.toString(),
-                "DOLLY_STORAGE_DRIVER", "copy",
-                "DOLLY_CONTAINER_PORTS", containerPorts));
+        Map<String, String> settings = new HashMap<>(environment);
+        settings.put("DOLLY_HOME", home.toString());
+        settings.put("DOLLY_STORAGE_DRIVER", "copy");
+        settings.put("DOLLY_CONTAINER_PORTS", containerPorts);
+        return DollyConfiguration.fromEnvironment(settings);
     }
 
     /** A definition of an image of the fake engine restoring {@code dump.sql}, with more YAML lines appended. */
