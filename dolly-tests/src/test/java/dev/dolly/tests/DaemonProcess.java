@@ -62,6 +62,14 @@ final class DaemonProcess
         return new DaemonProcess(home, environment);
     }
 
+    /** A daemon of the same home with more settings, to start once this one is stopped. */
+    DaemonProcess with(Map<String, String> settings)
+    {
+        Map<String, String> changed = new HashMap<>(environment);
+        changed.putAll(settings);
+        return new DaemonProcess(home, changed);
+    }
+
     Path home()
     {
         return home;

@@ -25,6 +25,7 @@ import dev.dolly.core.image.ImageDefinition.BackupSource;
 import dev.dolly.core.image.ImageDefinitionParser.FileLocation;
 import dev.dolly.core.image.build.BuildContext;
 import dev.dolly.core.image.build.BuildPipeline;
+import dev.dolly.core.image.build.BuildTimeout;
 import dev.dolly.core.quota.Quotas;
 import dev.dolly.core.storage.StorageDriver;
 import dev.dolly.core.storage.VolumeKeys;
@@ -41,6 +42,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -68,6 +71,8 @@ public final class ImageService
     private final Clock clock;
     private final ImageDefinitionParser parser;
     private final BuildPipeline pipeline = BuildPipeline.standard();
+    /** Ends builds that run longer than {@code DOLLY_BUILD_TIMEOUT}. */
+    private final ScheduledExecutorService timeouts = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("build-timeouts").daemon().factory());
 
     public ImageService(Catalog catalog, EngineRegistry engines, StorageDriver storage, EngineUser engineUser, PortAllocator ports,
             DollyConfiguration configuration, Uploads uploads, Quotas quotas, ExecutorService builds, Clock clock)
@@ -410,6 +415,7 @@ public final class ImageService
     /** Waits for running builds, for a clean shutdown. */
     public void shutdown()
     {
+        timeouts.shutdownNow();
         builds.shutdownNow();
         try {
             builds.awaitTermination(30, TimeUnit.SECONDS);
@@ -450,7 +456,14 @@ public final class ImageService
             Engine engine = engines.engine(image.engine());
             BuildContext context = new BuildContext(image, VolumeKeys.image(id), loadPlan(definition, engine), engine, catalog.images(), storage, engineUser, ports,
                     logFile, clock, BUILD_PARALLELISM);
-            pipeline.run(context);
+            // counted from when the build starts, not from when it was queued
+            BuildTimeout timeout = BuildTimeout.watch(context, configuration.buildTimeout(), timeouts);
+            try {
+                pipeline.run(context);
+            }
+            finally {
+                timeout.cancel();
+            }
             LOG.info("Image {} ({}) is ready", image.name(), id);
         }
         catch (Throwable failure) {

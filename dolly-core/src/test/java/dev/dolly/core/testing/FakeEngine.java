@@ -80,7 +80,10 @@ public final class FakeEngine
         return this;
     }
 
-    /** Makes loads wait until the returned latch is counted down (or 30 seconds pass): builds stay PENDING meanwhile. */
+    /**
+     * Makes loads wait until the returned latch is counted down, their server is stopped, or 30 seconds pass: builds
+     * stay PENDING meanwhile.
+     */
     public synchronized CountDownLatch holdLoads()
     {
         loadGate = new CountDownLatch(1);
@@ -224,8 +227,17 @@ public final class FakeEngine
             gate = loadGate;
         }
         try {
-            if (!gate.await(30, TimeUnit.SECONDS)) {
-                throw DollyException.engineFailed("The held load was never let go.");
+            // like a client whose server goes away, a held load ends when its server is stopped
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!gate.await(10, TimeUnit.MILLISECONDS)) {
+                synchronized (this) {
+                    if (!running.containsValue(superuser.port())) {
+                        throw DollyException.engineFailed("The server on port " + superuser.port() + " stopped during the load.");
+                    }
+                }
+                if (System.nanoTime() > deadline) {
+                    throw DollyException.engineFailed("The held load was never let go.");
+                }
             }
         }
         catch (InterruptedException e) {

@@ -89,7 +89,11 @@ public final class FakeEngineServices
         this(directory, CONTAINER_PORTS, environment);
     }
 
-    private FakeEngineServices(Path directory, String containerPorts, Map<String, String> environment)
+    /**
+     * @param containerPorts the range of container ports
+     * @param environment more settings of the daemon's environment
+     */
+    public FakeEngineServices(Path directory, String containerPorts, Map<String, String> environment)
     {
         this.directory = requireNonNull(directory, "directory is null");
         this.configuration = configuration(directory.resolve("home"), containerPorts, environment);

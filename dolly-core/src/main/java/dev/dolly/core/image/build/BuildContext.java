@@ -1,5 +1,6 @@
 package dev.dolly.core.image.build;
 
+import dev.dolly.api.DollyException;
 import dev.dolly.api.ImageBuildStep;
 import dev.dolly.core.catalog.ImageCatalog;
 import dev.dolly.core.catalog.ImageRecord;
@@ -36,12 +37,14 @@ public final class BuildContext
     private final Clock clock;
     private final int parallelism;
 
-    private String currentStep = "";
+    // what the build's timeout reads from its own thread is volatile
+    private volatile String currentStep = "";
     private long stepStartNanos;
     private boolean stepRecorded;
-    private EngineInstallation installation;
-    private Path dataDirectory;
-    private int port;
+    private volatile EngineInstallation installation;
+    private volatile Path dataDirectory;
+    private volatile int port;
+    private volatile DollyException timeout;
     private String loadDatabase;
     private String dataDatabase;
 
@@ -160,6 +163,27 @@ public final class BuildContext
     boolean stepRecorded()
     {
         return stepRecorded;
+    }
+
+    /** The step that runs, or the last one that ran; empty before the first. */
+    public String currentStep()
+    {
+        return currentStep;
+    }
+
+    /**
+     * Marks the build as out of time, with the failure it ends with: the pipeline runs no further step, and a step
+     * that fails meanwhile (its server was stopped under it) ends the build with this failure rather than its own.
+     */
+    public void timeOut(DollyException failure)
+    {
+        this.timeout = requireNonNull(failure, "failure is null");
+    }
+
+    /** The failure of a build that ran out of time; empty while it is in time. */
+    public Optional<DollyException> timeout()
+    {
+        return Optional.ofNullable(timeout);
     }
 
     public EngineInstallation installation()

@@ -1,18 +1,21 @@
 package dev.dolly.core.image.build;
 
+import dev.dolly.api.DollyException;
 import dev.dolly.api.ImageBuildStep;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
 
 /**
  * An image build as named steps, run in order: each is timed, named in the progress lines, and recorded with the
  * image when it ends ({@link #stepEnded}, the one place a step boundary is announced). When a step fails, every step
- * that started is undone in reverse order (the server stopped, the volume deleted) and the failure is thrown.
+ * that started is undone in reverse order (the server stopped, the volume deleted) and the failure is thrown. A
+ * build that ran out of time ({@link BuildTimeout}) runs no further step and fails with the timeout.
  *
  * <p>A new step goes in with {@link #withStepAfter}, without touching the others: a transform step, for example,
  * after {@code post-script} and before {@code seal}.
@@ -83,6 +86,9 @@ public final class BuildPipeline
                 if (!step.isNeeded(context)) {
                     continue;
                 }
+                if (context.timeout().isPresent()) {
+                    throw context.timeout().get();
+                }
                 context.enterStep(step.name());
                 started.add(step);
                 step.run(context);
@@ -98,6 +104,12 @@ public final class BuildPipeline
                     failure.addSuppressed(undoFailure);
                     LOG.warn("Could not undo step '{}' of the failed build of image {}", step.name(), context.imageId(), undoFailure);
                 }
+            }
+            // a step whose server was stopped because the build ran out of time fails on its own terms: the timeout says why
+            Optional<DollyException> timeout = context.timeout();
+            if (timeout.isPresent() && !timeout.get().equals(failure)) {
+                timeout.get().addSuppressed(failure);
+                throw timeout.get();
             }
             throw failure;
         }
