@@ -105,7 +105,7 @@ public final class Dolly
         this.revisions = new RevisionService(catalog, containers, images, storage, quotas, clock);
         PasswordHashing passwords = new PasswordHashing();
         this.accessTokens = new AccessTokens(catalog.users(), clock, configuration.sessionLifetime(), passwords);
-        this.users = new UserService(catalog.users(), clock, passwords);
+        this.users = new UserService(catalog.users(), clock, passwords, engineUser.switchesUser());
     }
 
     /** The engines of the providers on the class path, each configured by itself when the configuration was read. */

@@ -22,7 +22,11 @@ import java.util.regex.Pattern;
 
 import static java.util.Objects.requireNonNull;
 
-/** Users and teams: only administrators manage them. */
+/**
+ * Users and teams: only administrators manage them. A daemon that does not run as root serves its local administrator
+ * only: its database servers run as its own account, which can read {@code DOLLY_HOME/admin-token} and every
+ * container's files, so other users' containers could read everyone's data and act as the administrator.
+ */
 public final class UserService
 {
     private static final Logger LOG = LoggerFactory.getLogger(UserService.class);
@@ -33,18 +37,29 @@ public final class UserService
     private final UserCatalog catalog;
     private final Clock clock;
     private final PasswordHashing passwords;
+    private final boolean runsAsRoot;
 
-    public UserService(UserCatalog catalog, Clock clock, PasswordHashing passwords)
+    /**
+     * @param runsAsRoot whether the daemon runs as root, so that database servers run as other accounts than its own
+     *         and users can be kept apart (see {@code EngineUser#switchesUser}); without it, no user is created
+     */
+    public UserService(UserCatalog catalog, Clock clock, PasswordHashing passwords, boolean runsAsRoot)
     {
         this.catalog = requireNonNull(catalog, "catalog is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.passwords = requireNonNull(passwords, "passwords is null");
+        this.runsAsRoot = runsAsRoot;
     }
 
     public User create(Caller caller, CreateUserRequest request)
     {
         caller.checkAdministrator("create users");
         requireNonNull(request, "request is null");
+        if (!runsAsRoot) {
+            throw new DollyException(ErrorCode.NOT_PERMITTED, "This daemon does not run as root, so every database server runs as the daemon's own account "
+                    + "and can read its files, the administrator's token (DOLLY_HOME/admin-token) included: another user's containers could read "
+                    + "everyone's data and act as the administrator. Teams need a daemon running as root; this one serves its local administrator only.");
+        }
         String name = request.name() == null ? "" : request.name().strip();
         checkUserName(name);
         checkPassword(name, request.password());

@@ -49,7 +49,7 @@ class AccessTokensTest
         catalog = Catalog.open(directory.resolve("catalog.db"));
         PasswordHashing hashing = new PasswordHashing();
         tokens = new AccessTokens(catalog.users(), clock, Duration.ofHours(12), hashing);
-        users = new UserService(catalog.users(), clock, hashing);
+        users = new UserService(catalog.users(), clock, hashing, true);
         tokens.ensureAdminToken(directory.resolve("admin-token"));
         admin = tokens.authenticate(read(directory.resolve("admin-token"))).orElseThrow().caller();
         users.create(admin, new CreateUserRequest("alice", PASSWORD, false));
@@ -194,6 +194,24 @@ class AccessTokensTest
         users.delete(admin, "alice");
         assertThat(tokens.authenticate(created.token())).isEmpty();
         assertThat(users.listTeams(admin).getFirst().members()).isEmpty();
+    }
+
+    @Test
+    void aDaemonThatDoesNotRunAsRootCreatesNoUsers()
+    {
+        UserService alone = new UserService(catalog.users(), clock, new PasswordHashing(), false);
+
+        assertThatThrownBy(() -> alone.create(admin, new CreateUserRequest("bob", "a long password for bob", false)))
+                .isInstanceOfSatisfying(DollyException.class, exception -> assertThat(exception.errorCode()).isEqualTo(ErrorCode.NOT_PERMITTED))
+                .hasMessage("This daemon does not run as root, so every database server runs as the daemon's own account and can read its files, "
+                        + "the administrator's token (DOLLY_HOME/admin-token) included: another user's containers could read everyone's data and act "
+                        + "as the administrator. Teams need a daemon running as root; this one serves its local administrator only.");
+        assertThatThrownBy(() -> alone.create(admin, new CreateUserRequest("carol", "a long password for carol", true)))
+                .isInstanceOfSatisfying(DollyException.class, exception -> assertThat(exception.errorCode()).isEqualTo(ErrorCode.NOT_PERMITTED));
+        assertThat(alone.list(admin)).extracting(user -> user.name()).containsExactlyInAnyOrder("admin", "alice");
+        // a non-administrator hears first that the command is for administrators
+        assertThatThrownBy(() -> alone.create(signedIn(), new CreateUserRequest("bob", "a long password for bob", false)))
+                .hasMessage("Only administrators may create users.");
     }
 
     @Test
