@@ -59,6 +59,9 @@ final class DriverSession
         environment.put("DOLLY_CONTAINER_PORTS", "56000-56999");
         // kept between runs: PostgreSQL 15 is fetched from Maven Central once
         environment.put("DOLLY_DOWNLOAD_CACHE", Path.of(System.getProperty("java.io.tmpdir"), "dolly-bench-download-cache").toString());
+        // the density phase alone creates 20 containers, more than a user may have by default
+        environment.put("DOLLY_QUOTA_CONTAINERS", "unlimited");
+        environment.put("DOLLY_QUOTA_IMAGES", "unlimited");
         if (driver == StorageDriver.COPY) {
             environment.put("DOLLY_STORAGE_DRIVER", "copy");
         }
