@@ -4,6 +4,7 @@ import dev.dolly.api.DollyException;
 import dev.dolly.api.DollyHome;
 import dev.dolly.core.engine.EngineProviders;
 import dev.dolly.core.image.Lifetime;
+import dev.dolly.core.runtime.ServerLimits;
 import dev.dolly.core.storage.StorageDrivers;
 import dev.dolly.core.tls.TlsIdentity;
 
@@ -30,6 +31,7 @@ import static java.util.Objects.requireNonNull;
  * @param storageDriver the storage driver to use; empty to choose by the storage root's file system
  * @param zfsDataset the ZFS dataset to keep volumes in, which selects the zfs driver
  * @param sessionLifetime how long a sign-in ({@code dolly auth login}) lasts
+ * @param containerLimits the memory and processes each container's server may use, where cgroups are at hand
  * @param engines the engine providers on the class path, each configured from the environment by its own
  *         configuration ({@code PostgresConfiguration}, {@code MariaDbConfiguration}): settings of one engine are
  *         not kept here
@@ -49,6 +51,7 @@ public record DollyConfiguration(
         Optional<String> storageDriver,
         Optional<String> zfsDataset,
         Duration sessionLifetime,
+        ServerLimits containerLimits,
         EngineProviders engines)
 {
     public static final int DEFAULT_PORT = 7370;
@@ -69,6 +72,7 @@ public record DollyConfiguration(
         requireNonNull(storageDriver, "storageDriver is null");
         requireNonNull(zfsDataset, "zfsDataset is null");
         requireNonNull(sessionLifetime, "sessionLifetime is null");
+        requireNonNull(containerLimits, "containerLimits is null");
         requireNonNull(engines, "engines is null");
     }
 
@@ -90,6 +94,9 @@ public record DollyConfiguration(
      * <li>{@code DOLLY_ZFS_DATASET}: the ZFS dataset to keep volumes in, such as {@code tank/dolly}; selects the
      * {@code zfs} driver</li>
      * <li>{@code DOLLY_SESSION_LIFETIME}: how long a sign-in lasts, such as {@code 12h} (the default) or {@code 7d}</li>
+     * <li>{@code DOLLY_CONTAINER_MEMORY_LIMIT}: the memory each container's server may use, such as {@code 2g} (the
+     * default) or {@code 512m}; applied through cgroups, when the daemon runs as root</li>
+     * <li>{@code DOLLY_CONTAINER_PIDS_LIMIT}: the processes and threads each container's server may run (default 512)</li>
      * </ul>
      * and then every engine provider's settings (such as {@code DOLLY_POSTGRESQL_SETTINGS}), which each provider
      * reads and checks itself.
@@ -168,6 +175,7 @@ public record DollyConfiguration(
                 storageDriver,
                 zfsDataset,
                 sessionLifetime,
+                ServerLimits.fromEnvironment(environment),
                 EngineProviders.load(environment));
     }
 
@@ -203,10 +211,16 @@ public record DollyConfiguration(
         return home.resolve("logs");
     }
 
-    /** Server logs of engines, written by the engine user. */
+    /** Server logs of engines: the daemon creates and opens them, and hands them to the servers open. */
     public Path engineLogsDirectory()
     {
         return logsDirectory().resolve("engines");
+    }
+
+    /** What the runtime keeps for each running server: files the daemon writes for it, its private {@code /tmp}. */
+    public Path runtimeDirectory()
+    {
+        return home.resolve("run");
     }
 
     /** Both TLS variables, or neither. */
