@@ -63,7 +63,7 @@ record SandboxCommand(
             processFiles.forEach(file -> line.add(file.toString()));
         }
         if (namespaces.isPresent()) {
-            line.addAll(List.of(namespaces.get().toString(), "--pid", "--fork", "--kill-child", "--mount-proc", "--mount", "--ipc", "--propagation", "private", "--"));
+            line.addAll(List.of(namespaces.get().toString(), "--pid", "--fork", "--kill-child", "--mount-proc", "--mount", "--ipc", "--propagation", "slave", "--"));
             List<Path> kept = keptBelowTemporary(visibleDirectories);
             String owner = account.map(ids -> ids.uid() + ":" + ids.gid()).orElse("0:0");
             line.addAll(List.of("/bin/sh", "-c", MOUNT_TEMPORARY, "dolly-tmp", privateTemporaryDirectory.toString(), owner, String.valueOf(kept.size())));
