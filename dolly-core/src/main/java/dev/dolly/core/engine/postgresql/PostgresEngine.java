@@ -33,6 +33,7 @@ import java.io.Reader;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
@@ -98,6 +99,26 @@ public final class PostgresEngine
             // its COPY for this) is written without WAL, and no WAL is kept for replicas nobody has
             Map.entry("wal_level", "minimal"),
             Map.entry("max_wal_senders", "0"));
+
+    /**
+     * PostgreSQL's defaults of the build parameters (from version 10 on). Earlier versions of Dolly appended
+     * {@code include_if_exists = 'dolly.conf'} to {@code postgresql.conf} and wrote the settings of each start there;
+     * an image built by them still holds its build's {@code dolly.conf}. Its containers get these back on the command
+     * line, which wins over that file.
+     */
+    private static final Map<String, String> BUILD_PARAMETER_DEFAULTS = Map.ofEntries(
+            Map.entry("fsync", "on"),
+            Map.entry("full_page_writes", "on"),
+            Map.entry("synchronous_commit", "on"),
+            Map.entry("autovacuum", "on"),
+            Map.entry("shared_buffers", "128MB"),
+            Map.entry("maintenance_work_mem", "64MB"),
+            Map.entry("max_wal_size", "1GB"),
+            Map.entry("checkpoint_timeout", "5min"),
+            Map.entry("max_connections", "100"),
+            Map.entry("wal_level", "replica"),
+            Map.entry("max_wal_senders", "10"));
+    private static final String EARLIER_SETTINGS_FILE = "dolly.conf";
 
     private final PostgresBinaries binaries;
     private final EngineUser engineUser;
@@ -327,7 +348,13 @@ public final class PostgresEngine
     List<String> serverCommand(EngineInstallation installation, Path directory, ServerSettings settings, Path hbaFile)
     {
         List<String> command = new ArrayList<>(List.of(program(installation, "postgres"), "-D", directory.toString()));
-        for (Map.Entry<String, String> parameter : new TreeMap<>(settings.parameters()).entrySet()) {
+        Map<String, String> parameters = new TreeMap<>();
+        if (!settings.parameters().equals(BUILD_PARAMETERS) && !beforeVersion10(installation)
+                && Files.exists(directory.resolve(EARLIER_SETTINGS_FILE), LinkOption.NOFOLLOW_LINKS)) {
+            parameters.putAll(BUILD_PARAMETER_DEFAULTS);
+        }
+        parameters.putAll(settings.parameters());
+        for (Map.Entry<String, String> parameter : parameters.entrySet()) {
             command.addAll(setting(parameter.getKey(), parameter.getValue()));
         }
         command.addAll(setting("data_directory", directory.toString()));
