@@ -9,6 +9,7 @@ import java.time.Instant;
  * @param jdbcUrl a JDBC URL without credentials
  * @param keyValueConnectionString libpq's {@code key=value} form
  * @param sizeBytes bytes the container's data directory takes, {@code null} while unknown
+ * @param limits the resources its server may use; {@code null} when the daemon sets none (it does not run as root)
  */
 public record DataContainer(
         long id,
@@ -31,4 +32,21 @@ public record DataContainer(
         String owner,
         Instant createdAt,
         Instant expiresAt,
-        Long sizeBytes) {}
+        Long sizeBytes,
+        Limits limits)
+{
+    /** Without limits, as servers of earlier versions answer. */
+    public DataContainer(long id, String name, long imageId, String imageName, String revision, ResourceStatus status, String statusMessage, String engine,
+            String engineVersion, String host, int port, String user, String password, String database, String uri, String jdbcUrl,
+            String keyValueConnectionString, String owner, Instant createdAt, Instant expiresAt, Long sizeBytes)
+    {
+        this(id, name, imageId, imageName, revision, status, statusMessage, engine, engineVersion, host, port, user, password, database, uri, jdbcUrl,
+                keyValueConnectionString, owner, createdAt, expiresAt, sizeBytes, null);
+    }
+
+    /**
+     * @param memoryBytes the memory the server may use, in bytes
+     * @param processes the processes and threads it may run
+     */
+    public record Limits(long memoryBytes, long processes) {}
+}

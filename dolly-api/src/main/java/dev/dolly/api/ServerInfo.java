@@ -10,6 +10,8 @@ import java.util.List;
  * @param storageTotalBytes the size of the file system (or ZFS dataset) holding the volumes; null when unknown
  * @param storageUsedBytes bytes used on it, by Dolly or anything else; null when unknown
  * @param storageFreeBytes bytes still free for volumes; null when unknown
+ * @param isolation how containers are kept apart from each other and from the daemon; null from servers of earlier
+ *         versions
  */
 public record ServerInfo(
         String version,
@@ -20,13 +22,32 @@ public record ServerInfo(
         List<EngineInfo> engines,
         Long storageTotalBytes,
         Long storageUsedBytes,
-        Long storageFreeBytes)
+        Long storageFreeBytes,
+        Isolation isolation)
 {
     /** Without the storage's space, which servers of earlier versions did not report. */
     public ServerInfo(String version, String home, String storageDriver, String storageDriverReason, String engineUser, List<EngineInfo> engines)
     {
-        this(version, home, storageDriver, storageDriverReason, engineUser, engines, null, null, null);
+        this(version, home, storageDriver, storageDriverReason, engineUser, engines, null, null, null, null);
     }
+
+    /** Without the isolation, which servers of earlier versions did not report. */
+    public ServerInfo(String version, String home, String storageDriver, String storageDriverReason, String engineUser, List<EngineInfo> engines,
+            Long storageTotalBytes, Long storageUsedBytes, Long storageFreeBytes)
+    {
+        this(version, home, storageDriver, storageDriverReason, engineUser, engines, storageTotalBytes, storageUsedBytes, storageFreeBytes, null);
+    }
+
+    /**
+     * The isolation in force; each part says {@code none: <why>} when it is missing.
+     *
+     * @param accounts the accounts servers run as
+     * @param namespaces the namespaces each server runs in
+     * @param cgroups the cgroups servers run in
+     * @param memoryLimitBytes the memory each container's server may use; null without cgroups
+     * @param processLimit the processes and threads each container's server may run; null without cgroups
+     */
+    public record Isolation(String accounts, String namespaces, String cgroups, Long memoryLimitBytes, Long processLimit) {}
 
     /**
      * @param installedVersions versions unpacked and ready to use

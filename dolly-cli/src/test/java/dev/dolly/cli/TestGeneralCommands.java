@@ -181,4 +181,28 @@ class TestGeneralCommands
 
         assertThat(authenticated.run("info", "-o", "yaml").stdout()).contains("storageDriver: copy\n");
     }
+
+    @Test
+    void showsIsolation()
+            throws Exception
+    {
+        ServerInfo isolated = new ServerInfo("0.1.0", "/var/lib/dolly", "btrfs", "", "dolly", List.of(), null, null, null,
+                new ServerInfo.Isolation("the account dolly (uid 999), not the daemon's", "PID, mount and IPC namespaces per server, with a private /tmp",
+                        "cgroup v2, one cgroup per server", 2L * 1024 * 1024 * 1024, 512L));
+        daemon.answer("GET", "/api/v1/info", isolated);
+        CliRunner authenticated = dolly.withVariable("DOLLY_ACCESS_TOKEN", TOKEN);
+
+        Result table = authenticated.run("info");
+        assertThat(table.exitCode()).isZero();
+        assertThat(table.stdout()).contains("""
+                Isolation:
+                  Accounts:      the account dolly (uid 999), not the daemon's
+                  Namespaces:    PID, mount and IPC namespaces per server, with a private /tmp
+                  Cgroups:       cgroup v2, one cgroup per server
+                  Limits:        2.0 GiB of memory, 512 processes per container
+                """);
+        JsonNode json = Json.json().readTree(authenticated.run("info", "-o", "json").stdout());
+        assertThat(json.get("isolation").get("memoryLimitBytes").asLong()).isEqualTo(2L * 1024 * 1024 * 1024);
+        assertThat(json.get("isolation").get("processLimit").asLong()).isEqualTo(512);
+    }
 }

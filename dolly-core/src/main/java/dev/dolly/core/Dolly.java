@@ -16,6 +16,8 @@ import dev.dolly.core.engine.Engine;
 import dev.dolly.core.engine.EngineContext;
 import dev.dolly.core.engine.EngineRegistry;
 import dev.dolly.core.engine.EngineUser;
+import dev.dolly.core.runtime.ContainerRuntime;
+import dev.dolly.core.runtime.LocalProcessRuntime;
 import dev.dolly.core.engine.PortAllocator;
 import dev.dolly.core.image.ImageService;
 import dev.dolly.core.image.Uploads;
@@ -46,7 +48,7 @@ import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 import java.util.stream.Collectors;
 
 import static java.util.Objects.requireNonNull;
@@ -67,6 +69,7 @@ public final class Dolly
     private final FileLock lock;
     private final Catalog catalog;
     private final EngineUser engineUser;
+    private final ContainerRuntime runtime;
     private final EngineRegistry engines;
     private final StorageDriver storage;
     private final String storageReason;
@@ -78,7 +81,7 @@ public final class Dolly
     private final Uploads uploads;
     private final ScheduledExecutorService reaper = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("reaper").daemon().factory());
 
-    private Dolly(DollyConfiguration configuration, FileChannel lockChannel, FileLock lock, Function<EngineUser, List<Engine>> engineFactory)
+    private Dolly(DollyConfiguration configuration, FileChannel lockChannel, FileLock lock, BiFunction<EngineUser, ContainerRuntime, List<Engine>> engineFactory)
     {
         this.configuration = configuration;
         this.lockChannel = lockChannel;
@@ -88,7 +91,8 @@ public final class Dolly
         prepareDirectories(configuration, engineUser);
         this.catalog = Catalog.open(configuration.catalogFile());
         restrict(configuration.catalogFile());
-        this.engines = new EngineRegistry(engineFactory.apply(engineUser));
+        this.runtime = LocalProcessRuntime.create(configuration.runtimeDirectory(), configuration.containerLimits());
+        this.engines = new EngineRegistry(engineFactory.apply(engineUser, runtime));
         StorageSelection selection = StorageDrivers.select(configuration.storageRoot(), storageDriverToUse(configuration, catalog),
                 StorageDrivers.runningAsRoot(), configuration.zfsDataset());
         recordStorageDriver(configuration, selection.driver().name());
@@ -101,7 +105,7 @@ public final class Dolly
         Quotas quotas = new Quotas(configuration.quotas(), catalog);
         this.images = new ImageService(catalog, engines, storage, engineUser, ports, configuration, uploads, quotas,
                 Executors.newFixedThreadPool(2, Thread.ofPlatform().name("image-build-", 0).daemon().factory()), clock);
-        this.containers = new ContainerService(catalog, images, engines, storage, ports, quotas, configuration, clock);
+        this.containers = new ContainerService(catalog, images, engines, storage, ports, quotas, configuration, clock, runtime.limits());
         this.revisions = new RevisionService(catalog, containers, images, storage, quotas, clock);
         PasswordHashing passwords = new PasswordHashing();
         this.accessTokens = new AccessTokens(catalog.users(), clock, configuration.sessionLifetime(), passwords);
@@ -109,10 +113,10 @@ public final class Dolly
     }
 
     /** The engines of the providers on the class path, each configured by itself when the configuration was read. */
-    private static List<Engine> providedEngines(DollyConfiguration configuration, EngineUser engineUser)
+    private static List<Engine> providedEngines(DollyConfiguration configuration, EngineUser engineUser, ContainerRuntime runtime)
     {
         return configuration.engines().createEngines(new EngineContext(configuration.enginesDirectory(), configuration.downloadCache(),
-                configuration.mavenRepository(), Path.of(System.getProperty("user.home"), ".m2", "repository"), engineUser)).all();
+                configuration.mavenRepository(), Path.of(System.getProperty("user.home"), ".m2", "repository"), engineUser, runtime)).all();
     }
 
     /**
@@ -152,7 +156,7 @@ public final class Dolly
     public static Dolly open(DollyConfiguration configuration)
     {
         requireNonNull(configuration, "configuration is null");
-        return open(configuration, engineUser -> providedEngines(configuration, engineUser));
+        return open(configuration, (engineUser, runtime) -> providedEngines(configuration, engineUser, runtime));
     }
 
     /**
@@ -163,10 +167,10 @@ public final class Dolly
     {
         requireNonNull(configuration, "configuration is null");
         List<Engine> copy = List.copyOf(requireNonNull(engines, "engines is null"));
-        return open(configuration, engineUser -> copy);
+        return open(configuration, (engineUser, runtime) -> copy);
     }
 
-    private static Dolly open(DollyConfiguration configuration, Function<EngineUser, List<Engine>> engineFactory)
+    private static Dolly open(DollyConfiguration configuration, BiFunction<EngineUser, ContainerRuntime, List<Engine>> engineFactory)
     {
         Path home = configuration.home();
         try {
@@ -270,7 +274,10 @@ public final class Dolly
         }
         return new ServerInfo(version(), configuration.home().toString(), storage.name(), storageReason, engineUser.name(),
                 engines.all().stream().map(Engine::describe).toList(),
-                usage == null ? null : usage.totalBytes(), usage == null ? null : usage.usedBytes(), usage == null ? null : usage.freeBytes());
+                usage == null ? null : usage.totalBytes(), usage == null ? null : usage.usedBytes(), usage == null ? null : usage.freeBytes(),
+                runtime.isolation(engineUser.switchesUser()
+                        ? "the account " + engineUser.name() + " (uid " + engineUser.uid() + "), not the daemon's"
+                        : "none: the daemon does not run as root, so servers run as its own user " + engineUser.name()));
     }
 
     public static String version()
@@ -357,6 +364,9 @@ public final class Dolly
             Files.createDirectories(configuration.downloadCache());
             Path containerLogs = configuration.engineLogsDirectory();
             Files.createDirectories(containerLogs);
+            // the daemon's alone: it opens the servers' logs itself, so no server can plant a link there
+            Files.setOwner(containerLogs, Files.getOwner(Path.of("/proc/self")));
+            Files.setPosixFilePermissions(containerLogs, PosixFilePermissions.fromString("rwx------"));
             if (engineUser.switchesUser()) {
                 for (Path ancestor = home.getParent(); ancestor != null; ancestor = ancestor.getParent()) {
                     Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(ancestor);
@@ -370,7 +380,6 @@ public final class Dolly
                 Files.setPosixFilePermissions(configuration.storageRoot(), PosixFilePermissions.fromString("rwx--x--x"));
                 Files.setPosixFilePermissions(configuration.enginesDirectory(), PosixFilePermissions.fromString("rwxr-xr-x"));
                 Files.setPosixFilePermissions(configuration.logsDirectory(), PosixFilePermissions.fromString("rwx--x--x"));
-                engineUser.takeOwnership(containerLogs);
             }
             else {
                 Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwx------"));

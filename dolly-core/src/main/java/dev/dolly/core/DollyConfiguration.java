@@ -5,6 +5,7 @@ import dev.dolly.api.DollyHome;
 import dev.dolly.core.engine.EngineProviders;
 import dev.dolly.core.image.Lifetime;
 import dev.dolly.core.quota.QuotaLimits;
+import dev.dolly.core.runtime.ServerLimits;
 import dev.dolly.core.storage.StorageDrivers;
 import dev.dolly.core.tls.TlsIdentity;
 
@@ -33,6 +34,7 @@ import static java.util.Objects.requireNonNull;
  * @param sessionLifetime how long a sign-in ({@code dolly auth login}) lasts
  * @param quotas how many containers, images and builds at once each user may have
  * @param buildTimeout how long an image build may run before it is stopped and fails
+ * @param containerLimits the memory and processes each container's server may use, where cgroups are at hand
  * @param engines the engine providers on the class path, each configured from the environment by its own
  *         configuration ({@code PostgresConfiguration}, {@code MariaDbConfiguration}): settings of one engine are
  *         not kept here
@@ -54,6 +56,7 @@ public record DollyConfiguration(
         Duration sessionLifetime,
         QuotaLimits quotas,
         Duration buildTimeout,
+        ServerLimits containerLimits,
         EngineProviders engines)
 {
     public static final int DEFAULT_PORT = 7370;
@@ -81,6 +84,7 @@ public record DollyConfiguration(
         if (buildTimeout.isZero() || buildTimeout.isNegative()) {
             throw new IllegalArgumentException("buildTimeout must be positive: " + buildTimeout);
         }
+        requireNonNull(containerLimits, "containerLimits is null");
         requireNonNull(engines, "engines is null");
     }
 
@@ -106,6 +110,9 @@ public record DollyConfiguration(
      * containers, images and builds at once each user may have (default 20, 50 and 2), or {@code unlimited}; see
      * {@link QuotaLimits}</li>
      * <li>{@code DOLLY_BUILD_TIMEOUT}: how long an image build may run, such as {@code 2h} (the default) or {@code 30m}</li>
+     * <li>{@code DOLLY_CONTAINER_MEMORY_LIMIT}: the memory each container's server may use, such as {@code 2g} (the
+     * default) or {@code 512m}; applied through cgroups, when the daemon runs as root</li>
+     * <li>{@code DOLLY_CONTAINER_PIDS_LIMIT}: the processes and threads each container's server may run (default 512)</li>
      * </ul>
      * and then every engine provider's settings (such as {@code DOLLY_POSTGRESQL_SETTINGS}), which each provider
      * reads and checks itself.
@@ -191,6 +198,7 @@ public record DollyConfiguration(
                 sessionLifetime,
                 quotas,
                 buildTimeout,
+                ServerLimits.fromEnvironment(environment),
                 EngineProviders.load(environment));
     }
 
@@ -226,10 +234,16 @@ public record DollyConfiguration(
         return home.resolve("logs");
     }
 
-    /** Server logs of engines, written by the engine user. */
+    /** Server logs of engines: the daemon creates and opens them, and hands them to the servers open. */
     public Path engineLogsDirectory()
     {
         return logsDirectory().resolve("engines");
+    }
+
+    /** What the runtime keeps for each running server: files the daemon writes for it, its private {@code /tmp}. */
+    public Path runtimeDirectory()
+    {
+        return home.resolve("run");
     }
 
     /** Both TLS variables, or neither. */

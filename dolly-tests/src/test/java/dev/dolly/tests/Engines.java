@@ -11,16 +11,23 @@ final class Engines
 {
     private Engines() {}
 
-    /** The postmaster running on a data directory, from its postmaster.pid, if it is alive. */
+    /**
+     * The postmaster running on a data directory, if it is alive: the postgres process started with {@code -D} and
+     * that directory. Its postmaster.pid may say 1, the process id it has in a PID namespace of its own.
+     */
     static Optional<ProcessHandle> postmaster(Path dataDirectory)
             throws IOException
     {
-        Path pidFile = dataDirectory.resolve("postmaster.pid");
-        if (!Files.exists(pidFile)) {
+        if (!Files.exists(dataDirectory.resolve("postmaster.pid"))) {
             return Optional.empty();
         }
-        List<String> lines = Files.readAllLines(pidFile);
-        return ProcessHandle.of(Long.parseLong(lines.getFirst().strip())).filter(ProcessHandle::isAlive);
+        String directory = dataDirectory.toAbsolutePath().toString();
+        return ProcessHandle.allProcesses()
+                .filter(ProcessHandle::isAlive)
+                .filter(process -> process.info().command().map(command -> command.endsWith("/postgres")).orElse(false))
+                .filter(process -> process.info().arguments().map(arguments -> arguments.length >= 2 && arguments[0].equals("-D") && arguments[1].equals(directory))
+                        .orElse(false))
+                .findFirst();
     }
 
     /** Every live postgres process whose command line mentions the directory. */

@@ -48,7 +48,8 @@ final class InfoCommand
                 info.engines() == null ? List.of() : info.engines(),
                 info.storageTotalBytes(),
                 info.storageUsedBytes(),
-                info.storageFreeBytes());
+                info.storageFreeBytes(),
+                info.isolation());
         if (output.structured()) {
             new Printer(context.stdout()).print(result, output.format);
         }
@@ -73,6 +74,16 @@ final class InfoCommand
                     + Cells.bytes(info.storageFreeBytes()) + " free");
         }
         field(out, "Engine user:", info.engineUser());
+        if (info.isolation() != null) {
+            ServerInfo.Isolation isolation = info.isolation();
+            out.println("Isolation:");
+            field(out, "  Accounts:", isolation.accounts());
+            field(out, "  Namespaces:", isolation.namespaces());
+            field(out, "  Cgroups:", isolation.cgroups());
+            if (isolation.memoryLimitBytes() != null && isolation.processLimit() != null) {
+                field(out, "  Limits:", Cells.bytes(isolation.memoryLimitBytes()) + " of memory, " + isolation.processLimit() + " processes per container");
+            }
+        }
         out.println("Engines:");
         TableWriter engines = new TableWriter("ENGINE", "DEFAULT", "INSTALLED", "AVAILABLE MAJORS", "SYSTEM INSTALLATIONS");
         for (EngineInfo engine : info.engines()) {
@@ -99,5 +110,6 @@ final class InfoCommand
             List<EngineInfo> engines,
             Long storageTotalBytes,
             Long storageUsedBytes,
-            Long storageFreeBytes) {}
+            Long storageFreeBytes,
+            ServerInfo.Isolation isolation) {}
 }

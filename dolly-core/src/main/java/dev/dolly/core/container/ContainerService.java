@@ -26,6 +26,7 @@ import dev.dolly.core.image.ImageDefinitionParser;
 import dev.dolly.core.image.ImageService;
 import dev.dolly.core.image.Lifetime;
 import dev.dolly.core.quota.Quotas;
+import dev.dolly.core.runtime.ServerLimits;
 import dev.dolly.core.storage.StorageDriver;
 import dev.dolly.core.storage.VolumeKeys;
 import org.slf4j.Logger;
@@ -64,11 +65,20 @@ public final class ContainerService
     private final DollyConfiguration configuration;
     private final Clock clock;
     private final VolumeSizes sizes;
+    private final Optional<ServerLimits> limits;
     private final Map<Long, Object> locks = new ConcurrentHashMap<>();
 
     public ContainerService(Catalog catalog, ImageService images, EngineRegistry engines, StorageDriver storage, PortAllocator ports, Quotas quotas,
             DollyConfiguration configuration, Clock clock)
     {
+        this(catalog, images, engines, storage, ports, quotas, configuration, clock, Optional.empty());
+    }
+
+    /** @param limits the resources each container's server may use, as the runtime enforces them; empty when it sets none */
+    public ContainerService(Catalog catalog, ImageService images, EngineRegistry engines, StorageDriver storage, PortAllocator ports, Quotas quotas,
+            DollyConfiguration configuration, Clock clock, Optional<ServerLimits> limits)
+    {
+        this.limits = requireNonNull(limits, "limits is null");
         this.catalog = requireNonNull(catalog, "catalog is null");
         this.images = requireNonNull(images, "images is null");
         this.engines = requireNonNull(engines, "engines is null");
@@ -441,7 +451,8 @@ public final class ContainerService
                 container.status(), container.statusMessage(), container.engine(), container.engineVersion(), container.host(), container.port(),
                 container.userName(), container.password(), container.databaseName(), strings.uri(), strings.jdbcUrl(), strings.keyValue(),
                 container.owner(), container.createdAt(), container.expiresAt(),
-                container.volume().isEmpty() ? null : boxed(measure ? sizes.size(container.volume()) : sizes.known(container.volume())));
+                container.volume().isEmpty() ? null : boxed(measure ? sizes.size(container.volume()) : sizes.known(container.volume())),
+                limits.map(limit -> new DataContainer.Limits(limit.memoryBytes(), limit.processes())).orElse(null));
     }
 
     private static Long boxed(java.util.OptionalLong value)

@@ -65,6 +65,18 @@ public final class EngineUser
         return name;
     }
 
+    /** The numeric user id of the account. */
+    public int uid()
+    {
+        return uid;
+    }
+
+    /** The numeric group id of the account's group. */
+    public int gid()
+    {
+        return gid;
+    }
+
     /** Whether engine processes run as another account than the daemon. */
     public boolean switchesUser()
     {

@@ -1,8 +1,7 @@
 package dev.dolly.core.engine;
 
 import dev.dolly.api.DollyException;
-import dev.dolly.core.process.Command;
-import dev.dolly.core.process.CommandRunner;
+import dev.dolly.core.runtime.ServerProcess;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -11,40 +10,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import java.util.stream.Stream;
 
-import static java.util.Objects.requireNonNull;
 
 /**
- * What every engine does with its server processes: prepare their data directory and log, launch them as the
- * {@link EngineUser}, signal them, wait for them to exit, and quote the end of their log when they fail.
+ * What every engine does around its server processes, which the {@link dev.dolly.core.runtime.ContainerRuntime}
+ * launches and stops: prepare their data directory for the {@link EngineUser}, wait for them, and quote the end of
+ * their log when they fail.
  */
 public final class ServerProcesses
 {
-    private static final Optional<Path> SETSID = Stream.of("/usr/bin/setsid", "/bin/setsid").map(Path::of).filter(Files::isExecutable).findFirst();
     private static final int LOG_TAIL_LINES = 30;
     private static final int LOG_TAIL_BYTES = 16 * 1024;
 
     private ServerProcesses() {}
-
-    /**
-     * Runs a server as the engine user in a session of its own (so that a terminal's signals to the daemon do not
-     * reach it), in {@code directory}, with its output appended to the log file. {@code setpriv} and {@code setsid}
-     * replace themselves with the server, so the process is the server itself.
-     */
-    public static Process launch(EngineUser engineUser, List<String> command, Path directory, Path logFile)
-    {
-        requireNonNull(engineUser, "engineUser is null");
-        requireNonNull(command, "command is null");
-        List<String> session = new ArrayList<>();
-        SETSID.ifPresent(setsid -> session.add(setsid.toString()));
-        session.addAll(command);
-        return CommandRunner.system().launch(Command.of(engineUser.wrap(session)).inDirectory(directory), logFile);
-    }
 
     /**
      * Makes a data directory startable: refuses a sealed image (storage drivers seal images with a read-only root,
@@ -64,29 +43,14 @@ public final class ServerProcesses
     }
 
     /** A readiness probe that gives up as soon as the server has exited: waiting longer would change nothing. */
-    public static Readiness.Probe whileAlive(Process server, Readiness.Probe probe)
+    public static Readiness.Probe whileAlive(ServerProcess server, Readiness.Probe probe)
     {
         return () -> {
             if (!server.isAlive()) {
-                throw new Readiness.GiveUp("the server exited while starting (exit code " + server.exitValue() + ")", null);
+                throw new Readiness.GiveUp("the server exited while starting" + server.exitCode().stream().mapToObj(code -> " (exit code " + code + ")").findFirst().orElse(""), null);
             }
             return probe.ready();
         };
-    }
-
-    /** The log goes to a file the engine user may append to, in a directory it can reach. */
-    public static void prepareLogFile(EngineUser engineUser, Path logFile)
-            throws IOException
-    {
-        Path directory = logFile.getParent();
-        if (!Files.isDirectory(directory)) {
-            Files.createDirectories(directory);
-            engineUser.takeOwnership(directory);
-        }
-        if (!Files.exists(logFile)) {
-            Files.createFile(logFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        }
-        engineUser.takeOwnership(logFile);
     }
 
     /** The last lines of a server's log, for the message of a failure. */
@@ -115,42 +79,5 @@ public final class ServerProcesses
             case "::" -> "::1";
             default -> first;
         };
-    }
-
-    /**
-     * Sends a signal ({@code TERM}, {@code INT}) to a server, which may run as another user than the daemon.
-     *
-     * @return why it failed, or empty when the signal was sent or the process is gone anyway
-     */
-    public static Optional<String> signal(ProcessHandle process, String signal)
-    {
-        CommandRunner.Result result = CommandRunner.system().run(Command.of("kill", "-" + signal, String.valueOf(process.pid())).withTimeout(Duration.ofSeconds(10)));
-        if (result.succeeded() || !process.isAlive()) {
-            return Optional.empty();
-        }
-        return Optional.of(result.output().strip());
-    }
-
-    /**
-     * Waits for a process to exit in steps of a few milliseconds, so that a stop returns as soon as the server is
-     * gone: saves, loads and deletes wait for it.
-     *
-     * @return whether it exited within the timeout
-     */
-    public static boolean awaitExit(ProcessHandle process, Duration timeout, String description)
-    {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        long pause = 1;
-        while (process.isAlive() && System.nanoTime() - deadline < 0) {
-            try {
-                Thread.sleep(pause);
-            }
-            catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw DollyException.failed("Interrupted while stopping " + description);
-            }
-            pause = Math.min(pause * 2, 20);
-        }
-        return !process.isAlive();
     }
 }

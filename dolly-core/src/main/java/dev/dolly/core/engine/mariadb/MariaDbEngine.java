@@ -20,6 +20,13 @@ import dev.dolly.core.engine.mariadb.MariaDbBinaries.InstalledServer;
 import dev.dolly.core.storage.FileTrees;
 import dev.dolly.core.process.Command;
 import dev.dolly.core.process.CommandRunner;
+import dev.dolly.core.runtime.ContainerRuntime;
+import dev.dolly.core.runtime.LocalProcessRuntime;
+import dev.dolly.core.runtime.ServerLaunch;
+import dev.dolly.core.runtime.ServerProcess;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -101,17 +108,28 @@ public final class MariaDbEngine
             "innodb_doublewrite", "OFF",
             "innodb_buffer_pool_size", "256M");
 
+    private static final Logger LOG = LoggerFactory.getLogger(MariaDbEngine.class);
+
     private final String name;
     private final MariaDbBinaries binaries;
     private final EngineUser engineUser;
     private final Path runDirectory;
+    private final ContainerRuntime runtime;
+
+    /** With the {@link LocalProcessRuntime#standalone() standalone runtime}. */
+    public MariaDbEngine(String name, MariaDbBinaries binaries, EngineUser engineUser, Path runDirectory)
+    {
+        this(name, binaries, engineUser, runDirectory, LocalProcessRuntime.standalone());
+    }
 
     /**
      * @param name {@value #MARIADB} or {@value #MYSQL}
      * @param runDirectory a directory with a short path for the servers' sockets, such as {@code /tmp/dolly-mariadb-0}
+     * @param runtime what starts and stops the servers
      */
-    public MariaDbEngine(String name, MariaDbBinaries binaries, EngineUser engineUser, Path runDirectory)
+    public MariaDbEngine(String name, MariaDbBinaries binaries, EngineUser engineUser, Path runDirectory, ContainerRuntime runtime)
     {
+        this.runtime = requireNonNull(runtime, "runtime is null");
         this.name = requireNonNull(name, "name is null");
         if (!name.equals(MARIADB) && !name.equals(MYSQL)) {
             throw new IllegalArgumentException("not mariadb or mysql: " + name);
@@ -293,13 +311,12 @@ public final class MariaDbEngine
     {
         Path logFile = directory.resolveSibling(directory.getFileName() + "-initialize.log");
         Path sockets = runDirectory.resolve("i" + ProcessHandle.current().pid() + "-" + System.nanoTime() % 1_000_000);
-        Process server = null;
+        boolean stopped = false;
         try {
-            ServerProcesses.prepareLogFile(engineUser, logFile);
             prepareSocketDirectory(sockets);
-            List<String> arguments = new ArrayList<>(serverArguments(programs, directory, sockets, logFile, Map.of()));
+            List<String> arguments = new ArrayList<>(serverArguments(programs, directory, sockets, Map.of()));
             arguments.add("--skip-networking");
-            server = ServerProcesses.launch(engineUser, arguments, directory, logFile);
+            ServerProcess server = runtime.launch(new ServerLaunch(directory, arguments, engineUser, logFile, List.of(sockets)));
             Readiness.await(programs.product() + " initialising " + directory, START_TIMEOUT, FIRST_PAUSE,
                     ServerProcesses.whileAlive(server, () -> Files.exists(sockets.resolve(SOCKET_FILE), LinkOption.NOFOLLOW_LINKS)));
             String admin = programs.mysql() ? "root" : engineUser.name();
@@ -325,7 +342,8 @@ public final class MariaDbEngine
             if (!result.succeeded()) {
                 throw DollyException.engineFailed("Cannot create the user " + DATA_USER + " in the new data directory " + directory + ": " + result.output().strip());
             }
-            shutDown(server.toHandle(), directory);
+            shutDown(directory);
+            stopped = true;
         }
         catch (IOException e) {
             throw DollyException.engineFailed("Cannot initialise " + directory + ": " + e.getMessage(), e);
@@ -334,8 +352,8 @@ public final class MariaDbEngine
             throw DollyException.engineFailed(e.getMessage() + "\nThe end of the server's log (" + logFile + "):\n" + ServerProcesses.tail(logFile), e);
         }
         finally {
-            if (server != null && server.isAlive()) {
-                server.destroyForcibly();
+            if (!stopped) {
+                runtime.kill(directory);
             }
             FileTrees.deleteRecursively(sockets);
             try {
@@ -379,7 +397,6 @@ public final class MariaDbEngine
         List<String> arguments;
         try {
             ensureStartable(programs, directory);
-            ServerProcesses.prepareLogFile(engineUser, logFile);
             prepareSocketDirectory(sockets);
             // for the calls that know only the port (seal, changePassword, serverVersion)
             Files.writeString(sockets.resolve("installation"), installation.version() + "\n" + installation.binDirectory() + "\n");
@@ -393,12 +410,12 @@ public final class MariaDbEngine
                 engineUser.takeOwnership(initFile);
                 extra.put("init_file", initFile.toString());
             }
-            arguments = serverArguments(programs, directory, sockets, logFile, extra);
+            arguments = serverArguments(programs, directory, sockets, extra);
         }
         catch (IOException e) {
             throw DollyException.engineFailed("Cannot prepare " + directory + " for " + programs.product() + ": " + e.getMessage(), e);
         }
-        Process server = ServerProcesses.launch(engineUser, arguments, directory, logFile);
+        ServerProcess server = runtime.launch(new ServerLaunch(directory, arguments, engineUser, logFile, List.of(sockets)));
         String host = ServerProcesses.connectHost(settings.listenAddress());
         try {
             awaitSocket(server, sockets.resolve(SOCKET_FILE));
@@ -406,9 +423,7 @@ public final class MariaDbEngine
                     ServerProcesses.whileAlive(server, () -> answers(host, settings.port())));
         }
         catch (DollyException e) {
-            if (server.isAlive()) {
-                server.destroyForcibly();
-            }
+            runtime.kill(directory);
             throw DollyException.engineFailed(programs.product() + " " + installation.version() + " did not start on port " + settings.port() + ": " + e.getMessage()
                     + "\nThe end of its log (" + logFile + "):\n" + ServerProcesses.tail(logFile), e);
         }
@@ -427,7 +442,7 @@ public final class MariaDbEngine
      * Waits in steps of a few milliseconds for the server's socket, which it creates once it is about to accept
      * connections: the readiness check then answers at once instead of backing off while InnoDB starts.
      */
-    private static void awaitSocket(Process server, Path socket)
+    private static void awaitSocket(ServerProcess server, Path socket)
     {
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (!Files.exists(socket, LinkOption.NOFOLLOW_LINKS) && server.isAlive() && System.nanoTime() - deadline < 0) {
@@ -441,8 +456,15 @@ public final class MariaDbEngine
         }
     }
 
-    private List<String> serverArguments(Programs programs, Path directory, Path sockets, Path logFile, Map<String, String> settings)
+    /**
+     * The server's command line, every setting on it ({@code --no-defaults}: no option file is read): its output
+     * goes to the log the runtime opened; files it may read and write with {@code LOAD DATA}, {@code LOAD_FILE} and
+     * {@code INTO OUTFILE} only in a directory of its own ({@code secure_file_priv}), and never the client's
+     * ({@code local_infile}); plugins only from the installation, which its account cannot write.
+     */
+    private List<String> serverArguments(Programs programs, Path directory, Path sockets, Map<String, String> settings)
     {
+        Path files = runtime.serverDirectory(directory, engineUser, "files");
         List<String> arguments = new ArrayList<>(List.of(
                 programs.server().toString(),
                 "--no-defaults",
@@ -450,8 +472,10 @@ public final class MariaDbEngine
                 "--datadir=" + directory,
                 "--socket=" + sockets.resolve(SOCKET_FILE),
                 "--pid-file=" + directory.resolve(PID_FILE),
-                "--log-error=" + logFile,
+                "--secure-file-priv=" + files,
+                "--local-infile=0",
                 "--skip-name-resolve"));
+        programs.pluginDirectory().ifPresent(plugins -> arguments.add("--plugin-dir=" + plugins));
         programs.messagesDirectory().ifPresent(messages -> arguments.add("--lc-messages-dir=" + messages));
         if (programs.mysql()) {
             // the X protocol would take port 33060 for every server
@@ -494,7 +518,7 @@ public final class MariaDbEngine
         requireNonNull(installation, "installation is null");
         requireNonNull(dataDirectory, "dataDirectory is null");
         Path directory = dataDirectory.toAbsolutePath();
-        Optional<ProcessHandle> server = server(directory);
+        Optional<ProcessHandle> server = runtime.server(directory, () -> server(directory));
         if (server.isEmpty()) {
             return;
         }
@@ -503,20 +527,15 @@ public final class MariaDbEngine
                 .map(argument -> Path.of(argument.substring("--socket=".length())).getParent())
                 .filter(parent -> parent != null && parent.startsWith(runDirectory))
                 .findFirst();
-        shutDown(server.get(), directory);
+        shutDown(directory);
         sockets.ifPresent(FileTrees::deleteRecursively);
     }
 
     /** SIGTERM is a normal shutdown: connections end, InnoDB flushes everything and writes a checkpoint. */
-    private static void shutDown(ProcessHandle process, Path directory)
+    private void shutDown(Path directory)
     {
-        Optional<String> failure = ServerProcesses.signal(process, "TERM");
-        if (failure.isPresent()) {
-            throw DollyException.engineFailed("Cannot stop the server of " + directory + " (process " + process.pid() + "): " + failure.get());
-        }
-        if (!ServerProcesses.awaitExit(process, STOP_TIMEOUT, "the server of " + directory)) {
-            throw DollyException.engineFailed("The server of " + directory + " (process " + process.pid() + ") did not stop within " + STOP_TIMEOUT.toMinutes()
-                    + " minutes. Stop it by hand (kill " + process.pid() + ").");
+        if (!runtime.stop(directory, () -> server(directory), "TERM", STOP_TIMEOUT)) {
+            LOG.warn("The server of {} did not stop within {} minutes and was killed: its next start recovers from its redo log", directory, STOP_TIMEOUT.toMinutes());
         }
     }
 
@@ -525,7 +544,8 @@ public final class MariaDbEngine
     {
         requireNonNull(installation, "installation is null");
         requireNonNull(dataDirectory, "dataDirectory is null");
-        return server(dataDirectory.toAbsolutePath()).isPresent();
+        Path directory = dataDirectory.toAbsolutePath();
+        return runtime.isRunning(directory, () -> server(directory));
     }
 
     /** The live server process of a data directory, from its pid file (which may name a process id that was reused since). */
@@ -931,8 +951,16 @@ public final class MariaDbEngine
          */
         List<String> clientCommand(Path sockets, String user)
         {
+            // no LOAD DATA LOCAL: a dump must not make the client send a file of the machine
             return new ArrayList<>(List.of(client.toString(), "--no-defaults", "--socket=" + sockets.resolve(SOCKET_FILE), "--user=" + user,
-                    mysql ? "--ssl-mode=DISABLED" : "--skip-ssl", "--batch", "--skip-column-names"));
+                    mysql ? "--ssl-mode=DISABLED" : "--skip-ssl", "--local-infile=0", "--batch", "--skip-column-names"));
+        }
+
+        /** The plugins of the installation, when it has them where its layout puts them. */
+        Optional<Path> pluginDirectory()
+        {
+            return Stream.of(baseDirectory.resolve("lib").resolve("plugin"), baseDirectory.resolve("lib").resolve("mysql").resolve("plugin"))
+                    .filter(Files::isDirectory).findFirst();
         }
 
         String product()

@@ -27,8 +27,8 @@ public final class MariaDbEngineProvider
             MariaDbBinaries binaries = new MariaDbBinaries(context.enginesDirectory(), context.downloadCache(), context.mavenRepository(),
                     context.localMavenRepository(), configuration.mariadbInstallations(), configuration.mysqlInstallations());
             return List.of(
-                    new MariaDbEngine(MariaDbEngine.MYSQL, binaries, context.engineUser(), MariaDbEngine.defaultRunDirectory()),
-                    new MariaDbEngine(MariaDbEngine.MARIADB, binaries, context.engineUser(), MariaDbEngine.defaultRunDirectory()));
+                    new MariaDbEngine(MariaDbEngine.MYSQL, binaries, context.engineUser(), MariaDbEngine.defaultRunDirectory(), context.runtime()),
+                    new MariaDbEngine(MariaDbEngine.MARIADB, binaries, context.engineUser(), MariaDbEngine.defaultRunDirectory(), context.runtime()));
         };
     }
 }

@@ -18,6 +18,10 @@ import dev.dolly.core.engine.ServerProcesses;
 import dev.dolly.core.engine.ServerSettings;
 import dev.dolly.core.process.Command;
 import dev.dolly.core.process.CommandRunner;
+import dev.dolly.core.runtime.ContainerRuntime;
+import dev.dolly.core.runtime.LocalProcessRuntime;
+import dev.dolly.core.runtime.ServerLaunch;
+import dev.dolly.core.runtime.ServerProcess;
 import org.postgresql.PGConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,9 +33,8 @@ import java.io.Reader;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -46,7 +49,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.Properties;
 import java.util.Queue;
 import java.util.Set;
@@ -70,7 +72,6 @@ public final class PostgresEngine
     private static final int WAL_SEGMENT_MEGABYTES = 1;
     private static final String SUPERUSER = "postgres";
     private static final String MAINTENANCE_DATABASE = "postgres";
-    private static final String SETTINGS_FILE = "dolly.conf";
     private static final Duration INITDB_TIMEOUT = Duration.ofMinutes(10);
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration FIRST_CONNECTION_PAUSE = Duration.ofMillis(5);
@@ -99,9 +100,30 @@ public final class PostgresEngine
             Map.entry("wal_level", "minimal"),
             Map.entry("max_wal_senders", "0"));
 
+    /**
+     * PostgreSQL's defaults of the build parameters (from version 10 on). Earlier versions of Dolly appended
+     * {@code include_if_exists = 'dolly.conf'} to {@code postgresql.conf} and wrote the settings of each start there;
+     * an image built by them still holds its build's {@code dolly.conf}. Its containers get these back on the command
+     * line, which wins over that file.
+     */
+    private static final Map<String, String> BUILD_PARAMETER_DEFAULTS = Map.ofEntries(
+            Map.entry("fsync", "on"),
+            Map.entry("full_page_writes", "on"),
+            Map.entry("synchronous_commit", "on"),
+            Map.entry("autovacuum", "on"),
+            Map.entry("shared_buffers", "128MB"),
+            Map.entry("maintenance_work_mem", "64MB"),
+            Map.entry("max_wal_size", "1GB"),
+            Map.entry("checkpoint_timeout", "5min"),
+            Map.entry("max_connections", "100"),
+            Map.entry("wal_level", "replica"),
+            Map.entry("max_wal_senders", "10"));
+    private static final String EARLIER_SETTINGS_FILE = "dolly.conf";
+
     private final PostgresBinaries binaries;
     private final EngineUser engineUser;
     private final PostgresConfiguration configuration;
+    private final ContainerRuntime runtime;
     private final Supplier<Optional<Path>> pgRestoreFinder;
 
     /**
@@ -109,16 +131,29 @@ public final class PostgresEngine
      *         directory and tar backups with; without one, the one of the server's installation, or else one found on
      *         the {@code PATH} or in {@code /usr/lib/postgresql/}
      */
+    public PostgresEngine(PostgresBinaries binaries, EngineUser engineUser, PostgresConfiguration configuration, ContainerRuntime runtime)
+    {
+        this(binaries, engineUser, configuration, runtime, PostgresEngine::findPgRestore);
+    }
+
+    /** With the {@link LocalProcessRuntime#standalone() standalone runtime}. */
     public PostgresEngine(PostgresBinaries binaries, EngineUser engineUser, PostgresConfiguration configuration)
     {
-        this(binaries, engineUser, configuration, PostgresEngine::findPgRestore);
+        this(binaries, engineUser, configuration, LocalProcessRuntime.standalone());
     }
 
     PostgresEngine(PostgresBinaries binaries, EngineUser engineUser, PostgresConfiguration configuration, Supplier<Optional<Path>> pgRestoreFinder)
     {
+        this(binaries, engineUser, configuration, LocalProcessRuntime.standalone(), pgRestoreFinder);
+    }
+
+    private PostgresEngine(PostgresBinaries binaries, EngineUser engineUser, PostgresConfiguration configuration, ContainerRuntime runtime,
+            Supplier<Optional<Path>> pgRestoreFinder)
+    {
         this.binaries = requireNonNull(binaries, "binaries is null");
         this.engineUser = requireNonNull(engineUser, "engineUser is null");
         this.configuration = requireNonNull(configuration, "configuration is null");
+        this.runtime = requireNonNull(runtime, "runtime is null");
         this.pgRestoreFinder = requireNonNull(pgRestoreFinder, "pgRestoreFinder is null");
     }
 
@@ -220,7 +255,6 @@ public final class PostgresEngine
                 throw DollyException.engineFailed("initdb could not create a PostgreSQL " + installation.version() + " data directory in " + directory + ": "
                         + result.output().strip());
             }
-            includeSettingsFile(directory);
         }
         catch (IOException e) {
             throw DollyException.engineFailed("Cannot initialize PostgreSQL in " + directory + ": " + e.getMessage(), e);
@@ -270,9 +304,11 @@ public final class PostgresEngine
     }
 
     /**
-     * Launches {@code postgres} itself, detached in its own session and logging to the log file, then waits for its
+     * Launches {@code postgres} itself through the runtime, every setting Dolly relies on given on its command line
+     * (where neither {@code postgresql.conf} nor {@code ALTER SYSTEM} can override them), then waits for its
      * postmaster.pid to say "ready" (PostgreSQL 10 and later) and for {@code firstConnection} to succeed: the server
-     * answers within milliseconds of being ready, where {@code pg_ctl start --wait} looks only every 100 ms.
+     * answers within milliseconds of being ready, where {@code pg_ctl start --wait} looks only every 100 ms. A server
+     * that does not get ready is killed.
      */
     private void start(EngineInstallation installation, Path dataDirectory, ServerSettings settings, Readiness.Probe firstConnection)
     {
@@ -281,28 +317,55 @@ public final class PostgresEngine
         requireNonNull(settings, "settings is null");
         Path directory = dataDirectory.toAbsolutePath();
         Path logFile = settings.logFile().toAbsolutePath();
+        List<String> command;
         try {
             ensureOwnedByEngineUser(directory);
-            includeSettingsFile(directory);
-            writeEngineFile(directory.resolve(SETTINGS_FILE), settingsFile(installation, settings));
-            writeEngineFile(directory.resolve("pg_hba.conf"), hostBasedAuthentication(installation, settings.listenAddress()));
-            ServerProcesses.prepareLogFile(engineUser, logFile);
+            Path hbaFile = runtime.writeServerFile(directory, engineUser, "pg_hba.conf", hostBasedAuthentication(installation, settings.listenAddress()));
+            command = serverCommand(installation, directory, settings, hbaFile);
         }
         catch (IOException e) {
             throw DollyException.engineFailed("Cannot prepare " + directory + " for PostgreSQL: " + e.getMessage(), e);
         }
 
-        // the process is the postmaster itself, detached from the daemon's session as with pg_ctl start
-        Process postmaster = ServerProcesses.launch(engineUser, List.of(program(installation, "postgres"), "-D", directory.toString()), directory, logFile);
+        ServerProcess postmaster = runtime.launch(new ServerLaunch(directory, command, engineUser, logFile, List.of()));
         try {
-            PostmasterPidFile.awaitReady(directory.resolve(PostmasterPidFile.FILE_NAME), postmaster.pid(), !beforeVersion10(installation), postmaster::isAlive,
-                    () -> postmaster.isAlive() ? OptionalInt.empty() : OptionalInt.of(postmaster.exitValue()), START_TIMEOUT);
+            PostmasterPidFile.awaitReady(directory.resolve(PostmasterPidFile.FILE_NAME), postmaster.ownProcessId(), !beforeVersion10(installation), postmaster::isAlive,
+                    postmaster::exitCode, START_TIMEOUT);
             Readiness.await("PostgreSQL on port " + settings.port(), READY_TIMEOUT, FIRST_CONNECTION_PAUSE, ServerProcesses.whileAlive(postmaster, firstConnection));
         }
         catch (DollyException e) {
+            runtime.kill(directory);
             throw DollyException.engineFailed("PostgreSQL " + installation.version() + " did not start on port " + settings.port() + ": " + e.getMessage()
                     + "\nThe end of its log (" + logFile + "):\n" + ServerProcesses.tail(logFile), e);
         }
+    }
+
+    /**
+     * {@code postgres} with its settings: the image's or container's parameters, then the ones Dolly relies on, which
+     * win (the last {@code -c} of a name counts): the data directory, the addresses and port, no Unix sockets, and a
+     * {@code pg_hba.conf} of the daemon's outside the data directory.
+     */
+    List<String> serverCommand(EngineInstallation installation, Path directory, ServerSettings settings, Path hbaFile)
+    {
+        List<String> command = new ArrayList<>(List.of(program(installation, "postgres"), "-D", directory.toString()));
+        Map<String, String> parameters = new TreeMap<>();
+        if (!settings.parameters().equals(BUILD_PARAMETERS) && !beforeVersion10(installation)
+                && Files.exists(directory.resolve(EARLIER_SETTINGS_FILE), LinkOption.NOFOLLOW_LINKS)) {
+            parameters.putAll(BUILD_PARAMETER_DEFAULTS);
+        }
+        parameters.putAll(settings.parameters());
+        for (Map.Entry<String, String> parameter : parameters.entrySet()) {
+            command.addAll(setting(parameter.getKey(), parameter.getValue()));
+        }
+        command.addAll(setting("data_directory", directory.toString()));
+        command.addAll(setting("hba_file", hbaFile.toString()));
+        command.addAll(setting("listen_addresses", settings.listenAddress()));
+        command.addAll(setting("port", String.valueOf(settings.port())));
+        command.addAll(setting("unix_socket_directories", ""));
+        if (!beforeVersion10(installation)) {
+            command.addAll(setting("password_encryption", "scram-sha-256"));
+        }
+        return command;
     }
 
     /** The server is still starting (or its port not open yet): worth trying again, unlike a refused login. */
@@ -313,52 +376,19 @@ public final class PostgresEngine
         return state.startsWith("08") || state.equals("57P03");
     }
 
+    /**
+     * Asks the server for a fast shutdown, as {@code pg_ctl stop -m fast} does: SIGINT to the postmaster (roll back
+     * open transactions, disconnect, checkpoint, exit). Saves, loads and deletes wait for it.
+     */
     @Override
     public void stop(EngineInstallation installation, Path dataDirectory)
     {
         requireNonNull(installation, "installation is null");
         requireNonNull(dataDirectory, "dataDirectory is null");
         Path directory = dataDirectory.toAbsolutePath();
-        Optional<ProcessHandle> running = postmaster(directory).filter(ProcessHandle::isAlive).filter(PostgresEngine::isPostgres);
-        if (running.isPresent() && fastShutdown(running.get(), directory)) {
-            return;
+        if (!runtime.stop(directory, () -> postmaster(directory), "INT", STOP_TIMEOUT)) {
+            LOG.warn("PostgreSQL on {} did not stop within {} seconds and was killed: its next start recovers from its write-ahead log", directory, STOP_TIMEOUT.toSeconds());
         }
-        if (!isRunning(installation, dataDirectory)) {
-            return;
-        }
-        Optional<ProcessHandle> postmaster = postmaster(directory);
-        CommandRunner.Result fast = pgCtlStop(installation, directory, "fast");
-        if (!fast.succeeded() && isRunning(installation, directory)) {
-            CommandRunner.Result immediate = pgCtlStop(installation, directory, "immediate");
-            if (!immediate.succeeded() && isRunning(installation, directory)) {
-                throw DollyException.engineFailed("PostgreSQL on " + directory + " does not stop: " + fast.output().strip() + " " + immediate.output().strip()
-                        + ". Stop its postgres process by hand (see postmaster.pid for its process id).");
-            }
-        }
-        // pg_ctl returns once postmaster.pid is gone; the process itself may take a moment longer to exit
-        postmaster.ifPresent(process -> {
-            try {
-                process.onExit().get(STOP_TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
-            }
-            catch (Exception e) {
-                throw DollyException.engineFailed("PostgreSQL (process " + process.pid() + ") on " + directory + " did not exit after stopping.", e);
-            }
-        });
-    }
-
-    /**
-     * What {@code pg_ctl stop -m fast} does, without its 100 ms polling: SIGINT to the postmaster (roll back open
-     * transactions, disconnect, checkpoint, exit), then wait for the process to exit in small steps. Saves, loads
-     * and deletes wait for this.
-     *
-     * @return whether the server stopped; if not, the caller falls back to pg_ctl
-     */
-    private static boolean fastShutdown(ProcessHandle postmaster, Path directory)
-    {
-        if (ServerProcesses.signal(postmaster, "INT").isPresent()) {
-            return false;
-        }
-        return ServerProcesses.awaitExit(postmaster, STOP_TIMEOUT, "PostgreSQL on " + directory);
     }
 
     /** Whether a process is a postgres server (a postmaster.pid may name a process id that was reused since). */
@@ -367,25 +397,19 @@ public final class PostgresEngine
         return process.info().command().map(command -> command.endsWith("/postgres")).orElse(false);
     }
 
-    /** The postmaster process of a data directory, from the first line of its postmaster.pid. */
+    /**
+     * The postmaster process of a data directory, from the first line of its postmaster.pid: how a server started
+     * before the daemon restarted is found where the runtime has no cgroups.
+     */
     private static Optional<ProcessHandle> postmaster(Path directory)
     {
         try {
-            List<String> lines = Files.readAllLines(directory.resolve("postmaster.pid"));
-            return lines.isEmpty() ? Optional.empty() : ProcessHandle.of(Long.parseLong(lines.getFirst().strip()));
+            List<String> lines = Files.readAllLines(directory.resolve(PostmasterPidFile.FILE_NAME));
+            return lines.isEmpty() ? Optional.empty() : ProcessHandle.of(Long.parseLong(lines.getFirst().strip())).filter(PostgresEngine::isPostgres);
         }
         catch (IOException | NumberFormatException e) {
             return Optional.empty();
         }
-    }
-
-    private CommandRunner.Result pgCtlStop(EngineInstallation installation, Path directory, String mode)
-    {
-        List<String> command = List.of(
-                program(installation, "pg_ctl"), "stop",
-                "--mode=" + mode, "--wait", "--timeout=" + (STOP_TIMEOUT.toSeconds() - 30),
-                "--pgdata=" + directory);
-        return CommandRunner.system().run(Command.of(engineUser.wrap(command)).inDirectory(directory).withTimeout(STOP_TIMEOUT));
     }
 
     @Override
@@ -394,17 +418,7 @@ public final class PostgresEngine
         requireNonNull(installation, "installation is null");
         requireNonNull(dataDirectory, "dataDirectory is null");
         Path directory = dataDirectory.toAbsolutePath();
-        if (!Files.isRegularFile(directory.resolve("postmaster.pid"))) {
-            return false;
-        }
-        List<String> command = List.of(program(installation, "pg_ctl"), "status", "--pgdata=" + directory);
-        CommandRunner.Result result = CommandRunner.system().run(Command.of(engineUser.wrap(command)).inDirectory(directory).withTimeout(Duration.ofSeconds(30)));
-        return switch (result.exitCode()) {
-            case 0 -> true;
-            // 3: no server running (also with a stale postmaster.pid); 4: no accessible data directory
-            case 3, 4 -> false;
-            default -> throw DollyException.engineFailed("Cannot tell whether PostgreSQL runs on " + directory + ": " + result.output().strip());
-        };
+        return runtime.isRunning(directory, () -> postmaster(directory));
     }
 
     @Override
@@ -1059,23 +1073,8 @@ public final class PostgresEngine
                 .allMatch(address -> address.equals("localhost") || address.startsWith("127.") || address.equals("::1"));
     }
 
-    private String settingsFile(EngineInstallation installation, ServerSettings settings)
-    {
-        StringBuilder text = new StringBuilder("# Written by Dolly at each start; changes here are lost.\n");
-        // the image's settings first, then the ones Dolly manages, which win
-        for (Map.Entry<String, String> parameter : new TreeMap<>(settings.parameters()).entrySet()) {
-            text.append(setting(parameter.getKey(), parameter.getValue()));
-        }
-        text.append(setting("listen_addresses", settings.listenAddress()));
-        text.append(setting("port", String.valueOf(settings.port())));
-        text.append(setting("unix_socket_directories", ""));
-        if (!beforeVersion10(installation)) {
-            text.append(setting("password_encryption", "scram-sha-256"));
-        }
-        return text.toString();
-    }
-
-    private static String setting(String name, String value)
+    /** A {@code -c name=value} option of {@code postgres}. */
+    private static List<String> setting(String name, String value)
     {
         if (!PARAMETER_NAME.matcher(name).matches()) {
             throw DollyException.badInput("'" + name + "' is not a PostgreSQL setting name: use names such as shared_buffers.");
@@ -1083,13 +1082,13 @@ public final class PostgresEngine
         if (value.contains("\n") || value.contains("\r") || value.contains("\0")) {
             throw DollyException.badInput("The value of the PostgreSQL setting " + name + " must fit on one line.");
         }
-        return name + " = '" + value.replace("\\", "\\\\").replace("'", "''") + "'\n";
+        return List.of("-c", name + "=" + value);
     }
 
     private static String hostBasedAuthentication(EngineInstallation installation, String listenAddress)
     {
         String method = authenticationMethod(installation);
-        StringBuilder text = new StringBuilder("# Written by Dolly at each start: password logins over TCP only.\n");
+        StringBuilder text = new StringBuilder("# Written by Dolly at each start, outside the data directory: password logins over TCP only.\n");
         text.append("host all all 127.0.0.1/32 ").append(method).append('\n');
         text.append("host all all ::1/128 ").append(method).append('\n');
         if (!isLoopback(listenAddress)) {
@@ -1098,28 +1097,6 @@ public final class PostgresEngine
             text.append("host all all ::/0 ").append(method).append('\n');
         }
         return text.toString();
-    }
-
-    private static void includeSettingsFile(Path directory)
-            throws IOException
-    {
-        Path configuration = directory.resolve("postgresql.conf");
-        String include = "include_if_exists = '" + SETTINGS_FILE + "'";
-        if (!Files.readString(configuration).contains(include)) {
-            Files.writeString(configuration, "\n# The settings of each start, written by Dolly\n" + include + "\n", StandardOpenOption.APPEND);
-        }
-    }
-
-    /** Writes a file of the data directory, readable by the engine user only. */
-    private void writeEngineFile(Path file, String content)
-            throws IOException
-    {
-        Path temporary = file.resolveSibling(file.getFileName() + ".dolly-new");
-        Files.deleteIfExists(temporary);
-        Files.createFile(temporary, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(temporary, content);
-        engineUser.takeOwnership(temporary);
-        Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     /** Data directories of clones may come from the daemon's user: give them to the engine user, as PostgreSQL requires. */

@@ -23,6 +23,7 @@ public final class PostgresEngineProvider
         return context -> List.of(new PostgresEngine(
                 new PostgresBinaries(context.enginesDirectory(), context.downloadCache(), context.mavenRepository(), context.localMavenRepository(), configuration.installations()),
                 context.engineUser(),
-                configuration));
+                configuration,
+                context.runtime()));
     }
 }

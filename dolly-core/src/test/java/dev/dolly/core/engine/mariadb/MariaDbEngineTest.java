@@ -7,6 +7,7 @@ import dev.dolly.core.engine.EngineUser;
 import dev.dolly.core.engine.LoadPlan;
 import dev.dolly.core.engine.ProgressListener;
 import dev.dolly.core.engine.ServerSettings;
+import dev.dolly.core.runtime.LocalProcessRuntime;
 import dev.dolly.core.storage.FileTrees;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -117,7 +118,8 @@ class MariaDbEngineTest
             throws IOException
     {
         EngineUser engineUser = EngineUser.resolve("dolly");
-        long pid = Long.parseLong(Files.readString(image.resolve("dolly-server.pid")).strip());
+        // the pid file says 1 in a PID namespace of its own: the runtime knows the process as the daemon sees it
+        long pid = LocalProcessRuntime.standalone().server(image, Optional::empty).orElseThrow().pid();
         assertThat(ProcessHandle.of(pid).flatMap(process -> process.info().user())).contains(engineUser.name());
         assertThat(Files.getPosixFilePermissions(image)).isEqualTo(PosixFilePermissions.fromString("rwx------"));
         // the socket is in the run directory, under the port: no clone of the data directory carries it along
@@ -125,6 +127,20 @@ class MariaDbEngineTest
         try (var files = Files.walk(image)) {
             assertThat(files.map(Path::toString)).noneMatch(name -> name.endsWith(".sock"));
         }
+    }
+
+    /** Files the server reads and writes for SQL only in a directory of its own, and never the client's. */
+    @Test
+    void serverFilesAreConfinedToItsOwnDirectory()
+            throws SQLException
+    {
+        String confined = query(superuser, "SELECT @@secure_file_priv");
+        assertThat(confined).doesNotContain(image.toString());
+        assertThat(Path.of(confined.strip())).isDirectory();
+        assertThat(query(superuser, "SELECT @@local_infile").strip()).isEqualTo("0");
+        assertThatThrownBy(() -> query(superuser, "SELECT 'x' INTO DUMPFILE '" + base.resolve("outside.txt") + "'"))
+                .isInstanceOf(SQLException.class)
+                .hasMessageContaining("secure-file-priv");
     }
 
     @Test

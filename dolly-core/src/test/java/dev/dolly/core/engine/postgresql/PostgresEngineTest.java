@@ -10,6 +10,7 @@ import dev.dolly.core.engine.LoadPlan.Backup;
 import dev.dolly.core.engine.LoadPlan.BackupFormat;
 import dev.dolly.core.engine.ProgressListener;
 import dev.dolly.core.engine.ServerSettings;
+import dev.dolly.core.runtime.LocalProcessRuntime;
 import dev.dolly.core.storage.FileTrees;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -27,6 +28,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -109,7 +111,8 @@ class PostgresEngineTest
     void serverRunsAsTheEngineUser()
             throws IOException, InterruptedException
     {
-        String pid = Files.readAllLines(sharedData.resolve("postmaster.pid")).getFirst().strip();
+        // postmaster.pid says 1 in a PID namespace of its own: the runtime knows the process as the daemon sees it
+        String pid = String.valueOf(LocalProcessRuntime.standalone().server(sharedData, Optional::empty).orElseThrow().pid());
         Process ps = new ProcessBuilder("ps", "-o", "user=", "-p", pid).redirectErrorStream(true).start();
         String user = new String(ps.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
         assertEquals(0, ps.waitFor());
@@ -236,6 +239,85 @@ class PostgresEngineTest
         assertThat(strings.keyValue()).isEqualTo("host=127.0.0.1 port=" + superuser.port() + " user=postgres password='s3cret \\'quoted\" pass' dbname=postgres");
         try (Connection connection = DriverManager.getConnection(strings.jdbcUrl(), superuser.user(), superuser.password())) {
             assertThat(connection.isValid(5)).isTrue();
+        }
+    }
+
+    /**
+     * As root, a server runs in PID, mount and IPC namespaces of its own, with a private /tmp, in a cgroup of its own
+     * with the memory and process limits; it cannot see or signal the daemon; stopping it leaves no process behind,
+     * not even one a query detached, and removes its cgroup.
+     */
+    @Test
+    void serverIsIsolatedAsRoot()
+            throws Exception
+    {
+        assumeTrue(engineUser.switchesUser(), "namespaces and cgroups need a daemon running as root");
+        LocalProcessRuntime runtime = LocalProcessRuntime.standalone();
+        Path data = TemporaryDirectories.createDirectory(base, "isolated");
+        engine.initialize(installation, data, "isolated");
+        int port = TemporaryDirectories.freePort();
+        engine.start(installation, data, settings(port, "logs/isolated.log", Map.of()));
+        long server = runtime.server(data, Optional::empty).orElseThrow().pid();
+
+        for (String namespace : List.of("pid", "mnt", "ipc")) {
+            assertThat(Files.readSymbolicLink(Path.of("/proc", String.valueOf(server), "ns", namespace)))
+                    .as(namespace).isNotEqualTo(Files.readSymbolicLink(Path.of("/proc/self/ns", namespace)));
+        }
+        assertThat(Files.readAllLines(Path.of("/proc", String.valueOf(server), "status"))).anyMatch(line -> line.matches("Uid:\\s+" + engineUser.uid() + "\\s.*"));
+
+        List<Path> group = runtime.controlGroupDirectories(data).orElseThrow();
+        String cgroups = Files.readString(Path.of("/proc", String.valueOf(server), "cgroup"));
+        for (Path directory : group) {
+            assertThat(cgroups).contains("/dolly/" + directory.getFileName());
+            assertThat(Files.readAllLines(directory.resolve("cgroup.procs"))).contains(String.valueOf(server));
+        }
+        Path memoryLimit = group.getFirst().resolve(Files.exists(group.getFirst().resolve("memory.max")) ? "memory.max" : "memory.limit_in_bytes");
+        assertThat(Files.readString(memoryLimit).strip()).isEqualTo(String.valueOf(2L * 1024 * 1024 * 1024));
+        assertThat(Files.readString(group.getLast().resolve("pids.max")).strip()).isEqualTo("512");
+
+        long daemon = ProcessHandle.current().pid();
+        List<String> lines = new ArrayList<>();
+        try (Connection connection = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres", "postgres", "isolated");
+                Statement statement = connection.createStatement()) {
+            statement.execute("CREATE TABLE output (number serial, line text)");
+            // from inside: the daemon out of reach, only its own processes, a /tmp of its own
+            statement.execute("COPY output (line) FROM PROGRAM 'kill -0 " + daemon + " 2>/dev/null && echo daemon-reachable || echo daemon-unreachable'");
+            statement.execute("COPY output (line) FROM PROGRAM 'ls /proc | grep -c ''^[0-9]'''");
+            statement.execute("COPY output (line) FROM PROGRAM 'touch /tmp/isolated-marker && echo tmp-writable'");
+            // a program that detaches itself from the server, which only the cgroup still holds
+            statement.execute("COPY output (line) FROM PROGRAM 'setsid sleep 600 > /dev/null 2>&1 < /dev/null & echo detached'");
+            try (ResultSet rows = statement.executeQuery("SELECT line FROM output ORDER BY number")) {
+                while (rows.next()) {
+                    lines.add(rows.getString(1));
+                }
+            }
+        }
+        assertThat(lines.get(0)).isEqualTo("daemon-unreachable");
+        // the postmaster, its helper processes and the query's shell: far fewer than the machine runs
+        assertThat(Integer.parseInt(lines.get(1))).isBetween(2, 20);
+        assertThat(lines.subList(2, 4)).containsExactly("tmp-writable", "detached");
+        assertThat(Path.of("/tmp/isolated-marker")).doesNotExist();
+        List<Long> processes = Files.readAllLines(group.getFirst().resolve("cgroup.procs")).stream().map(Long::parseLong).toList();
+        assertThat(processes).hasSizeGreaterThan(2);
+
+        engine.stop(installation, data);
+        assertThat(engine.isRunning(installation, data)).isFalse();
+        for (long process : processes) {
+            assertThat(ProcessHandle.of(process).filter(ProcessHandle::isAlive).filter(handle -> !isZombie(handle.pid()))).as("process " + process).isEmpty();
+        }
+        for (Path directory : group) {
+            assertThat(directory).doesNotExist();
+        }
+    }
+
+    private static boolean isZombie(long process)
+    {
+        try {
+            String stat = Files.readString(Path.of("/proc", String.valueOf(process), "stat"));
+            return stat.charAt(stat.lastIndexOf(')') + 2) == 'Z';
+        }
+        catch (IOException e) {
+            return true;
         }
     }
 

@@ -1,0 +1,91 @@
+package dev.dolly.core.runtime;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The command line that runs a server in its sandbox, from the outside in: {@code setsid} (a session of its own, so
+ * that a terminal's signals to the daemon do not reach it), a shell that joins the server's cgroups before anything
+ * else runs, {@code unshare} (new PID, mount and IPC namespaces, {@code /proc} of the new PID namespace), a shell
+ * that mounts the private {@code /tmp} inside them, and {@code setpriv}, which drops to the server's account for
+ * good. Each layer replaces itself with the next ({@code exec}), but {@code unshare}, which forks the namespace's
+ * first process and waits for it: the server is that process. Paths and the command travel as arguments, never
+ * inside the shell text.
+ *
+ * @param setsid {@code setsid}, when installed
+ * @param processFiles the {@code cgroup.procs} files to join; none without cgroups
+ * @param namespaces {@code unshare}, when the server gets namespaces of its own
+ * @param privateTemporaryDirectory the directory mounted over {@code /tmp} in the namespaces
+ * @param visibleDirectories directories below {@code /tmp} that stay visible in the private {@code /tmp}
+ * @param account the ids to switch to, when the server runs as another account than the daemon
+ */
+record SandboxCommand(
+        Optional<Path> setsid,
+        List<Path> processFiles,
+        Optional<Path> namespaces,
+        Path privateTemporaryDirectory,
+        List<Path> visibleDirectories,
+        Optional<Ids> account)
+{
+    static final Path TEMPORARY = Path.of("/tmp");
+
+    private static final String JOIN_CGROUPS = "count=$1; shift; "
+            + "while [ \"$count\" -gt 0 ]; do echo $$ > \"$1\" || exit 125; shift; count=$((count - 1)); done; "
+            + "exec \"$@\"";
+    private static final String MOUNT_TEMPORARY = "private=$1; owner=$2; count=$3; shift 3; "
+            + "while [ \"$count\" -gt 0 ]; do target=\"$private${1#/tmp}\"; mkdir -p \"$target\" && mount --bind \"$1\" \"$target\" || exit 125; shift; count=$((count - 1)); done; "
+            + "mount --rbind \"$private\" /tmp && chown \"$owner\" /tmp && chmod 0700 /tmp || exit 125; "
+            + "exec \"$@\"";
+
+    /** A numeric user and group id. */
+    record Ids(int uid, int gid) {}
+
+    SandboxCommand
+    {
+        requireNonNull(setsid, "setsid is null");
+        processFiles = List.copyOf(requireNonNull(processFiles, "processFiles is null"));
+        requireNonNull(namespaces, "namespaces is null");
+        requireNonNull(privateTemporaryDirectory, "privateTemporaryDirectory is null");
+        visibleDirectories = List.copyOf(requireNonNull(visibleDirectories, "visibleDirectories is null"));
+        requireNonNull(account, "account is null");
+    }
+
+    List<String> wrap(List<String> command)
+    {
+        List<String> line = new ArrayList<>();
+        setsid.ifPresent(program -> line.add(program.toString()));
+        if (!processFiles.isEmpty()) {
+            line.addAll(List.of("/bin/sh", "-c", JOIN_CGROUPS, "dolly-cgroup", String.valueOf(processFiles.size())));
+            processFiles.forEach(file -> line.add(file.toString()));
+        }
+        if (namespaces.isPresent()) {
+            line.addAll(List.of(namespaces.get().toString(), "--pid", "--fork", "--kill-child", "--mount-proc", "--mount", "--ipc", "--propagation", "slave", "--"));
+            List<Path> kept = keptBelowTemporary(visibleDirectories);
+            String owner = account.map(ids -> ids.uid() + ":" + ids.gid()).orElse("0:0");
+            line.addAll(List.of("/bin/sh", "-c", MOUNT_TEMPORARY, "dolly-tmp", privateTemporaryDirectory.toString(), owner, String.valueOf(kept.size())));
+            kept.forEach(directory -> line.add(directory.toString()));
+        }
+        account.ifPresent(ids -> line.addAll(List.of("setpriv", "--reuid=" + ids.uid(), "--regid=" + ids.gid(), "--clear-groups", "--no-new-privs", "--")));
+        line.addAll(command);
+        return line;
+    }
+
+    /** The directories below {@code /tmp} to mount in the private one, without those inside another of them. */
+    static List<Path> keptBelowTemporary(List<Path> directories)
+    {
+        List<Path> sorted = directories.stream().map(directory -> directory.toAbsolutePath().normalize())
+                .filter(directory -> directory.startsWith(TEMPORARY) && !directory.equals(TEMPORARY))
+                .distinct().sorted().toList();
+        List<Path> kept = new ArrayList<>();
+        for (Path directory : sorted) {
+            if (kept.stream().noneMatch(directory::startsWith)) {
+                kept.add(directory);
+            }
+        }
+        return kept;
+    }
+}

@@ -1,0 +1,57 @@
+package dev.dolly.core.runtime;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class TestSandboxCommand
+{
+    private static final List<String> SERVER = List.of("/opt/pg/bin/postgres", "-D", "/var/lib/dolly/storage/containers/1", "-c", "port=54321");
+
+    @Test
+    void wrapsTheServerInCgroupsNamespacesAndItsAccount()
+    {
+        SandboxCommand sandbox = new SandboxCommand(Optional.of(Path.of("/usr/bin/setsid")),
+                List.of(Path.of("/sys/fs/cgroup/memory/dolly/a/cgroup.procs"), Path.of("/sys/fs/cgroup/pids/dolly/a/cgroup.procs")),
+                Optional.of(Path.of("/usr/bin/unshare")), Path.of("/var/lib/dolly/run/a/tmp"),
+                List.of(Path.of("/tmp/dolly-mariadb-0/54321"), Path.of("/var/lib/dolly/run/a")),
+                Optional.of(new SandboxCommand.Ids(61001, 61002)));
+        List<String> line = sandbox.wrap(SERVER);
+
+        assertThat(line.subList(0, 3)).containsExactly("/usr/bin/setsid", "/bin/sh", "-c");
+        // the cgroup files travel as arguments after their count, then the rest is executed
+        int cgroups = line.indexOf("dolly-cgroup");
+        assertThat(line.subList(cgroups, cgroups + 4)).containsExactly("dolly-cgroup", "2", "/sys/fs/cgroup/memory/dolly/a/cgroup.procs",
+                "/sys/fs/cgroup/pids/dolly/a/cgroup.procs");
+        assertThat(line.subList(cgroups + 4, cgroups + 15)).containsExactly("/usr/bin/unshare", "--pid", "--fork", "--kill-child", "--mount-proc", "--mount", "--ipc",
+                "--propagation", "slave", "--", "/bin/sh");
+        int temporary = line.indexOf("dolly-tmp");
+        // only directories below /tmp are mounted into the private one
+        assertThat(line.subList(temporary, temporary + 5)).containsExactly("dolly-tmp", "/var/lib/dolly/run/a/tmp", "61001:61002", "1", "/tmp/dolly-mariadb-0/54321");
+        assertThat(line.subList(temporary + 5, temporary + 11)).containsExactly("setpriv", "--reuid=61001", "--regid=61002", "--clear-groups", "--no-new-privs", "--");
+        assertThat(line.subList(line.size() - SERVER.size(), line.size())).isEqualTo(SERVER);
+        // no path inside the shell text
+        assertThat(line.get(line.indexOf("dolly-cgroup") - 1)).doesNotContain("/sys/fs/cgroup");
+        assertThat(line.get(temporary - 1)).doesNotContain("dolly-mariadb");
+    }
+
+    @Test
+    void withoutRootTheServerRunsInASessionOfItsOwnOnly()
+    {
+        SandboxCommand sandbox = new SandboxCommand(Optional.of(Path.of("/usr/bin/setsid")), List.of(), Optional.empty(), Path.of("/home/user/.dolly/run/a/tmp"),
+                List.of(), Optional.empty());
+        assertThat(sandbox.wrap(SERVER)).isEqualTo(java.util.stream.Stream.concat(java.util.stream.Stream.of("/usr/bin/setsid"), SERVER.stream()).toList());
+    }
+
+    @Test
+    void keepsDirectoriesBelowTmpWithoutNestedOnes()
+    {
+        assertThat(SandboxCommand.keptBelowTemporary(List.of(Path.of("/tmp/test/engines/pg"), Path.of("/tmp/test"), Path.of("/tmp/test/data"), Path.of("/tmp"),
+                Path.of("/var/tmp/x"), Path.of("/tmp/other"), Path.of("/tmp/other"))))
+                .containsExactly(Path.of("/tmp/other"), Path.of("/tmp/test"));
+    }
+}
