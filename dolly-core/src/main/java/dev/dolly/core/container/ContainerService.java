@@ -16,8 +16,10 @@ import dev.dolly.core.catalog.RevisionRecord;
 import dev.dolly.core.engine.ConnectionStrings;
 import dev.dolly.core.engine.Endpoint;
 import dev.dolly.core.engine.Engine;
+import dev.dolly.core.engine.EngineAccounts;
 import dev.dolly.core.engine.EngineInstallation;
 import dev.dolly.core.engine.EngineRegistry;
+import dev.dolly.core.engine.EngineUser;
 import dev.dolly.core.engine.Passwords;
 import dev.dolly.core.engine.PortAllocator;
 import dev.dolly.core.engine.ProgressListener;
@@ -57,6 +59,7 @@ public final class ContainerService
     private final Catalog catalog;
     private final ImageService images;
     private final EngineRegistry engines;
+    private final EngineAccounts accounts;
     private final StorageDriver storage;
     private final PortAllocator ports;
     private final DollyConfiguration configuration;
@@ -64,9 +67,10 @@ public final class ContainerService
     private final VolumeSizes sizes;
     private final Map<Long, Object> locks = new ConcurrentHashMap<>();
 
-    public ContainerService(Catalog catalog, ImageService images, EngineRegistry engines, StorageDriver storage, PortAllocator ports,
+    public ContainerService(Catalog catalog, ImageService images, EngineRegistry engines, EngineAccounts accounts, StorageDriver storage, PortAllocator ports,
             DollyConfiguration configuration, Clock clock)
     {
+        this.accounts = requireNonNull(accounts, "accounts is null");
         this.catalog = requireNonNull(catalog, "catalog is null");
         this.images = requireNonNull(images, "images is null");
         this.engines = requireNonNull(engines, "engines is null");
@@ -93,7 +97,7 @@ public final class ContainerService
         Optional<String> requestedName = Optional.ofNullable(request.name()).filter(name -> !name.isBlank());
         requestedName.ifPresent(ImageDefinitionParser::checkName);
         ImageRecord image = images.resolveReady(request.image(), caller);
-        Engine engine = engines.engine(image.engine());
+        Engine imageEngine = engines.engine(image.engine());
 
         long id;
         int port = ports.reserve();
@@ -105,14 +109,21 @@ public final class ContainerService
                 throw new DollyException(ErrorCode.ALREADY_EXISTS, "A data container named '" + name + "' exists already. Choose another name, or delete it first.");
             }
             var now = clock.instant();
-            id = catalog.containers().insert(new ContainerRecord(0, name, image.id(), ResourceStatus.PENDING, null, image.engine(), image.engineVersion(),
-                    configuration.containerHost(), port, engine.defaultUser(), Passwords.generate(), databaseOf(image, engine), "", INITIAL_REVISION,
-                    owner, now, lifetime.expiry(now).orElse(null)));
+            ContainerRecord record = new ContainerRecord(0, name, image.id(), ResourceStatus.PENDING, null, image.engine(), image.engineVersion(),
+                    configuration.containerHost(), port, imageEngine.defaultUser(), Passwords.generate(), databaseOf(image, imageEngine), "", INITIAL_REVISION,
+                    owner, now, lifetime.expiry(now).orElse(null));
+            // the container's own account, recorded with it: its clone and its server will belong to it
+            id = accounts.allocate(uid -> {
+                long inserted = catalog.containers().insert(record);
+                catalog.containers().setEngineUid(inserted, uid);
+                return inserted;
+            });
         }
         ports.release(port);
         String volume = VolumeKeys.container(id);
         catalog.containers().setVolume(id, volume);
         ContainerRecord container = load(id);
+        Engine engine = engine(container);
         EngineInstallation installation = null;
         Path dataDirectory = null;
         try {
@@ -266,7 +277,7 @@ public final class ContainerService
     {
         for (ContainerRecord container : catalog.containers().list()) {
             if (container.status() == ResourceStatus.READY) {
-                Engine engine = engines.engine(container.engine());
+                Engine engine = engine(container);
                 try {
                     stopQuietly(engine, engine.install(container.engineVersion(), ProgressListener.NONE), storage.path(container.volume()));
                 }
@@ -279,7 +290,7 @@ public final class ContainerService
 
     private void ensureRunning(ContainerRecord container)
     {
-        Engine engine = engines.engine(container.engine());
+        Engine engine = engine(container);
         try {
             if (!storage.exists(container.volume())) {
                 catalog.containers().setStatus(container.id(), ResourceStatus.FAILED, "The container's data is missing from " + storage.path(container.volume())
@@ -304,7 +315,7 @@ public final class ContainerService
 
     private void finishDelete(ContainerRecord container)
     {
-        Engine engine = engines.engine(container.engine());
+        Engine engine = engine(container);
         if (!container.volume().isEmpty() && storage.exists(container.volume())) {
             try {
                 stopQuietly(engine, engine.install(container.engineVersion(), ProgressListener.NONE), storage.path(container.volume()));
@@ -320,7 +331,20 @@ public final class ContainerService
             storage.delete(revision.volume());
             catalog.containers().deleteRevision(container.id(), revision.number());
         }
+        // frees its account, unless an image graduated from it holds files of it
         catalog.containers().delete(container.id());
+    }
+
+    /** The container's engine, running as the container's own account. */
+    private Engine engine(ContainerRecord container)
+    {
+        return engines.engine(container.engine()).runningAs(account(container));
+    }
+
+    /** The account a container's files belong to and its processes run as. */
+    public EngineUser account(ContainerRecord container)
+    {
+        return accounts.account(catalog.containers().engineUid(container.id()).orElse(null));
     }
 
     private ServerSettings settings(ContainerRecord container)
@@ -375,7 +399,7 @@ public final class ContainerService
     /** Stops a container's engine cleanly (a fast shutdown: open transactions are rolled back), for a clean snapshot. */
     void stopEngine(ContainerRecord container)
     {
-        Engine engine = engines.engine(container.engine());
+        Engine engine = engine(container);
         engine.stop(engine.install(container.engineVersion(), ProgressListener.NONE), storage.path(container.volume()));
     }
 
@@ -386,7 +410,7 @@ public final class ContainerService
      */
     void startEngine(ContainerRecord container, String dataPassword)
     {
-        Engine engine = engines.engine(container.engine());
+        Engine engine = engine(container);
         try {
             EngineInstallation installation = engine.install(container.engineVersion(), ProgressListener.NONE);
             Path dataDirectory = storage.path(container.volume());

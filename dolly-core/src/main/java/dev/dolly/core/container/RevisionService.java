@@ -168,6 +168,8 @@ public final class RevisionService
                         container.engineVersion(), "revision", container.databaseName(), container.password(), "", null, owner, "", "", now, null, null,
                         List.copyOf(new LinkedHashSet<>(request.tags())), List.copyOf(new LinkedHashSet<>(request.teams())),
                         new ImageOrigin(container.name(), revisionName(number), base.name())));
+                // the image holds files of the container's account: the account stays taken while either exists
+                catalog.images().setEngineUid(id, catalog.containers().engineUid(container.id()).orElse(null));
             }
             volume = VolumeKeys.image(id);
             catalog.images().setVolume(id, volume);

@@ -13,6 +13,7 @@ import dev.dolly.core.catalog.ContainerRecord;
 import dev.dolly.core.container.ContainerService;
 import dev.dolly.core.container.RevisionService;
 import dev.dolly.core.engine.EngineRegistry;
+import dev.dolly.core.engine.EngineAccounts;
 import dev.dolly.core.engine.EngineUser;
 import dev.dolly.core.engine.PortAllocator;
 import dev.dolly.core.image.ImageService;
@@ -94,8 +95,9 @@ public final class FakeEngineServices
                 () -> catalog.containers().list().stream().map(ContainerRecord::port).collect(Collectors.toSet()));
         this.uploads = new Uploads(configuration.uploadsDirectory(), clock);
         uploads.removeLeftovers();
-        this.images = new ImageService(catalog, engines, storage, EngineUser.resolve(configuration.engineUser()), ports, configuration, uploads, builds, clock);
-        this.containers = new ContainerService(catalog, images, engines, storage, ports, configuration, clock);
+        EngineAccounts accounts = EngineAccounts.sharedOnly(EngineUser.resolve(configuration.engineUser()));
+        this.images = new ImageService(catalog, engines, storage, accounts, ports, configuration, uploads, builds, clock);
+        this.containers = new ContainerService(catalog, images, engines, accounts, storage, ports, configuration, clock);
         this.revisions = new RevisionService(catalog, containers, images, storage, clock);
     }
 
