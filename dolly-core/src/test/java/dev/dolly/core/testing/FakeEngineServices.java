@@ -14,6 +14,7 @@ import dev.dolly.core.container.ContainerService;
 import dev.dolly.core.container.RevisionService;
 import dev.dolly.core.engine.EngineRegistry;
 import dev.dolly.core.engine.EngineAccounts;
+import dev.dolly.core.engine.EngineUidRange;
 import dev.dolly.core.engine.EngineUser;
 import dev.dolly.core.engine.PortAllocator;
 import dev.dolly.core.image.ImageService;
@@ -33,6 +34,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -79,6 +81,20 @@ public final class FakeEngineServices
     /** @param containerPorts the range of container ports, such as {@code 31200-41201}: a small one shows ports that are never released */
     public FakeEngineServices(Path directory, String containerPorts)
     {
+        this(directory, containerPorts, Optional.empty());
+    }
+
+    /**
+     * Services that give every container and build an account of its own from {@code range}, as a daemon running as
+     * root does: their volumes are given to those accounts, which takes root.
+     */
+    public static FakeEngineServices withEngineAccounts(Path directory, EngineUidRange range)
+    {
+        return new FakeEngineServices(directory, CONTAINER_PORTS, Optional.of(range));
+    }
+
+    private FakeEngineServices(Path directory, String containerPorts, Optional<EngineUidRange> engineUids)
+    {
         this.directory = requireNonNull(directory, "directory is null");
         this.configuration = configuration(directory.resolve("home"), containerPorts);
         try {
@@ -95,7 +111,9 @@ public final class FakeEngineServices
                 () -> catalog.containers().list().stream().map(ContainerRecord::port).collect(Collectors.toSet()));
         this.uploads = new Uploads(configuration.uploadsDirectory(), clock);
         uploads.removeLeftovers();
-        EngineAccounts accounts = EngineAccounts.sharedOnly(EngineUser.resolve(configuration.engineUser()));
+        EngineUser shared = EngineUser.resolve(configuration.engineUser());
+        EngineAccounts accounts = engineUids.map(range -> EngineAccounts.separate(shared, range, catalog::engineUidsInUse))
+                .orElseGet(() -> EngineAccounts.sharedOnly(shared));
         this.images = new ImageService(catalog, engines, storage, accounts, ports, configuration, uploads, builds, clock);
         this.containers = new ContainerService(catalog, images, engines, accounts, storage, ports, configuration, clock);
         this.revisions = new RevisionService(catalog, containers, images, storage, clock);
