@@ -118,7 +118,11 @@ public final class EngineUser
         return wrapped;
     }
 
-    /** Gives a file tree to this account, so that engines can write it. Links are changed, never followed. */
+    /**
+     * Gives a file tree to this account, so that engines can write it. Links are changed, never followed. A
+     * directory changes owner after what it holds, so that a tree whose root is the account's is the account's
+     * all through, even after an interrupted call ({@link #owns} of the root tells).
+     */
     public void takeOwnership(Path path)
     {
         if (!switching) {
@@ -128,9 +132,12 @@ public final class EngineUser
             Files.walkFileTree(path, new SimpleFileVisitor<>()
             {
                 @Override
-                public FileVisitResult preVisitDirectory(Path directory, BasicFileAttributes attributes)
+                public FileVisitResult postVisitDirectory(Path directory, IOException failure)
                         throws IOException
                 {
+                    if (failure != null) {
+                        throw failure;
+                    }
                     setOwner(directory);
                     return FileVisitResult.CONTINUE;
                 }
