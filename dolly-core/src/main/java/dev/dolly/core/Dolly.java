@@ -13,8 +13,10 @@ import dev.dolly.core.catalog.ContainerRecord;
 import dev.dolly.core.container.ContainerService;
 import dev.dolly.core.container.RevisionService;
 import dev.dolly.core.engine.Engine;
+import dev.dolly.core.engine.EngineAccounts;
 import dev.dolly.core.engine.EngineContext;
 import dev.dolly.core.engine.EngineRegistry;
+import dev.dolly.core.engine.EngineUidRange;
 import dev.dolly.core.engine.EngineUser;
 import dev.dolly.core.runtime.ContainerRuntime;
 import dev.dolly.core.runtime.LocalProcessRuntime;
@@ -70,6 +72,7 @@ public final class Dolly
     private final Catalog catalog;
     private final EngineUser engineUser;
     private final ContainerRuntime runtime;
+    private final EngineAccounts accounts;
     private final EngineRegistry engines;
     private final StorageDriver storage;
     private final String storageReason;
@@ -92,6 +95,7 @@ public final class Dolly
         this.catalog = Catalog.open(configuration.catalogFile());
         restrict(configuration.catalogFile());
         this.runtime = LocalProcessRuntime.create(configuration.runtimeDirectory(), configuration.containerLimits());
+        this.accounts = engineAccounts(configuration, engineUser, catalog);
         this.engines = new EngineRegistry(engineFactory.apply(engineUser, runtime));
         StorageSelection selection = StorageDrivers.select(configuration.storageRoot(), storageDriverToUse(configuration, catalog),
                 StorageDrivers.runningAsRoot(), configuration.zfsDataset());
@@ -103,13 +107,27 @@ public final class Dolly
                 () -> catalog.containers().list().stream().map(ContainerRecord::port).collect(Collectors.toSet()));
         this.uploads = new Uploads(configuration.uploadsDirectory(), clock);
         Quotas quotas = new Quotas(configuration.quotas(), catalog);
-        this.images = new ImageService(catalog, engines, storage, engineUser, ports, configuration, uploads, quotas,
+        this.images = new ImageService(catalog, engines, storage, accounts, ports, configuration, uploads, quotas,
                 Executors.newFixedThreadPool(2, Thread.ofPlatform().name("image-build-", 0).daemon().factory()), clock);
-        this.containers = new ContainerService(catalog, images, engines, storage, ports, quotas, configuration, clock, runtime.limits());
+        this.containers = new ContainerService(catalog, images, engines, accounts, storage, ports, quotas, configuration, clock, runtime.limits());
         this.revisions = new RevisionService(catalog, containers, images, storage, quotas, clock);
         PasswordHashing passwords = new PasswordHashing();
         this.accessTokens = new AccessTokens(catalog.users(), clock, configuration.sessionLifetime(), passwords);
         this.users = new UserService(catalog.users(), clock, passwords, engineUser.switchesUser());
+    }
+
+    /**
+     * As root, an account of its own for every container and build, from a range no account of the machine uses
+     * (checked here, so that a clash stops the daemon with a message); otherwise the daemon's own user for all.
+     */
+    private static EngineAccounts engineAccounts(DollyConfiguration configuration, EngineUser engineUser, Catalog catalog)
+    {
+        if (!engineUser.switchesUser()) {
+            return EngineAccounts.sharedOnly(engineUser);
+        }
+        EngineUidRange range = configuration.engineUids();
+        range.checkUnused(Path.of("/etc/passwd"), Path.of("/etc/group"), Path.of("/etc/subuid"), Path.of("/etc/subgid"));
+        return EngineAccounts.separate(engineUser, range, catalog::engineUidsInUse);
     }
 
     /** The engines of the providers on the class path, each configured by itself when the configuration was read. */

@@ -3,6 +3,7 @@ package dev.dolly.core;
 import dev.dolly.api.DollyException;
 import dev.dolly.api.DollyHome;
 import dev.dolly.core.engine.EngineProviders;
+import dev.dolly.core.engine.EngineUidRange;
 import dev.dolly.core.image.Lifetime;
 import dev.dolly.core.quota.QuotaLimits;
 import dev.dolly.core.runtime.ServerLimits;
@@ -49,6 +50,7 @@ public record DollyConfiguration(
         int firstContainerPort,
         int lastContainerPort,
         String engineUser,
+        EngineUidRange engineUids,
         URI mavenRepository,
         Path downloadCache,
         Optional<String> storageDriver,
@@ -74,6 +76,7 @@ public record DollyConfiguration(
         requireNonNull(containerHost, "containerHost is null");
         requireNonNull(containerListenAddress, "containerListenAddress is null");
         requireNonNull(engineUser, "engineUser is null");
+        requireNonNull(engineUids, "engineUids is null");
         requireNonNull(mavenRepository, "mavenRepository is null");
         requireNonNull(downloadCache, "downloadCache is null");
         requireNonNull(storageDriver, "storageDriver is null");
@@ -98,7 +101,10 @@ public record DollyConfiguration(
      * <li>{@code DOLLY_CONTAINER_HOST}: the host connection details name (default {@code 127.0.0.1})</li>
      * <li>{@code DOLLY_CONTAINER_LISTEN}: the address engines listen on (default: {@code DOLLY_CONTAINER_HOST})</li>
      * <li>{@code DOLLY_CONTAINER_PORTS}: the port range of engines (default {@code 54320-54999})</li>
-     * <li>{@code DOLLY_ENGINE_USER}: the account engines run as when the daemon runs as root (default {@code dolly})</li>
+     * <li>{@code DOLLY_ENGINE_USER}: the named account that runs {@code initdb} when the daemon runs as root (default
+     * {@code dolly}); servers and tools run as an account of their container or build</li>
+     * <li>{@code DOLLY_ENGINE_UIDS}: the numeric IDs the accounts of containers and builds are allocated from when the
+     * daemon runs as root (default {@code 2000000000-2000099999}), which no account of the machine may use</li>
      * <li>{@code DOLLY_MAVEN_REPOSITORY}: where engine binaries are fetched (default Maven Central)</li>
      * <li>{@code DOLLY_DOWNLOAD_CACHE}: where fetched binaries are kept (default {@code DOLLY_HOME/cache})</li>
      * <li>{@code DOLLY_STORAGE_DRIVER}: {@code btrfs}, {@code reflink}, {@code overlay}, {@code zfs} or {@code copy}
@@ -159,6 +165,7 @@ public record DollyConfiguration(
             throw DollyException.badInput("DOLLY_MAVEN_REPOSITORY is not a URL: " + e.getMessage());
         }
         String engineUser = environment.getOrDefault("DOLLY_ENGINE_USER", "dolly");
+        EngineUidRange engineUids = variable(environment, EngineUidRange.VARIABLE).map(EngineUidRange::parse).orElse(EngineUidRange.DEFAULT);
 
         Optional<String> storageDriver = Optional.ofNullable(environment.get("DOLLY_STORAGE_DRIVER")).map(String::strip).filter(value -> !value.isEmpty())
                 .map(value -> value.toLowerCase(Locale.ROOT));
@@ -190,6 +197,7 @@ public record DollyConfiguration(
                 first,
                 last,
                 engineUser,
+                engineUids,
                 repository,
                 Optional.ofNullable(environment.get("DOLLY_DOWNLOAD_CACHE")).filter(value -> !value.isBlank()).map(Path::of)
                         .orElse(home.resolve("cache")),

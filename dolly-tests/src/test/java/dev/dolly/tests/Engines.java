@@ -1,8 +1,10 @@
 package dev.dolly.tests;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -54,6 +56,37 @@ final class Engines
     static String user(ProcessHandle process)
     {
         return process.info().user().orElseThrow();
+    }
+
+    /** The real, effective, saved and file-system UIDs of a process, from {@code /proc/<pid>/status}, as {@code ps -o uid} reads them. */
+    static List<Integer> uids(ProcessHandle process)
+    {
+        try {
+            String line = Files.readAllLines(Path.of("/proc", String.valueOf(process.pid()), "status")).stream()
+                    .filter(text -> text.startsWith("Uid:"))
+                    .findFirst()
+                    .orElseThrow();
+            return Arrays.stream(line.substring("Uid:".length()).strip().split("\\s+")).map(Integer::valueOf).toList();
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The one UID a process runs as: real, effective, saved and file-system UIDs are all that one. */
+    static int uid(ProcessHandle process)
+    {
+        List<Integer> uids = uids(process);
+        if (uids.stream().distinct().count() != 1) {
+            throw new AssertionError("process " + process.pid() + " has several UIDs: " + uids);
+        }
+        return uids.getFirst();
+    }
+
+    /** Whether a UID is one of the engine accounts of the daemon's default range (DOLLY_ENGINE_UIDS). */
+    static boolean isEngineAccount(int uid)
+    {
+        return uid >= 2_000_000_000 && uid <= 2_000_099_999;
     }
 
     private static boolean parentCommandLineContains(ProcessHandle process, Path directory)

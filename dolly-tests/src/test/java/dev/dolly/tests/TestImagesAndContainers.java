@@ -14,6 +14,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -76,9 +77,30 @@ class TestImagesAndContainers
         Path volume = daemon.home().resolve("storage/containers/" + first.id());
         ProcessHandle postmaster = Engines.postmaster(dataDirectory(volume)).orElseThrow();
         if ("root".equals(System.getProperty("user.name"))) {
-            // every server process of this home, the postmasters and their workers, runs as the engine user
-            assertThat(Engines.postgresProcessesUnder(daemon.home())).hasSizeGreaterThanOrEqualTo(2)
-                    .allSatisfy(process -> assertThat(Engines.user(process)).isEqualTo("dolly"));
+            // each container runs as an account of its own (issue 10): its postmaster and every worker of it, and its
+            // data directory belongs to that account, private to it (mode 0700), down to its files
+            Path otherDirectory = dataDirectory(daemon.home().resolve("storage/containers/" + other.id()));
+            int firstUid = Engines.uid(postmaster);
+            int otherUid = Engines.uid(Engines.postmaster(otherDirectory).orElseThrow());
+            assertThat(firstUid).isNotEqualTo(otherUid);
+            assertThat(List.of(firstUid, otherUid)).allMatch(Engines::isEngineAccount);
+            assertThat(Engines.postgresProcessesUnder(dataDirectory(volume))).hasSizeGreaterThanOrEqualTo(2)
+                    .allSatisfy(process -> assertThat(Engines.uid(process)).isEqualTo(firstUid));
+            assertThat(Engines.postgresProcessesUnder(otherDirectory)).hasSizeGreaterThanOrEqualTo(2)
+                    .allSatisfy(process -> assertThat(Engines.uid(process)).isEqualTo(otherUid));
+            for (Path directory : List.of(dataDirectory(volume), otherDirectory)) {
+                int owner = directory.equals(otherDirectory) ? otherUid : firstUid;
+                assertThat(Files.getAttribute(directory, "unix:uid")).isEqualTo(owner);
+                assertThat(Files.getAttribute(directory, "unix:gid")).isEqualTo(owner);
+                assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(directory))).isEqualTo("rwx------");
+                assertThat(Files.getAttribute(directory.resolve("PG_VERSION"), "unix:uid")).isEqualTo(owner);
+                assertThat(Files.getAttribute(directory.resolve("global/pg_control"), "unix:uid")).isEqualTo(owner);
+            }
+            // the image's files belong to its build's account, which is neither container's
+            Path imageVolume = daemon.home().resolve("storage/images/" + image.id());
+            int imageUid = (Integer) Files.getAttribute(imageVolume, "unix:uid");
+            assertThat(Engines.isEngineAccount(imageUid)).isTrue();
+            assertThat(imageUid).isNotIn(firstUid, otherUid);
         }
         dolly.succeed("delete", "data-container", "first");
         assertThat(postmaster.isAlive()).isFalse();

@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Set;
 
 import static java.util.Objects.requireNonNull;
 
@@ -37,9 +38,11 @@ public final class Catalog
     private final ImageCatalog images;
     private final ContainerCatalog containers;
     private final UserCatalog users;
+    private final Jdbi jdbi;
 
     private Catalog(Jdbi jdbi)
     {
+        this.jdbi = jdbi;
         this.images = new ImageCatalog(jdbi);
         this.containers = new ContainerCatalog(jdbi);
         this.users = new UserCatalog(jdbi);
@@ -82,6 +85,16 @@ public final class Catalog
     public UserCatalog users()
     {
         return users;
+    }
+
+    /** The engine account IDs that containers and images record: those are in use. */
+    public Set<Integer> engineUidsInUse()
+    {
+        return Set.copyOf(jdbi.withHandle(handle -> handle.createQuery("""
+                        SELECT engine_uid FROM containers WHERE engine_uid IS NOT NULL
+                        UNION SELECT engine_uid FROM images WHERE engine_uid IS NOT NULL""")
+                .mapTo(Integer.class)
+                .list()));
     }
 
     private static Jdbi configure(Jdbi jdbi)

@@ -65,6 +65,24 @@ public final class ContainerCatalog
                 .execute());
     }
 
+    /** Records the engine account whose files the container's volume holds ({@code null}: the shared one, or none). */
+    public void setEngineUid(long id, Integer engineUid)
+    {
+        jdbi.useHandle(handle -> handle.createUpdate("UPDATE containers SET engine_uid = :engineUid WHERE id = :id")
+                .bind("engineUid", engineUid)
+                .bind("id", id)
+                .execute());
+    }
+
+    /** The engine account recorded for a container; empty when it has none of its own. */
+    public Optional<Integer> engineUid(long id)
+    {
+        return jdbi.withHandle(handle -> handle.createQuery("SELECT engine_uid FROM containers WHERE id = :id")
+                .bind("id", id)
+                .mapTo(Integer.class)
+                .findOne());
+    }
+
     public void setStatus(long id, ResourceStatus status, String statusMessage)
     {
         requireNonNull(status, "status is null");

@@ -206,6 +206,24 @@ public final class ImageCatalog
                 .list());
     }
 
+    /** Records the engine account whose files the image's volume holds ({@code null}: the shared one, or none). */
+    public void setEngineUid(long id, Integer engineUid)
+    {
+        jdbi.useHandle(handle -> handle.createUpdate("UPDATE images SET engine_uid = :engineUid WHERE id = :id")
+                .bind("engineUid", engineUid)
+                .bind("id", id)
+                .execute());
+    }
+
+    /** The engine account recorded for a image; empty when it has none of its own. */
+    public Optional<Integer> engineUid(long id)
+    {
+        return jdbi.withHandle(handle -> handle.createQuery("SELECT engine_uid FROM images WHERE id = :id")
+                .bind("id", id)
+                .mapTo(Integer.class)
+                .findOne());
+    }
+
     public void setStatus(long id, ResourceStatus status, String statusMessage)
     {
         requireNonNull(status, "status is null");

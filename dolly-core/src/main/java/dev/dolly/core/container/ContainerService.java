@@ -16,8 +16,10 @@ import dev.dolly.core.catalog.RevisionRecord;
 import dev.dolly.core.engine.ConnectionStrings;
 import dev.dolly.core.engine.Endpoint;
 import dev.dolly.core.engine.Engine;
+import dev.dolly.core.engine.EngineAccounts;
 import dev.dolly.core.engine.EngineInstallation;
 import dev.dolly.core.engine.EngineRegistry;
+import dev.dolly.core.engine.EngineUser;
 import dev.dolly.core.engine.Passwords;
 import dev.dolly.core.engine.PortAllocator;
 import dev.dolly.core.engine.ProgressListener;
@@ -59,6 +61,7 @@ public final class ContainerService
     private final Catalog catalog;
     private final ImageService images;
     private final EngineRegistry engines;
+    private final EngineAccounts accounts;
     private final StorageDriver storage;
     private final PortAllocator ports;
     private final Quotas quotas;
@@ -68,17 +71,18 @@ public final class ContainerService
     private final Optional<ServerLimits> limits;
     private final Map<Long, Object> locks = new ConcurrentHashMap<>();
 
-    public ContainerService(Catalog catalog, ImageService images, EngineRegistry engines, StorageDriver storage, PortAllocator ports, Quotas quotas,
-            DollyConfiguration configuration, Clock clock)
+    public ContainerService(Catalog catalog, ImageService images, EngineRegistry engines, EngineAccounts accounts, StorageDriver storage, PortAllocator ports,
+            Quotas quotas, DollyConfiguration configuration, Clock clock)
     {
-        this(catalog, images, engines, storage, ports, quotas, configuration, clock, Optional.empty());
+        this(catalog, images, engines, accounts, storage, ports, quotas, configuration, clock, Optional.empty());
     }
 
     /** @param limits the resources each container's server may use, as the runtime enforces them; empty when it sets none */
-    public ContainerService(Catalog catalog, ImageService images, EngineRegistry engines, StorageDriver storage, PortAllocator ports, Quotas quotas,
-            DollyConfiguration configuration, Clock clock, Optional<ServerLimits> limits)
+    public ContainerService(Catalog catalog, ImageService images, EngineRegistry engines, EngineAccounts accounts, StorageDriver storage, PortAllocator ports,
+            Quotas quotas, DollyConfiguration configuration, Clock clock, Optional<ServerLimits> limits)
     {
         this.limits = requireNonNull(limits, "limits is null");
+        this.accounts = requireNonNull(accounts, "accounts is null");
         this.catalog = requireNonNull(catalog, "catalog is null");
         this.images = requireNonNull(images, "images is null");
         this.engines = requireNonNull(engines, "engines is null");
@@ -106,7 +110,7 @@ public final class ContainerService
         Optional<String> requestedName = Optional.ofNullable(request.name()).filter(name -> !name.isBlank());
         requestedName.ifPresent(ImageDefinitionParser::checkName);
         ImageRecord image = images.resolveReady(request.image(), caller);
-        Engine engine = engines.engine(image.engine());
+        Engine imageEngine = engines.engine(image.engine());
 
         long id;
         int port = ports.reserve();
@@ -119,9 +123,14 @@ public final class ContainerService
                 }
                 var now = clock.instant();
                 ContainerRecord record = new ContainerRecord(0, name, image.id(), ResourceStatus.PENDING, null, image.engine(), image.engineVersion(),
-                        configuration.containerHost(), port, engine.defaultUser(), Passwords.generate(), databaseOf(image, engine), "", INITIAL_REVISION,
+                        configuration.containerHost(), port, imageEngine.defaultUser(), Passwords.generate(), databaseOf(image, imageEngine), "", INITIAL_REVISION,
                         owner, now, lifetime.expiry(now).orElse(null));
-                id = quotas.admitContainer(owner, () -> catalog.containers().insert(record));
+                // the container's own account, recorded with it: its clone and its server will belong to it
+                id = quotas.admitContainer(owner, () -> accounts.allocate(uid -> {
+                    long inserted = catalog.containers().insert(record);
+                    catalog.containers().setEngineUid(inserted, uid);
+                    return inserted;
+                }));
             }
         }
         finally {
@@ -131,6 +140,7 @@ public final class ContainerService
         String volume = VolumeKeys.container(id);
         catalog.containers().setVolume(id, volume);
         ContainerRecord container = load(id);
+        Engine engine = engine(container);
         EngineInstallation installation = null;
         Path dataDirectory = null;
         try {
@@ -284,7 +294,7 @@ public final class ContainerService
     {
         for (ContainerRecord container : catalog.containers().list()) {
             if (container.status() == ResourceStatus.READY) {
-                Engine engine = engines.engine(container.engine());
+                Engine engine = engine(container);
                 try {
                     stopQuietly(engine, engine.install(container.engineVersion(), ProgressListener.NONE), storage.path(container.volume()));
                 }
@@ -297,7 +307,7 @@ public final class ContainerService
 
     private void ensureRunning(ContainerRecord container)
     {
-        Engine engine = engines.engine(container.engine());
+        Engine engine = engine(container);
         try {
             if (!storage.exists(container.volume())) {
                 catalog.containers().setStatus(container.id(), ResourceStatus.FAILED, "The container's data is missing from " + storage.path(container.volume())
@@ -322,7 +332,7 @@ public final class ContainerService
 
     private void finishDelete(ContainerRecord container)
     {
-        Engine engine = engines.engine(container.engine());
+        Engine engine = engine(container);
         if (!container.volume().isEmpty() && storage.exists(container.volume())) {
             try {
                 stopQuietly(engine, engine.install(container.engineVersion(), ProgressListener.NONE), storage.path(container.volume()));
@@ -338,7 +348,20 @@ public final class ContainerService
             storage.delete(revision.volume());
             catalog.containers().deleteRevision(container.id(), revision.number());
         }
+        // frees its account, unless an image graduated from it holds files of it
         catalog.containers().delete(container.id());
+    }
+
+    /** The container's engine, running as the container's own account. */
+    private Engine engine(ContainerRecord container)
+    {
+        return engines.engine(container.engine()).runningAs(account(container));
+    }
+
+    /** The account a container's files belong to and its processes run as. */
+    public EngineUser account(ContainerRecord container)
+    {
+        return accounts.account(catalog.containers().engineUid(container.id()).orElse(null));
     }
 
     private ServerSettings settings(ContainerRecord container)
@@ -393,7 +416,7 @@ public final class ContainerService
     /** Stops a container's engine cleanly (a fast shutdown: open transactions are rolled back), for a clean snapshot. */
     void stopEngine(ContainerRecord container)
     {
-        Engine engine = engines.engine(container.engine());
+        Engine engine = engine(container);
         engine.stop(engine.install(container.engineVersion(), ProgressListener.NONE), storage.path(container.volume()));
     }
 
@@ -404,7 +427,7 @@ public final class ContainerService
      */
     void startEngine(ContainerRecord container, String dataPassword)
     {
-        Engine engine = engines.engine(container.engine());
+        Engine engine = engine(container);
         try {
             EngineInstallation installation = engine.install(container.engineVersion(), ProgressListener.NONE);
             Path dataDirectory = storage.path(container.volume());

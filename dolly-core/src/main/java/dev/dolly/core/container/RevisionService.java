@@ -172,6 +172,8 @@ public final class RevisionService
                         List.copyOf(new LinkedHashSet<>(request.tags())), List.copyOf(new LinkedHashSet<>(request.teams())),
                         new ImageOrigin(container.name(), revisionName(number), base.name()));
                 id = quotas.admitImage(owner, false, () -> catalog.images().insert(record));
+                // the image holds files of the container's account: the account stays taken while either exists
+                catalog.images().setEngineUid(id, catalog.containers().engineUid(container.id()).orElse(null));
             }
             volume = VolumeKeys.image(id);
             catalog.images().setVolume(id, volume);

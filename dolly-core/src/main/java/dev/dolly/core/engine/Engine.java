@@ -30,6 +30,21 @@ public interface Engine
     }
 
     /**
+     * This engine, running every process (servers, {@code pg_restore}, {@code psql}, the MariaDB client, its
+     * installer) as {@code account}: the account of the container or image build it works for. The services call
+     * it for every container and build; an engine made by its provider runs as the shared account.
+     */
+    Engine runningAs(EngineUser account);
+
+    /**
+     * This engine, with the tools that read a build's backups by their path ({@code pg_restore}) running as
+     * {@code reader} instead: for a definition whose files are read where they are on the daemon's machine, which
+     * only the local administrator may name. Engines that read sources only through the daemon (which streams
+     * them) run nothing that reads them by path.
+     */
+    Engine readingSourcesAs(EngineUser reader);
+
+    /**
      * Finds or fetches the binaries of the requested version ({@code 16}, {@code 14.5}, or {@code null} for the
      * default), reporting download and unpack progress.
      *

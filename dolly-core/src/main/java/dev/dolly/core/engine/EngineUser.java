@@ -11,18 +11,20 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.PosixFileAttributeView;
-import java.nio.file.attribute.UserPrincipalLookupService;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 import static java.util.Objects.requireNonNull;
 
 /**
  * The operating-system account engine processes run as. PostgreSQL refuses to run as root, and a database server
- * has no business running as root anyway: when the daemon runs as root, engines run as an unprivileged account
- * ({@code dolly} unless configured), which is created when missing. Otherwise they run as the daemon's own user.
+ * has no business running as root anyway. When the daemon runs as root, each container and each image build has an
+ * account of its own ({@link #ofIds}: numeric IDs from {@link EngineUidRange}, allocated by {@link EngineAccounts},
+ * with no entry in {@code /etc/passwd}), so that one container's processes cannot read, write or signal another's.
+ * The one named, shared account ({@code dolly} unless configured, created when missing) only runs {@code initdb},
+ * which refuses to run as a user without a name. Without root, engines run as the daemon's own user.
  */
 public final class EngineUser
 {
@@ -32,8 +34,6 @@ public final class EngineUser
     private final int uid;
     private final int gid;
     private final boolean switching;
-    /** Looked up once: {@link #takeOwnership} runs several times for each container start. */
-    private volatile String groupName;
 
     private EngineUser(String name, int uid, int gid, boolean switching)
     {
@@ -47,9 +47,9 @@ public final class EngineUser
     public static EngineUser resolve(String unprivilegedName)
     {
         requireNonNull(unprivilegedName, "unprivilegedName is null");
-        int currentUid = numericId("-u", null);
-        if (currentUid != 0) {
-            return new EngineUser(System.getProperty("user.name"), currentUid, numericId("-g", null), false);
+        EngineUser daemon = daemonUser();
+        if (daemon.uid() != 0) {
+            return daemon;
         }
         if (unprivilegedName.equals("root")) {
             throw DollyException.badInput("Engines cannot run as root. Configure another engine user (engineUser in dolly.yaml or DOLLY_ENGINE_USER).");
@@ -60,6 +60,32 @@ public final class EngineUser
         return new EngineUser(unprivilegedName, numericId("-u", unprivilegedName), numericId("-g", unprivilegedName), true);
     }
 
+    /** The daemon's own user: commands run as it run unchanged. */
+    public static EngineUser daemonUser()
+    {
+        try {
+            int uid = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+            int gid = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:gid");
+            return new EngineUser(System.getProperty("user.name"), uid, gid, false);
+        }
+        catch (IOException e) {
+            throw DollyException.failed("Cannot tell the daemon's own user from /proc/self: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * An account of numeric IDs only, for a daemon running as root: {@code setpriv} and {@code chown} need no name,
+     * and neither do the servers.
+     */
+    public static EngineUser ofIds(int uid, int gid)
+    {
+        if (uid <= 0 || gid <= 0) {
+            throw new IllegalArgumentException("not an unprivileged account: " + uid + ":" + gid);
+        }
+        return new EngineUser(String.valueOf(uid), uid, gid, true);
+    }
+
+    /** The account's name; for an account of numeric IDs only ({@link #ofIds}), its UID. */
     public String name()
     {
         return name;
@@ -94,22 +120,26 @@ public final class EngineUser
         return wrapped;
     }
 
-    /** Gives a file tree to this account, so that engines can write it. */
+    /**
+     * Gives a file tree to this account, so that engines can write it. Links are changed, never followed. A
+     * directory changes owner after what it holds, so that a tree whose root is the account's is the account's
+     * all through, even after an interrupted call ({@link #owns} of the root tells).
+     */
     public void takeOwnership(Path path)
     {
         if (!switching) {
             return;
         }
         try {
-            UserPrincipalLookupService lookup = path.getFileSystem().getUserPrincipalLookupService();
-            var user = lookup.lookupPrincipalByName(name);
-            var group = lookup.lookupPrincipalByGroupName(groupName());
             Files.walkFileTree(path, new SimpleFileVisitor<>()
             {
                 @Override
-                public FileVisitResult preVisitDirectory(Path directory, BasicFileAttributes attributes)
+                public FileVisitResult postVisitDirectory(Path directory, IOException failure)
                         throws IOException
                 {
+                    if (failure != null) {
+                        throw failure;
+                    }
                     setOwner(directory);
                     return FileVisitResult.CONTINUE;
                 }
@@ -121,14 +151,6 @@ public final class EngineUser
                     setOwner(file);
                     return FileVisitResult.CONTINUE;
                 }
-
-                private void setOwner(Path file)
-                        throws IOException
-                {
-                    PosixFileAttributeView view = Files.getFileAttributeView(file, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
-                    view.setOwner(user);
-                    view.setGroup(group);
-                }
             });
         }
         catch (IOException e) {
@@ -136,14 +158,37 @@ public final class EngineUser
         }
     }
 
-    private String groupName()
+    /** Whether this account owns {@code path} (not following a link). */
+    public boolean owns(Path path)
+            throws IOException
     {
-        String group = groupName;
-        if (group == null) {
-            group = run(List.of("id", "-gn", name)).strip();
-            groupName = group;
-        }
-        return group;
+        return ((Integer) Files.getAttribute(path, "unix:uid", LinkOption.NOFOLLOW_LINKS)) == uid
+                && ((Integer) Files.getAttribute(path, "unix:gid", LinkOption.NOFOLLOW_LINKS)) == gid;
+    }
+
+    private void setOwner(Path file)
+            throws IOException
+    {
+        Files.setAttribute(file, "unix:uid", uid, LinkOption.NOFOLLOW_LINKS);
+        Files.setAttribute(file, "unix:gid", gid, LinkOption.NOFOLLOW_LINKS);
+    }
+
+    @Override
+    public boolean equals(Object other)
+    {
+        return other instanceof EngineUser that && uid == that.uid && gid == that.gid && switching == that.switching && name.equals(that.name);
+    }
+
+    @Override
+    public int hashCode()
+    {
+        return Objects.hash(name, uid, gid, switching);
+    }
+
+    @Override
+    public String toString()
+    {
+        return name.equals(String.valueOf(uid)) ? "uid " + uid : name + " (uid " + uid + ")";
     }
 
     private static boolean exists(String name)

@@ -36,7 +36,8 @@ public final class ServerProcesses
         if (!Files.getPosixFilePermissions(directory).contains(PosixFilePermission.OWNER_WRITE)) {
             throw DollyException.engineFailed(directory + " is a sealed image, which is never started: create a data container from it instead.");
         }
-        if (engineUser.switchesUser() && !Files.getOwner(directory).getName().equals(engineUser.name())) {
+        if (engineUser.switchesUser() && !engineUser.owns(directory)) {
+            // a clone of an image (or a revision of another account): its files become this account's
             engineUser.takeOwnership(directory);
         }
         Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwx------"));

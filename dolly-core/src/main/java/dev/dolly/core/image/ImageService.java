@@ -15,6 +15,7 @@ import dev.dolly.core.catalog.ContainerRecord;
 import dev.dolly.core.catalog.ImageChanges;
 import dev.dolly.core.catalog.ImageRecord;
 import dev.dolly.core.engine.Engine;
+import dev.dolly.core.engine.EngineAccounts;
 import dev.dolly.core.engine.EngineInstallation;
 import dev.dolly.core.engine.EngineRegistry;
 import dev.dolly.core.engine.EngineUser;
@@ -35,6 +36,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -62,7 +64,7 @@ public final class ImageService
     private final Catalog catalog;
     private final EngineRegistry engines;
     private final StorageDriver storage;
-    private final EngineUser engineUser;
+    private final EngineAccounts accounts;
     private final PortAllocator ports;
     private final DollyConfiguration configuration;
     private final Uploads uploads;
@@ -74,7 +76,7 @@ public final class ImageService
     /** Ends builds that run longer than {@code DOLLY_BUILD_TIMEOUT}. */
     private final ScheduledExecutorService timeouts = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("build-timeouts").daemon().factory());
 
-    public ImageService(Catalog catalog, EngineRegistry engines, StorageDriver storage, EngineUser engineUser, PortAllocator ports,
+    public ImageService(Catalog catalog, EngineRegistry engines, StorageDriver storage, EngineAccounts accounts, PortAllocator ports,
             DollyConfiguration configuration, Uploads uploads, Quotas quotas, ExecutorService builds, Clock clock)
     {
         this.uploads = requireNonNull(uploads, "uploads is null");
@@ -82,7 +84,7 @@ public final class ImageService
         this.catalog = requireNonNull(catalog, "catalog is null");
         this.engines = requireNonNull(engines, "engines is null");
         this.storage = requireNonNull(storage, "storage is null");
-        this.engineUser = requireNonNull(engineUser, "engineUser is null");
+        this.accounts = requireNonNull(accounts, "accounts is null");
         this.ports = requireNonNull(ports, "ports is null");
         this.configuration = requireNonNull(configuration, "configuration is null");
         this.builds = requireNonNull(builds, "builds is null");
@@ -157,12 +159,18 @@ public final class ImageService
                 definition.version().orElse(null), version, definition.sourceType().name().toLowerCase(java.util.Locale.ROOT),
                 definition.initialDatabaseName().orElse(null), Passwords.generate(), "", null, caller.name(), request.definition(),
                 sourceDescription, now, null, lifetime.expiry(now).orElse(null), List.copyOf(tags), List.copyOf(teams), null);
-        long id = quotas.admitImage(caller.name(), true, () -> catalog.images().insert(record));
+        // the build's own account, recorded with the image: its files will belong to it
+        long id = quotas.admitImage(caller.name(), true, () -> accounts.allocate(uid -> {
+            long inserted = catalog.images().insert(record);
+            catalog.images().setEngineUid(inserted, uid);
+            return inserted;
+        }));
         String volume = VolumeKeys.image(id);
         catalog.images().setVolume(id, volume);
+        Optional<Path> staging = location == FileLocation.UPLOADED ? Optional.of(sourceDirectory) : Optional.empty();
         builds.execute(() -> {
             try {
-                build(id, definition);
+                build(id, definition, staging);
             }
             finally {
                 release.run();
@@ -387,6 +395,7 @@ public final class ImageService
     public void finishDelete(long id)
     {
         storage.delete(VolumeKeys.image(id));
+        // frees its account, unless a container whose files it holds (it was graduated from it) still has it
         catalog.images().delete(id);
     }
 
@@ -400,6 +409,7 @@ public final class ImageService
                     stopQuietly(image);
                     storage.delete(VolumeKeys.image(image.id()));
                     catalog.images().setStatus(image.id(), ResourceStatus.FAILED, "The build was interrupted because the daemon stopped. Create the image again.");
+                    catalog.images().setEngineUid(image.id(), null);
                 }
                 case DELETING -> finishDelete(image.id());
                 case READY -> {
@@ -448,13 +458,29 @@ public final class ImageService
                 image.requestedVersion(), buildSteps);
     }
 
-    private void build(long id, ImageDefinition definition)
+    /**
+     * Runs the build as the image's own account. An uploaded definition's staging directory becomes that account's
+     * (mode 0700), and the tools that read the sources ({@code pg_restore}) run as it too, so they can read nothing
+     * else; a directory on this machine, which only the local administrator may name, is read with the daemon's
+     * rights, as the definition's paths are.
+     *
+     * @param staging the staging directory of an uploaded definition
+     */
+    private void build(long id, ImageDefinition definition, Optional<Path> staging)
     {
         ImageRecord image = load(id);
         Path logFile = configuration.engineLogsDirectory().resolve("image-" + id + ".log");
         try {
-            Engine engine = engines.engine(image.engine());
-            BuildContext context = new BuildContext(image, VolumeKeys.image(id), loadPlan(definition, engine), engine, catalog.images(), storage, engineUser, ports,
+            EngineUser account = account(image);
+            Engine engine = engines.engine(image.engine()).runningAs(account);
+            if (staging.isPresent()) {
+                account.takeOwnership(staging.get());
+                Files.setPosixFilePermissions(staging.get(), PosixFilePermissions.fromString("rwx------"));
+            }
+            else {
+                engine = engine.readingSourcesAs(EngineUser.daemonUser());
+            }
+            BuildContext context = new BuildContext(image, VolumeKeys.image(id), loadPlan(definition, engine), engine, catalog.images(), storage, account, ports,
                     logFile, clock, BUILD_PARALLELISM);
             // counted from when the build starts, not from when it was queued
             BuildTimeout timeout = BuildTimeout.watch(context, configuration.buildTimeout(), timeouts);
@@ -470,6 +496,8 @@ public final class ImageService
             String message = failure instanceof DollyException ? failure.getMessage() : failure.toString();
             LOG.warn("Image {} ({}) failed: {}", image.name(), id, message, failure);
             catalog.images().setStatus(id, ResourceStatus.FAILED, message);
+            // its volume went with the undone steps: the account is free again
+            catalog.images().setEngineUid(id, null);
         }
         finally {
             try {
@@ -500,13 +528,19 @@ public final class ImageService
             return;
         }
         try {
-            Engine engine = engines.engine(image.engine());
+            Engine engine = engines.engine(image.engine()).runningAs(account(image));
             EngineInstallation installation = engine.install(image.engineVersion(), message -> {});
             engine.stop(installation, storage.path(VolumeKeys.image(image.id())));
         }
         catch (RuntimeException e) {
             LOG.warn("Could not stop the engine of interrupted image {}", image.id(), e);
         }
+    }
+
+    /** The account an image's files belong to, and its build's processes run as. */
+    public EngineUser account(ImageRecord image)
+    {
+        return accounts.account(catalog.images().engineUid(image.id()).orElse(null));
     }
 
     private static DollyException notFound(String reference)

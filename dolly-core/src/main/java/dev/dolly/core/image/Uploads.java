@@ -70,7 +70,9 @@ public final class Uploads
                 }
             }
             Files.createDirectories(root);
-            Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwx------"));
+            // traversable, not listable: a build's account reaches its own staging directory (mode 0700, its random
+            // name unknown to others) and nothing else here
+            Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwx--x--x"));
         }
         catch (IOException e) {
             throw DollyException.storageFailed("Cannot prepare the uploads directory " + root + ": " + e.getMessage(), e);

@@ -26,7 +26,7 @@ import static java.util.Objects.requireNonNull;
  * wrote), {@code work/} (overlayfs' own), {@code merged/} (the overlay mount, the directory PostgreSQL runs on) and
  * {@code layers} (the keys of its lower layers, one a line, so that it can be mounted again after a restart):
  *
- * <pre>mount -t overlay overlay -o lowerdir=IMAGE,upperdir=UPPER,workdir=WORK MERGED</pre>
+ * <pre>mount -t overlay overlay -o lowerdir=IMAGE,upperdir=UPPER,workdir=WORK,metacopy=on MERGED</pre>
  *
  * <p>Writing to a file of the image copies the whole file up first: PostgreSQL keeps tables in files of up to
  * 1 GB, so the first write to a big table costs a copy of that segment (a reflink instead, when the storage root is
@@ -52,6 +52,8 @@ public final class OverlayStorageDriver
     private static final String UPPER = "upper";
     private static final String WORK = "work";
     private static final String MERGED = "merged";
+    /** Present when the kernel's overlayfs copies up metadata alone ({@code metacopy=on}). */
+    private static final Path METACOPY_PARAMETER = Path.of("/sys/module/overlay/parameters/metacopy");
 
     private final Path root;
     private final CommandRunner runner;
@@ -423,7 +425,7 @@ public final class OverlayStorageDriver
         try {
             Files.createDirectories(mountPoint);
             String lowerDirectories = lowers(key).stream().map(Path::toString).collect(Collectors.joining(":"));
-            Volumes.run(runner, List.of("mount", "-t", "overlay", "overlay", "-o", "ro,lowerdir=" + lowerDirectories, mountPoint.toString()),
+            Volumes.run(runner, List.of("mount", "-t", "overlay", "overlay", "-o", "ro,lowerdir=" + lowerDirectories + metacopyOption(), mountPoint.toString()),
                     "Cannot mount the layers of " + key + " to flatten them", "");
             try {
                 copyTree(mountPoint, flat);
@@ -471,7 +473,19 @@ public final class OverlayStorageDriver
     private static List<String> mountCommand(List<Path> lowers, Path upper, Path work, Path merged)
     {
         String lowerDirectories = lowers.stream().map(Path::toString).collect(Collectors.joining(":"));
-        return List.of("mount", "-t", "overlay", "overlay", "-o", "lowerdir=" + lowerDirectories + ",upperdir=" + upper + ",workdir=" + work, merged.toString());
+        return List.of("mount", "-t", "overlay", "overlay", "-o", "lowerdir=" + lowerDirectories + ",upperdir=" + upper + ",workdir=" + work + metacopyOption(),
+                merged.toString());
+    }
+
+    /**
+     * {@code metacopy=on} where the kernel has it: a change of owner or mode copies up the file's metadata only, not
+     * its data, so giving a clone to its container's account costs no copy of the image (it implies
+     * {@code redirect_dir=on}). Every mount of a chain needs it once a layer holds such metadata-only files, which
+     * revisions copy along (their extended attributes): without it, reading them fails.
+     */
+    private static String metacopyOption()
+    {
+        return Files.exists(METACOPY_PARAMETER) ? ",metacopy=on" : "";
     }
 
     /** A sealed snapshot: its own layer above the volume named in its {@code layers} file. */

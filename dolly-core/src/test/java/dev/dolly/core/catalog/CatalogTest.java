@@ -2,6 +2,7 @@ package dev.dolly.core.catalog;
 
 import dev.dolly.api.ImageOrigin;
 import dev.dolly.api.ResourceStatus;
+import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sqlite.SQLiteDataSource;
@@ -70,6 +71,49 @@ class CatalogTest
         assertThat(image.tags()).containsExactly("latest");
         assertThat(image.teams()).containsExactly("org:a", "org:b");
         assertThat(image.origin()).isNull();
+    }
+
+    @Test
+    void migratesACatalogOfVersion5ToEngineAccounts()
+            throws SQLException
+    {
+        Path file = directory.resolve("catalog.db");
+        // a home's catalog as the daemon before engine accounts left it
+        Flyway.configure().dataSource(dataSource(file)).locations("classpath:db/migration").target("5").load().migrate();
+        execute(file, """
+                INSERT INTO images (id, name, status, engine, source_type, superuser_password, volume, owner, definition, source_directory, created_at)
+                VALUES (7, 'chinook', 'READY', 'postgresql', 'backup', 'secret', 'images/7', 'admin', 'name: chinook', '/tmp', '2026-11-21T09:00:00.000Z')
+                """);
+        execute(file, """
+                INSERT INTO containers (id, name, image_id, status, engine, engine_version, host, port, user_name, password, database_name, volume, revision,
+                    owner, created_at)
+                VALUES (3, 'my-copy', 7, 'READY', 'postgresql', '17.6.0', '127.0.0.1', 54321, 'postgres', 'pw', 'chinook', 'containers/3', 'rev.0', 'admin',
+                    '2026-11-21T09:00:01.000Z')
+                """);
+
+        Catalog catalog = Catalog.open(file);
+        // what existed keeps running as the shared account, as before
+        assertThat(catalog.images().engineUid(7)).isEmpty();
+        assertThat(catalog.containers().engineUid(3)).isEmpty();
+        assertThat(catalog.engineUidsInUse()).isEmpty();
+        assertThat(catalog.images().find(7)).isPresent();
+        assertThat(catalog.containers().find(3)).isPresent();
+
+        catalog.images().setEngineUid(7, 2_000_000_001);
+        catalog.containers().setEngineUid(3, 2_000_000_002);
+        assertThat(row(file, "SELECT engine_uid FROM containers")).containsExactly(entry("engine_uid", 2_000_000_002));
+        assertThat(catalog.images().engineUid(7)).contains(2_000_000_001);
+        assertThat(catalog.containers().engineUid(3)).contains(2_000_000_002);
+        assertThat(catalog.engineUidsInUse()).containsExactlyInAnyOrder(2_000_000_001, 2_000_000_002);
+
+        // an image graduated from the container holds the container's ID: taken until both are gone
+        catalog.images().setEngineUid(7, 2_000_000_002);
+        assertThat(catalog.engineUidsInUse()).containsExactly(2_000_000_002);
+        catalog.containers().delete(3);
+        assertThat(catalog.engineUidsInUse()).containsExactly(2_000_000_002);
+        catalog.images().setEngineUid(7, null);
+        assertThat(catalog.images().engineUid(7)).isEmpty();
+        assertThat(catalog.engineUidsInUse()).isEmpty();
     }
 
     private static Map<String, Object> row(Path file, String query)

@@ -91,6 +91,21 @@ public final class FakeEngineProvider
             return Set.of("imitation");
         }
 
+        /** It runs nothing, as any account. */
+        @Override
+        public Engine runningAs(EngineUser account)
+        {
+            requireNonNull(account, "account is null");
+            return this;
+        }
+
+        @Override
+        public Engine readingSourcesAs(EngineUser reader)
+        {
+            requireNonNull(reader, "reader is null");
+            return this;
+        }
+
         /** The newest version of the requested major or minor, or the newest of all. */
         @Override
         public String resolveVersion(String requestedVersion)

@@ -8,6 +8,7 @@ import dev.dolly.core.DollyConfiguration;
 import dev.dolly.core.auth.Caller;
 import dev.dolly.core.catalog.Catalog;
 import dev.dolly.core.engine.EngineRegistry;
+import dev.dolly.core.engine.EngineAccounts;
 import dev.dolly.core.engine.EngineUser;
 import dev.dolly.core.engine.PortAllocator;
 import dev.dolly.core.quota.Quotas;
@@ -58,7 +59,7 @@ class ImageSourcesTest
         builds = Executors.newSingleThreadExecutor();
         // no engine: every definition is refused after its source was checked, before anything is built
         images = new ImageService(catalog, new EngineRegistry(List.of()), new CopyStorageDriver(directory.resolve("storage")),
-                EngineUser.resolve(configuration.engineUser()), new PortAllocator("127.0.0.1", 54320, 54330, Set::of), configuration, uploads,
+                EngineAccounts.sharedOnly(EngineUser.resolve(configuration.engineUser())), new PortAllocator("127.0.0.1", 54320, 54330, Set::of), configuration, uploads,
                 new Quotas(configuration.quotas(), catalog), builds,
                 Clock.systemUTC());
     }

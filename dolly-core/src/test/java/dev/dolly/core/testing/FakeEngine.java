@@ -6,6 +6,7 @@ import dev.dolly.core.engine.ConnectionStrings;
 import dev.dolly.core.engine.Endpoint;
 import dev.dolly.core.engine.Engine;
 import dev.dolly.core.engine.EngineInstallation;
+import dev.dolly.core.engine.EngineUser;
 import dev.dolly.core.engine.LoadPlan;
 import dev.dolly.core.engine.ProgressListener;
 import dev.dolly.core.engine.ServerSettings;
@@ -65,6 +66,7 @@ public final class FakeEngine
     private final Map<Operation, Integer> calls = new EnumMap<>(Operation.class);
     private final Set<Operation> failing = EnumSet.noneOf(Operation.class);
     private final List<LoadPlan> plans = new ArrayList<>();
+    private final List<EngineUser> accounts = new ArrayList<>();
     private CountDownLatch loadGate = new CountDownLatch(0);
 
     /** Makes every later call of the operation fail, until {@link #succeed} is called. */
@@ -138,6 +140,27 @@ public final class FakeEngine
     public String name()
     {
         return NAME;
+    }
+
+    /** The fake runs no process: it records the account, and is itself the engine bound to it. */
+    @Override
+    public synchronized FakeEngine runningAs(EngineUser account)
+    {
+        accounts.add(requireNonNull(account, "account is null"));
+        return this;
+    }
+
+    @Override
+    public FakeEngine readingSourcesAs(EngineUser reader)
+    {
+        requireNonNull(reader, "reader is null");
+        return this;
+    }
+
+    /** The accounts the services bound the engine to ({@link #runningAs}), in order. */
+    public synchronized List<EngineUser> accountsUsed()
+    {
+        return List.copyOf(accounts);
     }
 
     @Override

@@ -13,6 +13,8 @@ import dev.dolly.core.catalog.ContainerRecord;
 import dev.dolly.core.container.ContainerService;
 import dev.dolly.core.container.RevisionService;
 import dev.dolly.core.engine.EngineRegistry;
+import dev.dolly.core.engine.EngineAccounts;
+import dev.dolly.core.engine.EngineUidRange;
 import dev.dolly.core.engine.EngineUser;
 import dev.dolly.core.engine.PortAllocator;
 import dev.dolly.core.image.ImageService;
@@ -34,6 +36,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -95,6 +98,20 @@ public final class FakeEngineServices
      */
     public FakeEngineServices(Path directory, String containerPorts, Map<String, String> environment)
     {
+        this(directory, containerPorts, environment, Optional.empty());
+    }
+
+    /**
+     * Services that give every container and build an account of its own from {@code range}, as a daemon running as
+     * root does: their volumes are given to those accounts, which takes root.
+     */
+    public static FakeEngineServices withEngineAccounts(Path directory, EngineUidRange range)
+    {
+        return new FakeEngineServices(directory, CONTAINER_PORTS, Map.of(), Optional.of(range));
+    }
+
+    private FakeEngineServices(Path directory, String containerPorts, Map<String, String> environment, Optional<EngineUidRange> engineUids)
+    {
         this.directory = requireNonNull(directory, "directory is null");
         this.configuration = configuration(directory.resolve("home"), containerPorts, environment);
         try {
@@ -112,9 +129,11 @@ public final class FakeEngineServices
         this.uploads = new Uploads(configuration.uploadsDirectory(), clock);
         uploads.removeLeftovers();
         Quotas quotas = new Quotas(configuration.quotas(), catalog);
-        this.images = new ImageService(catalog, engines, storage, EngineUser.resolve(configuration.engineUser()), ports, configuration, uploads, quotas, builds,
-                clock);
-        this.containers = new ContainerService(catalog, images, engines, storage, ports, quotas, configuration, clock);
+        EngineUser shared = EngineUser.resolve(configuration.engineUser());
+        EngineAccounts accounts = engineUids.map(range -> EngineAccounts.separate(shared, range, catalog::engineUidsInUse))
+                .orElseGet(() -> EngineAccounts.sharedOnly(shared));
+        this.images = new ImageService(catalog, engines, storage, accounts, ports, configuration, uploads, quotas, builds, clock);
+        this.containers = new ContainerService(catalog, images, engines, accounts, storage, ports, quotas, configuration, clock);
         this.revisions = new RevisionService(catalog, containers, images, storage, quotas, clock);
     }
 

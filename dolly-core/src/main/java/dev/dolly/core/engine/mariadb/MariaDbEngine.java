@@ -139,6 +139,21 @@ public final class MariaDbEngine
         this.runDirectory = requireNonNull(runDirectory, "runDirectory is null").toAbsolutePath();
     }
 
+    @Override
+    public MariaDbEngine runningAs(EngineUser account)
+    {
+        requireNonNull(account, "account is null");
+        return account.equals(engineUser) ? this : new MariaDbEngine(name, binaries, account, runDirectory, runtime);
+    }
+
+    /** The client reads scripts and dumps from its standard input, which the daemon streams: nothing reads them by path. */
+    @Override
+    public MariaDbEngine readingSourcesAs(EngineUser reader)
+    {
+        requireNonNull(reader, "reader is null");
+        return this;
+    }
+
     /** The run directory for sockets of this process's user: {@code <tmp>/dolly-mariadb-<uid>}. */
     public static Path defaultRunDirectory()
     {
@@ -290,7 +305,9 @@ public final class MariaDbEngine
         }
         else {
             command.addAll(List.of("/bin/sh", programs.installDb().toString(), "--no-defaults", "--basedir=" + programs.baseDirectory(), "--datadir=" + directory,
-                    "--auth-root-authentication-method=socket", "--auth-root-socket-user=" + engineUser.name(), "--skip-test-db", "--skip-name-resolve",
+                    // root without a password, reachable only over the private socket of the start without networking that
+                    // follows, which leaves root with unix_socket only: the account may have no name for unix_socket to match
+                    "--auth-root-authentication-method=normal", "--skip-test-db", "--skip-name-resolve",
                     "--innodb-log-file-size=" + SERVER_SETTINGS.get("innodb_log_file_size")));
         }
         CommandRunner.Result result = CommandRunner.system().run(Command.of(engineUser.wrap(command)).inDirectory(directory).withTimeout(INITIALIZE_TIMEOUT));
@@ -302,8 +319,8 @@ public final class MariaDbEngine
     }
 
     /**
-     * Starts the new data directory once without networking, logs in through the socket as the engine user (MariaDB:
-     * its {@code unix_socket} account, which is dropped again) or as {@code root} without a password (MySQL's
+     * Starts the new data directory once without networking, logs in through its private socket as {@code root}
+     * without a password (MariaDB's {@code --auth-root-authentication-method=normal}, MySQL's
      * {@code --initialize-insecure}), and creates the data user with its password; {@code root} is left with the
      * socket as its only way in.
      */
@@ -319,7 +336,7 @@ public final class MariaDbEngine
             ServerProcess server = runtime.launch(new ServerLaunch(directory, arguments, engineUser, logFile, List.of(sockets)));
             Readiness.await(programs.product() + " initialising " + directory, START_TIMEOUT, FIRST_PAUSE,
                     ServerProcesses.whileAlive(server, () -> Files.exists(sockets.resolve(SOCKET_FILE), LinkOption.NOFOLLOW_LINKS)));
-            String admin = programs.mysql() ? "root" : engineUser.name();
+            String admin = "root";
             StringBuilder sql = new StringBuilder();
             sql.append("CREATE USER '").append(DATA_USER).append("'@'%' IDENTIFIED ")
                     .append(programs.mysql() ? "WITH mysql_native_password " : "").append("BY ").append(sqlString(password)).append(";\n");
@@ -329,11 +346,10 @@ public final class MariaDbEngine
                 sql.append("ALTER USER 'root'@'localhost' IDENTIFIED WITH auth_socket;\n");
             }
             else {
-                // the host name of this machine means nothing to clones on another one
+                sql.append("ALTER USER 'root'@'localhost' IDENTIFIED VIA unix_socket;\n");
+                // root's accounts for TCP, and the host name of this machine, which means nothing to clones on another one
+                sql.append("DELETE FROM mysql.global_priv WHERE User = 'root' AND Host <> 'localhost';\n");
                 sql.append("DELETE FROM mysql.proxies_priv WHERE Host NOT IN ('localhost', '');\n");
-                if (!admin.equals("root")) {
-                    sql.append("DROP USER '").append(admin).append("'@'localhost';\n");
-                }
             }
             sql.append("FLUSH PRIVILEGES;\n");
             List<String> client = programs.clientCommand(sockets, admin);
@@ -757,8 +773,10 @@ public final class MariaDbEngine
         if (!database.isEmpty()) {
             command.add("--database=" + database);
         }
+        // what the SQL reads from files (LOAD DATA LOCAL INFILE, the client's source command), it reads with the rights of the build's account
+        command.add("--local-infile=0");
         // the password goes through the environment, not the command line that ps shows
-        CommandRunner.Result result = CommandRunner.system().run(Command.of(command).withEnvironment(Map.of("MYSQL_PWD", superuser.password())).withTimeout(timeout).withInput(input));
+        CommandRunner.Result result = CommandRunner.system().run(Command.of(engineUser.wrap(command)).withEnvironment(Map.of("MYSQL_PWD", superuser.password())).withTimeout(timeout).withInput(input));
         String output = result.output().strip();
         if (!result.succeeded()) {
             Matcher error = CLIENT_ERROR.matcher(output.lines().filter(line -> line.startsWith("ERROR")).findFirst().orElse(""));

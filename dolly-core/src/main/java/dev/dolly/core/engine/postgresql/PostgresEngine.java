@@ -122,6 +122,10 @@ public final class PostgresEngine
 
     private final PostgresBinaries binaries;
     private final EngineUser engineUser;
+    /** Runs {@code initdb}, which refuses to run as an account without a name; the files become the engine user's. */
+    private final EngineUser initializingUser;
+    /** Runs {@code pg_restore}, which reads backups by their path: the engine user, unless {@link #readingSourcesAs} said otherwise. */
+    private final EngineUser sourceReader;
     private final PostgresConfiguration configuration;
     private final ContainerRuntime runtime;
     private final Supplier<Optional<Path>> pgRestoreFinder;
@@ -144,14 +148,23 @@ public final class PostgresEngine
 
     PostgresEngine(PostgresBinaries binaries, EngineUser engineUser, PostgresConfiguration configuration, Supplier<Optional<Path>> pgRestoreFinder)
     {
-        this(binaries, engineUser, configuration, LocalProcessRuntime.standalone(), pgRestoreFinder);
+        this(binaries, engineUser, engineUser, engineUser, configuration, LocalProcessRuntime.standalone(), pgRestoreFinder);
     }
 
     private PostgresEngine(PostgresBinaries binaries, EngineUser engineUser, PostgresConfiguration configuration, ContainerRuntime runtime,
             Supplier<Optional<Path>> pgRestoreFinder)
     {
+        this(binaries, engineUser, engineUser, engineUser, configuration, runtime, pgRestoreFinder);
+    }
+
+    private PostgresEngine(PostgresBinaries binaries, EngineUser engineUser, EngineUser initializingUser, EngineUser sourceReader, PostgresConfiguration configuration,
+            ContainerRuntime runtime,
+            Supplier<Optional<Path>> pgRestoreFinder)
+    {
         this.binaries = requireNonNull(binaries, "binaries is null");
         this.engineUser = requireNonNull(engineUser, "engineUser is null");
+        this.initializingUser = requireNonNull(initializingUser, "initializingUser is null");
+        this.sourceReader = requireNonNull(sourceReader, "sourceReader is null");
         this.configuration = requireNonNull(configuration, "configuration is null");
         this.runtime = requireNonNull(runtime, "runtime is null");
         this.pgRestoreFinder = requireNonNull(pgRestoreFinder, "pgRestoreFinder is null");
@@ -167,6 +180,21 @@ public final class PostgresEngine
     public String name()
     {
         return PostgresBinaries.ENGINE;
+    }
+
+    @Override
+    public PostgresEngine runningAs(EngineUser account)
+    {
+        requireNonNull(account, "account is null");
+        return account.equals(engineUser) && account.equals(sourceReader) ? this
+                : new PostgresEngine(binaries, account, initializingUser, account, configuration, runtime, pgRestoreFinder);
+    }
+
+    @Override
+    public PostgresEngine readingSourcesAs(EngineUser reader)
+    {
+        requireNonNull(reader, "reader is null");
+        return reader.equals(sourceReader) ? this : new PostgresEngine(binaries, engineUser, initializingUser, reader, configuration, runtime, pgRestoreFinder);
     }
 
     /** {@code postgres}, the name of PostgreSQL's server program and a common short form. */
@@ -229,11 +257,11 @@ public final class PostgresEngine
         Path passwordFile = null;
         try {
             Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwx------"));
-            engineUser.takeOwnership(directory);
-            // initdb reads the password from a file that only the engine user can read, removed right after
+            initializingUser.takeOwnership(directory);
+            // initdb reads the password from a file that only its user can read, removed right after
             passwordFile = Files.createTempFile(directory.getParent(), ".dolly-password-", "", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             Files.writeString(passwordFile, superuserPassword + "\n");
-            engineUser.takeOwnership(passwordFile);
+            initializingUser.takeOwnership(passwordFile);
 
             List<String> command = new ArrayList<>(List.of(
                     program(installation, "initdb"),
@@ -250,10 +278,14 @@ public final class PostgresEngine
                 // copies the whole file up, so small segments keep each container's own space small
                 command.add("--wal-segsize=" + WAL_SEGMENT_MEGABYTES);
             }
-            CommandRunner.Result result = CommandRunner.system().run(Command.of(engineUser.wrap(command)).inDirectory(directory).withTimeout(INITDB_TIMEOUT));
+            CommandRunner.Result result = CommandRunner.system().run(Command.of(initializingUser.wrap(command)).inDirectory(directory).withTimeout(INITDB_TIMEOUT));
             if (!result.succeeded()) {
                 throw DollyException.engineFailed("initdb could not create a PostgreSQL " + installation.version() + " data directory in " + directory + ": "
                         + result.output().strip());
+            }
+            if (!initializingUser.equals(engineUser)) {
+                // a fresh data directory is small: giving it to the build's own account costs a few milliseconds
+                engineUser.takeOwnership(directory);
             }
         }
         catch (IOException e) {
@@ -826,8 +858,8 @@ public final class PostgresEngine
             command.add("--jobs=" + restoreJobs());
         }
         command.add(backup.path().toAbsolutePath().toString());
-        // pg_restore is a client: it runs as the daemon's user, and reads the backup with its rights
-        CommandRunner.Result result = CommandRunner.system().run(Command.of(command)
+        // pg_restore reads what the backup names with the rights of the build's account: its staging directory only
+        CommandRunner.Result result = CommandRunner.system().run(Command.of(sourceReader.wrap(command))
                 .withEnvironment(Map.of("PGPASSWORD", target.password(), "PGAPPNAME", "dolly", "PGCONNECT_TIMEOUT", "10"))
                 .withTimeout(RESTORE_TIMEOUT));
         if (!result.succeeded()) {
@@ -845,9 +877,10 @@ public final class PostgresEngine
     }
 
     /** The backup's entries of the data section ({@code TABLE DATA}, {@code SEQUENCE SET}, large objects), as {@code pg_restore --list} writes them. */
-    private static List<String> dataEntries(Path program, Backup backup)
+    private List<String> dataEntries(Path program, Backup backup)
     {
-        CommandRunner.Result result = CommandRunner.system().run(Command.of(program.toString(), "--list", "--section=data", backup.path().toAbsolutePath().toString())
+        CommandRunner.Result result = CommandRunner.system().run(Command.of(sourceReader.wrap(List.of(program.toString(), "--list", "--section=data",
+                        backup.path().toAbsolutePath().toString())))
                 .withTimeout(RESTORE_TIMEOUT));
         if (!result.succeeded()) {
             throw DollyException.loadFailed("pg_restore could not read " + backup.path() + ": " + result.output().strip() + ". Fix the backup, or load it from SQL text instead.");
@@ -856,12 +889,14 @@ public final class PostgresEngine
     }
 
     /** Whether the backup's text is UTF-8, which {@link PlainSqlLoader} reads: from the client_encoding its SQL text sets. */
-    private static boolean isUtf8(Path program, Backup backup)
+    private boolean isUtf8(Path program, Backup backup)
     {
         Path noEntries = null;
         try {
             noEntries = Files.createTempFile("dolly-restore-", ".list");
-            CommandRunner.Result result = CommandRunner.system().run(Command.of(program.toString(), "--file=-", "--use-list=" + noEntries, backup.path().toAbsolutePath().toString())
+            sourceReader.takeOwnership(noEntries);
+            CommandRunner.Result result = CommandRunner.system().run(Command.of(sourceReader.wrap(List.of(program.toString(), "--file=-", "--use-list=" + noEntries,
+                            backup.path().toAbsolutePath().toString())))
                     .withTimeout(RESTORE_TIMEOUT));
             return result.succeeded() && result.output().lines().anyMatch(line -> line.strip().equalsIgnoreCase("SET client_encoding = 'UTF8';"));
         }
@@ -896,8 +931,9 @@ public final class PostgresEngine
             list = Files.createTempFile("dolly-restore-", ".list");
             errors = Files.createTempFile("dolly-restore-", ".errors");
             Files.write(list, entries, StandardCharsets.UTF_8);
-            process = CommandRunner.system().stream(Command.of(program.toString(), "--section=data", "--no-owner", "--no-privileges", "--file=-", "--use-list=" + list,
-                    backup.path().toAbsolutePath().toString()), errors);
+            sourceReader.takeOwnership(list);
+            process = CommandRunner.system().stream(Command.of(sourceReader.wrap(List.of(program.toString(), "--section=data", "--no-owner", "--no-privileges", "--file=-",
+                    "--use-list=" + list, backup.path().toAbsolutePath().toString()))), errors);
             String name = backup.path().getFileName() + " (data, part " + part + ")";
             try (Reader text = new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
