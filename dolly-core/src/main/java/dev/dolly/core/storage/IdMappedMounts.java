@@ -1,0 +1,175 @@
+package dev.dolly.core.storage;
+
+import com.sun.jna.Library;
+import com.sun.jna.Memory;
+import com.sun.jna.Native;
+import dev.dolly.api.DollyException;
+import dev.dolly.core.process.Command;
+import dev.dolly.core.process.CommandRunner;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * ID-mapped bind mounts (Linux 5.12 and later): a directory tree whose files belong to one account, shown at another
+ * place as if they belonged to another account, without changing a file. Files that the other account creates through
+ * the mount are stored as the first account's. A clone of an image can so be handed to its container's own account
+ * in well under a millisecond of system calls, where changing the owner of every file of a 1 GB clone takes tens of
+ * milliseconds and, on overlayfs, copies metadata up for every file.
+ *
+ * <p>The kernel takes the mapping from a user namespace. The JVM has many threads and so cannot enter a new user
+ * namespace itself: {@code unshare --user} makes one in a short-lived child process, whose maps the daemon writes as
+ * root, and whose namespace stays alive for as long as the mount refers to it.
+ *
+ * <p>Needs root. btrfs (5.15), XFS and ext4 support it; overlayfs does not allow its own mounts to be ID-mapped, but
+ * accepts ID-mapped layers.
+ */
+public final class IdMappedMounts
+{
+    private static final long SYSTEM_CALL_OPEN_TREE = 428;
+    private static final long SYSTEM_CALL_MOVE_MOUNT = 429;
+    private static final long SYSTEM_CALL_MOUNT_SETATTR = 442;
+    private static final int AT_FDCWD = -100;
+    private static final int OPEN_TREE_CLONE = 1;
+    private static final int OPEN_TREE_CLOEXEC = 0x80000;
+    private static final int AT_EMPTY_PATH = 0x1000;
+    private static final int MOVE_MOUNT_F_EMPTY_PATH = 0x4;
+    private static final long MOUNT_ATTR_IDMAP = 0x100000;
+    private static final int MOUNT_ATTR_SIZE = 32;
+    private static final int O_RDONLY_CLOEXEC = 0x80000;
+    private static final int MNT_DETACH = 2;
+    private static final Duration NAMESPACE_TIMEOUT = Duration.ofSeconds(10);
+
+    /** The C library calls used, through JNA. */
+    private interface SystemLibrary
+            extends Library
+    {
+        long syscall(long number, Object... arguments);
+
+        int open(String path, int flags);
+
+        int close(int descriptor);
+
+        int umount2(String target, int flags);
+
+        String strerror(int error);
+    }
+
+    private static final class Holder
+    {
+        private static final SystemLibrary LIBRARY = Native.load("c", SystemLibrary.class);
+    }
+
+    private IdMappedMounts() {}
+
+    /**
+     * Mounts {@code source} at {@code target} (an existing directory, which may be {@code source} itself), with files
+     * of {@code fromUid}/{@code fromGid} shown as {@code toUid}/{@code toGid}. Other files show as the overflow account
+     * ({@code nobody}).
+     *
+     * @throws DollyException with {@code STORAGE_FAILED} when the kernel or the file system refuses
+     */
+    public static void mount(Path source, Path target, int fromUid, int fromGid, int toUid, int toGid)
+    {
+        requireNonNull(source, "source is null");
+        requireNonNull(target, "target is null");
+        Process namespaceHolder = CommandRunner.system().launch(Command.of("unshare", "--user", "--", "sleep", "60"), Path.of("/dev/null"));
+        try {
+            long pid = namespaceHolder.pid();
+            awaitOwnUserNamespace(pid, namespaceHolder);
+            Files.writeString(Path.of("/proc", Long.toString(pid), "uid_map"), fromUid + " " + toUid + " 1\n", StandardCharsets.US_ASCII);
+            Files.writeString(Path.of("/proc", Long.toString(pid), "gid_map"), fromGid + " " + toGid + " 1\n", StandardCharsets.US_ASCII);
+            SystemLibrary library = Holder.LIBRARY;
+            int namespace = library.open("/proc/" + pid + "/ns/user", O_RDONLY_CLOEXEC);
+            if (namespace < 0) {
+                throw failure("open the user namespace of process " + pid, source, target);
+            }
+            try {
+                int tree = (int) library.syscall(SYSTEM_CALL_OPEN_TREE, (long) AT_FDCWD, source.toString(), (long) (OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC));
+                if (tree < 0) {
+                    throw failure("open_tree", source, target);
+                }
+                try {
+                    Memory attributes = new Memory(MOUNT_ATTR_SIZE);
+                    attributes.clear();
+                    attributes.setLong(0, MOUNT_ATTR_IDMAP);
+                    attributes.setLong(24, namespace);
+                    if (library.syscall(SYSTEM_CALL_MOUNT_SETATTR, (long) tree, "", (long) AT_EMPTY_PATH, attributes, (long) MOUNT_ATTR_SIZE) < 0) {
+                        throw failure("mount_setattr", source, target);
+                    }
+                    if (library.syscall(SYSTEM_CALL_MOVE_MOUNT, (long) tree, "", (long) AT_FDCWD, target.toString(), (long) MOVE_MOUNT_F_EMPTY_PATH) < 0) {
+                        throw failure("move_mount", source, target);
+                    }
+                }
+                finally {
+                    library.close(tree);
+                }
+            }
+            finally {
+                library.close(namespace);
+            }
+        }
+        catch (IOException e) {
+            throw DollyException.storageFailed("Cannot map the owners of " + source + " for " + target + ": " + e.getMessage(), e);
+        }
+        finally {
+            namespaceHolder.destroyForcibly();
+            try {
+                namespaceHolder.waitFor();
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /**
+     * Detaches the mount at {@code target} from this mount namespace (lazily: the kernel frees it once nothing uses
+     * it). Copies made by {@code unshare --mount} before this keep theirs.
+     *
+     * @throws DollyException with {@code STORAGE_FAILED} when nothing is mounted there or the kernel refuses
+     */
+    public static void unmount(Path target)
+    {
+        requireNonNull(target, "target is null");
+        if (Holder.LIBRARY.umount2(target.toString(), MNT_DETACH) < 0) {
+            throw DollyException.storageFailed("Cannot unmount " + target + ": " + errorText());
+        }
+    }
+
+    /** {@code unshare} has made its user namespace once its {@code ns/user} link differs from ours. */
+    private static void awaitOwnUserNamespace(long pid, Process namespaceHolder)
+            throws IOException
+    {
+        Path ours = Files.readSymbolicLink(Path.of("/proc/self/ns/user"));
+        Path link = Path.of("/proc", Long.toString(pid), "ns", "user");
+        long deadline = System.nanoTime() + NAMESPACE_TIMEOUT.toNanos();
+        while (Files.readSymbolicLink(link).equals(ours)) {
+            if (!namespaceHolder.isAlive()) {
+                throw DollyException.storageFailed("unshare --user exited with code " + namespaceHolder.exitValue()
+                        + " before making a user namespace: ID-mapped mounts need unshare from util-linux and a kernel with user namespaces.");
+            }
+            if (System.nanoTime() - deadline > 0) {
+                throw DollyException.storageFailed("unshare --user did not make a user namespace within " + NAMESPACE_TIMEOUT.toSeconds() + " s.");
+            }
+            Thread.onSpinWait();
+        }
+    }
+
+    private static DollyException failure(String call, Path source, Path target)
+    {
+        return DollyException.storageFailed("Cannot mount " + source + " at " + target + " with its owners mapped: " + call + " failed: " + errorText()
+                + ". ID-mapped mounts need Linux 5.12 or later, root, and a file system that supports them (btrfs, XFS, ext4).");
+    }
+
+    private static String errorText()
+    {
+        int error = Native.getLastError();
+        return Holder.LIBRARY.strerror(error) + " (errno " + error + ")";
+    }
+}
