@@ -23,6 +23,9 @@ import dev.dolly.core.storage.VolumeKeys;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -179,6 +182,7 @@ public final class RevisionService
             catalog.images().setVolume(id, volume);
             try {
                 storage.snapshot(revision.volume(), volume);
+                recordFilesOwner(id, volume);
                 // an image never needs revisions: they go with their container
                 for (String dependency : storage.dependencies(volume)) {
                     if (VolumeKeys.isRevision(dependency)) {
@@ -301,6 +305,26 @@ public final class RevisionService
     static String revisionName(int number)
     {
         return "rev." + number;
+    }
+
+    /**
+     * Records the account the files of a graduated image belong to, which stays taken while the image exists. A
+     * container's server sees its files through an ID-mapped view where the file system allows one: they then still
+     * belong to the account of the image the container came from, not to the container's.
+     */
+    private void recordFilesOwner(long imageId, String volume)
+    {
+        try {
+            int owner = (Integer) Files.getAttribute(storage.path(volume), "unix:uid", LinkOption.NOFOLLOW_LINKS);
+            Optional<Integer> recorded = catalog.images().engineUid(imageId);
+            // 0: a volume whose root is the daemon's (overlay layers), whose files keep the recorded account
+            if (recorded.isPresent() && owner != 0 && owner != recorded.get()) {
+                catalog.images().setEngineUid(imageId, owner);
+            }
+        }
+        catch (IOException e) {
+            throw DollyException.storageFailed("Cannot read the owner of " + volume + ": " + e.getMessage(), e);
+        }
     }
 
     private static long millis(long fromNanos, long toNanos)

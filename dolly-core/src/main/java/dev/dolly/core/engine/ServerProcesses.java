@@ -27,18 +27,14 @@ public final class ServerProcesses
 
     /**
      * Makes a data directory startable: refuses a sealed image (storage drivers seal images with a read-only root,
-     * and starting one would write to every clone's origin), gives a clone that came from the daemon's user to the
-     * engine user, and makes the directory private to it, as the servers require.
+     * and starting one would write to every clone's origin), and makes the directory private to its owner, as the
+     * servers require. The runtime makes it the server's account's when it launches the server.
      */
-    public static void claimDataDirectory(EngineUser engineUser, Path directory)
+    public static void claimDataDirectory(Path directory)
             throws IOException
     {
         if (!Files.getPosixFilePermissions(directory).contains(PosixFilePermission.OWNER_WRITE)) {
             throw DollyException.engineFailed(directory + " is a sealed image, which is never started: create a data container from it instead.");
-        }
-        if (engineUser.switchesUser() && !engineUser.owns(directory)) {
-            // a clone of an image (or a revision of another account): its files become this account's
-            engineUser.takeOwnership(directory);
         }
         Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwx------"));
     }

@@ -6,6 +6,7 @@ import dev.dolly.core.engine.EngineUser;
 import dev.dolly.core.process.Command;
 import dev.dolly.core.process.CommandRunner;
 import dev.dolly.core.storage.FileTrees;
+import dev.dolly.core.storage.IdMappedMounts;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,6 +49,7 @@ public final class LocalProcessRuntime
     private static final Logger LOG = LoggerFactory.getLogger(LocalProcessRuntime.class);
     private static final Duration KILL_TIMEOUT = Duration.ofSeconds(10);
     private static final String PRIVATE_TEMPORARY = "tmp";
+    private static final String MAPPED_VIEWS = "mapped";
     private static final int NAME_PATH_CHARACTERS = 48;
     private static final Map<Path, LocalProcessRuntime> STANDALONE = new ConcurrentHashMap<>();
 
@@ -59,6 +61,9 @@ public final class LocalProcessRuntime
     private final Optional<Path> unshare;
     private final String namespacesReason;
     private final Map<Path, Launched> servers = new ConcurrentHashMap<>();
+    /** Guards the directory of data views, whose mount is made private once. */
+    private final Object mappedViews = new Object();
+    private boolean mappedViewsPrivate;
 
     LocalProcessRuntime(Path stateDirectory, ServerLimits limits, boolean runningAsRoot, ControlGroups controlGroups, Optional<Path> unshare)
     {
@@ -122,9 +127,18 @@ public final class LocalProcessRuntime
             Path program = Path.of(launch.command().getFirst()).toAbsolutePath();
             Path installation = program.getParent().getParent() == null ? program.getParent() : program.getParent().getParent();
             List<Path> visible = Stream.concat(launch.visibleDirectories().stream(), Stream.of(dataDirectory, installation, serverDirectory)).toList();
-            SandboxCommand sandbox = new SandboxCommand(setsid, group.map(ControlGroup::processFiles).orElse(List.of()), unshare, temporary, visible,
-                    launch.account().switchesUser() ? Optional.of(new SandboxCommand.Ids(launch.account().uid(), launch.account().gid())) : Optional.empty());
-            Process process = CommandRunner.system().launch(Command.of(sandbox.wrap(launch.command())).inDirectory(dataDirectory), launch.logFile());
+            Process process;
+            // one mapped launch at a time: a namespace copied while another's view is attached would keep a copy of it
+            synchronized (mappedViews) {
+                Optional<SandboxCommand.DataView> dataView = claim(dataDirectory, launch.account(), name);
+                SandboxCommand sandbox = new SandboxCommand(setsid, group.map(ControlGroup::processFiles).orElse(List.of()), unshare, temporary, visible,
+                        launch.account().switchesUser() ? Optional.of(new SandboxCommand.Ids(launch.account().uid(), launch.account().gid())) : Optional.empty(),
+                        dataView);
+                process = CommandRunner.system().launch(Command.of(sandbox.wrap(launch.command())).inDirectory(dataDirectory), launch.logFile());
+                if (dataView.isPresent()) {
+                    detachOnceCopied(process, dataView.get().view());
+                }
+            }
             Launched launched = new Launched(name, process, group, unshare.isPresent());
             servers.put(dataDirectory, launched);
             return launched;
@@ -343,6 +357,74 @@ public final class LocalProcessRuntime
         catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * Makes a data directory the server's account's when its files belong to another account (a clone of an image,
+     * whose files are the build's): where the file system allows it, through an ID-mapped view that shows the files
+     * as the account's without changing any (mounted over the data directory inside the server's namespaces), else
+     * by changing the owner of every file. A volume of overlayfs cannot be ID-mapped; its owners are changed, which
+     * with {@code metacopy=on} copies up metadata only.
+     *
+     * @return the view to mount over the data directory, if any
+     */
+    private Optional<SandboxCommand.DataView> claim(Path dataDirectory, EngineUser account, String name)
+            throws IOException
+    {
+        if (!account.switchesUser() || account.owns(dataDirectory)) {
+            return Optional.empty();
+        }
+        if (unshare.isPresent() && !Files.getFileStore(dataDirectory).type().equals("overlay")) {
+            Path views = stateDirectory.resolve(MAPPED_VIEWS);
+            ensureDaemonDirectory(views, "rwx------");
+            if (!mappedViewsPrivate) {
+                // views attached below a private mount are not copied into the namespaces of other servers
+                IdMappedMounts.makePrivateMount(views);
+                mappedViewsPrivate = true;
+            }
+            Path view = views.resolve(name);
+            ensureDaemonDirectory(view, "rwx------");
+            int ownerUid = (Integer) Files.getAttribute(dataDirectory, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+            int ownerGid = (Integer) Files.getAttribute(dataDirectory, "unix:gid", LinkOption.NOFOLLOW_LINKS);
+            try {
+                IdMappedMounts.mount(dataDirectory, view, ownerUid, ownerGid, account.uid(), account.gid());
+                return Optional.of(new SandboxCommand.DataView(view, dataDirectory));
+            }
+            catch (DollyException e) {
+                LOG.warn("Changing the owner of every file of {} instead of mapping them: {}", dataDirectory, e.getMessage());
+            }
+        }
+        account.takeOwnership(dataDirectory);
+        return Optional.empty();
+    }
+
+    /**
+     * Detaches a data view from the daemon's mount namespace as soon as the server's namespace has its copy of it
+     * ({@code unshare} has run): the view then exists in that namespace only, and goes with it.
+     */
+    private static void detachOnceCopied(Process process, Path view)
+    {
+        try {
+            Path ours = Files.readSymbolicLink(Path.of("/proc/self/ns/mnt"));
+            Path theirs = Path.of("/proc", Long.toString(process.pid()), "ns", "mnt");
+            long deadline = System.nanoTime() + KILL_TIMEOUT.toNanos();
+            while (process.isAlive() && System.nanoTime() - deadline < 0) {
+                try {
+                    if (!Files.readSymbolicLink(theirs).equals(ours)) {
+                        break;
+                    }
+                }
+                catch (IOException e) {
+                    // the process is gone
+                    break;
+                }
+                Thread.onSpinWait();
+            }
+        }
+        catch (IOException e) {
+            LOG.warn("Cannot tell whether the server's namespace exists yet: {}", e.getMessage());
+        }
+        IdMappedMounts.unmount(view);
     }
 
     /** The server's directory below the state directory, the daemon's, traversable by the server's account. */

@@ -11,7 +11,7 @@ import static java.util.Objects.requireNonNull;
  * The command line that runs a server in its sandbox, from the outside in: {@code setsid} (a session of its own, so
  * that a terminal's signals to the daemon do not reach it), a shell that joins the server's cgroups before anything
  * else runs, {@code unshare} (new PID, mount and IPC namespaces, {@code /proc} of the new PID namespace), a shell
- * that mounts the private {@code /tmp} inside them, and {@code setpriv}, which drops to the server's account for
+ * that mounts the data directory's view (when there is one) and the private {@code /tmp} inside them, and {@code setpriv}, which drops to the server's account for
  * good. Each layer replaces itself with the next ({@code exec}), but {@code unshare}, which forks the namespace's
  * first process and waits for it: the server is that process. Paths and the command travel as arguments, never
  * inside the shell text.
@@ -22,6 +22,8 @@ import static java.util.Objects.requireNonNull;
  * @param privateTemporaryDirectory the directory mounted over {@code /tmp} in the namespaces
  * @param visibleDirectories directories below {@code /tmp} that stay visible in the private {@code /tmp}
  * @param account the ids to switch to, when the server runs as another account than the daemon
+ * @param dataView an ID-mapped view of the data directory that shows its files as the account's, mounted over the
+ *         data directory inside the namespaces before anything else
  */
 record SandboxCommand(
         Optional<Path> setsid,
@@ -29,20 +31,25 @@ record SandboxCommand(
         Optional<Path> namespaces,
         Path privateTemporaryDirectory,
         List<Path> visibleDirectories,
-        Optional<Ids> account)
+        Optional<Ids> account,
+        Optional<DataView> dataView)
 {
     static final Path TEMPORARY = Path.of("/tmp");
 
     private static final String JOIN_CGROUPS = "count=$1; shift; "
             + "while [ \"$count\" -gt 0 ]; do echo $$ > \"$1\" || exit 125; shift; count=$((count - 1)); done; "
             + "exec \"$@\"";
-    private static final String MOUNT_TEMPORARY = "private=$1; owner=$2; count=$3; shift 3; "
-            + "while [ \"$count\" -gt 0 ]; do target=\"$private${1#/tmp}\"; mkdir -p \"$target\" && mount --bind \"$1\" \"$target\" || exit 125; shift; count=$((count - 1)); done; "
+    private static final String MOUNT_TEMPORARY = "private=$1; owner=$2; view=$3; data=$4; count=$5; shift 5; "
+            + "if [ -n \"$view\" ]; then mount --bind \"$view\" \"$data\" || exit 125; fi; "
+            + "while [ \"$count\" -gt 0 ]; do target=\"$private${1#/tmp}\"; mkdir -p \"$target\" && mount --rbind \"$1\" \"$target\" || exit 125; shift; count=$((count - 1)); done; "
             + "mount --rbind \"$private\" /tmp && chown \"$owner\" /tmp && chmod 0700 /tmp || exit 125; "
             + "exec \"$@\"";
 
     /** A numeric user and group id. */
     record Ids(int uid, int gid) {}
+
+    /** A mount that shows a data directory's files as the server's account's, and the data directory it goes over. */
+    record DataView(Path view, Path dataDirectory) {}
 
     SandboxCommand
     {
@@ -52,6 +59,10 @@ record SandboxCommand(
         requireNonNull(privateTemporaryDirectory, "privateTemporaryDirectory is null");
         visibleDirectories = List.copyOf(requireNonNull(visibleDirectories, "visibleDirectories is null"));
         requireNonNull(account, "account is null");
+        requireNonNull(dataView, "dataView is null");
+        if (dataView.isPresent() && namespaces.isEmpty()) {
+            throw new IllegalArgumentException("a view of the data directory needs namespaces");
+        }
     }
 
     List<String> wrap(List<String> command)
@@ -66,7 +77,9 @@ record SandboxCommand(
             line.addAll(List.of(namespaces.get().toString(), "--pid", "--fork", "--kill-child", "--mount-proc", "--mount", "--ipc", "--propagation", "slave", "--"));
             List<Path> kept = keptBelowTemporary(visibleDirectories);
             String owner = account.map(ids -> ids.uid() + ":" + ids.gid()).orElse("0:0");
-            line.addAll(List.of("/bin/sh", "-c", MOUNT_TEMPORARY, "dolly-tmp", privateTemporaryDirectory.toString(), owner, String.valueOf(kept.size())));
+            line.addAll(List.of("/bin/sh", "-c", MOUNT_TEMPORARY, "dolly-tmp", privateTemporaryDirectory.toString(), owner,
+                    dataView.map(view -> view.view().toString()).orElse(""), dataView.map(view -> view.dataDirectory().toString()).orElse(""),
+                    String.valueOf(kept.size())));
             kept.forEach(directory -> line.add(directory.toString()));
         }
         account.ifPresent(ids -> line.addAll(List.of("setpriv", "--reuid=" + ids.uid(), "--regid=" + ids.gid(), "--clear-groups", "--no-new-privs", "--")));

@@ -19,7 +19,8 @@ class TestSandboxCommand
                 List.of(Path.of("/sys/fs/cgroup/memory/dolly/a/cgroup.procs"), Path.of("/sys/fs/cgroup/pids/dolly/a/cgroup.procs")),
                 Optional.of(Path.of("/usr/bin/unshare")), Path.of("/var/lib/dolly/run/a/tmp"),
                 List.of(Path.of("/tmp/dolly-mariadb-0/54321"), Path.of("/var/lib/dolly/run/a")),
-                Optional.of(new SandboxCommand.Ids(61001, 61002)));
+                Optional.of(new SandboxCommand.Ids(61001, 61002)),
+                Optional.of(new SandboxCommand.DataView(Path.of("/var/lib/dolly/run/mapped/a"), Path.of("/var/lib/dolly/storage/containers/1"))));
         List<String> line = sandbox.wrap(SERVER);
 
         assertThat(line.subList(0, 3)).containsExactly("/usr/bin/setsid", "/bin/sh", "-c");
@@ -31,8 +32,10 @@ class TestSandboxCommand
                 "--propagation", "slave", "--", "/bin/sh");
         int temporary = line.indexOf("dolly-tmp");
         // only directories below /tmp are mounted into the private one
-        assertThat(line.subList(temporary, temporary + 5)).containsExactly("dolly-tmp", "/var/lib/dolly/run/a/tmp", "61001:61002", "1", "/tmp/dolly-mariadb-0/54321");
-        assertThat(line.subList(temporary + 5, temporary + 11)).containsExactly("setpriv", "--reuid=61001", "--regid=61002", "--clear-groups", "--no-new-privs", "--");
+        // the view of the data directory goes over it before anything else
+        assertThat(line.subList(temporary, temporary + 7)).containsExactly("dolly-tmp", "/var/lib/dolly/run/a/tmp", "61001:61002", "/var/lib/dolly/run/mapped/a",
+                "/var/lib/dolly/storage/containers/1", "1", "/tmp/dolly-mariadb-0/54321");
+        assertThat(line.subList(temporary + 7, temporary + 13)).containsExactly("setpriv", "--reuid=61001", "--regid=61002", "--clear-groups", "--no-new-privs", "--");
         assertThat(line.subList(line.size() - SERVER.size(), line.size())).isEqualTo(SERVER);
         // no path inside the shell text
         assertThat(line.get(line.indexOf("dolly-cgroup") - 1)).doesNotContain("/sys/fs/cgroup");
@@ -43,7 +46,7 @@ class TestSandboxCommand
     void withoutRootTheServerRunsInASessionOfItsOwnOnly()
     {
         SandboxCommand sandbox = new SandboxCommand(Optional.of(Path.of("/usr/bin/setsid")), List.of(), Optional.empty(), Path.of("/home/user/.dolly/run/a/tmp"),
-                List.of(), Optional.empty());
+                List.of(), Optional.empty(), Optional.empty());
         assertThat(sandbox.wrap(SERVER)).isEqualTo(java.util.stream.Stream.concat(java.util.stream.Stream.of("/usr/bin/setsid"), SERVER.stream()).toList());
     }
 

@@ -915,7 +915,7 @@ public final class MariaDbEngine
         if (!Files.isDirectory(directory.resolve("mysql"))) {
             throw DollyException.engineFailed(directory + " is not a " + programs.product() + " data directory (it has no mysql/ system database).");
         }
-        ServerProcesses.claimDataDirectory(engineUser, directory);
+        ServerProcesses.claimDataDirectory(directory);
     }
 
     private static void checkPassword(String password)

@@ -351,7 +351,7 @@ public final class PostgresEngine
         Path logFile = settings.logFile().toAbsolutePath();
         List<String> command;
         try {
-            ensureOwnedByEngineUser(directory);
+            ensureStartable(directory);
             Path hbaFile = runtime.writeServerFile(directory, engineUser, "pg_hba.conf", hostBasedAuthentication(installation, settings.listenAddress()));
             command = serverCommand(installation, directory, settings, hbaFile);
         }
@@ -1135,14 +1135,14 @@ public final class PostgresEngine
         return text.toString();
     }
 
-    /** Data directories of clones may come from the daemon's user: give them to the engine user, as PostgreSQL requires. */
-    private void ensureOwnedByEngineUser(Path directory)
+    /** A PostgreSQL data directory, made startable; the runtime makes it the server's account's at launch. */
+    private static void ensureStartable(Path directory)
             throws IOException
     {
         if (!Files.isRegularFile(directory.resolve("PG_VERSION"))) {
             throw DollyException.engineFailed(directory + " is not a PostgreSQL data directory (it has no PG_VERSION).");
         }
-        ServerProcesses.claimDataDirectory(engineUser, directory);
+        ServerProcesses.claimDataDirectory(directory);
     }
 
 }
