@@ -100,21 +100,24 @@ class EngineAccountsOfServicesTest
     }
 
     @Test
-    void aGraduatedImageKeepsTheAccountOfTheContainerWhoseFilesItHolds()
+    void aGraduatedImageKeepsTheAccountItsFilesBelongTo()
     {
-        services.readyImage(ALICE, "widgets");
+        DataImage image = services.readyImage(ALICE, "widgets");
+        int imageUid = services.catalog().images().engineUid(image.id()).orElseThrow();
         DataContainer container = services.createContainer(ALICE, "widgets", "copy-1");
         int containerUid = services.catalog().containers().engineUid(container.id()).orElseThrow();
         services.revisions().save("copy-1", ALICE);
         DataImage graduated = services.revisions().graduate("copy-1", new GraduateRequest(null, "widgets-v2", List.of(), List.of()), ALICE);
-        assertThat(services.catalog().images().engineUid(graduated.id())).contains(containerUid);
+        // the container's server sees its files through an ID-mapped view: on disk they are still the image's account's
+        assertThat(services.catalog().images().engineUid(graduated.id())).contains(imageUid);
 
         services.containers().delete("copy-1", ALICE);
-        assertThat(services.catalog().engineUidsInUse()).contains(containerUid);
+        services.images().delete("widgets", ALICE);
+        assertThat(services.catalog().engineUidsInUse()).containsExactly(imageUid);
         DataContainer fromGraduated = services.createContainer(ALICE, "widgets-v2", "copy-2");
-        assertThat(services.catalog().containers().engineUid(fromGraduated.id())).isPresent().get().isNotEqualTo(containerUid);
+        assertThat(services.catalog().containers().engineUid(fromGraduated.id())).isPresent().get().isNotEqualTo(imageUid);
         services.containers().delete("copy-2", ALICE);
         services.images().delete("widgets-v2", ALICE);
-        assertThat(services.catalog().engineUidsInUse()).doesNotContain(containerUid);
+        assertThat(services.catalog().engineUidsInUse()).doesNotContain(imageUid, containerUid);
     }
 }
