@@ -15,6 +15,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -203,7 +204,14 @@ class TestTeams
             if (file.equals(daemon.home().resolve("admin-token"))) {
                 continue;
             }
-            byte[] bytes = Files.readAllBytes(file);
+            byte[] bytes;
+            try {
+                bytes = Files.readAllBytes(file);
+            }
+            catch (NoSuchFileException e) {
+                // a running container's server replaces some files (pg_internal.init) at any time: one gone holds nothing
+                continue;
+            }
             for (String secret : secrets) {
                 assertThat(indexOf(bytes, secret.getBytes(StandardCharsets.UTF_8))).as("%s holds a secret", file).isEqualTo(-1);
             }
