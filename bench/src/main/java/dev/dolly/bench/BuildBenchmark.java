@@ -1,366 +1,104 @@
 package dev.dolly.bench;
 
-import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.dolly.api.CreateContainerRequest;
-import dev.dolly.api.CreateImageRequest;
-import dev.dolly.api.DataContainer;
-import dev.dolly.api.DataImage;
-import dev.dolly.api.ImageBuildStep;
-import dev.dolly.api.Json;
-import dev.dolly.api.ResourceStatus;
-import dev.dolly.api.client.DollyClient;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-
-import static dev.dolly.bench.Log.log;
-import static java.util.Objects.requireNonNull;
+import java.util.concurrent.Callable;
 
 /**
- * The whole build of a Dolly image from a custom-format dump, against {@code pg_restore -j2} of the same dump into a
- * fresh database of a running server, side by side in one run on one daemon, so that their ratio holds on a machine
- * other work makes noisy. Both use PostgreSQL 15 (the version of Debian's client programs, which dump and restore):
- * the build's server is the daemon's, the baseline's is a container of an empty PostgreSQL 15 image, started before
- * the clock starts, as in the clone benchmark. Runs alternate between the two.
- *
- * <p>Writes {@code build.md} and {@code build.json} to the results directory, with the build's steps (the medians of
- * each step's time over the runs).
+ * How much more than a plain restore does a Dolly image cost: the whole build of an image from a custom-format dump
+ * against {@code pg_restore -j2} of the same dump, alternating ({@link BuildBenchmarkRun}). Results go to
+ * {@code build.md} and {@code build.json} in the results directory.
+ * <p>
+ * Exit codes: 0 when the results are written, 1 when the benchmark failed, 2 for bad options.
  */
+@Command(name = "bench/run-build-benchmark", sortOptions = false, usageHelpWidth = 150,
+        description = {
+                "Measures the whole build of a Dolly image from a pg_dump -Fc dump against pg_restore -j2 of the same dump into a running "
+                        + "PostgreSQL 15, alternating, and writes build.md and build.json. Needs root. See bench/README.md.",
+                ""})
 public final class BuildBenchmark
+        implements Callable<Integer>
 {
-    private static final String SOURCE_IMAGE = "build-bench-source";
-    private static final String EMPTY_IMAGE = "build-bench-empty";
-    private static final String BUILT_IMAGE = "build-bench";
-    private static final String DATABASE = "bench";
-    private static final String RESTORED_DATABASE = "restored";
-    private static final String PROBE_QUERY = "select count(*) from pgbench_branches";
-    private static final int RESTORE_JOBS = 2;
-    private static final double TARGET_RATIO = 1.2;
+    private static final int FAILED = 1;
 
-    private final Options options;
+    @Spec
+    private CommandSpec spec;
 
-    private BuildBenchmark(Options options)
-    {
-        this.options = requireNonNull(options, "options is null");
-    }
+    @SuppressWarnings("UnusedVariable") // picocli sets it and answers --help itself
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Shows this help.")
+    private boolean help;
 
-    /**
-     * @param scale pgbench's scale: 100,000 accounts per unit, about 15 MB per unit
-     * @param homeParent where the daemon's temporary home goes (its file system is the one measured)
-     */
-    record Options(Path projectRoot, int scale, int runs, Path homeParent, Path resultsDirectory, String pgDump, String pgRestore)
-    {
-        Options
-        {
-            requireNonNull(projectRoot, "projectRoot is null");
-            requireNonNull(homeParent, "homeParent is null");
-            requireNonNull(resultsDirectory, "resultsDirectory is null");
-            if (scale < 1 || runs < 1) {
-                throw new IllegalArgumentException("--scale and --runs must be at least 1");
-            }
-        }
+    @Option(names = "--scale", paramLabel = "N", defaultValue = "65",
+            description = "pgbench scale of the database: 100,000 accounts, about 15 MB, per unit (65: about 1 GB). Default: ${DEFAULT-VALUE}.")
+    private int scale;
 
-        static Options parse(String[] arguments)
-        {
-            Path projectRoot = Path.of("").toAbsolutePath();
-            int scale = 65;
-            int runs = 3;
-            Path homeParent = Path.of("/var/tmp");
-            Path results = null;
-            String pgDump = "pg_dump";
-            String pgRestore = "pg_restore";
-            for (int index = 0; index < arguments.length; index++) {
-                String argument = arguments[index];
-                if (argument.equals("--help")) {
-                    System.out.println("""
-                            Usage: bench/run-build-benchmark [--scale 65] [--runs 3] [--home-parent /var/tmp] [--results bench/results]
-                                                             [--pg-dump pg_dump] [--pg-restore pg_restore]
-                              --scale        pgbench scale of the database (65: about 1 GB)
-                              --runs         builds and restores, alternating
-                              --home-parent  where the daemon's temporary DOLLY_HOME goes: the file system measured
-                            """);
-                    System.exit(0);
-                }
-                if (index + 1 >= arguments.length) {
-                    throw new IllegalArgumentException(argument + " needs a value");
-                }
-                String value = arguments[++index];
-                switch (argument) {
-                    case "--project-root" -> projectRoot = Path.of(value).toAbsolutePath();
-                    case "--scale" -> scale = Integer.parseInt(value);
-                    case "--runs" -> runs = Integer.parseInt(value);
-                    case "--home-parent" -> homeParent = Path.of(value).toAbsolutePath();
-                    case "--results" -> results = Path.of(value).toAbsolutePath();
-                    case "--pg-dump" -> pgDump = value;
-                    case "--pg-restore" -> pgRestore = value;
-                    default -> throw new IllegalArgumentException("Unknown option " + argument + "; see --help");
-                }
-            }
-            return new Options(projectRoot, scale, runs, homeParent, results == null ? projectRoot.resolve("bench/results") : results, pgDump, pgRestore);
-        }
-    }
+    @Option(names = "--runs", paramLabel = "N", defaultValue = "3", description = "Builds and restores, alternating. Default: ${DEFAULT-VALUE}.")
+    private int runs;
 
-    /** One build: its whole time (request until READY) and its steps. */
-    record BuildRun(double seconds, List<ImageBuildStep> steps) {}
+    @Option(names = "--home-parent", paramLabel = "DIRECTORY", defaultValue = "/var/tmp",
+            description = "Where the daemon's temporary DOLLY_HOME goes: its file system, and the storage driver chosen there, are the ones measured. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    private Path homeParent;
 
-    record StepMedian(String step, double medianSeconds) {}
+    @Option(names = "--results", paramLabel = "DIRECTORY", description = "Where build.md and build.json are written. Default: bench/results of the project.")
+    private Path results;
 
-    record Report(
-            String date,
-            String dollyVersion,
-            String postgresqlVersion,
-            String storageDriver,
-            String filesystem,
-            int cpus,
-            int scale,
-            long databaseBytes,
-            long dumpBytes,
-            int runs,
-            Timings dollyBuild,
-            List<StepMedian> buildStepMedians,
-            List<BuildRun> builds,
-            Timings pgRestore,
-            double ratio,
-            double targetRatio,
-            boolean targetMet) {}
+    @Option(names = "--pg-dump", paramLabel = "PROGRAM", defaultValue = "pg_dump", description = "pg_dump of PostgreSQL 15. Default: found on PATH.")
+    private String pgDump;
+
+    @Option(names = "--pg-restore", paramLabel = "PROGRAM", defaultValue = "pg_restore", description = "pg_restore of PostgreSQL 15. Default: found on PATH.")
+    private String pgRestore;
+
+    // bench/run-build-benchmark passes the repository: the daemon's jar and bench/results are found there
+    @Option(names = "--project-root", hidden = true, defaultValue = "${sys:dolly.bench.root:-.}")
+    private Path projectRoot;
 
     public static void main(String[] arguments)
-            throws Exception
     {
-        new BuildBenchmark(Options.parse(arguments)).run();
+        System.exit(commandLine().execute(arguments));
     }
 
-    private void run()
-            throws Exception
+    static CommandLine commandLine()
     {
-        Path work = Files.createTempDirectory(options.homeParent(), "dolly-build-bench-");
-        Files.setPosixFilePermissions(work, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
-        BenchDaemon daemon = new BenchDaemon(options.projectRoot(), work.resolve("home"), work.resolve("daemon.log"), Map.of());
-        Path dumpDirectory = work.resolve("dump");
-        Files.createDirectories(dumpDirectory);
+        return new CommandLine(new BuildBenchmark())
+                .setParameterExceptionHandler(CloneBenchmark::usageError);
+    }
+
+    @Override
+    public Integer call()
+    {
+        BuildBenchmarkOptions options = options();
         try {
-            daemon.start();
-            DollyClient client = daemon.client();
-            var info = client.info();
-            log("Daemon " + info.version() + ", storage driver " + info.storageDriver() + " in " + daemon.home());
-
-            log("Generating the pgbench-like database at scale " + options.scale() + " and dumping it with pg_dump -Fc");
-            DataImage source = await(client, client.createImage(imageRequest(sourceDefinition(options.scale()), dumpDirectory)));
-            long databaseBytes;
-            Path dump = dumpDirectory.resolve("pgbench.dump");
-            DataContainer helper = client.createContainer(new CreateContainerRequest(source.name(), null, null));
-            try {
-                databaseBytes = firstAnswer(helper, DATABASE, "select pg_database_size(current_database())");
-                Commands.run(List.of(options.pgDump(), "-Fc", "-h", helper.host(), "-p", String.valueOf(helper.port()), "-U", helper.user(), "-d", DATABASE,
-                        "-f", dump.toString()), Map.of("PGPASSWORD", helper.password()));
-            }
-            finally {
-                client.deleteContainer(helper.name());
-            }
-            client.deleteImage(source.name());
-            log("Database " + databaseBytes / 1_000_000 + " MB, dump " + Files.size(dump) / 1_000_000 + " MB");
-            DataImage empty = await(client, client.createImage(imageRequest("""
-                    name: %s
-                    sourceType: empty
-                    engine: postgresql
-                    version: 15
-                    lifetime: 0
-                    """.formatted(EMPTY_IMAGE), dumpDirectory)));
-
-            List<BuildRun> builds = new ArrayList<>();
-            List<Double> buildSeconds = new ArrayList<>();
-            List<Double> restoreSeconds = new ArrayList<>();
-            for (int run = 1; run <= options.runs(); run++) {
-                sync(daemon.home());
-                long start = System.nanoTime();
-                DataImage built = await(client, client.createImage(imageRequest("""
-                        name: %s
-                        sourceType: backup
-                        engine: postgresql
-                        version: 15
-                        initialDatabaseName: %s
-                        backup:
-                          folder: ./
-                          file: pgbench.dump
-                        lifetime: 0
-                        """.formatted(BUILT_IMAGE, DATABASE), dumpDirectory)));
-                long end = System.nanoTime();
-                buildSeconds.add(Timings.seconds(start, end));
-                builds.add(new BuildRun(Timings.seconds(start, end), built.buildSteps()));
-                log(String.format(Locale.ROOT, "Dolly build %d/%d: %.2f s (%s)", run, options.runs(), (end - start) / 1e9, stepsText(built.buildSteps())));
-                DataContainer check = client.createContainer(new CreateContainerRequest(built.name(), null, null));
-                try {
-                    firstAnswer(check, DATABASE, PROBE_QUERY);
-                }
-                finally {
-                    client.deleteContainer(check.name());
-                }
-                client.deleteImage(String.valueOf(built.id()));
-
-                DataContainer target = client.createContainer(new CreateContainerRequest(empty.name(), null, null));
-                try {
-                    sync(daemon.home());
-                    start = System.nanoTime();
-                    try (Connection connection = connect(target, "postgres");
-                            Statement statement = connection.createStatement()) {
-                        statement.execute("CREATE DATABASE " + RESTORED_DATABASE);
-                    }
-                    Commands.run(List.of(options.pgRestore(), "-j", String.valueOf(RESTORE_JOBS), "--no-owner", "-h", target.host(), "-p",
-                            String.valueOf(target.port()), "-U", target.user(), "-d", RESTORED_DATABASE, dump.toString()), Map.of("PGPASSWORD", target.password()));
-                    firstAnswer(target, RESTORED_DATABASE, PROBE_QUERY);
-                    end = System.nanoTime();
-                    restoreSeconds.add(Timings.seconds(start, end));
-                    log(String.format(Locale.ROOT, "pg_restore -j%d %d/%d: %.2f s", RESTORE_JOBS, run, options.runs(), (end - start) / 1e9));
-                }
-                finally {
-                    client.deleteContainer(target.name());
-                }
-            }
-            client.deleteImage(empty.name());
-
-            Timings buildTimings = new Timings(buildSeconds);
-            Timings restoreTimings = new Timings(restoreSeconds);
-            double ratio = Timings.round(buildTimings.median() / restoreTimings.median());
-            Report report = new Report(Instant.now().toString(), info.version(), "15", info.storageDriver(), Commands.filesystemType(daemon.home()),
-                    Runtime.getRuntime().availableProcessors(), options.scale(), databaseBytes, Files.size(dump), options.runs(), buildTimings,
-                    stepMedians(builds), builds, restoreTimings, ratio, TARGET_RATIO, ratio <= TARGET_RATIO);
-            write(report, buildTimings, restoreTimings);
-            log(String.format(Locale.ROOT, "Build %s, pg_restore -j%d %s: %.2f×", buildTimings.summary(), RESTORE_JOBS, restoreTimings.summary(), ratio));
+            new BuildBenchmarkRun(options).run();
+            return 0;
         }
-        finally {
-            daemon.stop();
-            Commands.run(List.of("rm", "-rf", work.toString()));
+        catch (Exception e) {
+            System.err.println("Error: the benchmark failed: " + e);
+            e.printStackTrace(System.err);
+            return FAILED;
         }
     }
 
-    private static String sourceDefinition(int scale)
+    /** The options as given, checked, with the paths made absolute. */
+    BuildBenchmarkOptions options()
     {
-        return """
-                name: %2$s
-                sourceType: empty
-                engine: postgresql
-                version: 15
-                initialDatabaseName: %3$s
-                lifetime: 0
-                postScript: |
-                  CREATE TABLE pgbench_branches (bid int NOT NULL, bbalance int, filler char(88)) WITH (fillfactor = 100);
-                  CREATE TABLE pgbench_tellers (tid int NOT NULL, bid int, tbalance int, filler char(84)) WITH (fillfactor = 100);
-                  CREATE TABLE pgbench_accounts (aid int NOT NULL, bid int, abalance int, filler char(84)) WITH (fillfactor = 100);
-                  CREATE TABLE pgbench_history (tid int, bid int, aid int, delta int, mtime timestamp, filler char(22));
-                  INSERT INTO pgbench_branches (bid, bbalance) SELECT b, 0 FROM generate_series(1, %1$d) AS b;
-                  INSERT INTO pgbench_tellers (tid, bid, tbalance) SELECT t, (t - 1) / 10 + 1, 0 FROM generate_series(1, %1$d * 10) AS t;
-                  INSERT INTO pgbench_accounts (aid, bid, abalance, filler) SELECT a, (a - 1) / 100000 + 1, 0, '' FROM generate_series(1, %1$d * 100000) AS a;
-                  ALTER TABLE pgbench_branches ADD PRIMARY KEY (bid);
-                  ALTER TABLE pgbench_tellers ADD PRIMARY KEY (tid);
-                  ALTER TABLE pgbench_accounts ADD PRIMARY KEY (aid);
-                """.formatted(scale, SOURCE_IMAGE, DATABASE);
+        atLeast("--scale", scale);
+        atLeast("--runs", runs);
+        Path root = projectRoot.toAbsolutePath().normalize();
+        return new BuildBenchmarkOptions(root, scale, runs, homeParent.toAbsolutePath(), results == null ? root.resolve("bench/results") : results.toAbsolutePath(),
+                pgDump, pgRestore);
     }
 
-    /** The local administrator builds from a directory on this machine, as the local CLI does. */
-    private static CreateImageRequest imageRequest(String definition, Path directory)
+    private void atLeast(String option, int value)
     {
-        return new CreateImageRequest(definition, directory.toString(), null, List.of(), List.of(), null, null);
-    }
-
-    /** Polls every 20 ms until the image is READY; a failed build fails the benchmark. */
-    private static DataImage await(DollyClient client, DataImage image)
-            throws InterruptedException
-    {
-        DataImage current = image;
-        while (current.status() == ResourceStatus.PENDING) {
-            Thread.sleep(20);
-            current = client.getImage(String.valueOf(image.id()));
+        if (value < 1) {
+            throw new ParameterException(spec.commandLine(), option + " must be at least 1, not " + value);
         }
-        if (current.status() != ResourceStatus.READY) {
-            throw new IllegalStateException("Image " + image.name() + " is " + current.status() + ": " + current.statusMessage());
-        }
-        return current;
-    }
-
-    /** The median time of each step, in the order of the first run's steps. */
-    private static List<StepMedian> stepMedians(List<BuildRun> builds)
-    {
-        Map<String, List<Double>> steps = new LinkedHashMap<>();
-        for (BuildRun build : builds) {
-            for (ImageBuildStep step : build.steps()) {
-                steps.computeIfAbsent(step.step(), name -> new ArrayList<>()).add(step.milliseconds() / 1000.0);
-            }
-        }
-        return steps.entrySet().stream().map(entry -> new StepMedian(entry.getKey(), new Timings(entry.getValue()).median())).toList();
-    }
-
-    private static String stepsText(List<ImageBuildStep> steps)
-    {
-        return String.join(", ", steps.stream().map(step -> String.format(Locale.ROOT, "%s %.2f", step.step(), step.milliseconds() / 1000.0)).toList());
-    }
-
-    private void write(Report report, Timings build, Timings restore)
-            throws IOException
-    {
-        Files.createDirectories(options.resultsDirectory());
-        Files.writeString(options.resultsDirectory().resolve("build.json"),
-                Json.json().copy().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report) + "\n");
-        StringBuilder markdown = new StringBuilder();
-        markdown.append("# Image build against pg_restore\n\n")
-                .append("Written by `bench/run-build-benchmark` (`BuildBenchmark`) on ").append(report.date()).append(": Dolly ").append(report.dollyVersion())
-                .append(", PostgreSQL ").append(report.postgresqlVersion()).append(" on both sides, storage driver `").append(report.storageDriver())
-                .append("` on ").append(report.filesystem()).append(", ").append(report.cpus()).append(" CPUs.\n\n")
-                .append(String.format(Locale.ROOT, "pgbench-like tables at scale %d (%d MB in the database), dumped with `pg_dump -Fc` (%d MB). ",
-                        report.scale(), report.databaseBytes() / 1_000_000, report.dumpBytes() / 1_000_000))
-                .append("The Dolly build is timed from `POST /api/v1/images` until the image is `READY` (install, initialise, start, restore, seal, ")
-                .append("stop, flush: everything); `pg_restore -j2` from `CREATE DATABASE` on a running container of an empty PostgreSQL 15 image ")
-                .append("until the first answer of `").append(PROBE_QUERY).append("` in the restored database. ")
-                .append(report.runs()).append(" runs each, alternating; median (min–max).\n\n")
-                .append("| | seconds |\n|---|---|\n")
-                .append("| Dolly build | ").append(build.summary()).append(" |\n")
-                .append("| `pg_restore -j2` | ").append(restore.summary()).append(" |\n")
-                .append(String.format(Locale.ROOT, "| build ÷ restore | %.2f (target ≤ %.1f: %s) |%n%n", report.ratio(), report.targetRatio(),
-                        report.targetMet() ? "met" : "not met"))
-                .append("The build's steps (medians; `load` is the restore: schema, data through `COPY … FREEZE`, then indexes with `pg_restore -j2`):\n\n| step | seconds |\n|---|---|\n");
-        for (StepMedian step : report.buildStepMedians()) {
-            markdown.append(String.format(Locale.ROOT, "| %s | %.2f |%n", step.step(), step.medianSeconds()));
-        }
-        Files.writeString(options.resultsDirectory().resolve("build.md"), markdown.toString(), StandardCharsets.UTF_8);
-        log("Wrote " + options.resultsDirectory().resolve("build.md") + " and build.json");
-    }
-
-    /** Writes out what earlier runs left dirty, so that one run does not pay for the last. */
-    private static void sync(Path directory)
-            throws IOException, InterruptedException
-    {
-        Commands.run(List.of("sync", "--file-system", directory.toString()));
-    }
-
-    private static long firstAnswer(DataContainer container, String database, String query)
-            throws SQLException
-    {
-        try (Connection connection = connect(container, database);
-                Statement statement = connection.createStatement();
-                ResultSet result = statement.executeQuery(query)) {
-            if (!result.next()) {
-                throw new IllegalStateException("'" + query + "' answered no row");
-            }
-            return result.getLong(1);
-        }
-    }
-
-    private static Connection connect(DataContainer container, String database)
-            throws SQLException
-    {
-        String host = container.host().contains(":") ? "[" + container.host() + "]" : container.host();
-        return DriverManager.getConnection("jdbc:postgresql://" + host + ":" + container.port() + "/" + database, container.user(), container.password());
     }
 }

@@ -24,13 +24,11 @@ class TestDemoCommand
 {
     private static final String TOKEN = "token-4";
     private static final String EXPECTED_DETAILS = """
-            Data container 'chinook-demo-k3vq9x' (3) created from the data image 'chinook-demo'.
-
-            Connect with psql:
-              psql "postgresql://postgres:s3cret@127.0.0.1:54321/chinook"
-            Connect with JDBC:
-              jdbc:postgresql://127.0.0.1:54321/chinook
-              user postgres, password s3cret
+            Data container 'chinook-demo-k3vq9x' created!
+            -> Host=127.0.0.1;Port=54321;Username=postgres;Database=chinook;Password=s3cret
+            Connection URI: postgresql://postgres:s3cret@127.0.0.1:54321/chinook
+            Connect with:   psql "postgresql://postgres:s3cret@127.0.0.1:54321/chinook"
+            JDBC URL:       jdbc:postgresql://127.0.0.1:54321/chinook
 
             Another container, with its own copy of the data:
               dolly create data-container chinook-demo
@@ -81,7 +79,8 @@ class TestDemoCommand
         assertThat(result.stderr()).isEqualTo("Uploading 0 files (0 B) to " + daemon.url() + "...\n" + """
                 Creating data image 'chinook-demo' (9)...
                   Running 01-schema.sql
-                Data image 'chinook-demo' (9) created!
+                Data image 'chinook-demo' created!
+                -> ID 9, postgresql 17, tags v1,latest
                 """);
         CreateImageRequest request = Json.json().readValue(daemon.requests("POST", "/api/v1/images").getFirst().body(), CreateImageRequest.class);
         assertThat(request.name()).isEqualTo("chinook-demo");

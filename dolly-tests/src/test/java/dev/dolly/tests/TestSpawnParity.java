@@ -16,7 +16,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,6 +44,7 @@ class TestSpawnParity
 
     private DaemonProcess daemon;
     private Cli admin;
+    private DaemonUsers users;
     private Path work;
     private Path bin;
 
@@ -54,6 +54,7 @@ class TestSpawnParity
     {
         daemon = DaemonProcess.withNewHome(Map.of()).start();
         admin = new Cli(daemon.environment());
+        users = new DaemonUsers(daemon, admin);
         work = Files.createDirectories(daemon.home().getParent().resolve("work"));
         bin = Files.createDirectories(work.resolve("bin"));
         // spawnctl: a symbolic link to the ./dolly launcher, here a copy of it in an installation of this build
@@ -64,14 +65,8 @@ class TestSpawnParity
     void stopDaemon()
             throws Exception
     {
-        if (daemon != null) {
-            for (DataContainer container : admin.json(DataContainer[].class, "get", "data-containers")) {
-                admin.succeed("delete", "data-container", container.name());
-            }
-            for (DataImage image : Arrays.asList(admin.json(DataImage[].class, "get", "data-images")).reversed()) {
-                admin.succeed("delete", "data-image", String.valueOf(image.id()));
-            }
-            daemon.close();
+        if (users != null) {
+            users.deleteEverythingAndStop();
         }
     }
 
@@ -85,7 +80,7 @@ class TestSpawnParity
         admin.succeed("create", "team", "myorg:dbas");
         admin.succeed("update", "team", "myorg:developers", "--add-member", "pipeline", "--add-member", "developer");
         admin.succeed("update", "team", "myorg:dbas", "--add-member", "pipeline");
-        Cli pipeline = signIn("pipeline", PIPELINE_PASSWORD);
+        Cli pipeline = users.signIn("pipeline", PIPELINE_PASSWORD);
         String token = pipeline.succeed("create", "access-token", "--purpose", "Scheduled data image creation from masked production backup", "-q")
                 .stdout().strip();
 
@@ -125,9 +120,9 @@ class TestSpawnParity
         assertThat(listed.stdout()).contains("postgresql 11.0 (runs " + image.engineVersion() + ")").contains("in 2 days");
 
         // a developer of the team: Spawn's two lines
-        signIn("developer", DEVELOPER_PASSWORD);
+        users.signIn("developer", DEVELOPER_PASSWORD);
         Script created = bash("spawnctl create data-container --image WidgetStore:latest-production",
-                Map.of("DOLLY_CONFIG", daemon.home().getParent().resolve("developer-config").toString()));
+                Map.of("DOLLY_CONFIG", users.configFile("developer").toString()));
         assertThat(created.exitCode()).as(created.output()).isZero();
         List<String> lines = created.stdout().lines().toList();
         assertThat(lines.get(0)).matches("Data container '[^']+' created!");
@@ -234,15 +229,6 @@ class TestSpawnParity
                 }
             }
         }
-    }
-
-    /** A CLI of its own for a user (its own DOLLY_CONFIG), signed in with the password on stdin. */
-    private Cli signIn(String user, String password)
-            throws Exception
-    {
-        Cli cli = admin.with(Map.of("DOLLY_CONFIG", daemon.home().getParent().resolve(user + "-config").toString()));
-        cli.succeedWithStdin(password + "\n", "auth", "login", "--server", daemon.address().url(), "--username", user, "--password-stdin");
-        return cli;
     }
 
     /** Chinook on PostgreSQL 11, dumped with pg_dump -Fc: what a production server of that version gives. */

@@ -45,6 +45,13 @@ final class ContainerCreation
         }
     }
 
+    /** What 'dolly create data-container' prints: spawnctl's two lines, {@code Data container 'NAME' created!} and how to connect. */
+    static void printCreated(PrintStream out, DataContainer container)
+    {
+        out.println("Data container '" + container.name() + "' created!");
+        printConnection(out, container);
+    }
+
     /**
      * The lines that tell how to connect to a new container: first spawnctl's, which scripts written for Spawn read
      * ({@code -> Host=…;Port=…;Username=…;Database=…;Password=…}, for MySQL and MariaDB {@code -> Server=…;Port=…;User

@@ -65,8 +65,7 @@ final class CreateDataContainerCommand
         }
         else {
             // spawnctl's two lines, word for word, then more
-            context.stdout().println("Data container '" + container.name() + "' created!");
-            ContainerCreation.printConnection(context.stdout(), container);
+            ContainerCreation.printCreated(context.stdout(), container);
         }
         return 0;
     }

@@ -93,7 +93,7 @@ final class CreateDataImageCommand
         }
         image = creation.awaitReady(client, image, global.quiet || output.structured(), limit);
         // spawnctl's line, then what else there is to know
-        print(image, "Data image '" + image.name() + "' created!\n" + ImageCreation.summary(image));
+        print(image, ImageCreation.created(image));
         return 0;
     }
 

@@ -67,7 +67,8 @@ final class DemoCommand
             DataImage created = client.createImage(imageCreation.request(client, connector.localAdministrator(), global.quiet, imageCreation.read(definition), IMAGE_NAME,
                     List.of(), List.of(), null));
             image = imageCreation.awaitReady(client, created, global.quiet);
-            context.progress(global.quiet, "Data image '" + image.name() + "' (" + image.id() + ") created!");
+            // the create command's lines, on standard error with the build's progress: standard output is the container's
+            context.progress(global.quiet, ImageCreation.created(image));
         }
 
         DataContainer container = new ContainerCreation(context).create(client, image.name(), null, null);
@@ -75,13 +76,9 @@ final class DemoCommand
             out.println(container.name());
             return 0;
         }
-        out.println("Data container '" + container.name() + "' (" + container.id() + ") created from the data image '" + image.name() + "'.");
-        out.println();
-        out.println("Connect with psql:");
-        out.println("  psql \"" + container.uri() + "\"");
-        out.println("Connect with JDBC:");
-        out.println("  " + container.jdbcUrl());
-        out.println("  user " + container.user() + ", password " + container.password());
+        // what 'dolly create data-container' prints, then the JDBC URL and what to do next
+        ContainerCreation.printCreated(out, container);
+        out.println("JDBC URL:       " + container.jdbcUrl());
         out.println();
         out.println("Another container, with its own copy of the data:");
         out.println("  dolly create data-container " + image.name());

@@ -79,6 +79,12 @@ final class ImageCreation
         return new CreateImageRequest(file.text(), null, name, tags, teams, lifetime, upload.id());
     }
 
+    /** What 'dolly create data-image' prints once the image is ready: spawnctl's line, then {@link #summary}. */
+    static String created(DataImage image)
+    {
+        return "Data image '" + image.name() + "' created!\n" + summary(image);
+    }
+
     /** The line after "Data image 'NAME' created!": {@code -> ID 7, postgresql 11.0 (runs 11.22.1), tags latest-production}. */
     static String summary(DataImage image)
     {

@@ -408,8 +408,8 @@ public final class ImageService
                     LOG.info("Image {} ({}) was being built when the daemon stopped: marking it failed", image.name(), image.id());
                     stopQuietly(image);
                     storage.delete(VolumeKeys.image(image.id()));
-                    catalog.images().setStatus(image.id(), ResourceStatus.FAILED, "The build was interrupted because the daemon stopped. Create the image again.");
                     catalog.images().setEngineUid(image.id(), null);
+                    catalog.images().setStatus(image.id(), ResourceStatus.FAILED, "The build was interrupted because the daemon stopped. Create the image again.");
                 }
                 case DELETING -> finishDelete(image.id());
                 case READY -> {
@@ -495,9 +495,9 @@ public final class ImageService
         catch (Throwable failure) {
             String message = failure instanceof DollyException ? failure.getMessage() : failure.toString();
             LOG.warn("Image {} ({}) failed: {}", image.name(), id, message, failure);
-            catalog.images().setStatus(id, ResourceStatus.FAILED, message);
-            // its volume went with the undone steps: the account is free again
+            // its volume went with the undone steps: the account is free again, before anyone sees the build failed
             catalog.images().setEngineUid(id, null);
+            catalog.images().setStatus(id, ResourceStatus.FAILED, message);
         }
         finally {
             try {

@@ -8,6 +8,7 @@ import dev.dolly.core.engine.LoadPlan;
 import dev.dolly.core.engine.ProgressListener;
 import dev.dolly.core.engine.ServerSettings;
 import dev.dolly.core.storage.FileTrees;
+import dev.dolly.core.testing.ServerProcessFinder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -87,8 +88,7 @@ class MariaDbEngineAccountsTest
     void theServerAndItsFilesBelongToTheAccount()
             throws IOException
     {
-        long pid = Long.parseLong(Files.readString(data.resolve("dolly-server.pid")).strip());
-        assertThat(Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status")).stream().filter(line -> line.startsWith("Uid:")).findFirst().orElseThrow())
+        assertThat(ServerProcessFinder.uidLine(ServerProcessFinder.serverOf(data, "mariadbd")))
                 .isEqualTo("Uid:\t" + account.uid() + "\t" + account.uid() + "\t" + account.uid() + "\t" + account.uid());
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data))).isEqualTo("rwx------");
         try (var files = Files.walk(data)) {

@@ -11,6 +11,7 @@ import dev.dolly.core.engine.LoadPlan.BackupFormat;
 import dev.dolly.core.engine.ProgressListener;
 import dev.dolly.core.engine.ServerSettings;
 import dev.dolly.core.storage.FileTrees;
+import dev.dolly.core.testing.ServerProcessFinder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -98,8 +99,7 @@ class PostgresEngineAccountsTest
             assertThat(files.filter(file -> !file.getFileName().toString().equals("postmaster.pid")))
                     .allSatisfy(file -> assertThat(Files.getAttribute(file, "unix:uid", LinkOption.NOFOLLOW_LINKS)).as(file.toString()).isEqualTo(account.uid()));
         }
-        long pid = Long.parseLong(Files.readAllLines(data.resolve("postmaster.pid")).getFirst().strip());
-        assertThat(Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status")).stream().filter(line -> line.startsWith("Uid:")).findFirst().orElseThrow())
+        assertThat(ServerProcessFinder.uidLine(ServerProcessFinder.serverOf(data, "postgres")))
                 .isEqualTo("Uid:\t" + account.uid() + "\t" + account.uid() + "\t" + account.uid() + "\t" + account.uid());
         assertThat(engine.isRunning(installation, data)).isTrue();
     }
