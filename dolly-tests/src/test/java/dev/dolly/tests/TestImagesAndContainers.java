@@ -78,29 +78,38 @@ class TestImagesAndContainers
         ProcessHandle postmaster = Engines.postmaster(dataDirectory(volume)).orElseThrow();
         if ("root".equals(System.getProperty("user.name"))) {
             // each container runs as an account of its own (issue 10): its postmaster and every worker of it, and its
-            // data directory belongs to that account, private to it (mode 0700), down to its files
+            // data directory, as its server sees it, belongs to that account, private to it (mode 0700), down to its files
             Path otherDirectory = dataDirectory(daemon.home().resolve("storage/containers/" + other.id()));
+            ProcessHandle otherPostmaster = Engines.postmaster(otherDirectory).orElseThrow();
             int firstUid = Engines.uid(postmaster);
-            int otherUid = Engines.uid(Engines.postmaster(otherDirectory).orElseThrow());
+            int otherUid = Engines.uid(otherPostmaster);
             assertThat(firstUid).isNotEqualTo(otherUid);
             assertThat(List.of(firstUid, otherUid)).allMatch(Engines::isEngineAccount);
             assertThat(Engines.postgresProcessesUnder(dataDirectory(volume))).hasSizeGreaterThanOrEqualTo(2)
                     .allSatisfy(process -> assertThat(Engines.uid(process)).isEqualTo(firstUid));
             assertThat(Engines.postgresProcessesUnder(otherDirectory)).hasSizeGreaterThanOrEqualTo(2)
                     .allSatisfy(process -> assertThat(Engines.uid(process)).isEqualTo(otherUid));
-            for (Path directory : List.of(dataDirectory(volume), otherDirectory)) {
-                int owner = directory.equals(otherDirectory) ? otherUid : firstUid;
-                assertThat(Files.getAttribute(directory, "unix:uid")).isEqualTo(owner);
-                assertThat(Files.getAttribute(directory, "unix:gid")).isEqualTo(owner);
-                assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(directory))).isEqualTo("rwx------");
-                assertThat(Files.getAttribute(directory.resolve("PG_VERSION"), "unix:uid")).isEqualTo(owner);
-                assertThat(Files.getAttribute(directory.resolve("global/pg_control"), "unix:uid")).isEqualTo(owner);
-            }
             // the image's files belong to its build's account, which is neither container's
             Path imageVolume = daemon.home().resolve("storage/images/" + image.id());
             int imageUid = (Integer) Files.getAttribute(imageVolume, "unix:uid");
             assertThat(Engines.isEngineAccount(imageUid)).isTrue();
             assertThat(imageUid).isNotIn(firstUid, otherUid);
+            for (Path directory : List.of(dataDirectory(volume), otherDirectory)) {
+                int owner = directory.equals(otherDirectory) ? otherUid : firstUid;
+                ProcessHandle server = directory.equals(otherDirectory) ? otherPostmaster : postmaster;
+                // through the server's own mount namespace
+                Path seen = Path.of("/proc", String.valueOf(server.pid()), "root").resolve(directory.toString().substring(1));
+                assertThat(Files.getAttribute(seen, "unix:uid")).isEqualTo(owner);
+                assertThat(Files.getAttribute(seen, "unix:gid")).isEqualTo(owner);
+                assertThat(Files.getAttribute(seen.resolve("PG_VERSION"), "unix:uid")).isEqualTo(owner);
+                assertThat(Files.getAttribute(seen.resolve("global/pg_control"), "unix:uid")).isEqualTo(owner);
+                assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(directory))).isEqualTo("rwx------");
+                // on disk: still the image's account, shown as the container's through an ID-mapped view; overlay
+                // volumes cannot be ID-mapped, so there the owners were changed (metadata only, metacopy=on)
+                int onDisk = driver == DriverUnderTest.OVERLAY ? owner : imageUid;
+                assertThat(Files.getAttribute(directory, "unix:uid")).isEqualTo(onDisk);
+                assertThat(Files.getAttribute(directory.resolve("global/pg_control"), "unix:uid")).isEqualTo(onDisk);
+            }
         }
         dolly.succeed("delete", "data-container", "first");
         assertThat(postmaster.isAlive()).isFalse();
