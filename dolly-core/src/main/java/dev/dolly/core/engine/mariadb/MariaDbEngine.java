@@ -43,6 +43,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
@@ -115,6 +116,12 @@ public final class MariaDbEngine
     private final EngineUser engineUser;
     private final Path runDirectory;
     private final ContainerRuntime runtime;
+    /**
+     * The installation each running server was started from, by port, for the calls that know only the port (seal,
+     * changePassword, serverVersion): kept by the daemon, shared by the copies for other accounts, never read back
+     * from a directory a server can write.
+     */
+    private final Map<Integer, EngineInstallation> installationsByPort;
 
     /** With the {@link LocalProcessRuntime#standalone() standalone runtime}. */
     public MariaDbEngine(String name, MariaDbBinaries binaries, EngineUser engineUser, Path runDirectory)
@@ -129,6 +136,13 @@ public final class MariaDbEngine
      */
     public MariaDbEngine(String name, MariaDbBinaries binaries, EngineUser engineUser, Path runDirectory, ContainerRuntime runtime)
     {
+        this(name, binaries, engineUser, runDirectory, runtime, new ConcurrentHashMap<>());
+    }
+
+    private MariaDbEngine(String name, MariaDbBinaries binaries, EngineUser engineUser, Path runDirectory, ContainerRuntime runtime,
+            Map<Integer, EngineInstallation> installationsByPort)
+    {
+        this.installationsByPort = requireNonNull(installationsByPort, "installationsByPort is null");
         this.runtime = requireNonNull(runtime, "runtime is null");
         this.name = requireNonNull(name, "name is null");
         if (!name.equals(MARIADB) && !name.equals(MYSQL)) {
@@ -143,7 +157,7 @@ public final class MariaDbEngine
     public MariaDbEngine runningAs(EngineUser account)
     {
         requireNonNull(account, "account is null");
-        return account.equals(engineUser) ? this : new MariaDbEngine(name, binaries, account, runDirectory, runtime);
+        return account.equals(engineUser) ? this : new MariaDbEngine(name, binaries, account, runDirectory, runtime, installationsByPort);
     }
 
     /** The client reads scripts and dumps from its standard input, which the daemon streams: nothing reads them by path. */
@@ -414,8 +428,7 @@ public final class MariaDbEngine
         try {
             ensureStartable(programs, directory);
             prepareSocketDirectory(sockets);
-            // for the calls that know only the port (seal, changePassword, serverVersion)
-            Files.writeString(sockets.resolve("installation"), installation.version() + "\n" + installation.binDirectory() + "\n");
+            installationsByPort.put(settings.port(), installation);
             Map<String, String> extra = new TreeMap<>(settings.parameters());
             extra.put("port", String.valueOf(settings.port()));
             extra.put("bind_address", settings.listenAddress());
@@ -841,17 +854,14 @@ public final class MariaDbEngine
         return result.output();
     }
 
-    /** The installation a server on this port was started from: recorded next to its socket. */
+    /** The installation a server on this port was started from. */
     private EngineInstallation installationOnPort(int port)
     {
-        Path record = socketDirectory(port).resolve("installation");
-        try {
-            List<String> lines = Files.readAllLines(record);
-            return new EngineInstallation(name, lines.get(0), Path.of(lines.get(1)));
+        EngineInstallation installation = installationsByPort.get(port);
+        if (installation == null) {
+            throw DollyException.engineFailed("No server of Dolly runs on port " + port + ": start it first.");
         }
-        catch (IOException | IndexOutOfBoundsException e) {
-            throw DollyException.engineFailed("No server of Dolly runs on port " + port + " (" + record + " is missing).");
-        }
+        return installation;
     }
 
     @Override
