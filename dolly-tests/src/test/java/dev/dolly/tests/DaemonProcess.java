@@ -102,6 +102,12 @@ final class DaemonProcess
         return this;
     }
 
+    /** The daemon's process id, as the host sees it. */
+    long pid()
+    {
+        return process.pid();
+    }
+
     DaemonAddress address()
             throws IOException
     {
