@@ -503,8 +503,8 @@ class TestIsolationAttacks
             assertThat(expected.get("port")).isEqualTo(String.valueOf(container.port()));
             String own = expected.get("data_directory");
             // positive control: ALTER SYSTEM works, on a setting Dolly leaves alone
-            assertThat(superuser.execute("ALTER SYSTEM SET work_mem = '7MB'").succeeded()).isTrue();
-            assertThat(superuser.query("SELECT count(*) FROM pg_file_settings WHERE name = 'work_mem' AND setting = '7MB' AND error IS NULL").result()).isEqualTo("1");
+            assertThat(superuser.execute("ALTER SYSTEM SET cursor_tuple_fraction = 0.42").succeeded()).isTrue();
+            assertThat(superuser.query("SELECT count(*) FROM pg_file_settings WHERE name = 'cursor_tuple_fraction' AND setting = '0.42' AND error IS NULL").result()).isEqualTo("1");
 
             // the attack: a server open to everyone, on another port, with alice's own rules for logins
             assertThat(superuser.writeFile(own + "/alices_hba.conf", "host all all 0.0.0.0/0 trust").succeeded()).isTrue();
@@ -567,7 +567,7 @@ class TestIsolationAttacks
             for (Map.Entry<String, String> setting : expected.entrySet()) {
                 softly.assertThat(superuser.show(setting.getKey())).as("after %s, SHOW %s", operation, setting.getKey()).isEqualTo(setting.getValue());
             }
-            softly.assertThat(superuser.show("work_mem")).as("after %s, the setting Dolly leaves alone", operation).isEqualTo("7MB");
+            softly.assertThat(superuser.show("cursor_tuple_fraction")).as("after %s, the setting Dolly leaves alone", operation).isEqualTo("0.42");
         }
     }
 
