@@ -96,18 +96,25 @@ final class DaemonProcess
         Path log = home.getParent().resolve("daemon.log");
         builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         process = builder.start();
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+        // a restarted daemon starts every container again before it listens: minutes on a loaded machine
+        Instant deadline = Instant.now().plus(Duration.ofMinutes(3));
         Path daemonFile = DollyHome.daemonFile(home);
         while (!Files.exists(daemonFile)) {
             if (!process.isAlive()) {
                 throw new IllegalStateException("The daemon exited with " + process.exitValue() + ":\n" + Files.readString(log));
             }
             if (Instant.now().isAfter(deadline)) {
-                throw new IllegalStateException("The daemon did not start within 60 s:\n" + Files.readString(log));
+                throw new IllegalStateException("The daemon did not start within 180 s:\n" + Files.readString(log));
             }
             Thread.sleep(50);
         }
         return this;
+    }
+
+    /** The daemon's process id, as the host sees it. */
+    long pid()
+    {
+        return process.pid();
     }
 
     DaemonAddress address()
