@@ -293,9 +293,19 @@ public final class Dolly
         return new ServerInfo(version(), configuration.home().toString(), storage.name(), storageReason, engineUser.name(),
                 engines.all().stream().map(Engine::describe).toList(),
                 usage == null ? null : usage.totalBytes(), usage == null ? null : usage.usedBytes(), usage == null ? null : usage.freeBytes(),
-                runtime.isolation(engineUser.switchesUser()
-                        ? "the account " + engineUser.name() + " (uid " + engineUser.uid() + "), not the daemon's"
-                        : "none: the daemon does not run as root, so servers run as its own user " + engineUser.name()));
+                runtime.isolation(accountsDescription()));
+    }
+
+    /** The accounts servers run as, for {@code dolly info}. */
+    private String accountsDescription()
+    {
+        if (!engineUser.switchesUser()) {
+            return "none: the daemon does not run as root, so servers run as its own user " + engineUser.name();
+        }
+        return accounts.range()
+                .map(range -> "one per container and image build, uids " + range.first() + "-" + range.last() + " (" + EngineUidRange.VARIABLE
+                        + "); the files of a clone are shown to its container through an ID-mapped view where the file system allows it")
+                .orElse("the account " + engineUser.name() + " (uid " + engineUser.uid() + "), not the daemon's");
     }
 
     public static String version()
