@@ -9,6 +9,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -156,7 +157,9 @@ public final class OverlayStorageDriver
             Files.createDirectories(target.getParent());
             Files.createDirectory(target);
             Files.createDirectory(target.resolve(WORK));
-            Files.createDirectory(target.resolve(MERGED));
+            // the mount point, root's and closed: a server's namespace made before this overlay was mounted sees
+            // this directory instead of the overlay, and must find nothing it may list
+            Files.createDirectory(target.resolve(MERGED), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             Path upper = Files.createDirectory(target.resolve(UPPER));
             // the merged root shows the upper root's owner and mode: those PostgreSQL checks
             PosixFileAttributes lowerAttributes = Files.readAttributes(lower, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
