@@ -92,7 +92,8 @@ public final class PostgresEngine
             Map.entry("autovacuum", "off"),
             Map.entry("shared_buffers", "128MB"),
             Map.entry("maintenance_work_mem", "256MB"),
-            Map.entry("max_wal_size", "2GB"),
+            // no max_wal_size: settings go on the command line, where the seal's ALTER SYSTEM could not lower it for
+            // the last checkpoints, and the image would keep that much old WAL (initdb's 1GB applies)
             Map.entry("checkpoint_timeout", "30min"),
             Map.entry("max_connections", "20"),
             // a table created or truncated in the transaction that fills it (pg_restore -j truncates each table before
@@ -609,7 +610,7 @@ public final class PostgresEngine
             idle.values().forEach(connections -> connections.forEach(PostgresEngine::closeQuietly));
         }
         long checkpointStart = System.nanoTime();
-        // The load ran with a large max_wal_size, which keeps that much old WAL for reuse. Lowering it for the last
+        // The load ran with max_wal_size 1GB, which keeps that much old WAL for reuse. Lowering it for the last
         // checkpoints (this one and the shutdown's) lets the server drop what it no longer needs, so images and
         // their copies are not twice the size of their data.
         try (Connection connection = connect(superuser.withDatabase(MAINTENANCE_DATABASE));

@@ -211,6 +211,32 @@ class PostgresEngineTest
     }
 
     @Test
+    void aSealedBuildKeepsLittleWal()
+            throws IOException, SQLException
+    {
+        Path data = TemporaryDirectories.createDirectory(base, "build");
+        engine.initialize(installation, data, PASSWORD);
+        int port = TemporaryDirectories.freePort();
+        engine.start(installation, data, settings(port, "build.log", engine.buildParameters()));
+        Endpoint build = new Endpoint("127.0.0.1", port, engine.defaultUser(), PASSWORD, engine.defaultDatabase());
+        try {
+            // about 100 MB of WAL: rows written outside the transaction that created their table are WAL-logged
+            execute(build, "CREATE TABLE filler (id int, text text)");
+            execute(build, "INSERT INTO filler SELECT i, repeat('x', 300) FROM generate_series(1, 250000) i");
+            engine.seal(build);
+            // the seal lowered the WAL kept for reuse with ALTER SYSTEM: nothing on the command line may pin it
+            assertThat(query(build, "SHOW max_wal_size")).isEqualTo("32MB");
+        }
+        finally {
+            engine.stop(installation, data);
+        }
+        try (var segments = Files.list(data.resolve("pg_wal"))) {
+            // 1 MB segments: the 32 MB the seal allows, and a few more
+            assertThat(segments.filter(Files::isRegularFile).count()).isBetween(1L, 40L);
+        }
+    }
+
+    @Test
     void changesPasswords()
             throws SQLException
     {
