@@ -418,7 +418,7 @@ public final class LocalProcessRuntime
                     // the process is gone
                     break;
                 }
-                Thread.onSpinWait();
+                pauseWhileWaitingFor("the namespace of the server");
             }
         }
         catch (IOException e) {
@@ -565,6 +565,18 @@ public final class LocalProcessRuntime
         public OptionalInt exitCode()
         {
             return process.isAlive() ? OptionalInt.empty() : OptionalInt.of(process.exitValue());
+        }
+    }
+
+    /** A millisecond between looks: a spinning loop would take a core from the very process it waits for. */
+    private static void pauseWhileWaitingFor(String what)
+    {
+        try {
+            Thread.sleep(1);
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw DollyException.failed("Interrupted while waiting for " + what);
         }
     }
 }

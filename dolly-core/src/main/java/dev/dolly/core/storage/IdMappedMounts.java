@@ -203,7 +203,7 @@ public final class IdMappedMounts
             if (System.nanoTime() - deadline > 0) {
                 throw DollyException.storageFailed("unshare --user did not make a user namespace within " + NAMESPACE_TIMEOUT.toSeconds() + " s.");
             }
-            Thread.onSpinWait();
+            pauseWhileWaitingFor("a user namespace");
         }
     }
 
@@ -217,5 +217,17 @@ public final class IdMappedMounts
     {
         int error = Native.getLastError();
         return Holder.LIBRARY.strerror(error) + " (errno " + error + ")";
+    }
+
+    /** A millisecond between looks: a spinning loop would take a core from the very process it waits for. */
+    private static void pauseWhileWaitingFor(String what)
+    {
+        try {
+            Thread.sleep(1);
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw DollyException.failed("Interrupted while waiting for " + what);
+        }
     }
 }
