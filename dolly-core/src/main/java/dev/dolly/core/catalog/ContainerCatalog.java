@@ -6,6 +6,7 @@ import org.jdbi.v3.core.Jdbi;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 import static java.util.Objects.requireNonNull;
 
@@ -37,6 +38,61 @@ public final class ContainerCatalog
                 .executeAndReturnGeneratedKeys("id")
                 .mapTo(Long.class)
                 .one());
+    }
+
+    /**
+     * Records a new container with the engine account it runs as, in one transaction, only while its image is READY:
+     * an image marked DELETING ({@link ImageCatalog#markDeleting}) gets no new container, and an image with a
+     * container is not marked. Of a creation and a deletion of its image at once, exactly one wins.
+     *
+     * @param engineUid the container's own account, or {@code null} for the shared one
+     * @return the new container's ID; empty when its image is not READY (any more)
+     */
+    public OptionalLong insertOfReadyImage(ContainerRecord container, Integer engineUid)
+    {
+        requireNonNull(container, "container is null");
+        return jdbi.inTransaction(handle -> {
+            int inserted = handle.createUpdate("""
+                            INSERT INTO containers (name, image_id, status, status_message, engine, engine_version, host, port, user_name,
+                                password, database_name, volume, revision, owner, created_at, expires_at, engine_uid)
+                            SELECT :name, :imageId, :status, :statusMessage, :engine, :engineVersion, :host, :port, :userName,
+                                :password, :databaseName, :volume, :revision, :owner, :createdAt, :expiresAt, :engineUid
+                            WHERE EXISTS (SELECT 1 FROM images WHERE id = :imageId AND status = 'READY')
+                            """)
+                    .bindMethods(container)
+                    .bind("engineUid", engineUid)
+                    .execute();
+            if (inserted == 0) {
+                return OptionalLong.empty();
+            }
+            return OptionalLong.of(handle.createQuery("SELECT last_insert_rowid()").mapTo(Long.class).one());
+        });
+    }
+
+    /**
+     * Marks a container READY once its creation is done, if it is still PENDING.
+     *
+     * @return whether it was PENDING
+     */
+    public boolean markCreated(long id)
+    {
+        return jdbi.withHandle(handle -> handle.createUpdate("UPDATE containers SET status = 'READY', status_message = NULL WHERE id = :id AND status = 'PENDING'")
+                .bind("id", id)
+                .execute()) == 1;
+    }
+
+    /**
+     * Marks a container DELETING, unless it is still being created (PENDING) or gone: the one statement decides, so
+     * that no other request's check of its status can be overtaken. A container already DELETING (a deletion that
+     * failed halfway) may be deleted again.
+     *
+     * @return whether it is DELETING now
+     */
+    public boolean markDeleting(long id)
+    {
+        return jdbi.withHandle(handle -> handle.createUpdate("UPDATE containers SET status = 'DELETING', status_message = NULL WHERE id = :id AND status <> 'PENDING'")
+                .bind("id", id)
+                .execute()) == 1;
     }
 
     public void setVolume(long id, String volume)

@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.stream.Collectors;
 
 import static java.util.Objects.requireNonNull;
@@ -42,29 +43,50 @@ public final class ImageCatalog
     public long insert(ImageRecord image)
     {
         requireNonNull(image, "image is null");
+        return jdbi.inTransaction(handle -> insert(handle, image));
+    }
+
+    /**
+     * Records a new image, like {@link #insert}, only if no image has its name yet: the check and the insert are one
+     * transaction, which holds the catalog's write lock from its start, so two requests cannot both take a name.
+     *
+     * @return the new image's ID; empty when an image of that name exists
+     */
+    public OptionalLong insertWithNewName(ImageRecord image)
+    {
+        requireNonNull(image, "image is null");
         return jdbi.inTransaction(handle -> {
-            long id = handle.createUpdate("""
-                            INSERT INTO images (name, status, status_message, progress, engine, requested_version, engine_version,
-                                source_type, database_name, superuser_password, volume, size_bytes, owner, definition, source_directory,
-                                created_at, ready_at, expires_at, origin_container, origin_revision, origin_image)
-                            VALUES (:name, :status, :statusMessage, :progress, :engine, :requestedVersion, :engineVersion,
-                                :sourceType, :databaseName, :superuserPassword, :volume, :sizeBytes, :owner, :definition, :sourceDirectory,
-                                :createdAt, :readyAt, :expiresAt, :origin?.container, :origin?.revision, :origin?.image)
-                            """)
-                    .bindMethods(image)
-                    .executeAndReturnGeneratedKeys("id")
-                    .mapTo(Long.class)
+            boolean taken = handle.createQuery("SELECT EXISTS (SELECT 1 FROM images WHERE name = :name)")
+                    .bind("name", image.name())
+                    .mapTo(Boolean.class)
                     .one();
-            // an image holds its tags once it is READY (a graduated image at once, a build when it is done)
-            for (String tag : image.tags()) {
-                handle.createUpdate("INSERT OR IGNORE INTO image_tags (image_id, tag, held) VALUES (:id, :tag, 0)").bind("id", id).bind("tag", tag).execute();
-            }
-            addTeams(handle, id, image.teams());
-            if (image.status() == ResourceStatus.READY) {
-                takeOverTags(handle, id);
-            }
-            return id;
+            return taken ? OptionalLong.empty() : OptionalLong.of(insert(handle, image));
         });
+    }
+
+    private static long insert(Handle handle, ImageRecord image)
+    {
+        long id = handle.createUpdate("""
+                        INSERT INTO images (name, status, status_message, progress, engine, requested_version, engine_version,
+                            source_type, database_name, superuser_password, volume, size_bytes, owner, definition, source_directory,
+                            created_at, ready_at, expires_at, origin_container, origin_revision, origin_image)
+                        VALUES (:name, :status, :statusMessage, :progress, :engine, :requestedVersion, :engineVersion,
+                            :sourceType, :databaseName, :superuserPassword, :volume, :sizeBytes, :owner, :definition, :sourceDirectory,
+                            :createdAt, :readyAt, :expiresAt, :origin?.container, :origin?.revision, :origin?.image)
+                        """)
+                .bindMethods(image)
+                .executeAndReturnGeneratedKeys("id")
+                .mapTo(Long.class)
+                .one();
+        // an image holds its tags once it is READY (a graduated image at once, a build when it is done)
+        for (String tag : image.tags()) {
+            handle.createUpdate("INSERT OR IGNORE INTO image_tags (image_id, tag, held) VALUES (:id, :tag, 0)").bind("id", id).bind("tag", tag).execute();
+        }
+        addTeams(handle, id, image.teams());
+        if (image.status() == ResourceStatus.READY) {
+            takeOverTags(handle, id);
+        }
+        return id;
     }
 
     /** Assigns the volume once the ID is known. */
@@ -232,6 +254,23 @@ public final class ImageCatalog
                 .bind("statusMessage", statusMessage)
                 .bind("id", id)
                 .execute());
+    }
+
+    /**
+     * Marks an image DELETING if it is READY or FAILED and no container records it, in one statement: a container
+     * is recorded only while its image is READY ({@link ContainerCatalog#insertOfReadyImage}), so of a deletion and
+     * a creation from the image at once, exactly one wins, and an image being built is never deleted.
+     *
+     * @return whether it is DELETING now
+     */
+    public boolean markDeleting(long id)
+    {
+        return jdbi.withHandle(handle -> handle.createUpdate("""
+                        UPDATE images SET status = 'DELETING', status_message = NULL, progress = NULL
+                        WHERE id = :id AND status IN ('READY', 'FAILED') AND NOT EXISTS (SELECT 1 FROM containers WHERE image_id = :id)
+                        """)
+                .bind("id", id)
+                .execute()) == 1;
     }
 
     /** Deletes an image with its tags and teams. */

@@ -111,39 +111,41 @@ public final class ContainerService
         requestedName.ifPresent(ImageDefinitionParser::checkName);
         ImageRecord image = images.resolveReady(request.image(), caller);
         Engine imageEngine = engines.engine(image.engine());
+        var now = clock.instant();
+        // computed before a port is taken: an expiry out of range is refused with nothing to give back
+        var expiresAt = lifetime.expiry(now).orElse(null);
 
         long id;
-        int port = ports.reserve();
         String name;
+        int port = ports.reserve();
         try {
             synchronized (this) {
                 name = requestedName.orElseGet(() -> uniqueName(image.name()));
                 if (catalog.containers().findByName(name).isPresent()) {
                     throw new DollyException(ErrorCode.ALREADY_EXISTS, "A data container named '" + name + "' exists already. Choose another name, or delete it first.");
                 }
-                var now = clock.instant();
                 ContainerRecord record = new ContainerRecord(0, name, image.id(), ResourceStatus.PENDING, null, image.engine(), image.engineVersion(),
                         configuration.containerHost(), port, imageEngine.defaultUser(), Passwords.generate(), databaseOf(image, imageEngine), "", INITIAL_REVISION,
-                        owner, now, lifetime.expiry(now).orElse(null));
-                // the container's own account, recorded with it: its clone and its server will belong to it
-                id = quotas.admitContainer(owner, () -> accounts.allocate(uid -> {
-                    long inserted = catalog.containers().insert(record);
-                    catalog.containers().setEngineUid(inserted, uid);
-                    return inserted;
-                }));
+                        owner, now, expiresAt);
+                // the container's own account, recorded with it: its clone and its server will belong to it; recorded
+                // only while the image is READY, so that the image cannot be deleted under its clone
+                id = quotas.admitContainer(owner, () -> accounts.allocate(uid -> catalog.containers().insertOfReadyImage(record, uid)
+                        .orElseThrow(() -> imageNoLongerReady(image))));
             }
         }
         finally {
             // recorded with the container, the port stays taken; refused, it is free again
             ports.release(port);
         }
+        // from here on the record holds the port, the account and the name: every failure removes it
         String volume = VolumeKeys.container(id);
-        catalog.containers().setVolume(id, volume);
-        ContainerRecord container = load(id);
-        Engine engine = engine(container);
+        Engine engine = null;
         EngineInstallation installation = null;
         Path dataDirectory = null;
         try {
+            catalog.containers().setVolume(id, volume);
+            ContainerRecord container = load(id);
+            engine = engine(container);
             installation = engine.install(image.engineVersion(), ProgressListener.NONE);
             dataDirectory = storage.clone(VolumeKeys.image(image.id()), volume);
             // a volume key may come again after a deletion: no size of an earlier volume
@@ -151,23 +153,53 @@ public final class ContainerService
             Endpoint asImageSuperuser = new Endpoint(engineAddress(), port, engine.defaultUser(), image.superuserPassword(), engine.defaultDatabase());
             // the new password goes over the server's first connection, not a second one after a readiness check
             engine.startWithNewPassword(installation, dataDirectory, settings(container), asImageSuperuser, container.userName(), container.password());
-            catalog.containers().setStatus(id, ResourceStatus.READY, null);
+            if (!catalog.containers().markCreated(id)) {
+                throw DollyException.conflict("Its record changed while it was created.");
+            }
             LOG.info("Container {} ({}) of image {} is ready on port {}", name, id, image.name(), port);
             // a fresh clone's size is not worth a tree walk in the request that creates it
             return view(load(id), false);
         }
         catch (RuntimeException failure) {
             LOG.warn("Container {} ({}) failed", name, id, failure);
-            if (installation != null && dataDirectory != null) {
-                stopQuietly(engine, installation, dataDirectory);
-            }
-            storage.delete(volume);
-            catalog.containers().delete(id);
+            removeFailedCreation(id, volume, engine, installation, dataDirectory, failure);
             if (failure instanceof DollyException dollyException) {
                 throw new DollyException(dollyException.errorCode(), "Data container '" + name + "' could not be created: " + failure.getMessage(), failure);
             }
             throw DollyException.failed("Data container '" + name + "' could not be created: " + failure, failure);
         }
+    }
+
+    /**
+     * Undoes a creation that failed after its record was made: the server stopped, the volume deleted, the record
+     * removed, which frees its port, account and name. A volume that cannot be deleted keeps its record, marked
+     * FAILED with the reason, so that it is listed and can be deleted, rather than left on disk unknown.
+     */
+    private void removeFailedCreation(long id, String volume, Engine engine, EngineInstallation installation, Path dataDirectory, RuntimeException failure)
+    {
+        try {
+            if (engine != null && installation != null && dataDirectory != null) {
+                stopQuietly(engine, installation, dataDirectory);
+            }
+            storage.delete(volume);
+            sizes.forget(volume);
+        }
+        catch (RuntimeException cleanupFailure) {
+            failure.addSuppressed(cleanupFailure);
+            LOG.warn("Could not remove the volume {} of the failed container {}", volume, id, cleanupFailure);
+            catalog.containers().setStatus(id, ResourceStatus.FAILED, "Its creation failed (" + failure.getMessage() + ") and its volume could not be removed ("
+                    + cleanupFailure.getMessage() + "). Delete the container.");
+            return;
+        }
+        catalog.containers().delete(id);
+    }
+
+    /** The refusal of a creation whose image was READY when it was resolved, and is being deleted (or gone) when the container is recorded. */
+    private DollyException imageNoLongerReady(ImageRecord image)
+    {
+        String state = catalog.images().find(image.id()).map(current -> "is " + current.status().displayName()).orElse("was deleted");
+        return DollyException.conflict("Data image '" + image.name() + "' (" + image.id() + ") " + state + " and no container can be created from it any more.",
+                NextStep.of(NextStep.Kind.LIST_IMAGES));
     }
 
     /** The containers the caller may see: their own, or all for administrators. */
@@ -227,7 +259,10 @@ public final class ContainerService
     {
         ContainerRecord container = resolve(reference, caller);
         synchronized (lock(container.id())) {
-            catalog.containers().setStatus(container.id(), ResourceStatus.DELETING, null);
+            // decided in the catalog: a container that is still being created, or that another request deleted meanwhile, is not
+            if (!catalog.containers().markDeleting(container.id())) {
+                throw refusedDeletion(container);
+            }
             finishDelete(container);
         }
         locks.remove(container.id());
@@ -244,15 +279,25 @@ public final class ContainerService
                 LOG.info("Container {} ({}) expired at {}: deleting it", container.name(), container.id(), container.expiresAt());
                 try {
                     synchronized (lock(container.id())) {
-                        catalog.containers().setStatus(container.id(), ResourceStatus.DELETING, null);
-                        finishDelete(container);
+                        if (catalog.containers().markDeleting(container.id())) {
+                            finishDelete(container);
+                        }
                     }
+                    locks.remove(container.id());
                 }
                 catch (RuntimeException e) {
                     LOG.warn("Could not delete expired container {}", container.name(), e);
                 }
             }
         }
+    }
+
+    private DollyException refusedDeletion(ContainerRecord container)
+    {
+        ContainerRecord now = catalog.containers().find(container.id())
+                .orElseThrow(() -> DollyException.notFound("Data container '" + container.name() + "' not found: it was deleted meanwhile.",
+                        NextStep.of(NextStep.Kind.LIST_CONTAINERS)));
+        return DollyException.conflict("Data container '" + now.name() + "' is still being created. Delete it once it is Ready.");
     }
 
     /**

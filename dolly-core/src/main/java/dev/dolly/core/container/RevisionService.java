@@ -167,14 +167,15 @@ public final class RevisionService
             RevisionRecord revision = revision(container, number);
             synchronized (this) {
                 if (!catalog.images().findByName(name).isEmpty()) {
-                    throw new DollyException(ErrorCode.ALREADY_EXISTS, "A data image named '" + name + "' exists already. Choose another name with --name.");
+                    throw nameTaken(name);
                 }
                 var now = clock.instant();
                 ImageRecord record = new ImageRecord(0, name, ResourceStatus.PENDING, null, "Graduating", base.engine(), base.requestedVersion(),
                         container.engineVersion(), "revision", container.databaseName(), container.password(), "", null, owner, "", "", now, null, null,
                         List.copyOf(new LinkedHashSet<>(request.tags())), List.copyOf(new LinkedHashSet<>(request.teams())),
                         new ImageOrigin(container.name(), revisionName(number), base.name()));
-                id = quotas.admitImage(owner, false, () -> catalog.images().insert(record));
+                // the catalog decides, in the insert's transaction: a build of that name that started meanwhile takes it first
+                id = quotas.admitImage(owner, false, () -> catalog.images().insertWithNewName(record).orElseThrow(() -> nameTaken(name)));
                 // the image holds files of the container's account: the account stays taken while either exists
                 catalog.images().setEngineUid(id, catalog.containers().engineUid(container.id()).orElse(null));
             }
@@ -205,6 +206,11 @@ public final class RevisionService
         catalog.images().markReady(id, container.databaseName(), size.isPresent() ? size.getAsLong() : null, clock.instant());
         LOG.info("Image {} ({}) graduated from container {} rev.{}", name, id, container.name(), number);
         return images.view(images.load(id));
+    }
+
+    private static DollyException nameTaken(String name)
+    {
+        return new DollyException(ErrorCode.ALREADY_EXISTS, "A data image named '" + name + "' exists already. Choose another name with --name.");
     }
 
     /** Deletes a revision nothing needs: not rev.0, not the one the container is on, and none another volume is stacked on. */

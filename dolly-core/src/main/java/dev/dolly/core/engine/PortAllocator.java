@@ -9,6 +9,7 @@ import java.net.ServerSocket;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.function.Supplier;
+import java.util.stream.IntStream;
 
 import static java.util.Objects.requireNonNull;
 
@@ -53,6 +54,17 @@ public final class PortAllocator
     public synchronized void release(int port)
     {
         reserved.remove(port);
+    }
+
+    /**
+     * How many ports of the range neither a container of the catalog nor a running allocation holds; whether
+     * something else on the machine listens on them is not probed.
+     */
+    public synchronized int countFree()
+    {
+        Set<Integer> taken = new HashSet<>(portsInCatalog.get());
+        taken.addAll(reserved);
+        return (int) IntStream.rangeClosed(first, last).filter(port -> !taken.contains(port)).count();
     }
 
     /** Whether nothing listens on the port on the engines' address. */

@@ -349,9 +349,26 @@ public final class ImageService
             throw new DollyException(ErrorCode.IN_USE, "Data image '" + image.name() + "' (" + image.id() + ") is needed by " + String.join(", ", stacked)
                     + ", whose data is stacked on it. Delete them first.");
         }
-        catalog.images().setStatus(image.id(), ResourceStatus.DELETING, null);
+        // decided by the catalog in one statement: a container created meanwhile, or another deletion, wins
+        if (!catalog.images().markDeleting(image.id())) {
+            throw refusedDeletion(image);
+        }
         finishDelete(image.id());
         return view(image);
+    }
+
+    /** Why an image that was deletable a moment ago cannot be marked DELETING now: another request changed it. */
+    private DollyException refusedDeletion(ImageRecord image)
+    {
+        List<ContainerRecord> users = catalog.containers().listOfImage(image.id());
+        if (!users.isEmpty()) {
+            return new DollyException(ErrorCode.IN_USE, "Data image '" + image.name() + "' (" + image.id() + ") is used by data containers "
+                    + String.join(", ", users.stream().map(container -> "'" + container.name() + "'").toList())
+                    + ".", NextStep.of(NextStep.Kind.DELETE_CONTAINERS_FIRST));
+        }
+        ImageRecord now = catalog.images().find(image.id()).orElseThrow(() -> notFound(String.valueOf(image.id())));
+        return DollyException.conflict("Data image '" + now.name() + "' (" + now.id() + ") "
+                + (now.status() == ResourceStatus.DELETING ? "is being deleted already." : "is still being built. Delete it once it is Ready or Failed."));
     }
 
     /** Whether a reference is a plain name: neither a numeric ID nor {@code name:tag}. */
@@ -381,8 +398,10 @@ public final class ImageService
                     && (image.volume().isEmpty() || new VolumeUsers(catalog, storage).of(image.volume()).isEmpty())) {
                 LOG.info("Image {} ({}) expired at {}: deleting it", image.name(), image.id(), image.expiresAt());
                 try {
-                    catalog.images().setStatus(image.id(), ResourceStatus.DELETING, null);
-                    finishDelete(image.id());
+                    // a container created from it meanwhile keeps it
+                    if (catalog.images().markDeleting(image.id())) {
+                        finishDelete(image.id());
+                    }
                 }
                 catch (RuntimeException e) {
                     LOG.warn("Could not delete expired image {}", image.id(), e);

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.OptionalLong;
 
 import static dev.dolly.core.catalog.ImageCatalogTest.image;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -112,6 +113,47 @@ class ContainerCatalogTest
         // the container's revisions go with it
         containers.delete(id);
         assertThat(containers.listAllRevisions()).extracting(RevisionRecord::containerId).containsExactly(other);
+    }
+
+    @Test
+    void aContainerIsRecordedOnlyWhileItsImageIsReadyAndAnImageIsMarkedDeletingOnlyWithoutContainers()
+    {
+        // PENDING: a build's image gets no container
+        assertThat(containers.insertOfReadyImage(container("early", image, 54321, null), null)).isEmpty();
+        catalog.images().markReady(image, "widgets", null, CREATED);
+        catalog.images().markReady(otherImage, "chinook", null, CREATED);
+
+        OptionalLong first = containers.insertOfReadyImage(container("first", image, 54321, null), 2000000007);
+        assertThat(first).isPresent();
+        assertThat(containers.find(first.getAsLong()).orElseThrow().name()).isEqualTo("first");
+        assertThat(containers.engineUid(first.getAsLong())).contains(2000000007);
+        // an image with a container is not marked; one without is, and then gets no container
+        assertThat(catalog.images().markDeleting(image)).isFalse();
+        assertThat(catalog.images().find(image).orElseThrow().status()).isEqualTo(ResourceStatus.READY);
+        assertThat(catalog.images().markDeleting(otherImage)).isTrue();
+        assertThat(catalog.images().markDeleting(otherImage)).isFalse();
+        assertThat(containers.insertOfReadyImage(container("late", otherImage, 54322, null), null)).isEmpty();
+        assertThat(containers.list()).extracting(ContainerRecord::name).containsExactly("first");
+        // the next insert's ID is its own, not the last one's
+        OptionalLong second = containers.insertOfReadyImage(container("second", image, 54323, null), null);
+        assertThat(second.getAsLong()).isGreaterThan(first.getAsLong());
+        assertThat(containers.find(second.getAsLong()).orElseThrow().name()).isEqualTo("second");
+    }
+
+    @Test
+    void aContainerIsMarkedCreatedOnlyWhilePendingAndDeletingOnlyOnceCreated()
+    {
+        long id = containers.insert(container("first", image, 54321, null));
+        assertThat(containers.markDeleting(id)).isFalse();
+        assertThat(containers.markCreated(id)).isTrue();
+        assertThat(containers.markCreated(id)).isFalse();
+        assertThat(containers.markDeleting(id)).isTrue();
+        assertThat(containers.find(id).orElseThrow().status()).isEqualTo(ResourceStatus.DELETING);
+        // a deletion that failed halfway may be repeated
+        assertThat(containers.markDeleting(id)).isTrue();
+        assertThat(containers.markCreated(id)).isFalse();
+        containers.delete(id);
+        assertThat(containers.markDeleting(id)).isFalse();
     }
 
     private static ContainerRecord container(String name, long imageId, int port, Instant expiresAt)

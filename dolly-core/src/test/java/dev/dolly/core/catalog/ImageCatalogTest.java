@@ -13,6 +13,7 @@ import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.Map;
 import java.util.Optional;
 
@@ -256,6 +257,17 @@ class ImageCatalogTest
         long id = catalog.insert(image(name, tags, teams));
         catalog.markReady(id, "db", 1L, Instant.parse("2026-11-21T10:00:00Z"));
         return id;
+    }
+
+    @Test
+    void insertsAnImageWithANewNameOnly()
+    {
+        ImageCatalog images = Catalog.open(directory.resolve("names.db")).images();
+        OptionalLong first = images.insertWithNewName(image("graduated", List.of("latest"), List.of()));
+        assertThat(first).isPresent();
+        assertThat(images.insertWithNewName(image("graduated", List.of("latest"), List.of()))).isEmpty();
+        assertThat(images.findByName("graduated")).extracting(ImageRecord::id).containsExactly(first.getAsLong());
+        assertThat(images.pendingTags(first.getAsLong())).containsExactly("latest");
     }
 
     static ImageRecord image(String name, List<String> tags, List<String> teams)

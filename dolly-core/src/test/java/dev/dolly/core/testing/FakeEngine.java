@@ -68,6 +68,7 @@ public final class FakeEngine
     private final List<LoadPlan> plans = new ArrayList<>();
     private final List<EngineUser> accounts = new ArrayList<>();
     private CountDownLatch loadGate = new CountDownLatch(0);
+    private CountDownLatch installGate = new CountDownLatch(0);
 
     /** Makes every later call of the operation fail, until {@link #succeed} is called. */
     public synchronized FakeEngine fail(Operation operation)
@@ -163,8 +164,37 @@ public final class FakeEngine
         return List.copyOf(accounts);
     }
 
+    /**
+     * Makes installs wait until the returned latch is counted down (or 30 seconds pass): a container creation then
+     * waits with its record made and its clone not yet taken.
+     */
+    public synchronized CountDownLatch holdInstalls()
+    {
+        installGate = new CountDownLatch(1);
+        return installGate;
+    }
+
+    /** Installs, after waiting for the latch of {@link #holdInstalls}. */
     @Override
-    public synchronized EngineInstallation install(String requestedVersion, ProgressListener progress)
+    public EngineInstallation install(String requestedVersion, ProgressListener progress)
+    {
+        CountDownLatch gate;
+        synchronized (this) {
+            gate = installGate;
+        }
+        try {
+            if (!gate.await(30, TimeUnit.SECONDS)) {
+                throw DollyException.engineFailed("The held install was never let go.");
+            }
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw DollyException.failed("Interrupted while installing");
+        }
+        return installNow(requestedVersion, progress);
+    }
+
+    private synchronized EngineInstallation installNow(String requestedVersion, ProgressListener progress)
     {
         count(Operation.INSTALL);
         String version = resolveVersion(requestedVersion);

@@ -110,6 +110,18 @@ public final class FakeEngineServices
         return new FakeEngineServices(directory, CONTAINER_PORTS, Map.of(), Optional.of(range));
     }
 
+    /** Like {@link #withEngineAccounts(Path, EngineUidRange)}, with more settings of the daemon's environment. */
+    public static FakeEngineServices withEngineAccounts(Path directory, EngineUidRange range, Map<String, String> environment)
+    {
+        return withEngineAccounts(directory, range, CONTAINER_PORTS, environment);
+    }
+
+    /** @param containerPorts the range of container ports */
+    public static FakeEngineServices withEngineAccounts(Path directory, EngineUidRange range, String containerPorts, Map<String, String> environment)
+    {
+        return new FakeEngineServices(directory, containerPorts, environment, Optional.of(range));
+    }
+
     private FakeEngineServices(Path directory, String containerPorts, Map<String, String> environment, Optional<EngineUidRange> engineUids)
     {
         this.directory = requireNonNull(directory, "directory is null");
