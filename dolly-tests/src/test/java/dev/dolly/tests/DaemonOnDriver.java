@@ -11,6 +11,8 @@ import org.junit.jupiter.params.Parameter;
 
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -34,11 +36,19 @@ abstract class DaemonOnDriver
     /** The definition of the image the tests start from, below {@code examples/}, such as {@code chinook/image.yaml}. */
     abstract String exampleImage();
 
+    /** More settings of the daemon's environment, such as a port range or quotas. */
+    Map<String, String> daemonSettings()
+    {
+        return Map.of();
+    }
+
     @BeforeParameterizedClassInvocation
     void startDaemon()
             throws Exception
     {
-        daemon = DaemonProcess.withNewHome(driver.homeParent(), driver.environment()).start();
+        Map<String, String> environment = new HashMap<>(driver.environment());
+        environment.putAll(daemonSettings());
+        daemon = DaemonProcess.withNewHome(driver.homeParent(), environment).start();
         dolly = new Cli(daemon.environment());
         assertThat(dolly.json(ServerInfo.class, "info").storageDriver()).isEqualTo(driver.driverName());
         dolly.succeed("create", "data-image", "-f", EXAMPLES.resolve(exampleImage()).toString(), "-q");
