@@ -278,12 +278,17 @@ public final class ContainerService
                     && container.status() != ResourceStatus.DELETING) {
                 LOG.info("Container {} ({}) expired at {}: deleting it", container.name(), container.id(), container.expiresAt());
                 try {
+                    boolean deleted = false;
                     synchronized (lock(container.id())) {
+                        // a container that a request is creating is not deleted under it
                         if (catalog.containers().markDeleting(container.id())) {
                             finishDelete(container);
+                            deleted = true;
                         }
                     }
-                    locks.remove(container.id());
+                    if (deleted) {
+                        locks.remove(container.id());
+                    }
                 }
                 catch (RuntimeException e) {
                     LOG.warn("Could not delete expired container {}", container.name(), e);
