@@ -99,8 +99,8 @@ final class DensityMeasurement
             throws IOException
     {
         Path volume = session.daemon().home().resolve("storage/containers/" + container.id());
-        Path pidFile = Files.exists(volume.resolve("postmaster.pid")) ? volume.resolve("postmaster.pid") : volume.resolve("merged/postmaster.pid");
-        long postmaster = Long.parseLong(Files.readAllLines(pidFile).getFirst().strip());
+        Path dataDirectory = Files.exists(volume.resolve("postmaster.pid")) ? volume : volume.resolve("merged");
+        long postmaster = postmaster(dataDirectory);
         List<Long> pids = new ArrayList<>();
         pids.add(postmaster);
         ProcessHandle.of(postmaster).ifPresent(handle -> handle.descendants().forEach(child -> pids.add(child.pid())));
@@ -126,6 +126,21 @@ final class DensityMeasurement
             }
         }
         return new ProcessMemory(processes, pss, rss);
+    }
+
+    /**
+     * The postmaster of a data directory: the postgres process started with {@code -D} and that directory. Its
+     * {@code postmaster.pid} names it as the server's own PID namespace sees it (1, as root), not as this process does.
+     */
+    private static long postmaster(Path dataDirectory)
+    {
+        String directory = dataDirectory.toAbsolutePath().normalize().toString();
+        return ProcessHandle.allProcesses()
+                .filter(process -> process.info().command().map(command -> command.endsWith("/postgres")).orElse(false))
+                .filter(process -> process.info().arguments().map(arguments -> List.of(arguments).contains(directory)).orElse(false))
+                .map(ProcessHandle::pid)
+                .min(Long::compare)
+                .orElseThrow(() -> new IllegalStateException("no postgres process runs on " + directory));
     }
 
     private static long kilobytes(String line)

@@ -113,6 +113,11 @@ public final class LocalProcessRuntime
                 // empty and the daemon's until the server's namespace mounts it: nothing planted by an earlier run is followed
                 FileTrees.deleteRecursively(temporary);
                 Files.createDirectory(temporary, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                if (launch.account().switchesUser()) {
+                    // nothing of the account runs yet: it owns its /tmp from the start, as a shell's chown would make it later
+                    Files.setAttribute(temporary, "unix:uid", launch.account().uid(), LinkOption.NOFOLLOW_LINKS);
+                    Files.setAttribute(temporary, "unix:gid", launch.account().gid(), LinkOption.NOFOLLOW_LINKS);
+                }
             }
             if (controlGroups.version().isPresent()) {
                 Optional<ControlGroup> old = controlGroups.existing(name);

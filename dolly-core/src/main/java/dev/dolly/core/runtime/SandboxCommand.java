@@ -9,17 +9,20 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * The command line that runs a server in its sandbox, from the outside in: {@code setsid} (a session of its own, so
- * that a terminal's signals to the daemon do not reach it), a shell that joins the server's cgroups before anything
- * else runs, {@code unshare} (new PID, mount and IPC namespaces, {@code /proc} of the new PID namespace), a shell
- * that mounts the data directory's view (when there is one) and the private {@code /tmp} inside them, and {@code setpriv}, which drops to the server's account for
- * good. Each layer replaces itself with the next ({@code exec}), but {@code unshare}, which forks the namespace's
- * first process and waits for it: the server is that process. Paths and the command travel as arguments, never
- * inside the shell text.
+ * that a terminal's signals to the daemon do not reach it), {@code unshare} (new PID, mount and IPC namespaces,
+ * {@code /proc} of the new PID namespace), a shell that joins the server's cgroups before anything else runs, then
+ * mounts the data directory's view (when there is one) and the private {@code /tmp} inside the namespaces, and
+ * {@code setpriv}, which drops to the server's account for good. Each layer replaces itself with the next
+ * ({@code exec}), but {@code unshare}, which forks the namespace's first process and waits for it: the server is that
+ * process, and only it and what it starts are in the cgroups. Paths and the command travel as arguments, never inside
+ * the shell text. Every program started costs a few milliseconds of a container's start, so the layers are as few
+ * as the isolation allows: the shell writes to the cgroups and nothing else runs between the two mounts and
+ * {@code setpriv}. Without namespaces, a shell of its own joins the cgroups.
  *
  * @param setsid {@code setsid}, when installed
  * @param processFiles the {@code cgroup.procs} files to join; none without cgroups
  * @param namespaces {@code unshare}, when the server gets namespaces of its own
- * @param privateTemporaryDirectory the directory mounted over {@code /tmp} in the namespaces
+ * @param privateTemporaryDirectory the directory mounted over {@code /tmp} in the namespaces, already the account's
  * @param visibleDirectories directories below {@code /tmp} that stay visible in the private {@code /tmp}
  * @param account the ids to switch to, when the server runs as another account than the daemon
  * @param dataView an ID-mapped view of the data directory that shows its files as the account's, mounted over the
@@ -39,10 +42,13 @@ record SandboxCommand(
     private static final String JOIN_CGROUPS = "count=$1; shift; "
             + "while [ \"$count\" -gt 0 ]; do echo $$ > \"$1\" || exit 125; shift; count=$((count - 1)); done; "
             + "exec \"$@\"";
-    private static final String MOUNT_TEMPORARY = "private=$1; owner=$2; view=$3; data=$4; count=$5; shift 5; "
+    // "0" moves the process that writes it; $$ would be 1 in the namespace, but the kernel reads it as the writer's
+    private static final String JOIN_AND_MOUNT = "private=$1; view=$2; data=$3; count=$4; shift 4; "
+            + "while [ \"$count\" -gt 0 ]; do echo 0 > \"$1\" || exit 125; shift; count=$((count - 1)); done; "
+            + "count=$1; shift; "
             + "if [ -n \"$view\" ]; then mount --bind \"$view\" \"$data\" || exit 125; fi; "
             + "while [ \"$count\" -gt 0 ]; do target=\"$private${1#/tmp}\"; mkdir -p \"$target\" && mount --rbind \"$1\" \"$target\" || exit 125; shift; count=$((count - 1)); done; "
-            + "mount --rbind \"$private\" /tmp && chown \"$owner\" /tmp && chmod 0700 /tmp || exit 125; "
+            + "mount --rbind \"$private\" /tmp || exit 125; "
             + "exec \"$@\"";
 
     /** A numeric user and group id. */
@@ -69,18 +75,19 @@ record SandboxCommand(
     {
         List<String> line = new ArrayList<>();
         setsid.ifPresent(program -> line.add(program.toString()));
-        if (!processFiles.isEmpty()) {
-            line.addAll(List.of("/bin/sh", "-c", JOIN_CGROUPS, "dolly-cgroup", String.valueOf(processFiles.size())));
-            processFiles.forEach(file -> line.add(file.toString()));
-        }
         if (namespaces.isPresent()) {
             line.addAll(List.of(namespaces.get().toString(), "--pid", "--fork", "--kill-child", "--mount-proc", "--mount", "--ipc", "--propagation", "slave", "--"));
             List<Path> kept = keptBelowTemporary(visibleDirectories);
-            String owner = account.map(ids -> ids.uid() + ":" + ids.gid()).orElse("0:0");
-            line.addAll(List.of("/bin/sh", "-c", MOUNT_TEMPORARY, "dolly-tmp", privateTemporaryDirectory.toString(), owner,
-                    dataView.map(view -> view.view().toString()).orElse(""), dataView.map(view -> view.dataDirectory().toString()).orElse(""),
-                    String.valueOf(kept.size())));
+            line.addAll(List.of("/bin/sh", "-c", JOIN_AND_MOUNT, "dolly-sandbox", privateTemporaryDirectory.toString(),
+                    dataView.map(view -> view.view().toString()).orElse(""), dataView.map(view -> view.dataDirectory().toString()).orElse("")));
+            line.add(String.valueOf(processFiles.size()));
+            processFiles.forEach(file -> line.add(file.toString()));
+            line.add(String.valueOf(kept.size()));
             kept.forEach(directory -> line.add(directory.toString()));
+        }
+        else if (!processFiles.isEmpty()) {
+            line.addAll(List.of("/bin/sh", "-c", JOIN_CGROUPS, "dolly-cgroup", String.valueOf(processFiles.size())));
+            processFiles.forEach(file -> line.add(file.toString()));
         }
         account.ifPresent(ids -> line.addAll(List.of("setpriv", "--reuid=" + ids.uid(), "--regid=" + ids.gid(), "--clear-groups", "--no-new-privs", "--")));
         line.addAll(command);

@@ -5,8 +5,6 @@ import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import dev.dolly.api.DollyException;
-import dev.dolly.core.process.Command;
-import dev.dolly.core.process.CommandRunner;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -25,7 +23,9 @@ import static java.util.Objects.requireNonNull;
  *
  * <p>The kernel takes the mapping from a user namespace. The JVM has many threads and so cannot enter a new user
  * namespace itself: {@code unshare --user} makes one in a short-lived child process, whose maps the daemon writes as
- * root, and whose namespace stays alive for as long as the mount refers to it.
+ * root, and whose namespace stays alive for as long as the mount refers to it. Starting that process takes several
+ * milliseconds, so one is always started ahead, in the background, for the next mount; it reads a pipe from the
+ * daemon until the daemon closes it, and so never outlives the daemon.
  *
  * <p>Needs root. btrfs (5.15), XFS and ext4 support it; overlayfs does not allow its own mounts to be ID-mapped, but
  * accepts ID-mapped layers.
@@ -47,6 +47,9 @@ public final class IdMappedMounts
     private static final long MS_BIND = 4096;
     private static final long MS_PRIVATE = 1 << 18;
     private static final Duration NAMESPACE_TIMEOUT = Duration.ofSeconds(10);
+    private static final Object SPARE_HOLDER_LOCK = new Object();
+    /** A process in a user namespace whose maps are not written yet, for the next mount; guarded by the lock. */
+    private static Process spareHolder;
 
     /** The C library calls used, through JNA. */
     private interface SystemLibrary
@@ -83,7 +86,7 @@ public final class IdMappedMounts
     {
         requireNonNull(source, "source is null");
         requireNonNull(target, "target is null");
-        Process namespaceHolder = CommandRunner.system().launch(Command.of("unshare", "--user", "--", "sleep", "60"), Path.of("/dev/null"));
+        Process namespaceHolder = takeNamespaceHolder();
         try {
             long pid = namespaceHolder.pid();
             awaitOwnUserNamespace(pid, namespaceHolder);
@@ -123,13 +126,56 @@ public final class IdMappedMounts
             throw DollyException.storageFailed("Cannot map the owners of " + source + " for " + target + ": " + e.getMessage(), e);
         }
         finally {
+            // the JVM reaps it; the mount keeps the namespace
             namespaceHolder.destroyForcibly();
-            try {
-                namespaceHolder.waitFor();
+        }
+    }
+
+    /** A process in a user namespace of its own, whose maps are not written yet; the next one starts in the background. */
+    private static Process takeNamespaceHolder()
+    {
+        Process holder;
+        synchronized (SPARE_HOLDER_LOCK) {
+            holder = spareHolder;
+            spareHolder = null;
+        }
+        if (holder == null || !holder.isAlive()) {
+            holder = startNamespaceHolder();
+        }
+        Thread.ofVirtual().name("dolly-spare-user-namespace").start(IdMappedMounts::startSpareHolder);
+        return holder;
+    }
+
+    private static void startSpareHolder()
+    {
+        Process holder;
+        try {
+            holder = startNamespaceHolder();
+        }
+        catch (DollyException e) {
+            // the next mount starts its own, and says why it cannot
+            return;
+        }
+        synchronized (SPARE_HOLDER_LOCK) {
+            if (spareHolder == null) {
+                spareHolder = holder;
+                return;
             }
-            catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        }
+        holder.destroyForcibly();
+    }
+
+    private static Process startNamespaceHolder()
+    {
+        try {
+            // cat reads the pipe the daemon holds open: it ends when the daemon closes it or dies
+            return new ProcessBuilder("unshare", "--user", "--", "cat")
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+        }
+        catch (IOException e) {
+            throw DollyException.storageFailed("Cannot run unshare --user: " + e.getMessage() + ". ID-mapped mounts need unshare from util-linux.", e);
         }
     }
 

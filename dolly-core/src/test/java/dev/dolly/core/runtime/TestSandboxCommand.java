@@ -23,23 +23,29 @@ class TestSandboxCommand
                 Optional.of(new SandboxCommand.DataView(Path.of("/var/lib/dolly/run/mapped/a"), Path.of("/var/lib/dolly/storage/containers/1"))));
         List<String> line = sandbox.wrap(SERVER);
 
-        assertThat(line.subList(0, 3)).containsExactly("/usr/bin/setsid", "/bin/sh", "-c");
-        // the cgroup files travel as arguments after their count, then the rest is executed
-        int cgroups = line.indexOf("dolly-cgroup");
-        assertThat(line.subList(cgroups, cgroups + 4)).containsExactly("dolly-cgroup", "2", "/sys/fs/cgroup/memory/dolly/a/cgroup.procs",
-                "/sys/fs/cgroup/pids/dolly/a/cgroup.procs");
-        assertThat(line.subList(cgroups + 4, cgroups + 15)).containsExactly("/usr/bin/unshare", "--pid", "--fork", "--kill-child", "--mount-proc", "--mount", "--ipc",
-                "--propagation", "slave", "--", "/bin/sh");
-        int temporary = line.indexOf("dolly-tmp");
-        // only directories below /tmp are mounted into the private one
-        // the view of the data directory goes over it before anything else
-        assertThat(line.subList(temporary, temporary + 7)).containsExactly("dolly-tmp", "/var/lib/dolly/run/a/tmp", "61001:61002", "/var/lib/dolly/run/mapped/a",
-                "/var/lib/dolly/storage/containers/1", "1", "/tmp/dolly-mariadb-0/54321");
-        assertThat(line.subList(temporary + 7, temporary + 13)).containsExactly("setpriv", "--reuid=61001", "--regid=61002", "--clear-groups", "--no-new-privs", "--");
+        assertThat(line.subList(0, 12)).containsExactly("/usr/bin/setsid", "/usr/bin/unshare", "--pid", "--fork", "--kill-child", "--mount-proc", "--mount",
+                "--ipc", "--propagation", "slave", "--", "/bin/sh");
+        int sandboxed = line.indexOf("dolly-sandbox");
+        // the view of the data directory goes over it; the cgroup files travel after their count, then the directories
+        // below /tmp that are mounted into the private one, then the rest is executed
+        assertThat(line.subList(sandboxed, sandboxed + 9)).containsExactly("dolly-sandbox", "/var/lib/dolly/run/a/tmp", "/var/lib/dolly/run/mapped/a",
+                "/var/lib/dolly/storage/containers/1", "2", "/sys/fs/cgroup/memory/dolly/a/cgroup.procs", "/sys/fs/cgroup/pids/dolly/a/cgroup.procs",
+                "1", "/tmp/dolly-mariadb-0/54321");
+        assertThat(line.subList(sandboxed + 9, sandboxed + 15)).containsExactly("setpriv", "--reuid=61001", "--regid=61002", "--clear-groups", "--no-new-privs", "--");
         assertThat(line.subList(line.size() - SERVER.size(), line.size())).isEqualTo(SERVER);
         // no path inside the shell text
-        assertThat(line.get(line.indexOf("dolly-cgroup") - 1)).doesNotContain("/sys/fs/cgroup");
-        assertThat(line.get(temporary - 1)).doesNotContain("dolly-mariadb");
+        assertThat(line.get(sandboxed - 1)).doesNotContain("/sys/fs/cgroup").doesNotContain("dolly-mariadb").doesNotContain("/var/lib");
+    }
+
+    @Test
+    void withoutNamespacesAShellOfItsOwnJoinsTheCgroups()
+    {
+        SandboxCommand sandbox = new SandboxCommand(Optional.of(Path.of("/usr/bin/setsid")), List.of(Path.of("/sys/fs/cgroup/pids/dolly/a/cgroup.procs")),
+                Optional.empty(), Path.of("/var/lib/dolly/run/a/tmp"), List.of(), Optional.empty(), Optional.empty());
+        List<String> line = sandbox.wrap(SERVER);
+        assertThat(line.subList(0, 3)).containsExactly("/usr/bin/setsid", "/bin/sh", "-c");
+        assertThat(line.subList(4, 7)).containsExactly("dolly-cgroup", "1", "/sys/fs/cgroup/pids/dolly/a/cgroup.procs");
+        assertThat(line.subList(7, line.size())).isEqualTo(SERVER);
     }
 
     @Test
