@@ -108,7 +108,8 @@ final class SoakRun
         OperationLog warmUpLog = new OperationLog();
         runClients(clients, warmUpLog, 0, options.cliClient() ? cli : null, 0);
         List<OperationSummary> warmUp = summaries(warmUpLog);
-        Log.log("Warm-up done: " + warmUp);
+        Log.log("Warm-up done:");
+        warmUp.forEach(operation -> Log.log("  " + describe(operation)));
         Log.log("Quiet for " + options.quietSeconds() + " s (the JDK's idle process reapers end after 60 s), then the start is read");
         TimeUnit.SECONDS.sleep(options.quietSeconds());
         ResourceSample start = measure(resources, admin, -1, true);
@@ -142,7 +143,7 @@ final class SoakRun
         double soakSeconds = Timings.seconds(soakStarted, System.nanoTime());
         List<OperationSummary> operations = summaries(log);
         Log.log(String.format(Locale.ROOT, "Clients stopped after %.0f s: %d cycles", soakSeconds, cycles));
-        operations.forEach(operation -> Log.log("  " + operation));
+        operations.forEach(operation -> Log.log("  " + describe(operation)));
 
         for (DataContainer container : admin.listContainers()) {
             if (!leftovers.contains(container.name())) {
@@ -233,6 +234,12 @@ final class SoakRun
         }
         ResourceSample sample = resources.sample(elapsedSeconds, admin.listContainers().size());
         return collect ? sample : sample.withoutNames();
+    }
+
+    private static String describe(OperationSummary operation)
+    {
+        return String.format(Locale.ROOT, "%-6s %5d done, %5d succeeded, p50 %s ms, p99 %s ms, refusals %s, errors %s", operation.operation(),
+                operation.count(), operation.succeeded(), operation.p50Millis(), operation.p99Millis(), operation.refusals(), operation.errors());
     }
 
     private static String describe(ResourceSample sample)
