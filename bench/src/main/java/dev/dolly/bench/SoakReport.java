@@ -20,7 +20,7 @@ import java.util.function.ToLongFunction;
  * @param start what the daemon held after the warm-up, before the clients started
  * @param end what it held once the clients had stopped and it had settled
  * @param settleSeconds how long it took to settle (at most the option's limit)
- * @param samples what it held every few seconds during the run
+ * @param samples what it held every few seconds during the run, then while it settled
  * @param resources start against end, for each resource, with the verdict
  * @param leftovers containers still listed once the clients had stopped (each client deletes what it made)
  * @param passed no error, no CLI command with an unexpected exit code, nothing left over, every resource back

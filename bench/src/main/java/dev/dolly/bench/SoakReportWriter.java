@@ -110,7 +110,7 @@ final class SoakReportWriter
             text.append("Containers left over: ").append(String.join(", ", report.leftovers())).append("\n\n");
         }
 
-        text.append("During the run, every few seconds (before any collection):\n\n");
+        text.append("During the run, every few seconds, then every 5 s while the daemon settled (before any collection):\n\n");
         List<List<String>> samples = new ArrayList<>();
         for (ResourceSample sample : report.samples()) {
             samples.add(List.of(String.format(Locale.ROOT, "%.0f", sample.elapsedSeconds()), String.valueOf(sample.openFiles()),

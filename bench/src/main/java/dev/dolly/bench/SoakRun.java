@@ -153,9 +153,12 @@ final class SoakRun
         long settleStarted = System.nanoTime();
         long settleDeadline = settleStarted + TimeUnit.SECONDS.toNanos(options.settleSeconds());
         ResourceSample now = measure(resources, admin, soakSeconds, false);
+        samples.add(now);
         while (!SoakReport.settled(start, now) && System.nanoTime() < settleDeadline) {
             TimeUnit.SECONDS.sleep(SETTLE_POLL_SECONDS);
             now = measure(resources, admin, (System.nanoTime() - soakStarted) / 1e9, false);
+            // what does not come back is the question: the samples while settling say what it was
+            samples.add(now);
         }
         double settleSeconds = Timings.seconds(settleStarted, System.nanoTime());
         ResourceSample end = measure(resources, admin, (System.nanoTime() - soakStarted) / 1e9, true);
