@@ -68,7 +68,7 @@ final class DaemonResources
             throws IOException
     {
         Path process = Path.of("/proc", String.valueOf(pid));
-        Map<String, Integer> openFiles = openFilesByKind(process);
+        Map<String, Integer> openFiles = openFilesByKind(process, home, filesystem.getParent());
         int openFileCount = openFiles.values().stream().mapToInt(Integer::intValue).sum();
         int classPathFiles = openFiles.entrySet().stream().filter(entry -> entry.getKey().endsWith(".jar")).mapToInt(Map.Entry::getValue).sum();
         long rssBytes = 0;
@@ -108,15 +108,33 @@ final class DaemonResources
                 openFiles, threads);
     }
 
-    /** The daemon's open files by what they are, numbers left out ({@code socket:[N]}, {@code pipe:[N]}, paths). */
-    private static Map<String, Integer> openFilesByKind(Path process)
+    /**
+     * The daemon's open files by what they are, numbers left out ({@code socket:[N]}, {@code pipe:[N]}), paths without
+     * what belongs to this machine or run: {@code DOLLY_HOME/catalog.db}, {@code class path: jetty-server-N.N.N.jar},
+     * {@code BENCH_DIRECTORY/daemon-btrfs.log}.
+     */
+    private static Map<String, Integer> openFilesByKind(Path process, Path home, Path benchDirectory)
             throws IOException
     {
         Map<String, Integer> files = new TreeMap<>();
         try (Stream<Path> descriptors = Files.list(process.resolve("fd"))) {
             for (Path descriptor : descriptors.toList()) {
                 try {
-                    String target = Files.readSymbolicLink(descriptor).toString().replaceAll("\\d+", "N");
+                    Path link = Files.readSymbolicLink(descriptor);
+                    String target;
+                    if (link.startsWith(home)) {
+                        target = "DOLLY_HOME/" + home.relativize(link);
+                    }
+                    else if (link.toString().endsWith(".jar")) {
+                        target = "class path: " + link.getFileName();
+                    }
+                    else if (benchDirectory != null && link.startsWith(benchDirectory)) {
+                        target = "BENCH_DIRECTORY/" + benchDirectory.relativize(link);
+                    }
+                    else {
+                        target = link.toString();
+                    }
+                    target = target.replaceAll("\\d+", "N");
                     files.merge(target, 1, Integer::sum);
                 }
                 catch (NoSuchFileException e) {

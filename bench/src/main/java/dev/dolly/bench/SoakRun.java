@@ -23,6 +23,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -171,7 +172,7 @@ final class SoakRun
 
         SoakReport report = new SoakReport(DateTimeFormatter.ISO_INSTANT.format(date.truncatedTo(ChronoUnit.SECONDS)), Machine.describe(options.workDirectory()),
                 loadAtStart, opened.info().version(), options.driver(), opened.storageDriverReason(), options.clients(), options.seconds(), spec.description(),
-                SoakClient.CYCLE, cycles, warmUp, operations, log.examples(), cliSummaries, start, end, settleSeconds,
+                SoakClient.CYCLE, cycles, warmUp, operations, withoutHome(log.examples(), opened.daemon().home()), cliSummaries, start, end, settleSeconds,
                 samples.stream().sorted((left, right) -> Double.compare(left.elapsedSeconds(), right.elapsedSeconds())).toList(), verdicts,
                 List.copyOf(leftovers), passed, Timings.seconds(started, System.nanoTime()));
         new SoakReportWriter(options).write(report);
@@ -237,6 +238,14 @@ final class SoakRun
         }
         ResourceSample sample = resources.sample(elapsedSeconds, admin.listContainers().size());
         return collect ? sample : sample.withoutNames();
+    }
+
+    /** The messages with {@code DOLLY_HOME} for the temporary home, which means nothing once the run is over. */
+    private static Map<String, List<String>> withoutHome(Map<String, List<String>> examples, Path home)
+    {
+        Map<String, List<String>> result = new LinkedHashMap<>();
+        examples.forEach((kind, messages) -> result.put(kind, messages.stream().map(message -> message.replace(home.toString(), "DOLLY_HOME")).toList()));
+        return result;
     }
 
     private static String describe(OperationSummary operation)
