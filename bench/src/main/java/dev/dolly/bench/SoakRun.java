@@ -89,7 +89,9 @@ final class SoakRun
         SecureRandom random = new SecureRandom();
         for (int number = 1; number <= options.clients(); number++) {
             String user = "soak-" + number;
-            String password = HexFormat.of().formatHex(random.generateSeed(16));
+            byte[] secret = new byte[16];
+            random.nextBytes(secret);
+            String password = HexFormat.of().formatHex(secret);
             admin.createUser(new CreateUserRequest(user, password, false));
             users.add(user);
             passwords.add(password);
