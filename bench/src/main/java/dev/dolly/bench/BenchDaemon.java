@@ -91,6 +91,15 @@ final class BenchDaemon
         return new DollyClient(URI.create(address.url()), token);
     }
 
+    /** The daemon's process ID, for reading what it holds from {@code /proc}. */
+    long pid()
+    {
+        if (process == null) {
+            throw new IllegalStateException("The daemon is not started");
+        }
+        return process.pid();
+    }
+
     boolean isRunning()
     {
         return process != null && process.isAlive();

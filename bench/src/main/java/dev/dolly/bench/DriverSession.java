@@ -50,22 +50,33 @@ final class DriverSession
     static DriverSession open(StorageDriver driver, BenchmarkOptions options, Path base, Consumer<DriverSession> opened)
             throws IOException, InterruptedException
     {
+        // the density phase alone creates 20 containers, more than a user may have by default
+        return open(driver, options.filesystemBytes(), options.projectRoot(), Map.of("DOLLY_QUOTA_CONTAINERS", "unlimited", "DOLLY_QUOTA_IMAGES", "unlimited"),
+                base, opened);
+    }
+
+    /**
+     * The same, for a benchmark of its own: a file system of {@code filesystemBytes}, the daemon of {@code projectRoot},
+     * and {@code settings} added to the daemon's environment (quotas, for instance; by default the daemon's own).
+     */
+    static DriverSession open(StorageDriver driver, long filesystemBytes, Path projectRoot, Map<String, String> settings, Path base,
+            Consumer<DriverSession> opened)
+            throws IOException, InterruptedException
+    {
         String type = driver.filesystemType();
-        Log.log("[" + driver + "] Making a " + (options.filesystemBytes() >> 30) + " GiB " + type + " file system in " + base);
-        LoopFilesystem filesystem = LoopFilesystem.create(base, driver.id(), type, options.filesystemBytes());
+        Log.log("[" + driver + "] Making a " + (filesystemBytes >> 30) + " GiB " + type + " file system in " + base);
+        LoopFilesystem filesystem = LoopFilesystem.create(base, driver.id(), type, filesystemBytes);
         Map<String, String> environment = new HashMap<>();
         environment.put("DOLLY_LISTEN", "127.0.0.1:0");
         // ports of their own, away from the default range a test suite or a real daemon uses
         environment.put("DOLLY_CONTAINER_PORTS", "56000-56999");
         // kept between runs: PostgreSQL 15 is fetched from Maven Central once
         environment.put("DOLLY_DOWNLOAD_CACHE", Path.of(System.getProperty("java.io.tmpdir"), "dolly-bench-download-cache").toString());
-        // the density phase alone creates 20 containers, more than a user may have by default
-        environment.put("DOLLY_QUOTA_CONTAINERS", "unlimited");
-        environment.put("DOLLY_QUOTA_IMAGES", "unlimited");
         if (driver == StorageDriver.COPY) {
             environment.put("DOLLY_STORAGE_DRIVER", "copy");
         }
-        BenchDaemon daemon = new BenchDaemon(options.projectRoot(), filesystem.mountpoint().resolve("home"), base.resolve("daemon-" + driver + ".log"),
+        environment.putAll(settings);
+        BenchDaemon daemon = new BenchDaemon(projectRoot, filesystem.mountpoint().resolve("home"), base.resolve("daemon-" + driver + ".log"),
                 environment);
         DriverSession session = new DriverSession(driver, filesystem, daemon);
         opened.accept(session);
