@@ -149,6 +149,15 @@ public final class DefinitionSources
         return real;
     }
 
+    /**
+     * The message for a backup file of 0 bytes (what a failed {@code pg_dump} or {@code mysqldump} leaves), the same
+     * from the CLI, before it uploads anything, and from the daemon.
+     */
+    public static String emptyBackupMessage(String relativePath, String key)
+    {
+        return "Backup file '" + relativePath + "' (" + key + ") is empty (0 bytes): a failed pg_dump or mysqldump leaves such a file. Make the backup again.";
+    }
+
     private static Optional<Source> backup(JsonNode node, String key)
     {
         if (node == null || !node.isObject()) {

@@ -6,10 +6,13 @@ import java.util.regex.Pattern;
 
 /**
  * Durations as Spawn writes them: {@code 90m}, {@code 48h}, {@code 10h30m}, {@code 7d}, {@code 45s}, and {@code 0}.
- * Lifetimes and the CLI's {@code --timeout} read them the same way.
+ * Lifetimes and the CLI's {@code --timeout} read them the same way. None is longer than {@link #MAXIMUM}
+ * (10 years): {@code 0} means never, and longer ones would only overflow the dates they are added to.
  */
 public final class Durations
 {
+    public static final Duration MAXIMUM = Duration.ofDays(3650);
+
     private static final Pattern FORMAT = Pattern.compile("(?:(\\d+)d)?(?:(\\d+)h)?(?:(\\d+)m)?(?:(\\d+)s)?");
 
     private Durations() {}
@@ -28,15 +31,20 @@ public final class Durations
         if (value.isEmpty() || !matcher.matches()) {
             throw DollyException.badInput(what + " '" + text + "' is not a duration: use a number with a unit, such as 90m, 48h, 10h30m or 7d (0 for never)");
         }
+        Duration duration;
         try {
-            return Duration.ofDays(number(matcher.group(1)))
+            duration = Duration.ofDays(number(matcher.group(1)))
                     .plusHours(number(matcher.group(2)))
                     .plusMinutes(number(matcher.group(3)))
                     .plusSeconds(number(matcher.group(4)));
         }
         catch (ArithmeticException e) {
-            throw DollyException.badInput(what + " '" + text + "' is too long.");
+            duration = null;
         }
+        if (duration == null || duration.compareTo(MAXIMUM) > 0) {
+            throw DollyException.badInput(what + " '" + text + "' is too long: the longest is " + MAXIMUM.toDays() + "d (10 years); use 0 for never.");
+        }
+        return duration;
     }
 
     private static long number(String group)

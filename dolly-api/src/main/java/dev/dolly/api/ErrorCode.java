@@ -31,6 +31,13 @@ public enum ErrorCode
     NOT_FOUND(404, 2),
     /** The request is malformed: a bad YAML key, a missing file, an unknown engine version. */
     BAD_INPUT(400, 3),
+    /**
+     * The request is larger than the daemon takes: a JSON body past its limit, or an upload larger than the free space
+     * where the daemon stages uploads.
+     */
+    TOO_LARGE(413, 3),
+    /** The request's body arrived too slowly (a client that trickles it), and the daemon stopped waiting for it. */
+    REQUEST_TOO_SLOW(408, 3),
     /** A resource of that name exists already. */
     ALREADY_EXISTS(409, 3),
     /** The request carries no valid access token, or a sign-in failed. */

@@ -26,6 +26,8 @@ class ErrorCodeTest
                 entry(ErrorCode.IN_USE, "409 1"),
                 entry(ErrorCode.NOT_FOUND, "404 2"),
                 entry(ErrorCode.BAD_INPUT, "400 3"),
+                entry(ErrorCode.TOO_LARGE, "413 3"),
+                entry(ErrorCode.REQUEST_TOO_SLOW, "408 3"),
                 entry(ErrorCode.ALREADY_EXISTS, "409 3"),
                 entry(ErrorCode.NOT_AUTHENTICATED, "401 7"),
                 entry(ErrorCode.TIMED_OUT, "504 4"),

@@ -252,6 +252,30 @@ class TestImageCommands
     }
 
     @Test
+    void anEmptyBackupFileIsRefusedBeforeAnythingIsSent()
+            throws Exception
+    {
+        Path definition = directory.resolve("image.yaml");
+        Files.writeString(definition, """
+                name: widgets
+                sourceType: backup
+                engine: postgresql
+                backup:
+                  folder: ./backups/
+                  file: failed.sql
+                """);
+        Files.createDirectories(directory.resolve("backups"));
+        // what 'pg_dump widgets > backups/failed.sql' leaves when pg_dump fails
+        Files.writeString(directory.resolve("backups/failed.sql"), "");
+
+        Result result = dolly.run("create", "data-image", "-f", definition.toString());
+
+        assertThat(result).isEqualTo(new Result(3, "", "Error: Backup file './backups/failed.sql' (backup) is empty (0 bytes): "
+                + "a failed pg_dump or mysqldump leaves such a file. Make the backup again.\n"));
+        assertThat(daemon.requests()).isEmpty();
+    }
+
+    @Test
     void deletesEachImageAndReportsFailures()
     {
         daemon.answer("DELETE", "/api/v1/images/chinook", image(1, "chinook", READY));

@@ -35,7 +35,10 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.Optional;
 
@@ -45,12 +48,20 @@ import static java.util.Objects.requireNonNull;
  * The HTTP/JSON API under {@code /api/v1}. Every call needs a valid bearer token, except signing in
  * ({@code POST /api/v1/sessions}); the services decide with the caller it belongs to what they may see and do.
  * Errors answer with the status their {@link ErrorCode} maps to and an {@link ErrorResponse} body.
+ *
+ * <p>Hostile or broken clients cannot hold the daemon: a JSON body is at most {@link #MAX_REQUEST_BYTES} (413 past
+ * it, whether declared or sent chunked; uploads stream and are bounded by the size they declare), a connection with
+ * nothing moving for {@link #IDLE_TIMEOUT} is closed, and a body (JSON or upload) that arrives slower than
+ * {@link MinimumRateInputStream#MINIMUM_BYTES_PER_SECOND} on average once {@link MinimumRateInputStream#GRACE} has
+ * passed (a byte a second) is cut off with 408.
  */
 final class ApiServer
 {
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
     private static final String AUTHENTICATION = "dolly.authentication";
     private static final String SIGN_IN_PATH = "/api/v1/sessions";
+    static final int MAX_REQUEST_BYTES = 1_000_000;
+    static final Duration IDLE_TIMEOUT = Duration.ofSeconds(30);
 
     private final DaemonServices services;
     private final Runnable shutdown;
@@ -84,21 +95,28 @@ final class ApiServer
                 ServerConnector connector = new ServerConnector(server, new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(httpConfiguration));
                 connector.setHost(host);
                 connector.setPort(port);
+                connector.setIdleTimeout(IDLE_TIMEOUT.toMillis());
                 return connector;
             }));
+            if (tls.isEmpty()) {
+                config.jetty.addConnector((server, httpConfiguration) -> {
+                    ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(httpConfiguration));
+                    connector.setHost(host);
+                    connector.setPort(port);
+                    connector.setIdleTimeout(IDLE_TIMEOUT.toMillis());
+                    return connector;
+                });
+            }
+            config.jetty.modifyHttpConfiguration(httpConfiguration -> httpConfiguration.setIdleTimeout(IDLE_TIMEOUT.toMillis()));
+            config.http.maxRequestSize = MAX_REQUEST_BYTES;
             config.startup.showJavalinBanner = false;
             config.jsonMapper(new JavalinJackson(Json.json(), false));
             config.http.defaultContentType = "application/json";
             config.concurrency.useVirtualThreads = false;
             routes(config.routes);
         });
-        if (tls.isPresent()) {
-            // the TLS connector carries the host and port; Javalin adds its plain one only when there is none
-            javalin.start();
-        }
-        else {
-            javalin.start(host, port);
-        }
+        // our connector carries the host, port and timeouts; Javalin adds its plain one only when there is none
+        javalin.start();
         return javalin.port();
     }
 
@@ -107,6 +125,13 @@ final class ApiServer
         routes.before("/api/*", this::authenticate);
         routes.exception(DollyException.class, (exception, context) -> fail(context, exception.errorCode(), exception.getMessage(), exception.nextStep().orElse(null)));
         routes.exception(Exception.class, (exception, context) -> {
+            Optional<String> catalogFailure = catalogStorageFailure(exception);
+            if (catalogFailure.isPresent()) {
+                LOG.warn("Request {} {} could not use the catalog: {}", context.method(), context.path(), catalogFailure.get(), exception);
+                fail(context, ErrorCode.STORAGE_FAILED, "The catalog could not be read or written (" + catalogFailure.get() + "): the file system of the "
+                        + "daemon's home is probably full. Free some space there, then repeat the request; the catalog itself is kept intact.", null);
+                return;
+            }
             LOG.error("Request {} {} failed", context.method(), context.path(), exception);
             fail(context, ErrorCode.INTERNAL_ERROR, "Internal error: " + exception + ". The daemon log has the details.", null);
         });
@@ -148,7 +173,7 @@ final class ApiServer
         routes.post("/api/v1/uploads", context -> {
             // streamed: the body is extracted as it arrives, never held in memory
             long size = declaredSize(context.queryParam("size"));
-            context.status(201).json(dolly().uploads().receive(context.bodyInputStream(), size, caller(context).name()));
+            context.status(201).json(dolly().uploads().receive(new MinimumRateInputStream(context.bodyInputStream()), size, caller(context).name()));
         });
         routes.get("/api/v1/images/{reference}", context -> context.json(dolly().images().get(context.pathParam("reference"), caller(context))));
         routes.delete("/api/v1/images/{reference}", context -> context.json(dolly().images().delete(context.pathParam("reference"), caller(context))));
@@ -224,6 +249,23 @@ final class ApiServer
         context.attribute(AUTHENTICATION, authentication);
     }
 
+    /**
+     * SQLite's own report when the catalog's file system is full: a write that does not fit ({@code SQLITE_FULL}), or
+     * a read that cannot grow the write-ahead log's index ({@code SQLITE_IOERR_SHMSIZE}, "disk I/O error"). SQLite
+     * rolls the statement back, so the catalog stays as it was.
+     */
+    private static Optional<String> catalogStorageFailure(Throwable exception)
+    {
+        for (Throwable cause = exception; cause != null; cause = cause.getCause()) {
+            String message = String.valueOf(cause.getMessage());
+            if (cause.getClass().getName().equals("org.sqlite.SQLiteException")
+                    && (message.contains("SQLITE_FULL") || message.contains("SQLITE_IOERR") || message.contains("disk I/O error"))) {
+                return Optional.of(message);
+            }
+        }
+        return Optional.empty();
+    }
+
     private static long declaredSize(String text)
     {
         try {
@@ -254,14 +296,40 @@ final class ApiServer
         return authentication(context).caller();
     }
 
+    /**
+     * Reads a JSON body of at most {@link #MAX_REQUEST_BYTES}, refusing a longer one (declared or sent) as soon as it
+     * is known to be longer, and one that trickles in.
+     */
     private static <T> T body(Context context, Class<T> type)
     {
-        try {
-            return Json.json().readValue(context.bodyAsBytes(), type);
+        if (context.contentLength() > MAX_REQUEST_BYTES) {
+            throw tooLarge();
         }
-        catch (java.io.IOException e) {
+        byte[] bytes;
+        try (InputStream input = new MinimumRateInputStream(context.bodyInputStream())) {
+            bytes = input.readNBytes(MAX_REQUEST_BYTES + 1);
+        }
+        catch (MinimumRateInputStream.TooSlowException e) {
+            throw new DollyException(ErrorCode.REQUEST_TOO_SLOW, e.getMessage());
+        }
+        catch (IOException e) {
+            throw DollyException.badInput("The request body could not be read: " + e.getMessage());
+        }
+        if (bytes.length > MAX_REQUEST_BYTES) {
+            throw tooLarge();
+        }
+        try {
+            return Json.json().readValue(bytes, type);
+        }
+        catch (IOException e) {
             throw DollyException.badInput("The request body is not a valid " + type.getSimpleName() + ": " + e.getMessage());
         }
+    }
+
+    private static DollyException tooLarge()
+    {
+        return new DollyException(ErrorCode.TOO_LARGE, "The request body is larger than " + MAX_REQUEST_BYTES + " bytes, the most the daemon reads for a request "
+                + "(files for an image build go in an upload: POST /api/v1/uploads).");
     }
 
     private static void fail(Context context, ErrorCode code, String message, NextStep nextStep)

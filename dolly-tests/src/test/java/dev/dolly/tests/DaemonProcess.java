@@ -111,6 +111,11 @@ final class DaemonProcess
         return this;
     }
 
+    boolean isAlive()
+    {
+        return process != null && process.isAlive();
+    }
+
     /** The daemon's process id, as the host sees it. */
     long pid()
     {

@@ -1,5 +1,6 @@
 package dev.dolly.api.client;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.dolly.api.AccessToken;
@@ -558,12 +559,25 @@ public final class DollyClient
             throw new DollyException(ErrorCode.DAEMON_UNREACHABLE,
                     "No Dolly daemon answers at " + server + ". Start one with 'dolly daemon', or check DOLLY_SERVER.", exception);
         }
-        if (timedOut || exception instanceof ConnectException) {
+        if (timedOut) {
             throw new DollyException(ErrorCode.DAEMON_UNREACHABLE, "The Dolly daemon at " + server + " did not answer within "
                     + REQUEST_TIMEOUT.toMinutes() + " minutes.", exception);
         }
-        throw new DollyException(ErrorCode.DAEMON_UNREACHABLE,
-                "The Dolly daemon at " + server + " did not answer properly: " + exception.getMessage(), exception);
+        if (exception instanceof JsonProcessingException) {
+            throw new DollyException(ErrorCode.DAEMON_UNREACHABLE,
+                    "The Dolly daemon at " + server + " did not answer properly: " + exception.getMessage(), exception);
+        }
+        // the request went out and the connection ended without an answer (closed, reset, or refused on the retry
+        // HttpURLConnection makes): the daemon stopped or died while it handled the request
+        throw new DollyException(ErrorCode.DAEMON_UNREACHABLE, "The Dolly daemon at " + server + " closed the connection without answering ("
+                + connectionFailure(exception) + "): it stopped or was killed while handling the request. Check it with 'dolly daemon status' "
+                + "and its log, then look whether the request was carried out ('dolly get ...') before repeating it.", exception);
+    }
+
+    private static String connectionFailure(IOException exception)
+    {
+        String message = exception.getMessage();
+        return message == null || message.isBlank() ? exception.getClass().getSimpleName() : message;
     }
 
     /** A query string of the pairs whose value is not {@code null}: {@code ?name=x&tag=y}, or nothing. */

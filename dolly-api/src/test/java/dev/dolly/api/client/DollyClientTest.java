@@ -1,6 +1,7 @@
 package dev.dolly.api.client;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.dolly.api.CreateContainerRequest;
 import dev.dolly.api.DollyException;
 import dev.dolly.api.ErrorCode;
 import dev.dolly.api.NextStep;
@@ -13,8 +14,10 @@ import org.junit.jupiter.api.TestInstance;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -112,6 +115,47 @@ class DollyClientTest
         assertThatThrownBy(() -> client.getImage("SOMETHING_NEW/none"))
                 .isInstanceOfSatisfying(DollyException.class, exception -> assertThat(exception.errorCode()).isEqualTo(ErrorCode.OPERATION_FAILED))
                 .hasMessage("Data image 'x' not found.");
+    }
+
+    @Test
+    void aDaemonThatDiesWhileHandlingTheRequestIsToldApartFromATimeout()
+            throws Exception
+    {
+        // what a daemon killed while it handles a request looks like: the request is read, the connection closed
+        // without an answer, and nothing listens any more (HttpURLConnection's retry of the request is refused)
+        for (boolean patch : new boolean[] {false, true}) {
+            URI dying;
+            Thread handler;
+            try (ServerSocket listener = new ServerSocket(0, 1, server.getAddress().getAddress())) {
+                dying = URI.create("http://127.0.0.1:" + listener.getLocalPort());
+                handler = Thread.ofPlatform().start(() -> {
+                    try (Socket connection = listener.accept()) {
+                        connection.getInputStream().read(new byte[8192]);
+                        listener.close();
+                    }
+                    catch (IOException e) {
+                        // the test fails on the client's side
+                    }
+                });
+                DollyClient client = new DollyClient(dying, "token");
+                long started = System.nanoTime();
+                assertThatThrownBy(() -> {
+                    if (patch) {
+                        client.updateContainer("c", new UpdateContainerRequest("renamed", null));
+                    }
+                    else {
+                        client.createContainer(new CreateContainerRequest("image", "c", null));
+                    }
+                })
+                        .isInstanceOfSatisfying(DollyException.class, exception -> assertThat(exception.errorCode()).isEqualTo(ErrorCode.DAEMON_UNREACHABLE))
+                        .hasMessageStartingWith("The Dolly daemon at " + dying + " closed the connection without answering (")
+                        .hasMessageEndingWith("): it stopped or was killed while handling the request. Check it with 'dolly daemon status' and its log, "
+                                + "then look whether the request was carried out ('dolly get ...') before repeating it.")
+                        .hasMessageNotContaining("did not answer within");
+                assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(30));
+            }
+            handler.join();
+        }
     }
 
     private void assertUnreachable(Runnable request)

@@ -38,6 +38,9 @@ final class SourceFiles
             if (!Files.exists(named)) {
                 throw DollyException.badInput("'" + source.relativePath() + "' (" + source.key() + ") not found: looked for " + named + ".");
             }
+            if (source.key().startsWith("backup") && isEmptyFile(named)) {
+                throw DollyException.badInput(DefinitionSources.emptyBackupMessage(source.relativePath(), source.key()));
+            }
             if (Files.isDirectory(named)) {
                 addDirectory(name, named, files);
             }
@@ -73,6 +76,16 @@ final class SourceFiles
         if (previous != null && !previous.equals(real)) {
             throw DollyException.badInput("Two files of the image definition would be uploaded as '" + name + "': " + previous + " and " + real
                     + ". Name them by paths that differ.");
+        }
+    }
+
+    private static boolean isEmptyFile(Path path)
+    {
+        try {
+            return Files.isRegularFile(path) && Files.size(path) == 0;
+        }
+        catch (IOException e) {
+            throw DollyException.badInput("Cannot read " + path + ": " + e.getMessage());
         }
     }
 

@@ -246,6 +246,7 @@ public final class ImageDefinitionParser
         if (!Files.exists(path)) {
             throw DollyException.badInput("Backup file '" + relative + "' (" + key + ") not found: " + base.describe(relative, path) + ".");
         }
+        checkNotEmpty(path, relative, key);
         Optional<BackupFormat> format = text(node, "format").map(value -> {
             try {
                 return BackupFormat.valueOf(value.toUpperCase(Locale.ROOT));
@@ -255,6 +256,19 @@ public final class ImageDefinitionParser
             }
         });
         return new BackupSource(path, format);
+    }
+
+    /** A backup file of 0 bytes is what a failed {@code pg_dump} or {@code mysqldump} leaves behind: never a backup. */
+    private static void checkNotEmpty(Path path, String relative, String key)
+    {
+        try {
+            if (Files.isRegularFile(path) && Files.size(path) == 0) {
+                throw DollyException.badInput(DefinitionSources.emptyBackupMessage(relative, key));
+            }
+        }
+        catch (IOException e) {
+            throw DollyException.badInput("Cannot read backup file '" + relative + "' (" + key + "): " + e.getMessage());
+        }
     }
 
     /** Where the paths of one definition lead. */

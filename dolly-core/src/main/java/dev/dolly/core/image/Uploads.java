@@ -219,9 +219,10 @@ public final class Uploads
                 }
             }
         }
-        Path target = directory.resolve(path).normalize();
+        // resolved only once valid: a name with a NUL is no path at all
+        Path target = valid ? directory.resolve(path).normalize() : directory;
         if (!valid || !target.startsWith(directory) || target.equals(directory)) {
-            throw DollyException.badInput("The upload entry '" + name + "' is not a plain relative path (no '..', no absolute paths): refused.");
+            throw DollyException.badInput("The upload entry '" + name.replace("\0", "\\0") + "' is not a plain relative path (no '..', no absolute paths): refused.");
         }
         return target;
     }
@@ -231,7 +232,7 @@ public final class Uploads
         try {
             long usable = Files.getFileStore(root).getUsableSpace();
             if (declaredBytes > usable) {
-                throw DollyException.storageFailed("The upload needs " + declaredBytes + " bytes, but only " + usable + " are free where the daemon stages uploads ("
+                throw new DollyException(ErrorCode.TOO_LARGE, "The upload needs " + declaredBytes + " bytes, but only " + usable + " are free where the daemon stages uploads ("
                         + root + "). Free some space on the server first.");
             }
         }

@@ -196,6 +196,35 @@ class ImageDefinitionParserTest
     }
 
     @Test
+    void refusesEmptyBackupFilesNamingThem()
+            throws IOException
+    {
+        // what a failed pg_dump leaves: pg_dump > backups/failed.sql
+        Files.writeString(directory.resolve("backups/failed.sql"), "");
+        String message = "Backup file 'backups/failed.sql' (%s) is empty (0 bytes): a failed pg_dump or mysqldump leaves such a file. Make the backup again.";
+        assertThatThrownBy(() -> parse("""
+                name: x
+                sourceType: backup
+                engine: postgresql
+                backup:
+                  folder: backups
+                  file: failed.sql
+                """))
+                .isInstanceOfSatisfying(DollyException.class, exception -> assertThat(exception.errorCode()).isEqualTo(ErrorCode.BAD_INPUT))
+                .hasMessage(message.formatted("backup"));
+        assertThatThrownBy(() -> parse("""
+                name: x
+                sourceType: backup
+                engine: postgresql
+                backups:
+                  - path: backups/production-masked-latest.sql
+                  - path: backups/failed.sql
+                """))
+                .isInstanceOfSatisfying(DollyException.class, exception -> assertThat(exception.errorCode()).isEqualTo(ErrorCode.BAD_INPUT))
+                .hasMessage(message.formatted("backups[1]"));
+    }
+
+    @Test
     void readsPathsOutsideTheDefinitionsDirectoryOnThisMachine()
             throws IOException
     {

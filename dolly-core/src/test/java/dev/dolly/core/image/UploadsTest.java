@@ -71,11 +71,11 @@ class UploadsTest
     void refusesEntriesThatLeaveTheStagingDirectory()
             throws Exception
     {
-        for (String name : new String[] {"../escape.sql", "/etc/escape.sql", "a/../../escape.sql", "a/./b.sql", "a//b.sql", "..", "a\\..\\b.sql"}) {
+        for (String name : new String[] {"../escape.sql", "/etc/escape.sql", "a/../../escape.sql", "a/./b.sql", "a//b.sql", "..", "a\\..\\b.sql", "a/\0/b.sql", "\0"}) {
             byte[] zip = zip(Map.of(name, "select 1;"));
             assertThatThrownBy(() -> uploads.receive(new ByteArrayInputStream(zip), 100, "alice"))
                     .isInstanceOfSatisfying(DollyException.class, exception -> assertThat(exception.errorCode()).isEqualTo(ErrorCode.BAD_INPUT))
-                    .hasMessage("The upload entry '" + name + "' is not a plain relative path (no '..', no absolute paths): refused.");
+                    .hasMessage("The upload entry '" + name.replace("\0", "\\0") + "' is not a plain relative path (no '..', no absolute paths): refused.");
         }
         assertThat(directory.resolve("escape.sql")).doesNotExist();
         assertThat(directory.resolve("uploads")).isEmptyDirectory();

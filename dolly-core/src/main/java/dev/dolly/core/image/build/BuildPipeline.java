@@ -96,6 +96,9 @@ public final class BuildPipeline
             }
         }
         catch (RuntimeException | Error failure) {
+            // how full the disk is, before the undone steps free what the build wrote
+            OutOfSpace space = OutOfSpace.atFailure(context.storage(), context.volume());
+            String failedStep = context.currentStep();
             for (BuildStep step : started.reversed()) {
                 try {
                     step.undo(context);
@@ -110,6 +113,10 @@ public final class BuildPipeline
             if (timeout.isPresent() && !timeout.get().equals(failure)) {
                 timeout.get().addSuppressed(failure);
                 throw timeout.get();
+            }
+            Optional<DollyException> noSpace = space.explain(failure, context.image().name(), failedStep);
+            if (noSpace.isPresent()) {
+                throw noSpace.get();
             }
             throw failure;
         }
