@@ -4,6 +4,8 @@ import dev.dolly.api.CreateContainerRequest;
 import dev.dolly.api.CreateImageRequest;
 import dev.dolly.api.DataContainer;
 import dev.dolly.api.DataImage;
+import dev.dolly.api.DollyException;
+import dev.dolly.api.ErrorCode;
 import dev.dolly.api.ResourceStatus;
 import dev.dolly.core.Dolly;
 import dev.dolly.core.DollyConfiguration;
@@ -43,6 +45,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * A container's port taken by another program between the allocator's probe and the server's bind (an outgoing
@@ -74,19 +77,7 @@ class TakenPortTest
     void aNewContainerWhosePortIsTakenBeforeItsServerBindsItStartsOnAnotherPort()
             throws IOException, SQLException
     {
-        DollyConfiguration configuration = FakeEngineServices.configuration(directory.resolve("home"));
-        AtomicBoolean takeNextPort = new AtomicBoolean();
-        PostgresBinaries binaries = new PostgresBinaries(configuration.home().resolve("engines"), configuration.downloadCache(), URI.create("http://127.0.0.1:9/maven2"),
-                configuration.home().resolve("m2"), List.of());
-        dolly = Dolly.open(configuration, List.of(new PortTakingEngine(new PostgresEngine(binaries, EngineUser.resolve(configuration.engineUser())), takeNextPort)));
-        Path sources = Files.createDirectories(directory.resolve("sources"));
-        DataImage image = dolly.images().create(new CreateImageRequest("name: empty\nsourceType: empty\nengine: postgresql\n", sources.toString(), null, List.of(),
-                List.of(), null, null), ALICE, true);
-        image = awaitImage(image.id());
-        assertThat(image.status()).as(image.statusMessage()).isEqualTo(ResourceStatus.READY);
-
-        takeNextPort.set(true);
-        DataContainer container = dolly.containers().create(new CreateContainerRequest("empty", "moved", null), ALICE);
+        DataContainer container = createContainer("moved", true);
 
         assertThat(takers).hasSize(1);
         int takenPort = takers.getFirst().getLocalPort();
@@ -100,6 +91,52 @@ class TakenPortTest
             assertThat(connection.isValid(5)).isTrue();
         }
         dolly.containers().delete("moved", ALICE);
+    }
+
+    @Test
+    void aContainerWhoseOwnPortIsTakenFailsNamingItAndStartsOnItOnceItIsFree()
+            throws IOException, SQLException
+    {
+        DataContainer container = createContainer("kept", false);
+        ContainerRecord record = dolly.containers().load(container.id());
+        dolly.containers().stopEngine(record);
+        ServerSocket taker = new ServerSocket();
+        takers.add(taker);
+        taker.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), record.port()));
+
+        assertThatThrownBy(() -> dolly.containers().startEngine(record, record.password()))
+                .isInstanceOfSatisfying(DollyException.class, failure -> assertThat(failure.errorCode()).isEqualTo(ErrorCode.ENGINE_FAILED))
+                .hasMessageStartingWith("Port " + record.port() + " of data container 'kept' is taken by another program (5 tries over 4 s). Find it with 'ss -tanp sport = :"
+                        + record.port() + "' and stop it");
+        assertThat(dolly.containers().load(container.id()).status()).isEqualTo(ResourceStatus.STOPPED);
+
+        // once the other program lets it go, the container starts on its own port: its connection details hold
+        taker.close();
+        dolly.containers().startEngine(record, record.password());
+        assertThat(dolly.containers().load(container.id()).status()).isEqualTo(ResourceStatus.READY);
+        try (Connection connection = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + record.port() + "/" + record.databaseName(), record.userName(),
+                record.password())) {
+            assertThat(connection.isValid(5)).isTrue();
+        }
+        dolly.containers().delete("kept", ALICE);
+    }
+
+    /** A container of an empty PostgreSQL image; {@code takeItsPort}: another socket takes its port just before its server binds it. */
+    private DataContainer createContainer(String name, boolean takeItsPort)
+            throws IOException
+    {
+        AtomicBoolean takeNextPort = new AtomicBoolean();
+        DollyConfiguration configuration = FakeEngineServices.configuration(directory.resolve("home"));
+        PostgresBinaries binaries = new PostgresBinaries(configuration.home().resolve("engines"), configuration.downloadCache(), URI.create("http://127.0.0.1:9/maven2"),
+                configuration.home().resolve("m2"), List.of());
+        dolly = Dolly.open(configuration, List.of(new PortTakingEngine(new PostgresEngine(binaries, EngineUser.resolve(configuration.engineUser())), takeNextPort)));
+        Path sources = Files.createDirectories(directory.resolve("sources"));
+        DataImage image = dolly.images().create(new CreateImageRequest("name: empty\nsourceType: empty\nengine: postgresql\n", sources.toString(), null, List.of(),
+                List.of(), null, null), ALICE, true);
+        image = awaitImage(image.id());
+        assertThat(image.status()).as(image.statusMessage()).isEqualTo(ResourceStatus.READY);
+        takeNextPort.set(takeItsPort);
+        return dolly.containers().create(new CreateContainerRequest("empty", name, null), ALICE);
     }
 
     private DataImage awaitImage(long id)
