@@ -12,6 +12,8 @@ import java.util.List;
  * @param storageFreeBytes bytes still free for volumes; null when unknown
  * @param isolation how containers are kept apart from each other and from the daemon; null from servers of earlier
  *         versions
+ * @param containerPorts the port range of containers, and whether it is reserved from outgoing connections; null from
+ *         servers of earlier versions
  */
 public record ServerInfo(
         String version,
@@ -23,19 +25,27 @@ public record ServerInfo(
         Long storageTotalBytes,
         Long storageUsedBytes,
         Long storageFreeBytes,
-        Isolation isolation)
+        Isolation isolation,
+        String containerPorts)
 {
     /** Without the storage's space, which servers of earlier versions did not report. */
     public ServerInfo(String version, String home, String storageDriver, String storageDriverReason, String engineUser, List<EngineInfo> engines)
     {
-        this(version, home, storageDriver, storageDriverReason, engineUser, engines, null, null, null, null);
+        this(version, home, storageDriver, storageDriverReason, engineUser, engines, null, null, null, null, null);
     }
 
     /** Without the isolation, which servers of earlier versions did not report. */
     public ServerInfo(String version, String home, String storageDriver, String storageDriverReason, String engineUser, List<EngineInfo> engines,
             Long storageTotalBytes, Long storageUsedBytes, Long storageFreeBytes)
     {
-        this(version, home, storageDriver, storageDriverReason, engineUser, engines, storageTotalBytes, storageUsedBytes, storageFreeBytes, null);
+        this(version, home, storageDriver, storageDriverReason, engineUser, engines, storageTotalBytes, storageUsedBytes, storageFreeBytes, null, null);
+    }
+
+    /** Without the container ports, which servers of earlier versions did not report. */
+    public ServerInfo(String version, String home, String storageDriver, String storageDriverReason, String engineUser, List<EngineInfo> engines,
+            Long storageTotalBytes, Long storageUsedBytes, Long storageFreeBytes, Isolation isolation)
+    {
+        this(version, home, storageDriver, storageDriverReason, engineUser, engines, storageTotalBytes, storageUsedBytes, storageFreeBytes, isolation, null);
     }
 
     /**

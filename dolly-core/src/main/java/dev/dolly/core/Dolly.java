@@ -21,6 +21,7 @@ import dev.dolly.core.engine.EngineUser;
 import dev.dolly.core.runtime.ContainerRuntime;
 import dev.dolly.core.runtime.LocalProcessRuntime;
 import dev.dolly.core.engine.PortAllocator;
+import dev.dolly.core.engine.ReservedPorts;
 import dev.dolly.core.image.ImageService;
 import dev.dolly.core.image.Uploads;
 import dev.dolly.core.quota.Quotas;
@@ -83,6 +84,8 @@ public final class Dolly
     private final UserService users;
     private final Uploads uploads;
     private final ScheduledExecutorService reaper = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("reaper").daemon().factory());
+    /** The container port range and whether it is reserved from outgoing connections, for {@code dolly info}. */
+    private volatile String containerPorts;
 
     private Dolly(DollyConfiguration configuration, FileChannel lockChannel, FileLock lock, BiFunction<EngineUser, ContainerRuntime, List<Engine>> engineFactory)
     {
@@ -100,6 +103,7 @@ public final class Dolly
         StorageSelection selection = StorageDrivers.select(configuration.storageRoot(), storageDriverToUse(configuration, catalog),
                 StorageDrivers.runningAsRoot(), configuration.zfsDataset());
         recordStorageDriver(configuration, selection.driver().name());
+        this.containerPorts = configuration.firstContainerPort() + "-" + configuration.lastContainerPort();
         this.storage = selection.driver();
         this.storageReason = selection.reason();
         LOG.info("Storage driver {}", storageReason);
@@ -281,6 +285,17 @@ public final class Dolly
         return configuration;
     }
 
+    /**
+     * Reserves the container port range from the kernel's ephemeral range (see {@link ReservedPorts}), as
+     * {@code DOLLY_RESERVE_CONTAINER_PORTS} says, or warns what to do: for the daemon at its start, not for every
+     * home opened.
+     */
+    public void reserveContainerPorts()
+    {
+        containerPorts = new ReservedPorts().reserve(configuration.firstContainerPort(), configuration.lastContainerPort(), configuration.reserveContainerPorts(),
+                StorageDrivers.runningAsRoot());
+    }
+
     public ServerInfo info()
     {
         StorageUsage usage = null;
@@ -293,7 +308,7 @@ public final class Dolly
         return new ServerInfo(version(), configuration.home().toString(), storage.name(), storageReason, engineUser.name(),
                 engines.all().stream().map(Engine::describe).toList(),
                 usage == null ? null : usage.totalBytes(), usage == null ? null : usage.usedBytes(), usage == null ? null : usage.freeBytes(),
-                runtime.isolation(accountsDescription()));
+                runtime.isolation(accountsDescription()), containerPorts);
     }
 
     /** The accounts servers run as, for {@code dolly info}. */

@@ -49,6 +49,7 @@ public record DollyConfiguration(
         String containerListenAddress,
         int firstContainerPort,
         int lastContainerPort,
+        boolean reserveContainerPorts,
         String engineUser,
         EngineUidRange engineUids,
         URI mavenRepository,
@@ -63,6 +64,7 @@ public record DollyConfiguration(
 {
     public static final int DEFAULT_PORT = 7370;
     public static final String ALLOW_INSECURE_LISTEN = "DOLLY_ALLOW_INSECURE_LISTEN";
+    public static final String RESERVE_CONTAINER_PORTS = "DOLLY_RESERVE_CONTAINER_PORTS";
     public static final String BUILD_TIMEOUT = "DOLLY_BUILD_TIMEOUT";
     public static final String DEFAULT_BUILD_TIMEOUT = "2h";
 
@@ -101,6 +103,9 @@ public record DollyConfiguration(
      * <li>{@code DOLLY_CONTAINER_HOST}: the host connection details name (default {@code 127.0.0.1})</li>
      * <li>{@code DOLLY_CONTAINER_LISTEN}: the address engines listen on (default: {@code DOLLY_CONTAINER_HOST})</li>
      * <li>{@code DOLLY_CONTAINER_PORTS}: the port range of engines (default {@code 54320-54999})</li>
+     * <li>{@code DOLLY_RESERVE_CONTAINER_PORTS}: whether the daemon, as root, adds that range to
+     * {@code net.ipv4.ip_local_reserved_ports} so that no outgoing connection takes a container's port (default
+     * {@code true})</li>
      * <li>{@code DOLLY_ENGINE_USER}: the named account that runs {@code initdb} when the daemon runs as root (default
      * {@code dolly}); servers and tools run as an account of their container or build</li>
      * <li>{@code DOLLY_ENGINE_UIDS}: the numeric IDs the accounts of containers and builds are allocated from when the
@@ -196,6 +201,7 @@ public record DollyConfiguration(
                 containerListenAddress,
                 first,
                 last,
+                reserveContainerPorts(environment),
                 engineUser,
                 engineUids,
                 repository,
@@ -268,6 +274,16 @@ public record DollyConfiguration(
                     + "chain and its PKCS#8 PEM private key) to serve HTTPS, or neither.");
         }
         return Optional.of(TlsIdentity.load(Path.of(certificate.get()), Path.of(key.get())));
+    }
+
+    private static boolean reserveContainerPorts(Map<String, String> environment)
+    {
+        String value = variable(environment, RESERVE_CONTAINER_PORTS).orElse("true").toLowerCase(Locale.ROOT);
+        return switch (value) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw DollyException.badInput(RESERVE_CONTAINER_PORTS + " '" + value + "' must be true or false.");
+        };
     }
 
     private static boolean allowInsecureListen(Map<String, String> environment)

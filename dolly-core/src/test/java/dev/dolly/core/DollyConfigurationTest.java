@@ -49,6 +49,14 @@ class DollyConfigurationTest
     }
 
     @Test
+    void reservesContainerPortsUnlessTurnedOff()
+    {
+        assertThat(DollyConfiguration.fromEnvironment(environment("DOLLY_LISTEN", "localhost:0")).reserveContainerPorts()).isTrue();
+        assertThat(DollyConfiguration.fromEnvironment(environment("DOLLY_RESERVE_CONTAINER_PORTS", "false")).reserveContainerPorts()).isFalse();
+        assertBadInput(environment("DOLLY_RESERVE_CONTAINER_PORTS", "no"), "DOLLY_RESERVE_CONTAINER_PORTS 'no' must be true or false.");
+    }
+
+    @Test
     void servesOtherAddressesWithoutTlsOnlyWhenTold()
     {
         DollyConfiguration configuration = DollyConfiguration.fromEnvironment(environment("DOLLY_LISTEN", "0.0.0.0:7370", "DOLLY_ALLOW_INSECURE_LISTEN", "true"));

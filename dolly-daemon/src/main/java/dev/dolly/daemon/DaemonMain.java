@@ -53,6 +53,8 @@ public final class DaemonMain
             System.exit(e.errorCode().exitCode());
             return;
         }
+        // from now on, no outgoing connection of the machine gets a container's port
+        dolly.reserveContainerPorts();
         DaemonServices services = new DaemonServices(configuration, dolly);
         Path daemonFile = DollyHome.daemonFile(configuration.home());
         CountDownLatch stopped = new CountDownLatch(1);

@@ -49,7 +49,8 @@ final class InfoCommand
                 info.storageTotalBytes(),
                 info.storageUsedBytes(),
                 info.storageFreeBytes(),
-                info.isolation());
+                info.isolation(),
+                info.containerPorts());
         if (output.structured()) {
             new Printer(context.stdout()).print(result, output.format);
         }
@@ -74,6 +75,9 @@ final class InfoCommand
                     + Cells.bytes(info.storageFreeBytes()) + " free");
         }
         field(out, "Engine user:", info.engineUser());
+        if (info.containerPorts() != null) {
+            field(out, "Container ports:", info.containerPorts());
+        }
         if (info.isolation() != null) {
             ServerInfo.Isolation isolation = info.isolation();
             out.println("Isolation:");
@@ -111,5 +115,6 @@ final class InfoCommand
             Long storageTotalBytes,
             Long storageUsedBytes,
             Long storageFreeBytes,
-            ServerInfo.Isolation isolation) {}
+            ServerInfo.Isolation isolation,
+            String containerPorts) {}
 }

@@ -149,6 +149,15 @@ public final class ContainerCatalog
                 .execute());
     }
 
+    /** Moves a container to another port, when its first start found its own taken. */
+    public void setPort(long id, int port)
+    {
+        jdbi.useHandle(handle -> handle.createUpdate("UPDATE containers SET port = :port WHERE id = :id")
+                .bind("port", port)
+                .bind("id", id)
+                .execute());
+    }
+
     /** Records the revision a container is on now, such as {@code rev.2}. */
     public void setRevision(long id, String revision)
     {

@@ -57,6 +57,11 @@ public final class ContainerService
     private static final Logger LOG = LoggerFactory.getLogger(ContainerService.class);
     static final String INITIAL_REVISION = "rev.0";
     private static final Duration SIZE_MAXIMUM_AGE = Duration.ofSeconds(30);
+    // a new container whose port another program took between its probe and the bind moves to another port
+    private static final int NEW_PORT_ATTEMPTS = 3;
+    // a container keeps its port (its connection details name it): outgoing connections hold theirs seconds at most
+    private static final int OWN_PORT_ATTEMPTS = 5;
+    private static final Duration OWN_PORT_PAUSE = Duration.ofSeconds(1);
 
     private final Catalog catalog;
     private final ImageService images;
@@ -150,9 +155,30 @@ public final class ContainerService
             dataDirectory = storage.clone(VolumeKeys.image(image.id()), volume);
             // a volume key may come again after a deletion: no size of an earlier volume
             sizes.forget(volume);
-            Endpoint asImageSuperuser = new Endpoint(engineAddress(), port, engine.defaultUser(), image.superuserPassword(), engine.defaultDatabase());
-            // the new password goes over the server's first connection, not a second one after a readiness check
-            engine.startWithNewPassword(installation, dataDirectory, settings(container), asImageSuperuser, container.userName(), container.password());
+            for (int attempt = 1; ; attempt++) {
+                Endpoint asImageSuperuser = new Endpoint(engineAddress(), port, engine.defaultUser(), image.superuserPassword(), engine.defaultDatabase());
+                try {
+                    // the new password goes over the server's first connection, not a second one after a readiness check
+                    engine.startWithNewPassword(installation, dataDirectory, settings(container), asImageSuperuser, container.userName(), container.password());
+                    break;
+                }
+                catch (DollyException failure) {
+                    if (attempt == NEW_PORT_ATTEMPTS || !engine.portTaken(settings(container))) {
+                        throw failure;
+                    }
+                    // another program took the port between its probe and the server's bind: a new container can move
+                    int taken = port;
+                    port = ports.reserve();
+                    try {
+                        catalog.containers().setPort(id, port);
+                    }
+                    finally {
+                        ports.release(port);
+                    }
+                    container = load(id);
+                    LOG.info("Port {} of container {} ({}) was taken by another program while its server started: trying port {}", taken, name, id, port);
+                }
+            }
             if (!catalog.containers().markCreated(id)) {
                 throw DollyException.conflict("Its record changed while it was created.");
             }
@@ -370,7 +396,7 @@ public final class ContainerService
             Path dataDirectory = storage.path(container.volume());
             if (!engine.isRunning(installation, dataDirectory)) {
                 LOG.info("Starting container {} ({}) on port {}", container.name(), container.id(), container.port());
-                engine.start(installation, dataDirectory, settings(container));
+                onOwnPort(container, engine, () -> engine.start(installation, dataDirectory, settings(container)));
             }
             catalog.containers().setStatus(container.id(), ResourceStatus.READY, null);
         }
@@ -482,11 +508,12 @@ public final class ContainerService
             EngineInstallation installation = engine.install(container.engineVersion(), ProgressListener.NONE);
             Path dataDirectory = storage.path(container.volume());
             if (dataPassword.equals(container.password())) {
-                engine.start(installation, dataDirectory, settings(container));
+                onOwnPort(container, engine, () -> engine.start(installation, dataDirectory, settings(container)));
             }
             else {
                 Endpoint asDataSuperuser = new Endpoint(engineAddress(), container.port(), engine.defaultUser(), dataPassword, engine.defaultDatabase());
-                engine.startWithNewPassword(installation, dataDirectory, settings(container), asDataSuperuser, container.userName(), container.password());
+                onOwnPort(container, engine, () -> engine.startWithNewPassword(installation, dataDirectory, settings(container), asDataSuperuser,
+                        container.userName(), container.password()));
             }
             sizes.forget(container.volume());
             catalog.containers().setStatus(container.id(), ResourceStatus.READY, null);
@@ -494,6 +521,41 @@ public final class ContainerService
         catch (RuntimeException e) {
             catalog.containers().setStatus(container.id(), ResourceStatus.STOPPED, "Could not start: " + e.getMessage());
             throw e;
+        }
+    }
+
+    /**
+     * Starts a container's server on its own port, which its connection details name: when another program holds
+     * the port (an outgoing connection that got it from the kernel's ephemeral range, often gone within seconds), tries
+     * again a few times after a pause, then fails naming the port.
+     */
+    private void onOwnPort(ContainerRecord container, Engine engine, Runnable start)
+    {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                start.run();
+                return;
+            }
+            catch (DollyException failure) {
+                if (!engine.portTaken(settings(container))) {
+                    throw failure;
+                }
+                if (attempt == OWN_PORT_ATTEMPTS) {
+                    throw DollyException.engineFailed("Port " + container.port() + " of data container '" + container.name() + "' is taken by another program ("
+                            + OWN_PORT_ATTEMPTS + " tries over " + OWN_PORT_PAUSE.multipliedBy(OWN_PORT_ATTEMPTS - 1).toSeconds() + " s). Find it with "
+                            + "'ss -tanp sport = :" + container.port() + "' and stop it, then reset the container ('dolly reset') or restart the daemon; "
+                            + "to keep other programs off container ports, reserve them (DOLLY_RESERVE_CONTAINER_PORTS, see 'dolly info').", failure);
+                }
+                LOG.info("Port {} of container {} ({}) is taken by another program: starting it again in {} ms", container.port(), container.name(), container.id(),
+                        OWN_PORT_PAUSE.toMillis());
+                try {
+                    Thread.sleep(OWN_PORT_PAUSE);
+                }
+                catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw failure;
+                }
+            }
         }
     }
 

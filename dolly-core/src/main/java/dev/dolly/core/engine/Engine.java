@@ -85,6 +85,15 @@ public interface Engine
     /** Stops the server of that data directory cleanly; does nothing when none runs. */
     void stop(EngineInstallation installation, Path dataDirectory);
 
+    /**
+     * Whether the server's last start failed because another program held its port ("address already in use" in
+     * its log), which another port or a later try may not.
+     */
+    default boolean portTaken(ServerSettings settings)
+    {
+        return false;
+    }
+
     /** Whether a server is running on that data directory. */
     boolean isRunning(EngineInstallation installation, Path dataDirectory);
 

@@ -22,6 +22,8 @@ public final class ServerProcesses
 {
     private static final int LOG_TAIL_LINES = 30;
     private static final int LOG_TAIL_BYTES = 16 * 1024;
+    // a server that cannot bind logs a handful of lines after the failed bind, and then exits
+    private static final int ADDRESS_IN_USE_LINES = 10;
 
     private ServerProcesses() {}
 
@@ -65,6 +67,14 @@ public final class ServerProcesses
         catch (IOException e) {
             return "(cannot read the log: " + e.getMessage() + ")";
         }
+    }
+
+    /** Whether one of the last lines of a server's log says its port was in use. */
+    public static boolean logSaysAddressInUse(Path logFile)
+    {
+        List<String> lines = tail(logFile).lines().toList();
+        return lines.subList(Math.max(0, lines.size() - ADDRESS_IN_USE_LINES), lines.size()).stream()
+                .anyMatch(line -> line.contains("Address already in use"));
     }
 
     /** The host to reach a server on, given the address it listens on. */

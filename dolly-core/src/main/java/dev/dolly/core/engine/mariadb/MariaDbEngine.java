@@ -542,6 +542,13 @@ public final class MariaDbEngine
     }
 
     @Override
+    public boolean portTaken(ServerSettings settings)
+    {
+        // "Can't start server: Bind on TCP/IP port. Got error: 98: Address already in use"
+        return ServerProcesses.logSaysAddressInUse(settings.logFile().toAbsolutePath());
+    }
+
+    @Override
     public void stop(EngineInstallation installation, Path dataDirectory)
     {
         requireNonNull(installation, "installation is null");

@@ -409,6 +409,13 @@ public final class PostgresEngine
         return state.startsWith("08") || state.equals("57P03");
     }
 
+    @Override
+    public boolean portTaken(ServerSettings settings)
+    {
+        // "could not bind IPv4 address ...: Address already in use", then "could not create any TCP/IP sockets"
+        return ServerProcesses.logSaysAddressInUse(settings.logFile().toAbsolutePath());
+    }
+
     /**
      * Asks the server for a fast shutdown, as {@code pg_ctl stop -m fast} does: SIGINT to the postmaster (roll back
      * open transactions, disconnect, checkpoint, exit). Saves, loads and deletes wait for it.
