@@ -214,6 +214,7 @@ public final class Dolly
             throw new DollyException(ErrorCode.CONFLICT, "Another Dolly daemon runs for " + home + ".", NextStep.of(NextStep.Kind.USE_OR_STOP_THE_DAEMON));
         }
         try {
+            LoopFileSystem.removeUnrecorded(home, configuration.storageRoot());
             LoopFileSystem.mountIfRecorded(home, configuration.storageRoot());
         }
         catch (RuntimeException e) {
@@ -222,13 +223,24 @@ public final class Dolly
         }
         Dolly dolly = new Dolly(configuration, channel, lock, engineFactory);
         dolly.accessTokens.ensureAdminToken(DollyHome.adminTokenFile(home));
-        dolly.uploads.removeLeftovers();
-        dolly.images.reconcile();
-        dolly.containers.reconcile();
-        dolly.removeOrphans();
+        // each part settles its items one by one; whatever fails is logged (and marked FAILED), and the daemon starts
+        settle("the uploads", dolly.uploads::removeLeftovers);
+        settle("the images", dolly.images::reconcile);
+        settle("the containers", dolly.containers::reconcile);
+        settle("the volumes nobody owns", dolly::removeOrphans);
         // deleteExpired logs its own failures: the schedule's future has nothing more to say
         var unused = dolly.reaper.scheduleWithFixedDelay(dolly::deleteExpired, 5, 5, TimeUnit.SECONDS);
         return dolly;
+    }
+
+    private static void settle(String what, Runnable settling)
+    {
+        try {
+            settling.run();
+        }
+        catch (RuntimeException e) {
+            LOG.warn("Could not settle {} when the daemon started", what, e);
+        }
     }
 
     /**
@@ -370,7 +382,9 @@ public final class Dolly
     private void removeOrphans()
     {
         Set<String> known = catalog.images().list().stream().map(image -> VolumeKeys.image(image.id())).collect(Collectors.toSet());
-        catalog.containers().list().forEach(container -> known.add(VolumeKeys.container(container.id())));
+        // a container's volume changes with every load and reset; one a load was making is removed with the container's settling
+        catalog.containers().list().forEach(container -> known.add(container.volume()));
+        known.addAll(catalog.containers().listPendingVolumes());
         catalog.containers().listAllRevisions().forEach(revision -> known.add(revision.volume()));
         List<String> volumes;
         try {

@@ -207,6 +207,75 @@ class ReconciliationTest
         assertThat(dolly.revisions().list("copy-1", ALICE)).hasSize(2);
     }
 
+    @Test
+    void aLoadInterruptedBeforeItsSwitchLeavesTheContainerOnItsOldRevision()
+            throws IOException
+    {
+        DataImage image = build("widgets");
+        DataContainer container = createContainer("copy-1");
+        dolly.revisions().save("copy-1", ALICE);
+        closeHome();
+        // the daemon died while a load of rev.0 cloned into a new volume, whose server it had started
+        String pending = "containers/" + container.id() + "-1";
+        catalog().containers().setPendingVolume(container.id(), pending, "rev.0");
+        storage.clone("images/" + image.id(), pending);
+        engine.start(engine.install(null, ProgressListener.NONE), storage.path(pending), new ServerSettings("127.0.0.1", container.port(), Map.of(),
+                directory.resolve("log")));
+
+        reopen();
+
+        assertThat(list("containers")).containsExactly(String.valueOf(container.id()));
+        assertThat(catalog().containers().pendingVolume(container.id())).isEmpty();
+        DataContainer settled = dolly.containers().get("copy-1", ALICE);
+        assertThat(settled.revision()).isEqualTo("rev.1");
+        assertThat(settled.status()).isEqualTo(ResourceStatus.READY);
+        assertThat(engine.isRunning(engine.install(null, ProgressListener.NONE), storage.path(pending))).isFalse();
+        assertThat(engine.runningPorts()).containsExactly(container.port());
+    }
+
+    @Test
+    void aLoadInterruptedAfterItsSwitchKeepsTheNewRevisionAndRemovesTheOldVolume()
+            throws IOException
+    {
+        build("widgets");
+        DataContainer container = createContainer("copy-1");
+        dolly.revisions().save("copy-1", ALICE);
+        dolly.revisions().load("copy-1", "rev.0", ALICE);
+        assertThat(list("containers")).containsExactly(container.id() + "-1");
+        dolly.revisions().load("copy-1", "rev.1", ALICE);
+        assertThat(list("containers")).containsExactly(container.id() + "-2");
+        closeHome();
+        // switched to the new volume, the old one not removed yet
+        storage.clone("revisions/" + container.id() + "/1", "containers/" + container.id() + "-1");
+
+        reopen();
+
+        assertThat(list("containers")).containsExactly(container.id() + "-2");
+        DataContainer settled = dolly.containers().get("copy-1", ALICE);
+        assertThat(settled.revision()).isEqualTo("rev.1");
+        assertThat(settled.status()).isEqualTo(ResourceStatus.READY);
+    }
+
+    @Test
+    void anItemThatCannotBeSettledFailsAndTheHomeStillOpens()
+    {
+        build("widgets");
+        DataContainer broken = createContainer("broken");
+        DataContainer kept = createContainer("kept");
+        closeHome();
+        // a deletion the daemon cannot finish: the record names a volume no driver may touch
+        catalog().containers().setStatus(broken.id(), ResourceStatus.DELETING, null);
+        catalog().containers().setVolume(broken.id(), "../outside");
+
+        reopen();
+
+        DataContainer failed = dolly.containers().get("broken", ALICE);
+        assertThat(failed.status()).isEqualTo(ResourceStatus.FAILED);
+        assertThat(failed.statusMessage()).startsWith("Could not be settled when the daemon started: ");
+        assertThat(dolly.containers().get("kept", ALICE).status()).isEqualTo(ResourceStatus.READY);
+        assertThat(engine.runningPorts()).containsExactly(kept.port());
+    }
+
     private DataImage build(String name)
     {
         byte[] files = FakeEngineServices.definitionFiles();

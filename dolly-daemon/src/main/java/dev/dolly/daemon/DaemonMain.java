@@ -5,6 +5,7 @@ import dev.dolly.api.DollyException;
 import dev.dolly.api.DollyHome;
 import dev.dolly.api.Json;
 import dev.dolly.api.NextStep;
+import dev.dolly.core.CrashPoints;
 import dev.dolly.core.Dolly;
 import dev.dolly.core.DollyConfiguration;
 import org.slf4j.Logger;
@@ -45,6 +46,7 @@ public final class DaemonMain
         DollyConfiguration configuration;
         Dolly dolly;
         try {
+            CrashPoints.arm(System.getenv());
             configuration = DollyConfiguration.fromEnvironment(System.getenv());
             dolly = Dolly.open(configuration);
         }

@@ -140,6 +140,16 @@ final class DaemonProcess
         return Files.readString(home.getParent().resolve("daemon.log"));
     }
 
+    /** Waits until the daemon exits by itself (at a crash point, say) and returns its exit status; fails when it still runs. */
+    int awaitExit(Duration timeout)
+            throws InterruptedException
+    {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new IllegalStateException("The daemon still runs after " + timeout.toSeconds() + " s");
+        }
+        return process.exitValue();
+    }
+
     /** SIGTERM, as a service manager would send, and wait for the clean shutdown. */
     void stop()
             throws InterruptedException

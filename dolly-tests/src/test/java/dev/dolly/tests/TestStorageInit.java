@@ -1,13 +1,17 @@
 package dev.dolly.tests;
 
 import dev.dolly.api.DataContainer;
+import dev.dolly.api.DollyHome;
 import dev.dolly.api.ServerInfo;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.Map;
 
 import static dev.dolly.tests.TestImagesAndContainers.connect;
@@ -56,6 +60,38 @@ class TestStorageInit
             }
             dolly.succeed("delete", "data-container", "kept");
             dolly.succeed("delete", "data-image", "chinook");
+        }
+    }
+
+    /**
+     * A daemon that dies during {@code storage init} (issue 11's crash points, after mkfs and after the mount)
+     * leaves the storage where it was when it starts again, with no file system file or mount, and the init runs again.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"storage.init.formatted", "storage.init.mounted"})
+    void anInterruptedInitLeavesNothingAndRunsAgain(String point)
+            throws Exception
+    {
+        Path ext4 = TestImagesAndContainers.testFileSystem("DOLLY_TEST_EXT4");
+        DaemonProcess crashing = DaemonProcess.withNewHome(ext4, Map.of("DOLLY_CRASH_AT", point)).start();
+        try {
+            assertThat(new Cli(crashing.environment()).run("storage", "init", "--size", "2G").exitCode()).isNotZero();
+            assertThat(crashing.awaitExit(Duration.ofMinutes(2))).isEqualTo(137);
+            assertThat(crashing.home().resolve("storage.img")).exists();
+        }
+        finally {
+            crashing.stop();
+        }
+        Files.deleteIfExists(DollyHome.daemonFile(crashing.home()));
+        try (DaemonProcess daemon = crashing.with(Map.of("DOLLY_CRASH_AT", "")).start()) {
+            Cli dolly = new Cli(daemon.environment());
+            assertThat(dolly.json(ServerInfo.class, "info").storageDriver()).isEqualTo("overlay");
+            assertThat(daemon.home().resolve("storage.img")).doesNotExist();
+            try (var lines = Files.lines(Path.of("/proc/self/mountinfo"))) {
+                assertThat(lines.map(line -> line.split(" ")[4]).filter(mountPoint -> mountPoint.startsWith(daemon.home() + "/")).toList()).isEmpty();
+            }
+
+            assertThat(dolly.json(ServerInfo.class, "storage", "init", "--size", "2G").storageDriver()).isEqualTo("btrfs");
         }
     }
 }

@@ -167,6 +167,60 @@ public final class ContainerCatalog
                 .execute());
     }
 
+    /**
+     * Records that a load or reset is about to clone {@code revision} into the new volume {@code volume}, before the
+     * volume is made: a crash before {@link #switchVolume} leaves the container on its old volume, and the new one to
+     * remove.
+     */
+    public void setPendingVolume(long id, String volume, String revision)
+    {
+        jdbi.useHandle(handle -> handle.createUpdate("UPDATE containers SET pending_volume = :volume, pending_revision = :revision WHERE id = :id")
+                .bind("volume", volume)
+                .bind("revision", revision)
+                .bind("id", id)
+                .execute());
+    }
+
+    /** The volume a load or reset of the container was making when it stopped, if one was. */
+    public Optional<String> pendingVolume(long id)
+    {
+        return jdbi.withHandle(handle -> handle.createQuery("SELECT pending_volume FROM containers WHERE id = :id")
+                .bind("id", id)
+                .mapTo(String.class)
+                .findOne());
+    }
+
+    /** Forgets a pending volume, once it is removed. */
+    public void clearPendingVolume(long id)
+    {
+        setPendingVolume(id, null, null);
+    }
+
+    /**
+     * The switch of a load or reset, in one update: the container is on its pending volume and revision now, and the
+     * old volume is nobody's.
+     */
+    public void switchVolume(long id, String volume, String revision)
+    {
+        requireNonNull(volume, "volume is null");
+        requireNonNull(revision, "revision is null");
+        jdbi.useHandle(handle -> handle.createUpdate("""
+                        UPDATE containers SET volume = :volume, revision = :revision, pending_volume = NULL, pending_revision = NULL
+                        WHERE id = :id""")
+                .bind("volume", volume)
+                .bind("revision", revision)
+                .bind("id", id)
+                .execute());
+    }
+
+    /** The volumes of loads and resets a crash interrupted, which no container is on. */
+    public List<String> listPendingVolumes()
+    {
+        return jdbi.withHandle(handle -> handle.createQuery("SELECT pending_volume FROM containers WHERE pending_volume IS NOT NULL")
+                .mapTo(String.class)
+                .list());
+    }
+
     /** Deletes a container with the records of its revisions. */
     public void delete(long id)
     {

@@ -7,6 +7,7 @@ import dev.dolly.api.ErrorCode;
 import dev.dolly.api.NextStep;
 import dev.dolly.api.ResourceStatus;
 import dev.dolly.api.UpdateContainerRequest;
+import dev.dolly.core.CrashPoints;
 import dev.dolly.core.DollyConfiguration;
 import dev.dolly.core.auth.Caller;
 import dev.dolly.core.catalog.Catalog;
@@ -153,6 +154,7 @@ public final class ContainerService
             engine = engine(container);
             installation = engine.install(image.engineVersion(), ProgressListener.NONE);
             dataDirectory = storage.clone(VolumeKeys.image(image.id()), volume);
+            CrashPoints.reached(CrashPoints.CONTAINER_CLONED);
             // a volume key may come again after a deletion: no size of an earlier volume
             sizes.forget(volume);
             for (int attempt = 1; ; attempt++) {
@@ -179,6 +181,7 @@ public final class ContainerService
                     LOG.info("Port {} of container {} ({}) was taken by another program while its server started: trying port {}", taken, name, id, port);
                 }
             }
+            CrashPoints.reached(CrashPoints.CONTAINER_STARTED);
             if (!catalog.containers().markCreated(id)) {
                 throw DollyException.conflict("Its record changed while it was created.");
             }
@@ -354,15 +357,62 @@ public final class ContainerService
     public void reconcile()
     {
         for (ContainerRecord container : catalog.containers().list()) {
-            switch (container.status()) {
-                case PENDING, DELETING -> {
-                    LOG.info("Container {} ({}) was {} when the daemon stopped: removing it", container.name(), container.id(), container.status().displayName());
-                    finishDelete(container);
+            // each on its own: one that cannot be settled is marked FAILED, and the others and the daemon go on
+            try {
+                reconcile(container);
+            }
+            catch (RuntimeException e) {
+                LOG.warn("Could not settle container {} ({}) when the daemon started", container.name(), container.id(), e);
+                try {
+                    catalog.containers().setStatus(container.id(), ResourceStatus.FAILED, "Could not be settled when the daemon started: " + e.getMessage()
+                            + ". Delete the container and create a new one.");
                 }
-                case READY, STOPPED -> ensureRunning(container);
-                default -> { }
+                catch (RuntimeException recordFailure) {
+                    LOG.warn("Could not mark container {} ({}) failed", container.name(), container.id(), recordFailure);
+                }
             }
         }
+    }
+
+    private void reconcile(ContainerRecord container)
+    {
+        Optional<String> pending = catalog.containers().pendingVolume(container.id());
+        if (pending.isPresent()) {
+            LOG.info("Container {} ({}): a load or reset was interrupted before it switched to {}: the container stays on {}", container.name(),
+                    container.id(), pending.get(), container.revision());
+            removePendingVolume(container, pending.get());
+        }
+        switch (container.status()) {
+            case PENDING, DELETING -> {
+                LOG.info("Container {} ({}) was {} when the daemon stopped: removing it", container.name(), container.id(), container.status().displayName());
+                finishDelete(container);
+            }
+            case READY, STOPPED -> ensureRunning(container);
+            default -> { }
+        }
+    }
+
+    /**
+     * Removes the volume a load or reset was making for the container, with any server started on it, and forgets it:
+     * the container stays on the volume it is on.
+     */
+    void removePendingVolume(ContainerRecord container, String volume)
+    {
+        if (volume.equals(container.volume())) {
+            throw new IllegalArgumentException("The pending volume " + volume + " is the one container " + container.id() + " is on");
+        }
+        if (storage.exists(volume)) {
+            Engine engine = engine(container);
+            try {
+                stopQuietly(engine, engine.install(container.engineVersion(), ProgressListener.NONE), storage.path(volume));
+            }
+            catch (RuntimeException e) {
+                LOG.warn("Could not stop a server on {}", volume, e);
+            }
+            storage.delete(volume);
+            sizes.forget(volume);
+        }
+        catalog.containers().clearPendingVolume(container.id());
     }
 
     /** Stops every engine cleanly, for the daemon's shutdown; they start again with the daemon. */
@@ -419,6 +469,7 @@ public final class ContainerService
             storage.delete(container.volume());
             sizes.forget(container.volume());
         }
+        CrashPoints.reached(CrashPoints.CONTAINER_DELETE_VOLUME);
         // newest first: with overlay, a revision is stacked on the one it was saved from
         for (RevisionRecord revision : catalog.containers().listRevisions(container.id()).reversed()) {
             storage.delete(revision.volume());
@@ -503,10 +554,16 @@ public final class ContainerService
      */
     void startEngine(ContainerRecord container, String dataPassword)
     {
+        startEngine(container, container.volume(), dataPassword);
+    }
+
+    /** Starts a container's engine on {@code volume}, which may be a volume it is not on yet (a load's): see {@link #startEngine(ContainerRecord, String)}. */
+    void startEngine(ContainerRecord container, String volume, String dataPassword)
+    {
         Engine engine = engine(container);
         try {
             EngineInstallation installation = engine.install(container.engineVersion(), ProgressListener.NONE);
-            Path dataDirectory = storage.path(container.volume());
+            Path dataDirectory = storage.path(volume);
             if (dataPassword.equals(container.password())) {
                 onOwnPort(container, engine, () -> engine.start(installation, dataDirectory, settings(container)));
             }
@@ -515,7 +572,7 @@ public final class ContainerService
                 onOwnPort(container, engine, () -> engine.startWithNewPassword(installation, dataDirectory, settings(container), asDataSuperuser,
                         container.userName(), container.password()));
             }
-            sizes.forget(container.volume());
+            sizes.forget(volume);
             catalog.containers().setStatus(container.id(), ResourceStatus.READY, null);
         }
         catch (RuntimeException e) {

@@ -9,6 +9,7 @@ import dev.dolly.api.ImageOrigin;
 import dev.dolly.api.NextStep;
 import dev.dolly.api.ResourceStatus;
 import dev.dolly.api.Revision;
+import dev.dolly.core.CrashPoints;
 import dev.dolly.core.auth.Caller;
 import dev.dolly.core.catalog.Catalog;
 import dev.dolly.core.catalog.ContainerRecord;
@@ -80,10 +81,12 @@ public final class RevisionService
             String volume = VolumeKeys.revision(container.id(), number);
             long start = System.nanoTime();
             containers.stopEngine(container);
+            CrashPoints.reached(CrashPoints.REVISION_STOPPED);
             long stopped = System.nanoTime();
             long snapshotted;
             try {
                 storage.snapshot(container.volume(), volume);
+                CrashPoints.reached(CrashPoints.REVISION_SNAPSHOT);
                 snapshotted = System.nanoTime();
                 catalog.containers().insertRevision(new RevisionRecord(container.id(), number, parent, volume, clock.instant(), null));
                 catalog.containers().setRevision(container.id(), revisionName(number));
@@ -171,7 +174,7 @@ public final class RevisionService
                 }
                 var now = clock.instant();
                 ImageRecord record = new ImageRecord(0, name, ResourceStatus.PENDING, null, "Graduating", base.engine(), base.requestedVersion(),
-                        container.engineVersion(), "revision", container.databaseName(), container.password(), "", null, owner, "", "", now, null, null,
+                        container.engineVersion(), ImageService.GRADUATED, container.databaseName(), container.password(), "", null, owner, "", "", now, null, null,
                         List.copyOf(new LinkedHashSet<>(request.tags())), List.copyOf(new LinkedHashSet<>(request.teams())),
                         new ImageOrigin(container.name(), revisionName(number), base.name()));
                 // the catalog decides, in the insert's transaction: a build of that name that started meanwhile takes it first
@@ -190,6 +193,7 @@ public final class RevisionService
                         storage.absorb(volume, dependency);
                     }
                 }
+                CrashPoints.reached(CrashPoints.GRADUATE_CLONED);
             }
             catch (RuntimeException e) {
                 try {
@@ -240,7 +244,13 @@ public final class RevisionService
         }
     }
 
-    /** Replaces the container's data by a clone of a revision (0: its image) and starts it again, with the same details. */
+    /**
+     * Replaces the container's data by a clone of a revision (0: its image) and starts it again, with the same details.
+     * The revision is cloned into a new volume beside the container's, recorded as pending first; the server starts
+     * on it with the container's own password; then one catalog update switches the container to it, and the old
+     * volume goes. A crash before the switch leaves the container on its old volume and revision (the next start
+     * removes the pending volume), after it on the new ones (the old volume is an orphan, removed then too).
+     */
     private DataContainer restore(ContainerRecord container, int number, String what)
     {
         String source;
@@ -254,24 +264,46 @@ public final class RevisionService
             source = revision(container, number).volume();
             dataPassword = container.password();
         }
+        String revision = revisionName(number);
+        String volume = VolumeKeys.nextContainerVolume(container.id(), container.volume());
         long start = System.nanoTime();
         containers.stopEngine(container);
         long stopped = System.nanoTime();
+        catalog.containers().setPendingVolume(container.id(), volume, revision);
+        long cloned;
         try {
-            storage.delete(container.volume());
-            storage.clone(source, container.volume());
+            storage.clone(source, volume);
+            cloned = System.nanoTime();
+            CrashPoints.reached(CrashPoints.REVISION_LOAD_CLONED);
+            // the container's own password is set before the switch: its port never serves the image's
+            containers.startEngine(container, volume, dataPassword);
+            CrashPoints.reached(CrashPoints.REVISION_LOAD_STARTED);
         }
         catch (RuntimeException e) {
-            catalog.containers().setStatus(container.id(), ResourceStatus.FAILED, "Could not " + what + ": " + e.getMessage()
-                    + ". Delete the container and create a new one.");
-            throw e;
+            // back where it was: the old volume is untouched
+            try {
+                containers.removePendingVolume(container, volume);
+                containers.startEngine(container, container.password());
+            }
+            catch (RuntimeException restartFailure) {
+                e.addSuppressed(restartFailure);
+            }
+            throw new DollyException(e instanceof DollyException dollyException ? dollyException.errorCode() : ErrorCode.OPERATION_FAILED,
+                    "Could not " + what + " data container '" + container.name() + "', which stays on " + container.revision() + ": " + e.getMessage(), e);
         }
-        long cloned = System.nanoTime();
-        catalog.containers().setRevision(container.id(), revisionName(number));
-        containers.startEngine(container, dataPassword);
+        catalog.containers().switchVolume(container.id(), volume, revision);
+        CrashPoints.reached(CrashPoints.REVISION_LOAD_SWITCHED);
+        try {
+            storage.delete(container.volume());
+        }
+        catch (RuntimeException e) {
+            LOG.warn("Could not remove the volume {} that container {} was on before its {}: the daemon removes it when it starts next",
+                    container.volume(), container.name(), what, e);
+        }
+        CrashPoints.reached(CrashPoints.REVISION_LOAD_DELETED);
         long started = System.nanoTime();
-        LOG.info("Container {} ({}): {} in {} ms (stop {} ms, clone {} ms, start {} ms)", container.name(), container.id(), what, millis(start, started),
-                millis(start, stopped), millis(stopped, cloned), millis(cloned, started));
+        LOG.info("Container {} ({}): {} in {} ms (stop {} ms, clone {} ms, start and switch {} ms)", container.name(), container.id(), what,
+                millis(start, started), millis(start, stopped), millis(stopped, cloned), millis(cloned, started));
         return containers.view(containers.load(container.id()));
     }
 

@@ -8,6 +8,7 @@ import dev.dolly.api.ImageBuildStep;
 import dev.dolly.api.NextStep;
 import dev.dolly.api.ResourceStatus;
 import dev.dolly.api.UpdateImageRequest;
+import dev.dolly.core.CrashPoints;
 import dev.dolly.core.DollyConfiguration;
 import dev.dolly.core.auth.Caller;
 import dev.dolly.core.catalog.Catalog;
@@ -58,6 +59,8 @@ import static java.util.Objects.requireNonNull;
 public final class ImageService
 {
     private static final Logger LOG = LoggerFactory.getLogger(ImageService.class);
+    /** The source type of an image graduated from a container's revision. */
+    public static final String GRADUATED = "revision";
     /** Connections a build's steps may use at once (to freeze and analyse tables in parallel): the cores, from 2 to 4. */
     private static final int BUILD_PARALLELISM = Math.clamp(Runtime.getRuntime().availableProcessors(), 2, 4);
 
@@ -414,6 +417,7 @@ public final class ImageService
     public void finishDelete(long id)
     {
         storage.delete(VolumeKeys.image(id));
+        CrashPoints.reached(CrashPoints.IMAGE_DELETE_VOLUME);
         // frees its account, unless a container whose files it holds (it was graduated from it) still has it
         catalog.images().delete(id);
     }
@@ -422,22 +426,45 @@ public final class ImageService
     public void reconcile()
     {
         for (ImageRecord image : catalog.images().list()) {
-            switch (image.status()) {
-                case PENDING -> {
-                    LOG.info("Image {} ({}) was being built when the daemon stopped: marking it failed", image.name(), image.id());
-                    stopQuietly(image);
-                    storage.delete(VolumeKeys.image(image.id()));
-                    catalog.images().setEngineUid(image.id(), null);
-                    catalog.images().setStatus(image.id(), ResourceStatus.FAILED, "The build was interrupted because the daemon stopped. Create the image again.");
-                }
-                case DELETING -> finishDelete(image.id());
-                case READY -> {
-                    if (!storage.exists(VolumeKeys.image(image.id()))) {
-                        catalog.images().setStatus(image.id(), ResourceStatus.FAILED, "The image's data is missing from " + storage.path(VolumeKeys.image(image.id())) + ".");
-                    }
-                }
-                default -> { }
+            // each on its own: one that cannot be settled is marked FAILED, and the others and the daemon go on
+            try {
+                reconcile(image);
             }
+            catch (RuntimeException e) {
+                LOG.warn("Could not settle image {} ({}) when the daemon started", image.name(), image.id(), e);
+                try {
+                    catalog.images().setStatus(image.id(), ResourceStatus.FAILED, "Could not be settled when the daemon started: " + e.getMessage());
+                }
+                catch (RuntimeException recordFailure) {
+                    LOG.warn("Could not mark image {} ({}) failed", image.name(), image.id(), recordFailure);
+                }
+            }
+        }
+    }
+
+    private void reconcile(ImageRecord image)
+    {
+        switch (image.status()) {
+            case PENDING -> {
+                if (GRADUATED.equals(image.sourceType())) {
+                    // a graduation is all or nothing: an interrupted one leaves no image, and its name is free again
+                    LOG.info("Image {} ({}) was being graduated when the daemon stopped: removing it", image.name(), image.id());
+                    finishDelete(image.id());
+                    return;
+                }
+                LOG.info("Image {} ({}) was being built when the daemon stopped: marking it failed", image.name(), image.id());
+                stopQuietly(image);
+                storage.delete(VolumeKeys.image(image.id()));
+                catalog.images().setEngineUid(image.id(), null);
+                catalog.images().setStatus(image.id(), ResourceStatus.FAILED, "The build was interrupted because the daemon stopped. Create the image again.");
+            }
+            case DELETING -> finishDelete(image.id());
+            case READY -> {
+                if (!storage.exists(VolumeKeys.image(image.id()))) {
+                    catalog.images().setStatus(image.id(), ResourceStatus.FAILED, "The image's data is missing from " + storage.path(VolumeKeys.image(image.id())) + ".");
+                }
+            }
+            default -> { }
         }
     }
 

@@ -65,7 +65,13 @@ public final class Uploads
                 try (var entries = Files.list(root)) {
                     for (Path leftover : entries.toList()) {
                         LOG.info("Removing the upload {} left behind by an earlier daemon", leftover.getFileName());
-                        FileTrees.deleteRecursively(leftover);
+                        try {
+                            FileTrees.deleteRecursively(leftover);
+                        }
+                        catch (RuntimeException e) {
+                            // one that cannot go must not keep the daemon from starting
+                            LOG.warn("Could not remove the upload {}", leftover, e);
+                        }
                     }
                 }
             }

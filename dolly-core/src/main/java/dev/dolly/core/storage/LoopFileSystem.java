@@ -4,6 +4,7 @@ import dev.dolly.api.DollyException;
 import dev.dolly.api.ErrorCode;
 import dev.dolly.api.Json;
 import dev.dolly.api.NextStep;
+import dev.dolly.core.CrashPoints;
 import dev.dolly.core.process.Command;
 import dev.dolly.core.process.CommandRunner;
 
@@ -19,6 +20,9 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.stream.Stream;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import static java.util.Objects.requireNonNull;
 
 /**
@@ -28,6 +32,8 @@ import static java.util.Objects.requireNonNull;
  */
 public final class LoopFileSystem
 {
+    private static final Logger LOG = LoggerFactory.getLogger(LoopFileSystem.class);
+    private static final String FILE_NAME = "storage.img";
     private static final Duration COMMAND_TIMEOUT = Duration.ofMinutes(5);
     private static final long MINIMUM_SIZE = 1L << 30;
 
@@ -110,7 +116,7 @@ public final class LoopFileSystem
             throw new DollyException(ErrorCode.ALREADY_EXISTS, storageRoot + " is already a mount point: Dolly's storage has its own file system.");
         }
         removeEmptyDirectories(storageRoot);
-        Path file = home.resolve("storage.img");
+        Path file = home.resolve(FILE_NAME);
         try {
             if (Files.exists(file)) {
                 throw new DollyException(ErrorCode.ALREADY_EXISTS, file + " exists already. Remove it if it is left over from an earlier attempt.");
@@ -121,8 +127,10 @@ public final class LoopFileSystem
             Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
             mkfs.add(file.toString());
             run(mkfs, "create a " + type + " file system in " + file + " (is " + (type.equals("btrfs") ? "btrfs-progs" : "xfsprogs") + " installed?)");
+            CrashPoints.reached(CrashPoints.STORAGE_INIT_FORMATTED);
             Files.createDirectories(storageRoot);
             run(List.of("mount", "-o", "loop", file.toString(), storageRoot.toString()), "mount " + file + " on " + storageRoot);
+            CrashPoints.reached(CrashPoints.STORAGE_INIT_MOUNTED);
             Files.setPosixFilePermissions(storageRoot, PosixFilePermissions.fromString("rwx--x--x"));
             Description description = new Description(type, sizeBytes, file.toString());
             Files.write(descriptionFile(home), Json.json().writerWithDefaultPrettyPrinter().writeValueAsBytes(description));
@@ -146,6 +154,60 @@ public final class LoopFileSystem
                 throw dollyException;
             }
             throw DollyException.storageFailed("Cannot create the storage file system: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Removes what a {@code storage init} stopped half-way (a crash) left: the file of a file system that was never
+     * recorded, and its loop mount on the storage root, so that the storage is where it was and the init can run
+     * again. A file system someone else mounted on the storage root is left alone.
+     */
+    public static void removeUnrecorded(Path home, Path storageRoot)
+    {
+        Path file = home.resolve(FILE_NAME);
+        if (read(home).isPresent() || !Files.exists(file)) {
+            return;
+        }
+        LOG.info("Removing {}, left by a storage init that did not finish", file);
+        if (isMountPoint(storageRoot) && mountedFile(storageRoot).filter(file.toAbsolutePath().normalize()::equals).isPresent()) {
+            run(List.of("umount", storageRoot.toString()), "unmount " + storageRoot + " of an unfinished storage init");
+        }
+        try {
+            Files.deleteIfExists(file);
+        }
+        catch (IOException e) {
+            throw DollyException.storageFailed("Cannot remove " + file + ", left by a storage init that did not finish: " + e.getMessage(), e);
+        }
+    }
+
+    /** The file behind the loop device mounted on a directory, if a loop device is mounted there. */
+    private static Optional<Path> mountedFile(Path directory)
+    {
+        String target = directory.toAbsolutePath().normalize().toString();
+        try (Stream<String> lines = Files.lines(Path.of("/proc/self/mountinfo"))) {
+            Optional<String> source = lines.map(line -> line.split(" "))
+                    .filter(fields -> fields.length > 4 && unescape(fields[4]).equals(target))
+                    .reduce((first, second) -> second)
+                    .flatMap(fields -> {
+                        // the fields after "-": the file system type, then the source
+                        for (int index = 5; index + 2 < fields.length; index++) {
+                            if (fields[index].equals("-")) {
+                                return Optional.of(unescape(fields[index + 2]));
+                            }
+                        }
+                        return Optional.empty();
+                    });
+            if (source.isEmpty() || !source.get().startsWith("/dev/loop")) {
+                return Optional.empty();
+            }
+            Path backingFile = Path.of("/sys/block", Path.of(source.get()).getFileName().toString(), "loop", "backing_file");
+            if (!Files.isReadable(backingFile)) {
+                return Optional.empty();
+            }
+            return Optional.of(Path.of(Files.readString(backingFile).strip()).toAbsolutePath().normalize());
+        }
+        catch (IOException e) {
+            return Optional.empty();
         }
     }
 

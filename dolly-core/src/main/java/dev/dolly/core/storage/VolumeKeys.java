@@ -34,6 +34,25 @@ public final class VolumeKeys
         return CONTAINERS + "/" + containerId;
     }
 
+    /**
+     * The volume a load or reset of a container clones into, beside the one it is on ({@code current}):
+     * {@code containers/<container>-<n>}, n one more than the current volume's.
+     */
+    public static String nextContainerVolume(long containerId, String current)
+    {
+        String base = container(containerId);
+        int generation = 0;
+        if (current != null && current.startsWith(base + "-")) {
+            try {
+                generation = Integer.parseInt(current.substring(base.length() + 1));
+            }
+            catch (NumberFormatException e) {
+                generation = 0;
+            }
+        }
+        return base + "-" + (generation + 1);
+    }
+
     /** The volume of a container's revision {@code rev.<number>}. */
     public static String revision(long containerId, int number)
     {

@@ -2,11 +2,13 @@ package dev.dolly.core.image.build;
 
 import dev.dolly.api.DollyException;
 import dev.dolly.api.ImageBuildStep;
+import dev.dolly.core.CrashPoints;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
@@ -23,6 +25,12 @@ import static java.util.Objects.requireNonNull;
 public final class BuildPipeline
 {
     private static final Logger LOG = LoggerFactory.getLogger(BuildPipeline.class);
+
+    /** The crash points at the end of steps ({@link CrashPoints}, for tests of what a crash leaves). */
+    private static final Map<String, String> CRASH_POINTS = Map.of(
+            "volume", CrashPoints.IMAGE_VOLUME_CREATED,
+            "load", CrashPoints.IMAGE_LOADED,
+            "seal", CrashPoints.IMAGE_SEALED);
 
     private final List<BuildStep> steps;
 
@@ -93,6 +101,10 @@ public final class BuildPipeline
                 started.add(step);
                 step.run(context);
                 stepEnded(context, step, context.stepMilliseconds());
+                String crashPoint = CRASH_POINTS.get(step.name());
+                if (crashPoint != null) {
+                    CrashPoints.reached(crashPoint);
+                }
             }
         }
         catch (RuntimeException | Error failure) {
