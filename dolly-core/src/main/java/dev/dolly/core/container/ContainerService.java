@@ -292,7 +292,8 @@ public final class ContainerService
             if (!catalog.containers().markDeleting(container.id())) {
                 throw refusedDeletion(container);
             }
-            finishDelete(container);
+            // read again under the lock: a load or reset that held it may have moved the container to a new volume
+            finishDelete(load(container.id()));
         }
         locks.remove(container.id());
         return view(container, false);
@@ -311,7 +312,7 @@ public final class ContainerService
                     synchronized (lock(container.id())) {
                         // a container that a request is creating is not deleted under it
                         if (catalog.containers().markDeleting(container.id())) {
-                            finishDelete(container);
+                            finishDelete(load(container.id()));
                             deleted = true;
                         }
                     }
