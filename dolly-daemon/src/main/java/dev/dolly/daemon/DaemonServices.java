@@ -41,6 +41,8 @@ final class DaemonServices
         if (!dolly.isEmpty()) {
             throw new DollyException(ErrorCode.IN_USE, "Dolly's storage already holds images or containers.", NextStep.of(NextStep.Kind.EMPTY_THE_STORAGE));
         }
+        // refused before the home is closed and opened again, which removes the uploads no build has taken yet
+        LoopFileSystem.checkRequest(request.sizeBytes(), request.fileSystem());
         dolly.close();
         try {
             LoopFileSystem.Description description = LoopFileSystem.create(configuration.home(), configuration.storageRoot(), request.sizeBytes(),

@@ -197,7 +197,10 @@ class TestHostileRequests
             case 1 -> "fuzz: " + "[".repeat(10_000 + random.nextInt(100_000));
             case 2 -> "fuzz:\n" + deepMapping(500 + random.nextInt(5_000));
             case 3 -> "fuzz: &a [*a, *a]\nname: *a\n";
+            // the unknown key first: a cut anywhere leaves a definition that is refused, where one naming a file of the
+            // daemon's machine, which the local administrator sending it may do, would be taken (202) and fail in its build
             case 4 -> new String(truncated(random, """
+                    fuzz: 1
                     name: widgets
                     sourceType: backup
                     engine: postgresql
@@ -206,7 +209,6 @@ class TestHostileRequests
                       folder: ../../../../etc/
                       file: shadow
                     lifetime: 400000000000d
-                    fuzz: 1
                     """), StandardCharsets.UTF_8);
             case 5 -> "name: widgets\nsourceType: empty\nengine: postgresql\nlifetime: " + random.nextLong(Long.MAX_VALUE) + "d\nfuzz: !!java.lang.Runtime {}\n";
             default -> new String(randomBytes(random, random.nextInt(5_000)), StandardCharsets.ISO_8859_1);

@@ -564,8 +564,27 @@ class TestIsolationAttacks
             return;
         }
         try (PostgresSuperuser superuser = new PostgresSuperuser(container)) {
+            // a load or reset moves the container to a new volume of its own, named after the first (containers/<id>-<n>),
+            // and its server's files to the run directory named after that volume
+            String dataDirectory = superuser.show("data_directory");
+            // overlay: <volume>/merged
+            String own = expected.get("data_directory");
+            boolean merged = own.endsWith("/merged");
+            String volume = merged ? own.substring(0, own.length() - "/merged".length()) : own;
+            softly.assertThat(dataDirectory).as("after %s, SHOW data_directory", operation)
+                    .matches(Pattern.quote(volume) + "(-[0-9]+)?" + (merged ? "/merged" : ""));
+            softly.assertThat(superuser.show("config_file")).as("after %s, SHOW config_file", operation).isEqualTo(dataDirectory + "/postgresql.conf");
+            // Dolly's own file, in the daemon's run directory of the server of that data directory, never alice's
+            Path runDirectory = Path.of(expected.get("hba_file")).getParent().getParent();
+            Path hbaFile = Path.of(superuser.show("hba_file"));
+            softly.assertThat(hbaFile).as("after %s, SHOW hba_file", operation).hasFileName("pg_hba.conf").startsWith(runDirectory);
+            softly.assertThat(hbaFile.getParent().getFileName().toString()).as("after %s, the server directory of hba_file", operation)
+                    .matches(".*-containers-" + Pattern.quote(dataDirectory.substring(dataDirectory.indexOf("/containers/") + "/containers/".length()).replace('/', '-'))
+                            + "-[0-9a-f]{12}");
             for (Map.Entry<String, String> setting : expected.entrySet()) {
-                softly.assertThat(superuser.show(setting.getKey())).as("after %s, SHOW %s", operation, setting.getKey()).isEqualTo(setting.getValue());
+                if (!List.of("data_directory", "config_file", "hba_file").contains(setting.getKey())) {
+                    softly.assertThat(superuser.show(setting.getKey())).as("after %s, SHOW %s", operation, setting.getKey()).isEqualTo(setting.getValue());
+                }
             }
             softly.assertThat(superuser.show("cursor_tuple_fraction")).as("after %s, the setting Dolly leaves alone", operation).isEqualTo("0.42");
         }

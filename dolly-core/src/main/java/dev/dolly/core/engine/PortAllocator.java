@@ -67,11 +67,14 @@ public final class PortAllocator
         return (int) IntStream.rangeClosed(first, last).filter(port -> !taken.contains(port)).count();
     }
 
-    /** Whether nothing listens on the port on the engines' address. */
+    /**
+     * Whether nothing listens on the port on the engines' address. Probed as the engines bind (PostgreSQL and
+     * MariaDB set {@code SO_REUSEADDR}): a port whose last server left connections in TIME_WAIT is free for them.
+     */
     public boolean isFree(int port)
     {
         try (ServerSocket socket = new ServerSocket()) {
-            socket.setReuseAddress(false);
+            socket.setReuseAddress(true);
             socket.bind(new InetSocketAddress(InetAddress.getByName(host), port));
             return true;
         }

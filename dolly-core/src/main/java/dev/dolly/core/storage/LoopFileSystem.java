@@ -87,14 +87,12 @@ public final class LoopFileSystem
     }
 
     /**
-     * Creates the file, the file system in it, mounts it on the (empty) storage root and records it.
+     * Checks a request for a file system before anything is changed, and gives the {@code mkfs} command line for it.
      *
-     * @param fileSystem {@code btrfs} or {@code xfs} (with reflink)
+     * @throws DollyException with {@code BAD_INPUT} for a file system that is not supported or a size under 1G
      */
-    public static Description create(Path home, Path storageRoot, long sizeBytes, String fileSystem)
+    public static List<String> checkRequest(long sizeBytes, String fileSystem)
     {
-        requireNonNull(home, "home is null");
-        requireNonNull(storageRoot, "storageRoot is null");
         String type = fileSystem == null || fileSystem.isBlank() ? "btrfs" : fileSystem.toLowerCase(Locale.ROOT);
         List<String> mkfs = switch (type) {
             case "btrfs" -> new ArrayList<>(List.of("mkfs.btrfs", "-q", "-f"));
@@ -104,6 +102,19 @@ public final class LoopFileSystem
         if (sizeBytes < MINIMUM_SIZE) {
             throw DollyException.badInput("--size must be at least 1G: images and containers live there.");
         }
+        return mkfs;
+    }
+
+    /**
+     * Creates the file, the file system in it, mounts it on the (empty) storage root and records it.
+     *
+     * @param fileSystem {@code btrfs} or {@code xfs} (with reflink)
+     */
+    public static Description create(Path home, Path storageRoot, long sizeBytes, String fileSystem)
+    {
+        requireNonNull(home, "home is null");
+        requireNonNull(storageRoot, "storageRoot is null");
+        List<String> mkfs = checkRequest(sizeBytes, fileSystem);
         if (!isRoot()) {
             throw new DollyException(ErrorCode.BAD_INPUT, "Creating a loop-mounted file system needs root.", NextStep.of(NextStep.Kind.RUN_AS_ROOT));
         }
