@@ -93,8 +93,7 @@ public final class LoopFileSystem
      */
     public static List<String> checkRequest(long sizeBytes, String fileSystem)
     {
-        String type = fileSystem == null || fileSystem.isBlank() ? "btrfs" : fileSystem.toLowerCase(Locale.ROOT);
-        List<String> mkfs = switch (type) {
+        List<String> mkfs = switch (fileSystemType(fileSystem)) {
             case "btrfs" -> new ArrayList<>(List.of("mkfs.btrfs", "-q", "-f"));
             case "xfs" -> new ArrayList<>(List.of("mkfs.xfs", "-q", "-f", "-m", "reflink=1"));
             default -> throw DollyException.badInput("--fs '" + fileSystem + "' is not supported: use btrfs or xfs.");
@@ -103,6 +102,11 @@ public final class LoopFileSystem
             throw DollyException.badInput("--size must be at least 1G: images and containers live there.");
         }
         return mkfs;
+    }
+
+    private static String fileSystemType(String fileSystem)
+    {
+        return fileSystem == null || fileSystem.isBlank() ? "btrfs" : fileSystem.toLowerCase(Locale.ROOT);
     }
 
     /**
@@ -115,6 +119,7 @@ public final class LoopFileSystem
         requireNonNull(home, "home is null");
         requireNonNull(storageRoot, "storageRoot is null");
         List<String> mkfs = checkRequest(sizeBytes, fileSystem);
+        String type = fileSystemType(fileSystem);
         if (!isRoot()) {
             throw new DollyException(ErrorCode.BAD_INPUT, "Creating a loop-mounted file system needs root.", NextStep.of(NextStep.Kind.RUN_AS_ROOT));
         }
