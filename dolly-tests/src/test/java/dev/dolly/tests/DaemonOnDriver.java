@@ -54,20 +54,28 @@ abstract class DaemonOnDriver
         dolly.succeed("create", "data-image", "-f", EXAMPLES.resolve(exampleImage()).toString(), "-q");
     }
 
+    /**
+     * Deletes every container and image through Dolly, which knows how its driver removes volumes (read-only btrfs
+     * snapshots, overlay mounts).
+     */
+    static void deleteEverything(Cli dolly)
+    {
+        for (DataContainer container : dolly.json(DataContainer[].class, "get", "data-containers")) {
+            dolly.succeed("delete", "data-container", container.name());
+        }
+        // newest first: with overlay, images graduated from revisions are stacked on older ones
+        for (DataImage image : Arrays.asList(dolly.json(DataImage[].class, "get", "data-images")).reversed()) {
+            dolly.succeed("delete", "data-image", String.valueOf(image.id()));
+        }
+    }
+
     @AfterParameterizedClassInvocation
     void stopDaemon()
             throws Exception
     {
         if (daemon != null) {
             try {
-                // through Dolly, which knows how its driver removes volumes (read-only btrfs snapshots, overlay mounts)
-                for (DataContainer container : dolly.json(DataContainer[].class, "get", "data-containers")) {
-                    dolly.succeed("delete", "data-container", container.name());
-                }
-                // newest first: with overlay, images graduated from revisions are stacked on older ones
-                for (DataImage image : Arrays.asList(dolly.json(DataImage[].class, "get", "data-images")).reversed()) {
-                    dolly.succeed("delete", "data-image", String.valueOf(image.id()));
-                }
+                deleteEverything(dolly);
             }
             finally {
                 daemon.close();

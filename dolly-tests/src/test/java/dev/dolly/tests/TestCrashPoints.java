@@ -26,7 +26,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -99,12 +98,7 @@ class TestCrashPoints
             return;
         }
         try {
-            for (DataContainer container : dolly.json(DataContainer[].class, "get", "data-containers")) {
-                dolly.succeed("delete", "data-container", container.name());
-            }
-            for (DataImage image : Arrays.asList(dolly.json(DataImage[].class, "get", "data-images")).reversed()) {
-                dolly.succeed("delete", "data-image", String.valueOf(image.id()));
-            }
+            DaemonOnDriver.deleteEverything(dolly);
         }
         finally {
             daemon.close();
