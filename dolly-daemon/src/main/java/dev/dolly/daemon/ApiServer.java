@@ -22,6 +22,7 @@ import dev.dolly.core.Dolly;
 import dev.dolly.core.auth.Authentication;
 import dev.dolly.core.auth.Caller;
 import dev.dolly.core.tls.TlsIdentity;
+import dev.dolly.daemon.web.WebDashboard;
 import io.javalin.Javalin;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -138,7 +139,7 @@ final class ApiServer
         routes.error(404, context -> {
             // routes that answer 404 themselves carry an ErrorResponse; only unknown paths get this one
             String result = context.result();
-            if (result == null || !result.contains("\"code\"")) {
+            if ((result == null || !result.contains("\"code\"")) && !String.valueOf(context.res().getContentType()).startsWith("text/html")) {
                 context.json(new ErrorResponse(ErrorCode.NOT_FOUND, "No such API path: " + context.method() + " " + context.path()));
             }
         });
@@ -221,6 +222,8 @@ final class ApiServer
             context.status(202);
             Thread.ofPlatform().name("shutdown").start(shutdown);
         });
+
+        new WebDashboard(this::dolly).register(routes);
     }
 
     void stop()
