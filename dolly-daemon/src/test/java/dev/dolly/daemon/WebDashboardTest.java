@@ -6,6 +6,8 @@ import dev.dolly.core.Dolly;
 import dev.dolly.core.DollyConfiguration;
 import dev.dolly.core.testing.FakeEngine;
 import dev.dolly.core.testing.FakeEngineServices;
+import dev.dolly.core.tls.SelfSignedCertificates;
+import dev.dolly.core.tls.TlsIdentity;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,6 +25,7 @@ import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +33,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -105,6 +111,34 @@ class WebDashboardTest
         assertThat(signedOut.headers().firstValue("Set-Cookie").orElseThrow()).startsWith("dolly_session=;").contains("Max-Age=0");
         // the session is revoked, not just forgotten by the browser
         assertThat(get("/images", cookie).statusCode()).isEqualTo(303);
+    }
+
+    @Test
+    void theCookieIsSecureUnderTls()
+            throws Exception
+    {
+        SelfSignedCertificates.Pair certificate = SelfSignedCertificates.generate(Files.createDirectories(directory.resolve("tls")), "dolly-test-server", "RSA", "ip:127.0.0.1");
+        ApiServer tlsServer = new ApiServer(services, () -> {});
+        try {
+            int port = tlsServer.start("127.0.0.1", 0, Optional.of(TlsIdentity.load(certificate.certificate(), certificate.key())));
+            KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
+            trusted.load(null, null);
+            trusted.setCertificateEntry("dolly", certificate.x509());
+            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            trust.init(trusted);
+            SSLContext ssl = SSLContext.getInstance("TLS");
+            ssl.init(null, trust.getTrustManagers(), null);
+            try (HttpClient tlsClient = HttpClient.newBuilder().sslContext(ssl).followRedirects(HttpClient.Redirect.NEVER).build()) {
+                HttpResponse<String> signedIn = tlsClient.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port + "/login"))
+                        .header("Content-Type", "application/x-www-form-urlencoded").POST(BodyPublishers.ofString(form("username", "alice", "password", PASSWORD))).build(),
+                        BodyHandlers.ofString());
+                assertThat(signedIn.statusCode()).as(signedIn.body()).isEqualTo(303);
+                assertThat(signedIn.headers().firstValue("Set-Cookie").orElseThrow()).contains("; HttpOnly").contains("; SameSite=Strict").endsWith("; Secure");
+            }
+        }
+        finally {
+            tlsServer.stop();
+        }
     }
 
     @Test

@@ -120,9 +120,9 @@ final class ImagePages
                   <input id="container-name" name="name" pattern="[a-zA-Z0-9][a-zA-Z0-9_.-]*">
                   <label for="container-lifetime">Lifetime <span class="muted">(optional, such as 2h or 7d)</span></label>
                   <input id="container-lifetime" name="lifetime">
-                  <button type="submit" %s>New container</button>
+                  <button type="submit">New container</button>
                 </form>
-                """.formatted(base, Layout.csrfField(session), image.status() == dev.dolly.api.ResourceStatus.READY ? "" : "disabled");
+                """.formatted(base, Layout.csrfField(session));
 
         StringBuilder content = new StringBuilder();
         content.append("<div id=\"image\" data-live>").append(details).append("</div>");
