@@ -41,6 +41,7 @@ import java.io.InputStream;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
@@ -61,17 +62,23 @@ final class ApiServer
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
     private static final String AUTHENTICATION = "dolly.authentication";
     private static final String SIGN_IN_PATH = "/api/v1/sessions";
+    private static final String REQUEST_STARTED = "dolly.requestStarted";
+    private static final String ERROR_CODE = "dolly.errorCode";
     static final int MAX_REQUEST_BYTES = 1_000_000;
     static final Duration IDLE_TIMEOUT = Duration.ofSeconds(30);
 
     private final DaemonServices services;
     private final Runnable shutdown;
+    private final DaemonMetrics metrics;
+    private final String openApiDocument;
     private Javalin javalin;
 
     ApiServer(DaemonServices services, Runnable shutdown)
     {
         this.services = requireNonNull(services, "services is null");
         this.shutdown = requireNonNull(shutdown, "shutdown is null");
+        this.metrics = new DaemonMetrics(services::current);
+        this.openApiDocument = OpenApiDocument.document(Dolly.version()).toPrettyString();
     }
 
     private Dolly dolly()
@@ -123,7 +130,9 @@ final class ApiServer
 
     private void routes(RoutesConfig routes)
     {
+        routes.before(context -> context.attribute(REQUEST_STARTED, System.nanoTime()));
         routes.before("/api/*", this::authenticate);
+        routes.after(this::recordRequest);
         routes.exception(DollyException.class, (exception, context) -> fail(context, exception.errorCode(), exception.getMessage(), exception.nextStep().orElse(null)));
         routes.exception(Exception.class, (exception, context) -> {
             Optional<String> catalogFailure = catalogStorageFailure(exception);
@@ -142,6 +151,14 @@ final class ApiServer
             if ((result == null || !result.contains("\"code\"")) && !String.valueOf(context.res().getContentType()).startsWith("text/html")) {
                 context.json(new ErrorResponse(ErrorCode.NOT_FOUND, "No such API path: " + context.method() + " " + context.path()));
             }
+        });
+
+        routes.get(OpenApiDocument.PATH, context -> context.contentType("application/json").result(openApiDocument));
+        routes.get(DaemonMetrics.PATH, context -> {
+            // Prometheus scrapes with an administrator's access token
+            authenticate(context);
+            caller(context).checkAdministrator("read the metrics");
+            context.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape());
         });
 
         routes.get("/api/v1/info", context -> context.json(dolly().info()));
@@ -242,7 +259,8 @@ final class ApiServer
 
     private void authenticate(Context context)
     {
-        if (context.path().equals(SIGN_IN_PATH) && context.method().equals(HandlerType.POST)) {
+        if ((context.path().equals(SIGN_IN_PATH) && context.method().equals(HandlerType.POST))
+                || (context.path().equals(OpenApiDocument.PATH) && context.method().equals(HandlerType.GET))) {
             return;
         }
         String token = bearerToken(context);
@@ -335,8 +353,27 @@ final class ApiServer
                 + "(files for an image build go in an upload: POST /api/v1/uploads).");
     }
 
+    /** Counts and times every request once it is answered, errors included. */
+    private void recordRequest(Context context)
+    {
+        Long started = context.attribute(REQUEST_STARTED);
+        Duration duration = started == null ? Duration.ZERO : Duration.ofNanos(System.nanoTime() - started);
+        metrics.recordRequest(context.method().name(), context.path(), context.statusCode(), Optional.ofNullable(context.attribute(ERROR_CODE)), duration);
+    }
+
+    /** The routes Javalin holds, as {@code METHOD /path}: for the test that every one of them is described. */
+    List<String> registeredRoutes()
+    {
+        return javalin.unsafe.internalRouter.allHttpHandlers().stream()
+                .map(handler -> handler.endpoint)
+                .filter(endpoint -> endpoint.method.isHttpMethod())
+                .map(endpoint -> endpoint.method.name() + " " + endpoint.path)
+                .toList();
+    }
+
     private static void fail(Context context, ErrorCode code, String message, NextStep nextStep)
     {
+        context.attribute(ERROR_CODE, code);
         context.status(code.httpStatus()).json(new ErrorResponse(code, message, nextStep));
     }
 }

@@ -34,7 +34,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The HTTP routes over real HTTP on the loopback address, with the services of a home on a fake engine: status codes,
- * authentication, the error body, and not found against not permitted.
+ * authentication, the error body, and not found against not permitted. Every answer is also checked against the
+ * API's OpenAPI description ({@link OpenApiResponses}).
  */
 class ApiServerTest
 {
@@ -49,6 +50,7 @@ class ApiServerTest
     private ApiServer server;
     private URI base;
     private String admin;
+    private OpenApiResponses description;
 
     @BeforeEach
     void setUp()
@@ -60,6 +62,9 @@ class ApiServerTest
         int port = server.start("127.0.0.1", 0, Optional.empty());
         base = URI.create("http://127.0.0.1:" + port);
         admin = Files.readString(DollyHome.adminTokenFile(configuration.home())).strip();
+        Response document = send(request(OpenApiDocument.PATH, null).GET().build());
+        assertThat(document.statusCode()).isEqualTo(200);
+        description = new OpenApiResponses(document.json());
     }
 
     @AfterEach
@@ -283,6 +288,9 @@ class ApiServerTest
     {
         try {
             HttpResponse<String> response = client.send(request, BodyHandlers.ofString());
+            if (description != null) {
+                description.check(request.method(), request.uri().getRawPath(), response.statusCode(), response.body());
+            }
             return new Response(response.statusCode(), response.body(), response.headers().map());
         }
         catch (IOException e) {
