@@ -76,6 +76,19 @@ final class DaemonConnector
         return connectChecked(options, daemon, accessToken);
     }
 
+    /**
+     * A client of the daemon {@link #connect} would talk to, but only when there is one to talk to: the local daemon is
+     * not started (for completions, which must be quick and leave nothing behind).
+     */
+    Optional<DollyClient> connectIfRunning(GlobalOptions options)
+    {
+        if (options.server(context).isPresent() || ClientConfiguration.of(context).session().isPresent()) {
+            return Optional.of(connect(options));
+        }
+        LocalDaemon daemon = context.localDaemon();
+        return daemon.recorded().map(address -> daemon.client(address, daemon.accessToken(options.accessToken(context))));
+    }
+
     /** The local daemon once it answers, started when it does not run. */
     private DollyClient connectChecked(GlobalOptions options, LocalDaemon daemon, Optional<String> accessToken)
     {

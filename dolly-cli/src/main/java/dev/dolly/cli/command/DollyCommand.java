@@ -30,6 +30,8 @@ import static java.util.Objects.requireNonNull;
                 StorageCommand.class,
                 DemoCommand.class,
                 VersionCommand.class,
+                CompletionCommand.class,
+                CompleteCommand.class,
         },
         footer = {
                 "",
