@@ -73,10 +73,16 @@ final class DaemonMetrics
         Counter.builder("dolly.sign.in.failures").description("Failed sign-ins").tag("reason", ErrorCode.NOT_AUTHENTICATED.name()).register(registry);
     }
 
-    /** Counts and times a request that ended, by its operation (the operationId of the API's description) and result. */
+    /**
+     * Counts and times a request that ended, by its operation (the operationId of the API's description; {@code
+     * unknown} for a path under {@code /api/} no route has) and result. Requests outside the API (pages) are not counted.
+     */
     void recordRequest(String method, String path, int status, Optional<ErrorCode> errorCode, Duration duration)
     {
         String operation = operation(method, path);
+        if (operation.equals("unknown") && !path.startsWith("/api/")) {
+            return;
+        }
         String result = status < 400 ? "success" : errorCode.map(ErrorCode::name).orElse(String.valueOf(status));
         Timer.builder("dolly.operations")
                 .description("API requests by operation and result")
