@@ -1,7 +1,10 @@
 package dev.dolly.api;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Where a Dolly installation keeps its state, and the files in it that the daemon and the local CLI share.
@@ -30,6 +33,20 @@ public final class DollyHome
     public static Path daemonFile(Path home)
     {
         return home.resolve("daemon.json");
+    }
+
+    /**
+     * What {@code daemon.json} of the home says, whether or not that daemon still runs; empty when there is none, or
+     * when it is being written or was left half-written by a crash, which is the same as no daemon.
+     */
+    public static Optional<DaemonAddress> readDaemonAddress(Path home)
+    {
+        try {
+            return Optional.of(Json.json().readValue(Files.readAllBytes(daemonFile(home)), DaemonAddress.class));
+        }
+        catch (IOException e) {
+            return Optional.empty();
+        }
     }
 
     /** The local administrator's access token, readable by the owner only. */

@@ -9,6 +9,7 @@ import dev.dolly.api.CreateContainerRequest;
 import dev.dolly.api.CreateImageRequest;
 import dev.dolly.api.CreateTeamRequest;
 import dev.dolly.api.CreateUserRequest;
+import dev.dolly.api.DaemonAddress;
 import dev.dolly.api.DataContainer;
 import dev.dolly.api.DataImage;
 import dev.dolly.api.DollyException;
@@ -99,6 +100,16 @@ public final class DollyClient
         this.server = requireNonNull(server, "server is null");
         this.accessToken = requireNonNull(accessToken, "accessToken is null");
         this.trust = requireNonNull(trust, "trust is null");
+    }
+
+    /**
+     * A client of the local daemon {@code daemon.json} names: a daemon serving https wrote its certificate there, and
+     * exactly that one is trusted.
+     */
+    public static DollyClient of(DaemonAddress address, String accessToken)
+    {
+        ServerTrust trust = address.certificate() == null ? ServerTrust.jdk() : ServerTrust.pinned(address.certificate());
+        return new DollyClient(URI.create(address.url()), accessToken, trust);
     }
 
     /**

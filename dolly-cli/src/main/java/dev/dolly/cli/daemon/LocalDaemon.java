@@ -4,14 +4,11 @@ import dev.dolly.api.DaemonAddress;
 import dev.dolly.api.DollyException;
 import dev.dolly.api.DollyHome;
 import dev.dolly.api.ErrorCode;
-import dev.dolly.api.Json;
 import dev.dolly.api.client.DollyClient;
-import dev.dolly.api.client.ServerTrust;
 import dev.dolly.cli.LauncherSettings;
 
 import java.io.File;
 import java.io.IOException;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -61,17 +58,7 @@ public final class LocalDaemon
     /** What {@code daemon.json} says, whether or not that daemon still runs. */
     public Optional<DaemonAddress> address()
     {
-        Path file = DollyHome.daemonFile(home);
-        try {
-            return Optional.of(Json.json().readValue(Files.readAllBytes(file), DaemonAddress.class));
-        }
-        catch (NoSuchFileException e) {
-            return Optional.empty();
-        }
-        catch (IOException e) {
-            // being written, or left half-written by a crash: the same as no daemon
-            return Optional.empty();
-        }
+        return DollyHome.readDaemonAddress(home);
     }
 
     /** The daemon {@code daemon.json} names, if its process is alive; whether its API answers is not checked. */
@@ -114,9 +101,7 @@ public final class LocalDaemon
 
     public DollyClient client(DaemonAddress address, String accessToken)
     {
-        // a daemon serving https wrote its certificate to daemon.json: trust exactly that one
-        ServerTrust trust = address.certificate() == null ? ServerTrust.jdk() : ServerTrust.pinned(address.certificate());
-        return new DollyClient(URI.create(address.url()), accessToken, trust);
+        return DollyClient.of(address, accessToken);
     }
 
     /**

@@ -1,0 +1,1 @@
+INSERT INTO widget VALUES (1, 'sprocket'), (2, 'flange');
