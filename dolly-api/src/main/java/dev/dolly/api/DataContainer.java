@@ -1,6 +1,7 @@
 package dev.dolly.api;
 
 import java.time.Instant;
+import java.util.List;
 
 /**
  * A running, isolated database server created from a data image, with everything needed to connect to it.
@@ -10,6 +11,7 @@ import java.time.Instant;
  * @param keyValueConnectionString libpq's {@code key=value} form
  * @param sizeBytes bytes the container's data directory takes, {@code null} while unknown
  * @param limits the resources its server may use; {@code null} when the daemon sets none (it does not run as root)
+ * @param teams the teams it is shared with ({@code org:team}); empty for a private container
  */
 public record DataContainer(
         long id,
@@ -33,15 +35,30 @@ public record DataContainer(
         Instant createdAt,
         Instant expiresAt,
         Long sizeBytes,
-        Limits limits)
+        Limits limits,
+        List<String> teams)
 {
+    public DataContainer
+    {
+        teams = teams == null ? List.of() : List.copyOf(teams);
+    }
+
+    /** Shared with no team, as servers of earlier versions answer. */
+    public DataContainer(long id, String name, long imageId, String imageName, String revision, ResourceStatus status, String statusMessage, String engine,
+            String engineVersion, String host, int port, String user, String password, String database, String uri, String jdbcUrl,
+            String keyValueConnectionString, String owner, Instant createdAt, Instant expiresAt, Long sizeBytes, Limits limits)
+    {
+        this(id, name, imageId, imageName, revision, status, statusMessage, engine, engineVersion, host, port, user, password, database, uri, jdbcUrl,
+                keyValueConnectionString, owner, createdAt, expiresAt, sizeBytes, limits, List.of());
+    }
+
     /** Without limits, as servers of earlier versions answer. */
     public DataContainer(long id, String name, long imageId, String imageName, String revision, ResourceStatus status, String statusMessage, String engine,
             String engineVersion, String host, int port, String user, String password, String database, String uri, String jdbcUrl,
             String keyValueConnectionString, String owner, Instant createdAt, Instant expiresAt, Long sizeBytes)
     {
         this(id, name, imageId, imageName, revision, status, statusMessage, engine, engineVersion, host, port, user, password, database, uri, jdbcUrl,
-                keyValueConnectionString, owner, createdAt, expiresAt, sizeBytes, null);
+                keyValueConnectionString, owner, createdAt, expiresAt, sizeBytes, null, List.of());
     }
 
     /**

@@ -22,6 +22,8 @@ public record NextStep(Kind kind, String subject)
         LIST_IMAGES(false),
         /** See the containers the caller may use. */
         LIST_CONTAINERS(false),
+        /** See the caller's routes. */
+        LIST_ROUTES(false),
         /** See the revisions of the container named by the subject. */
         LIST_REVISIONS(true),
         /** See the users (administrators). */

@@ -11,6 +11,7 @@ import dev.dolly.core.auth.UserService;
 import dev.dolly.core.catalog.Catalog;
 import dev.dolly.core.catalog.ContainerRecord;
 import dev.dolly.core.container.ContainerService;
+import dev.dolly.core.route.RouteService;
 import dev.dolly.core.container.RevisionService;
 import dev.dolly.core.engine.Engine;
 import dev.dolly.core.engine.EngineAccounts;
@@ -80,6 +81,7 @@ public final class Dolly
     private final ImageService images;
     private final ContainerService containers;
     private final RevisionService revisions;
+    private final RouteService routes;
     private final AccessTokens accessTokens;
     private final UserService users;
     private final Uploads uploads;
@@ -115,6 +117,7 @@ public final class Dolly
                 Executors.newFixedThreadPool(2, Thread.ofPlatform().name("image-build-", 0).daemon().factory()), clock);
         this.containers = new ContainerService(catalog, images, engines, accounts, storage, ports, quotas, configuration, clock, runtime.limits());
         this.revisions = new RevisionService(catalog, containers, images, storage, quotas, clock);
+        this.routes = new RouteService(catalog, containers, configuration, clock);
         PasswordHashing passwords = new PasswordHashing();
         this.accessTokens = new AccessTokens(catalog.users(), clock, configuration.sessionLifetime(), passwords);
         this.users = new UserService(catalog.users(), clock, passwords, engineUser.switchesUser());
@@ -228,6 +231,8 @@ public final class Dolly
         settle("the images", dolly.images::reconcile);
         settle("the containers", dolly.containers::reconcile);
         settle("the volumes nobody owns", dolly::removeOrphans);
+        // once the containers run again: a route whose port is taken is shown as such, and the daemon starts
+        settle("the routes", dolly.routes::start);
         // deleteExpired logs its own failures: the schedule's future has nothing more to say
         var unused = dolly.reaper.scheduleWithFixedDelay(dolly::deleteExpired, 5, 5, TimeUnit.SECONDS);
         return dolly;
@@ -270,6 +275,11 @@ public final class Dolly
     public ContainerService containers()
     {
         return containers;
+    }
+
+    public RouteService routes()
+    {
+        return routes;
     }
 
     public RevisionService revisions()
@@ -354,6 +364,7 @@ public final class Dolly
     public void close()
     {
         reaper.shutdownNow();
+        routes.close();
         images.shutdown();
         containers.stopAll();
         try {

@@ -3,6 +3,7 @@ package dev.dolly.daemon;
 import dev.dolly.api.CreateAccessTokenRequest;
 import dev.dolly.api.CreateContainerRequest;
 import dev.dolly.api.CreateImageRequest;
+import dev.dolly.api.CreateRouteRequest;
 import dev.dolly.api.CreateTeamRequest;
 import dev.dolly.api.CreateUserRequest;
 import dev.dolly.api.DollyException;
@@ -16,6 +17,7 @@ import dev.dolly.api.NextStep;
 import dev.dolly.api.ResourceList;
 import dev.dolly.api.UpdateContainerRequest;
 import dev.dolly.api.UpdateImageRequest;
+import dev.dolly.api.UpdateRouteRequest;
 import dev.dolly.api.SignInRequest;
 import dev.dolly.api.UpdateTeamRequest;
 import dev.dolly.core.Dolly;
@@ -227,6 +229,14 @@ final class ApiServer
             GraduateRequest request = body(context, GraduateRequest.class);
             context.status(201).json(dolly().revisions().graduate(context.pathParam("reference"), request, caller(context)));
         });
+
+        routes.get("/api/v1/routes", context -> context.json(new ResourceList<>(dolly().routes().list(caller(context)))));
+        routes.post("/api/v1/routes", context -> context.status(201).json(dolly().routes().create(body(context, CreateRouteRequest.class), caller(context))));
+        routes.get("/api/v1/routes/{reference}", context -> context.json(dolly().routes().get(context.pathParam("reference"), caller(context))));
+        // synchronous: connections the route accepts once this is answered go to the new container
+        routes.patch("/api/v1/routes/{reference}",
+                context -> context.json(dolly().routes().update(context.pathParam("reference"), body(context, UpdateRouteRequest.class), caller(context))));
+        routes.delete("/api/v1/routes/{reference}", context -> context.json(dolly().routes().delete(context.pathParam("reference"), caller(context))));
 
         routes.post("/api/v1/storage", context -> {
             caller(context).checkAdministrator("move the storage");

@@ -6,6 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.dolly.api.AccessToken;
 import dev.dolly.api.CreateAccessTokenRequest;
 import dev.dolly.api.CreateContainerRequest;
+import dev.dolly.api.CreateRouteRequest;
+import dev.dolly.api.Route;
+import dev.dolly.api.UpdateRouteRequest;
 import dev.dolly.api.CreateImageRequest;
 import dev.dolly.api.CreateTeamRequest;
 import dev.dolly.api.CreateUserRequest;
@@ -328,6 +331,32 @@ public final class DollyClient
     }
 
     /** Creates and mounts a loop-backed copy-on-write file system for the daemon's storage; answers the new info. */
+    public List<Route> listRoutes()
+    {
+        return sendList("routes", Route.class);
+    }
+
+    public Route getRoute(String reference)
+    {
+        return send("GET", "routes/" + encode(reference), null, Route.class);
+    }
+
+    public Route createRoute(CreateRouteRequest request)
+    {
+        return send("POST", "routes", requireNonNull(request, "request is null"), Route.class);
+    }
+
+    /** Points a route at another container; connections made once this returns go there. */
+    public Route updateRoute(String reference, UpdateRouteRequest request)
+    {
+        return send("PATCH", "routes/" + encode(reference), requireNonNull(request, "request is null"), Route.class);
+    }
+
+    public Route deleteRoute(String reference)
+    {
+        return send("DELETE", "routes/" + encode(reference), null, Route.class);
+    }
+
     public ServerInfo initializeStorage(InitializeStorageRequest request)
     {
         return send("POST", "storage", request, ServerInfo.class);

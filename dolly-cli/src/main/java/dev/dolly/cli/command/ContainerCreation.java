@@ -7,6 +7,7 @@ import dev.dolly.api.ResourceStatus;
 import dev.dolly.api.client.DollyClient;
 
 import java.io.PrintStream;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -24,7 +25,13 @@ final class ContainerCreation
 
     DataContainer create(DollyClient client, String image, String name, String lifetime)
     {
-        DataContainer current = client.createContainer(new CreateContainerRequest(image, name, lifetime));
+        return create(client, image, name, lifetime, List.of());
+    }
+
+    /** @param teams teams ({@code org:team}) whose members see the container and connect to it */
+    DataContainer create(DollyClient client, String image, String name, String lifetime, List<String> teams)
+    {
+        DataContainer current = client.createContainer(new CreateContainerRequest(image, name, lifetime, teams));
         while (true) {
             ResourceStatus status = current.status() == null ? ResourceStatus.READY : current.status();
             switch (status) {

@@ -11,6 +11,8 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 import static java.util.Objects.requireNonNull;
@@ -46,6 +48,10 @@ final class CreateDataContainerCommand
     @Option(names = "--lifetime", paramLabel = "DURATION", description = "Delete the container after this long: 90m, 48h, 7d; 0 for never.")
     String lifetime;
 
+    @Option(names = "--team", paramLabel = "ORG:TEAM",
+            description = "Share the container with a team (repeatable): its members see it and get its connection details; only you and administrators change it.")
+    List<String> teams = new ArrayList<>();
+
     CreateDataContainerCommand(CommandContext context)
     {
         this.context = requireNonNull(context, "context is null");
@@ -56,7 +62,7 @@ final class CreateDataContainerCommand
     {
         String image = image();
         DollyClient client = new DaemonConnector(context).connect(global);
-        DataContainer container = new ContainerCreation(context).create(client, image, name, lifetime);
+        DataContainer container = new ContainerCreation(context).create(client, image, name, lifetime, teams);
         if (output.structured()) {
             new Printer(context.stdout()).print(container, output.format);
         }

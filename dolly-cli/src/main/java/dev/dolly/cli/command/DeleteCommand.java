@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
                 DeleteDataImagesCommand.class,
                 DeleteDataContainersCommand.class,
                 DeleteRevisionCommand.class,
+                DeleteRoutesCommand.class,
                 DeleteUserCommand.class,
                 DeleteAccessTokenCommand.class,
         })

@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
                 GetDataImagesCommand.class,
                 GetDataContainersCommand.class,
                 GetRevisionsCommand.class,
+                GetRoutesCommand.class,
                 GetUsersCommand.class,
                 GetTeamsCommand.class,
                 GetAccessTokensCommand.class,

@@ -11,6 +11,8 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 import static java.util.Objects.requireNonNull;
@@ -19,7 +21,7 @@ import static java.util.Objects.requireNonNull;
 @Command(
         name = Aliases.DATA_CONTAINER,
         aliases = {"datacontainer", "dc"},
-        description = "Change a data container's name or lifetime. Its connection details stay the same.")
+        description = "Change a data container's name, lifetime or teams. Its connection details stay the same.")
 final class UpdateDataContainerCommand
         implements Callable<Integer>
 {
@@ -43,6 +45,12 @@ final class UpdateDataContainerCommand
     @Option(names = "--lifetime", paramLabel = "DURATION", description = "Delete the container this long from now: 90m, 48h, 10h30m, 7d; 0 for never.")
     String lifetime;
 
+    @Option(names = "--team", paramLabel = "ORG:TEAM", description = "Share the container with a team (repeatable): its members see it and connect to it.")
+    List<String> addTeams = new ArrayList<>();
+
+    @Option(names = "--remove-team", paramLabel = "ORG:TEAM", description = "Stop sharing the container with a team (repeatable).")
+    List<String> removeTeams = new ArrayList<>();
+
     UpdateDataContainerCommand(CommandContext context)
     {
         this.context = requireNonNull(context, "context is null");
@@ -51,11 +59,11 @@ final class UpdateDataContainerCommand
     @Override
     public Integer call()
     {
-        if (name == null && lifetime == null) {
-            throw new ParameterException(spec.commandLine(), "Nothing to change: give --name or --lifetime.");
+        if (name == null && lifetime == null && addTeams.isEmpty() && removeTeams.isEmpty()) {
+            throw new ParameterException(spec.commandLine(), "Nothing to change: give --name, --lifetime, --team or --remove-team.");
         }
         DollyClient client = new DaemonConnector(context).connect(global);
-        DataContainer container = client.updateContainer(reference, new UpdateContainerRequest(name, lifetime));
+        DataContainer container = client.updateContainer(reference, new UpdateContainerRequest(name, lifetime, addTeams, removeTeams));
         output.print(context, container, global.quiet, container.name(), "Data container '" + container.name() + "' (" + container.id() + ") updated.");
         return 0;
     }

@@ -26,6 +26,7 @@ public final class NextSteps
         return switch (step.kind()) {
             case LIST_IMAGES -> sentence(message, "List images with 'dolly get data-images'.");
             case LIST_CONTAINERS -> sentence(message, "List containers with 'dolly get data-containers'.");
+            case LIST_ROUTES -> sentence(message, "List routes with 'dolly get routes'.");
             case LIST_REVISIONS -> sentence(message, "List its revisions with 'dolly get revisions " + subject + "'.");
             case LIST_USERS -> sentence(message, "List users with 'dolly get users'.");
             case LIST_ACCESS_TOKENS -> sentence(message, "List yours with 'dolly get access-tokens'.");

@@ -5,6 +5,7 @@ import dev.dolly.api.ErrorCode;
 import dev.dolly.api.NextStep;
 import dev.dolly.core.catalog.ContainerRecord;
 import dev.dolly.core.catalog.ImageRecord;
+import dev.dolly.core.catalog.RouteRecord;
 
 import java.util.Set;
 
@@ -16,7 +17,10 @@ import static java.util.Objects.requireNonNull;
  * <ul>
  * <li>an image is visible to its owner, to members of any of its teams, and to administrators; members may create
  * containers from it; only its owner and administrators may delete or change it;</li>
- * <li>a container is visible to its owner and to administrators, who alone may use, change or delete it.</li>
+ * <li>a container is visible to its owner, to members of any of its teams (a shared container: they get its
+ * connection details and may point their routes at it), and to administrators; only its owner and administrators
+ * may change it, save, load or reset its revisions, or delete it;</li>
+ * <li>a route is visible to its owner and to administrators, who alone may change or delete it.</li>
  * </ul>
  * What a caller may not see is answered as if it did not exist, so that names do not leak.
  *
@@ -52,7 +56,27 @@ public record Caller(
 
     public boolean canSee(ContainerRecord container)
     {
+        return admin || container.owner().equals(name) || container.teams().stream().anyMatch(teams::contains);
+    }
+
+    /** Delete it, change its name, lifetime or teams, save, load or reset its revisions. */
+    public boolean canChange(ContainerRecord container)
+    {
         return admin || container.owner().equals(name);
+    }
+
+    /** Refuses a caller who may see the container (a member of one of its teams) but not change it. */
+    public void checkCanChange(ContainerRecord container, String action)
+    {
+        if (!canChange(container)) {
+            throw new DollyException(ErrorCode.NOT_PERMITTED, "Only the owner of data container '" + container.name() + "' (" + container.owner()
+                    + ") or an administrator may " + action + " it; you can connect to it through one of its teams.");
+        }
+    }
+
+    public boolean canSee(RouteRecord route)
+    {
+        return admin || route.owner().equals(name);
     }
 
     /** Refuses a caller who may see the image but not change it. */
@@ -72,7 +96,7 @@ public record Caller(
     {
         if (!admin && !teams.contains(team)) {
             throw new DollyException(ErrorCode.NOT_PERMITTED, "You are not a member of team '" + team + "': only its members and administrators may share "
-                    + "images with it." + (teams.isEmpty() ? "" : " Your teams: " + String.join(", ", teams.stream().sorted().toList()) + "."));
+                    + "images and containers with it." + (teams.isEmpty() ? "" : " Your teams: " + String.join(", ", teams.stream().sorted().toList()) + "."));
         }
     }
 

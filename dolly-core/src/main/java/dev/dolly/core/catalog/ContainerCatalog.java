@@ -16,6 +16,13 @@ import static java.util.Objects.requireNonNull;
  */
 public final class ContainerCatalog
 {
+    /** Containers with the teams they are shared with, joined with line breaks (team names hold none). */
+    private static final String SELECT_CONTAINERS = """
+            SELECT containers.*,
+                (SELECT group_concat(team, char(10)) FROM container_teams WHERE container_teams.container_id = containers.id) AS teams
+            FROM containers
+            """;
+
     private final Jdbi jdbi;
 
     ContainerCatalog(Jdbi jdbi)
@@ -65,7 +72,11 @@ public final class ContainerCatalog
             if (inserted == 0) {
                 return OptionalLong.empty();
             }
-            return OptionalLong.of(handle.createQuery("SELECT last_insert_rowid()").mapTo(Long.class).one());
+            long id = handle.createQuery("SELECT last_insert_rowid()").mapTo(Long.class).one();
+            for (String team : container.teams()) {
+                handle.createUpdate("INSERT OR IGNORE INTO container_teams (container_id, team) VALUES (:id, :team)").bind("id", id).bind("team", team).execute();
+            }
+            return OptionalLong.of(id);
         });
     }
 
@@ -101,6 +112,19 @@ public final class ContainerCatalog
                 .bind("volume", volume)
                 .bind("id", id)
                 .execute());
+    }
+
+    /** Shares a container with teams and stops sharing it with others, in one transaction. */
+    public void updateTeams(long id, List<String> addTeams, List<String> removeTeams)
+    {
+        jdbi.useTransaction(handle -> {
+            for (String team : removeTeams) {
+                handle.createUpdate("DELETE FROM container_teams WHERE container_id = :id AND team = :team").bind("id", id).bind("team", team).execute();
+            }
+            for (String team : addTeams) {
+                handle.createUpdate("INSERT OR IGNORE INTO container_teams (container_id, team) VALUES (:id, :team)").bind("id", id).bind("team", team).execute();
+            }
+        });
     }
 
     /** Renames a container; the caller checks that the name is free. */
@@ -229,7 +253,7 @@ public final class ContainerCatalog
 
     public Optional<ContainerRecord> find(long id)
     {
-        return jdbi.withHandle(handle -> handle.createQuery("SELECT * FROM containers WHERE id = :id")
+        return jdbi.withHandle(handle -> handle.createQuery(SELECT_CONTAINERS + "WHERE id = :id")
                 .bind("id", id)
                 .mapTo(ContainerRecord.class)
                 .findOne());
@@ -237,7 +261,7 @@ public final class ContainerCatalog
 
     public Optional<ContainerRecord> findByName(String name)
     {
-        return jdbi.withHandle(handle -> handle.createQuery("SELECT * FROM containers WHERE name = :name")
+        return jdbi.withHandle(handle -> handle.createQuery(SELECT_CONTAINERS + "WHERE name = :name")
                 .bind("name", name)
                 .mapTo(ContainerRecord.class)
                 .findOne());
@@ -246,7 +270,7 @@ public final class ContainerCatalog
     /** Every container, oldest first. */
     public List<ContainerRecord> list()
     {
-        return jdbi.withHandle(handle -> handle.createQuery("SELECT * FROM containers ORDER BY id")
+        return jdbi.withHandle(handle -> handle.createQuery(SELECT_CONTAINERS + "ORDER BY id")
                 .mapTo(ContainerRecord.class)
                 .list());
     }
@@ -254,7 +278,7 @@ public final class ContainerCatalog
     /** The containers created from an image, oldest first. */
     public List<ContainerRecord> listOfImage(long imageId)
     {
-        return jdbi.withHandle(handle -> handle.createQuery("SELECT * FROM containers WHERE image_id = :imageId ORDER BY id")
+        return jdbi.withHandle(handle -> handle.createQuery(SELECT_CONTAINERS + "WHERE image_id = :imageId ORDER BY id")
                 .bind("imageId", imageId)
                 .mapTo(ContainerRecord.class)
                 .list());

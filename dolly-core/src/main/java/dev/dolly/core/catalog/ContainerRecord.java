@@ -2,9 +2,18 @@ package dev.dolly.core.catalog;
 
 import dev.dolly.api.ResourceStatus;
 
-import java.time.Instant;
+import org.jdbi.v3.core.mapper.reflect.JdbiConstructor;
 
-/** A container as the catalog holds it. */
+import java.time.Instant;
+import java.util.List;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * A container as the catalog holds it.
+ *
+ * @param teams the teams it is shared with, {@code org:team}: their members see it and connect to it
+ */
 public record ContainerRecord(
         long id,
         String name,
@@ -22,4 +31,20 @@ public record ContainerRecord(
         String revision,
         String owner,
         Instant createdAt,
-        Instant expiresAt) {}
+        Instant expiresAt,
+        List<String> teams)
+{
+    @JdbiConstructor
+    public ContainerRecord
+    {
+        teams = List.copyOf(requireNonNull(teams, "teams is null"));
+    }
+
+    /** A container shared with no team. */
+    public ContainerRecord(long id, String name, long imageId, ResourceStatus status, String statusMessage, String engine, String engineVersion, String host,
+            int port, String userName, String password, String databaseName, String volume, String revision, String owner, Instant createdAt, Instant expiresAt)
+    {
+        this(id, name, imageId, status, statusMessage, engine, engineVersion, host, port, userName, password, databaseName, volume, revision, owner, createdAt,
+                expiresAt, List.of());
+    }
+}

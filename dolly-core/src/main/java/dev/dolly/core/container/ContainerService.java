@@ -35,6 +35,7 @@ import dev.dolly.core.storage.VolumeKeys;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -115,6 +116,7 @@ public final class ContainerService
         Lifetime lifetime = Lifetime.parse(request.lifetime(), "--lifetime");
         Optional<String> requestedName = Optional.ofNullable(request.name()).filter(name -> !name.isBlank());
         requestedName.ifPresent(ImageDefinitionParser::checkName);
+        List<String> teams = checkedTeams(request.teams(), caller);
         ImageRecord image = images.resolveReady(request.image(), caller);
         Engine imageEngine = engines.engine(image.engine());
         var now = clock.instant();
@@ -132,7 +134,7 @@ public final class ContainerService
                 }
                 ContainerRecord record = new ContainerRecord(0, name, image.id(), ResourceStatus.PENDING, null, image.engine(), image.engineVersion(),
                         configuration.containerHost(), port, imageEngine.defaultUser(), Passwords.generate(), databaseOf(image, imageEngine), "", INITIAL_REVISION,
-                        owner, now, expiresAt);
+                        owner, now, expiresAt, teams);
                 // the container's own account, recorded with it: its clone and its server will belong to it; recorded
                 // only while the image is READY, so that the image cannot be deleted under its clone
                 id = quotas.admitContainer(owner, () -> accounts.allocate(uid -> catalog.containers().insertOfReadyImage(record, uid)
@@ -256,15 +258,39 @@ public final class ContainerService
                 .toList();
     }
 
-    /** Renames a container, or sets its lifetime counted from now ({@code 0}: never). */
+    /**
+     * Teams a container is to be shared with: well-formed, distinct, and the caller's own (administrators may share
+     * with any).
+     */
+    private static List<String> checkedTeams(List<String> teams, Caller caller)
+    {
+        teams.forEach(ImageDefinitionParser::checkTeam);
+        teams.forEach(caller::checkCanShareWith);
+        return teams.stream().distinct().toList();
+    }
+
+    /**
+     * Renames a container, sets its lifetime counted from now ({@code 0}: never), or shares it with teams or stops
+     * sharing it; only its owner and administrators may.
+     */
     public DataContainer update(String reference, UpdateContainerRequest request, Caller caller)
     {
         requireNonNull(request, "request is null");
         Optional<String> name = Optional.ofNullable(request.name()).map(String::strip).filter(value -> !value.isEmpty());
         name.ifPresent(ImageDefinitionParser::checkName);
         Optional<Lifetime> lifetime = Optional.ofNullable(request.lifetime()).map(text -> Lifetime.parse(text, "--lifetime"));
-        ContainerRecord container = resolve(reference, caller);
+        List<String> addTeams = checkedTeams(request.addTeams(), caller);
+        ContainerRecord container = resolveToChange(reference, caller, "change");
+        for (String team : request.removeTeams()) {
+            if (!container.teams().contains(team)) {
+                throw DollyException.badInput("Data container '" + container.name() + "' is not shared with team '" + team + "'"
+                        + (container.teams().isEmpty() ? "." : "; its teams are " + String.join(", ", container.teams()) + "."));
+            }
+        }
         synchronized (lock(container.id())) {
+            if (!addTeams.isEmpty() || !request.removeTeams().isEmpty()) {
+                catalog.containers().updateTeams(container.id(), addTeams, request.removeTeams());
+            }
             if (name.isPresent() && !name.get().equals(container.name())) {
                 synchronized (this) {
                     if (catalog.containers().findByName(name.get()).isPresent()) {
@@ -286,7 +312,7 @@ public final class ContainerService
 
     public DataContainer delete(String reference, Caller caller)
     {
-        ContainerRecord container = resolve(reference, caller);
+        ContainerRecord container = resolveToChange(reference, caller, "delete");
         synchronized (lock(container.id())) {
             // decided in the catalog: a container that is still being created, or that another request deleted meanwhile, is not
             if (!catalog.containers().markDeleting(container.id())) {
@@ -349,6 +375,19 @@ public final class ContainerService
             container = catalog.containers().find(Long.parseLong(trimmed)).filter(caller::canSee);
         }
         return container.orElseThrow(() -> DollyException.notFound("Data container '" + reference + "' not found.", NextStep.of(NextStep.Kind.LIST_CONTAINERS)));
+    }
+
+    /**
+     * A container the caller may see and change: one they only see through a team is refused with
+     * {@code NOT_PERMITTED}, saying who may.
+     *
+     * @param action what the caller would do, as in "may ... it"
+     */
+    public ContainerRecord resolveToChange(String reference, Caller caller, String action)
+    {
+        ContainerRecord container = resolve(reference, caller);
+        caller.checkCanChange(container, action);
+        return container;
     }
 
     /**
@@ -514,6 +553,12 @@ public final class ContainerService
         return image.databaseName() == null ? engine.defaultDatabase() : image.databaseName();
     }
 
+    /** Where the daemon itself reaches a container's server (a route relays there). */
+    public InetSocketAddress serverAddress(ContainerRecord container)
+    {
+        return new InetSocketAddress(engineAddress(), container.port());
+    }
+
     /** The address the daemon itself reaches engines at: loopback when they listen on every address. */
     private String engineAddress()
     {
@@ -645,7 +690,7 @@ public final class ContainerService
                 container.userName(), container.password(), container.databaseName(), strings.uri(), strings.jdbcUrl(), strings.keyValue(),
                 container.owner(), container.createdAt(), container.expiresAt(),
                 container.volume().isEmpty() ? null : boxed(measure ? sizes.size(container.volume()) : sizes.known(container.volume())),
-                limits.map(limit -> new DataContainer.Limits(limit.memoryBytes(), limit.processes())).orElse(null));
+                limits.map(limit -> new DataContainer.Limits(limit.memoryBytes(), limit.processes())).orElse(null), container.teams());
     }
 
     private static Long boxed(java.util.OptionalLong value)

@@ -73,7 +73,7 @@ public final class RevisionService
     /** Saves the container's state as a new revision, whose parent is the revision it was on; it is on the new one now. */
     public Revision save(String reference, Caller caller)
     {
-        ContainerRecord container = containers.resolve(reference, caller);
+        ContainerRecord container = containers.resolveToChange(reference, caller, "save a revision of");
         synchronized (containers.lock(container.id())) {
             container = ready(container.id(), "save");
             int parent = parse(container.revision());
@@ -109,7 +109,7 @@ public final class RevisionService
     /** Brings the container to a revision; what it held that was not saved is gone. */
     public DataContainer load(String reference, String revisionName, Caller caller)
     {
-        ContainerRecord container = containers.resolve(reference, caller);
+        ContainerRecord container = containers.resolveToChange(reference, caller, "load a revision into");
         if (revisionName == null || revisionName.isBlank()) {
             throw new DollyException(ErrorCode.BAD_INPUT, "Name the revision to load.", NextStep.of(NextStep.Kind.NAME_THE_REVISION, container.name()));
         }
@@ -123,7 +123,7 @@ public final class RevisionService
     /** Brings the container back to the revision it is on. */
     public DataContainer reset(String reference, Caller caller)
     {
-        ContainerRecord container = containers.resolve(reference, caller);
+        ContainerRecord container = containers.resolveToChange(reference, caller, "reset");
         synchronized (containers.lock(container.id())) {
             container = ready(container.id(), "reset");
             return restore(container, parse(container.revision()), "reset");
@@ -150,7 +150,7 @@ public final class RevisionService
     public DataImage graduate(String reference, GraduateRequest request, Caller caller)
     {
         requireNonNull(request, "request is null");
-        ContainerRecord container = containers.resolve(reference, caller);
+        ContainerRecord container = containers.resolveToChange(reference, caller, "graduate");
         String owner = caller.name();
         int number = request.revision() == null || request.revision().isBlank() ? parse(container.revision()) : parse(request.revision());
         String name = Optional.ofNullable(request.name()).map(String::strip).filter(value -> !value.isEmpty())
@@ -220,7 +220,7 @@ public final class RevisionService
     /** Deletes a revision nothing needs: not rev.0, not the one the container is on, and none another volume is stacked on. */
     public Revision delete(String reference, String revisionName, Caller caller)
     {
-        ContainerRecord container = containers.resolve(reference, caller);
+        ContainerRecord container = containers.resolveToChange(reference, caller, "delete a revision of");
         int number = parse(revisionName);
         if (number == 0) {
             throw new DollyException(ErrorCode.BAD_INPUT, "rev.0 of data container '" + container.name() + "' is its image: it cannot be deleted.",
