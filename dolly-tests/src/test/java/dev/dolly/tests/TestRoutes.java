@@ -1,0 +1,285 @@
+package dev.dolly.tests;
+
+import dev.dolly.api.DataContainer;
+import dev.dolly.api.Route;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Routes, shared containers and {@code dolly proxy} end to end, on btrfs: a route on one port switched between two
+ * PostgreSQL containers and two MariaDB containers (new connections see the new container's data at once, an open
+ * connection stays on the old one, {@code --drop-connections} closes it), after a reset and a daemon restart; a
+ * container shared with a team, which a member connects to and a non-member does not see; the CLI's own relay.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class TestRoutes
+{
+    private static final int FIRST_CONTAINER_PORT = 57400;
+    private static final int LAST_CONTAINER_PORT = 57599;
+    private static final int POSTGRES_ROUTE_PORT = 59100;
+    private static final int MARIADB_ROUTE_PORT = 59101;
+    private static final int PROXY_PORT = 59102;
+    private static final int TAKEN_ROUTE_PORT = 59103;
+    private static final int SHARED_ROUTE_PORT = 59104;
+
+    private DaemonProcess daemon;
+    private Cli admin;
+    private DaemonUsers users;
+    private Cli alice;
+    private Cli eve;
+    private DataContainer postgresA;
+    private DataContainer postgresB;
+
+    @BeforeAll
+    void startDaemonWithTwoContainers()
+            throws Exception
+    {
+        daemon = DaemonProcess.withNewHome(DaemonOnDriver.testFileSystem("DOLLY_TEST_BTRFS"),
+                Map.of("DOLLY_CONTAINER_PORTS", FIRST_CONTAINER_PORT + "-" + LAST_CONTAINER_PORT)).start();
+        admin = new Cli(daemon.environment());
+        users = new DaemonUsers(daemon, admin);
+        Path directory = daemon.home().getParent().resolve("notes");
+        Files.createDirectories(directory.resolve("schema"));
+        Files.writeString(directory.resolve("schema/01-notes.sql"), "CREATE TABLE note (text VARCHAR(40));\n");
+        Files.writeString(directory.resolve("image.yaml"), "name: notes\nsourceType: scripts\nengine: postgresql\nversion: 17\nscriptsFolders: [./schema]\n");
+        admin.succeed("create", "data-image", "-f", directory.resolve("image.yaml").toString(), "-q");
+        postgresA = createWithNote("notes", "pg-a", "A");
+        postgresB = createWithNote("notes", "pg-b", "B");
+    }
+
+    @AfterAll
+    void stopDaemon()
+            throws Exception
+    {
+        if (users != null) {
+            users.deleteEverythingAndStop();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void aRouteSwitchesNewConnectionsAndKeepsOpenOnesUntilDropped()
+            throws Exception
+    {
+        Route route = admin.json(Route.class, "create", "route", "app-db", "--port", String.valueOf(POSTGRES_ROUTE_PORT), "--to", "pg-a");
+        assertThat(route.port()).isEqualTo(POSTGRES_ROUTE_PORT);
+        assertThat(route.container()).isEqualTo("pg-a");
+        try (Connection open = throughPort(postgresA, POSTGRES_ROUTE_PORT)) {
+            assertThat(note(open)).isEqualTo("A");
+            assertThat(admin.succeed("get", "routes").stdout()).isEqualTo("""
+                    NAME    PORT   TARGET  CONNECTIONS  STATUS
+                    app-db  59100  pg-a    1            Listening
+                    """);
+
+            admin.succeed("update", "route", "app-db", "--to", "pg-b");
+            long switched = System.nanoTime();
+            try (Connection fresh = throughPort(postgresB, POSTGRES_ROUTE_PORT)) {
+                // the switch is done when the command returns: the first connection after it reaches B
+                assertThat(Duration.ofNanos(System.nanoTime() - switched)).isLessThan(Duration.ofSeconds(2));
+                assertThat(note(fresh)).isEqualTo("B");
+            }
+            assertThat(note(open)).isEqualTo("A");
+
+            admin.succeed("update", "route", "app-db", "--to", "pg-a", "--drop-connections");
+            assertThatThrownBy(() -> note(open)).isInstanceOf(SQLException.class);
+        }
+        try (Connection again = throughPort(postgresA, POSTGRES_ROUTE_PORT)) {
+            assertThat(note(again)).isEqualTo("A");
+        }
+        // the same name or port twice, a port of the containers' range, a container the caller cannot see: refused, nothing made
+        assertThat(admin.run("create", "route", "app-db", "--port", "59105", "--to", "pg-a").exitCode()).isEqualTo(3);
+        assertThat(admin.run("create", "route", "other", "--port", String.valueOf(POSTGRES_ROUTE_PORT), "--to", "pg-a").exitCode()).isEqualTo(3);
+        Cli.Result inRange = admin.run("create", "route", "other", "--port", String.valueOf(FIRST_CONTAINER_PORT), "--to", "pg-a");
+        assertThat(inRange.exitCode()).isEqualTo(3);
+        assertThat(inRange.stderr()).contains("containers' port range");
+        assertThat(admin.run("create", "route", "other", "--port", "59105", "--to", "no-such-container").exitCode()).isEqualTo(2);
+        assertThat(admin.json(Route[].class, "get", "routes")).extracting(Route::name).containsExactly("app-db");
+    }
+
+    @Test
+    @Order(2)
+    void aRouteKeepsWorkingAcrossResetAndLoad()
+            throws Exception
+    {
+        admin.succeed("save", "data-container", "pg-a");
+        admin.succeed("reset", "data-container", "pg-a");
+        try (Connection connection = throughPort(postgresA, POSTGRES_ROUTE_PORT)) {
+            assertThat(note(connection)).isEqualTo("A");
+        }
+        admin.succeed("load", "data-container", "pg-a", "--revision", "rev.0");
+        try (Connection connection = throughPort(postgresA, POSTGRES_ROUTE_PORT); Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery("SELECT count(*) FROM note")) {
+            rows.next();
+            // rev.0 is the image's data: the note came later
+            assertThat(rows.getLong(1)).isZero();
+        }
+    }
+
+    @Test
+    @Order(3)
+    void routesListenAgainAfterADaemonRestartAndATakenPortIsShownNotFatal()
+            throws Exception
+    {
+        admin.succeed("create", "route", "taken-later", "--port", String.valueOf(TAKEN_ROUTE_PORT), "--to", "pg-b");
+        daemon.stop();
+        try (ServerSocket squatter = new ServerSocket(TAKEN_ROUTE_PORT, 1, java.net.InetAddress.getLoopbackAddress())) {
+            daemon.start();
+            try (Connection connection = throughPort(postgresA, POSTGRES_ROUTE_PORT)) {
+                assertThat(connection.isValid(5)).isTrue();
+            }
+            Route taken = admin.json(Route[].class, "get", "routes", "taken-later")[0];
+            assertThat(taken.listening()).isFalse();
+            assertThat(taken.statusMessage()).contains(String.valueOf(TAKEN_ROUTE_PORT)).contains("another program");
+        }
+        // once the port is free, an update listens again
+        admin.succeed("update", "route", "taken-later", "--to", "pg-b");
+        try (Connection connection = throughPort(postgresB, TAKEN_ROUTE_PORT)) {
+            assertThat(note(connection)).isEqualTo("B");
+        }
+        admin.succeed("delete", "route", "taken-later");
+        assertThat(admin.run("get", "routes", "taken-later").exitCode()).isEqualTo(2);
+    }
+
+    @Test
+    @Order(4)
+    void aTeamMemberConnectsToASharedContainerAndANonMemberCannotSeeIt()
+            throws Exception
+    {
+        admin.succeedWithStdin("alice's long password\n", "create", "user", "alice", "--password-stdin");
+        admin.succeedWithStdin("eve's long password?\n", "create", "user", "eve", "--password-stdin");
+        admin.succeed("create", "team", "myorg:developers");
+        admin.succeed("update", "team", "myorg:developers", "--add-member", "alice");
+        alice = users.signIn("alice", "alice's long password");
+        eve = users.signIn("eve", "eve's long password?");
+
+        admin.succeed("update", "data-container", "pg-b", "--team", "myorg:developers");
+        assertThat(alice.json(DataContainer[].class, "get", "data-containers")).extracting(DataContainer::name).containsExactly("pg-b");
+        DataContainer shared = alice.json(DataContainer.class, "get", "data-container", "pg-b");
+        assertThat(shared.teams()).containsExactly("myorg:developers");
+        try (Connection connection = DriverManager.getConnection(shared.jdbcUrl(), shared.user(), shared.password())) {
+            assertThat(note(connection)).isEqualTo("B");
+        }
+        // a member may point a route of hers at it, but not change, reset or delete it
+        alice.succeed("create", "route", "alices", "--port", String.valueOf(SHARED_ROUTE_PORT), "--to", "pg-b");
+        assertThat(alice.run("delete", "data-container", "pg-b").exitCode()).isEqualTo(8);
+        assertThat(alice.run("reset", "data-container", "pg-b").exitCode()).isEqualTo(8);
+        assertThat(alice.run("update", "data-container", "pg-b", "--lifetime", "1h").exitCode()).isEqualTo(8);
+        // the others see neither the container nor alice's route
+        assertThat(eve.run("get", "data-container", "pg-b").exitCode()).isEqualTo(2);
+        assertThat(eve.run("proxy", "data-container", "pg-b", "--port", String.valueOf(PROXY_PORT)).exitCode()).isEqualTo(2);
+        assertThat(eve.run("create", "route", "eves", "--port", "59106", "--to", "pg-b").exitCode()).isEqualTo(2);
+        assertThat(eve.run("update", "route", "alices", "--to", "pg-b").exitCode()).isEqualTo(2);
+        assertThat(eve.json(Route[].class, "get", "routes")).isEmpty();
+        assertThat(alice.json(Route[].class, "get", "routes")).extracting(Route::name).containsExactly("alices");
+        // sharing is the owner's to take back: alice loses the container
+        admin.succeed("update", "data-container", "pg-b", "--remove-team", "myorg:developers");
+        assertThat(alice.run("get", "data-container", "pg-b").exitCode()).isEqualTo(2);
+        alice.succeed("delete", "route", "alices");
+    }
+
+    @Test
+    @Order(5)
+    void theProxyCommandRelaysALocalPortToAContainer()
+            throws Exception
+    {
+        AtomicReference<Cli.Result> result = new AtomicReference<>();
+        Thread proxy = Thread.ofPlatform().start(() -> result.set(admin.run("proxy", "data-container", "pg-b", "--port", String.valueOf(PROXY_PORT))));
+        try {
+            Connection connection = null;
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (connection == null) {
+                try {
+                    connection = throughPort(postgresB, PROXY_PORT);
+                }
+                catch (SQLException notYet) {
+                    if (System.nanoTime() > deadline) {
+                        throw notYet;
+                    }
+                    Thread.sleep(100);
+                }
+            }
+            try (Connection open = connection) {
+                assertThat(note(open)).isEqualTo("B");
+            }
+        }
+        finally {
+            proxy.interrupt();
+            proxy.join(10_000);
+        }
+        assertThat(result.get().exitCode()).isZero();
+        assertThat(result.get().stdout()).contains("Relaying 127.0.0.1:" + PROXY_PORT + " to data container 'pg-b'");
+    }
+
+    @Test
+    @Order(6)
+    void aRouteSwitchesBetweenMariaDbContainers()
+            throws Exception
+    {
+        Path directory = daemon.home().getParent().resolve("shop");
+        Files.createDirectories(directory.resolve("schema"));
+        Files.writeString(directory.resolve("schema/01-notes.sql"), "CREATE TABLE note (text VARCHAR(40)) ENGINE=InnoDB;\n");
+        Files.writeString(directory.resolve("image.yaml"), "name: shop\nsourceType: scripts\nengine: mariadb\ninitialDatabaseName: shop\nscriptsFolders: [./schema]\n");
+        admin.succeed("create", "data-image", "-f", directory.resolve("image.yaml").toString(), "-q");
+        DataContainer first = createWithNote("shop", "maria-a", "A");
+        DataContainer second = createWithNote("shop", "maria-b", "B");
+        admin.succeed("create", "route", "shop-db", "--port", String.valueOf(MARIADB_ROUTE_PORT), "--to", "maria-a");
+        try (Connection open = throughPort(first, MARIADB_ROUTE_PORT)) {
+            assertThat(note(open)).isEqualTo("A");
+            admin.succeed("update", "route", "shop-db", "--to", "maria-b");
+            try (Connection fresh = throughPort(second, MARIADB_ROUTE_PORT)) {
+                assertThat(note(fresh)).isEqualTo("B");
+            }
+            assertThat(note(open)).isEqualTo("A");
+        }
+        admin.succeed("delete", "route", "shop-db");
+        assertThatThrownBy(() -> throughPort(second, MARIADB_ROUTE_PORT).close()).isInstanceOf(SQLException.class);
+    }
+
+    private DataContainer createWithNote(String image, String name, String note)
+            throws SQLException
+    {
+        DataContainer container = admin.json(DataContainer.class, "create", "data-container", "-i", image, "-n", name);
+        try (Connection connection = throughPort(container, container.port()); Statement statement = connection.createStatement()) {
+            statement.execute("INSERT INTO note VALUES ('" + note + "')");
+        }
+        return container;
+    }
+
+    /** A connection with the container's credentials to another port of the same host: a route's, or a proxy's. */
+    private static Connection throughPort(DataContainer container, int port)
+            throws SQLException
+    {
+        String url = container.jdbcUrl().replace(":" + container.port() + "/", ":" + port + "/");
+        return DriverManager.getConnection(url, container.user(), container.password());
+    }
+
+    private static String note(Connection connection)
+            throws SQLException
+    {
+        try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery("SELECT text FROM note")) {
+            assertThat(rows.next()).isTrue();
+            return rows.getString(1);
+        }
+    }
+}
