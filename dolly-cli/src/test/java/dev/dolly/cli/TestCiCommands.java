@@ -92,7 +92,7 @@ class TestCiCommands
         assertThat(result.exitCode()).isEqualTo(3);
         assertThat(result.stderr()).contains("Nothing to change: give --tag, --remove-tag, --team, --remove-team, --name or --lifetime.");
         assertThat(daemon.requests()).isEmpty();
-        assertThat(dolly.run("update", "data-container", "c1").stderr()).contains("Nothing to change: give --name or --lifetime.");
+        assertThat(dolly.run("update", "data-container", "c1").stderr()).contains("Nothing to change: give --name, --lifetime, --team or --remove-team.");
     }
 
     @Test

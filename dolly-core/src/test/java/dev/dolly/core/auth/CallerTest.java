@@ -57,7 +57,7 @@ class CallerTest
         ADMIN.checkCanShareWith("anyorg:anyone");
         assertThatThrownBy(() -> EVE.checkCanShareWith("myorg:developers"))
                 .isInstanceOfSatisfying(DollyException.class, exception -> assertThat(exception.errorCode()).isEqualTo(ErrorCode.NOT_PERMITTED))
-                .hasMessage("You are not a member of team 'myorg:developers': only its members and administrators may share images with it. "
+                .hasMessage("You are not a member of team 'myorg:developers': only its members and administrators may share images and containers with it. "
                         + "Your teams: otherorg:developers.");
     }
 
@@ -85,6 +85,27 @@ class CallerTest
         // a team member of the same team sees the image, not the containers made from it
         assertThat(ALICE.canSee(container)).isFalse();
         assertThat(EVE.canSee(container)).isFalse();
+    }
+
+    @Test
+    void aSharedContainerIsVisibleToItsTeamsMembersWhoMayNotChangeIt()
+    {
+        ContainerRecord shared = new ContainerRecord(7, "team-db", 1, ResourceStatus.READY, null, "postgresql", "17.6.0", "127.0.0.1", 54321, "postgres",
+                "secret", "widgets", "containers/7", "rev.0", "bob", Instant.EPOCH, null, List.of("myorg:dbas"));
+
+        assertThat(BOB.canSee(shared)).isTrue();
+        assertThat(BOB.canChange(shared)).isTrue();
+        assertThat(ADMIN.canChange(shared)).isTrue();
+        // a member of one of its teams connects to it, and may not change it
+        Caller dba = new Caller("dana", false, Set.of("myorg:dbas"));
+        assertThat(dba.canSee(shared)).isTrue();
+        assertThat(dba.canChange(shared)).isFalse();
+        assertThatThrownBy(() -> dba.checkCanChange(shared, "reset"))
+                .hasMessage("Only the owner of data container 'team-db' (bob) or an administrator may reset it; you can connect to it through one of its teams.")
+                .extracting(exception -> ((DollyException) exception).errorCode()).isEqualTo(ErrorCode.NOT_PERMITTED);
+        // members of other teams do not see it
+        assertThat(ALICE.canSee(shared)).isFalse();
+        assertThat(EVE.canSee(shared)).isFalse();
     }
 
     @Test
