@@ -9,6 +9,7 @@ import dev.dolly.api.AccessToken;
 import dev.dolly.api.CreateAccessTokenRequest;
 import dev.dolly.api.CreateContainerRequest;
 import dev.dolly.api.CreateImageRequest;
+import dev.dolly.api.CreateRouteRequest;
 import dev.dolly.api.CreateTeamRequest;
 import dev.dolly.api.CreateUserRequest;
 import dev.dolly.api.DataContainer;
@@ -20,6 +21,7 @@ import dev.dolly.api.InitializeStorageRequest;
 import dev.dolly.api.LoadRevisionRequest;
 import dev.dolly.api.NewAccessToken;
 import dev.dolly.api.Revision;
+import dev.dolly.api.Route;
 import dev.dolly.api.ServerInfo;
 import dev.dolly.api.Session;
 import dev.dolly.api.SessionToken;
@@ -27,6 +29,7 @@ import dev.dolly.api.SignInRequest;
 import dev.dolly.api.Team;
 import dev.dolly.api.UpdateContainerRequest;
 import dev.dolly.api.UpdateImageRequest;
+import dev.dolly.api.UpdateRouteRequest;
 import dev.dolly.api.UpdateTeamRequest;
 import dev.dolly.api.Upload;
 import dev.dolly.api.User;
@@ -103,7 +106,7 @@ final class OpenApiDocument
                     DataContainer.class),
             Operation.get("/api/v1/containers/{reference}", "getContainer", "One container, by name or ID.", 200, DataContainer.class),
             Operation.delete("/api/v1/containers/{reference}", "deleteContainer", "Stops and deletes a container.", 200, DataContainer.class),
-            Operation.patch("/api/v1/containers/{reference}", "updateContainer", "Renames a container or changes its lifetime.", UpdateContainerRequest.class,
+            Operation.patch("/api/v1/containers/{reference}", "updateContainer", "Renames a container, changes its lifetime or its teams.", UpdateContainerRequest.class,
                     200, DataContainer.class),
             Operation.get("/api/v1/containers/{reference}/revisions", "listRevisions", "A container's revisions.", 200, List.class, Revision.class),
             Operation.post("/api/v1/containers/{reference}/revisions", "saveRevision", "Saves the container's data as a new revision.", null, 201,
@@ -116,6 +119,12 @@ final class OpenApiDocument
                     DataContainer.class),
             Operation.post("/api/v1/containers/{reference}/graduate", "graduateRevision", "Makes a new image from a revision of the container.",
                     GraduateRequest.class, 201, DataImage.class),
+            Operation.get("/api/v1/routes", "listRoutes", "The caller's routes (administrators: all).", 200, List.class, Route.class),
+            Operation.post("/api/v1/routes", "createRoute", "Listens on a port and relays it to a container.", CreateRouteRequest.class, 201, Route.class),
+            Operation.get("/api/v1/routes/{reference}", "getRoute", "One route, by name or ID.", 200, Route.class),
+            Operation.patch("/api/v1/routes/{reference}", "updateRoute", "Points a route at another container; connections made after the answer go there.",
+                    UpdateRouteRequest.class, 200, Route.class),
+            Operation.delete("/api/v1/routes/{reference}", "deleteRoute", "Stops listening on a route's port and closes its connections.", 200, Route.class),
             Operation.post("/api/v1/storage", "initializeStorage", "Moves the empty storage to a file system of its own (administrators only).",
                     InitializeStorageRequest.class, 200, ServerInfo.class),
             Operation.post("/api/v1/daemon/shutdown", "shutDownDaemon", "Stops the daemon (administrators only).", null, 202, null),
