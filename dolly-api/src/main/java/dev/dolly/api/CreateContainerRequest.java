@@ -6,5 +6,13 @@ package dev.dolly.api;
  * @param image a name ({@code widgetstore}), {@code name:tag} or a numeric ID
  * @param name the container's name, or {@code null} for a generated one like {@code widgetstore-k3vq9x}
  * @param lifetime {@code 90m}, {@code 48h}, {@code 7d}, {@code 0} for never, or {@code null} for never
+ * @param follow whether the container follows {@code image}, a {@code name:tag}: it is recreated on the image the tag moves to
+ * @param refreshAt for a following container, when it moves: {@code HH:MM} (the daemon's time zone, the default {@code 06:00}) or {@code now}
  */
-public record CreateContainerRequest(String image, String name, String lifetime) {}
+public record CreateContainerRequest(String image, String name, String lifetime, boolean follow, String refreshAt)
+{
+    public CreateContainerRequest(String image, String name, String lifetime)
+    {
+        this(image, name, lifetime, false, null);
+    }
+}

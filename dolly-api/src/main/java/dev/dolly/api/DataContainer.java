@@ -10,6 +10,7 @@ import java.time.Instant;
  * @param keyValueConnectionString libpq's {@code key=value} form
  * @param sizeBytes bytes the container's data directory takes, {@code null} while unknown
  * @param limits the resources its server may use; {@code null} when the daemon sets none (it does not run as root)
+ * @param following the tag it follows and its last refresh, or {@code null} when it follows none
  */
 public record DataContainer(
         long id,
@@ -33,15 +34,25 @@ public record DataContainer(
         Instant createdAt,
         Instant expiresAt,
         Long sizeBytes,
-        Limits limits)
+        Limits limits,
+        Following following)
 {
+    /** Following no tag. */
+    public DataContainer(long id, String name, long imageId, String imageName, String revision, ResourceStatus status, String statusMessage, String engine,
+            String engineVersion, String host, int port, String user, String password, String database, String uri, String jdbcUrl,
+            String keyValueConnectionString, String owner, Instant createdAt, Instant expiresAt, Long sizeBytes, Limits limits)
+    {
+        this(id, name, imageId, imageName, revision, status, statusMessage, engine, engineVersion, host, port, user, password, database, uri, jdbcUrl,
+                keyValueConnectionString, owner, createdAt, expiresAt, sizeBytes, limits, null);
+    }
+
     /** Without limits, as servers of earlier versions answer. */
     public DataContainer(long id, String name, long imageId, String imageName, String revision, ResourceStatus status, String statusMessage, String engine,
             String engineVersion, String host, int port, String user, String password, String database, String uri, String jdbcUrl,
             String keyValueConnectionString, String owner, Instant createdAt, Instant expiresAt, Long sizeBytes)
     {
         this(id, name, imageId, imageName, revision, status, statusMessage, engine, engineVersion, host, port, user, password, database, uri, jdbcUrl,
-                keyValueConnectionString, owner, createdAt, expiresAt, sizeBytes, null);
+                keyValueConnectionString, owner, createdAt, expiresAt, sizeBytes, null, null);
     }
 
     /**

@@ -24,7 +24,12 @@ final class ContainerCreation
 
     DataContainer create(DollyClient client, String image, String name, String lifetime)
     {
-        DataContainer current = client.createContainer(new CreateContainerRequest(image, name, lifetime));
+        return create(client, new CreateContainerRequest(image, name, lifetime));
+    }
+
+    DataContainer create(DollyClient client, CreateContainerRequest request)
+    {
+        DataContainer current = client.createContainer(request);
         while (true) {
             ResourceStatus status = current.status() == null ? ResourceStatus.READY : current.status();
             switch (status) {

@@ -5,12 +5,13 @@ import picocli.CommandLine.Command;
 /** {@code dolly create}: groups the kinds of resources that can be created. */
 @Command(
         name = "create",
-        description = "Create a data image, a data container, a user, a team or an access token.",
+        description = "Create a data image, a data container, a schedule, a user, a team or an access token.",
         subcommands = {
                 CreateDataImageCommand.class,
                 CreateDataContainerCommand.class,
                 CreateUserCommand.class,
                 CreateTeamCommand.class,
                 CreateAccessTokenCommand.class,
+                CreateScheduleCommand.class,
         })
 final class CreateCommand {}

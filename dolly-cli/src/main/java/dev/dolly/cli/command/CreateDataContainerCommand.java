@@ -1,5 +1,6 @@
 package dev.dolly.cli.command;
 
+import dev.dolly.api.CreateContainerRequest;
 import dev.dolly.api.DataContainer;
 import dev.dolly.api.client.DollyClient;
 import dev.dolly.cli.output.Printer;
@@ -46,6 +47,14 @@ final class CreateDataContainerCommand
     @Option(names = "--lifetime", paramLabel = "DURATION", description = "Delete the container after this long: 90m, 48h, 7d; 0 for never.")
     String lifetime;
 
+    @Option(names = "--follow", description = "Follow the image's tag (-i NAME:TAG): when the tag moves to a new image, the container is recreated on it "
+            + "with the same name, port, user and password; its revisions are dropped.")
+    boolean follow;
+
+    @Option(names = "--refresh-at", paramLabel = "HH:MM|now", description = "With --follow: when the container moves to the tag's new image, HH:MM in the "
+            + "daemon's time zone (default 06:00), or now: as soon as the tag moves.")
+    String refreshAt;
+
     CreateDataContainerCommand(CommandContext context)
     {
         this.context = requireNonNull(context, "context is null");
@@ -55,8 +64,11 @@ final class CreateDataContainerCommand
     public Integer call()
     {
         String image = image();
+        if (refreshAt != null && !follow) {
+            throw new ParameterException(spec.commandLine(), "--refresh-at is for a container that follows a tag: add --follow.");
+        }
         DollyClient client = new DaemonConnector(context).connect(global);
-        DataContainer container = new ContainerCreation(context).create(client, image, name, lifetime);
+        DataContainer container = new ContainerCreation(context).create(client, new CreateContainerRequest(image, name, lifetime, follow, refreshAt));
         if (output.structured()) {
             new Printer(context.stdout()).print(container, output.format);
         }

@@ -12,5 +12,6 @@ import picocli.CommandLine.Command;
                 DeleteRevisionCommand.class,
                 DeleteUserCommand.class,
                 DeleteAccessTokenCommand.class,
+                DeleteScheduleCommand.class,
         })
 final class DeleteCommand {}

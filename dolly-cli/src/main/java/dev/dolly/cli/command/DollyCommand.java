@@ -24,6 +24,7 @@ import static java.util.Objects.requireNonNull;
                 LoadCommand.class,
                 ResetCommand.class,
                 GraduateCommand.class,
+                RunCommand.class,
                 AuthCommand.class,
                 InfoCommand.class,
                 DaemonCommand.class,

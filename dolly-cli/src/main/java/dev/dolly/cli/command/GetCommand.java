@@ -13,5 +13,6 @@ import picocli.CommandLine.Command;
                 GetUsersCommand.class,
                 GetTeamsCommand.class,
                 GetAccessTokensCommand.class,
+                GetSchedulesCommand.class,
         })
 final class GetCommand {}

@@ -38,6 +38,7 @@ public final class Catalog
     private final ImageCatalog images;
     private final ContainerCatalog containers;
     private final UserCatalog users;
+    private final ScheduleCatalog schedules;
     private final Jdbi jdbi;
 
     private Catalog(Jdbi jdbi)
@@ -46,6 +47,7 @@ public final class Catalog
         this.images = new ImageCatalog(jdbi);
         this.containers = new ContainerCatalog(jdbi);
         this.users = new UserCatalog(jdbi);
+        this.schedules = new ScheduleCatalog(jdbi);
     }
 
     /** Opens the catalog file, creating it or bringing its schema up to date. */
@@ -87,6 +89,12 @@ public final class Catalog
         return users;
     }
 
+    /** Scheduled image builds and the containers that follow a tag. */
+    public ScheduleCatalog schedules()
+    {
+        return schedules;
+    }
+
     /** The engine account IDs that containers and images record: those are in use. */
     public Set<Integer> engineUidsInUse()
     {
@@ -104,7 +112,8 @@ public final class Catalog
         // Every list in the catalog's records is a group_concat of values joined with line breaks (tags, team and
         // user names hold none), sorted here; none for NULL.
         jdbi.registerColumnMapper(new GenericType<List<String>>() {}, (row, column, context) -> lines(row.getString(column)));
-        for (Class<?> record : List.of(ImageRecord.class, ImageBuildStepRecord.class, ContainerRecord.class, RevisionRecord.class, UserRecord.class, TeamRecord.class, TokenRecord.class)) {
+        for (Class<?> record : List.of(ImageRecord.class, ImageBuildStepRecord.class, ContainerRecord.class, RevisionRecord.class, UserRecord.class, TeamRecord.class, TokenRecord.class,
+                ScheduleRecord.class, FollowingRecord.class)) {
             jdbi.registerRowMapper(ConstructorMapper.factory(record));
         }
         return jdbi;
