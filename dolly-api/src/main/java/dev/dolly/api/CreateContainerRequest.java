@@ -9,17 +9,31 @@ import java.util.List;
  * @param name the container's name, or {@code null} for a generated one like {@code widgetstore-k3vq9x}
  * @param lifetime {@code 90m}, {@code 48h}, {@code 7d}, {@code 0} for never, or {@code null} for never
  * @param teams teams ({@code org:team}) whose members see the container and connect to it; empty: private
+ * @param follow whether the container follows {@code image}, a {@code name:tag}: it is recreated on the image the tag moves to
+ * @param refreshAt for a following container, when it moves: {@code HH:MM} (the daemon's time zone, the default {@code 06:00}) or {@code now}
  */
-public record CreateContainerRequest(String image, String name, String lifetime, List<String> teams)
+public record CreateContainerRequest(String image, String name, String lifetime, List<String> teams, boolean follow, String refreshAt)
 {
     public CreateContainerRequest
     {
         teams = teams == null ? List.of() : List.copyOf(teams);
     }
 
-    /** A private container. */
+    /** A private container that follows no tag. */
     public CreateContainerRequest(String image, String name, String lifetime)
     {
-        this(image, name, lifetime, List.of());
+        this(image, name, lifetime, List.of(), false, null);
+    }
+
+    /** A container shared with teams, following no tag. */
+    public CreateContainerRequest(String image, String name, String lifetime, List<String> teams)
+    {
+        this(image, name, lifetime, teams, false, null);
+    }
+
+    /** A private container, following its tag or not. */
+    public CreateContainerRequest(String image, String name, String lifetime, boolean follow, String refreshAt)
+    {
+        this(image, name, lifetime, List.of(), follow, refreshAt);
     }
 }

@@ -12,6 +12,7 @@ import java.util.List;
  * @param sizeBytes bytes the container's data directory takes, {@code null} while unknown
  * @param limits the resources its server may use; {@code null} when the daemon sets none (it does not run as root)
  * @param teams the teams it is shared with ({@code org:team}); empty for a private container
+ * @param following the tag it follows and its last refresh, or {@code null} when it follows none
  */
 public record DataContainer(
         long id,
@@ -36,20 +37,21 @@ public record DataContainer(
         Instant expiresAt,
         Long sizeBytes,
         Limits limits,
-        List<String> teams)
+        List<String> teams,
+        Following following)
 {
     public DataContainer
     {
         teams = teams == null ? List.of() : List.copyOf(teams);
     }
 
-    /** Shared with no team, as servers of earlier versions answer. */
+    /** Shared with no team and following no tag, as servers of earlier versions answer. */
     public DataContainer(long id, String name, long imageId, String imageName, String revision, ResourceStatus status, String statusMessage, String engine,
             String engineVersion, String host, int port, String user, String password, String database, String uri, String jdbcUrl,
             String keyValueConnectionString, String owner, Instant createdAt, Instant expiresAt, Long sizeBytes, Limits limits)
     {
         this(id, name, imageId, imageName, revision, status, statusMessage, engine, engineVersion, host, port, user, password, database, uri, jdbcUrl,
-                keyValueConnectionString, owner, createdAt, expiresAt, sizeBytes, limits, List.of());
+                keyValueConnectionString, owner, createdAt, expiresAt, sizeBytes, limits, List.of(), null);
     }
 
     /** Without limits, as servers of earlier versions answer. */
@@ -58,7 +60,7 @@ public record DataContainer(
             String keyValueConnectionString, String owner, Instant createdAt, Instant expiresAt, Long sizeBytes)
     {
         this(id, name, imageId, imageName, revision, status, statusMessage, engine, engineVersion, host, port, user, password, database, uri, jdbcUrl,
-                keyValueConnectionString, owner, createdAt, expiresAt, sizeBytes, null, List.of());
+                keyValueConnectionString, owner, createdAt, expiresAt, sizeBytes, null, List.of(), null);
     }
 
     /**

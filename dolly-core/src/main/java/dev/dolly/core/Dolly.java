@@ -11,6 +11,7 @@ import dev.dolly.core.auth.UserService;
 import dev.dolly.core.catalog.Catalog;
 import dev.dolly.core.catalog.ContainerRecord;
 import dev.dolly.core.container.ContainerService;
+import dev.dolly.core.container.FollowingContainers;
 import dev.dolly.core.route.RouteService;
 import dev.dolly.core.container.RevisionService;
 import dev.dolly.core.engine.Engine;
@@ -26,6 +27,7 @@ import dev.dolly.core.engine.ReservedPorts;
 import dev.dolly.core.image.ImageService;
 import dev.dolly.core.image.Uploads;
 import dev.dolly.core.quota.Quotas;
+import dev.dolly.core.schedule.ScheduleService;
 import dev.dolly.core.storage.LoopFileSystem;
 import dev.dolly.core.storage.StorageDriver;
 import dev.dolly.core.storage.StorageDrivers;
@@ -45,6 +47,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
@@ -85,6 +88,10 @@ public final class Dolly
     private final AccessTokens accessTokens;
     private final UserService users;
     private final Uploads uploads;
+    private final ScheduleService schedules;
+    private final FollowingContainers following;
+    /** Starts scheduled builds and refreshes following containers, once a second, one round at a time. */
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("schedules").daemon().factory());
     private final ScheduledExecutorService reaper = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("reaper").daemon().factory());
     /** The container port range and whether it is reserved from outgoing connections, for {@code dolly info}. */
     private volatile String containerPorts;
@@ -118,6 +125,8 @@ public final class Dolly
         this.containers = new ContainerService(catalog, images, engines, accounts, storage, ports, quotas, configuration, clock, runtime.limits());
         this.revisions = new RevisionService(catalog, containers, images, storage, quotas, clock);
         this.routes = new RouteService(catalog, containers, configuration, clock);
+        this.schedules = new ScheduleService(catalog, images, uploads, storage, engines, configuration.schedulesDirectory(), clock, ZoneId.systemDefault());
+        this.following = new FollowingContainers(catalog, containers, storage, clock, ZoneId.systemDefault());
         PasswordHashing passwords = new PasswordHashing();
         this.accessTokens = new AccessTokens(catalog.users(), clock, configuration.sessionLifetime(), passwords);
         this.users = new UserService(catalog.users(), clock, passwords, engineUser.switchesUser());
@@ -233,8 +242,10 @@ public final class Dolly
         settle("the volumes nobody owns", dolly::removeOrphans);
         // once the containers run again: a route whose port is taken is shown as such, and the daemon starts
         settle("the routes", dolly.routes::start);
+        settle("the schedules", dolly.schedules::reconcile);
         // deleteExpired logs its own failures: the schedule's future has nothing more to say
         var unused = dolly.reaper.scheduleWithFixedDelay(dolly::deleteExpired, 5, 5, TimeUnit.SECONDS);
+        var unusedSchedules = dolly.scheduler.scheduleWithFixedDelay(dolly::runSchedules, 1, 1, TimeUnit.SECONDS);
         return dolly;
     }
 
@@ -285,6 +296,11 @@ public final class Dolly
     public RevisionService revisions()
     {
         return revisions;
+    }
+
+    public ScheduleService schedules()
+    {
+        return schedules;
     }
 
     public Uploads uploads()
@@ -365,6 +381,14 @@ public final class Dolly
     {
         reaper.shutdownNow();
         routes.close();
+        scheduler.shutdownNow();
+        try {
+            // a refresh half-way is taken back when the home opens next, but one that ends now is cleaner
+            scheduler.awaitTermination(30, TimeUnit.SECONDS);
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         images.shutdown();
         containers.stopAll();
         try {
@@ -373,6 +397,18 @@ public final class Dolly
         }
         catch (IOException e) {
             LOG.warn("Could not release the lock of {}", configuration.home(), e);
+        }
+    }
+
+    /** Scheduled builds first, so that a container following their tag can move in the same round. */
+    private void runSchedules()
+    {
+        try {
+            schedules.tick();
+            following.refreshDue();
+        }
+        catch (RuntimeException e) {
+            LOG.warn("Running schedules failed", e);
         }
     }
 
@@ -435,6 +471,9 @@ public final class Dolly
             // the daemon's alone: it opens the servers' logs itself, so no server can plant a link there
             Files.setOwner(containerLogs, Files.getOwner(Path.of("/proc/self")));
             Files.setPosixFilePermissions(containerLogs, PosixFilePermissions.fromString("rwx------"));
+            // the files schedules keep are users' backups: the daemon's alone, copied into an upload for each run
+            Files.createDirectories(configuration.schedulesDirectory());
+            Files.setPosixFilePermissions(configuration.schedulesDirectory(), PosixFilePermissions.fromString("rwx------"));
             if (engineUser.switchesUser()) {
                 for (Path ancestor = home.getParent(); ancestor != null; ancestor = ancestor.getParent()) {
                     Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(ancestor);

@@ -238,6 +238,12 @@ public record DollyConfiguration(
         return home.resolve("uploads");
     }
 
+    /** What scheduled image builds keep: their definitions' uploaded files, one directory per schedule. */
+    public Path schedulesDirectory()
+    {
+        return home.resolve("schedules");
+    }
+
     public Path enginesDirectory()
     {
         return home.resolve("engines");

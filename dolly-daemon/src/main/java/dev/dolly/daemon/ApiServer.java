@@ -4,6 +4,7 @@ import dev.dolly.api.CreateAccessTokenRequest;
 import dev.dolly.api.CreateContainerRequest;
 import dev.dolly.api.CreateImageRequest;
 import dev.dolly.api.CreateRouteRequest;
+import dev.dolly.api.CreateScheduleRequest;
 import dev.dolly.api.CreateTeamRequest;
 import dev.dolly.api.CreateUserRequest;
 import dev.dolly.api.DollyException;
@@ -201,6 +202,15 @@ final class ApiServer
             UpdateImageRequest request = body(context, UpdateImageRequest.class);
             context.json(dolly().images().update(context.pathParam("reference"), request, caller(context)));
         });
+
+        routes.get("/api/v1/schedules", context -> context.json(new ResourceList<>(dolly().schedules().list(caller(context)))));
+        routes.post("/api/v1/schedules", context -> {
+            CreateScheduleRequest request = body(context, CreateScheduleRequest.class);
+            context.status(201).json(dolly().schedules().create(request, caller(context), authentication(context).isLocalAdministrator()));
+        });
+        routes.get("/api/v1/schedules/{name}", context -> context.json(dolly().schedules().get(context.pathParam("name"), caller(context))));
+        routes.delete("/api/v1/schedules/{name}", context -> context.json(dolly().schedules().delete(context.pathParam("name"), caller(context))));
+        routes.post("/api/v1/schedules/{name}/run", context -> context.status(202).json(dolly().schedules().run(context.pathParam("name"), caller(context))));
 
         routes.get("/api/v1/containers", context -> context.json(new ResourceList<>(dolly().containers().list(caller(context), context.queryParam("image")))));
         routes.post("/api/v1/containers", context -> {

@@ -10,6 +10,7 @@ import dev.dolly.api.CreateAccessTokenRequest;
 import dev.dolly.api.CreateContainerRequest;
 import dev.dolly.api.CreateImageRequest;
 import dev.dolly.api.CreateRouteRequest;
+import dev.dolly.api.CreateScheduleRequest;
 import dev.dolly.api.CreateTeamRequest;
 import dev.dolly.api.CreateUserRequest;
 import dev.dolly.api.DataContainer;
@@ -22,6 +23,7 @@ import dev.dolly.api.LoadRevisionRequest;
 import dev.dolly.api.NewAccessToken;
 import dev.dolly.api.Revision;
 import dev.dolly.api.Route;
+import dev.dolly.api.Schedule;
 import dev.dolly.api.ServerInfo;
 import dev.dolly.api.Session;
 import dev.dolly.api.SessionToken;
@@ -100,6 +102,13 @@ final class OpenApiDocument
             Operation.delete("/api/v1/images/{reference}", "deleteImage", "Deletes an image no container uses.", 200, DataImage.class),
             Operation.patch("/api/v1/images/{reference}", "updateImage", "Changes an image's tags, teams, name or lifetime.", UpdateImageRequest.class, 200,
                     DataImage.class),
+            Operation.get("/api/v1/schedules", "listSchedules", "The caller's scheduled image builds (administrators: all).", 200, List.class, Schedule.class),
+            Operation.post("/api/v1/schedules", "createSchedule", "Schedules builds of an image definition, whose files (an upload's) it keeps.",
+                    CreateScheduleRequest.class, 201, Schedule.class),
+            Operation.get("/api/v1/schedules/{name}", "getSchedule", "One schedule: its last run, its result and its next run.", 200, Schedule.class),
+            Operation.delete("/api/v1/schedules/{name}", "deleteSchedule", "Deletes a schedule and the files it kept; its images stay.", 200, Schedule.class),
+            Operation.post("/api/v1/schedules/{name}/run", "runSchedule", "Starts a build of the schedule now, unless one is going.", null, 202,
+                    Schedule.class),
             Operation.get("/api/v1/containers", "listContainers", "The caller's containers, filtered by image.", 200, List.class, DataContainer.class)
                     .query("image", false, "Only containers of this image: an ID or name:tag, or a name for every image of it."),
             Operation.post("/api/v1/containers", "createContainer", "Starts a data container from an image.", CreateContainerRequest.class, 201,

@@ -10,6 +10,7 @@ import dev.dolly.api.CreateRouteRequest;
 import dev.dolly.api.Route;
 import dev.dolly.api.UpdateRouteRequest;
 import dev.dolly.api.CreateImageRequest;
+import dev.dolly.api.CreateScheduleRequest;
 import dev.dolly.api.CreateTeamRequest;
 import dev.dolly.api.CreateUserRequest;
 import dev.dolly.api.DaemonAddress;
@@ -26,6 +27,7 @@ import dev.dolly.api.NewAccessToken;
 import dev.dolly.api.NextStep;
 import dev.dolly.api.ResourceList;
 import dev.dolly.api.Revision;
+import dev.dolly.api.Schedule;
 import dev.dolly.api.ServerInfo;
 import dev.dolly.api.UpdateContainerRequest;
 import dev.dolly.api.UpdateImageRequest;
@@ -293,6 +295,33 @@ public final class DollyClient
     public DataContainer deleteContainer(String reference)
     {
         return send("DELETE", "containers/" + encode(reference), null, DataContainer.class);
+    }
+
+    public List<Schedule> listSchedules()
+    {
+        return sendList("schedules", Schedule.class);
+    }
+
+    public Schedule getSchedule(String name)
+    {
+        return send("GET", "schedules/" + encode(name), null, Schedule.class);
+    }
+
+    /** Records a scheduled build; its files are an upload's ({@link #upload}) or, for the local administrator, a directory of the daemon's machine. */
+    public Schedule createSchedule(CreateScheduleRequest request)
+    {
+        return send("POST", "schedules", requireNonNull(request, "request is null"), Schedule.class);
+    }
+
+    /** Starts a run of the schedule now; answers the schedule, whose running image is the one being built. */
+    public Schedule runSchedule(String name)
+    {
+        return send("POST", "schedules/" + encode(name) + "/run", null, Schedule.class);
+    }
+
+    public Schedule deleteSchedule(String name)
+    {
+        return send("DELETE", "schedules/" + encode(name), null, Schedule.class);
     }
 
     /** Saves the container's state as a new revision, and answers it. */

@@ -25,13 +25,12 @@ final class ContainerCreation
 
     DataContainer create(DollyClient client, String image, String name, String lifetime)
     {
-        return create(client, image, name, lifetime, List.of());
+        return create(client, new CreateContainerRequest(image, name, lifetime));
     }
 
-    /** @param teams teams ({@code org:team}) whose members see the container and connect to it */
-    DataContainer create(DollyClient client, String image, String name, String lifetime, List<String> teams)
+    DataContainer create(DollyClient client, CreateContainerRequest request)
     {
-        DataContainer current = client.createContainer(new CreateContainerRequest(image, name, lifetime, teams));
+        DataContainer current = client.createContainer(request);
         while (true) {
             ResourceStatus status = current.status() == null ? ResourceStatus.READY : current.status();
             switch (status) {

@@ -1,9 +1,11 @@
 package dev.dolly.cli.command;
 
 import dev.dolly.api.DataContainer;
+import dev.dolly.api.Following;
 import dev.dolly.cli.output.RelativeTime;
 import dev.dolly.cli.output.TableWriter;
 
+import java.io.PrintStream;
 import java.time.Instant;
 import java.util.List;
 
@@ -33,5 +35,23 @@ final class ContainerTable
                     RelativeTime.expiry(container.expiresAt(), now));
         }
         return table;
+    }
+
+    /**
+     * What a following container follows, below its row:
+     * <pre>
+     * Follows:        widgetstore:latest-production, refreshed at 06:00
+     * Last refreshed: 2026-12-01T06:00:03Z (3 hours ago)
+     * Last refresh:   Moved from image 12 to image 14 …; dropped rev.1
+     * </pre>
+     */
+    static void printFollowing(PrintStream out, Following following, Instant now)
+    {
+        out.println();
+        out.println("Follows:        " + following.image() + ", refreshed " + (following.refreshAt().equals("now") ? "as soon as the tag moves" : "at " + following.refreshAt()));
+        out.println("Last refreshed: " + (following.refreshedAt() == null ? "never" : following.refreshedAt() + " (" + RelativeTime.format(following.refreshedAt(), now) + ")"));
+        if (following.message() != null) {
+            out.println("Last refresh:   " + following.message());
+        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.dolly.cli.command;
 
+import dev.dolly.api.CreateContainerRequest;
 import dev.dolly.api.DataContainer;
 import dev.dolly.api.client.DollyClient;
 import dev.dolly.cli.output.Printer;
@@ -52,6 +53,14 @@ final class CreateDataContainerCommand
             description = "Share the container with a team (repeatable): its members see it and get its connection details; only you and administrators change it.")
     List<String> teams = new ArrayList<>();
 
+    @Option(names = "--follow", description = "Follow the image's tag (-i NAME:TAG): when the tag moves to a new image, the container is recreated on it "
+            + "with the same name, port, user and password; its revisions are dropped.")
+    boolean follow;
+
+    @Option(names = "--refresh-at", paramLabel = "HH:MM|now", description = "With --follow: when the container moves to the tag's new image, HH:MM in the "
+            + "daemon's time zone (default 06:00), or now: as soon as the tag moves.")
+    String refreshAt;
+
     CreateDataContainerCommand(CommandContext context)
     {
         this.context = requireNonNull(context, "context is null");
@@ -61,8 +70,11 @@ final class CreateDataContainerCommand
     public Integer call()
     {
         String image = image();
+        if (refreshAt != null && !follow) {
+            throw new ParameterException(spec.commandLine(), "--refresh-at is for a container that follows a tag: add --follow.");
+        }
         DollyClient client = new DaemonConnector(context).connect(global);
-        DataContainer container = new ContainerCreation(context).create(client, image, name, lifetime, teams);
+        DataContainer container = new ContainerCreation(context).create(client, new CreateContainerRequest(image, name, lifetime, teams, follow, refreshAt));
         if (output.structured()) {
             new Printer(context.stdout()).print(container, output.format);
         }

@@ -13,5 +13,6 @@ import picocli.CommandLine.Command;
                 DeleteRoutesCommand.class,
                 DeleteUserCommand.class,
                 DeleteAccessTokenCommand.class,
+                DeleteScheduleCommand.class,
         })
 final class DeleteCommand {}

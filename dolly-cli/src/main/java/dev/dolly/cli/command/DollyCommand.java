@@ -25,6 +25,7 @@ import static java.util.Objects.requireNonNull;
                 ResetCommand.class,
                 GraduateCommand.class,
                 ProxyCommand.class,
+                RunCommand.class,
                 AuthCommand.class,
                 InfoCommand.class,
                 DaemonCommand.class,

@@ -14,5 +14,6 @@ import picocli.CommandLine.Command;
                 GetUsersCommand.class,
                 GetTeamsCommand.class,
                 GetAccessTokensCommand.class,
+                GetSchedulesCommand.class,
         })
 final class GetCommand {}

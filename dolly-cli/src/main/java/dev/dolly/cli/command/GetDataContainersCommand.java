@@ -1,5 +1,6 @@
 package dev.dolly.cli.command;
 
+import dev.dolly.api.DataContainer;
 import dev.dolly.api.client.DollyClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -54,7 +55,11 @@ final class GetDataContainersCommand
             throw new ParameterException(spec.commandLine(), "Give a container, or filter with --image, not both.");
         }
         else {
-            ContainerTable.output(context).printOne(client.getContainer(reference), output, global.quiet);
+            DataContainer container = client.getContainer(reference);
+            ContainerTable.output(context).printOne(container, output, global.quiet);
+            if (container.following() != null && !output.structured() && !global.quiet) {
+                ContainerTable.printFollowing(context.stdout(), container.following(), context.now());
+            }
         }
         return 0;
     }

@@ -39,6 +39,7 @@ public final class Catalog
     private final ContainerCatalog containers;
     private final UserCatalog users;
     private final RouteCatalog routes;
+    private final ScheduleCatalog schedules;
     private final Jdbi jdbi;
 
     private Catalog(Jdbi jdbi)
@@ -48,6 +49,7 @@ public final class Catalog
         this.containers = new ContainerCatalog(jdbi);
         this.users = new UserCatalog(jdbi);
         this.routes = new RouteCatalog(jdbi);
+        this.schedules = new ScheduleCatalog(jdbi);
     }
 
     /** Opens the catalog file, creating it or bringing its schema up to date. */
@@ -95,6 +97,12 @@ public final class Catalog
         return routes;
     }
 
+    /** Scheduled image builds and the containers that follow a tag. */
+    public ScheduleCatalog schedules()
+    {
+        return schedules;
+    }
+
     /** The engine account IDs that containers and images record: those are in use. */
     public Set<Integer> engineUidsInUse()
     {
@@ -112,7 +120,8 @@ public final class Catalog
         // Every list in the catalog's records is a group_concat of values joined with line breaks (tags, team and
         // user names hold none), sorted here; none for NULL.
         jdbi.registerColumnMapper(new GenericType<List<String>>() {}, (row, column, context) -> lines(row.getString(column)));
-        for (Class<?> record : List.of(ImageRecord.class, ImageBuildStepRecord.class, ContainerRecord.class, RevisionRecord.class, RouteRecord.class, UserRecord.class, TeamRecord.class, TokenRecord.class)) {
+        for (Class<?> record : List.of(ImageRecord.class, ImageBuildStepRecord.class, ContainerRecord.class, RevisionRecord.class, RouteRecord.class, UserRecord.class, TeamRecord.class,
+                TokenRecord.class, ScheduleRecord.class, FollowingRecord.class)) {
             jdbi.registerRowMapper(ConstructorMapper.factory(record));
         }
         return jdbi;

@@ -4,6 +4,7 @@ import dev.dolly.api.CreateContainerRequest;
 import dev.dolly.api.DataContainer;
 import dev.dolly.api.DollyException;
 import dev.dolly.api.ErrorCode;
+import dev.dolly.api.Following;
 import dev.dolly.api.NextStep;
 import dev.dolly.api.ResourceStatus;
 import dev.dolly.api.UpdateContainerRequest;
@@ -12,6 +13,7 @@ import dev.dolly.core.DollyConfiguration;
 import dev.dolly.core.auth.Caller;
 import dev.dolly.core.catalog.Catalog;
 import dev.dolly.core.catalog.ContainerRecord;
+import dev.dolly.core.catalog.FollowingRecord;
 import dev.dolly.core.catalog.ImageRecord;
 import dev.dolly.core.catalog.RevisionRecord;
 import dev.dolly.core.engine.ConnectionStrings;
@@ -117,6 +119,11 @@ public final class ContainerService
         Optional<String> requestedName = Optional.ofNullable(request.name()).filter(name -> !name.isBlank());
         requestedName.ifPresent(ImageDefinitionParser::checkName);
         List<String> teams = checkedTeams(request.teams(), caller);
+        Optional<FollowingRecord> following = request.follow() ? Optional.of(FollowingContainers.following(request.image(), request.refreshAt()))
+                : Optional.empty();
+        if (!request.follow() && request.refreshAt() != null) {
+            throw DollyException.badInput("--refresh-at is for a container that follows a tag: add --follow.");
+        }
         ImageRecord image = images.resolveReady(request.image(), caller);
         Engine imageEngine = engines.engine(image.engine());
         var now = clock.instant();
@@ -140,6 +147,10 @@ public final class ContainerService
                 id = quotas.admitContainer(owner, () -> accounts.allocate(uid -> catalog.containers().insertOfReadyImage(record, uid)
                         .orElseThrow(() -> imageNoLongerReady(image))));
             }
+            // removed with the container's record, should its creation fail
+            long created = id;
+            following.ifPresent(follow -> catalog.schedules().follow(new FollowingRecord(created, follow.imageName(), follow.tag(), follow.refreshAt(), null, null,
+                    null, null, null)));
         }
         finally {
             // recorded with the container, the port stays taken; refused, it is free again
@@ -690,7 +701,11 @@ public final class ContainerService
                 container.userName(), container.password(), container.databaseName(), strings.uri(), strings.jdbcUrl(), strings.keyValue(),
                 container.owner(), container.createdAt(), container.expiresAt(),
                 container.volume().isEmpty() ? null : boxed(measure ? sizes.size(container.volume()) : sizes.known(container.volume())),
-                limits.map(limit -> new DataContainer.Limits(limit.memoryBytes(), limit.processes())).orElse(null), container.teams());
+                limits.map(limit -> new DataContainer.Limits(limit.memoryBytes(), limit.processes())).orElse(null), container.teams(),
+                catalog.schedules().following(container.id())
+                        .map(following -> new Following(following.imageName() + ":" + following.tag(), following.refreshAt(), following.refreshedAt(),
+                                following.message()))
+                        .orElse(null));
     }
 
     private static Long boxed(java.util.OptionalLong value)

@@ -13,7 +13,9 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
@@ -147,6 +149,63 @@ public final class Uploads
         }
         catch (DollyException e) {
             LOG.warn("Could not remove the upload directory {}", directory, e);
+        }
+    }
+
+    /**
+     * Takes an upload to keep: its staging directory moves to {@code destination} (on the same file system), and the
+     * upload is gone. A scheduled build keeps its files this way, and hands a copy to each of its runs ({@link #stage}).
+     */
+    public void keep(String id, String owner, Path destination)
+    {
+        Path directory = claim(id, owner);
+        try {
+            Files.createDirectories(destination.getParent());
+            Files.move(directory, destination, StandardCopyOption.ATOMIC_MOVE);
+        }
+        catch (IOException e) {
+            delete(id);
+            throw DollyException.storageFailed("Cannot keep the upload " + id + " in " + destination + ": " + e.getMessage(), e);
+        }
+        uploads.remove(id);
+    }
+
+    /**
+     * A new upload of the owner holding a copy of the files of a directory: what a scheduled build's run claims and
+     * its build consumes, as it would an upload a client sent.
+     */
+    public String stage(Path files, String owner)
+    {
+        requireNonNull(files, "files is null");
+        requireNonNull(owner, "owner is null");
+        String id = newId();
+        Path directory = root.resolve(id);
+        uploads.put(id, new Staged(owner, clock.instant(), false));
+        try {
+            copy(files, directory);
+            Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwx------"));
+        }
+        catch (IOException | RuntimeException e) {
+            delete(id);
+            throw DollyException.storageFailed("Cannot copy the kept files " + files + " for a build: " + e.getMessage(), e);
+        }
+        return id;
+    }
+
+    /** Copies the files and directories of a tree (an upload's hold nothing else: a ZIP stream makes no links). */
+    private static void copy(Path source, Path target)
+            throws IOException
+    {
+        try (var paths = Files.walk(source)) {
+            for (Path path : paths.toList()) {
+                Path copy = target.resolve(source.relativize(path).toString());
+                if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
+                    Files.createDirectories(copy);
+                }
+                else if (Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {
+                    Files.copy(path, copy);
+                }
+            }
         }
     }
 

@@ -11,6 +11,7 @@ import dev.dolly.core.auth.Caller;
 import dev.dolly.core.catalog.Catalog;
 import dev.dolly.core.catalog.ContainerRecord;
 import dev.dolly.core.container.ContainerService;
+import dev.dolly.core.container.FollowingContainers;
 import dev.dolly.core.container.RevisionService;
 import dev.dolly.core.engine.EngineRegistry;
 import dev.dolly.core.engine.EngineAccounts;
@@ -20,6 +21,7 @@ import dev.dolly.core.engine.PortAllocator;
 import dev.dolly.core.image.ImageService;
 import dev.dolly.core.image.Uploads;
 import dev.dolly.core.quota.Quotas;
+import dev.dolly.core.schedule.ScheduleService;
 import dev.dolly.core.storage.CopyStorageDriver;
 import dev.dolly.core.storage.StorageDriver;
 
@@ -33,6 +35,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -74,6 +77,8 @@ public final class FakeEngineServices
     private final ImageService images;
     private final ContainerService containers;
     private final RevisionService revisions;
+    private final ScheduleService schedules;
+    private final FollowingContainers following;
 
     public FakeEngineServices(Path directory)
     {
@@ -147,6 +152,8 @@ public final class FakeEngineServices
         this.images = new ImageService(catalog, engines, storage, accounts, ports, configuration, uploads, quotas, builds, clock);
         this.containers = new ContainerService(catalog, images, engines, accounts, storage, ports, quotas, configuration, clock);
         this.revisions = new RevisionService(catalog, containers, images, storage, quotas, clock);
+        this.schedules = new ScheduleService(catalog, images, uploads, storage, engines, configuration.schedulesDirectory(), clock, ZoneOffset.UTC);
+        this.following = new FollowingContainers(catalog, containers, storage, clock, ZoneOffset.UTC);
     }
 
     /**
@@ -309,6 +316,21 @@ public final class FakeEngineServices
     public ContainerService containers()
     {
         return containers;
+    }
+
+    public ScheduleService schedules()
+    {
+        return schedules;
+    }
+
+    public FollowingContainers following()
+    {
+        return following;
+    }
+
+    public Uploads uploads()
+    {
+        return uploads;
     }
 
     public RevisionService revisions()
