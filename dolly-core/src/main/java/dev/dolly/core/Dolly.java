@@ -228,6 +228,8 @@ public final class Dolly
         settle("the images", dolly.images::reconcile);
         settle("the containers", dolly.containers::reconcile);
         settle("the volumes nobody owns", dolly::removeOrphans);
+        // the warm pools fill again in the background: their READY containers were started again with the others
+        dolly.containers.pools().fillSoon();
         // deleteExpired logs its own failures: the schedule's future has nothing more to say
         var unused = dolly.reaper.scheduleWithFixedDelay(dolly::deleteExpired, 5, 5, TimeUnit.SECONDS);
         return dolly;
@@ -355,6 +357,7 @@ public final class Dolly
     {
         reaper.shutdownNow();
         images.shutdown();
+        containers.pools().shutdown();
         containers.stopAll();
         try {
             lock.release();
@@ -372,6 +375,8 @@ public final class Dolly
             containers.deleteExpired();
             images.deleteExpired();
             uploads.deleteUnclaimed();
+            // a pool whose container could not be made, or broke, is brought to its size again
+            containers.pools().fillSoon();
         }
         catch (RuntimeException e) {
             LOG.warn("Deleting expired images and containers failed", e);

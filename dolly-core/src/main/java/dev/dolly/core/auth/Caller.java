@@ -50,9 +50,10 @@ public record Caller(
         return admin || image.owner().equals(name);
     }
 
+    /** Whether the caller may see a container: their own, or any for administrators; one waiting in a warm pool is nobody's to see. */
     public boolean canSee(ContainerRecord container)
     {
-        return admin || container.owner().equals(name);
+        return !container.pooled() && (admin || container.owner().equals(name));
     }
 
     /** Refuses a caller who may see the image but not change it. */

@@ -1,10 +1,16 @@
 package dev.dolly.core.catalog;
 
 import dev.dolly.api.ResourceStatus;
+import org.jdbi.v3.core.mapper.reflect.JdbiConstructor;
 
 import java.time.Instant;
 
-/** A container as the catalog holds it. */
+/**
+ * A container as the catalog holds it.
+ *
+ * @param pooled whether it waits in its image's warm pool, owned by nobody (its owner is empty), until a creation
+ *         takes it
+ */
 public record ContainerRecord(
         long id,
         String name,
@@ -22,4 +28,18 @@ public record ContainerRecord(
         String revision,
         String owner,
         Instant createdAt,
-        Instant expiresAt) {}
+        Instant expiresAt,
+        boolean pooled)
+{
+    @JdbiConstructor
+    public ContainerRecord {}
+
+    /** A container of a user's, not in any pool. */
+    public ContainerRecord(long id, String name, long imageId, ResourceStatus status, String statusMessage, String engine, String engineVersion, String host,
+            int port, String userName, String password, String databaseName, String volume, String revision, String owner, Instant createdAt,
+            Instant expiresAt)
+    {
+        this(id, name, imageId, status, statusMessage, engine, engineVersion, host, port, userName, password, databaseName, volume, revision, owner,
+                createdAt, expiresAt, false);
+    }
+}
