@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -87,6 +88,8 @@ public final class PoolBenchmark
         }
         Path root = projectRoot.toAbsolutePath().normalize();
         Path base = Files.createTempDirectory(workDirectory, "dolly-pool-bench-");
+        // the engine accounts must reach the daemon's home below it
+        Files.setPosixFilePermissions(base, PosixFilePermissions.fromString("rwx--x--x"));
         String loadAtStart = Files.readString(Path.of("/proc/loadavg"), StandardCharsets.UTF_8).strip();
         List<ImageResult> results = new ArrayList<>();
         DriverSession[] opened = new DriverSession[1];
