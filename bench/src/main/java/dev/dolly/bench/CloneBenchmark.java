@@ -228,7 +228,7 @@ public final class CloneBenchmark
         return List.copyOf(new LinkedHashSet<>(values));
     }
 
-    private static <T> ITypeConverter<T> converter(Function<String, T> fromId)
+    static <T> ITypeConverter<T> converter(Function<String, T> fromId)
     {
         return value -> {
             try {

@@ -17,6 +17,8 @@ import java.util.List;
  * @param lifetime overrides the definition's lifetime ({@code 90m}, {@code 48h}, {@code 7d}, {@code 0}), or {@code null}
  * @param upload the ID of an upload of the caller holding the files the definition names, relative to the definition's
  *         directory; the daemon deletes it once the build is over; {@code null} with {@code sourceDirectory}
+ * @param pool how many containers of the image to keep started and idle once it is ready, which creations take at
+ *         once ({@code 0} or {@code null}: none)
  */
 public record CreateImageRequest(
         String definition,
@@ -25,8 +27,15 @@ public record CreateImageRequest(
         List<String> tags,
         List<String> teams,
         String lifetime,
-        String upload)
+        String upload,
+        Integer pool)
 {
+    /** A request without a pool. */
+    public CreateImageRequest(String definition, String sourceDirectory, String name, List<String> tags, List<String> teams, String lifetime, String upload)
+    {
+        this(definition, sourceDirectory, name, tags, teams, lifetime, upload, null);
+    }
+
     public CreateImageRequest
     {
         tags = tags == null ? List.of() : List.copyOf(tags);

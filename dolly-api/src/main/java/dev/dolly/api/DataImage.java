@@ -15,6 +15,8 @@ import java.util.List;
  *         engine version says what runs ({@code 11.4.5-MariaDB} for {@code engine: mysql} without a MySQL installation)
  * @param buildSteps the steps of the image's build that ended, in order, with their times; empty for images graduated
  *         from a revision
+ * @param pool the image's warm pool: how many containers it keeps started and idle, and how many of them are ready
+ *         to be taken; {@code null} when it has none
  */
 public record DataImage(
         long id,
@@ -37,8 +39,24 @@ public record DataImage(
         ImageOrigin origin,
         List<String> pendingTags,
         String requestedVersion,
-        List<ImageBuildStep> buildSteps)
+        List<ImageBuildStep> buildSteps,
+        Pool pool)
 {
+    /**
+     * @param size how many containers the pool keeps started and idle
+     * @param ready how many of them are ready to be taken now
+     */
+    public record Pool(int size, int ready) {}
+
+    /** An image without a pool. */
+    public DataImage(long id, String name, List<String> tags, List<String> teams, String engine, String engineVersion, ResourceStatus status,
+            String statusMessage, String progress, String sourceType, String databaseName, String owner, Instant createdAt, Instant readyAt, Instant expiresAt,
+            Long sizeBytes, List<String> containers, ImageOrigin origin, List<String> pendingTags, String requestedVersion, List<ImageBuildStep> buildSteps)
+    {
+        this(id, name, tags, teams, engine, engineVersion, status, statusMessage, progress, sourceType, databaseName, owner, createdAt, readyAt, expiresAt,
+                sizeBytes, containers, origin, pendingTags, requestedVersion, buildSteps, null);
+    }
+
     public DataImage
     {
         pendingTags = pendingTags == null ? List.of() : List.copyOf(pendingTags);

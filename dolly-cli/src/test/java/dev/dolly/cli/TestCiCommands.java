@@ -90,7 +90,7 @@ class TestCiCommands
         Result result = dolly.run("update", "data-image", "widgets");
 
         assertThat(result.exitCode()).isEqualTo(3);
-        assertThat(result.stderr()).contains("Nothing to change: give --tag, --remove-tag, --team, --remove-team, --name or --lifetime.");
+        assertThat(result.stderr()).contains("Nothing to change: give --tag, --remove-tag, --team, --remove-team, --name, --lifetime or --pool.");
         assertThat(daemon.requests()).isEmpty();
         assertThat(dolly.run("update", "data-container", "c1").stderr()).contains("Nothing to change: give --name, --lifetime, --team or --remove-team.");
     }

@@ -72,6 +72,38 @@ class TestImageCommands
     }
 
     @Test
+    void showsWarmPoolsAndSetsTheirSize()
+            throws Exception
+    {
+        DataImage pooled = withPool(image(1, "chinook", READY), new DataImage.Pool(3, 2));
+        daemon.answerList("GET", "/api/v1/images", List.of(pooled, image(12, "widgetstore-big", READY)));
+
+        Result list = dolly.run("get", "data-images");
+
+        assertThat(list.exitCode()).isZero();
+        assertThat(list.stdout()).isEqualTo("""
+                ID  NAME             TAGS       ENGINE         STATUS  CREATED       TEAMS  EXPIRES    POOL
+                1   chinook          v1,latest  postgresql 17  Ready   18 hours ago  dba    in 4 days  2/3 ready
+                12  widgetstore-big  v1,latest  postgresql 17  Ready   18 hours ago  dba    in 4 days
+                """);
+        // JSON carries the pool as an object
+        assertThat(Json.json().readTree(dolly.run("get", "data-images", "-o", "json").stdout()).get(0).get("pool").toString())
+                .isEqualTo("{\"size\":3,\"ready\":2}");
+
+        daemon.answer("PATCH", "/api/v1/images/chinook", pooled);
+        assertThat(dolly.run("update", "data-image", "chinook", "--pool", "3").exitCode()).isZero();
+        assertThat(Json.json().readValue(daemon.requests("PATCH", "/api/v1/images/chinook").getFirst().body(), dev.dolly.api.UpdateImageRequest.class).pool())
+                .isEqualTo(3);
+    }
+
+    private static DataImage withPool(DataImage image, DataImage.Pool pool)
+    {
+        return new DataImage(image.id(), image.name(), image.tags(), image.teams(), image.engine(), image.engineVersion(), image.status(), image.statusMessage(),
+                image.progress(), image.sourceType(), image.databaseName(), image.owner(), image.createdAt(), image.readyAt(), image.expiresAt(),
+                image.sizeBytes(), image.containers(), image.origin(), image.pendingTags(), image.requestedVersion(), image.buildSteps(), pool);
+    }
+
+    @Test
     void listsImagesAsJsonArray()
             throws Exception
     {

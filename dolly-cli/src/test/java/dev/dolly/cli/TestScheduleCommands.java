@@ -116,7 +116,7 @@ class TestScheduleCommands
         DataContainer plain = container(3, "dev", "widgetstore", READY);
         DataContainer following = new DataContainer(plain.id(), plain.name(), plain.imageId(), plain.imageName(), plain.revision(), plain.status(),
                 plain.statusMessage(), plain.engine(), plain.engineVersion(), plain.host(), plain.port(), plain.user(), plain.password(), plain.database(),
-                plain.uri(), plain.jdbcUrl(), plain.keyValueConnectionString(), plain.owner(), plain.createdAt(), plain.expiresAt(), plain.sizeBytes(), null,
+                plain.uri(), plain.jdbcUrl(), plain.keyValueConnectionString(), plain.owner(), plain.createdAt(), plain.expiresAt(), plain.sizeBytes(), null, List.of(),
                 new Following("widgetstore:latest", "06:00", NOW.minus(Duration.ofHours(6)), "Moved from image 7 to image 9; dropped rev.1"));
         daemon.answer("GET", "/api/v1/containers/dev", following);
         assertThat(run("get", "data-container", "dev").stdout()).endsWith("""

@@ -243,6 +243,8 @@ public final class Dolly
         // once the containers run again: a route whose port is taken is shown as such, and the daemon starts
         settle("the routes", dolly.routes::start);
         settle("the schedules", dolly.schedules::reconcile);
+        // the warm pools fill again in the background: their READY containers were started again with the others
+        dolly.containers.pools().fillSoon();
         // deleteExpired logs its own failures: the schedule's future has nothing more to say
         var unused = dolly.reaper.scheduleWithFixedDelay(dolly::deleteExpired, 5, 5, TimeUnit.SECONDS);
         var unusedSchedules = dolly.scheduler.scheduleWithFixedDelay(dolly::runSchedules, 1, 1, TimeUnit.SECONDS);
@@ -390,6 +392,7 @@ public final class Dolly
             Thread.currentThread().interrupt();
         }
         images.shutdown();
+        containers.pools().shutdown();
         containers.stopAll();
         try {
             lock.release();
@@ -419,6 +422,8 @@ public final class Dolly
             containers.deleteExpired();
             images.deleteExpired();
             uploads.deleteUnclaimed();
+            // a pool whose container could not be made, or broke, is brought to its size again
+            containers.pools().fillSoon();
         }
         catch (RuntimeException e) {
             LOG.warn("Deleting expired images and containers failed", e);

@@ -54,6 +54,9 @@ final class CreateDataImageCommand
     @Option(names = "--lifetime", paramLabel = "DURATION", description = "Delete the image after this long: 90m, 48h, 7d; 0 for never.")
     String lifetime;
 
+    @Option(names = "--pool", paramLabel = "N", description = "Once the image is ready, keep N containers of it started and idle, which 'create data-container' takes at once.")
+    Integer pool;
+
     @Option(names = "--wait", description = "Wait until the image is ready (the default), printing progress on stderr.")
     boolean wait;
 
@@ -85,6 +88,10 @@ final class CreateDataImageCommand
         DollyClient client = connector.connect(global);
         CreateImageRequest request = creation.request(client, connector.localAdministrator(), global.quiet || output.structured(), definition,
                 name, tags, teams, lifetime);
+        if (pool != null) {
+            request = new CreateImageRequest(request.definition(), request.sourceDirectory(), request.name(), request.tags(), request.teams(), request.lifetime(),
+                    request.upload(), pool);
+        }
         DataImage image = client.createImage(request);
         if (noWait) {
             print(image, "Data image '" + image.name() + "' (" + image.id() + ") is being created. "

@@ -5,6 +5,7 @@ import dev.dolly.cli.output.RelativeTime;
 import dev.dolly.cli.output.TableWriter;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 /** The columns of {@code dolly get data-images}. */
@@ -19,9 +20,13 @@ final class ImageTable
 
     static TableWriter table(List<DataImage> images, Instant now)
     {
-        TableWriter table = new TableWriter("ID", "NAME", "TAGS", "ENGINE", "STATUS", "CREATED", "TEAMS", "EXPIRES");
+        // spawnctl's columns, and the warm pools' when an image of the list has one
+        boolean pools = images.stream().anyMatch(image -> image.pool() != null);
+        TableWriter table = pools
+                ? new TableWriter("ID", "NAME", "TAGS", "ENGINE", "STATUS", "CREATED", "TEAMS", "EXPIRES", "POOL")
+                : new TableWriter("ID", "NAME", "TAGS", "ENGINE", "STATUS", "CREATED", "TEAMS", "EXPIRES");
         for (DataImage image : images) {
-            table.addRow(
+            List<String> row = new ArrayList<>(List.of(
                     String.valueOf(image.id()),
                     image.name(),
                     tags(image),
@@ -29,9 +34,22 @@ final class ImageTable
                     Cells.status(image.status()),
                     Cells.created(image.createdAt(), now),
                     Cells.list(image.teams()),
-                    expiry(image, now));
+                    expiry(image, now)));
+            if (pools) {
+                row.add(pool(image));
+            }
+            table.addRow(row.toArray(String[]::new));
         }
         return table;
+    }
+
+    /** A warm pool as {@code 2/3 ready}; empty without one. */
+    static String pool(DataImage image)
+    {
+        if (image.pool() == null) {
+            return "";
+        }
+        return image.pool().ready() + "/" + image.pool().size() + " ready";
     }
 
     /** The tags it holds, then those a build takes when it is ready: {@code v1,latest-production (when ready)}. */

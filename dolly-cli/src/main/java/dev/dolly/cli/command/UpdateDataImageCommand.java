@@ -17,12 +17,12 @@ import java.util.concurrent.Callable;
 
 import static java.util.Objects.requireNonNull;
 
-/** {@code dolly update data-image REF --tag T --remove-tag T --team T --remove-team T --name NEW --lifetime D} */
+/** {@code dolly update data-image REF --tag T --remove-tag T --team T --remove-team T --name NEW --lifetime D --pool N} */
 @Command(
         name = Aliases.DATA_IMAGE,
         aliases = {"dataimage", "di"},
         description = {
-                "Change a data image's tags, teams, name or lifetime.",
+                "Change a data image's tags, teams, name, lifetime or warm pool.",
                 "A tag moves to this image from the other image of its name that holds it (a build still running takes it when it is ready).",
                 "A renamed image keeps only the tags no image of its new name holds; tags given with --tag take over."})
 final class UpdateDataImageCommand
@@ -60,6 +60,9 @@ final class UpdateDataImageCommand
     @Option(names = "--lifetime", paramLabel = "DURATION", description = "Delete the image this long from now: 90m, 48h, 10h30m, 7d; 0 for never.")
     String lifetime;
 
+    @Option(names = "--pool", paramLabel = "N", description = "Keep N containers of the image started and idle, which 'create data-container' takes at once; 0 for none.")
+    Integer pool;
+
     UpdateDataImageCommand(CommandContext context)
     {
         this.context = requireNonNull(context, "context is null");
@@ -68,11 +71,11 @@ final class UpdateDataImageCommand
     @Override
     public Integer call()
     {
-        if (tags.isEmpty() && removedTags.isEmpty() && teams.isEmpty() && removedTeams.isEmpty() && name == null && lifetime == null) {
-            throw new ParameterException(spec.commandLine(), "Nothing to change: give --tag, --remove-tag, --team, --remove-team, --name or --lifetime.");
+        if (tags.isEmpty() && removedTags.isEmpty() && teams.isEmpty() && removedTeams.isEmpty() && name == null && lifetime == null && pool == null) {
+            throw new ParameterException(spec.commandLine(), "Nothing to change: give --tag, --remove-tag, --team, --remove-team, --name, --lifetime or --pool.");
         }
         DollyClient client = new DaemonConnector(context).connect(global);
-        DataImage image = client.updateImage(reference, new UpdateImageRequest(tags, removedTags, teams, removedTeams, name, lifetime));
+        DataImage image = client.updateImage(reference, new UpdateImageRequest(tags, removedTags, teams, removedTeams, name, lifetime, pool));
         output.print(context, image, global.quiet, image.name(), "Data image '" + image.name() + "' (" + image.id() + ") updated.");
         return 0;
     }

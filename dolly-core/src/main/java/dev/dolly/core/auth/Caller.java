@@ -54,15 +54,16 @@ public record Caller(
         return admin || image.owner().equals(name);
     }
 
+    /** Whether the caller may see a container: their own, or any for administrators; one waiting in a warm pool is nobody's to see. */
     public boolean canSee(ContainerRecord container)
     {
-        return admin || container.owner().equals(name) || container.teams().stream().anyMatch(teams::contains);
+        return !container.pooled() && (admin || container.owner().equals(name) || container.teams().stream().anyMatch(teams::contains));
     }
 
     /** Delete it, change its name, lifetime or teams, save, load or reset its revisions. */
     public boolean canChange(ContainerRecord container)
     {
-        return admin || container.owner().equals(name);
+        return !container.pooled() && (admin || container.owner().equals(name));
     }
 
     /** Refuses a caller who may see the container (a member of one of its teams) but not change it. */

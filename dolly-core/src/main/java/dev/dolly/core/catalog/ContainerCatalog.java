@@ -61,9 +61,9 @@ public final class ContainerCatalog
         return jdbi.inTransaction(handle -> {
             int inserted = handle.createUpdate("""
                             INSERT INTO containers (name, image_id, status, status_message, engine, engine_version, host, port, user_name,
-                                password, database_name, volume, revision, owner, created_at, expires_at, engine_uid)
+                                password, database_name, volume, revision, owner, created_at, expires_at, engine_uid, pooled)
                             SELECT :name, :imageId, :status, :statusMessage, :engine, :engineVersion, :host, :port, :userName,
-                                :password, :databaseName, :volume, :revision, :owner, :createdAt, :expiresAt, :engineUid
+                                :password, :databaseName, :volume, :revision, :owner, :createdAt, :expiresAt, :engineUid, :pooled
                             WHERE EXISTS (SELECT 1 FROM images WHERE id = :imageId AND status = 'READY')
                             """)
                     .bindMethods(container)
@@ -81,6 +81,47 @@ public final class ContainerCatalog
     }
 
     /**
+     * Takes a READY container out of the image's warm pool for a user, in one transaction whose conditional update
+     * decides: of two creations at once, each gets another container, or one gets none. The container becomes the
+     * user's, PENDING under its new name, owner, password and times until its server has the new password
+     * ({@link #markCreated}); a crash before that leaves a PENDING container, which the daemon removes when it starts.
+     * Only while the image is READY, as {@link #insertOfReadyImage}.
+     *
+     * @return the container as it was in the pool (with the password its server still has); empty when none is ready
+     */
+    public Optional<ContainerRecord> takePooled(long imageId, String name, String owner, String password, Instant createdAt, Instant expiresAt)
+    {
+        requireNonNull(name, "name is null");
+        requireNonNull(owner, "owner is null");
+        requireNonNull(password, "password is null");
+        requireNonNull(createdAt, "createdAt is null");
+        return jdbi.inTransaction(handle -> {
+            Optional<ContainerRecord> pooled = handle.createQuery("""
+                            SELECT * FROM containers WHERE image_id = :imageId AND pooled = 1 AND status = 'READY'
+                                AND EXISTS (SELECT 1 FROM images WHERE id = :imageId AND status = 'READY')
+                            ORDER BY id LIMIT 1""")
+                    .bind("imageId", imageId)
+                    .mapTo(ContainerRecord.class)
+                    .findOne();
+            if (pooled.isEmpty()) {
+                return Optional.empty();
+            }
+            int taken = handle.createUpdate("""
+                            UPDATE containers SET pooled = 0, status = 'PENDING', status_message = NULL, name = :name, owner = :owner, password = :password,
+                                created_at = :createdAt, expires_at = :expiresAt
+                            WHERE id = :id AND pooled = 1 AND status = 'READY'""")
+                    .bind("name", name)
+                    .bind("owner", owner)
+                    .bind("password", password)
+                    .bind("createdAt", createdAt)
+                    .bind("expiresAt", expiresAt)
+                    .bind("id", pooled.get().id())
+                    .execute();
+            return taken == 1 ? pooled : Optional.<ContainerRecord>empty();
+        });
+    }
+
+    /**
      * Marks a container READY once its creation is done, if it is still PENDING.
      *
      * @return whether it was PENDING
@@ -88,6 +129,19 @@ public final class ContainerCatalog
     public boolean markCreated(long id)
     {
         return jdbi.withHandle(handle -> handle.createUpdate("UPDATE containers SET status = 'READY', status_message = NULL WHERE id = :id AND status = 'PENDING'")
+                .bind("id", id)
+                .execute()) == 1;
+    }
+
+    /**
+     * Marks a container of a warm pool DELETING, for its pool's shrinking or its image's deletion, unless a creation
+     * took it meanwhile ({@link #takePooled}): the one statement decides.
+     *
+     * @return whether it is DELETING now
+     */
+    public boolean markPooledDeleting(long id)
+    {
+        return jdbi.withHandle(handle -> handle.createUpdate("UPDATE containers SET status = 'DELETING', status_message = NULL WHERE id = :id AND pooled = 1")
                 .bind("id", id)
                 .execute()) == 1;
     }

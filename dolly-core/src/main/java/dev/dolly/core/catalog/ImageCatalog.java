@@ -69,10 +69,10 @@ public final class ImageCatalog
         long id = handle.createUpdate("""
                         INSERT INTO images (name, status, status_message, progress, engine, requested_version, engine_version,
                             source_type, database_name, superuser_password, volume, size_bytes, owner, definition, source_directory,
-                            created_at, ready_at, expires_at, origin_container, origin_revision, origin_image)
+                            created_at, ready_at, expires_at, origin_container, origin_revision, origin_image, pool_size)
                         VALUES (:name, :status, :statusMessage, :progress, :engine, :requestedVersion, :engineVersion,
                             :sourceType, :databaseName, :superuserPassword, :volume, :sizeBytes, :owner, :definition, :sourceDirectory,
-                            :createdAt, :readyAt, :expiresAt, :origin?.container, :origin?.revision, :origin?.image)
+                            :createdAt, :readyAt, :expiresAt, :origin?.container, :origin?.revision, :origin?.image, :poolSize)
                         """)
                 .bindMethods(image)
                 .executeAndReturnGeneratedKeys("id")
@@ -256,10 +256,21 @@ public final class ImageCatalog
                 .execute());
     }
 
+    /** Sets how many containers the image's warm pool keeps started and idle (0: none). */
+    public void setPoolSize(long id, int poolSize)
+    {
+        jdbi.useHandle(handle -> handle.createUpdate("UPDATE images SET pool_size = :poolSize WHERE id = :id")
+                .bind("poolSize", poolSize)
+                .bind("id", id)
+                .execute());
+    }
+
     /**
-     * Marks an image DELETING if it is READY or FAILED and no container records it, in one statement: a container
-     * is recorded only while its image is READY ({@link ContainerCatalog#insertOfReadyImage}), so of a deletion and
-     * a creation from the image at once, exactly one wins, and an image being built is never deleted.
+     * Marks an image DELETING if it is READY or FAILED and no user's container records it, in one statement: a
+     * container is recorded (or taken from the image's pool) only while its image is READY
+     * ({@link ContainerCatalog#insertOfReadyImage}, {@link ContainerCatalog#takePooled}), so of a deletion and a
+     * creation from the image at once, exactly one wins, and an image being built is never deleted. The image's pool
+     * containers do not keep it: they are removed once it is DELETING.
      *
      * @return whether it is DELETING now
      */
@@ -267,7 +278,7 @@ public final class ImageCatalog
     {
         return jdbi.withHandle(handle -> handle.createUpdate("""
                         UPDATE images SET status = 'DELETING', status_message = NULL, progress = NULL
-                        WHERE id = :id AND status IN ('READY', 'FAILED') AND NOT EXISTS (SELECT 1 FROM containers WHERE image_id = :id)
+                        WHERE id = :id AND status IN ('READY', 'FAILED') AND NOT EXISTS (SELECT 1 FROM containers WHERE image_id = :id AND pooled = 0)
                         """)
                 .bind("id", id)
                 .execute()) == 1;

@@ -3,6 +3,7 @@ package dev.dolly.core.catalog;
 import dev.dolly.api.ImageOrigin;
 import dev.dolly.api.ResourceStatus;
 import org.jdbi.v3.core.mapper.Nested;
+import org.jdbi.v3.core.mapper.reflect.JdbiConstructor;
 
 import java.time.Instant;
 import java.util.List;
@@ -15,6 +16,7 @@ import static java.util.Objects.requireNonNull;
  * @param tags the tags the image holds, sorted
  * @param teams the teams it is shared with, sorted
  * @param origin where an image made from a container's revision came from; {@code null} for images built from a definition
+ * @param poolSize how many containers of the image its warm pool keeps started and idle; 0 for none
  */
 public record ImageRecord(
         long id,
@@ -38,8 +40,10 @@ public record ImageRecord(
         Instant expiresAt,
         List<String> tags,
         List<String> teams,
-        @Nested("origin") ImageOrigin origin)
+        @Nested("origin") ImageOrigin origin,
+        int poolSize)
 {
+    @JdbiConstructor
     public ImageRecord
     {
         tags = List.copyOf(requireNonNull(tags, "tags is null"));
@@ -48,5 +52,15 @@ public record ImageRecord(
         if (origin != null && origin.container() == null) {
             origin = null;
         }
+    }
+
+    /** An image without a warm pool. */
+    public ImageRecord(long id, String name, ResourceStatus status, String statusMessage, String progress, String engine, String requestedVersion,
+            String engineVersion, String sourceType, String databaseName, String superuserPassword, String volume, Long sizeBytes, String owner,
+            String definition, String sourceDirectory, Instant createdAt, Instant readyAt, Instant expiresAt, List<String> tags, List<String> teams,
+            ImageOrigin origin)
+    {
+        this(id, name, status, statusMessage, progress, engine, requestedVersion, engineVersion, sourceType, databaseName, superuserPassword, volume,
+                sizeBytes, owner, definition, sourceDirectory, createdAt, readyAt, expiresAt, tags, teams, origin, 0);
     }
 }

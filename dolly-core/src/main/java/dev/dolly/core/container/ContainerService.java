@@ -41,6 +41,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -48,6 +49,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 
 import static java.util.Objects.requireNonNull;
@@ -60,6 +62,10 @@ public final class ContainerService
 {
     private static final Logger LOG = LoggerFactory.getLogger(ContainerService.class);
     static final String INITIAL_REVISION = "rev.0";
+    /** The owner of pool containers: nobody (no user's name is empty). */
+    static final String POOL_OWNER = "";
+    /** Pool containers' names start with a character users' names may not ({@link ImageDefinitionParser#checkName}). */
+    static final String POOL_NAME_PREFIX = "~pool-";
     private static final Duration SIZE_MAXIMUM_AGE = Duration.ofSeconds(30);
     // a new container whose port another program took between its probe and the bind moves to another port
     private static final int NEW_PORT_ATTEMPTS = 3;
@@ -79,6 +85,7 @@ public final class ContainerService
     private final VolumeSizes sizes;
     private final Optional<ServerLimits> limits;
     private final Map<Long, Object> locks = new ConcurrentHashMap<>();
+    private final ContainerPools pools;
 
     public ContainerService(Catalog catalog, ImageService images, EngineRegistry engines, EngineAccounts accounts, StorageDriver storage, PortAllocator ports,
             Quotas quotas, DollyConfiguration configuration, Clock clock)
@@ -104,6 +111,14 @@ public final class ContainerService
         @SuppressWarnings("ThreadPriorityCheck")
         ExecutorService measurer = Executors.newSingleThreadExecutor(Thread.ofPlatform().daemon().name("container sizes").priority(Thread.MIN_PRIORITY).factory());
         this.sizes = new VolumeSizes(storage::sizeBytes, measurer, clock, SIZE_MAXIMUM_AGE);
+        this.pools = new ContainerPools(this, catalog, clock);
+        images.usePools(pools);
+    }
+
+    /** The warm pools of the images' containers, which this service fills and takes from. */
+    public ContainerPools pools()
+    {
+        return pools;
     }
 
     /** Creates a container from an image the caller may see (their own, a team's, or any for administrators). */
@@ -125,10 +140,16 @@ public final class ContainerService
             throw DollyException.badInput("--refresh-at is for a container that follows a tag: add --follow.");
         }
         ImageRecord image = images.resolveReady(request.image(), caller);
-        Engine imageEngine = engines.engine(image.engine());
         var now = clock.instant();
         // computed before a port is taken: an expiry out of range is refused with nothing to give back
         var expiresAt = lifetime.expiry(now).orElse(null);
+        // a pool's containers are private and follow nothing: a shared or following container is created as without a pool
+        if (image.poolSize() > 0 && teams.isEmpty() && following.isEmpty()) {
+            Optional<DataContainer> taken = takeFromPool(image, requestedName, owner, now, expiresAt);
+            if (taken.isPresent()) {
+                return taken.get();
+            }
+        }
 
         long id;
         String name;
@@ -136,16 +157,11 @@ public final class ContainerService
         try {
             synchronized (this) {
                 name = requestedName.orElseGet(() -> uniqueName(image.name()));
-                if (catalog.containers().findByName(name).isPresent()) {
-                    throw new DollyException(ErrorCode.ALREADY_EXISTS, "A data container named '" + name + "' exists already. Choose another name, or delete it first.");
-                }
-                ContainerRecord record = new ContainerRecord(0, name, image.id(), ResourceStatus.PENDING, null, image.engine(), image.engineVersion(),
-                        configuration.containerHost(), port, imageEngine.defaultUser(), Passwords.generate(), databaseOf(image, imageEngine), "", INITIAL_REVISION,
-                        owner, now, expiresAt, teams);
+                checkNameIsFree(name);
+                ContainerRecord record = newRecord(image, name, owner, port, now, expiresAt, teams, false);
                 // the container's own account, recorded with it: its clone and its server will belong to it; recorded
                 // only while the image is READY, so that the image cannot be deleted under its clone
-                id = quotas.admitContainer(owner, () -> accounts.allocate(uid -> catalog.containers().insertOfReadyImage(record, uid)
-                        .orElseThrow(() -> imageNoLongerReady(image))));
+                id = quotas.admitContainer(owner, () -> insertOfReadyImage(record, image));
             }
             // removed with the container's record, should its creation fail
             long created = id;
@@ -156,6 +172,127 @@ public final class ContainerService
             // recorded with the container, the port stays taken; refused, it is free again
             ports.release(port);
         }
+        ContainerRecord created = start(id, name, image, port);
+        // a fresh clone's size is not worth a tree walk in the request that creates it
+        return view(created, false, image.name());
+    }
+
+    /**
+     * Creates a container in the image's warm pool: a real container like any other (its own clone, account, port,
+     * password and server), owned by nobody and named so that no user's container name can be the same
+     * ({@code ~pool-<image>-<random>}, which names users choose are not). {@link ContainerPools} calls it, one at a
+     * time.
+     */
+    ContainerRecord createPooled(ImageRecord image)
+    {
+        requireNonNull(image, "image is null");
+        long id;
+        String name;
+        int port = ports.reserve();
+        try {
+            synchronized (this) {
+                name = uniquePoolName(image);
+                ContainerRecord record = newRecord(image, name, POOL_OWNER, port, clock.instant(), null, List.of(), true);
+                // no quota: a pool container is nobody's
+                id = insertOfReadyImage(record, image);
+            }
+        }
+        finally {
+            ports.release(port);
+        }
+        return start(id, name, image, port);
+    }
+
+    private ContainerRecord newRecord(ImageRecord image, String name, String owner, int port, Instant createdAt, Instant expiresAt, List<String> teams,
+            boolean pooled)
+    {
+        Engine imageEngine = engines.engine(image.engine());
+        return new ContainerRecord(0, name, image.id(), ResourceStatus.PENDING, null, image.engine(), image.engineVersion(), configuration.containerHost(), port,
+                imageEngine.defaultUser(), Passwords.generate(), databaseOf(image, imageEngine), "", INITIAL_REVISION, owner, createdAt, expiresAt, teams, pooled);
+    }
+
+    private long insertOfReadyImage(ContainerRecord record, ImageRecord image)
+    {
+        return accounts.allocate(uid -> catalog.containers().insertOfReadyImage(record, uid).orElseThrow(() -> imageNoLongerReady(image)));
+    }
+
+    private void checkNameIsFree(String name)
+    {
+        if (catalog.containers().findByName(name).isPresent()) {
+            throw new DollyException(ErrorCode.ALREADY_EXISTS, "A data container named '" + name + "' exists already. Choose another name, or delete it first.");
+        }
+    }
+
+    /**
+     * Hands a container of the image's warm pool to the caller: the catalog's conditional update takes it (two
+     * creations never get the same one), its superuser gets a new password through the engine (the pool's no longer
+     * works), and it becomes READY under the caller's name, ownership, lifetime and creation time, on {@code rev.0} as
+     * a new container. Its pool starts a replacement in the background.
+     *
+     * @return empty when no pool container is ready, or the one taken could not be handed over (it is removed): the
+     *         caller then creates a container as without a pool
+     */
+    private Optional<DataContainer> takeFromPool(ImageRecord image, Optional<String> requestedName, String owner, Instant now, Instant expiresAt)
+    {
+        long started = System.nanoTime();
+        String password = Passwords.generate();
+        String name;
+        AtomicReference<ContainerRecord> taken = new AtomicReference<>();
+        synchronized (this) {
+            name = requestedName.orElseGet(() -> uniqueName(image.name()));
+            checkNameIsFree(name);
+            // counted against the caller's quota like a new container; the take itself is one conditional update
+            quotas.admitContainer(owner, () -> {
+                Optional<ContainerRecord> pooled = catalog.containers().takePooled(image.id(), name, owner, password, now, expiresAt);
+                pooled.ifPresent(taken::set);
+                return pooled.map(ContainerRecord::id).orElse(0L);
+            });
+        }
+        ContainerRecord pooled = taken.get();
+        long claimed = System.nanoTime();
+        if (pooled == null) {
+            pools.fillSoon();
+            return Optional.empty();
+        }
+        Engine engine = engine(pooled);
+        long passwordChanged;
+        try {
+            Endpoint asPoolSuperuser = new Endpoint(engineAddress(), pooled.port(), pooled.userName(), pooled.password(), engine.defaultDatabase());
+            engine.changePassword(asPoolSuperuser, pooled.userName(), password);
+            passwordChanged = System.nanoTime();
+            if (!catalog.containers().markCreated(pooled.id())) {
+                throw DollyException.conflict("Its record changed while it was taken from the pool.");
+            }
+        }
+        catch (RuntimeException failure) {
+            LOG.warn("Container {} of the pool of image {} could not be handed over as {}: removing it and creating a container instead", pooled.id(),
+                    image.name(), name, failure);
+            try {
+                removeFailedCreation(pooled.id(), pooled.volume(), engine, engine.install(pooled.engineVersion(), ProgressListener.NONE),
+                        storage.path(pooled.volume()), failure);
+            }
+            catch (RuntimeException removalFailure) {
+                LOG.warn("Could not remove container {} of the pool of image {}", pooled.id(), image.name(), removalFailure);
+            }
+            pools.fillSoon();
+            return Optional.empty();
+        }
+        pools.fillSoon();
+        ContainerRecord container = new ContainerRecord(pooled.id(), name, pooled.imageId(), ResourceStatus.READY, null, pooled.engine(), pooled.engineVersion(),
+                pooled.host(), pooled.port(), pooled.userName(), password, pooled.databaseName(), pooled.volume(), pooled.revision(), owner, now, expiresAt, false);
+        long ended = System.nanoTime();
+        // where the time goes: the catalog's take, the password over a new connection to the server, the catalog's mark
+        LOG.info("Container {} ({}) of image {} taken from its pool on port {} in {} ms (take {} ms, password {} ms, mark {} ms)", name, pooled.id(), image.name(),
+                pooled.port(), millis(started, ended), millis(started, claimed), millis(claimed, passwordChanged), millis(passwordChanged, ended));
+        return Optional.of(view(container, false, image.name()));
+    }
+
+    /**
+     * Clones the image into a recorded (PENDING) container's volume and starts its server with the container's
+     * password, then marks it READY; any failure removes the container.
+     */
+    private ContainerRecord start(long id, String name, ImageRecord image, int port)
+    {
         // from here on the record holds the port, the account and the name: every failure removes it
         String volume = VolumeKeys.container(id);
         Engine engine = null;
@@ -198,9 +335,8 @@ public final class ContainerService
             if (!catalog.containers().markCreated(id)) {
                 throw DollyException.conflict("Its record changed while it was created.");
             }
-            LOG.info("Container {} ({}) of image {} is ready on port {}", name, id, image.name(), port);
-            // a fresh clone's size is not worth a tree walk in the request that creates it
-            return view(load(id), false);
+            LOG.info("Container {} ({}) of image {} is ready on port {}{}", name, id, image.name(), port, container.pooled() ? ", in its pool" : "");
+            return load(id);
         }
         catch (RuntimeException failure) {
             LOG.warn("Container {} ({}) failed", name, id, failure);
@@ -341,7 +477,7 @@ public final class ContainerService
     {
         var now = clock.instant();
         for (ContainerRecord container : catalog.containers().list()) {
-            if (container.expiresAt() != null && container.expiresAt().isBefore(now) && container.status() != ResourceStatus.PENDING
+            if (!container.pooled() && container.expiresAt() != null && container.expiresAt().isBefore(now) && container.status() != ResourceStatus.PENDING
                     && container.status() != ResourceStatus.DELETING) {
                 LOG.info("Container {} ({}) expired at {}: deleting it", container.name(), container.id(), container.expiresAt());
                 try {
@@ -362,6 +498,24 @@ public final class ContainerService
                 }
             }
         }
+    }
+
+    /**
+     * Deletes a container of a warm pool (its server, volume and record), unless a creation took it meanwhile.
+     *
+     * @return whether it was deleted
+     */
+    boolean deletePooled(ContainerRecord container)
+    {
+        boolean deleted = false;
+        synchronized (lock(container.id())) {
+            if (catalog.containers().markPooledDeleting(container.id())) {
+                finishDelete(load(container.id()));
+                deleted = true;
+            }
+        }
+        locks.remove(container.id());
+        return deleted;
     }
 
     private DollyException refusedDeletion(ContainerRecord container)
@@ -547,6 +701,21 @@ public final class ContainerService
         // engines listen where the daemon is configured to let them (DOLLY_CONTAINER_LISTEN); connection details name container.host()
         return new ServerSettings(configuration.containerListenAddress(), container.port(), engines.engine(container.engine()).containerParameters(),
                 configuration.engineLogsDirectory().resolve("container-" + container.id() + ".log"));
+    }
+
+    private static long millis(long startNanos, long endNanos)
+    {
+        return Duration.ofNanos(endNanos - startNanos).toMillis();
+    }
+
+    private String uniquePoolName(ImageRecord image)
+    {
+        while (true) {
+            String name = POOL_NAME_PREFIX + image.id() + "-" + Passwords.random(8, "abcdefghijklmnopqrstuvwxyz0123456789");
+            if (catalog.containers().findByName(name).isEmpty()) {
+                return name;
+            }
+        }
     }
 
     private String uniqueName(String imageName)

@@ -61,6 +61,8 @@ public final class ImageService
     private static final Logger LOG = LoggerFactory.getLogger(ImageService.class);
     /** The source type of an image graduated from a container's revision. */
     public static final String GRADUATED = "revision";
+    /** The largest warm pool an image may have: each of its containers is a running server, holding memory and a port. */
+    public static final int MAXIMUM_POOL_SIZE = 20;
     /** Connections a build's steps may use at once (to freeze and analyse tables in parallel): the cores, from 2 to 4. */
     private static final int BUILD_PARALLELISM = Math.clamp(Runtime.getRuntime().availableProcessors(), 2, 4);
 
@@ -76,6 +78,7 @@ public final class ImageService
     private final Clock clock;
     private final ImageDefinitionParser parser;
     private final BuildPipeline pipeline = BuildPipeline.standard();
+    private volatile ImagePools pools = ImagePools.NONE;
     /** Ends builds that run longer than {@code DOLLY_BUILD_TIMEOUT}. */
     private final ScheduledExecutorService timeouts = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("build-timeouts").daemon().factory());
 
@@ -156,12 +159,13 @@ public final class ImageService
         Lifetime lifetime = request.lifetime() == null ? definition.lifetime() : Lifetime.parse(request.lifetime(), "--lifetime");
         Engine engine = engines.engine(definition.engine());
         String version = engine.resolveVersion(definition.version().orElse(null));
+        int poolSize = checkPoolSize(request.pool());
 
         var now = clock.instant();
         ImageRecord record = new ImageRecord(0, definition.name(), ResourceStatus.PENDING, null, "Queued", definition.engine(),
                 definition.version().orElse(null), version, definition.sourceType().name().toLowerCase(java.util.Locale.ROOT),
                 definition.initialDatabaseName().orElse(null), Passwords.generate(), "", null, caller.name(), request.definition(),
-                sourceDescription, now, null, lifetime.expiry(now).orElse(null), List.copyOf(tags), List.copyOf(teams), null);
+                sourceDescription, now, null, lifetime.expiry(now).orElse(null), List.copyOf(tags), List.copyOf(teams), null, poolSize);
         // the build's own account, recorded with the image: its files will belong to it
         long id = quotas.admitImage(caller.name(), true, () -> accounts.allocate(uid -> {
             long inserted = catalog.images().insert(record);
@@ -177,9 +181,30 @@ public final class ImageService
             }
             finally {
                 release.run();
+                // a READY image's pool fills from now on
+                pools.fillSoon();
             }
         });
         return view(load(id));
+    }
+
+    /** The warm pools of the images' containers, which the container service keeps: filled when a pool's size changes, drained on deletion. */
+    public void usePools(ImagePools pools)
+    {
+        this.pools = requireNonNull(pools, "pools is null");
+    }
+
+    /** Checks the size of a warm pool asked for, of {@code --pool}. */
+    static int checkPoolSize(Integer pool)
+    {
+        if (pool == null) {
+            return 0;
+        }
+        if (pool < 0 || pool > MAXIMUM_POOL_SIZE) {
+            throw DollyException.badInput("--pool " + pool + " is not a pool size: give how many containers of the image to keep started and idle, from 0 "
+                    + "(none) to " + MAXIMUM_POOL_SIZE + ".");
+        }
+        return pool;
     }
 
     /** The images the caller may see. */
@@ -198,14 +223,20 @@ public final class ImageService
     {
         requireNonNull(caller, "caller is null");
         // the containers of every image in one query, not one per image
-        Map<Long, List<String>> containers = catalog.containers().list().stream()
+        List<ContainerRecord> all = catalog.containers().list();
+        Map<Long, Long> readyInPools = all.stream()
+                .filter(container -> container.pooled() && container.status() == ResourceStatus.READY)
+                .collect(Collectors.groupingBy(ContainerRecord::imageId, Collectors.counting()));
+        Map<Long, List<String>> containers = all.stream()
+                .filter(container -> !container.pooled())
                 .collect(Collectors.groupingBy(ContainerRecord::imageId, Collectors.mapping(ContainerRecord::name, Collectors.toList())));
         Map<Long, List<ImageBuildStep>> buildSteps = catalog.images().allBuildSteps();
         return catalog.images().list().stream()
                 .filter(caller::canSee)
                 .filter(image -> name == null || image.name().equals(name))
                 .filter(image -> tag == null || image.tags().contains(tag))
-                .map(image -> view(image, containers.getOrDefault(image.id(), List.of()), buildSteps.getOrDefault(image.id(), List.of())))
+                .map(image -> view(image, containers.getOrDefault(image.id(), List.of()), buildSteps.getOrDefault(image.id(), List.of()),
+                        readyInPools.getOrDefault(image.id(), 0L).intValue()))
                 .toList();
     }
 
@@ -253,6 +284,7 @@ public final class ImageService
                         + (image.teams().isEmpty() ? "." : "; its teams are " + String.join(", ", image.teams()) + "."));
             }
         }
+        Integer poolSize = request.pool() == null ? null : checkPoolSize(request.pool());
         boolean expiryChanged = request.lifetime() != null;
         var expiresAt = expiryChanged ? Lifetime.parse(request.lifetime(), "--lifetime").expiry(clock.instant()).orElse(null) : null;
         if (image.status() == ResourceStatus.DELETING) {
@@ -260,6 +292,10 @@ public final class ImageService
         }
         catalog.images().update(image.id(), new ImageChanges(name, request.addTags(), request.removeTags(), request.addTeams(), request.removeTeams(),
                 expiryChanged, expiresAt));
+        if (poolSize != null) {
+            catalog.images().setPoolSize(image.id(), poolSize);
+            pools.fillSoon();
+        }
         LOG.info("Image {} ({}) updated", image.name(), image.id());
         return view(load(image.id()));
     }
@@ -338,7 +374,8 @@ public final class ImageService
     {
         ImageRecord image = resolve(reference, caller);
         caller.checkCanChange(image, "delete");
-        List<ContainerRecord> users = catalog.containers().listOfImage(image.id());
+        // the containers of its warm pool are nobody's: they go with it
+        List<ContainerRecord> users = usersOf(image);
         if (!users.isEmpty()) {
             throw new DollyException(ErrorCode.IN_USE, "Data image '" + image.name() + "' (" + image.id() + ") is used by data containers "
                     + String.join(", ", users.stream().map(container -> "'" + container.name() + "'").toList())
@@ -363,7 +400,7 @@ public final class ImageService
     /** Why an image that was deletable a moment ago cannot be marked DELETING now: another request changed it. */
     private DollyException refusedDeletion(ImageRecord image)
     {
-        List<ContainerRecord> users = catalog.containers().listOfImage(image.id());
+        List<ContainerRecord> users = usersOf(image);
         if (!users.isEmpty()) {
             return new DollyException(ErrorCode.IN_USE, "Data image '" + image.name() + "' (" + image.id() + ") is used by data containers "
                     + String.join(", ", users.stream().map(container -> "'" + container.name() + "'").toList())
@@ -372,6 +409,12 @@ public final class ImageService
         ImageRecord now = catalog.images().find(image.id()).orElseThrow(() -> notFound(String.valueOf(image.id())));
         return DollyException.conflict("Data image '" + now.name() + "' (" + now.id() + ") "
                 + (now.status() == ResourceStatus.DELETING ? "is being deleted already." : "is still being built. Delete it once it is Ready or Failed."));
+    }
+
+    /** The users' containers made from the image, not those waiting in its pool. */
+    private List<ContainerRecord> usersOf(ImageRecord image)
+    {
+        return catalog.containers().listOfImage(image.id()).stream().filter(container -> !container.pooled()).toList();
     }
 
     /** Whether a reference is a plain name: neither a numeric ID nor {@code name:tag}. */
@@ -397,7 +440,7 @@ public final class ImageService
         var now = clock.instant();
         for (ImageRecord image : catalog.images().list()) {
             boolean settled = image.status() == ResourceStatus.READY || image.status() == ResourceStatus.FAILED;
-            if (image.expiresAt() != null && image.expiresAt().isBefore(now) && settled && catalog.containers().listOfImage(image.id()).isEmpty()
+            if (image.expiresAt() != null && image.expiresAt().isBefore(now) && settled && usersOf(image).isEmpty()
                     && (image.volume().isEmpty() || new VolumeUsers(catalog, storage).of(image.volume()).isEmpty())) {
                 LOG.info("Image {} ({}) expired at {}: deleting it", image.name(), image.id(), image.expiresAt());
                 try {
@@ -416,6 +459,8 @@ public final class ImageService
     /** Removes a DELETING image's volume and record; also used when the daemon settles an interrupted delete. */
     public void finishDelete(long id)
     {
+        // the containers of its pool first: their clones are of its volume
+        pools.drain(id);
         storage.delete(VolumeKeys.image(id));
         CrashPoints.reached(CrashPoints.IMAGE_DELETE_VOLUME);
         // frees its account, unless a container whose files it holds (it was graduated from it) still has it
@@ -488,20 +533,23 @@ public final class ImageService
 
     public DataImage view(ImageRecord image)
     {
-        return view(image, catalog.containers().listOfImage(image.id()).stream().map(ContainerRecord::name).toList(), catalog.images().buildSteps(image.id()));
+        List<ContainerRecord> containers = catalog.containers().listOfImage(image.id());
+        int readyInPool = (int) containers.stream().filter(container -> container.pooled() && container.status() == ResourceStatus.READY).count();
+        return view(image, containers.stream().filter(container -> !container.pooled()).map(ContainerRecord::name).toList(), catalog.images().buildSteps(image.id()),
+                readyInPool);
     }
 
     /**
      * @param containers the names of the containers made from the image
      * @param buildSteps the steps of its build that ended
      */
-    private DataImage view(ImageRecord image, List<String> containers, List<ImageBuildStep> buildSteps)
+    private DataImage view(ImageRecord image, List<String> containers, List<ImageBuildStep> buildSteps, int readyInPool)
     {
         return new DataImage(image.id(), image.name(), image.tags(), image.teams(), image.engine(), image.engineVersion(), image.status(),
                 image.statusMessage(), image.progress(), image.sourceType(), image.databaseName(), image.owner(), image.createdAt(),
                 image.readyAt(), image.expiresAt(), image.sizeBytes(), containers, image.origin(),
                 image.status() == ResourceStatus.PENDING ? catalog.images().pendingTags(image.id()) : List.of(),
-                image.requestedVersion(), buildSteps);
+                image.requestedVersion(), buildSteps, image.poolSize() == 0 && readyInPool == 0 ? null : new DataImage.Pool(image.poolSize(), readyInPool));
     }
 
     /**

@@ -42,7 +42,8 @@ public final class VolumeUsers
         }
         for (ContainerRecord container : catalog.containers().list()) {
             containerNames.put(container.id(), container.name());
-            if (!container.volume().isEmpty() && !container.volume().equals(volume) && storage.dependencies(container.volume()).contains(volume)) {
+            // a container of an image's warm pool goes with the image (its pool is drained first)
+            if (!container.pooled() && !container.volume().isEmpty() && !container.volume().equals(volume) && storage.dependencies(container.volume()).contains(volume)) {
                 users.add("data container '" + container.name() + "'");
             }
         }

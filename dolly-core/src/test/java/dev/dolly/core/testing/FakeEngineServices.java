@@ -341,6 +341,7 @@ public final class FakeEngineServices
     @Override
     public void close()
     {
+        containers.pools().shutdown();
         builds.shutdownNow();
         try {
             builds.awaitTermination(10, TimeUnit.SECONDS);
