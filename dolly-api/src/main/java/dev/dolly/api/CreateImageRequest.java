@@ -1,6 +1,7 @@
 package dev.dolly.api;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * Asks the daemon to build an image from an image definition (Spawn's YAML format).
@@ -17,6 +18,10 @@ import java.util.List;
  * @param lifetime overrides the definition's lifetime ({@code 90m}, {@code 48h}, {@code 7d}, {@code 0}), or {@code null}
  * @param upload the ID of an upload of the caller holding the files the definition names, relative to the definition's
  *         directory; the daemon deletes it once the build is over; {@code null} with {@code sourceDirectory}
+ * @param variables values for the {@code ${name}} variables of the definition's {@code transform:}, over its own
+ *         ({@code --set name=value})
+ * @param transformSalt the masking salt the definition's {@code transform.salt: env:NAME} names, read by the client from
+ *         its environment; used for the build only, never stored; {@code null} to take it from the daemon's environment
  */
 public record CreateImageRequest(
         String definition,
@@ -25,11 +30,27 @@ public record CreateImageRequest(
         List<String> tags,
         List<String> teams,
         String lifetime,
-        String upload)
+        String upload,
+        Map<String, String> variables,
+        String transformSalt)
 {
     public CreateImageRequest
     {
         tags = tags == null ? List.of() : List.copyOf(tags);
         teams = teams == null ? List.of() : List.copyOf(teams);
+        variables = variables == null ? Map.of() : Map.copyOf(variables);
+    }
+
+    public CreateImageRequest(String definition, String sourceDirectory, String name, List<String> tags, List<String> teams, String lifetime, String upload)
+    {
+        this(definition, sourceDirectory, name, tags, teams, lifetime, upload, Map.of(), null);
+    }
+
+    /** The salt stays out of logs and error messages that print the request. */
+    @Override
+    public String toString()
+    {
+        return "CreateImageRequest[name=" + name + ", sourceDirectory=" + sourceDirectory + ", upload=" + upload + ", variables=" + variables
+                + ", transformSalt=" + (transformSalt == null ? "none" : "(hidden)") + "]";
     }
 }

@@ -15,6 +15,8 @@ import java.util.List;
  *         engine version says what runs ({@code 11.4.5-MariaDB} for {@code engine: mysql} without a MySQL installation)
  * @param buildSteps the steps of the image's build that ended, in order, with their times; empty for images graduated
  *         from a revision
+ * @param transform what the build's {@code transform:} stage did (rows kept, columns masked, the leak check), {@code null}
+ *         for an image built without one
  */
 public record DataImage(
         long id,
@@ -37,11 +39,20 @@ public record DataImage(
         ImageOrigin origin,
         List<String> pendingTags,
         String requestedVersion,
-        List<ImageBuildStep> buildSteps)
+        List<ImageBuildStep> buildSteps,
+        TransformReport transform)
 {
     public DataImage
     {
         pendingTags = pendingTags == null ? List.of() : List.copyOf(pendingTags);
         buildSteps = buildSteps == null ? List.of() : List.copyOf(buildSteps);
+    }
+
+    public DataImage(long id, String name, List<String> tags, List<String> teams, String engine, String engineVersion, ResourceStatus status, String statusMessage,
+            String progress, String sourceType, String databaseName, String owner, Instant createdAt, Instant readyAt, Instant expiresAt, Long sizeBytes,
+            List<String> containers, ImageOrigin origin, List<String> pendingTags, String requestedVersion, List<ImageBuildStep> buildSteps)
+    {
+        this(id, name, tags, teams, engine, engineVersion, status, statusMessage, progress, sourceType, databaseName, owner, createdAt, readyAt, expiresAt,
+                sizeBytes, containers, origin, pendingTags, requestedVersion, buildSteps, null);
     }
 }

@@ -14,7 +14,9 @@ import picocli.CommandLine.Spec;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 import static java.util.Objects.requireNonNull;
@@ -54,6 +56,9 @@ final class CreateDataImageCommand
     @Option(names = "--lifetime", paramLabel = "DURATION", description = "Delete the image after this long: 90m, 48h, 7d; 0 for never.")
     String lifetime;
 
+    @Option(names = "--set", paramLabel = "NAME=VALUE", description = "A value for a variable of the definition's transform (transform.variables); repeat for more.")
+    Map<String, String> variables = new LinkedHashMap<>();
+
     @Option(names = "--wait", description = "Wait until the image is ready (the default), printing progress on stderr.")
     boolean wait;
 
@@ -84,7 +89,7 @@ final class CreateDataImageCommand
         DaemonConnector connector = new DaemonConnector(context);
         DollyClient client = connector.connect(global);
         CreateImageRequest request = creation.request(client, connector.localAdministrator(), global.quiet || output.structured(), definition,
-                name, tags, teams, lifetime);
+                name, tags, teams, lifetime, variables);
         DataImage image = client.createImage(request);
         if (noWait) {
             print(image, "Data image '" + image.name() + "' (" + image.id() + ") is being created. "
