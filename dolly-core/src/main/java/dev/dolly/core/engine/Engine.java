@@ -191,7 +191,7 @@ public interface Engine
      */
     default dev.dolly.core.transform.TransformDatabase openTransform(Endpoint superuser)
     {
-        throw dev.dolly.api.DollyException.badInput("Engine " + name() + " cannot run a definition's 'transform:' yet: remove it, or build for postgresql.");
+        throw dev.dolly.api.DollyException.badInput("Engine " + name() + " cannot run a definition's 'transform:': remove it, or build for postgresql or mariadb.");
     }
 
     /** Gives the data owner a new password, for a container's fresh credentials. */

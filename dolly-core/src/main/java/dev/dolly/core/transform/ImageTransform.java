@@ -110,10 +110,15 @@ public final class ImageTransform
             rowsBefore.put(table, database.countRows(table));
         }
         Map<Table, Long> rowsAfter = new LinkedHashMap<>(rowsBefore);
-        List<ForeignKey> foreignKeys = database.foreignKeys();
         if (subsets) {
             progress.accept("Choosing the rows to keep");
             keep.forEach((name, table) -> database.markRowsToRemove(table, definition.keep().get(name)));
+        }
+        // the fakes are computed from every original value, before the subset: a value of a removed row is an original too,
+        // which no fake may equal, and the fakes do not depend on the subset
+        Mappings mappings = mask.isEmpty() ? null : prepareMasks(database, mask);
+        List<ForeignKey> foreignKeys = database.foreignKeys();
+        if (subsets) {
             for (Table table : empty) {
                 progress.accept("Emptying " + table.displayName());
                 database.removeAllRows(table);
@@ -131,7 +136,7 @@ public final class ImageTransform
 
         List<MaskedColumn> maskedColumns = new ArrayList<>();
         if (!mask.isEmpty()) {
-            maskedColumns = mask(database, mask);
+            maskedColumns = applyMasks(database, mask, mappings);
         }
 
         // every foreign key holds (the constraints stayed in place; the statements above ran without their triggers)
@@ -146,11 +151,15 @@ public final class ImageTransform
         return new TransformReport(rulesDigest(), tableRows, maskedColumns, personal, "passed", false, (System.nanoTime() - start) / 1_000_000);
     }
 
-    private List<MaskedColumn> mask(TransformDatabase database, Map<Table, Map<Column, Transformer>> mask)
+    /** One mapping per transformer and length limit: the same original gets the same fake in every column. */
+    private record Group(Transformer transformer, int maxLength) {}
+
+    /** The mappings of the masked columns, and how many distinct originals each column had. */
+    private record Mappings(Map<Group, Integer> numbers, Map<ColumnReference, Long> distinct) {}
+
+    private Mappings prepareMasks(TransformDatabase database, Map<Table, Map<Column, Transformer>> mask)
     {
         Masker masker = new Masker(salt.orElseThrow());
-        // one mapping per transformer and length limit: the same original gets the same fake in every column
-        record Group(Transformer transformer, int maxLength) {}
         Map<Group, List<ColumnReference>> groups = new LinkedHashMap<>();
         mask.forEach((table, columns) -> columns.forEach((column, transformer) -> {
             if (!transformer.keeps() && !transformer.nulls()) {
@@ -186,6 +195,13 @@ public final class ImageTransform
                         + ", which must stay unique: use a transformer that draws fakes (such as hash, or internet.emailAddress).");
             }
         }
+        return new Mappings(mappings, distinct);
+    }
+
+    private List<MaskedColumn> applyMasks(TransformDatabase database, Map<Table, Map<Column, Transformer>> mask, Mappings prepared)
+    {
+        Map<Group, Integer> mappings = prepared.numbers();
+        Map<ColumnReference, Long> distinct = prepared.distinct();
         List<MaskedColumn> masked = new ArrayList<>();
         for (Map.Entry<Table, Map<Column, Transformer>> entry : mask.entrySet()) {
             Map<Column, Optional<Integer>> columns = new LinkedHashMap<>();
