@@ -99,7 +99,7 @@ public final class Masker
     private static String syllableName(Random random)
     {
         StringBuilder name = new StringBuilder();
-        int syllables = 2 + random.nextInt(2);
+        int syllables = 3 + random.nextInt(2);
         for (int index = 0; index < syllables; index++) {
             name.append(SYLLABLES[random.nextInt(SYLLABLES.length)]);
         }
