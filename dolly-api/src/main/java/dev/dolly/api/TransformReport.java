@@ -21,7 +21,6 @@ public record TransformReport(
         List<MaskedColumn> maskedColumns,
         List<String> personalColumns,
         String leakCheck,
-        boolean dryRun,
         long milliseconds)
 {
     public TransformReport

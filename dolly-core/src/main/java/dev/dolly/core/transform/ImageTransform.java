@@ -148,7 +148,7 @@ public final class ImageTransform
             }
         }
         List<TableRows> tableRows = tables.stream().map(table -> new TableRows(table.displayName(), rowsBefore.get(table), rowsAfter.get(table))).toList();
-        return new TransformReport(rulesDigest(), tableRows, maskedColumns, personal, "passed", false, (System.nanoTime() - start) / 1_000_000);
+        return new TransformReport(rulesDigest(), tableRows, maskedColumns, personal, "passed", (System.nanoTime() - start) / 1_000_000);
     }
 
     /** One mapping per transformer and length limit: the same original gets the same fake in every column. */

@@ -251,7 +251,7 @@ final class MariaDbTransformDatabase
     {
         execute(connection, "CREATE TABLE " + mapping(mapping) + " (digest BINARY(16) PRIMARY KEY, original LONGTEXT NOT NULL, fake LONGTEXT)");
         String distinct = columns.stream()
-                .map(reference -> "SELECT " + asText(quote(reference.column().name())) + " FROM " + quote(reference.table().name()) + " WHERE "
+                .map(reference -> "SELECT DISTINCT " + asText(quote(reference.column().name())) + " FROM " + quote(reference.table().name()) + " WHERE "
                         + quote(reference.column().name()) + " IS NOT NULL")
                 .collect(Collectors.joining(" UNION "));
         long count = 0;

@@ -217,7 +217,7 @@ final class PostgresTransformDatabase
     {
         execute("CREATE UNLOGGED TABLE " + mapping(mapping) + " (original text PRIMARY KEY, fake text)");
         String distinct = columns.stream()
-                .map(reference -> "SELECT " + quote(reference.column().name()) + "::text FROM " + name(reference.table()) + " WHERE " + quote(reference.column().name()) + " IS NOT NULL")
+                .map(reference -> "SELECT DISTINCT " + quote(reference.column().name()) + "::text FROM " + name(reference.table()) + " WHERE " + quote(reference.column().name()) + " IS NOT NULL")
                 .collect(Collectors.joining(" UNION "));
         long count = 0;
         try {
