@@ -1,6 +1,7 @@
 package dev.dolly.api;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * Asks the daemon to build an image from an image definition (Spawn's YAML format).
@@ -19,6 +20,10 @@ import java.util.List;
  *         directory; the daemon deletes it once the build is over; {@code null} with {@code sourceDirectory}
  * @param pool how many containers of the image to keep started and idle once it is ready, which creations take at
  *         once ({@code 0} or {@code null}: none)
+ * @param variables values for the {@code ${name}} variables of the definition's {@code transform:}, over its own
+ *         ({@code --set name=value})
+ * @param transformSalt the masking salt the definition's {@code transform.salt: env:NAME} names, read by the client from
+ *         its environment; used for the build only, never stored; {@code null} to take it from the daemon's environment
  */
 public record CreateImageRequest(
         String definition,
@@ -28,17 +33,42 @@ public record CreateImageRequest(
         List<String> teams,
         String lifetime,
         String upload,
-        Integer pool)
+        Integer pool,
+        Map<String, String> variables,
+        String transformSalt)
 {
-    /** A request without a pool. */
-    public CreateImageRequest(String definition, String sourceDirectory, String name, List<String> tags, List<String> teams, String lifetime, String upload)
-    {
-        this(definition, sourceDirectory, name, tags, teams, lifetime, upload, null);
-    }
-
     public CreateImageRequest
     {
         tags = tags == null ? List.of() : List.copyOf(tags);
         teams = teams == null ? List.of() : List.copyOf(teams);
+        variables = variables == null ? Map.of() : Map.copyOf(variables);
+    }
+
+    /** A request without a pool, variables or salt. */
+    public CreateImageRequest(String definition, String sourceDirectory, String name, List<String> tags, List<String> teams, String lifetime, String upload)
+    {
+        this(definition, sourceDirectory, name, tags, teams, lifetime, upload, null, Map.of(), null);
+    }
+
+    /** A request with a pool, without variables or salt. */
+    public CreateImageRequest(String definition, String sourceDirectory, String name, List<String> tags, List<String> teams, String lifetime, String upload,
+            Integer pool)
+    {
+        this(definition, sourceDirectory, name, tags, teams, lifetime, upload, pool, Map.of(), null);
+    }
+
+    /** A request without a pool. */
+    public CreateImageRequest(String definition, String sourceDirectory, String name, List<String> tags, List<String> teams, String lifetime, String upload,
+            Map<String, String> variables, String transformSalt)
+    {
+        this(definition, sourceDirectory, name, tags, teams, lifetime, upload, null, variables, transformSalt);
+    }
+
+    /** The salt stays out of logs and error messages that print the request. */
+    @Override
+    public String toString()
+    {
+        return "CreateImageRequest[name=" + name + ", sourceDirectory=" + sourceDirectory + ", upload=" + upload + ", pool=" + pool + ", variables=" + variables
+                + ", transformSalt=" + (transformSalt == null ? "none" : "(hidden)") + "]";
     }
 }

@@ -17,6 +17,8 @@ import java.util.List;
  *         from a revision
  * @param pool the image's warm pool: how many containers it keeps started and idle, and how many of them are ready
  *         to be taken; {@code null} when it has none
+ * @param transform what the build's {@code transform:} stage did (rows kept, columns masked, the leak check), {@code null}
+ *         for an image built without one
  */
 public record DataImage(
         long id,
@@ -40,7 +42,8 @@ public record DataImage(
         List<String> pendingTags,
         String requestedVersion,
         List<ImageBuildStep> buildSteps,
-        Pool pool)
+        Pool pool,
+        TransformReport transform)
 {
     /**
      * @param size how many containers the pool keeps started and idle
@@ -48,18 +51,18 @@ public record DataImage(
      */
     public record Pool(int size, int ready) {}
 
-    /** An image without a pool. */
-    public DataImage(long id, String name, List<String> tags, List<String> teams, String engine, String engineVersion, ResourceStatus status,
-            String statusMessage, String progress, String sourceType, String databaseName, String owner, Instant createdAt, Instant readyAt, Instant expiresAt,
-            Long sizeBytes, List<String> containers, ImageOrigin origin, List<String> pendingTags, String requestedVersion, List<ImageBuildStep> buildSteps)
-    {
-        this(id, name, tags, teams, engine, engineVersion, status, statusMessage, progress, sourceType, databaseName, owner, createdAt, readyAt, expiresAt,
-                sizeBytes, containers, origin, pendingTags, requestedVersion, buildSteps, null);
-    }
-
     public DataImage
     {
         pendingTags = pendingTags == null ? List.of() : List.copyOf(pendingTags);
         buildSteps = buildSteps == null ? List.of() : List.copyOf(buildSteps);
+    }
+
+    /** An image without a pool, built without a transform. */
+    public DataImage(long id, String name, List<String> tags, List<String> teams, String engine, String engineVersion, ResourceStatus status, String statusMessage,
+            String progress, String sourceType, String databaseName, String owner, Instant createdAt, Instant readyAt, Instant expiresAt, Long sizeBytes,
+            List<String> containers, ImageOrigin origin, List<String> pendingTags, String requestedVersion, List<ImageBuildStep> buildSteps)
+    {
+        this(id, name, tags, teams, engine, engineVersion, status, statusMessage, progress, sourceType, databaseName, owner, createdAt, readyAt, expiresAt,
+                sizeBytes, containers, origin, pendingTags, requestedVersion, buildSteps, null, null);
     }
 }

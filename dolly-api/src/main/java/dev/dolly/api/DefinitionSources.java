@@ -59,6 +59,10 @@ public final class DefinitionSources
                 backup(backups.get(index), "backups[" + index + "]").ifPresent(sources::add);
             }
         }
+        String transformFile = text(root.get("transform"));
+        if (transformFile != null) {
+            sources.add(new Source("transform", transformFile));
+        }
         JsonNode folders = root.get("scriptsFolders");
         if (folders != null && folders.isValueNode() && !folders.isNull()) {
             sources.add(new Source("scriptsFolders entry", folders.asText()));
@@ -71,6 +75,34 @@ public final class DefinitionSources
             }
         }
         return sources;
+    }
+
+    /**
+     * The environment variable the masking salt is read from, {@code transform.salt: env:NAME}, in the definition or in
+     * the transform file it names (relative to {@code directory}); empty when there is none. Read leniently: the daemon
+     * checks the whole definition.
+     */
+    public static Optional<String> saltVariable(String yaml, Path directory)
+    {
+        requireNonNull(yaml, "yaml is null");
+        requireNonNull(directory, "directory is null");
+        try {
+            JsonNode root = Json.yaml().readTree(yaml);
+            JsonNode transform = root == null || !root.isObject() ? null : root.get("transform");
+            String file = text(transform);
+            if (file != null) {
+                Path path = directory.resolve(file);
+                transform = Files.isRegularFile(path) ? Json.yaml().readTree(Files.readString(path)) : null;
+            }
+            String salt = transform == null || !transform.isObject() ? null : text(transform.get("salt"));
+            if (salt == null || !salt.startsWith("env:")) {
+                return Optional.empty();
+            }
+            return Optional.of(salt.substring("env:".length()).strip()).filter(name -> !name.isEmpty());
+        }
+        catch (IOException | InvalidPathException e) {
+            return Optional.empty();
+        }
     }
 
     /** A backup's path from {@code folder} (optional) and {@code file}. */

@@ -100,7 +100,7 @@ class TestImageCommands
     {
         return new DataImage(image.id(), image.name(), image.tags(), image.teams(), image.engine(), image.engineVersion(), image.status(), image.statusMessage(),
                 image.progress(), image.sourceType(), image.databaseName(), image.owner(), image.createdAt(), image.readyAt(), image.expiresAt(),
-                image.sizeBytes(), image.containers(), image.origin(), image.pendingTags(), image.requestedVersion(), image.buildSteps(), pool);
+                image.sizeBytes(), image.containers(), image.origin(), image.pendingTags(), image.requestedVersion(), image.buildSteps(), pool, null);
     }
 
     @Test

@@ -14,7 +14,9 @@ import picocli.CommandLine.Spec;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 import static java.util.Objects.requireNonNull;
@@ -57,6 +59,9 @@ final class CreateDataImageCommand
     @Option(names = "--pool", paramLabel = "N", description = "Once the image is ready, keep N containers of it started and idle, which 'create data-container' takes at once.")
     Integer pool;
 
+    @Option(names = "--set", paramLabel = "NAME=VALUE", description = "A value for a variable of the definition's transform (transform.variables); repeat for more.")
+    Map<String, String> variables = new LinkedHashMap<>();
+
     @Option(names = "--wait", description = "Wait until the image is ready (the default), printing progress on stderr.")
     boolean wait;
 
@@ -87,10 +92,10 @@ final class CreateDataImageCommand
         DaemonConnector connector = new DaemonConnector(context);
         DollyClient client = connector.connect(global);
         CreateImageRequest request = creation.request(client, connector.localAdministrator(), global.quiet || output.structured(), definition,
-                name, tags, teams, lifetime);
+                name, tags, teams, lifetime, variables);
         if (pool != null) {
             request = new CreateImageRequest(request.definition(), request.sourceDirectory(), request.name(), request.tags(), request.teams(), request.lifetime(),
-                    request.upload(), pool);
+                    request.upload(), pool, request.variables(), request.transformSalt());
         }
         DataImage image = client.createImage(request);
         if (noWait) {

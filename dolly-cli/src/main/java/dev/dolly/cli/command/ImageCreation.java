@@ -1,6 +1,8 @@
 package dev.dolly.cli.command;
 
 import dev.dolly.api.CreateImageRequest;
+import dev.dolly.api.DefinitionSources;
+import dev.dolly.api.TransformReport;
 import dev.dolly.api.DataImage;
 import dev.dolly.api.DollyException;
 import dev.dolly.api.ErrorCode;
@@ -16,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -64,8 +67,19 @@ final class ImageCreation
     CreateImageRequest request(DollyClient client, boolean localAdministrator, boolean quiet, DefinitionFile file, String name, List<String> tags,
             List<String> teams, String lifetime)
     {
+        return request(client, localAdministrator, quiet, file, name, tags, teams, lifetime, Map.of());
+    }
+
+    /**
+     * @param variables {@code --set name=value}, for the variables of the definition's {@code transform:}
+     */
+    CreateImageRequest request(DollyClient client, boolean localAdministrator, boolean quiet, DefinitionFile file, String name, List<String> tags,
+            List<String> teams, String lifetime, Map<String, String> variables)
+    {
+        // the masking salt comes from this environment (transform.salt: env:NAME) and goes with the request only
+        String salt = DefinitionSources.saltVariable(file.text(), file.directory()).map(variable -> context.environment().get(variable)).orElse(null);
         if (localAdministrator) {
-            return new CreateImageRequest(file.text(), file.directory().toString(), name, tags, teams, lifetime, null);
+            return new CreateImageRequest(file.text(), file.directory().toString(), name, tags, teams, lifetime, null, variables, salt);
         }
         List<UploadFile> files = SourceFiles.of(file.text(), file.directory());
         long total = 0;
@@ -76,7 +90,7 @@ final class ImageCreation
                 + client.server() + "...");
         UploadProgress progress = new UploadProgress(total, quiet);
         Upload upload = client.upload(files, progress::sent);
-        return new CreateImageRequest(file.text(), null, name, tags, teams, lifetime, upload.id());
+        return new CreateImageRequest(file.text(), null, name, tags, teams, lifetime, upload.id(), variables, salt);
     }
 
     /** What 'dolly create data-image' prints once the image is ready: spawnctl's line, then {@link #summary}. */
@@ -96,6 +110,28 @@ final class ImageCreation
         if (image.tags() != null && !image.tags().isEmpty()) {
             summary.append(", tags ").append(Cells.list(image.tags()));
         }
+        if (image.transform() != null) {
+            summary.append('\n').append(transformSummary(image.transform()));
+        }
+        return summary.toString();
+    }
+
+    /** The transform's report for people: rows kept per table that changed, columns masked, the leak check. */
+    static String transformSummary(TransformReport report)
+    {
+        StringBuilder summary = new StringBuilder("-> Transform (rules " + report.rulesDigest().substring(0, 12) + ", " + report.milliseconds() + " ms):");
+        for (TransformReport.TableRows table : report.tables()) {
+            if (table.rowsBefore() != table.rowsAfter()) {
+                summary.append("\n   ").append(table.table()).append(": kept ").append(table.rowsAfter()).append(" of ").append(table.rowsBefore()).append(" rows");
+            }
+        }
+        if (!report.maskedColumns().isEmpty()) {
+            summary.append("\n   masked: ").append(String.join(", ", report.maskedColumns().stream().map(TransformReport.MaskedColumn::column).toList()));
+        }
+        if (!report.personalColumns().isEmpty()) {
+            summary.append("\n   warning: these columns look personal and are left as they are: ").append(String.join(", ", report.personalColumns()));
+        }
+        summary.append("\n   leak check: ").append(report.leakCheck());
         return summary.toString();
     }
 

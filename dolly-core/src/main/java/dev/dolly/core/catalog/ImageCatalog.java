@@ -200,6 +200,25 @@ public final class ImageCatalog
         jdbi.useHandle(handle -> insertBuildStep(handle, imageId, step));
     }
 
+    /** Records what the transform stage of an image's build did, as JSON. */
+    public void setTransformReport(long imageId, String report)
+    {
+        requireNonNull(report, "report is null");
+        jdbi.useHandle(handle -> handle.createUpdate("INSERT OR REPLACE INTO image_transform_reports (image_id, report) VALUES (:id, :report)")
+                .bind("id", imageId)
+                .bind("report", report)
+                .execute());
+    }
+
+    /** The JSON report of an image's transform stage, if its build had one. */
+    public Optional<String> transformReport(long imageId)
+    {
+        return jdbi.withHandle(handle -> handle.createQuery("SELECT report FROM image_transform_reports WHERE image_id = :id")
+                .bind("id", imageId)
+                .mapTo(String.class)
+                .findOne());
+    }
+
     /** The steps of an image's build that ended, in order. */
     public List<ImageBuildStep> buildSteps(long imageId)
     {

@@ -185,6 +185,15 @@ public interface Engine
         seal(superuser, 1);
     }
 
+    /**
+     * Opens the engine's statements for the transform stage of a build ({@code transform:}) on a database of a running
+     * server, as its superuser; engines without them refuse definitions that have one.
+     */
+    default dev.dolly.core.transform.TransformDatabase openTransform(Endpoint superuser)
+    {
+        throw dev.dolly.api.DollyException.badInput("Engine " + name() + " cannot run a definition's 'transform:': remove it, or build for postgresql or mariadb.");
+    }
+
     /** Gives the data owner a new password, for a container's fresh credentials. */
     void changePassword(Endpoint superuser, String user, String newPassword);
 

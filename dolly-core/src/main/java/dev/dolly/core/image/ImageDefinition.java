@@ -1,6 +1,7 @@
 package dev.dolly.core.image;
 
 import dev.dolly.core.engine.LoadPlan.BackupFormat;
+import dev.dolly.core.transform.TransformDefinition;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -12,6 +13,7 @@ import static java.util.Objects.requireNonNull;
  * A validated image definition: Spawn's YAML format with every path resolved and checked.
  *
  * @param version the requested engine version as written ({@code 16}, {@code 14.5}), empty for the default
+ * @param transform the subset and masking run after the post-script and before the seal, if the definition has one
  */
 public record ImageDefinition(
         String name,
@@ -25,7 +27,8 @@ public record ImageDefinition(
         List<String> teams,
         Lifetime lifetime,
         Optional<String> preScript,
-        Optional<String> postScript)
+        Optional<String> postScript,
+        Optional<TransformDefinition> transform)
 {
     public ImageDefinition
     {
@@ -41,6 +44,7 @@ public record ImageDefinition(
         requireNonNull(lifetime, "lifetime is null");
         requireNonNull(preScript, "preScript is null");
         requireNonNull(postScript, "postScript is null");
+        requireNonNull(transform, "transform is null");
     }
 
     public enum SourceType

@@ -12,6 +12,8 @@ import dev.dolly.core.engine.EngineRegistry;
 import dev.dolly.core.engine.LoadPlan.BackupFormat;
 import dev.dolly.core.image.ImageDefinition.BackupSource;
 import dev.dolly.core.image.ImageDefinition.SourceType;
+import dev.dolly.core.transform.TransformDefinition;
+import dev.dolly.core.transform.TransformDefinitionParser;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -39,7 +41,7 @@ public final class ImageDefinitionParser
 {
     private static final Set<String> KEYS = Set.of(
             "name", "sourceType", "engine", "version", "initialDatabaseName", "backup", "backups", "scriptsFolders",
-            "tags", "teams", "lifetime", "preScript", "postScript");
+            "tags", "teams", "lifetime", "preScript", "postScript", "transform");
     private static final Set<String> BACKUP_KEYS = Set.of("folder", "file", "path", "format");
 
     static final Pattern NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}");
@@ -87,6 +89,15 @@ public final class ImageDefinitionParser
      */
     public ImageDefinition parse(String yaml, Path sourceDirectory, FileLocation location, Optional<String> nameOverride)
     {
+        return parse(yaml, sourceDirectory, location, nameOverride, Map.of());
+    }
+
+    /**
+     * @param variables values for the variables of {@code transform:} ({@code --set name=value}), over its own
+     */
+    public ImageDefinition parse(String yaml, Path sourceDirectory, FileLocation location, Optional<String> nameOverride, Map<String, String> variables)
+    {
+        requireNonNull(variables, "variables is null");
         requireNonNull(yaml, "yaml is null");
         requireNonNull(sourceDirectory, "sourceDirectory is null");
         requireNonNull(location, "location is null");
@@ -160,8 +171,41 @@ public final class ImageDefinitionParser
         List<String> teams = textList(root, "teams");
         teams.forEach(ImageDefinitionParser::checkTeam);
         Lifetime lifetime = Lifetime.parse(text(root, "lifetime").orElse(null), "lifetime");
+        Optional<TransformDefinition> transform = transform(root.get("transform"), base, variables);
+        if (transform.isEmpty() && !variables.isEmpty()) {
+            throw DollyException.badInput("--set gives values to the variables of 'transform:', but the definition has no 'transform'.");
+        }
         return new ImageDefinition(name, sourceType, engine, version, initialDatabaseName, backups, scriptsFolders, tags, teams, lifetime,
-                text(root, "preScript"), text(root, "postScript"));
+                text(root, "preScript"), text(root, "postScript"), transform);
+    }
+
+    /** The {@code transform:} key: a mapping, or the name of a YAML file holding one ({@code transform: ./shrink.yaml}). */
+    private static Optional<TransformDefinition> transform(JsonNode node, Sources base, Map<String, String> variables)
+    {
+        if (node == null || node.isNull()) {
+            return Optional.empty();
+        }
+        if (node.isTextual()) {
+            String written = node.asText().strip();
+            Path path = base.resolve(written, "transform");
+            if (!Files.isRegularFile(path)) {
+                throw DollyException.badInput("Transform file '" + written + "' not found: " + base.describe(written, path) + ".");
+            }
+            try {
+                node = YAML.readTree(Files.readString(path));
+            }
+            catch (JsonProcessingException e) {
+                throw DollyException.badInput("The transform file '" + written + "' is not valid YAML: " + e.getOriginalMessage()
+                        + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"));
+            }
+            catch (IOException e) {
+                throw DollyException.badInput("Cannot read the transform file '" + written + "': " + e.getMessage());
+            }
+            if (node == null || node.isMissingNode() || node.isNull()) {
+                throw DollyException.badInput("The transform file '" + written + "' is empty.");
+            }
+        }
+        return Optional.of(TransformDefinitionParser.parse(node, variables));
     }
 
     /** The SQL files of a scripts folder, in the order they are applied: by name. */

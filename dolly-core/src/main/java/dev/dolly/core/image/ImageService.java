@@ -28,6 +28,10 @@ import dev.dolly.core.image.ImageDefinitionParser.FileLocation;
 import dev.dolly.core.image.build.BuildContext;
 import dev.dolly.core.image.build.BuildPipeline;
 import dev.dolly.core.image.build.BuildTimeout;
+import dev.dolly.core.image.build.TransformStep;
+import dev.dolly.api.TransformReport;
+import dev.dolly.api.Json;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.dolly.core.quota.Quotas;
 import dev.dolly.core.storage.StorageDriver;
 import dev.dolly.core.storage.VolumeKeys;
@@ -143,8 +147,9 @@ public final class ImageService
     private DataImage create(CreateImageRequest request, Path sourceDirectory, FileLocation location, String sourceDescription, Caller caller,
             Runnable release)
     {
-        ImageDefinition definition = parser.parse(request.definition(), sourceDirectory, location, Optional.ofNullable(request.name()));
+        ImageDefinition definition = parser.parse(request.definition(), sourceDirectory, location, Optional.ofNullable(request.name()), request.variables());
         checkNameIsTheCallers(definition.name(), caller);
+        Optional<byte[]> salt = salt(definition, request);
         LinkedHashSet<String> tags = new LinkedHashSet<>(definition.tags());
         request.tags().forEach(tag -> {
             ImageDefinitionParser.checkTag(tag);
@@ -177,7 +182,7 @@ public final class ImageService
         Optional<Path> staging = location == FileLocation.UPLOADED ? Optional.of(sourceDirectory) : Optional.empty();
         builds.execute(() -> {
             try {
-                build(id, definition, staging);
+                build(id, definition, staging, salt);
             }
             finally {
                 release.run();
@@ -549,7 +554,21 @@ public final class ImageService
                 image.statusMessage(), image.progress(), image.sourceType(), image.databaseName(), image.owner(), image.createdAt(),
                 image.readyAt(), image.expiresAt(), image.sizeBytes(), containers, image.origin(),
                 image.status() == ResourceStatus.PENDING ? catalog.images().pendingTags(image.id()) : List.of(),
-                image.requestedVersion(), buildSteps, image.poolSize() == 0 && readyInPool == 0 ? null : new DataImage.Pool(image.poolSize(), readyInPool));
+                image.requestedVersion(), buildSteps, image.poolSize() == 0 && readyInPool == 0 ? null : new DataImage.Pool(image.poolSize(), readyInPool),
+                transformReport(image.id()));
+    }
+
+    private TransformReport transformReport(long id)
+    {
+        return catalog.images().transformReport(id).map(json -> {
+            try {
+                return Json.json().readValue(json, TransformReport.class);
+            }
+            catch (JsonProcessingException e) {
+                LOG.warn("The transform report of image {} cannot be read", id, e);
+                return null;
+            }
+        }).orElse(null);
     }
 
     /**
@@ -560,7 +579,7 @@ public final class ImageService
      *
      * @param staging the staging directory of an uploaded definition
      */
-    private void build(long id, ImageDefinition definition, Optional<Path> staging)
+    private void build(long id, ImageDefinition definition, Optional<Path> staging, Optional<byte[]> salt)
     {
         ImageRecord image = load(id);
         Path logFile = configuration.engineLogsDirectory().resolve("image-" + id + ".log");
@@ -579,7 +598,7 @@ public final class ImageService
             // counted from when the build starts, not from when it was queued
             BuildTimeout timeout = BuildTimeout.watch(context, configuration.buildTimeout(), timeouts);
             try {
-                pipeline.run(context);
+                pipeline(definition, id, salt).run(context);
             }
             finally {
                 timeout.cancel();
@@ -601,6 +620,39 @@ public final class ImageService
                 // the log only matters while the build runs
             }
         }
+    }
+
+    /** The standard pipeline, with the transform step after the post-script when the definition has one. */
+    private BuildPipeline pipeline(ImageDefinition definition, long id, Optional<byte[]> salt)
+    {
+        return definition.transform()
+                .map(transform -> pipeline.withStepAfter("post-script", new TransformStep(transform, salt, report -> {
+                    try {
+                        catalog.images().setTransformReport(id, Json.json().writeValueAsString(report));
+                    }
+                    catch (JsonProcessingException e) {
+                        throw new IllegalStateException("Cannot write the transform report", e);
+                    }
+                })))
+                .orElse(pipeline);
+    }
+
+    /**
+     * The masking salt of a definition with a transform: the value the client sent for its {@code salt: env:NAME}, or
+     * the daemon's own variable of that name (for builds without a client). Held only for the build.
+     */
+    private static Optional<byte[]> salt(ImageDefinition definition, CreateImageRequest request)
+    {
+        Optional<String> variable = definition.transform().flatMap(transform -> transform.saltVariable());
+        if (variable.isEmpty()) {
+            return Optional.empty();
+        }
+        String salt = request.transformSalt() != null ? request.transformSalt() : System.getenv(variable.get());
+        if (salt == null || salt.isEmpty()) {
+            throw DollyException.badInput("transform.salt is env:" + variable.get() + ", but " + variable.get() + " is not set: set it to a secret of your own "
+                    + "where you run dolly (the CLI sends it with the request, and it is never stored), then build again.");
+        }
+        return Optional.of(salt.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     private static LoadPlan loadPlan(ImageDefinition definition, Engine engine)

@@ -885,6 +885,29 @@ public final class MariaDbEngine
     }
 
     @Override
+    public dev.dolly.core.transform.TransformDatabase openTransform(Endpoint superuser)
+    {
+        String url = "jdbc:mariadb://" + ConnectionStrings.uriHost(superuser.host()) + ":" + superuser.port() + "/" + ConnectionStrings.uriEncode(superuser.database());
+        java.util.Properties properties = new java.util.Properties();
+        properties.setProperty("user", superuser.user());
+        properties.setProperty("password", superuser.password());
+        properties.setProperty("useBulkStmts", "true");
+        try {
+            java.sql.Connection connection = java.sql.DriverManager.getConnection(url, properties);
+            try {
+                return new MariaDbTransformDatabase(connection, java.sql.DriverManager.getConnection(url, properties));
+            }
+            catch (java.sql.SQLException | RuntimeException e) {
+                connection.close();
+                throw e;
+            }
+        }
+        catch (java.sql.SQLException e) {
+            throw DollyException.badInput("The transform could not connect to the build's server: " + e.getMessage());
+        }
+    }
+
+    @Override
     public ConnectionStrings connectionStrings(Endpoint endpoint)
     {
         requireNonNull(endpoint, "endpoint is null");

@@ -1035,6 +1035,24 @@ public final class PostgresEngine
         }
     }
 
+    @Override
+    public dev.dolly.core.transform.TransformDatabase openTransform(Endpoint superuser)
+    {
+        try {
+            Connection connection = connect(superuser);
+            try {
+                return new PostgresTransformDatabase(connection, connect(superuser));
+            }
+            catch (SQLException | RuntimeException e) {
+                connection.close();
+                throw e;
+            }
+        }
+        catch (SQLException e) {
+            throw DollyException.badInput("The transform could not connect to the build's server: " + e.getMessage());
+        }
+    }
+
     private static Connection connect(Endpoint endpoint)
             throws SQLException
     {

@@ -1,0 +1,434 @@
+package dev.dolly.core.engine.mariadb;
+
+import dev.dolly.api.DollyException;
+import dev.dolly.core.transform.TransformDatabase;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The transform stage's statements for MariaDB (and MySQL). The subset runs with {@code foreign_key_checks = 0}; the
+ * shared logic checks every foreign key afterwards. The rows a condition removes are recorded by primary key. Mappings
+ * are keyed by the MD5 of the original (texts of any length), filled by streaming the distinct originals out (compared
+ * byte for byte, whatever the column's collation) and inserting the pairs in batches over a second connection; a table
+ * is masked by one multi-table UPDATE joining its mappings. Work tables live in the database {@code dolly_transform},
+ * dropped at the end.
+ */
+final class MariaDbTransformDatabase
+        implements TransformDatabase
+{
+    private static final String WORK = "`dolly_transform`";
+    private static final int BATCH = 5_000;
+    private static final Set<String> TEXT_TYPES = Set.of("char", "varchar", "text", "tinytext", "mediumtext", "longtext");
+
+    private final Connection connection;
+    private final Connection loader;
+    private List<Table> tables;
+
+    MariaDbTransformDatabase(Connection connection, Connection loader)
+    {
+        this.connection = requireNonNull(connection, "connection is null");
+        this.loader = requireNonNull(loader, "loader is null");
+        execute(connection, "SET SESSION foreign_key_checks = 0");
+        execute(loader, "SET SESSION foreign_key_checks = 0");
+        execute(connection, "DROP DATABASE IF EXISTS " + WORK);
+        execute(connection, "CREATE DATABASE " + WORK + " CHARACTER SET utf8mb4 COLLATE utf8mb4_bin");
+        execute(connection, "CREATE TABLE " + WORK + ".original_digests (digest BINARY(16) PRIMARY KEY)");
+        execute(connection, "CREATE TABLE " + WORK + ".identifying_digests (digest BINARY(16) PRIMARY KEY)");
+    }
+
+    @Override
+    public List<Table> tables()
+    {
+        String sql = """
+                SELECT c.TABLE_SCHEMA, c.TABLE_NAME, c.COLUMN_NAME, c.COLUMN_TYPE, c.IS_NULLABLE = 'YES', c.DATA_TYPE, COALESCE(c.CHARACTER_MAXIMUM_LENGTH, 0),
+                       EXISTS (SELECT 1 FROM information_schema.STATISTICS s WHERE s.TABLE_SCHEMA = c.TABLE_SCHEMA AND s.TABLE_NAME = c.TABLE_NAME
+                               AND s.COLUMN_NAME = c.COLUMN_NAME AND s.NON_UNIQUE = 0
+                               AND (SELECT count(*) FROM information_schema.STATISTICS o WHERE o.TABLE_SCHEMA = s.TABLE_SCHEMA AND o.TABLE_NAME = s.TABLE_NAME
+                                    AND o.INDEX_NAME = s.INDEX_NAME) = 1)
+                FROM information_schema.COLUMNS c
+                JOIN information_schema.TABLES t ON t.TABLE_SCHEMA = c.TABLE_SCHEMA AND t.TABLE_NAME = c.TABLE_NAME AND t.TABLE_TYPE = 'BASE TABLE'
+                WHERE c.TABLE_SCHEMA = DATABASE()
+                ORDER BY c.TABLE_NAME, c.ORDINAL_POSITION""";
+        Map<String, List<Column>> columns = new LinkedHashMap<>();
+        String schema = null;
+        try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
+            while (rows.next()) {
+                schema = rows.getString(1);
+                long maxLength = rows.getLong(7);
+                boolean textual = TEXT_TYPES.contains(rows.getString(6).toLowerCase(java.util.Locale.ROOT));
+                columns.computeIfAbsent(rows.getString(2), name -> new ArrayList<>()).add(new Column(rows.getString(3), rows.getString(4), rows.getBoolean(5),
+                        textual && maxLength < Integer.MAX_VALUE && rows.getString(6).contains("char") ? (int) maxLength : 0, textual, rows.getBoolean(8)));
+            }
+        }
+        catch (SQLException e) {
+            throw failed("read the tables", e);
+        }
+        List<Table> result = new ArrayList<>();
+        String database = schema;
+        columns.forEach((name, tableColumns) -> result.add(new Table(database, name, name, tableColumns)));
+        tables = result;
+        return result;
+    }
+
+    @Override
+    public List<ForeignKey> foreignKeys()
+    {
+        List<Table> known = tables == null ? tables() : tables;
+        String sql = """
+                SELECT k.CONSTRAINT_NAME, k.TABLE_NAME, k.COLUMN_NAME, k.REFERENCED_TABLE_NAME, k.REFERENCED_COLUMN_NAME, c.IS_NULLABLE = 'YES'
+                FROM information_schema.KEY_COLUMN_USAGE k
+                JOIN information_schema.COLUMNS c ON c.TABLE_SCHEMA = k.TABLE_SCHEMA AND c.TABLE_NAME = k.TABLE_NAME AND c.COLUMN_NAME = k.COLUMN_NAME
+                WHERE k.TABLE_SCHEMA = DATABASE() AND k.REFERENCED_TABLE_NAME IS NOT NULL AND k.REFERENCED_TABLE_SCHEMA = k.TABLE_SCHEMA
+                ORDER BY k.TABLE_NAME, k.CONSTRAINT_NAME, k.ORDINAL_POSITION""";
+        record Key(String child, String name) {}
+        Map<Key, List<String[]>> keys = new LinkedHashMap<>();
+        try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
+            while (rows.next()) {
+                keys.computeIfAbsent(new Key(rows.getString(2), rows.getString(1)), key -> new ArrayList<>())
+                        .add(new String[] {rows.getString(3), rows.getString(4), rows.getString(5), String.valueOf(rows.getBoolean(6))});
+            }
+        }
+        catch (SQLException e) {
+            throw failed("read the foreign keys", e);
+        }
+        List<ForeignKey> result = new ArrayList<>();
+        keys.forEach((key, columns) -> {
+            Optional<Table> child = find(known, key.child());
+            Optional<Table> parent = find(known, columns.getFirst()[1]);
+            if (child.isPresent() && parent.isPresent()) {
+                result.add(new ForeignKey(key.name(), child.get(), columns.stream().map(column -> column[0]).toList(), parent.get(),
+                        columns.stream().map(column -> column[2]).toList(), columns.stream().allMatch(column -> column[3].equals("true"))));
+            }
+        });
+        return result;
+    }
+
+    private static Optional<Table> find(List<Table> tables, String name)
+    {
+        return tables.stream().filter(table -> table.name().equals(name)).findFirst();
+    }
+
+    @Override
+    public long countRows(Table table)
+    {
+        return queryLong("SELECT count(*) FROM " + quote(table.name()));
+    }
+
+    private List<String> primaryKey(Table table)
+    {
+        List<String> columns = new ArrayList<>();
+        try (PreparedStatement statement = connection.prepareStatement("SELECT COLUMN_NAME FROM information_schema.KEY_COLUMN_USAGE WHERE TABLE_SCHEMA = DATABASE() "
+                + "AND TABLE_NAME = ? AND CONSTRAINT_NAME = 'PRIMARY' ORDER BY ORDINAL_POSITION")) {
+            statement.setString(1, table.name());
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    columns.add(rows.getString(1));
+                }
+            }
+        }
+        catch (SQLException e) {
+            throw failed("read the primary key of " + table.name(), e);
+        }
+        if (columns.isEmpty()) {
+            throw DollyException.badInput("transform.keep." + table.name() + ": on " + "MariaDB a table with a keep condition needs a primary key, and " + table.name()
+                    + " has none. Add one in a post-script, or empty the table instead.");
+        }
+        return columns;
+    }
+
+    private static String marks(Table table)
+    {
+        return WORK + "." + quote("remove_" + table.name());
+    }
+
+    @Override
+    public void markRowsToRemove(Table table, String condition)
+    {
+        String key = primaryKey(table).stream().map(MariaDbTransformDatabase::quote).collect(Collectors.joining(", "));
+        try {
+            execute(connection, "CREATE TABLE " + marks(table) + " AS SELECT " + key + " FROM " + quote(table.name()) + " WHERE (" + condition + ") IS NOT TRUE");
+        }
+        catch (DollyException e) {
+            throw DollyException.badInput("transform.keep." + table.displayName() + ": the condition " + condition + " does not work: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public long removeMarkedRows(Table table)
+    {
+        String join = primaryKey(table).stream().map(column -> "r." + quote(column) + " = t." + quote(column)).collect(Collectors.joining(" AND "));
+        return update("DELETE t FROM " + quote(table.name()) + " t JOIN " + marks(table) + " r ON " + join);
+    }
+
+    @Override
+    public long removeAllRows(Table table)
+    {
+        return update("DELETE FROM " + quote(table.name()));
+    }
+
+    @Override
+    public long removeOrphans(ForeignKey foreignKey)
+    {
+        return update("DELETE c FROM " + quote(foreignKey.child().name()) + " c " + orphanJoin(foreignKey) + " WHERE " + orphan(foreignKey));
+    }
+
+    @Override
+    public long clearOrphans(ForeignKey foreignKey)
+    {
+        return update("UPDATE " + quote(foreignKey.child().name()) + " c " + orphanJoin(foreignKey) + " SET "
+                + foreignKey.childColumns().stream().map(column -> "c." + quote(column) + " = NULL").collect(Collectors.joining(", ")) + " WHERE " + orphan(foreignKey));
+    }
+
+    @Override
+    public long countOrphans(ForeignKey foreignKey)
+    {
+        return queryLong("SELECT count(*) FROM " + quote(foreignKey.child().name()) + " c " + orphanJoin(foreignKey) + " WHERE " + orphan(foreignKey));
+    }
+
+    private static String orphanJoin(ForeignKey foreignKey)
+    {
+        StringBuilder join = new StringBuilder("LEFT JOIN " + quote(foreignKey.parent().name()) + " p ON ");
+        for (int index = 0; index < foreignKey.childColumns().size(); index++) {
+            if (index > 0) {
+                join.append(" AND ");
+            }
+            join.append("p.").append(quote(foreignKey.parentColumns().get(index))).append(" = c.").append(quote(foreignKey.childColumns().get(index)));
+        }
+        return join.toString();
+    }
+
+    /** A row whose key is complete (no NULL in it) and finds no parent. */
+    private static String orphan(ForeignKey foreignKey)
+    {
+        return foreignKey.childColumns().stream().map(column -> "c." + quote(column) + " IS NOT NULL").collect(Collectors.joining(" AND "))
+                + " AND p." + quote(foreignKey.parentColumns().getFirst()) + " IS NULL";
+    }
+
+    @Override
+    public List<String> sampleValues(Table table, Column column, int limit)
+    {
+        List<String> values = new ArrayList<>();
+        try (Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery("SELECT " + quote(column.name()) + " FROM " + quote(table.name()) + " WHERE " + quote(column.name())
+                        + " IS NOT NULL LIMIT " + limit)) {
+            while (rows.next()) {
+                values.add(rows.getString(1));
+            }
+        }
+        catch (SQLException e) {
+            throw failed("read " + table.name() + "." + column.name(), e);
+        }
+        return values;
+    }
+
+    private static String mapping(int mapping)
+    {
+        return WORK + ".mapping_" + mapping;
+    }
+
+    /** The value as text, compared byte for byte: two originals that differ only in case stay two. */
+    private static String asText(String column)
+    {
+        return "CAST(" + column + " AS CHAR CHARACTER SET utf8mb4) COLLATE utf8mb4_bin";
+    }
+
+    @Override
+    public long createMapping(int mapping, List<ColumnReference> columns, UnaryOperator<List<String>> fakes)
+    {
+        execute(connection, "CREATE TABLE " + mapping(mapping) + " (digest BINARY(16) PRIMARY KEY, original LONGTEXT NOT NULL, fake LONGTEXT)");
+        String distinct = columns.stream()
+                .map(reference -> "SELECT DISTINCT " + asText(quote(reference.column().name())) + " FROM " + quote(reference.table().name()) + " WHERE "
+                        + quote(reference.column().name()) + " IS NOT NULL")
+                .collect(Collectors.joining(" UNION "));
+        long count = 0;
+        try (Statement statement = connection.createStatement();
+                PreparedStatement insert = loader.prepareStatement("INSERT INTO " + mapping(mapping) + " (digest, original, fake) VALUES (UNHEX(MD5(?)), ?, ?)")) {
+            statement.setFetchSize(BATCH);
+            try (ResultSet rows = statement.executeQuery(distinct)) {
+                List<String> batch = new ArrayList<>(BATCH);
+                while (rows.next()) {
+                    batch.add(rows.getString(1));
+                    if (batch.size() == BATCH) {
+                        insert(insert, batch, fakes.apply(batch));
+                        count += batch.size();
+                        batch.clear();
+                    }
+                }
+                if (!batch.isEmpty()) {
+                    insert(insert, batch, fakes.apply(batch));
+                    count += batch.size();
+                }
+            }
+        }
+        catch (SQLException e) {
+            throw failed("compute the fakes", e);
+        }
+        return count;
+    }
+
+    private static void insert(PreparedStatement insert, List<String> originals, List<String> fakes)
+            throws SQLException
+    {
+        for (int index = 0; index < originals.size(); index++) {
+            insert.setString(1, originals.get(index));
+            insert.setString(2, originals.get(index));
+            insert.setString(3, fakes.get(index));
+            insert.addBatch();
+        }
+        insert.executeBatch();
+    }
+
+    @Override
+    public void addOriginalDigests(int mapping, boolean identifying)
+    {
+        execute(connection, "INSERT IGNORE INTO " + WORK + ".original_digests SELECT digest FROM " + mapping(mapping));
+        if (identifying) {
+            execute(connection, "INSERT IGNORE INTO " + WORK + ".identifying_digests SELECT digest FROM " + mapping(mapping));
+        }
+    }
+
+    @Override
+    public List<String> originalsToRedraw(int mapping, boolean unique, int limit)
+    {
+        String sql = "SELECT original FROM " + mapping(mapping) + " m WHERE UNHEX(MD5(m.fake)) IN (SELECT digest FROM " + WORK + ".original_digests)"
+                + (unique ? " UNION SELECT original FROM (SELECT original, row_number() OVER (PARTITION BY MD5(fake) ORDER BY digest) AS position FROM "
+                + mapping(mapping) + ") r WHERE r.position > 1" : "")
+                + " LIMIT " + limit;
+        List<String> originals = new ArrayList<>();
+        try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
+            while (rows.next()) {
+                originals.add(rows.getString(1));
+            }
+        }
+        catch (SQLException e) {
+            throw failed("check the fakes", e);
+        }
+        return originals;
+    }
+
+    @Override
+    public void replaceFakes(int mapping, Map<String, String> fakes)
+    {
+        try (PreparedStatement statement = connection.prepareStatement("UPDATE " + mapping(mapping) + " SET fake = ? WHERE digest = UNHEX(MD5(?))")) {
+            for (Map.Entry<String, String> entry : fakes.entrySet()) {
+                statement.setString(1, entry.getValue());
+                statement.setString(2, entry.getKey());
+                statement.addBatch();
+            }
+            statement.executeBatch();
+        }
+        catch (SQLException e) {
+            throw failed("draw fakes again", e);
+        }
+    }
+
+    @Override
+    public boolean hasRepeatedFakes(int mapping)
+    {
+        return queryLong("SELECT count(*) FROM (SELECT MD5(fake) FROM " + mapping(mapping) + " GROUP BY MD5(fake) HAVING count(*) > 1) repeated") > 0;
+    }
+
+    @Override
+    public void applyMasks(Table table, Map<Column, Optional<Integer>> mappings)
+    {
+        StringBuilder joins = new StringBuilder();
+        List<String> assignments = new ArrayList<>();
+        int alias = 0;
+        for (Map.Entry<Column, Optional<Integer>> entry : mappings.entrySet()) {
+            String column = "t." + quote(entry.getKey().name());
+            if (entry.getValue().isEmpty()) {
+                assignments.add(column + " = NULL");
+                continue;
+            }
+            String name = "m" + alias++;
+            joins.append(" LEFT JOIN ").append(mapping(entry.getValue().get())).append(' ').append(name)
+                    .append(" ON ").append(name).append(".digest = UNHEX(MD5(").append(asText(column)).append("))");
+            assignments.add(column + " = " + name + ".fake");
+        }
+        update("UPDATE " + quote(table.name()) + " t" + joins + " SET " + String.join(", ", assignments));
+    }
+
+    @Override
+    public boolean containsOriginal(Table table, Column column, boolean identifying)
+    {
+        return queryLong("SELECT count(*) FROM (SELECT 1 FROM " + quote(table.name()) + " t WHERE UNHEX(MD5(" + asText("t." + quote(column.name())) + ")) IN (SELECT digest FROM "
+                + WORK + "." + (identifying ? "identifying_digests" : "original_digests") + ") LIMIT 1) found") > 0;
+    }
+
+    @Override
+    public void close()
+    {
+        try {
+            execute(connection, "DROP DATABASE IF EXISTS " + WORK);
+        }
+        finally {
+            try {
+                connection.close();
+                loader.close();
+            }
+            catch (SQLException e) {
+                // the server stops next anyway
+            }
+        }
+    }
+
+    static String quote(String identifier)
+    {
+        return "`" + identifier.replace("`", "``") + "`";
+    }
+
+    private static void execute(Connection connection, String sql)
+    {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
+        catch (SQLException e) {
+            throw failed("run " + abbreviate(sql), e);
+        }
+    }
+
+    private long update(String sql)
+    {
+        try (Statement statement = connection.createStatement()) {
+            return statement.executeLargeUpdate(sql);
+        }
+        catch (SQLException e) {
+            throw failed("run " + abbreviate(sql), e);
+        }
+    }
+
+    private long queryLong(String sql)
+    {
+        try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
+            rows.next();
+            return rows.getLong(1);
+        }
+        catch (SQLException e) {
+            throw failed("run " + abbreviate(sql), e);
+        }
+    }
+
+    private static String abbreviate(String sql)
+    {
+        return sql.length() > 300 ? sql.substring(0, 300) + "…" : sql;
+    }
+
+    private static DollyException failed(String what, SQLException e)
+    {
+        return DollyException.badInput("The transform could not " + what + ": " + e.getMessage());
+    }
+}

@@ -1,0 +1,49 @@
+package dev.dolly.core.engine.postgresql;
+
+/** The escapes of COPY's text format: backslash, tab, newline and carriage return. */
+final class CopyText
+{
+    private CopyText() {}
+
+    static String escape(String value)
+    {
+        StringBuilder escaped = new StringBuilder(value.length() + 8);
+        for (int index = 0; index < value.length(); index++) {
+            char character = value.charAt(index);
+            switch (character) {
+                case '\\' -> escaped.append("\\\\");
+                case '\t' -> escaped.append("\\t");
+                case '\n' -> escaped.append("\\n");
+                case '\r' -> escaped.append("\\r");
+                default -> escaped.append(character);
+            }
+        }
+        return escaped.toString();
+    }
+
+    static String unescape(String line)
+    {
+        if (line.indexOf('\\') < 0) {
+            return line;
+        }
+        StringBuilder value = new StringBuilder(line.length());
+        for (int index = 0; index < line.length(); index++) {
+            char character = line.charAt(index);
+            if (character != '\\' || index + 1 == line.length()) {
+                value.append(character);
+                continue;
+            }
+            char next = line.charAt(++index);
+            switch (next) {
+                case 't' -> value.append('\t');
+                case 'n' -> value.append('\n');
+                case 'r' -> value.append('\r');
+                case 'b' -> value.append('\b');
+                case 'f' -> value.append('\f');
+                case 'v' -> value.append('\u000B');
+                default -> value.append(next);
+            }
+        }
+        return value.toString();
+    }
+}

@@ -1,0 +1,411 @@
+package dev.dolly.core.engine.postgresql;
+
+import dev.dolly.api.DollyException;
+import dev.dolly.core.transform.TransformDatabase;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
+import org.postgresql.copy.CopyOut;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The transform stage's statements for PostgreSQL. The subset runs with {@code session_replication_role = replica}, so
+ * that the foreign keys (which stay in place) do not refuse the intermediate states; the shared logic checks every
+ * one of them afterwards. Mappings are filled with COPY out of the distinct originals and COPY in of the pairs, over
+ * two connections, in batches; a table is masked by one UPDATE whose columns look their fakes up by the mapping's key.
+ * Work tables live in the schema {@code dolly_transform}, dropped at the end.
+ */
+final class PostgresTransformDatabase
+        implements TransformDatabase
+{
+    private static final String WORK_SCHEMA = "dolly_transform";
+    private static final int BATCH = 20_000;
+    private static final Set<String> TEXT_TYPES = Set.of("text", "varchar", "bpchar", "citext", "name");
+
+    private final Connection connection;
+    private final Connection loader;
+    private List<Table> tables;
+
+    PostgresTransformDatabase(Connection connection, Connection loader)
+    {
+        this.connection = requireNonNull(connection, "connection is null");
+        this.loader = requireNonNull(loader, "loader is null");
+        execute("DROP SCHEMA IF EXISTS " + WORK_SCHEMA + " CASCADE");
+        execute("CREATE SCHEMA " + WORK_SCHEMA);
+        execute("CREATE UNLOGGED TABLE " + WORK_SCHEMA + ".original_digests (digest text PRIMARY KEY)");
+        execute("CREATE UNLOGGED TABLE " + WORK_SCHEMA + ".identifying_digests (digest text PRIMARY KEY)");
+        execute("SET session_replication_role = replica");
+    }
+
+    @Override
+    public List<Table> tables()
+    {
+        Map<Long, List<Column>> columns = new LinkedHashMap<>();
+        Map<Long, String[]> names = new LinkedHashMap<>();
+        String sql = """
+                SELECT c.oid, n.nspname, c.relname, a.attname, format_type(a.atttypid, a.atttypmod), NOT a.attnotnull, t.typname,
+                       CASE WHEN t.typname IN ('varchar', 'bpchar') AND a.atttypmod > 4 THEN a.atttypmod - 4 ELSE 0 END,
+                       EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisunique AND i.indnatts = 1 AND i.indkey[0] = a.attnum)
+                FROM pg_class c
+                JOIN pg_namespace n ON n.oid = c.relnamespace
+                JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+                JOIN pg_type t ON t.oid = a.atttypid
+                WHERE c.relkind = 'r' AND NOT c.relispartition
+                  AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'dolly_transform') AND n.nspname NOT LIKE 'pg\\_%'
+                ORDER BY n.nspname, c.relname, a.attnum""";
+        try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
+            while (rows.next()) {
+                long oid = rows.getLong(1);
+                names.putIfAbsent(oid, new String[] {rows.getString(2), rows.getString(3)});
+                columns.computeIfAbsent(oid, key -> new ArrayList<>()).add(new Column(rows.getString(4), rows.getString(5), rows.getBoolean(6), rows.getInt(8),
+                        TEXT_TYPES.contains(rows.getString(7)), rows.getBoolean(9)));
+            }
+        }
+        catch (SQLException e) {
+            throw failed("read the tables", e);
+        }
+        List<Table> result = new ArrayList<>();
+        columns.forEach((oid, tableColumns) -> {
+            String[] name = names.get(oid);
+            result.add(new Table(name[0], name[1], name[0].equals("public") ? name[1] : name[0] + "." + name[1], tableColumns));
+        });
+        tables = result;
+        return result;
+    }
+
+    @Override
+    public List<ForeignKey> foreignKeys()
+    {
+        List<Table> known = tables == null ? tables() : tables;
+        String sql = """
+                SELECT con.conname, cn.nspname, c.relname, pn.nspname, p.relname,
+                       ARRAY(SELECT a.attname FROM unnest(con.conkey) WITH ORDINALITY k(attnum, position)
+                             JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum ORDER BY k.position),
+                       ARRAY(SELECT a.attname FROM unnest(con.confkey) WITH ORDINALITY k(attnum, position)
+                             JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.attnum ORDER BY k.position),
+                       NOT EXISTS (SELECT 1 FROM unnest(con.conkey) k(attnum) JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum
+                                   WHERE a.attnotnull)
+                FROM pg_constraint con
+                JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace cn ON cn.oid = c.relnamespace
+                JOIN pg_class p ON p.oid = con.confrelid JOIN pg_namespace pn ON pn.oid = p.relnamespace
+                WHERE con.contype = 'f'
+                ORDER BY cn.nspname, c.relname, con.conname""";
+        List<ForeignKey> result = new ArrayList<>();
+        try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
+            while (rows.next()) {
+                Optional<Table> child = find(known, rows.getString(2), rows.getString(3));
+                Optional<Table> parent = find(known, rows.getString(4), rows.getString(5));
+                if (child.isPresent() && parent.isPresent()) {
+                    result.add(new ForeignKey(rows.getString(1), child.get(), Arrays.asList((String[]) rows.getArray(6).getArray()), parent.get(),
+                            Arrays.asList((String[]) rows.getArray(7).getArray()), rows.getBoolean(8)));
+                }
+            }
+        }
+        catch (SQLException e) {
+            throw failed("read the foreign keys", e);
+        }
+        return result;
+    }
+
+    private static Optional<Table> find(List<Table> tables, String schema, String name)
+    {
+        return tables.stream().filter(table -> table.schema().equals(schema) && table.name().equals(name)).findFirst();
+    }
+
+    @Override
+    public long countRows(Table table)
+    {
+        return queryLong("SELECT count(*) FROM " + name(table));
+    }
+
+    @Override
+    public void markRowsToRemove(Table table, String condition)
+    {
+        String marks = WORK_SCHEMA + "." + quote("remove_" + table.schema() + "_" + table.name());
+        try {
+            execute("CREATE UNLOGGED TABLE " + marks + " AS SELECT ctid AS row_id FROM " + name(table) + " WHERE (" + condition + ") IS NOT TRUE");
+        }
+        catch (DollyException e) {
+            throw DollyException.badInput("transform.keep." + table.displayName() + ": the condition " + condition + " does not work: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public long removeMarkedRows(Table table)
+    {
+        String marks = WORK_SCHEMA + "." + quote("remove_" + table.schema() + "_" + table.name());
+        return update("DELETE FROM " + name(table) + " WHERE ctid = ANY (ARRAY(SELECT row_id FROM " + marks + "))");
+    }
+
+    @Override
+    public long removeAllRows(Table table)
+    {
+        return update("DELETE FROM " + name(table));
+    }
+
+    @Override
+    public long removeOrphans(ForeignKey foreignKey)
+    {
+        return update("DELETE FROM " + name(foreignKey.child()) + " c WHERE " + orphan(foreignKey));
+    }
+
+    @Override
+    public long clearOrphans(ForeignKey foreignKey)
+    {
+        return update("UPDATE " + name(foreignKey.child()) + " c SET " + foreignKey.childColumns().stream().map(column -> quote(column) + " = NULL")
+                .collect(Collectors.joining(", ")) + " WHERE " + orphan(foreignKey));
+    }
+
+    @Override
+    public long countOrphans(ForeignKey foreignKey)
+    {
+        return queryLong("SELECT count(*) FROM " + name(foreignKey.child()) + " c WHERE " + orphan(foreignKey));
+    }
+
+    /** A row whose key is complete (MATCH SIMPLE: no NULL in it) and points at no row. */
+    private static String orphan(ForeignKey foreignKey)
+    {
+        StringBuilder sql = new StringBuilder();
+        for (String column : foreignKey.childColumns()) {
+            sql.append("c.").append(quote(column)).append(" IS NOT NULL AND ");
+        }
+        sql.append("NOT EXISTS (SELECT 1 FROM ").append(name(foreignKey.parent())).append(" p WHERE ");
+        for (int index = 0; index < foreignKey.childColumns().size(); index++) {
+            if (index > 0) {
+                sql.append(" AND ");
+            }
+            sql.append("p.").append(quote(foreignKey.parentColumns().get(index))).append(" = c.").append(quote(foreignKey.childColumns().get(index)));
+        }
+        return sql.append(')').toString();
+    }
+
+    @Override
+    public List<String> sampleValues(Table table, Column column, int limit)
+    {
+        List<String> values = new ArrayList<>();
+        try (Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery("SELECT " + quote(column.name()) + "::text FROM " + name(table) + " WHERE " + quote(column.name())
+                        + " IS NOT NULL LIMIT " + limit)) {
+            while (rows.next()) {
+                values.add(rows.getString(1));
+            }
+        }
+        catch (SQLException e) {
+            throw failed("read " + table.displayName() + "." + column.name(), e);
+        }
+        return values;
+    }
+
+    @Override
+    public long createMapping(int mapping, List<ColumnReference> columns, UnaryOperator<List<String>> fakes)
+    {
+        execute("CREATE UNLOGGED TABLE " + mapping(mapping) + " (original text PRIMARY KEY, fake text)");
+        String distinct = columns.stream()
+                .map(reference -> "SELECT DISTINCT " + quote(reference.column().name()) + "::text FROM " + name(reference.table()) + " WHERE " + quote(reference.column().name()) + " IS NOT NULL")
+                .collect(Collectors.joining(" UNION "));
+        long count = 0;
+        try {
+            CopyOut out = connection.unwrap(PGConnection.class).getCopyAPI().copyOut("COPY (" + distinct + ") TO STDOUT");
+            CopyIn in = loader.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY " + mapping(mapping) + " (original, fake) FROM STDIN");
+            try {
+                List<String> batch = new ArrayList<>(BATCH);
+                byte[] line;
+                while ((line = out.readFromCopy()) != null) {
+                    batch.add(CopyText.unescape(new String(line, 0, line.length - 1, StandardCharsets.UTF_8)));
+                    if (batch.size() == BATCH) {
+                        write(in, batch, fakes.apply(batch));
+                        count += batch.size();
+                        batch.clear();
+                    }
+                }
+                if (!batch.isEmpty()) {
+                    write(in, batch, fakes.apply(batch));
+                    count += batch.size();
+                }
+                in.endCopy();
+            }
+            finally {
+                if (out.isActive()) {
+                    out.cancelCopy();
+                }
+                if (in.isActive()) {
+                    in.cancelCopy();
+                }
+            }
+        }
+        catch (SQLException e) {
+            throw failed("compute the fakes", e);
+        }
+        execute("ANALYZE " + mapping(mapping));
+        return count;
+    }
+
+    private static void write(CopyIn in, List<String> originals, List<String> fakes)
+            throws SQLException
+    {
+        StringBuilder text = new StringBuilder();
+        for (int index = 0; index < originals.size(); index++) {
+            text.append(CopyText.escape(originals.get(index))).append('\t').append(CopyText.escape(fakes.get(index))).append('\n');
+        }
+        byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
+        in.writeToCopy(bytes, 0, bytes.length);
+    }
+
+    @Override
+    public void addOriginalDigests(int mapping, boolean identifying)
+    {
+        execute("INSERT INTO " + WORK_SCHEMA + ".original_digests SELECT md5(original) FROM " + mapping(mapping) + " ON CONFLICT DO NOTHING");
+        if (identifying) {
+            execute("INSERT INTO " + WORK_SCHEMA + ".identifying_digests SELECT md5(original) FROM " + mapping(mapping) + " ON CONFLICT DO NOTHING");
+        }
+    }
+
+    @Override
+    public List<String> originalsToRedraw(int mapping, boolean unique, int limit)
+    {
+        String sql = "SELECT original FROM " + mapping(mapping) + " m WHERE md5(m.fake) IN (SELECT digest FROM " + WORK_SCHEMA + ".original_digests)"
+                + (unique ? " UNION SELECT original FROM (SELECT original, row_number() OVER (PARTITION BY fake ORDER BY original COLLATE \"C\") AS position FROM "
+                + mapping(mapping) + ") r WHERE r.position > 1" : "")
+                + " LIMIT " + limit;
+        List<String> originals = new ArrayList<>();
+        try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
+            while (rows.next()) {
+                originals.add(rows.getString(1));
+            }
+        }
+        catch (SQLException e) {
+            throw failed("check the fakes", e);
+        }
+        return originals;
+    }
+
+    @Override
+    public void replaceFakes(int mapping, Map<String, String> fakes)
+    {
+        try (PreparedStatement statement = connection.prepareStatement("UPDATE " + mapping(mapping) + " SET fake = ? WHERE original = ?")) {
+            for (Map.Entry<String, String> entry : fakes.entrySet()) {
+                statement.setString(1, entry.getValue());
+                statement.setString(2, entry.getKey());
+                statement.addBatch();
+            }
+            statement.executeBatch();
+        }
+        catch (SQLException e) {
+            throw failed("draw fakes again", e);
+        }
+    }
+
+    @Override
+    public boolean hasRepeatedFakes(int mapping)
+    {
+        return queryLong("SELECT count(*) FROM (SELECT fake FROM " + mapping(mapping) + " GROUP BY fake HAVING count(*) > 1) repeated") > 0;
+    }
+
+    @Override
+    public void applyMasks(Table table, Map<Column, Optional<Integer>> mappings)
+    {
+        String assignments = mappings.entrySet().stream()
+                .map(entry -> quote(entry.getKey().name()) + " = " + entry.getValue()
+                        .map(mapping -> "(SELECT m.fake FROM " + mapping(mapping) + " m WHERE m.original = t." + quote(entry.getKey().name()) + "::text)::" + entry.getKey().type())
+                        .orElse("NULL"))
+                .collect(Collectors.joining(", "));
+        update("UPDATE " + name(table) + " t SET " + assignments);
+    }
+
+    @Override
+    public boolean containsOriginal(Table table, Column column, boolean identifying)
+    {
+        return queryLong("SELECT count(*) FROM (SELECT 1 FROM " + name(table) + " t WHERE md5(t." + quote(column.name()) + "::text) IN (SELECT digest FROM " + WORK_SCHEMA + "."
+                + (identifying ? "identifying_digests" : "original_digests") + ") LIMIT 1) found") > 0;
+    }
+
+    @Override
+    public void close()
+    {
+        try {
+            execute("SET session_replication_role = DEFAULT");
+            execute("DROP SCHEMA IF EXISTS " + WORK_SCHEMA + " CASCADE");
+        }
+        finally {
+            try {
+                connection.close();
+                loader.close();
+            }
+            catch (SQLException e) {
+                // the server stops next anyway
+            }
+        }
+    }
+
+    private static String mapping(int mapping)
+    {
+        return WORK_SCHEMA + ".mapping_" + mapping;
+    }
+
+    private static String name(Table table)
+    {
+        return quote(table.schema()) + "." + quote(table.name());
+    }
+
+    static String quote(String identifier)
+    {
+        return "\"" + identifier.replace("\"", "\"\"") + "\"";
+    }
+
+    private void execute(String sql)
+    {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
+        catch (SQLException e) {
+            throw failed("run " + abbreviate(sql), e);
+        }
+    }
+
+    private long update(String sql)
+    {
+        try (Statement statement = connection.createStatement()) {
+            return statement.executeLargeUpdate(sql);
+        }
+        catch (SQLException e) {
+            throw failed("run " + abbreviate(sql), e);
+        }
+    }
+
+    private long queryLong(String sql)
+    {
+        try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
+            rows.next();
+            return rows.getLong(1);
+        }
+        catch (SQLException e) {
+            throw failed("run " + abbreviate(sql), e);
+        }
+    }
+
+    private static String abbreviate(String sql)
+    {
+        return sql.length() > 300 ? sql.substring(0, 300) + "…" : sql;
+    }
+
+    private static DollyException failed(String what, SQLException e)
+    {
+        return DollyException.badInput("The transform could not " + what + ": " + e.getMessage());
+    }
+}

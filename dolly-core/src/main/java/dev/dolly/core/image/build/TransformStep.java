@@ -1,0 +1,46 @@
+package dev.dolly.core.image.build;
+
+import dev.dolly.api.TransformReport;
+import dev.dolly.core.transform.ImageTransform;
+import dev.dolly.core.transform.TransformDatabase;
+import dev.dolly.core.transform.TransformDefinition;
+
+import java.util.Optional;
+import java.util.function.Consumer;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The definition's {@code transform:}: keeps the subset, masks, checks for leaks, in the database the data ended up in,
+ * after the post-script and before the seal. The report goes to {@code report} (the image's catalog entry); the salt
+ * lives only in this step, for the build.
+ */
+public final class TransformStep
+        implements BuildStep
+{
+    private final TransformDefinition definition;
+    private final Optional<byte[]> salt;
+    private final Consumer<TransformReport> report;
+
+    public TransformStep(TransformDefinition definition, Optional<byte[]> salt, Consumer<TransformReport> report)
+    {
+        this.definition = requireNonNull(definition, "definition is null");
+        this.salt = requireNonNull(salt, "salt is null");
+        this.report = requireNonNull(report, "report is null");
+    }
+
+    @Override
+    public String name()
+    {
+        return "transform";
+    }
+
+    @Override
+    public void run(BuildContext context)
+    {
+        context.progress("Transforming the data");
+        try (TransformDatabase database = context.engine().openTransform(context.superuser().withDatabase(context.dataDatabase()))) {
+            report.accept(new ImageTransform(definition, salt, context::progress).run(database));
+        }
+    }
+}

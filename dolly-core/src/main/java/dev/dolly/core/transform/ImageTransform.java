@@ -1,0 +1,295 @@
+package dev.dolly.core.transform;
+
+import dev.dolly.api.DollyException;
+import dev.dolly.api.TransformReport;
+import dev.dolly.api.TransformReport.MaskedColumn;
+import dev.dolly.api.TransformReport.TableRows;
+import dev.dolly.core.transform.TransformDatabase.Column;
+import dev.dolly.core.transform.TransformDatabase.ColumnReference;
+import dev.dolly.core.transform.TransformDatabase.ForeignKey;
+import dev.dolly.core.transform.TransformDatabase.Table;
+import dev.dolly.core.transform.TransformDefinition.PersonalDataPolicy;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The transform stage of an image build, run in the build's own server between the load and the seal: keep the
+ * subset, empty tables, cascade through foreign keys, mask, check for leaks, re-check every foreign key. Set-based:
+ * every step is a statement per table or per foreign key, and masking computes fakes for the distinct originals of a
+ * transformer in bulk, streamed so that memory does not grow with the table.
+ */
+public final class ImageTransform
+{
+    /** How many rounds of drawing again a mapping may take before the build gives up. */
+    private static final int MAXIMUM_REDRAW_ROUNDS = 64;
+    private static final int REDRAW_BATCH = 10_000;
+
+    private final TransformDefinition definition;
+    private final Optional<byte[]> salt;
+    private final Consumer<String> progress;
+
+    /** @param salt the salt, required when the definition masks */
+    public ImageTransform(TransformDefinition definition, Optional<byte[]> salt, Consumer<String> progress)
+    {
+        this.definition = requireNonNull(definition, "definition is null");
+        this.salt = requireNonNull(salt, "salt is null");
+        this.progress = requireNonNull(progress, "progress is null");
+        if (definition.masks() && salt.isEmpty()) {
+            throw new IllegalArgumentException("A transform that masks needs its salt");
+        }
+    }
+
+    public TransformReport run(TransformDatabase database)
+    {
+        requireNonNull(database, "database is null");
+        long start = System.nanoTime();
+        List<Table> tables = database.tables();
+        Map<String, Table> keep = new LinkedHashMap<>();
+        definition.keep().forEach((name, condition) -> keep.put(name, table(tables, name, "transform.keep")));
+        List<Table> empty = definition.empty().stream().map(name -> table(tables, name, "transform.empty")).toList();
+        Map<Table, Map<Column, Transformer>> mask = new LinkedHashMap<>();
+        definition.mask().forEach((tableName, columns) -> {
+            Table table = table(tables, tableName, "transform.mask");
+            Map<Column, Transformer> masked = new LinkedHashMap<>();
+            columns.forEach((columnName, transformer) -> masked.put(table.column(columnName).orElseThrow(() -> DollyException.badInput("transform.mask." + tableName + "."
+                    + columnName + ": table " + table.displayName() + " has no column '" + columnName + "'. Its columns are "
+                    + table.columns().stream().map(Column::name).collect(Collectors.joining(", ")) + ".")), transformer));
+            mask.put(table, masked);
+        });
+        definition.onRemovedParent().keySet().forEach(name -> table(tables, name, "transform.onRemovedParent"));
+        Map<String, Column> keptColumns = new HashMap<>();
+        definition.keepColumns().keySet().forEach(reference -> {
+            int dot = reference.lastIndexOf('.');
+            Table table = table(tables, reference.substring(0, dot), "transform.keep-columns");
+            keptColumns.put(table.displayName() + "." + table.column(reference.substring(dot + 1)).orElseThrow(() -> DollyException.badInput("transform.keep-columns."
+                    + reference + ": table " + table.displayName() + " has no column '" + reference.substring(dot + 1) + "'.")).name(), null);
+        });
+
+        // personal columns left as they are, before anything changes
+        List<String> personal = new ArrayList<>();
+        if (definition.pii() != PersonalDataPolicy.OFF) {
+            progress.accept("Looking for personal data in columns that are not masked");
+            for (Table table : tables) {
+                if (empty.contains(table)) {
+                    continue;
+                }
+                for (Column column : table.columns()) {
+                    Transformer transformer = mask.getOrDefault(table, Map.of()).get(column);
+                    if ((transformer != null && !transformer.keeps()) || keptColumns.containsKey(table.displayName() + "." + column.name())) {
+                        continue;
+                    }
+                    if (PersonalData.looksPersonal(column.name(), column.textual() ? database.sampleValues(table, column, PersonalData.SAMPLE_SIZE) : List.of())) {
+                        personal.add(table.displayName() + "." + column.name());
+                    }
+                }
+            }
+            if (definition.pii() == PersonalDataPolicy.STRICT && !personal.isEmpty()) {
+                throw DollyException.badInput("pii: strict refuses this build: these columns look personal but are neither masked, emptied nor listed under "
+                        + "transform.keep-columns with a reason: " + String.join(", ", personal) + ". Mask them (transform.mask), empty their tables, "
+                        + "or list them under keep-columns.");
+            }
+        }
+
+        Map<Table, Long> rowsBefore = new LinkedHashMap<>();
+        boolean subsets = !keep.isEmpty() || !empty.isEmpty();
+        for (Table table : tables) {
+            rowsBefore.put(table, database.countRows(table));
+        }
+        Map<Table, Long> rowsAfter = new LinkedHashMap<>(rowsBefore);
+        if (subsets) {
+            progress.accept("Choosing the rows to keep");
+            keep.forEach((name, table) -> database.markRowsToRemove(table, definition.keep().get(name)));
+        }
+        // the fakes are computed from every original value, before the subset: a value of a removed row is an original too,
+        // which no fake may equal, and the fakes do not depend on the subset
+        Mappings mappings = mask.isEmpty() ? null : prepareMasks(database, mask);
+        List<ForeignKey> foreignKeys = database.foreignKeys();
+        if (subsets) {
+            for (Table table : empty) {
+                progress.accept("Emptying " + table.displayName());
+                database.removeAllRows(table);
+            }
+            keep.values().forEach(table -> {
+                progress.accept("Removing the rows " + table.displayName() + " does not keep");
+                database.removeMarkedRows(table);
+            });
+            progress.accept("Removing the rows that referenced removed rows");
+            Cascade.run(foreignKeys, foreignKey -> definition.removesOrphansOf(foreignKey.child().displayName()) || definition.removesOrphansOf(foreignKey.child().name()), database);
+            for (Table table : tables) {
+                rowsAfter.put(table, database.countRows(table));
+            }
+        }
+
+        List<MaskedColumn> maskedColumns = new ArrayList<>();
+        if (!mask.isEmpty()) {
+            maskedColumns = applyMasks(database, mask, mappings);
+        }
+
+        // every foreign key holds (the constraints stayed in place; the statements above ran without their triggers)
+        for (ForeignKey foreignKey : foreignKeys) {
+            long orphans = database.countOrphans(foreignKey);
+            if (orphans > 0) {
+                throw DollyException.badInput("After the transform, " + orphans + " rows of " + foreignKey.child().displayName() + " reference rows of "
+                        + foreignKey.parent().displayName() + " that are gone (foreign key " + foreignKey.name() + ", " + foreignKey.describe() + ").");
+            }
+        }
+        List<TableRows> tableRows = tables.stream().map(table -> new TableRows(table.displayName(), rowsBefore.get(table), rowsAfter.get(table))).toList();
+        return new TransformReport(rulesDigest(), tableRows, maskedColumns, personal, "passed", (System.nanoTime() - start) / 1_000_000);
+    }
+
+    /** One mapping per transformer and length limit: the same original gets the same fake in every column. */
+    private record Group(Transformer transformer, int maxLength) {}
+
+    /** The mappings of the masked columns, and how many distinct originals each column had. */
+    private record Mappings(Map<Group, Integer> numbers, Map<ColumnReference, Long> distinct) {}
+
+    private Mappings prepareMasks(TransformDatabase database, Map<Table, Map<Column, Transformer>> mask)
+    {
+        Masker masker = new Masker(salt.orElseThrow());
+        Map<Group, List<ColumnReference>> groups = new LinkedHashMap<>();
+        mask.forEach((table, columns) -> columns.forEach((column, transformer) -> {
+            if (!transformer.keeps() && !transformer.nulls()) {
+                groups.computeIfAbsent(new Group(transformer, column.textual() ? column.maxLength() : 0), group -> new ArrayList<>()).add(new ColumnReference(table, column));
+            }
+        }));
+        Map<Group, Integer> mappings = new LinkedHashMap<>();
+        Map<ColumnReference, Long> distinct = new HashMap<>();
+        for (Map.Entry<Group, List<ColumnReference>> entry : groups.entrySet()) {
+            Group group = entry.getKey();
+            int mapping = mappings.size() + 1;
+            mappings.put(group, mapping);
+            progress.accept("Computing the fakes of " + entry.getValue().stream().map(ImageTransform::describe).collect(Collectors.joining(", ")));
+            long count = database.createMapping(mapping, entry.getValue(), originals -> originals.parallelStream()
+                    .map(original -> masker.fake(group.transformer(), original, 0, group.maxLength()))
+                    .toList());
+            entry.getValue().forEach(reference -> distinct.put(reference, count));
+        }
+        for (Map.Entry<Group, Integer> entry : mappings.entrySet()) {
+            if (entry.getKey().transformer().leakChecked()) {
+                database.addOriginalDigests(entry.getValue(), entry.getKey().transformer().identifying());
+            }
+        }
+        for (Map.Entry<Group, Integer> entry : mappings.entrySet()) {
+            Group group = entry.getKey();
+            boolean unique = groups.get(group).stream().anyMatch(reference -> reference.column().unique());
+            if (group.transformer().draws()) {
+                redraw(database, masker, group.transformer(), group.maxLength(), entry.getValue(), unique);
+            }
+            else if (unique && database.hasRepeatedFakes(entry.getValue())) {
+                throw DollyException.badInput("Transformer " + group.transformer().spec() + " gives the same value to different originals of "
+                        + groups.get(group).stream().filter(reference -> reference.column().unique()).map(ImageTransform::describe).collect(Collectors.joining(", "))
+                        + ", which must stay unique: use a transformer that draws fakes (such as hash, or internet.emailAddress).");
+            }
+        }
+        return new Mappings(mappings, distinct);
+    }
+
+    private List<MaskedColumn> applyMasks(TransformDatabase database, Map<Table, Map<Column, Transformer>> mask, Mappings prepared)
+    {
+        Map<Group, Integer> mappings = prepared.numbers();
+        Map<ColumnReference, Long> distinct = prepared.distinct();
+        List<MaskedColumn> masked = new ArrayList<>();
+        for (Map.Entry<Table, Map<Column, Transformer>> entry : mask.entrySet()) {
+            Map<Column, Optional<Integer>> columns = new LinkedHashMap<>();
+            entry.getValue().forEach((column, transformer) -> {
+                if (transformer.keeps()) {
+                    return;
+                }
+                columns.put(column, transformer.nulls() ? Optional.empty()
+                        : Optional.of(mappings.get(new Group(transformer, column.textual() ? column.maxLength() : 0))));
+            });
+            if (!columns.isEmpty()) {
+                progress.accept("Masking " + entry.getKey().displayName());
+                database.applyMasks(entry.getKey(), columns);
+            }
+            entry.getValue().forEach((column, transformer) -> masked.add(new MaskedColumn(entry.getKey().displayName() + "." + column.name(), transformer.spec(),
+                    distinct.getOrDefault(new ColumnReference(entry.getKey(), column), 0L))));
+        }
+
+        progress.accept("Checking that no original value is left");
+        for (Map.Entry<Table, Map<Column, Transformer>> entry : mask.entrySet()) {
+            entry.getValue().forEach((column, transformer) -> {
+                if (transformer.leakChecked() && database.containsOriginal(entry.getKey(), column, false)) {
+                    throw leak(entry.getKey(), column, "an original value of a masked column");
+                }
+            });
+        }
+        for (Table table : database.tables()) {
+            for (Column column : table.columns()) {
+                if (column.textual() && database.containsOriginal(table, column, true)) {
+                    throw leak(table, column, "an original email address, phone or card number, or street address");
+                }
+            }
+        }
+        return masked;
+    }
+
+    private void redraw(TransformDatabase database, Masker masker, Transformer transformer, int maxLength, int mapping, boolean unique)
+    {
+        for (int attempt = 1; attempt <= MAXIMUM_REDRAW_ROUNDS; attempt++) {
+            List<String> originals = database.originalsToRedraw(mapping, unique, REDRAW_BATCH);
+            if (originals.isEmpty()) {
+                return;
+            }
+            int round = attempt;
+            Map<String, String> fakes = new TreeMap<>();
+            originals.forEach(original -> fakes.put(original, masker.fake(transformer, original, round, maxLength)));
+            database.replaceFakes(mapping, fakes);
+        }
+        throw DollyException.badInput("Transformer " + transformer.spec() + " could not find fakes that are distinct" + (unique ? " and unique" : "")
+                + " from the original values after " + MAXIMUM_REDRAW_ROUNDS + " draws" + (maxLength > 0 ? " (the column holds only " + maxLength + " characters)" : "")
+                + ": use hash, or a transformer with more possible values.");
+    }
+
+    private static DollyException leak(Table table, Column column, String what)
+    {
+        return DollyException.badInput("The leak check failed: " + what + " remains in " + table.displayName() + "." + column.name()
+                + ". Mask that column, or empty its table, and build again.");
+    }
+
+    private static String describe(ColumnReference reference)
+    {
+        return reference.table().displayName() + "." + reference.column().name();
+    }
+
+    private static Table table(List<Table> tables, String name, String key)
+    {
+        return tables.stream().filter(table -> table.displayName().equals(name) || table.name().equals(name)).findFirst()
+                .or(() -> tables.stream().filter(table -> table.displayName().equalsIgnoreCase(name)).findFirst())
+                .orElseThrow(() -> DollyException.badInput(key + " names table '" + name + "', which the database does not have. Its tables are "
+                        + tables.stream().map(Table::displayName).sorted().collect(Collectors.joining(", ")) + "."));
+    }
+
+    /** SHA-256 of the rules as run: variables substituted, in a stable order, without the salt. */
+    String rulesDigest()
+    {
+        StringBuilder rules = new StringBuilder();
+        new TreeMap<>(definition.keep()).forEach((table, condition) -> rules.append("keep ").append(table).append(": ").append(condition).append('\n'));
+        definition.empty().stream().sorted().forEach(table -> rules.append("empty ").append(table).append('\n'));
+        new TreeMap<>(definition.mask()).forEach((table, columns) -> new TreeMap<>(columns).forEach((column, transformer) ->
+                rules.append("mask ").append(table).append('.').append(column).append(": ").append(transformer.spec()).append('\n')));
+        new TreeMap<>(definition.onRemovedParent()).forEach((table, remove) -> rules.append("onRemovedParent ").append(table).append(": ").append(remove ? "remove" : "null").append('\n'));
+        new TreeMap<>(definition.keepColumns()).forEach((column, reason) -> rules.append("keep-column ").append(column).append(": ").append(reason).append('\n'));
+        rules.append("pii: ").append(definition.pii()).append('\n');
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(rules.toString().getBytes(StandardCharsets.UTF_8)));
+        }
+        catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,115 @@
+package dev.dolly.core.transform;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+
+/**
+ * The engine-specific part of the transform stage, one implementation per engine: the SQL dialect for reading the
+ * schema from the catalogs, removing rows set-based, loading a mapping of originals to fakes, and updating a table from
+ * it in one statement. The subset and masking logic ({@link ImageTransform}) is shared.
+ *
+ * <p>Work tables (the rows to remove, the mappings, the digests of the originals) live in the database until
+ * {@link #close}, which drops them.
+ */
+public interface TransformDatabase
+        extends AutoCloseable, Cascade.Orphans
+{
+    /** The user tables, with their columns. */
+    List<Table> tables();
+
+    /** Every foreign key between user tables. */
+    List<ForeignKey> foreignKeys();
+
+    long countRows(Table table);
+
+    /**
+     * Records the rows that do not meet the condition (false or unknown), before anything is removed, so that every
+     * condition sees the data as it was restored.
+     */
+    void markRowsToRemove(Table table, String condition);
+
+    /** Removes the rows {@link #markRowsToRemove} recorded; returns how many. */
+    long removeMarkedRows(Table table);
+
+    /** Removes every row of the table. */
+    long removeAllRows(Table table);
+
+    /** Up to {@code limit} non-null values of a column, for telling whether it looks personal. */
+    List<String> sampleValues(Table table, Column column, int limit);
+
+    /**
+     * Creates mapping {@code mapping} from the distinct non-null values of the columns (as text) to their fakes: the
+     * originals are streamed out, {@code fakes} turns each batch of originals into fakes (same order), and the pairs
+     * are loaded back in bulk. Returns how many distinct originals there are.
+     */
+    long createMapping(int mapping, List<ColumnReference> columns, UnaryOperator<List<String>> fakes);
+
+    /** Adds the digests of a mapping's originals to the digests the leak check searches (the identifying ones too if asked). */
+    void addOriginalDigests(int mapping, boolean identifying);
+
+    /**
+     * Up to {@code limit} originals of a mapping whose fake must be drawn again: it equals an original of a leak-checked
+     * column, or (when {@code unique}) another original with a smaller value has the same fake.
+     */
+    List<String> originalsToRedraw(int mapping, boolean unique, int limit);
+
+    /** Sets new fakes for some originals of a mapping. */
+    void replaceFakes(int mapping, Map<String, String> fakes);
+
+    /** Whether two originals of a mapping have the same fake. */
+    boolean hasRepeatedFakes(int mapping);
+
+    /** Masks a table in one statement: each column gets the fake of its mapping, or NULL when it maps to none. */
+    void applyMasks(Table table, Map<Column, Optional<Integer>> mappings);
+
+    /** Whether a value of the column has the digest of an original ({@code identifying}: of an identifying one). */
+    boolean containsOriginal(Table table, Column column, boolean identifying);
+
+    /** Drops the work tables. */
+    @Override
+    void close();
+
+    record Table(String schema, String name, String displayName, List<Column> columns)
+    {
+        public Table
+        {
+            columns = List.copyOf(columns);
+        }
+
+        public Optional<Column> column(String columnName)
+        {
+            return columns.stream().filter(column -> column.name().equals(columnName)).findFirst()
+                    .or(() -> columns.stream().filter(column -> column.name().equalsIgnoreCase(columnName)).findFirst());
+        }
+    }
+
+    /**
+     * @param type the column's type as the engine writes it, for casting a fake back
+     * @param maxLength the most characters the column holds, 0 for no limit
+     * @param textual whether it holds text (where the leak check searches)
+     * @param unique whether a unique constraint or index is on this column alone
+     */
+    record Column(String name, String type, boolean nullable, int maxLength, boolean textual, boolean unique) {}
+
+    record ColumnReference(Table table, Column column) {}
+
+    /**
+     * @param name the constraint's name
+     * @param nullable whether every referencing column may be NULL, so that a reference to a removed row can be cleared
+     */
+    record ForeignKey(String name, Table child, List<String> childColumns, Table parent, List<String> parentColumns, boolean nullable)
+    {
+        public ForeignKey
+        {
+            childColumns = List.copyOf(childColumns);
+            parentColumns = List.copyOf(parentColumns);
+        }
+
+        public String describe()
+        {
+            return child.displayName() + "(" + String.join(", ", childColumns) + ") → " + parent.displayName() + "(" + String.join(", ", parentColumns) + ")";
+        }
+    }
+}

@@ -1,0 +1,271 @@
+package dev.dolly.tests;
+
+import dev.dolly.api.DataContainer;
+import dev.dolly.api.DataImage;
+import dev.dolly.api.TransformReport;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+
+import static dev.dolly.tests.TestImagesAndContainers.connect;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The transform stage end to end (issue 13): Chinook restored, shrunk to one support rep's customers and the last
+ * 90 days of invoices, masked with a salt from the CLI's environment, checked against the plain Chinook image.
+ */
+@ParameterizedClass(name = "{0}")
+@EnumSource(value = DriverUnderTest.class, names = "BTRFS")
+class TestTransform
+        extends DaemonOnDriver
+{
+    private static final String SALT = "a-salt-for-the-transform-test-7f3a9c";
+    private static final String DEFINITION = """
+            name: chinook-dev
+            sourceType: backup
+            engine: postgresql
+            version: 17
+            backup: {folder: ., file: Chinook_PostgreSql.sql}
+            transform:
+              salt: env:DOLLY_MASK_SALT
+              variables: {rep: 3}
+              keep:
+                customer: "support_rep_id = ${rep} or email like '%@sandbox.example'"
+                invoice: "invoice_date > (select max(invoice_date) from invoice) - interval '90 days'"
+              empty: [playlist_track]
+              mask:
+                customer:
+                  first_name: person.firstName
+                  last_name: person.lastName
+                  email: internet.emailAddress
+                  phone: phone.phoneNumber
+                  fax: phone.phoneNumber
+                  address: address.streetAddress
+                  company: "null"
+                employee:
+                  first_name: person.firstName
+                  last_name: person.lastName
+                  email: internet.emailAddress
+                  phone: phone.phoneNumber
+                  fax: phone.phoneNumber
+                  address: address.streetAddress
+                invoice:
+                  billing_address: address.streetAddress
+              pii: warn
+            """;
+
+    @Override
+    String exampleImage()
+    {
+        return "chinook/image.yaml";
+    }
+
+    private Path definition(String name, String text)
+            throws IOException
+    {
+        Path directory = Files.createTempDirectory("dolly-transform");
+        Files.copy(EXAMPLES.resolve("chinook/Chinook_PostgreSql.sql"), directory.resolve("Chinook_PostgreSql.sql"));
+        Path file = directory.resolve(name + ".yaml");
+        Files.writeString(file, text);
+        return file;
+    }
+
+    @Test
+    void shrinksAndMasksChinookDeterministically()
+            throws Exception
+    {
+        Cli withSalt = dolly.with(Map.of("DOLLY_MASK_SALT", SALT));
+        Cli.Result built = withSalt.succeed("create", "data-image", "-f", definition("dev", DEFINITION).toString());
+        assertThat(built.stdout()).contains("Transform").contains("customer: kept").contains("leak check: passed");
+        DataImage image = dolly.json(DataImage.class, "get", "data-image", "chinook-dev");
+        TransformReport report = image.transform();
+        assertThat(report).isNotNull();
+        assertThat(report.leakCheck()).isEqualTo("passed");
+        assertThat(report.maskedColumns()).extracting(TransformReport.MaskedColumn::column).contains("customer.email", "invoice.billing_address");
+        assertThat(image.buildSteps()).extracting(step -> step.step()).containsSubsequence("load", "transform", "seal");
+
+        DataContainer original = dolly.json(DataContainer.class, "create", "data-container", "-i", "chinook", "-n", "original");
+        DataContainer masked = dolly.json(DataContainer.class, "create", "data-container", "-i", "chinook-dev", "-n", "masked");
+        try (Connection plain = connect(original); Statement before = plain.createStatement();
+                Connection dev = connect(masked); Statement after = dev.createStatement()) {
+            // the subset
+            assertThat(column(after, "select distinct support_rep_id::text from customer")).containsExactly("3");
+            assertThat(count(after, "select count(*) from customer")).isEqualTo(count(before, "select count(*) from customer where support_rep_id = 3"));
+            String keptInvoices = "select i.invoice_id from invoice i join customer c using (customer_id) where c.support_rep_id = 3 "
+                    + "and i.invoice_date > (select max(invoice_date) from invoice) - interval '90 days'";
+            assertThat(column(after, "select invoice_id::text from invoice order by 1")).isEqualTo(column(before, "select invoice_id::text from (" + keptInvoices + ") k order by 1"));
+            assertThat(count(after, "select count(*) from invoice_line")).isEqualTo(count(before, "select count(*) from invoice_line where invoice_id in (" + keptInvoices + ")"));
+            assertThat(count(after, "select count(*) from invoice_line")).isPositive();
+            assertThat(count(after, "select count(*) from playlist_track")).isZero();
+            assertThat(count(after, "select count(*) from track")).isEqualTo(3503);
+            // every foreign key holds
+            assertThat(count(after, "select count(*) from invoice i where not exists (select 1 from customer c where c.customer_id = i.customer_id)")).isZero();
+            assertThat(count(after, "select count(*) from invoice_line l where not exists (select 1 from invoice i where i.invoice_id = l.invoice_id)")).isZero();
+
+            // no original email anywhere in the image
+            Set<String> emails = new HashSet<>(column(before, "select email from customer union select email from employee where email is not null"));
+            String everything = dump(after);
+            assertThat(emails).isNotEmpty().allSatisfy(email -> assertThat(everything).doesNotContain(email));
+            // no original name, phone or address left in the personal tables
+            for (String personal : List.of("first_name", "last_name", "phone", "address")) {
+                Set<String> originals = new HashSet<>(column(before, "select " + personal + " from customer union select " + personal + " from employee"));
+                originals.remove(null);
+                List<String> now = column(after, "select " + personal + " from customer union all select " + personal + " from employee");
+                assertThat(now).as(personal).doesNotContainAnyElementsOf(originals);
+            }
+            assertThat(count(after, "select count(*) from customer where company is not null")).isZero();
+            // the same original address gives the same fake in customer.address and invoice.billing_address
+            Map<String, String> originalPairs = pairs(before, "select i.invoice_id::text, (i.billing_address = c.address)::text from invoice i join customer c using (customer_id)");
+            Map<String, String> maskedPairs = pairs(after, "select i.invoice_id::text, (i.billing_address = c.address)::text from invoice i join customer c using (customer_id)");
+            assertThat(maskedPairs).isNotEmpty();
+            maskedPairs.forEach((invoice, equal) -> assertThat(equal).as("invoice " + invoice).isEqualTo(originalPairs.get(invoice)));
+            assertThat(maskedPairs).containsValue("true");
+
+            // the salt is nowhere under the daemon's home: catalog, log, images, uploads
+            try (Stream<Path> files = Files.walk(daemon.home())) {
+                byte[] salt = SALT.getBytes(StandardCharsets.UTF_8);
+                for (Path file : files.filter(Files::isRegularFile).toList()) {
+                    byte[] content;
+                    try {
+                        content = Files.readAllBytes(file);
+                    }
+                    catch (java.nio.file.NoSuchFileException gone) {
+                        // a running server's temporary file
+                        continue;
+                    }
+                    assertThat(contains(content, salt)).as(file.toString()).isFalse();
+                }
+            }
+
+            // the same salt gives the same fakes; another salt other fakes; --set moves the subset
+            withSalt.succeed("create", "data-image", "-f", definition("again", DEFINITION).toString(), "-n", "chinook-again", "-q");
+            dolly.with(Map.of("DOLLY_MASK_SALT", "another-salt")).succeed("create", "data-image", "-f", definition("other", DEFINITION).toString(), "-n", "chinook-other", "-q");
+            withSalt.succeed("create", "data-image", "-f", definition("rep5", DEFINITION).toString(), "-n", "chinook-rep5", "--set", "rep=5", "-q");
+            String emailsQuery = "select customer_id || ' ' || email from customer order by customer_id";
+            try (Connection again = connect(dolly.json(DataContainer.class, "create", "data-container", "-i", "chinook-again"));
+                    Connection other = connect(dolly.json(DataContainer.class, "create", "data-container", "-i", "chinook-other"));
+                    Connection rep5 = connect(dolly.json(DataContainer.class, "create", "data-container", "-i", "chinook-rep5"))) {
+                assertThat(column(again.createStatement(), emailsQuery)).isEqualTo(column(after, emailsQuery));
+                List<String> otherEmails = column(other.createStatement(), emailsQuery);
+                assertThat(otherEmails).hasSameSizeAs(column(after, emailsQuery));
+                assertThat(otherEmails).doesNotContainAnyElementsOf(column(after, emailsQuery));
+                assertThat(column(rep5.createStatement(), "select distinct support_rep_id::text from customer")).containsExactly("5");
+            }
+        }
+    }
+
+    @Test
+    void strictRefusesAPersonalColumnLeftAsItIs()
+            throws Exception
+    {
+        String forgetful = DEFINITION.replace("      phone: phone.phoneNumber\n      fax: phone.phoneNumber\n      address: address.streetAddress\n      company: \"null\"\n",
+                "      fax: phone.phoneNumber\n      address: address.streetAddress\n      company: \"null\"\n").replace("pii: warn", "pii: strict");
+        assertThat(forgetful).doesNotContain("pii: warn");
+        Cli.Result refused = dolly.with(Map.of("DOLLY_MASK_SALT", SALT)).run("create", "data-image", "-f", definition("strict", forgetful).toString(), "-n", "chinook-strict");
+        assertThat(refused.exitCode()).isNotZero();
+        assertThat(refused.stderr() + refused.stdout()).contains("pii: strict").contains("customer.phone");
+    }
+
+    @Test
+    void selfReferenceIsClearedOrFollowed()
+            throws Exception
+    {
+        // employee 1 reports to no one; the others report to 1 or to those who do (employee.reports_to, nullable)
+        String definition = """
+                name: chinook-staff
+                sourceType: backup
+                engine: postgresql
+                version: 17
+                backup: {folder: ., file: Chinook_PostgreSql.sql}
+                transform:
+                  keep:
+                    employee: "employee_id <> 2"
+                  onRemovedParent: {customer: remove}
+                  pii: off
+                """;
+        dolly.succeed("create", "data-image", "-f", definition("staff", definition).toString(), "-q");
+        DataContainer original = dolly.json(DataContainer.class, "create", "data-container", "-i", "chinook", "-n", "staff-original");
+        try (Connection plain = connect(original); Statement before = plain.createStatement();
+                Connection staff = connect(dolly.json(DataContainer.class, "create", "data-container", "-i", "chinook-staff")); Statement after = staff.createStatement()) {
+            assertThat(count(after, "select count(*) from employee")).isEqualTo(count(before, "select count(*) from employee") - 1);
+            // those who reported to employee 2 stay, reporting to no one
+            assertThat(count(after, "select count(*) from employee where reports_to is null")).isEqualTo(count(before, "select count(*) from employee where reports_to is null or reports_to = 2"));
+            // customer says remove: the customers of employee 2 go, with their invoices and lines
+            assertThat(count(after, "select count(*) from customer")).isEqualTo(count(before, "select count(*) from customer where support_rep_id is distinct from 2"));
+            assertThat(count(after, "select count(*) from invoice")).isEqualTo(count(before, "select count(*) from invoice i join customer c using (customer_id) where c.support_rep_id is distinct from 2"));
+        }
+    }
+
+    private static String dump(Statement statement)
+            throws SQLException
+    {
+        StringBuilder text = new StringBuilder();
+        for (String table : column(statement, "select quote_ident(table_name) from information_schema.tables where table_schema = 'public'")) {
+            column(statement, "select t::text from " + table + " t").forEach(row -> text.append(row).append('\n'));
+        }
+        return text.toString();
+    }
+
+    private static boolean contains(byte[] haystack, byte[] needle)
+    {
+        outer:
+        for (int start = 0; start <= haystack.length - needle.length; start++) {
+            for (int index = 0; index < needle.length; index++) {
+                if (haystack[start + index] != needle[index]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
+    }
+
+    private static long count(Statement statement, String query)
+            throws SQLException
+    {
+        try (ResultSet rows = statement.executeQuery(query)) {
+            rows.next();
+            return rows.getLong(1);
+        }
+    }
+
+    private static List<String> column(Statement statement, String query)
+            throws SQLException
+    {
+        List<String> values = new ArrayList<>();
+        try (ResultSet rows = statement.executeQuery(query)) {
+            while (rows.next()) {
+                values.add(rows.getString(1));
+            }
+        }
+        return values;
+    }
+
+    private static Map<String, String> pairs(Statement statement, String query)
+            throws SQLException
+    {
+        Map<String, String> values = new HashMap<>();
+        try (ResultSet rows = statement.executeQuery(query)) {
+            while (rows.next()) {
+                values.put(rows.getString(1), rows.getString(2));
+            }
+        }
+        return values;
+    }
+}

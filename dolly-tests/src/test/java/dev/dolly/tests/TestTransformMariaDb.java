@@ -1,0 +1,168 @@
+package dev.dolly.tests;
+
+import dev.dolly.api.DataContainer;
+import dev.dolly.api.DataImage;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static dev.dolly.tests.TestMySql.connect;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The transform stage end to end on the MariaDB Chinook ({@code Customer}, {@code Invoice}, …), against the plain image. */
+@ParameterizedClass(name = "{0}")
+@EnumSource(value = DriverUnderTest.class, names = "BTRFS")
+class TestTransformMariaDb
+        extends DaemonOnDriver
+{
+    private static final String SALT = "a-salt-for-the-mariadb-transform-test";
+    private static final String DEFINITION = """
+            name: chinook-mysql-dev
+            sourceType: backup
+            engine: mysql
+            version: 8.0
+            initialDatabaseName: Chinook
+            backup: {folder: ., file: Chinook_MySql.sql}
+            transform:
+              salt: env:DOLLY_MASK_SALT
+              variables: {rep: 3}
+              keep:
+                Customer: "SupportRepId = ${rep} OR Email LIKE '%@sandbox.example'"
+                Invoice: "InvoiceDate > (SELECT MAX(InvoiceDate) FROM Invoice) - INTERVAL 90 DAY"
+              empty: [PlaylistTrack]
+              mask:
+                Customer:
+                  FirstName: person.firstName
+                  LastName: person.lastName
+                  Email: internet.emailAddress
+                  Phone: phone.phoneNumber
+                  Fax: phone.phoneNumber
+                  Address: address.streetAddress
+                  Company: "null"
+                Employee:
+                  FirstName: person.firstName
+                  LastName: person.lastName
+                  Email: internet.emailAddress
+                  Phone: phone.phoneNumber
+                  Fax: phone.phoneNumber
+                  Address: address.streetAddress
+                Invoice:
+                  BillingAddress: address.streetAddress
+              pii: warn
+            """;
+
+    @Override
+    String exampleImage()
+    {
+        return "chinook-mysql/image.yaml";
+    }
+
+    private static Path definition(String name, String text)
+            throws IOException
+    {
+        Path directory = Files.createTempDirectory("dolly-transform");
+        Files.copy(EXAMPLES.resolve("chinook-mysql/Chinook_MySql.sql"), directory.resolve("Chinook_MySql.sql"));
+        Path file = directory.resolve(name + ".yaml");
+        Files.writeString(file, text);
+        return file;
+    }
+
+    @Test
+    void shrinksAndMasksChinook()
+            throws Exception
+    {
+        Cli withSalt = dolly.with(Map.of("DOLLY_MASK_SALT", SALT));
+        Cli.Result built = withSalt.succeed("create", "data-image", "-f", definition("dev", DEFINITION).toString());
+        assertThat(built.stdout()).contains("Customer: kept").contains("leak check: passed");
+        DataImage image = dolly.json(DataImage.class, "get", "data-image", "chinook-mysql-dev");
+        assertThat(image.transform().leakCheck()).isEqualTo("passed");
+
+        DataContainer original = dolly.json(DataContainer.class, "create", "data-container", "-i", "chinook-mysql", "-n", "original");
+        DataContainer masked = dolly.json(DataContainer.class, "create", "data-container", "-i", "chinook-mysql-dev", "-n", "masked");
+        try (Connection plain = connect(original); Statement before = plain.createStatement();
+                Connection dev = connect(masked); Statement after = dev.createStatement()) {
+            assertThat(column(after, "SELECT DISTINCT SupportRepId FROM Customer")).containsExactly("3");
+            assertThat(count(after, "SELECT COUNT(*) FROM Customer")).isEqualTo(count(before, "SELECT COUNT(*) FROM Customer WHERE SupportRepId = 3"));
+            String keptInvoices = "SELECT i.InvoiceId FROM Invoice i JOIN Customer c ON c.CustomerId = i.CustomerId WHERE c.SupportRepId = 3 "
+                    + "AND i.InvoiceDate > (SELECT MAX(InvoiceDate) FROM Invoice) - INTERVAL 90 DAY";
+            assertThat(column(after, "SELECT InvoiceId FROM Invoice ORDER BY 1")).isEqualTo(column(before, keptInvoices + " ORDER BY 1"));
+            assertThat(count(after, "SELECT COUNT(*) FROM InvoiceLine")).isEqualTo(count(before, "SELECT COUNT(*) FROM InvoiceLine WHERE InvoiceId IN (" + keptInvoices + ")"));
+            assertThat(count(after, "SELECT COUNT(*) FROM PlaylistTrack")).isZero();
+            assertThat(count(after, "SELECT COUNT(*) FROM InvoiceLine l LEFT JOIN Invoice i ON i.InvoiceId = l.InvoiceId WHERE i.InvoiceId IS NULL")).isZero();
+
+            Set<String> emails = new HashSet<>(column(before, "SELECT Email FROM Customer UNION SELECT Email FROM Employee"));
+            emails.remove(null);
+            StringBuilder everything = new StringBuilder();
+            for (String table : column(after, "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()")) {
+                for (String text : column(after, "SELECT CONCAT_WS('|', " + String.join(", ", column(after,
+                        "SELECT CONCAT('`', COLUMN_NAME, '`') FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = '" + table + "'")) + ") FROM `" + table + "`")) {
+                    everything.append(text).append('\n');
+                }
+            }
+            assertThat(emails).isNotEmpty().allSatisfy(email -> assertThat(everything.toString()).doesNotContain(email));
+            for (String personal : List.of("FirstName", "LastName", "Phone", "Address")) {
+                Set<String> originals = new HashSet<>(column(before, "SELECT " + personal + " FROM Customer UNION SELECT " + personal + " FROM Employee"));
+                originals.remove(null);
+                assertThat(column(after, "SELECT " + personal + " FROM Customer UNION ALL SELECT " + personal + " FROM Employee")).as(personal).doesNotContainAnyElementsOf(originals);
+            }
+            String pairs = "SELECT i.InvoiceId, i.BillingAddress = c.Address FROM Invoice i JOIN Customer c ON c.CustomerId = i.CustomerId";
+            Map<String, String> originalPairs = pairs(before, pairs);
+            Map<String, String> maskedPairs = pairs(after, pairs);
+            assertThat(maskedPairs).isNotEmpty().containsValue("1");
+            maskedPairs.forEach((invoice, equal) -> assertThat(equal).as("invoice " + invoice).isEqualTo(originalPairs.get(invoice)));
+        }
+
+        String forgetful = DEFINITION.replace("      Phone: phone.phoneNumber\n      Fax: phone.phoneNumber\n      Address: address.streetAddress\n      Company: \"null\"\n",
+                "      Fax: phone.phoneNumber\n      Address: address.streetAddress\n      Company: \"null\"\n").replace("pii: warn", "pii: strict");
+        Cli.Result refused = withSalt.run("create", "data-image", "-f", definition("strict", forgetful).toString(), "-n", "chinook-mysql-strict");
+        assertThat(refused.exitCode()).isNotZero();
+        assertThat(refused.stderr() + refused.stdout()).contains("pii: strict").contains("Customer.Phone");
+    }
+
+    private static long count(Statement statement, String query)
+            throws SQLException
+    {
+        try (ResultSet rows = statement.executeQuery(query)) {
+            rows.next();
+            return rows.getLong(1);
+        }
+    }
+
+    private static List<String> column(Statement statement, String query)
+            throws SQLException
+    {
+        List<String> values = new ArrayList<>();
+        try (ResultSet rows = statement.executeQuery(query)) {
+            while (rows.next()) {
+                values.add(rows.getString(1));
+            }
+        }
+        return values;
+    }
+
+    private static Map<String, String> pairs(Statement statement, String query)
+            throws SQLException
+    {
+        Map<String, String> values = new HashMap<>();
+        try (ResultSet rows = statement.executeQuery(query)) {
+            while (rows.next()) {
+                values.put(rows.getString(1), rows.getString(2));
+            }
+        }
+        return values;
+    }
+}
