@@ -96,9 +96,9 @@ public final class ContainerCatalog
         requireNonNull(password, "password is null");
         requireNonNull(createdAt, "createdAt is null");
         return jdbi.inTransaction(handle -> {
-            Optional<ContainerRecord> pooled = handle.createQuery("""
-                            SELECT * FROM containers WHERE image_id = :imageId AND pooled = 1 AND status = 'READY'
-                                AND EXISTS (SELECT 1 FROM images WHERE id = :imageId AND status = 'READY')
+            Optional<ContainerRecord> pooled = handle.createQuery(SELECT_CONTAINERS + """
+                            WHERE image_id = :imageId AND pooled = 1 AND status = 'READY'
+                                AND EXISTS (SELECT 1 FROM images WHERE images.id = :imageId AND images.status = 'READY')
                             ORDER BY id LIMIT 1""")
                     .bind("imageId", imageId)
                     .mapTo(ContainerRecord.class)
