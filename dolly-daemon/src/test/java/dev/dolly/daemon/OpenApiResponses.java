@@ -20,21 +20,21 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * Checks real answers of the API against its OpenAPI description: the status must be described for the route, and
- * the body must validate against the schema of that status (JSON Schema 2020-12, the dialect of OpenAPI 3.1).
+ * the body must validate against the schema of that status (JSON Schema 2020-12, the dialect of OpenAPI 3.1). Shared with the end-to-end tests through dolly-daemon's test jar.
  */
-final class OpenApiResponses
+public final class OpenApiResponses
 {
     private static final JsonSchemaFactory SCHEMAS = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
 
     private final JsonNode document;
 
-    OpenApiResponses(JsonNode document)
+    public OpenApiResponses(JsonNode document)
     {
         this.document = requireNonNull(document, "document is null");
     }
 
     /** @throws AssertionError when the answer is not what the description says */
-    void check(String method, String requestPath, int status, String body)
+    public void check(String method, String requestPath, int status, String body)
     {
         String path = requestPath.replaceFirst("\\?.*$", "");
         Optional<Map.Entry<String, JsonNode>> route = route(method, path);

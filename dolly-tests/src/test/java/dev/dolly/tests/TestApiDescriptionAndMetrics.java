@@ -2,6 +2,7 @@ package dev.dolly.tests;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.dolly.api.Json;
+import dev.dolly.daemon.OpenApiResponses;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
