@@ -307,7 +307,7 @@ class WebDashboardTest
         assertThat(run.statusCode()).as(run.body()).isEqualTo(303);
         assertThat(run.headers().firstValue("Location")).contains("/schedules");
         String result = awaitPage(alice, "/schedules", "status-succeeded");
-        assertThat(result).containsPattern("<span class=\"status status-succeeded\">Succeeded</span> <span class=\"detail\">[^<]*</span> <a href=\"/images/\\d+\">image \\d+</a>")
+        assertThat(result).containsPattern("<span class=\"status status-succeeded\">Succeeded</span> <a href=\"/images/\\d+\"><span class=\"detail\">Built image \\d+\\.</span></a>")
                 .doesNotContain("<td>never</td><td><span class=\"status");
         assertThat(apiGet("/api/v1/images", aliceToken)).contains("widgets");
 

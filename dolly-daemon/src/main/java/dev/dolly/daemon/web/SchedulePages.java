@@ -64,8 +64,7 @@ final class SchedulePages
         String last = "";
         if (schedule.lastResult() != null) {
             last = "<span class=\"status status-" + Html.text(schedule.lastResult().toLowerCase(Locale.ROOT)) + "\">" + Html.text(schedule.lastResult()) + "</span>"
-                    + (schedule.lastMessage() == null ? "" : " <span class=\"detail\">" + Html.text(schedule.lastMessage()) + "</span>")
-                    + (schedule.lastImageId() == null ? "" : " <a href=\"/images/" + schedule.lastImageId() + "\">image " + schedule.lastImageId() + "</a>");
+                    + " " + lastMessage(schedule);
         }
         if (schedule.runningImageId() != null) {
             String running = schedule.runningImageId() < 0
@@ -74,6 +73,16 @@ final class SchedulePages
             return running + (last.isEmpty() ? "" : "<br><span class=\"muted\">last:</span> " + last);
         }
         return last.isEmpty() ? "<span class=\"muted\">not run yet</span>" : last;
+    }
+
+    /** What the last run built or why it failed, as a link to the image it built when there is one. */
+    private static String lastMessage(Schedule schedule)
+    {
+        String message = schedule.lastMessage() == null ? "" : "<span class=\"detail\">" + Html.text(schedule.lastMessage()) + "</span>";
+        if (schedule.lastImageId() == null) {
+            return message;
+        }
+        return "<a href=\"/images/" + schedule.lastImageId() + "\">" + (message.isEmpty() ? "image " + schedule.lastImageId() : message) + "</a>";
     }
 
     void run(Context context, WebSession session)
