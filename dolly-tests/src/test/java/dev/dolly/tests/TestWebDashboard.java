@@ -51,6 +51,9 @@ class TestWebDashboard
     private static final String BOB_PASSWORD = "bob's long password!";
     private static final String OPS_PASSWORD = "the operator's password";
     private static final String CONTAINER = "alice-chinook";
+    private static final String SECOND_CONTAINER = "alice-chinook-2";
+    /** Outside the daemon's default container ports (54320-54999) and the ports of {@code TestRoutes}. */
+    private static final int ROUTE_PORT = 59110;
     private static final String INJECTED = "<script>window.injected = true</script>";
 
     private DaemonProcess daemon;
@@ -131,7 +134,8 @@ class TestWebDashboard
         // the build starts from the CLI; the open page follows it to Ready without a reload
         page.evaluate("() => { window.notReloaded = true; }");
         assertThat(page.textContent("main")).contains("No data images yet");
-        alice.succeed("create", "data-image", "-f", chinookDefinition().toString(), "--no-wait", "-q");
+        Path definition = chinookDefinition();
+        alice.succeed("create", "data-image", "-f", definition.toString(), "--no-wait", "-q");
         page.locator("tr[data-image='chinook'] .status-ready").waitFor(new com.microsoft.playwright.Locator.WaitForOptions().setTimeout(180_000));
         assertThat(page.evaluate("() => window.notReloaded")).isEqualTo(true);
         assertThat(page.locator("tr[data-image='chinook']").textContent()).contains("sample").contains("postgresql 17").contains("acme:developers");
@@ -227,6 +231,51 @@ class TestWebDashboard
         assertThat(opsPage.textContent("main")).contains("acme:developers").contains("alice, bob");
         screenshot(opsPage, "teams");
         opsBrowser.close();
+
+        // a route made on the Routes page reaches the container; pointed at another container, new connections go there
+        page.navigate(base + "/routes");
+        page.getByLabel("Name", new Page.GetByLabelOptions().setExact(true)).fill("app-db");
+        page.getByLabel("Port").fill(String.valueOf(ROUTE_PORT));
+        page.getByLabel("Data container").fill(CONTAINER);
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create route")).click();
+        page.waitForURL(base + "/routes");
+        page.locator("tr[data-route='app-db'] .status-listening").waitFor();
+        assertThat(page.locator("tr[data-route='app-db']").textContent()).contains(String.valueOf(ROUTE_PORT)).contains(CONTAINER);
+        String routeUri = alice.json(DataContainer.class, "get", "data-container", CONTAINER).uri().replaceFirst(":\\d+/", ":" + ROUTE_PORT + "/");
+        try (Connection connection = connect(routeUri); Statement statement = connection.createStatement()) {
+            assertThat(count(statement, "select count(*) from invoice_line")).isEqualTo(2240);
+        }
+        DataContainer second = alice.json(DataContainer.class, "create", "data-container", "-i", "chinook", "-n", SECOND_CONTAINER);
+        try (Connection connection = connect(second.uri()); Statement statement = connection.createStatement()) {
+            statement.execute("delete from invoice_line");
+        }
+        page.getByLabel("Route", new Page.GetByLabelOptions().setExact(true)).selectOption("app-db");
+        page.locator("#update-container").fill(SECOND_CONTAINER);
+        page.getByLabel("Drop open connections").check();
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Point the route")).click();
+        page.locator("tr[data-route='app-db'] a[href='/containers/" + SECOND_CONTAINER + "']").waitFor();
+        try (Connection connection = connect(second.uri().replaceFirst(":\\d+/", ":" + ROUTE_PORT + "/")); Statement statement = connection.createStatement()) {
+            assertThat(count(statement, "select count(*) from invoice_line")).isZero();
+        }
+        screenshot(page, "routes");
+        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Delete route app-db")).click();
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Delete route")).click();
+        page.waitForURL(base + "/routes");
+        assertThat(page.textContent("main")).contains("No routes yet");
+        alice.succeed("delete", "data-container", SECOND_CONTAINER);
+
+        // a schedule made with the CLI, run from the Schedules page: the open page follows the run to its result
+        alice.succeed("create", "schedule", "nightly", "-f", definition.toString(), "--cron", "0 2 * * *", "--time-zone", "UTC");
+        page.navigate(base + "/schedules");
+        assertThat(page.locator("tr[data-schedule='nightly']").textContent()).contains("chinook").contains("0 2 * * *").contains("not run yet");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Run schedule nightly now")).click();
+        page.waitForURL(base + "/schedules");
+        page.locator("tr[data-schedule='nightly'] .status-succeeded").waitFor(new com.microsoft.playwright.Locator.WaitForOptions().setTimeout(180_000));
+        screenshot(page, "schedules");
+        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Delete schedule nightly")).click();
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Delete schedule")).click();
+        page.waitForURL(base + "/schedules");
+        assertThat(page.textContent("main")).contains("No scheduled builds yet");
 
         // delete, after a confirmation
         page.navigate(base + "/containers/" + CONTAINER);

@@ -6,6 +6,7 @@ import dev.dolly.api.DataImage;
 import dev.dolly.api.DollyException;
 import dev.dolly.api.ErrorCode;
 import dev.dolly.api.ImageOrigin;
+import dev.dolly.api.TransformReport;
 import dev.dolly.api.UpdateImageRequest;
 import dev.dolly.core.Dolly;
 import dev.dolly.core.catalog.ImageRecord;
@@ -103,6 +104,10 @@ final class ImagePages
         definition(details, "Created", Html.timestamp(image.createdAt()));
         definition(details, "Ready", Html.timestamp(image.readyAt()));
         definition(details, "Expires", image.expiresAt() == null ? "never" : Html.expires(image.expiresAt(), now));
+        if (image.pool() != null) {
+            definition(details, "Warm pool", "<span id=\"pool\">" + image.pool().ready() + " ready of " + image.pool().size() + "</span>"
+                    + " <span class=\"detail\">(started containers kept idle, taken by <em>New container</em>)</span>");
+        }
         details.append("</dl>");
 
         StringBuilder containerRows = new StringBuilder();
@@ -129,6 +134,8 @@ final class ImagePages
         content.append("<section aria-labelledby=\"containers-heading\"><h2 id=\"containers-heading\">Containers</h2>")
                 .append("<div id=\"image-containers\" data-live>").append(containerList).append("</div>").append(newContainer).append("</section>");
         content.append("<section aria-labelledby=\"lineage-heading\"><h2 id=\"lineage-heading\">Lineage</h2>").append(lineage(dolly, image, session)).append("</section>");
+        // a live region even while there is no report yet: it appears when the build's transform stage has run
+        content.append("<div id=\"image-transform\" data-live>").append(image.transform() == null ? "" : transform(image.transform())).append("</div>");
         if (!image.buildSteps().isEmpty()) {
             StringBuilder steps = new StringBuilder("<ol class=\"steps\">");
             image.buildSteps().forEach(step -> steps.append("<li>").append(Html.text(step.step())).append(" <span class=\"muted\">")
@@ -166,6 +173,53 @@ final class ImagePages
         StringBuilder list = new StringBuilder("<ul>");
         items.forEach(item -> list.append("<li>").append(item).append("</li>"));
         return list.append("</ul>").toString();
+    }
+
+    /** What the build's {@code transform:} stage did: the rules' digest, the rows kept per table, the columns masked, and the checks. */
+    static String transform(TransformReport report)
+    {
+        StringBuilder tables = new StringBuilder();
+        for (TransformReport.TableRows table : report.tables()) {
+            tables.append("<tr><th scope=\"row\">").append(Html.text(table.table())).append("</th>")
+                    .append("<td class=\"number\">").append(table.rowsBefore()).append("</td>")
+                    .append("<td class=\"number\">").append(table.rowsAfter()).append("</td></tr>");
+        }
+        StringBuilder masked = new StringBuilder();
+        for (TransformReport.MaskedColumn column : report.maskedColumns()) {
+            masked.append("<tr><th scope=\"row\">").append(Html.text(column.column())).append("</th>")
+                    .append("<td>").append(Html.text(column.transformer())).append("</td>")
+                    .append("<td class=\"number\">").append(column.distinctValues()).append("</td></tr>");
+        }
+        boolean passed = "passed".equals(report.leakCheck());
+        StringBuilder section = new StringBuilder("<section aria-labelledby=\"transform-heading\"><h2 id=\"transform-heading\">Transform</h2>");
+        section.append("<dl class=\"details\">");
+        definition(section, "Rules", "<code id=\"transform-digest\">" + Html.text(report.rulesDigest()) + "</code> <span class=\"detail\">SHA-256</span>");
+        definition(section, "Leak check", "<span id=\"leak-check\" class=\"status status-" + (passed ? "ready" : "failed") + "\">"
+                + Html.text(passed ? "Passed" : report.leakCheck()) + "</span>");
+        definition(section, "Took", report.milliseconds() + " ms");
+        section.append("</dl>");
+        if (!report.tables().isEmpty()) {
+            section.append("""
+                    <h3 id="transform-tables-heading">Rows per table</h3>
+                    <div class="table"><table aria-labelledby="transform-tables-heading">
+                    <thead><tr><th scope="col">Table</th><th scope="col">Rows before</th><th scope="col">Rows after</th></tr></thead>
+                    <tbody>%s</tbody></table></div>""".formatted(tables));
+        }
+        section.append("<h3 id=\"masked-heading\">Masked columns</h3>");
+        section.append(report.maskedColumns().isEmpty() ? "<p>None.</p>" : """
+                <div class="table"><table aria-labelledby="masked-heading">
+                <thead><tr><th scope="col">Column</th><th scope="col">Transformer</th><th scope="col">Distinct values masked</th></tr></thead>
+                <tbody>%s</tbody></table></div>""".formatted(masked));
+        section.append("<h3 id=\"personal-heading\">Personal columns left as they are</h3>");
+        if (report.personalColumns().isEmpty()) {
+            section.append("<p>None: every column that looks personal is masked, emptied or kept on purpose (<code>keep-columns</code>).</p>");
+        }
+        else {
+            section.append("<p class=\"error\">These columns look personal but are neither masked, emptied nor listed under <code>keep-columns</code>:</p><ul>");
+            report.personalColumns().forEach(column -> section.append("<li><code>").append(Html.text(column)).append("</code></li>"));
+            section.append("</ul>");
+        }
+        return section.append("</section>").toString();
     }
 
     private static String imageLink(String name)

@@ -10,6 +10,8 @@ final class Layout
     {
         IMAGES("/images", "Images"),
         CONTAINERS("/containers", "Containers"),
+        ROUTES("/routes", "Routes"),
+        SCHEDULES("/schedules", "Schedules"),
         TEAMS("/teams", "Teams & users"),
         TOKENS("/tokens", "Access tokens"),
         SERVER("/server", "Server");
@@ -83,8 +85,15 @@ final class Layout
     /** A form of one button that posts to {@code action}. */
     static String button(WebSession session, String action, String label, String extraClass)
     {
+        return button(session, action, label, extraClass, null);
+    }
+
+    /** A form of one button that posts to {@code action}, with an accessible name that says what it acts on when its label does not. */
+    static String button(WebSession session, String action, String label, String extraClass, String accessibleName)
+    {
         return "<form class=\"inline\" method=\"post\" action=\"" + Html.text(action) + "\">" + csrfField(session)
-                + "<button type=\"submit\"" + (extraClass.isEmpty() ? "" : " class=\"" + extraClass + "\"") + ">" + Html.text(label) + "</button></form>";
+                + "<button type=\"submit\"" + (extraClass.isEmpty() ? "" : " class=\"" + extraClass + "\"")
+                + (accessibleName == null ? "" : " aria-label=\"" + Html.text(accessibleName) + "\"") + ">" + Html.text(label) + "</button></form>";
     }
 
     static String status(dev.dolly.api.ResourceStatus status)

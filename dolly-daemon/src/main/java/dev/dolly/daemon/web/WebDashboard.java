@@ -47,6 +47,8 @@ public final class WebDashboard
     private final ImagePages imagePages;
     private final ContainerPages containerPages;
     private final AccountPages accountPages;
+    private final RoutePages routePages;
+    private final SchedulePages schedulePages;
 
     public WebDashboard(Supplier<Dolly> dolly)
     {
@@ -54,6 +56,8 @@ public final class WebDashboard
         this.imagePages = new ImagePages(dolly);
         this.containerPages = new ContainerPages(dolly);
         this.accountPages = new AccountPages(dolly);
+        this.routePages = new RoutePages(dolly);
+        this.schedulePages = new SchedulePages(dolly);
     }
 
     /** Adds the dashboard's pages to the daemon's routes: {@code /}, {@code /login} and the pages of the navigation. */
@@ -85,6 +89,17 @@ public final class WebDashboard
         routes.post("/containers/{reference}/graduate", signedIn(containerPages::graduate));
         routes.get("/containers/{reference}/delete", signedIn(containerPages::confirmDelete));
         routes.post("/containers/{reference}/delete", signedIn(containerPages::delete));
+
+        routes.get("/routes", signedIn(routePages::list));
+        routes.post("/routes", signedIn(routePages::create));
+        routes.post("/routes/update", signedIn(routePages::update));
+        routes.get("/routes/{reference}/delete", signedIn(routePages::confirmDelete));
+        routes.post("/routes/{reference}/delete", signedIn(routePages::delete));
+
+        routes.get("/schedules", signedIn(schedulePages::list));
+        routes.post("/schedules/{name}/run", signedIn(schedulePages::run));
+        routes.get("/schedules/{name}/delete", signedIn(schedulePages::confirmDelete));
+        routes.post("/schedules/{name}/delete", signedIn(schedulePages::delete));
 
         routes.get("/teams", signedIn(accountPages::teams));
         routes.get("/tokens", signedIn(accountPages::tokens));
@@ -149,6 +164,12 @@ public final class WebDashboard
     private static String backLink(Context context)
     {
         String path = context.path();
+        // routes and schedules have no page of their own: their list is it
+        for (String list : new String[] {"/routes", "/schedules"}) {
+            if (path.equals(list) || path.startsWith(list + "/")) {
+                return list;
+            }
+        }
         if (!context.method().equals(HandlerType.GET)) {
             int slash = path.lastIndexOf('/');
             return slash > 0 ? path.substring(0, slash) : "/images";
