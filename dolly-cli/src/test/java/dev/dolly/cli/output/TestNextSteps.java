@@ -22,6 +22,8 @@ class TestNextSteps
                 "Data image 'x' not found. List images with 'dolly get data-images'."});
         cases.put(NextStep.of(Kind.LIST_CONTAINERS), new String[] {"Data container 'c' not found.",
                 "Data container 'c' not found. List containers with 'dolly get data-containers'."});
+        cases.put(NextStep.of(Kind.LIST_ROUTES), new String[] {"Route 'r' not found.",
+                "Route 'r' not found. List routes with 'dolly get routes'."});
         cases.put(NextStep.of(Kind.LIST_REVISIONS, "c"), new String[] {"Data container 'c' has no revision rev.4.",
                 "Data container 'c' has no revision rev.4. List its revisions with 'dolly get revisions c'."});
         cases.put(NextStep.of(Kind.LIST_USERS), new String[] {"User 'u' not found.",
