@@ -25,11 +25,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalDouble;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
+import static dev.dolly.daemon.PrometheusSamples.value;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -124,17 +122,6 @@ class DaemonMetricsTest
         return response.body();
     }
 
-    /** The value of the first sample of the metric that has all the given labels, such as {@code status="READY"}. */
-    private static OptionalDouble value(String metrics, String name, String... labels)
-    {
-        Matcher matcher = Pattern.compile("(?m)^" + Pattern.quote(name) + "\\{([^}]*)} (\\S+)$").matcher(metrics);
-        while (matcher.find()) {
-            if (List.of(matcher.group(1).split(",")).containsAll(List.of(labels))) {
-                return OptionalDouble.of(Double.parseDouble(matcher.group(2)));
-            }
-        }
-        return OptionalDouble.empty();
-    }
 
     private String userSession(String name)
             throws Exception

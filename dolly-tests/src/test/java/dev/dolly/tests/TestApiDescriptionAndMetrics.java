@@ -20,11 +20,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalDouble;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
+import static dev.dolly.daemon.PrometheusSamples.value;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -148,17 +146,6 @@ class TestApiDescriptionAndMetrics
         return response.body();
     }
 
-    /** The value of the first sample of the metric that has all the given labels. */
-    private static OptionalDouble value(String metrics, String name, String... labels)
-    {
-        Matcher matcher = Pattern.compile("(?m)^" + Pattern.quote(name) + "\\{([^}]*)} (\\S+)$").matcher(metrics);
-        while (matcher.find()) {
-            if (List.of(matcher.group(1).split(",")).containsAll(List.of(labels))) {
-                return OptionalDouble.of(Double.parseDouble(matcher.group(2)));
-            }
-        }
-        return OptionalDouble.empty();
-    }
 
     /** A call whose answer must have the status and validate against the description; answers the body. */
     private JsonNode call(String method, String path, String token, Object body, int status)
