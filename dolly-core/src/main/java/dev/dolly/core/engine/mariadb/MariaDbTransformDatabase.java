@@ -1,7 +1,7 @@
 package dev.dolly.core.engine.mariadb;
 
 import dev.dolly.api.DollyException;
-import dev.dolly.core.transform.TransformDatabase;
+import dev.dolly.core.transform.JdbcTransformDatabase;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -11,13 +11,12 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
-
-import static java.util.Objects.requireNonNull;
 
 /**
  * The transform stage's statements for MariaDB (and MySQL). The subset runs with {@code foreign_key_checks = 0}; the
@@ -28,30 +27,25 @@ import static java.util.Objects.requireNonNull;
  * dropped at the end.
  */
 final class MariaDbTransformDatabase
-        implements TransformDatabase
+        extends JdbcTransformDatabase
 {
     private static final String WORK = "`dolly_transform`";
     private static final int BATCH = 5_000;
     private static final Set<String> TEXT_TYPES = Set.of("char", "varchar", "text", "tinytext", "mediumtext", "longtext");
 
-    private final Connection connection;
-    private final Connection loader;
-    private List<Table> tables;
-
     MariaDbTransformDatabase(Connection connection, Connection loader)
     {
-        this.connection = requireNonNull(connection, "connection is null");
-        this.loader = requireNonNull(loader, "loader is null");
-        execute(connection, "SET SESSION foreign_key_checks = 0");
+        super(connection, loader);
+        execute("SET SESSION foreign_key_checks = 0");
         execute(loader, "SET SESSION foreign_key_checks = 0");
-        execute(connection, "DROP DATABASE IF EXISTS " + WORK);
-        execute(connection, "CREATE DATABASE " + WORK + " CHARACTER SET utf8mb4 COLLATE utf8mb4_bin");
-        execute(connection, "CREATE TABLE " + WORK + ".original_digests (digest BINARY(16) PRIMARY KEY)");
-        execute(connection, "CREATE TABLE " + WORK + ".identifying_digests (digest BINARY(16) PRIMARY KEY)");
+        execute("DROP DATABASE IF EXISTS " + WORK);
+        execute("CREATE DATABASE " + WORK + " CHARACTER SET utf8mb4 COLLATE utf8mb4_bin");
+        execute("CREATE TABLE " + WORK + ".original_digests (digest BINARY(16) PRIMARY KEY)");
+        execute("CREATE TABLE " + WORK + ".identifying_digests (digest BINARY(16) PRIMARY KEY)");
     }
 
     @Override
-    public List<Table> tables()
+    protected List<Table> readTables()
     {
         String sql = """
                 SELECT c.TABLE_SCHEMA, c.TABLE_NAME, c.COLUMN_NAME, c.COLUMN_TYPE, c.IS_NULLABLE = 'YES', c.DATA_TYPE, COALESCE(c.CHARACTER_MAXIMUM_LENGTH, 0),
@@ -65,11 +59,11 @@ final class MariaDbTransformDatabase
                 ORDER BY c.TABLE_NAME, c.ORDINAL_POSITION""";
         Map<String, List<Column>> columns = new LinkedHashMap<>();
         String schema = null;
-        try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
+        try (Statement statement = connection().createStatement(); ResultSet rows = statement.executeQuery(sql)) {
             while (rows.next()) {
                 schema = rows.getString(1);
                 long maxLength = rows.getLong(7);
-                boolean textual = TEXT_TYPES.contains(rows.getString(6).toLowerCase(java.util.Locale.ROOT));
+                boolean textual = TEXT_TYPES.contains(rows.getString(6).toLowerCase(Locale.ROOT));
                 columns.computeIfAbsent(rows.getString(2), name -> new ArrayList<>()).add(new Column(rows.getString(3), rows.getString(4), rows.getBoolean(5),
                         textual && maxLength < Integer.MAX_VALUE && rows.getString(6).contains("char") ? (int) maxLength : 0, textual, rows.getBoolean(8)));
             }
@@ -80,14 +74,13 @@ final class MariaDbTransformDatabase
         List<Table> result = new ArrayList<>();
         String database = schema;
         columns.forEach((name, tableColumns) -> result.add(new Table(database, name, name, tableColumns)));
-        tables = result;
         return result;
     }
 
     @Override
     public List<ForeignKey> foreignKeys()
     {
-        List<Table> known = tables == null ? tables() : tables;
+        List<Table> known = knownTables();
         String sql = """
                 SELECT k.CONSTRAINT_NAME, k.TABLE_NAME, k.COLUMN_NAME, k.REFERENCED_TABLE_NAME, k.REFERENCED_COLUMN_NAME, c.IS_NULLABLE = 'YES'
                 FROM information_schema.KEY_COLUMN_USAGE k
@@ -96,7 +89,7 @@ final class MariaDbTransformDatabase
                 ORDER BY k.TABLE_NAME, k.CONSTRAINT_NAME, k.ORDINAL_POSITION""";
         record Key(String child, String name) {}
         Map<Key, List<String[]>> keys = new LinkedHashMap<>();
-        try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
+        try (Statement statement = connection().createStatement(); ResultSet rows = statement.executeQuery(sql)) {
             while (rows.next()) {
                 keys.computeIfAbsent(new Key(rows.getString(2), rows.getString(1)), key -> new ArrayList<>())
                         .add(new String[] {rows.getString(3), rows.getString(4), rows.getString(5), String.valueOf(rows.getBoolean(6))});
@@ -131,7 +124,7 @@ final class MariaDbTransformDatabase
     private List<String> primaryKey(Table table)
     {
         List<String> columns = new ArrayList<>();
-        try (PreparedStatement statement = connection.prepareStatement("SELECT COLUMN_NAME FROM information_schema.KEY_COLUMN_USAGE WHERE TABLE_SCHEMA = DATABASE() "
+        try (PreparedStatement statement = connection().prepareStatement("SELECT COLUMN_NAME FROM information_schema.KEY_COLUMN_USAGE WHERE TABLE_SCHEMA = DATABASE() "
                 + "AND TABLE_NAME = ? AND CONSTRAINT_NAME = 'PRIMARY' ORDER BY ORDINAL_POSITION")) {
             statement.setString(1, table.name());
             try (ResultSet rows = statement.executeQuery()) {
@@ -156,15 +149,10 @@ final class MariaDbTransformDatabase
     }
 
     @Override
-    public void markRowsToRemove(Table table, String condition)
+    protected String markRowsToRemoveStatement(Table table, String condition)
     {
         String key = primaryKey(table).stream().map(MariaDbTransformDatabase::quote).collect(Collectors.joining(", "));
-        try {
-            execute(connection, "CREATE TABLE " + marks(table) + " AS SELECT " + key + " FROM " + quote(table.name()) + " WHERE (" + condition + ") IS NOT TRUE");
-        }
-        catch (DollyException e) {
-            throw DollyException.badInput("transform.keep." + table.displayName() + ": the condition " + condition + " does not work: " + e.getMessage());
-        }
+        return "CREATE TABLE " + marks(table) + " AS SELECT " + key + " FROM " + quote(table.name()) + " WHERE (" + condition + ") IS NOT TRUE";
     }
 
     @Override
@@ -201,14 +189,7 @@ final class MariaDbTransformDatabase
 
     private static String orphanJoin(ForeignKey foreignKey)
     {
-        StringBuilder join = new StringBuilder("LEFT JOIN " + quote(foreignKey.parent().name()) + " p ON ");
-        for (int index = 0; index < foreignKey.childColumns().size(); index++) {
-            if (index > 0) {
-                join.append(" AND ");
-            }
-            join.append("p.").append(quote(foreignKey.parentColumns().get(index))).append(" = c.").append(quote(foreignKey.childColumns().get(index)));
-        }
-        return join.toString();
+        return "LEFT JOIN " + quote(foreignKey.parent().name()) + " p ON " + sameKey(foreignKey, MariaDbTransformDatabase::quote);
     }
 
     /** A row whose key is complete (no NULL in it) and finds no parent. */
@@ -221,18 +202,8 @@ final class MariaDbTransformDatabase
     @Override
     public List<String> sampleValues(Table table, Column column, int limit)
     {
-        List<String> values = new ArrayList<>();
-        try (Statement statement = connection.createStatement();
-                ResultSet rows = statement.executeQuery("SELECT " + quote(column.name()) + " FROM " + quote(table.name()) + " WHERE " + quote(column.name())
-                        + " IS NOT NULL LIMIT " + limit)) {
-            while (rows.next()) {
-                values.add(rows.getString(1));
-            }
-        }
-        catch (SQLException e) {
-            throw failed("read " + table.name() + "." + column.name(), e);
-        }
-        return values;
+        return queryStrings("SELECT " + quote(column.name()) + " FROM " + quote(table.name()) + " WHERE " + quote(column.name()) + " IS NOT NULL LIMIT " + limit,
+                "read " + table.name() + "." + column.name());
     }
 
     private static String mapping(int mapping)
@@ -249,35 +220,21 @@ final class MariaDbTransformDatabase
     @Override
     public long createMapping(int mapping, List<ColumnReference> columns, UnaryOperator<List<String>> fakes)
     {
-        execute(connection, "CREATE TABLE " + mapping(mapping) + " (digest BINARY(16) PRIMARY KEY, original LONGTEXT NOT NULL, fake LONGTEXT)");
+        execute("CREATE TABLE " + mapping(mapping) + " (digest BINARY(16) PRIMARY KEY, original LONGTEXT NOT NULL, fake LONGTEXT)");
         String distinct = columns.stream()
                 .map(reference -> "SELECT DISTINCT " + asText(quote(reference.column().name())) + " FROM " + quote(reference.table().name()) + " WHERE "
                         + quote(reference.column().name()) + " IS NOT NULL")
                 .collect(Collectors.joining(" UNION "));
-        long count = 0;
-        try (Statement statement = connection.createStatement();
-                PreparedStatement insert = loader.prepareStatement("INSERT INTO " + mapping(mapping) + " (digest, original, fake) VALUES (UNHEX(MD5(?)), ?, ?)")) {
+        try (Statement statement = connection().createStatement();
+                PreparedStatement insert = loader().prepareStatement("INSERT INTO " + mapping(mapping) + " (digest, original, fake) VALUES (UNHEX(MD5(?)), ?, ?)")) {
             statement.setFetchSize(BATCH);
             try (ResultSet rows = statement.executeQuery(distinct)) {
-                List<String> batch = new ArrayList<>(BATCH);
-                while (rows.next()) {
-                    batch.add(rows.getString(1));
-                    if (batch.size() == BATCH) {
-                        insert(insert, batch, fakes.apply(batch));
-                        count += batch.size();
-                        batch.clear();
-                    }
-                }
-                if (!batch.isEmpty()) {
-                    insert(insert, batch, fakes.apply(batch));
-                    count += batch.size();
-                }
+                return fillInBatches(() -> rows.next() ? rows.getString(1) : null, BATCH, fakes, (originals, batchFakes) -> insert(insert, originals, batchFakes));
             }
         }
         catch (SQLException e) {
             throw failed("compute the fakes", e);
         }
-        return count;
     }
 
     private static void insert(PreparedStatement insert, List<String> originals, List<String> fakes)
@@ -295,9 +252,9 @@ final class MariaDbTransformDatabase
     @Override
     public void addOriginalDigests(int mapping, boolean identifying)
     {
-        execute(connection, "INSERT IGNORE INTO " + WORK + ".original_digests SELECT digest FROM " + mapping(mapping));
+        execute("INSERT IGNORE INTO " + WORK + ".original_digests SELECT digest FROM " + mapping(mapping));
         if (identifying) {
-            execute(connection, "INSERT IGNORE INTO " + WORK + ".identifying_digests SELECT digest FROM " + mapping(mapping));
+            execute("INSERT IGNORE INTO " + WORK + ".identifying_digests SELECT digest FROM " + mapping(mapping));
         }
     }
 
@@ -308,32 +265,13 @@ final class MariaDbTransformDatabase
                 + (unique ? " UNION SELECT original FROM (SELECT original, row_number() OVER (PARTITION BY MD5(fake) ORDER BY digest) AS position FROM "
                 + mapping(mapping) + ") r WHERE r.position > 1" : "")
                 + " LIMIT " + limit;
-        List<String> originals = new ArrayList<>();
-        try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
-            while (rows.next()) {
-                originals.add(rows.getString(1));
-            }
-        }
-        catch (SQLException e) {
-            throw failed("check the fakes", e);
-        }
-        return originals;
+        return queryStrings(sql, "check the fakes");
     }
 
     @Override
     public void replaceFakes(int mapping, Map<String, String> fakes)
     {
-        try (PreparedStatement statement = connection.prepareStatement("UPDATE " + mapping(mapping) + " SET fake = ? WHERE digest = UNHEX(MD5(?))")) {
-            for (Map.Entry<String, String> entry : fakes.entrySet()) {
-                statement.setString(1, entry.getValue());
-                statement.setString(2, entry.getKey());
-                statement.addBatch();
-            }
-            statement.executeBatch();
-        }
-        catch (SQLException e) {
-            throw failed("draw fakes again", e);
-        }
+        replaceFakes("UPDATE " + mapping(mapping) + " SET fake = ? WHERE digest = UNHEX(MD5(?))", fakes);
     }
 
     @Override
@@ -370,65 +308,13 @@ final class MariaDbTransformDatabase
     }
 
     @Override
-    public void close()
+    protected void dropWorkTables()
     {
-        try {
-            execute(connection, "DROP DATABASE IF EXISTS " + WORK);
-        }
-        finally {
-            try {
-                connection.close();
-                loader.close();
-            }
-            catch (SQLException e) {
-                // the server stops next anyway
-            }
-        }
+        execute("DROP DATABASE IF EXISTS " + WORK);
     }
 
     static String quote(String identifier)
     {
         return "`" + identifier.replace("`", "``") + "`";
-    }
-
-    private static void execute(Connection connection, String sql)
-    {
-        try (Statement statement = connection.createStatement()) {
-            statement.execute(sql);
-        }
-        catch (SQLException e) {
-            throw failed("run " + abbreviate(sql), e);
-        }
-    }
-
-    private long update(String sql)
-    {
-        try (Statement statement = connection.createStatement()) {
-            return statement.executeLargeUpdate(sql);
-        }
-        catch (SQLException e) {
-            throw failed("run " + abbreviate(sql), e);
-        }
-    }
-
-    private long queryLong(String sql)
-    {
-        try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
-            rows.next();
-            return rows.getLong(1);
-        }
-        catch (SQLException e) {
-            throw failed("run " + abbreviate(sql), e);
-        }
-    }
-
-    private static String abbreviate(String sql)
-    {
-        return sql.length() > 300 ? sql.substring(0, 300) + "…" : sql;
-    }
-
-    private static DollyException failed(String what, SQLException e)
-    {
-        return DollyException.badInput("The transform could not " + what + ": " + e.getMessage());
     }
 }

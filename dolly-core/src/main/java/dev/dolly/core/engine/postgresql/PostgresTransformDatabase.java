@@ -1,14 +1,12 @@
 package dev.dolly.core.engine.postgresql;
 
-import dev.dolly.api.DollyException;
-import dev.dolly.core.transform.TransformDatabase;
+import dev.dolly.core.transform.JdbcTransformDatabase;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 import org.postgresql.copy.CopyOut;
 
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -22,8 +20,6 @@ import java.util.Set;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
-import static java.util.Objects.requireNonNull;
-
 /**
  * The transform stage's statements for PostgreSQL. The subset runs with {@code session_replication_role = replica}, so
  * that the foreign keys (which stay in place) do not refuse the intermediate states; the shared logic checks every
@@ -32,20 +28,15 @@ import static java.util.Objects.requireNonNull;
  * Work tables live in the schema {@code dolly_transform}, dropped at the end.
  */
 final class PostgresTransformDatabase
-        implements TransformDatabase
+        extends JdbcTransformDatabase
 {
     private static final String WORK_SCHEMA = "dolly_transform";
     private static final int BATCH = 20_000;
     private static final Set<String> TEXT_TYPES = Set.of("text", "varchar", "bpchar", "citext", "name");
 
-    private final Connection connection;
-    private final Connection loader;
-    private List<Table> tables;
-
     PostgresTransformDatabase(Connection connection, Connection loader)
     {
-        this.connection = requireNonNull(connection, "connection is null");
-        this.loader = requireNonNull(loader, "loader is null");
+        super(connection, loader);
         execute("DROP SCHEMA IF EXISTS " + WORK_SCHEMA + " CASCADE");
         execute("CREATE SCHEMA " + WORK_SCHEMA);
         execute("CREATE UNLOGGED TABLE " + WORK_SCHEMA + ".original_digests (digest text PRIMARY KEY)");
@@ -54,7 +45,7 @@ final class PostgresTransformDatabase
     }
 
     @Override
-    public List<Table> tables()
+    protected List<Table> readTables()
     {
         Map<Long, List<Column>> columns = new LinkedHashMap<>();
         Map<Long, String[]> names = new LinkedHashMap<>();
@@ -69,7 +60,7 @@ final class PostgresTransformDatabase
                 WHERE c.relkind = 'r' AND NOT c.relispartition
                   AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'dolly_transform') AND n.nspname NOT LIKE 'pg\\_%'
                 ORDER BY n.nspname, c.relname, a.attnum""";
-        try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
+        try (Statement statement = connection().createStatement(); ResultSet rows = statement.executeQuery(sql)) {
             while (rows.next()) {
                 long oid = rows.getLong(1);
                 names.putIfAbsent(oid, new String[] {rows.getString(2), rows.getString(3)});
@@ -85,14 +76,13 @@ final class PostgresTransformDatabase
             String[] name = names.get(oid);
             result.add(new Table(name[0], name[1], name[0].equals("public") ? name[1] : name[0] + "." + name[1], tableColumns));
         });
-        tables = result;
         return result;
     }
 
     @Override
     public List<ForeignKey> foreignKeys()
     {
-        List<Table> known = tables == null ? tables() : tables;
+        List<Table> known = knownTables();
         String sql = """
                 SELECT con.conname, cn.nspname, c.relname, pn.nspname, p.relname,
                        ARRAY(SELECT a.attname FROM unnest(con.conkey) WITH ORDINALITY k(attnum, position)
@@ -107,7 +97,7 @@ final class PostgresTransformDatabase
                 WHERE con.contype = 'f'
                 ORDER BY cn.nspname, c.relname, con.conname""";
         List<ForeignKey> result = new ArrayList<>();
-        try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
+        try (Statement statement = connection().createStatement(); ResultSet rows = statement.executeQuery(sql)) {
             while (rows.next()) {
                 Optional<Table> child = find(known, rows.getString(2), rows.getString(3));
                 Optional<Table> parent = find(known, rows.getString(4), rows.getString(5));
@@ -135,22 +125,20 @@ final class PostgresTransformDatabase
     }
 
     @Override
-    public void markRowsToRemove(Table table, String condition)
+    protected String markRowsToRemoveStatement(Table table, String condition)
     {
-        String marks = WORK_SCHEMA + "." + quote("remove_" + table.schema() + "_" + table.name());
-        try {
-            execute("CREATE UNLOGGED TABLE " + marks + " AS SELECT ctid AS row_id FROM " + name(table) + " WHERE (" + condition + ") IS NOT TRUE");
-        }
-        catch (DollyException e) {
-            throw DollyException.badInput("transform.keep." + table.displayName() + ": the condition " + condition + " does not work: " + e.getMessage());
-        }
+        return "CREATE UNLOGGED TABLE " + marks(table) + " AS SELECT ctid AS row_id FROM " + name(table) + " WHERE (" + condition + ") IS NOT TRUE";
     }
 
     @Override
     public long removeMarkedRows(Table table)
     {
-        String marks = WORK_SCHEMA + "." + quote("remove_" + table.schema() + "_" + table.name());
-        return update("DELETE FROM " + name(table) + " WHERE ctid = ANY (ARRAY(SELECT row_id FROM " + marks + "))");
+        return update("DELETE FROM " + name(table) + " WHERE ctid = ANY (ARRAY(SELECT row_id FROM " + marks(table) + "))");
+    }
+
+    private static String marks(Table table)
+    {
+        return WORK_SCHEMA + "." + quote("remove_" + table.schema() + "_" + table.name());
     }
 
     @Override
@@ -181,35 +169,15 @@ final class PostgresTransformDatabase
     /** A row whose key is complete (MATCH SIMPLE: no NULL in it) and points at no row. */
     private static String orphan(ForeignKey foreignKey)
     {
-        StringBuilder sql = new StringBuilder();
-        for (String column : foreignKey.childColumns()) {
-            sql.append("c.").append(quote(column)).append(" IS NOT NULL AND ");
-        }
-        sql.append("NOT EXISTS (SELECT 1 FROM ").append(name(foreignKey.parent())).append(" p WHERE ");
-        for (int index = 0; index < foreignKey.childColumns().size(); index++) {
-            if (index > 0) {
-                sql.append(" AND ");
-            }
-            sql.append("p.").append(quote(foreignKey.parentColumns().get(index))).append(" = c.").append(quote(foreignKey.childColumns().get(index)));
-        }
-        return sql.append(')').toString();
+        return foreignKey.childColumns().stream().map(column -> "c." + quote(column) + " IS NOT NULL AND ").collect(Collectors.joining())
+                + "NOT EXISTS (SELECT 1 FROM " + name(foreignKey.parent()) + " p WHERE " + sameKey(foreignKey, PostgresTransformDatabase::quote) + ")";
     }
 
     @Override
     public List<String> sampleValues(Table table, Column column, int limit)
     {
-        List<String> values = new ArrayList<>();
-        try (Statement statement = connection.createStatement();
-                ResultSet rows = statement.executeQuery("SELECT " + quote(column.name()) + "::text FROM " + name(table) + " WHERE " + quote(column.name())
-                        + " IS NOT NULL LIMIT " + limit)) {
-            while (rows.next()) {
-                values.add(rows.getString(1));
-            }
-        }
-        catch (SQLException e) {
-            throw failed("read " + table.displayName() + "." + column.name(), e);
-        }
-        return values;
+        return queryStrings("SELECT " + quote(column.name()) + "::text FROM " + name(table) + " WHERE " + quote(column.name()) + " IS NOT NULL LIMIT " + limit,
+                "read " + table.displayName() + "." + column.name());
     }
 
     @Override
@@ -219,25 +187,15 @@ final class PostgresTransformDatabase
         String distinct = columns.stream()
                 .map(reference -> "SELECT DISTINCT " + quote(reference.column().name()) + "::text FROM " + name(reference.table()) + " WHERE " + quote(reference.column().name()) + " IS NOT NULL")
                 .collect(Collectors.joining(" UNION "));
-        long count = 0;
+        long count;
         try {
-            CopyOut out = connection.unwrap(PGConnection.class).getCopyAPI().copyOut("COPY (" + distinct + ") TO STDOUT");
-            CopyIn in = loader.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY " + mapping(mapping) + " (original, fake) FROM STDIN");
+            CopyOut out = connection().unwrap(PGConnection.class).getCopyAPI().copyOut("COPY (" + distinct + ") TO STDOUT");
+            CopyIn in = loader().unwrap(PGConnection.class).getCopyAPI().copyIn("COPY " + mapping(mapping) + " (original, fake) FROM STDIN");
             try {
-                List<String> batch = new ArrayList<>(BATCH);
-                byte[] line;
-                while ((line = out.readFromCopy()) != null) {
-                    batch.add(CopyText.unescape(new String(line, 0, line.length - 1, StandardCharsets.UTF_8)));
-                    if (batch.size() == BATCH) {
-                        write(in, batch, fakes.apply(batch));
-                        count += batch.size();
-                        batch.clear();
-                    }
-                }
-                if (!batch.isEmpty()) {
-                    write(in, batch, fakes.apply(batch));
-                    count += batch.size();
-                }
+                count = fillInBatches(() -> {
+                    byte[] line = out.readFromCopy();
+                    return line == null ? null : CopyText.unescape(new String(line, 0, line.length - 1, StandardCharsets.UTF_8));
+                }, BATCH, fakes, (originals, batchFakes) -> write(in, originals, batchFakes));
                 in.endCopy();
             }
             finally {
@@ -283,32 +241,13 @@ final class PostgresTransformDatabase
                 + (unique ? " UNION SELECT original FROM (SELECT original, row_number() OVER (PARTITION BY fake ORDER BY original COLLATE \"C\") AS position FROM "
                 + mapping(mapping) + ") r WHERE r.position > 1" : "")
                 + " LIMIT " + limit;
-        List<String> originals = new ArrayList<>();
-        try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
-            while (rows.next()) {
-                originals.add(rows.getString(1));
-            }
-        }
-        catch (SQLException e) {
-            throw failed("check the fakes", e);
-        }
-        return originals;
+        return queryStrings(sql, "check the fakes");
     }
 
     @Override
     public void replaceFakes(int mapping, Map<String, String> fakes)
     {
-        try (PreparedStatement statement = connection.prepareStatement("UPDATE " + mapping(mapping) + " SET fake = ? WHERE original = ?")) {
-            for (Map.Entry<String, String> entry : fakes.entrySet()) {
-                statement.setString(1, entry.getValue());
-                statement.setString(2, entry.getKey());
-                statement.addBatch();
-            }
-            statement.executeBatch();
-        }
-        catch (SQLException e) {
-            throw failed("draw fakes again", e);
-        }
+        replaceFakes("UPDATE " + mapping(mapping) + " SET fake = ? WHERE original = ?", fakes);
     }
 
     @Override
@@ -336,21 +275,10 @@ final class PostgresTransformDatabase
     }
 
     @Override
-    public void close()
+    protected void dropWorkTables()
     {
-        try {
-            execute("SET session_replication_role = DEFAULT");
-            execute("DROP SCHEMA IF EXISTS " + WORK_SCHEMA + " CASCADE");
-        }
-        finally {
-            try {
-                connection.close();
-                loader.close();
-            }
-            catch (SQLException e) {
-                // the server stops next anyway
-            }
-        }
+        execute("SET session_replication_role = DEFAULT");
+        execute("DROP SCHEMA IF EXISTS " + WORK_SCHEMA + " CASCADE");
     }
 
     private static String mapping(int mapping)
@@ -366,46 +294,5 @@ final class PostgresTransformDatabase
     static String quote(String identifier)
     {
         return "\"" + identifier.replace("\"", "\"\"") + "\"";
-    }
-
-    private void execute(String sql)
-    {
-        try (Statement statement = connection.createStatement()) {
-            statement.execute(sql);
-        }
-        catch (SQLException e) {
-            throw failed("run " + abbreviate(sql), e);
-        }
-    }
-
-    private long update(String sql)
-    {
-        try (Statement statement = connection.createStatement()) {
-            return statement.executeLargeUpdate(sql);
-        }
-        catch (SQLException e) {
-            throw failed("run " + abbreviate(sql), e);
-        }
-    }
-
-    private long queryLong(String sql)
-    {
-        try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
-            rows.next();
-            return rows.getLong(1);
-        }
-        catch (SQLException e) {
-            throw failed("run " + abbreviate(sql), e);
-        }
-    }
-
-    private static String abbreviate(String sql)
-    {
-        return sql.length() > 300 ? sql.substring(0, 300) + "…" : sql;
-    }
-
-    private static DollyException failed(String what, SQLException e)
-    {
-        return DollyException.badInput("The transform could not " + what + ": " + e.getMessage());
     }
 }

@@ -1,0 +1,230 @@
+package dev.dolly.core.transform;
+
+import dev.dolly.api.DollyException;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * What every engine's {@link TransformDatabase} does the same over JDBC: two connections (one that reads and changes the
+ * data, one that loads mappings while the first streams originals out), running statements with their errors told as
+ * the transform's, filling a mapping batch by batch, and closing. A subclass holds only its dialect: the statements and
+ * how originals are streamed out and pairs loaded in.
+ */
+public abstract class JdbcTransformDatabase
+        implements TransformDatabase
+{
+    private static final int MAX_STATEMENT_IN_MESSAGE = 300;
+
+    private final Connection connection;
+    private final Connection loader;
+    private List<Table> tables;
+
+    protected JdbcTransformDatabase(Connection connection, Connection loader)
+    {
+        this.connection = requireNonNull(connection, "connection is null");
+        this.loader = requireNonNull(loader, "loader is null");
+    }
+
+    /** The connection that reads and changes the data. */
+    protected final Connection connection()
+    {
+        return connection;
+    }
+
+    /** The connection that loads the pairs of a mapping while {@link #connection} streams the originals out. */
+    protected final Connection loader()
+    {
+        return loader;
+    }
+
+    @Override
+    public final List<Table> tables()
+    {
+        tables = List.copyOf(readTables());
+        return tables;
+    }
+
+    /** The user tables, with their columns, read from the catalogs. */
+    protected abstract List<Table> readTables();
+
+    /** The tables {@link #tables} read last, read now if it has not run. */
+    protected final List<Table> knownTables()
+    {
+        return tables == null ? tables() : tables;
+    }
+
+    @Override
+    public final void markRowsToRemove(Table table, String condition)
+    {
+        try {
+            execute(markRowsToRemoveStatement(table, condition));
+        }
+        catch (DollyException e) {
+            throw DollyException.badInput("transform.keep." + table.displayName() + ": the condition " + condition + " does not work: " + e.getMessage());
+        }
+    }
+
+    /** The statement that records the rows of the table that do not meet the condition. */
+    protected abstract String markRowsToRemoveStatement(Table table, String condition);
+
+    /** Runs {@code pairs} with {@code fakes}: for each batch of originals, the fakes, then {@link PairWriter#write}; returns how many originals. */
+    protected static long fillInBatches(OriginalReader originals, int batchSize, UnaryOperator<List<String>> fakes, PairWriter pairs)
+            throws SQLException
+    {
+        long count = 0;
+        List<String> batch = new ArrayList<>(batchSize);
+        String original;
+        while ((original = originals.next()) != null) {
+            batch.add(original);
+            if (batch.size() == batchSize) {
+                pairs.write(batch, fakes.apply(batch));
+                count += batch.size();
+                batch.clear();
+            }
+        }
+        if (!batch.isEmpty()) {
+            pairs.write(batch, fakes.apply(batch));
+            count += batch.size();
+        }
+        return count;
+    }
+
+    /** The next distinct original streamed out of the database, {@code null} after the last. */
+    @FunctionalInterface
+    protected interface OriginalReader
+    {
+        String next()
+                throws SQLException;
+    }
+
+    /** Loads a batch of originals with their fakes (same order) into a mapping. */
+    @FunctionalInterface
+    protected interface PairWriter
+    {
+        void write(List<String> originals, List<String> fakes)
+                throws SQLException;
+    }
+
+    /** Sets new fakes with {@code sql}, whose first parameter is the fake and second the original, in one batch. */
+    protected final void replaceFakes(String sql, Map<String, String> fakes)
+    {
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            for (Map.Entry<String, String> entry : fakes.entrySet()) {
+                statement.setString(1, entry.getValue());
+                statement.setString(2, entry.getKey());
+                statement.addBatch();
+            }
+            statement.executeBatch();
+        }
+        catch (SQLException e) {
+            throw failed("draw fakes again", e);
+        }
+    }
+
+    /** The first column of every row of a query; {@code what} says in an error what could not be done. */
+    protected final List<String> queryStrings(String sql, String what)
+    {
+        List<String> values = new ArrayList<>();
+        try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
+            while (rows.next()) {
+                values.add(rows.getString(1));
+            }
+        }
+        catch (SQLException e) {
+            throw failed(what, e);
+        }
+        return values;
+    }
+
+    /** The number a query of one row and one column returns. */
+    protected final long queryLong(String sql)
+    {
+        try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
+            rows.next();
+            return rows.getLong(1);
+        }
+        catch (SQLException e) {
+            throw failed("run " + abbreviate(sql), e);
+        }
+    }
+
+    protected final void execute(String sql)
+    {
+        execute(connection, sql);
+    }
+
+    protected static void execute(Connection connection, String sql)
+    {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
+        catch (SQLException e) {
+            throw failed("run " + abbreviate(sql), e);
+        }
+    }
+
+    /** Runs a statement that changes rows; returns how many. */
+    protected final long update(String sql)
+    {
+        try (Statement statement = connection.createStatement()) {
+            return statement.executeLargeUpdate(sql);
+        }
+        catch (SQLException e) {
+            throw failed("run " + abbreviate(sql), e);
+        }
+    }
+
+    /** Runs {@link #dropWorkTables} and closes both connections, even if dropping fails. */
+    @Override
+    public final void close()
+    {
+        try {
+            dropWorkTables();
+        }
+        finally {
+            try {
+                connection.close();
+                loader.close();
+            }
+            catch (SQLException e) {
+                // the server stops next anyway
+            }
+        }
+    }
+
+    /** Drops the work tables and restores what the constructor changed in the session. */
+    protected abstract void dropWorkTables();
+
+    /** The condition that a child row ({@code c}) and a parent row ({@code p}) have the same key. */
+    protected static String sameKey(ForeignKey foreignKey, UnaryOperator<String> quote)
+    {
+        StringBuilder sql = new StringBuilder();
+        for (int index = 0; index < foreignKey.childColumns().size(); index++) {
+            if (index > 0) {
+                sql.append(" AND ");
+            }
+            sql.append("p.").append(quote.apply(foreignKey.parentColumns().get(index))).append(" = c.").append(quote.apply(foreignKey.childColumns().get(index)));
+        }
+        return sql.toString();
+    }
+
+    protected static DollyException failed(String what, SQLException e)
+    {
+        return DollyException.badInput("The transform could not " + what + ": " + e.getMessage());
+    }
+
+    private static String abbreviate(String sql)
+    {
+        return sql.length() > MAX_STATEMENT_IN_MESSAGE ? sql.substring(0, MAX_STATEMENT_IN_MESSAGE) + "…" : sql;
+    }
+}
