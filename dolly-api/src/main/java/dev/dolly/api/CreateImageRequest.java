@@ -24,6 +24,9 @@ import java.util.Map;
  *         ({@code --set name=value})
  * @param transformSalt the masking salt the definition's {@code transform.salt: env:NAME} names, read by the client from
  *         its environment; used for the build only, never stored; {@code null} to take it from the daemon's environment
+ * @param dryRun builds only up to the transform, then undoes everything and records nothing ({@code --dry-run}): the
+ *         image, whose definition must have a {@code transform:}, is PENDING while it runs, then leaves the list; read
+ *         by its ID for an hour afterwards, it is READY with the transform's report (or FAILED with the reason)
  */
 public record CreateImageRequest(
         String definition,
@@ -35,7 +38,8 @@ public record CreateImageRequest(
         String upload,
         Integer pool,
         Map<String, String> variables,
-        String transformSalt)
+        String transformSalt,
+        Boolean dryRun)
 {
     public CreateImageRequest
     {
@@ -47,21 +51,33 @@ public record CreateImageRequest(
     /** A request without a pool, variables or salt. */
     public CreateImageRequest(String definition, String sourceDirectory, String name, List<String> tags, List<String> teams, String lifetime, String upload)
     {
-        this(definition, sourceDirectory, name, tags, teams, lifetime, upload, null, Map.of(), null);
+        this(definition, sourceDirectory, name, tags, teams, lifetime, upload, null, Map.of(), null, null);
     }
 
     /** A request with a pool, without variables or salt. */
     public CreateImageRequest(String definition, String sourceDirectory, String name, List<String> tags, List<String> teams, String lifetime, String upload,
             Integer pool)
     {
-        this(definition, sourceDirectory, name, tags, teams, lifetime, upload, pool, Map.of(), null);
+        this(definition, sourceDirectory, name, tags, teams, lifetime, upload, pool, Map.of(), null, null);
     }
 
     /** A request without a pool. */
     public CreateImageRequest(String definition, String sourceDirectory, String name, List<String> tags, List<String> teams, String lifetime, String upload,
             Map<String, String> variables, String transformSalt)
     {
-        this(definition, sourceDirectory, name, tags, teams, lifetime, upload, null, variables, transformSalt);
+        this(definition, sourceDirectory, name, tags, teams, lifetime, upload, null, variables, transformSalt, null);
+    }
+
+    /** This request with a pool ({@code --pool}) and, if asked, as a dry run ({@code --dry-run}). */
+    public CreateImageRequest with(Integer pool, boolean dryRun)
+    {
+        return new CreateImageRequest(definition, sourceDirectory, name, tags, teams, lifetime, upload, pool, variables, transformSalt, dryRun ? Boolean.TRUE : null);
+    }
+
+    /** Whether this is a dry run, which keeps nothing. */
+    public boolean asksForDryRun()
+    {
+        return Boolean.TRUE.equals(dryRun);
     }
 
     /** The salt stays out of logs and error messages that print the request. */
@@ -69,6 +85,6 @@ public record CreateImageRequest(
     public String toString()
     {
         return "CreateImageRequest[name=" + name + ", sourceDirectory=" + sourceDirectory + ", upload=" + upload + ", pool=" + pool + ", variables=" + variables
-                + ", transformSalt=" + (transformSalt == null ? "none" : "(hidden)") + "]";
+                + ", transformSalt=" + (transformSalt == null ? "none" : "(hidden)") + ", dryRun=" + asksForDryRun() + "]";
     }
 }

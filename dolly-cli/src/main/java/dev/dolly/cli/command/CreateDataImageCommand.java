@@ -21,7 +21,11 @@ import java.util.concurrent.Callable;
 
 import static java.util.Objects.requireNonNull;
 
-/** {@code dolly create data-image -f image.yaml}: builds an image and, unless {@code --no-wait}, waits until it is ready. */
+/**
+ * {@code dolly create data-image -f image.yaml}: builds an image and, unless {@code --no-wait}, waits until it is ready.
+ * With {@code --dry-run}, the build goes up to the transform and keeps nothing; the command waits and prints the
+ * transform's report.
+ */
 @Command(
         name = Aliases.DATA_IMAGE,
         aliases = {"data-images", "dataimage", "dataimages", "di"},
@@ -62,6 +66,10 @@ final class CreateDataImageCommand
     @Option(names = "--set", paramLabel = "NAME=VALUE", description = "A value for a variable of the definition's transform (transform.variables); repeat for more.")
     Map<String, String> variables = new LinkedHashMap<>();
 
+    @Option(names = "--dry-run", description = "Restore and transform, print the transform's report (rows kept per table, columns masked, columns that "
+            + "look personal) and keep nothing: no image is left.")
+    boolean dryRun;
+
     @Option(names = "--wait", description = "Wait until the image is ready (the default), printing progress on stderr.")
     boolean wait;
 
@@ -86,6 +94,12 @@ final class CreateDataImageCommand
         if (noWait && timeout != null) {
             throw new ParameterException(spec.commandLine(), "--timeout limits the wait: it makes no sense with --no-wait.");
         }
+        if (dryRun && noWait) {
+            throw new ParameterException(spec.commandLine(), "--dry-run waits for the transform's report: it makes no sense with --no-wait.");
+        }
+        if (dryRun && pool != null) {
+            throw new ParameterException(spec.commandLine(), "--dry-run keeps no image, so it has no pool: leave out --pool.");
+        }
         Duration limit = timeout == null ? Duration.ZERO : Durations.parse(timeout, "--timeout");
         ImageCreation creation = new ImageCreation(context);
         ImageCreation.DefinitionFile definition = creation.read(file);
@@ -93,9 +107,8 @@ final class CreateDataImageCommand
         DollyClient client = connector.connect(global);
         CreateImageRequest request = creation.request(client, connector.localAdministrator(), global.quiet || output.structured(), definition,
                 name, tags, teams, lifetime, variables);
-        if (pool != null) {
-            request = new CreateImageRequest(request.definition(), request.sourceDirectory(), request.name(), request.tags(), request.teams(), request.lifetime(),
-                    request.upload(), pool, request.variables(), request.transformSalt());
+        if (pool != null || dryRun) {
+            request = request.with(pool, dryRun);
         }
         DataImage image = client.createImage(request);
         if (noWait) {
@@ -104,6 +117,12 @@ final class CreateDataImageCommand
             return 0;
         }
         image = creation.awaitReady(client, image, global.quiet || output.structured(), limit);
+        if (dryRun) {
+            // the report is what a dry run is for: printed even with --quiet
+            String report = ImageCreation.dryRunReport(image);
+            output.print(context, image, global.quiet, report, report);
+            return 0;
+        }
         // spawnctl's line, then what else there is to know
         print(image, ImageCreation.created(image));
         return 0;

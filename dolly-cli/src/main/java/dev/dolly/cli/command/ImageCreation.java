@@ -99,6 +99,13 @@ final class ImageCreation
         return "Data image '" + image.name() + "' created!\n" + summary(image);
     }
 
+    /** What 'dolly create data-image --dry-run' prints once the dry run is over: that nothing was kept, then the transform's report. */
+    static String dryRunReport(DataImage image)
+    {
+        String kept = "Dry run of data image '" + image.name() + "' (" + image.id() + ") is over: nothing was kept.";
+        return image.transform() == null ? kept : kept + "\n" + transformSummary(image.transform());
+    }
+
     /** The line after "Data image 'NAME' created!": {@code -> ID 7, postgresql 11.0 (runs 11.22.1), tags latest-production}. */
     static String summary(DataImage image)
     {

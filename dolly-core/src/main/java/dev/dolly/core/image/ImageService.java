@@ -58,7 +58,8 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * Builds, lists and deletes data images. A build runs in the background: the image is recorded as PENDING first,
- * then becomes READY, or FAILED with the reason and nothing left on disk.
+ * then becomes READY, or FAILED with the reason and nothing left on disk. A dry run ({@code --dry-run}) builds up to
+ * the transform, then undoes everything and leaves the catalog: only its outcome is kept a while ({@link DryRuns}).
  */
 public final class ImageService
 {
@@ -82,6 +83,7 @@ public final class ImageService
     private final Clock clock;
     private final ImageDefinitionParser parser;
     private final BuildPipeline pipeline = BuildPipeline.standard();
+    private final DryRuns dryRuns = new DryRuns();
     private volatile ImagePools pools = ImagePools.NONE;
     /** Ends builds that run longer than {@code DOLLY_BUILD_TIMEOUT}. */
     private final ScheduledExecutorService timeouts = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("build-timeouts").daemon().factory());
@@ -150,6 +152,10 @@ public final class ImageService
         ImageDefinition definition = parser.parse(request.definition(), sourceDirectory, location, Optional.ofNullable(request.name()), request.variables());
         checkNameIsTheCallers(definition.name(), caller);
         Optional<byte[]> salt = salt(definition, request);
+        boolean dryRun = request.asksForDryRun();
+        if (dryRun) {
+            checkDryRun(definition, request);
+        }
         LinkedHashSet<String> tags = new LinkedHashSet<>(definition.tags());
         request.tags().forEach(tag -> {
             ImageDefinitionParser.checkTag(tag);
@@ -167,7 +173,7 @@ public final class ImageService
         int poolSize = checkPoolSize(request.pool());
 
         var now = clock.instant();
-        ImageRecord record = new ImageRecord(0, definition.name(), ResourceStatus.PENDING, null, "Queued", definition.engine(),
+        ImageRecord record = new ImageRecord(0, definition.name(), ResourceStatus.PENDING, null, dryRun ? "Queued (dry run)" : "Queued", definition.engine(),
                 definition.version().orElse(null), version, definition.sourceType().name().toLowerCase(java.util.Locale.ROOT),
                 definition.initialDatabaseName().orElse(null), Passwords.generate(), "", null, caller.name(), request.definition(),
                 sourceDescription, now, null, lifetime.expiry(now).orElse(null), List.copyOf(tags), List.copyOf(teams), null, poolSize);
@@ -182,7 +188,7 @@ public final class ImageService
         Optional<Path> staging = location == FileLocation.UPLOADED ? Optional.of(sourceDirectory) : Optional.empty();
         builds.execute(() -> {
             try {
-                build(id, definition, staging, salt);
+                build(id, definition, staging, salt, dryRun);
             }
             finally {
                 release.run();
@@ -191,6 +197,18 @@ public final class ImageService
             }
         });
         return view(load(id));
+    }
+
+    /** Refuses a dry run that would show nothing: one of a definition without a transform, or with a pool. */
+    private static void checkDryRun(ImageDefinition definition, CreateImageRequest request)
+    {
+        if (definition.transform().isEmpty()) {
+            throw DollyException.badInput("--dry-run shows what the definition's transform: does (rows kept per table, columns masked, personal columns "
+                    + "found), and " + definition.name() + "'s definition has none: add a transform: section, or build without --dry-run.");
+        }
+        if (request.pool() != null && request.pool() > 0) {
+            throw DollyException.badInput("--dry-run keeps no image, so it has no pool: leave out --pool, or build without --dry-run.");
+        }
     }
 
     /** The warm pools of the images' containers, which the container service keeps: filled when a pool's size changes, drained on deletion. */
@@ -238,6 +256,7 @@ public final class ImageService
         Map<Long, List<ImageBuildStep>> buildSteps = catalog.images().allBuildSteps();
         return catalog.images().list().stream()
                 .filter(caller::canSee)
+                .filter(image -> !dryRuns.isOver(image.id()))
                 .filter(image -> name == null || image.name().equals(name))
                 .filter(image -> tag == null || image.tags().contains(tag))
                 .map(image -> view(image, containers.getOrDefault(image.id(), List.of()), buildSteps.getOrDefault(image.id(), List.of()),
@@ -305,8 +324,17 @@ public final class ImageService
         return view(load(image.id()));
     }
 
+    /** An image the caller may see, or how a dry run of theirs that is over ended (by its ID only, for an hour). */
     public DataImage get(String reference, Caller caller)
     {
+        requireNonNull(reference, "reference is null");
+        requireNonNull(caller, "caller is null");
+        if (reference.strip().matches("\\d{1,18}")) {
+            Optional<DataImage> dryRun = dryRuns.find(Long.parseLong(reference.strip()), caller, clock.instant());
+            if (dryRun.isPresent()) {
+                return dryRun.get();
+            }
+        }
         return view(resolve(reference, caller));
     }
 
@@ -578,8 +606,9 @@ public final class ImageService
      * rights, as the definition's paths are.
      *
      * @param staging the staging directory of an uploaded definition
+     * @param dryRun whether to build up to the transform only, undo everything and leave the catalog
      */
-    private void build(long id, ImageDefinition definition, Optional<Path> staging, Optional<byte[]> salt)
+    private void build(long id, ImageDefinition definition, Optional<Path> staging, Optional<byte[]> salt, boolean dryRun)
     {
         ImageRecord image = load(id);
         Path logFile = configuration.engineLogsDirectory().resolve("image-" + id + ".log");
@@ -598,16 +627,30 @@ public final class ImageService
             // counted from when the build starts, not from when it was queued
             BuildTimeout timeout = BuildTimeout.watch(context, configuration.buildTimeout(), timeouts);
             try {
-                pipeline(definition, id, salt).run(context);
+                if (dryRun) {
+                    pipeline(definition, id, salt).upTo("transform").runThenUndo(context);
+                }
+                else {
+                    pipeline(definition, id, salt).run(context);
+                }
             }
             finally {
                 timeout.cancel();
+            }
+            if (dryRun) {
+                LOG.info("Dry run of image {} ({}) is over; nothing was kept", image.name(), id);
+                endDryRun(id, ResourceStatus.READY, "Dry run: the build ran up to the transform, then everything was undone; no image was kept.");
+                return;
             }
             LOG.info("Image {} ({}) is ready", image.name(), id);
         }
         catch (Throwable failure) {
             String message = failure instanceof DollyException ? failure.getMessage() : failure.toString();
             LOG.warn("Image {} ({}) failed: {}", image.name(), id, message, failure);
+            if (dryRun) {
+                endDryRun(id, ResourceStatus.FAILED, message);
+                return;
+            }
             // its volume went with the undone steps: the account is free again, before anyone sees the build failed
             catalog.images().setEngineUid(id, null);
             catalog.images().setStatus(id, ResourceStatus.FAILED, message);
@@ -620,6 +663,22 @@ public final class ImageService
                 // the log only matters while the build runs
             }
         }
+    }
+
+    /**
+     * Ends a dry run whose steps were undone: its outcome (the image as it stands, with its transform's report and
+     * steps, settled as {@code status}) is kept for its client, and the image leaves the catalog.
+     */
+    private void endDryRun(long id, ResourceStatus status, String message)
+    {
+        ImageRecord image = load(id);
+        DataImage view = view(image);
+        dryRuns.remember(image, new DataImage(view.id(), view.name(), view.tags(), view.teams(), view.engine(), view.engineVersion(), status, message, null,
+                view.sourceType(), view.databaseName(), view.owner(), view.createdAt(), null, null, null, List.of(), view.origin(), List.of(),
+                view.requestedVersion(), view.buildSteps(), null, view.transform()), clock.instant());
+        // its volume went with the undone steps: the account is free again
+        catalog.images().setEngineUid(id, null);
+        catalog.images().delete(id);
     }
 
     /** The standard pipeline, with the transform step after the post-script when the definition has one. */

@@ -1,11 +1,13 @@
 package dev.dolly.core.image;
 
+import dev.dolly.api.CreateImageRequest;
 import dev.dolly.api.DataImage;
 import dev.dolly.api.ImageBuildStep;
 import dev.dolly.api.ErrorCode;
 import dev.dolly.api.NextStep;
 import dev.dolly.api.ResourceStatus;
 import dev.dolly.api.UpdateImageRequest;
+import dev.dolly.api.Upload;
 import dev.dolly.core.auth.Caller;
 import dev.dolly.core.engine.LoadPlan;
 import dev.dolly.core.storage.VolumeKeys;
@@ -19,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -34,6 +37,7 @@ import java.util.concurrent.CountDownLatch;
 import static dev.dolly.core.testing.DollyAssertions.assertFailsWith;
 import static dev.dolly.core.testing.FakeEngineServices.definition;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Builds, tags, visibility, lifetimes and deletion of images, on a fake engine, the copy driver and the real catalog. */
 class ImageServiceTest
@@ -276,5 +280,95 @@ class ImageServiceTest
 
         assertThat(images.list(ALICE)).extracting(DataImage::id).containsExactly(forever.id());
         assertThat(services.volumesOnDisk("images")).containsExactly(VolumeKeys.image(forever.id()));
+    }
+
+    @Test
+    void aDryRunReportsItsTransformAndKeepsNothing()
+    {
+        DataImage pending = startDryRun(ALICE, definition("widgets", "tags: [latest]", "transform:", "  empty: [loaded]", "  pii: off"));
+        assertThat(pending.status()).isEqualTo(ResourceStatus.PENDING);
+        assertThat(pending.progress()).isEqualTo("Queued (dry run)");
+
+        DataImage outcome = awaitDryRun(ALICE, pending.id());
+
+        assertThat(outcome.status()).as(outcome.statusMessage()).isEqualTo(ResourceStatus.READY);
+        assertThat(outcome.statusMessage()).startsWith("Dry run:");
+        assertThat(outcome.transform().tables()).singleElement().satisfies(table -> {
+            assertThat(table.table()).isEqualTo(FakeEngine.LOADED);
+            assertThat(table.rowsBefore()).isEqualTo(1);
+            assertThat(table.rowsAfter()).isZero();
+        });
+        assertThat(outcome.buildSteps()).extracting(ImageBuildStep::step)
+                .containsExactly("install", "volume", "initialize", "start", "create-database", "load", "transform");
+        // nothing kept: no record, no volume, no server, never sealed, and the tag moved nowhere
+        assertThat(images.list(ALICE)).isEmpty();
+        assertThat(images.list(ADMIN)).isEmpty();
+        assertThat(services.volumesOnDisk("images")).isEmpty();
+        assertThat(engine.runningDirectories()).isEmpty();
+        assertThat(engine.calls(Operation.SEAL)).isZero();
+        assertThat(services.configuration().uploadsDirectory()).isEmptyDirectory();
+        assertFailsWith(ErrorCode.NOT_FOUND, () -> images.get("widgets:latest", ALICE));
+        // the outcome is its owner's to read, by ID only
+        assertFailsWith(ErrorCode.NOT_FOUND, () -> images.get(String.valueOf(pending.id()), CAROL));
+        assertFailsWith(ErrorCode.NOT_FOUND, () -> images.get("widgets", ALICE));
+        // a build after it is a build as usual
+        assertThat(services.readyImage(ALICE, "widgets").id()).isGreaterThan(pending.id());
+    }
+
+    @Test
+    void aFailedDryRunTellsWhyAndKeepsNothing()
+    {
+        // the fake engine cannot keep rows by a condition: the transform fails after the load
+        DataImage outcome = awaitDryRun(ALICE, startDryRun(ALICE, definition("widgets", "transform:", "  keep: {loaded: \"line <> ''\"}", "  pii: off")).id());
+
+        assertThat(outcome.status()).isEqualTo(ResourceStatus.FAILED);
+        assertThat(outcome.statusMessage()).contains("The fake engine runs no SQL");
+        assertThat(images.list(ALICE)).isEmpty();
+        assertThat(services.volumesOnDisk("images")).isEmpty();
+        assertThat(engine.runningDirectories()).isEmpty();
+    }
+
+    @Test
+    void aDryRunNeedsATransformAndNoPool()
+    {
+        assertThatThrownBy(() -> startDryRun(ALICE, definition("widgets")))
+                .hasMessageContaining("--dry-run shows what the definition's transform: does")
+                .hasMessageContaining("has none: add a transform: section, or build without --dry-run.");
+        assertThatThrownBy(() -> images.create(dryRunRequest(ALICE, definition("widgets", "transform:", "  empty: [loaded]")).with(2, true), ALICE, false))
+                .hasMessage("--dry-run keeps no image, so it has no pool: leave out --pool, or build without --dry-run.");
+        assertThat(images.list(ALICE)).isEmpty();
+        assertThat(engine.calls(Operation.INSTALL)).isZero();
+    }
+
+    private DataImage startDryRun(Caller caller, String definition)
+    {
+        return images.create(dryRunRequest(caller, definition), caller, false);
+    }
+
+    private CreateImageRequest dryRunRequest(Caller caller, String definition)
+    {
+        byte[] files = FakeEngineServices.definitionFiles();
+        Upload upload = services.uploads().receive(new ByteArrayInputStream(files), files.length, caller.name());
+        return new CreateImageRequest(definition, null, null, List.of(), List.of(), null, upload.id()).with(null, true);
+    }
+
+    /** Follows a dry run by its ID, as its client does, until it is over. */
+    private DataImage awaitDryRun(Caller caller, long id)
+    {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true) {
+            DataImage image = images.get(String.valueOf(id), caller);
+            if (image.status() != ResourceStatus.PENDING) {
+                return image;
+            }
+            assertThat(System.nanoTime()).as("the dry run is over in time").isLessThan(deadline);
+            try {
+                Thread.sleep(5);
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
     }
 }

@@ -405,6 +405,13 @@ public final class FakeEngine
         }
     }
 
+    /** The transform statements of the server a superuser endpoint names ({@link FakeTransformDatabase}). */
+    @Override
+    public synchronized dev.dolly.core.transform.TransformDatabase openTransform(Endpoint superuser)
+    {
+        return new FakeTransformDatabase(login(superuser.port(), superuser.password()));
+    }
+
     /** The data directory of the server on a port, once the password is the one its data holds. */
     private Path login(int port, String password)
     {

@@ -20,7 +20,8 @@ import static java.util.Objects.requireNonNull;
  * build that ran out of time ({@link BuildTimeout}) runs no further step and fails with the timeout.
  *
  * <p>A new step goes in with {@link #withStepAfter}, without touching the others: a transform step, for example,
- * after {@code post-script} and before {@code seal}.
+ * after {@code post-script} and before {@code seal}. A dry run ({@link #upTo}, {@link #runThenUndo}) runs the steps up to
+ * one of them, then undoes them all as a failed build would.
  */
 public final class BuildPipeline
 {
@@ -78,6 +79,12 @@ public final class BuildPipeline
         return new BuildPipeline(changed);
     }
 
+    /** This pipeline without the steps after the step of that name. */
+    public BuildPipeline upTo(String last)
+    {
+        return new BuildPipeline(steps.subList(0, indexOf(last) + 1));
+    }
+
     /** The steps' names, in order. */
     public List<String> stepNames()
     {
@@ -88,7 +95,41 @@ public final class BuildPipeline
     public void run(BuildContext context)
     {
         requireNonNull(context, "context is null");
+        runSteps(context, new ArrayList<>());
+    }
+
+    /**
+     * Runs the steps, then undoes every one that started, in reverse order, whether they succeeded or not: a dry run,
+     * which keeps nothing. A failure is thrown as {@link #run} throws it.
+     */
+    public void runThenUndo(BuildContext context)
+    {
+        requireNonNull(context, "context is null");
         List<BuildStep> started = new ArrayList<>();
+        runSteps(context, started);
+        RuntimeException undoFailures = null;
+        for (BuildStep step : started.reversed()) {
+            try {
+                step.undo(context);
+            }
+            catch (RuntimeException undoFailure) {
+                LOG.warn("Could not undo step '{}' of the dry run of image {}", step.name(), context.imageId(), undoFailure);
+                if (undoFailures == null) {
+                    undoFailures = undoFailure;
+                }
+                else {
+                    undoFailures.addSuppressed(undoFailure);
+                }
+            }
+        }
+        if (undoFailures != null) {
+            throw undoFailures;
+        }
+    }
+
+    /** Runs the steps, adding each to {@code started} as it starts; on failure undoes those that started and throws. */
+    private void runSteps(BuildContext context, List<BuildStep> started)
+    {
         try {
             for (BuildStep step : steps) {
                 if (!step.isNeeded(context)) {
