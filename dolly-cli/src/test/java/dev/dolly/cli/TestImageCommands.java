@@ -5,6 +5,7 @@ import dev.dolly.api.CreateImageRequest;
 import dev.dolly.api.DataImage;
 import dev.dolly.api.ErrorCode;
 import dev.dolly.api.ImageBuildStep;
+import dev.dolly.api.TransformReport;
 import dev.dolly.api.Json;
 import dev.dolly.api.Upload;
 import dev.dolly.cli.CliRunner.Result;
@@ -217,6 +218,45 @@ class TestImageCommands
         assertThat(daemon.requests("POST", "/api/v1/uploads").getFirst().query()).isEqualTo("size=12");
         assertThat(zipEntries(daemon.requests("POST", "/api/v1/uploads").getFirst().bytes())).isEqualTo(Map.of("chinook.dump", "-- a dump --"));
         assertThat(daemon.requests("GET", "/api/v1/images/7")).hasSize(4);
+    }
+
+    @Test
+    void dryRunWaitsAndPrintsTheTransformReport()
+            throws Exception
+    {
+        Path definition = writeDefinition();
+        daemon.answer("POST", "/api/v1/images", image(7, "chinook", PENDING, "Queued (dry run)", null));
+        DataImage pending = image(7, "chinook", PENDING, "transform: Masking customer", null);
+        DataImage over = image(7, "chinook", READY, null, "Dry run: no image was kept.");
+        TransformReport report = new TransformReport("0123456789abcdef0123", List.of(new TransformReport.TableRows("customer", 59, 13),
+                new TransformReport.TableRows("track", 3503, 3503)), List.of(new TransformReport.MaskedColumn("customer.email", "internet.emailAddress", 13)),
+                List.of("customer.city"), "passed", 840);
+        daemon.answerInTurn("GET", "/api/v1/images/7", pending, new DataImage(over.id(), over.name(), over.tags(), over.teams(), over.engine(), over.engineVersion(),
+                over.status(), over.statusMessage(), null, over.sourceType(), over.databaseName(), over.owner(), over.createdAt(), null, null, null, List.of(), null,
+                List.of(), over.requestedVersion(), List.of(), null, report));
+
+        Result result = dolly.run("create", "data-image", "-f", definition.toString(), "--dry-run");
+
+        assertThat(result.exitCode()).as(result.stderr()).isZero();
+        assertThat(result.stdout()).isEqualTo("""
+                Dry run of data image 'chinook' (7) is over: nothing was kept.
+                -> Transform (rules 0123456789ab, 840 ms):
+                   customer: kept 13 of 59 rows
+                   masked: customer.email
+                   warning: these columns look personal and are left as they are: customer.city
+                   leak check: passed
+                """);
+        CreateImageRequest request = Json.json().readValue(daemon.requests("POST", "/api/v1/images").getFirst().body(), CreateImageRequest.class);
+        assertThat(request.asksForDryRun()).isTrue();
+        assertThat(request.pool()).isNull();
+
+        Result noWait = dolly.run("create", "data-image", "-f", definition.toString(), "--dry-run", "--no-wait");
+        assertThat(noWait.exitCode()).isNotZero();
+        assertThat(noWait.stderr()).contains("--dry-run waits for the transform's report: it makes no sense with --no-wait.");
+        Result pool = dolly.run("create", "data-image", "-f", definition.toString(), "--dry-run", "--pool", "2");
+        assertThat(pool.exitCode()).isNotZero();
+        assertThat(pool.stderr()).contains("--dry-run keeps no image, so it has no pool: leave out --pool.");
+        assertThat(daemon.requests("POST", "/api/v1/images")).hasSize(1);
     }
 
     @Test

@@ -14,10 +14,13 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static dev.dolly.tests.TestImagesAndContainers.connect;
@@ -158,6 +161,36 @@ class TestTransform
                 assertThat(column(rep5.createStatement(), "select distinct support_rep_id::text from customer")).containsExactly("5");
             }
         }
+    }
+
+    @Test
+    void dryRunPrintsTheReportAndKeepsNothing()
+            throws Exception
+    {
+        List<Long> imagesBefore = Arrays.stream(dolly.json(DataImage[].class, "get", "data-images")).map(DataImage::id).toList();
+        Cli.Result dryRun = dolly.with(Map.of("DOLLY_MASK_SALT", SALT)).succeed("create", "data-image", "-f", definition("dry", DEFINITION).toString(), "-n", "chinook-dry",
+                "--dry-run");
+        assertThat(dryRun.stdout()).contains("Dry run of data image 'chinook-dry'").contains("nothing was kept").contains("-> Transform")
+                .contains("customer: kept").contains("masked: customer.first_name").contains("leak check: passed").doesNotContain("created!");
+        Matcher id = Pattern.compile("'chinook-dry' \\((\\d+)\\)").matcher(dryRun.stdout());
+        assertThat(id.find()).as(dryRun.stdout()).isTrue();
+
+        // no image record, no volume, no server left
+        assertThat(Arrays.stream(dolly.json(DataImage[].class, "get", "data-images")).map(DataImage::id).toList()).isEqualTo(imagesBefore);
+        assertThat(dolly.run("get", "data-image", "chinook-dry").exitCode()).isNotZero();
+        Path volume = daemon.home().resolve("storage/images/" + id.group(1));
+        assertThat(volume).doesNotExist();
+        assertThat(Engines.postgresProcessesUnder(volume)).isEmpty();
+        // its outcome stays readable by its ID a while, with the report
+        DataImage outcome = dolly.json(DataImage.class, "get", "data-image", id.group(1));
+        assertThat(outcome.transform().tables()).extracting(TransformReport.TableRows::table).contains("customer", "invoice", "playlist_track");
+        assertThat(outcome.buildSteps()).extracting(step -> step.step()).endsWith("transform").doesNotContain("seal");
+
+        // a definition without a transform has nothing to show
+        Cli.Result refused = dolly.run("create", "data-image", "-f", EXAMPLES.resolve(exampleImage()).toString(), "-n", "chinook-plain-dry", "--dry-run");
+        assertThat(refused.exitCode()).isNotZero();
+        assertThat(refused.stderr()).contains("--dry-run shows what the definition's transform: does");
+        assertThat(Arrays.stream(dolly.json(DataImage[].class, "get", "data-images")).map(DataImage::id).toList()).isEqualTo(imagesBefore);
     }
 
     @Test
