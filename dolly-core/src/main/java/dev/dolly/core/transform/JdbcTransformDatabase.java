@@ -77,7 +77,10 @@ public abstract class JdbcTransformDatabase
     /** The statement that records the rows of the table that do not meet the condition. */
     protected abstract String markRowsToRemoveStatement(Table table, String condition);
 
-    /** Runs {@code pairs} with {@code fakes}: for each batch of originals, the fakes, then {@link PairWriter#write}; returns how many originals. */
+    /**
+     * Fills a mapping: reads the originals, and for each batch of {@code batchSize} of them (and the last, shorter one)
+     * computes their fakes and hands both to {@code pairs}; returns how many originals there were.
+     */
     protected static long fillInBatches(OriginalReader originals, int batchSize, UnaryOperator<List<String>> fakes, PairWriter pairs)
             throws SQLException
     {
