@@ -52,6 +52,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 
 import static java.util.Objects.requireNonNull;
@@ -186,12 +187,13 @@ public final class ImageService
         String volume = VolumeKeys.image(id);
         catalog.images().setVolume(id, volume);
         Optional<Path> staging = location == FileLocation.UPLOADED ? Optional.of(sourceDirectory) : Optional.empty();
+        Runnable releaseOnce = once(release);
         builds.execute(() -> {
             try {
-                build(id, definition, staging, salt, dryRun);
+                build(id, definition, staging, salt, dryRun, releaseOnce);
             }
             finally {
-                release.run();
+                releaseOnce.run();
                 // a READY image's pool fills from now on
                 pools.fillSoon();
             }
@@ -607,8 +609,9 @@ public final class ImageService
      *
      * @param staging the staging directory of an uploaded definition
      * @param dryRun whether to build up to the transform only, undo everything and leave the catalog
+     * @param release frees the definition's files; a dry run does so before its outcome shows, since it keeps nothing
      */
-    private void build(long id, ImageDefinition definition, Optional<Path> staging, Optional<byte[]> salt, boolean dryRun)
+    private void build(long id, ImageDefinition definition, Optional<Path> staging, Optional<byte[]> salt, boolean dryRun, Runnable release)
     {
         ImageRecord image = load(id);
         Path logFile = configuration.engineLogsDirectory().resolve("image-" + id + ".log");
@@ -639,6 +642,7 @@ public final class ImageService
             }
             if (dryRun) {
                 LOG.info("Dry run of image {} ({}) is over; nothing was kept", image.name(), id);
+                release.run();
                 endDryRun(id, ResourceStatus.READY, "Dry run: the build ran up to the transform, then everything was undone; no image was kept.");
                 return;
             }
@@ -648,6 +652,7 @@ public final class ImageService
             String message = failure instanceof DollyException ? failure.getMessage() : failure.toString();
             LOG.warn("Image {} ({}) failed: {}", image.name(), id, message, failure);
             if (dryRun) {
+                release.run();
                 endDryRun(id, ResourceStatus.FAILED, message);
                 return;
             }
@@ -679,6 +684,17 @@ public final class ImageService
         // its volume went with the undone steps: the account is free again
         catalog.images().setEngineUid(id, null);
         catalog.images().delete(id);
+    }
+
+    /** Runs {@code action} the first time it is run, and never again. */
+    private static Runnable once(Runnable action)
+    {
+        AtomicBoolean ran = new AtomicBoolean();
+        return () -> {
+            if (ran.compareAndSet(false, true)) {
+                action.run();
+            }
+        };
     }
 
     /** The standard pipeline, with the transform step after the post-script when the definition has one. */
