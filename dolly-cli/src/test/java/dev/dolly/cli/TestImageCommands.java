@@ -244,7 +244,7 @@ class TestImageCommands
                    customer: kept 13 of 59 rows
                    masked: customer.email
                    warning: these columns look personal and are left as they are: customer.city
-                   leak check: passed
+                   leak check: passed (no original value left in the masked columns, nor an original email address, phone or card number, or street address in any text column)
                 """);
         CreateImageRequest request = Json.json().readValue(daemon.requests("POST", "/api/v1/images").getFirst().body(), CreateImageRequest.class);
         assertThat(request.asksForDryRun()).isTrue();

@@ -139,6 +139,10 @@ final class ImageCreation
             summary.append("\n   warning: these columns look personal and are left as they are: ").append(String.join(", ", report.personalColumns()));
         }
         summary.append("\n   leak check: ").append(report.leakCheck());
+        if (report.leakCheck().equals("passed")) {
+            summary.append(report.maskedColumns().isEmpty() ? " (nothing was masked)"
+                    : " (no original value left in the masked columns, nor an original email address, phone or card number, or street address in any text column)");
+        }
         return summary.toString();
     }
 

@@ -1,5 +1,7 @@
 package dev.dolly.core.transform;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -33,9 +35,10 @@ public record TransformDefinition(
     {
         requireNonNull(saltVariable, "saltVariable is null");
         variables = Map.copyOf(variables);
-        keep = Map.copyOf(keep);
+        // in the definition's order, which the transform follows and its report shows
+        keep = Collections.unmodifiableMap(new LinkedHashMap<>(keep));
         empty = List.copyOf(empty);
-        mask = Map.copyOf(mask);
+        mask = Collections.unmodifiableMap(new LinkedHashMap<>(mask));
         onRemovedParent = Map.copyOf(onRemovedParent);
         keepColumns = Map.copyOf(keepColumns);
         requireNonNull(pii, "pii is null");
