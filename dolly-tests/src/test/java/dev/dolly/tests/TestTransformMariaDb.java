@@ -2,12 +2,15 @@ package dev.dolly.tests;
 
 import dev.dolly.api.DataContainer;
 import dev.dolly.api.DataImage;
+import dev.dolly.api.ResourceStatus;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.util.HashSet;
@@ -119,5 +122,29 @@ class TestTransformMariaDb
         Cli.Result refused = withSalt.run("create", "data-image", "-f", definition("strict", forgetful).toString(), "-n", "chinook-mysql-strict");
         assertThat(refused.exitCode()).isNotZero();
         assertThat(refused.stderr() + refused.stdout()).contains("pii: strict").contains("Customer.Phone");
+    }
+
+    @Test
+    void anOriginalEmailInsideAForgottenFreeTextFailsTheBuild()
+            throws Exception
+    {
+        // the original email is the second address of the sentence: every match of the pattern is searched, not only the first
+        String notes = """
+
+                ALTER TABLE `Invoice` ADD COLUMN `Notes` TEXT;
+                UPDATE `Invoice` i JOIN `Customer` c ON c.`CustomerId` = i.`CustomerId`
+                SET i.`Notes` = CONCAT('Receipt for billing@shop.example, copy sent to ', c.`Email`, ' after the call');
+                """;
+        Path forgetful = definition("notes", DEFINITION.replace("name: chinook-mysql-dev", "name: chinook-mysql-notes"));
+        Files.writeString(forgetful.resolveSibling("Chinook_MySql.sql"), notes, StandardOpenOption.APPEND);
+        Cli.Result refused = dolly.with(Map.of("DOLLY_MASK_SALT", SALT)).run("create", "data-image", "-f", forgetful.toString());
+        assertThat(refused.exitCode()).as(refused.stdout()).isNotZero();
+        assertThat(refused.stderr()).contains("The leak check failed: an original email address remains in Invoice.Notes");
+        DataImage failed = dolly.json(DataImage.class, "get", "data-image", "chinook-mysql-notes");
+        assertThat(failed.status()).isEqualTo(ResourceStatus.FAILED);
+        Path volume = daemon.home().resolve("storage/images/" + failed.id());
+        assertThat(volume).doesNotExist();
+        assertThat(Engines.mariadbProcessesUnder(volume)).isEmpty();
+        dolly.succeed("delete", "data-image", "chinook-mysql-notes");
     }
 }

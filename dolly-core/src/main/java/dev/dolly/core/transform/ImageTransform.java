@@ -14,12 +14,14 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
@@ -180,7 +182,7 @@ public final class ImageTransform
         }
         for (Map.Entry<Group, Integer> entry : mappings.entrySet()) {
             if (entry.getKey().transformer().leakChecked()) {
-                database.addOriginalDigests(entry.getValue(), entry.getKey().transformer().identifying());
+                database.addOriginalDigests(entry.getValue(), Identifier.of(entry.getKey().transformer()));
             }
         }
         for (Map.Entry<Group, Integer> entry : mappings.entrySet()) {
@@ -223,15 +225,23 @@ public final class ImageTransform
         progress.accept("Checking that no original value is left");
         for (Map.Entry<Table, Map<Column, Transformer>> entry : mask.entrySet()) {
             entry.getValue().forEach((column, transformer) -> {
-                if (transformer.leakChecked() && database.containsOriginal(entry.getKey(), column, false)) {
+                if (transformer.leakChecked() && database.containsOriginal(entry.getKey(), column)) {
                     throw leak(entry.getKey(), column, "an original value of a masked column");
                 }
             });
         }
+        // the originals that identify someone by themselves, in any text column, also inside longer texts
+        Set<Identifier> identifiers = EnumSet.noneOf(Identifier.class);
+        mappings.keySet().forEach(group -> identifiers.addAll(Identifier.of(group.transformer())));
         for (Table table : database.tables()) {
             for (Column column : table.columns()) {
-                if (column.textual() && database.containsOriginal(table, column, true)) {
-                    throw leak(table, column, "an original email address, phone or card number, or street address");
+                if (!column.textual()) {
+                    continue;
+                }
+                for (Identifier identifier : identifiers) {
+                    if (database.containsIdentifying(table, column, identifier)) {
+                        throw leak(table, column, identifier.description());
+                    }
                 }
             }
         }

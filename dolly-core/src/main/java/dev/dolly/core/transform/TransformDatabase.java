@@ -46,8 +46,11 @@ public interface TransformDatabase
      */
     long createMapping(int mapping, List<ColumnReference> columns, UnaryOperator<List<String>> fakes);
 
-    /** Adds the digests of a mapping's originals to the digests the leak check searches (the identifying ones too if asked). */
-    void addOriginalDigests(int mapping, boolean identifying);
+    /**
+     * Adds the digests of a mapping's originals to those the leak check searches in the masked columns, and the
+     * originals' keys ({@link Identifier#originalKey}) to those each of {@code identifiers} searches in every text column.
+     */
+    void addOriginalDigests(int mapping, List<Identifier> identifiers);
 
     /**
      * Up to {@code limit} originals of a mapping whose fake must be drawn again: it equals an original of a leak-checked
@@ -64,8 +67,14 @@ public interface TransformDatabase
     /** Masks a table in one statement: each column gets the fake of its mapping, or NULL when it maps to none. */
     void applyMasks(Table table, Map<Column, Optional<Integer>> mappings);
 
-    /** Whether a value of the column has the digest of an original ({@code identifying}: of an identifying one). */
-    boolean containsOriginal(Table table, Column column, boolean identifying);
+    /** Whether a value of the column has the digest of an original of a masked column. */
+    boolean containsOriginal(Table table, Column column);
+
+    /**
+     * Whether a value of a text column holds an original that {@code identifier} searches for, as
+     * {@link Identifier#finds} tells, in the database and set-based.
+     */
+    boolean containsIdentifying(Table table, Column column, Identifier identifier);
 
     /** Drops the work tables. */
     @Override

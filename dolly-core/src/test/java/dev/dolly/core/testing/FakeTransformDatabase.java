@@ -1,5 +1,6 @@
 package dev.dolly.core.testing;
 
+import dev.dolly.core.transform.Identifier;
 import dev.dolly.core.transform.TransformDatabase;
 
 import java.io.IOException;
@@ -87,7 +88,7 @@ final class FakeTransformDatabase
     }
 
     @Override
-    public void addOriginalDigests(int mapping, boolean identifying)
+    public void addOriginalDigests(int mapping, List<Identifier> identifiers)
     {
         throw unsupported();
     }
@@ -117,7 +118,13 @@ final class FakeTransformDatabase
     }
 
     @Override
-    public boolean containsOriginal(Table table, Column column, boolean identifying)
+    public boolean containsOriginal(Table table, Column column)
+    {
+        throw unsupported();
+    }
+
+    @Override
+    public boolean containsIdentifying(Table table, Column column, Identifier identifier)
     {
         throw unsupported();
     }

@@ -1,5 +1,6 @@
 package dev.dolly.core.engine.postgresql;
 
+import dev.dolly.core.transform.Identifier;
 import dev.dolly.core.transform.JdbcTransformDatabase;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
@@ -41,6 +42,9 @@ final class PostgresTransformDatabase
         execute("CREATE SCHEMA " + WORK_SCHEMA);
         execute("CREATE UNLOGGED TABLE " + WORK_SCHEMA + ".original_digests (digest text PRIMARY KEY)");
         execute("CREATE UNLOGGED TABLE " + WORK_SCHEMA + ".identifying_digests (digest text PRIMARY KEY)");
+        execute("CREATE UNLOGGED TABLE " + WORK_SCHEMA + ".email_digests (digest text PRIMARY KEY)");
+        execute("CREATE UNLOGGED TABLE " + WORK_SCHEMA + ".number_digests (digest text PRIMARY KEY)");
+        execute("CREATE UNLOGGED TABLE " + WORK_SCHEMA + ".street_addresses (address text PRIMARY KEY)");
         execute("SET session_replication_role = replica");
     }
 
@@ -226,12 +230,24 @@ final class PostgresTransformDatabase
     }
 
     @Override
-    public void addOriginalDigests(int mapping, boolean identifying)
+    public void addOriginalDigests(int mapping, List<Identifier> identifiers)
     {
         execute("INSERT INTO " + WORK_SCHEMA + ".original_digests SELECT md5(original) FROM " + mapping(mapping) + " ON CONFLICT DO NOTHING");
-        if (identifying) {
-            execute("INSERT INTO " + WORK_SCHEMA + ".identifying_digests SELECT md5(original) FROM " + mapping(mapping) + " ON CONFLICT DO NOTHING");
+        for (Identifier identifier : identifiers) {
+            execute(switch (identifier) {
+                case WHOLE_VALUE -> "INSERT INTO " + WORK_SCHEMA + ".identifying_digests SELECT md5(original) FROM " + mapping(mapping) + " ON CONFLICT DO NOTHING";
+                case EMAIL -> "INSERT INTO " + WORK_SCHEMA + ".email_digests SELECT md5(lower(original)) FROM " + mapping(mapping) + " ON CONFLICT DO NOTHING";
+                case NUMBER -> "INSERT INTO " + WORK_SCHEMA + ".number_digests SELECT md5(digits) FROM (SELECT " + digits("original") + " AS digits FROM " + mapping(mapping)
+                        + ") n WHERE length(digits) >= " + Identifier.MINIMUM_DIGITS + " ON CONFLICT DO NOTHING";
+                case STREET_ADDRESS -> "INSERT INTO " + WORK_SCHEMA + ".street_addresses SELECT lower(original) FROM " + mapping(mapping)
+                        + " WHERE length(original) >= " + Identifier.MINIMUM_ADDRESS_LENGTH + " ON CONFLICT DO NOTHING";
+            });
         }
+    }
+
+    private static String digits(String text)
+    {
+        return "regexp_replace(" + text + ", '[^0-9]', '', 'g')";
     }
 
     @Override
@@ -268,10 +284,33 @@ final class PostgresTransformDatabase
     }
 
     @Override
-    public boolean containsOriginal(Table table, Column column, boolean identifying)
+    public boolean containsOriginal(Table table, Column column)
     {
-        return queryLong("SELECT count(*) FROM (SELECT 1 FROM " + name(table) + " t WHERE md5(t." + quote(column.name()) + "::text) IN (SELECT digest FROM " + WORK_SCHEMA + "."
-                + (identifying ? "identifying_digests" : "original_digests") + ") LIMIT 1) found") > 0;
+        return found("SELECT 1 FROM " + name(table) + " t WHERE md5(t." + quote(column.name()) + "::text) IN (SELECT digest FROM " + WORK_SCHEMA + ".original_digests)");
+    }
+
+    @Override
+    public boolean containsIdentifying(Table table, Column column, Identifier identifier)
+    {
+        String value = "t." + quote(column.name()) + "::text";
+        String from = " FROM " + name(table) + " t";
+        return found(switch (identifier) {
+            case WHOLE_VALUE -> "SELECT 1" + from + " WHERE md5(" + value + ") IN (SELECT digest FROM " + WORK_SCHEMA + ".identifying_digests)";
+            // every email-like token of every value, hash-joined with the originals' digests
+            case EMAIL -> "SELECT 1" + from + " CROSS JOIN LATERAL regexp_matches(" + value + ", '" + Identifier.EMAIL_PATTERN + "', 'g') AS token(parts)"
+                    + " WHERE " + value + " LIKE '%@%' AND md5(lower(token.parts[1])) IN (SELECT digest FROM " + WORK_SCHEMA + ".email_digests)";
+            case NUMBER -> "SELECT 1" + from + " CROSS JOIN LATERAL regexp_matches(" + value + ", '" + Identifier.NUMBER_PATTERN + "', 'g') AS token(parts)"
+                    + " WHERE md5(" + digits("token.parts[1]") + ") IN (SELECT digest FROM " + WORK_SCHEMA + ".number_digests)";
+            // each value long enough against each original address
+            case STREET_ADDRESS -> "SELECT 1" + from + " WHERE length(" + value + ") >= " + Identifier.MINIMUM_ADDRESS_LENGTH
+                    + " AND EXISTS (SELECT 1 FROM " + WORK_SCHEMA + ".street_addresses a WHERE strpos(lower(" + value + "), a.address) > 0)";
+        });
+    }
+
+    /** Whether a query finds a row; it stops at the first. */
+    private boolean found(String query)
+    {
+        return queryLong("SELECT count(*) FROM (" + query + " LIMIT 1) found") > 0;
     }
 
     @Override

@@ -1,0 +1,98 @@
+package dev.dolly.core.transform;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * An original that identifies someone by itself, and how the leak check finds it in any text column of the image,
+ * also inside a longer text ("contact frank@example.com after 5pm"). Each engine runs the same search in SQL, set-based;
+ * the methods here say what it finds, for the tests and the documentation.
+ *
+ * <ul>
+ * <li>{@link #EMAIL}: the email-like tokens of a text ({@link #EMAIL_PATTERN}), in lower case, against the originals in
+ * lower case (by digest: a hash join).</li>
+ * <li>{@link #NUMBER}: the number-like tokens of a text ({@link #NUMBER_PATTERN}: digits with spaces, dashes, dots,
+ * slashes or brackets between them), reduced to their digits, against the digits of the original phone and card
+ * numbers that have at least {@value #MINIMUM_DIGITS} (by digest).</li>
+ * <li>{@link #STREET_ADDRESS}: the original addresses of at least {@value #MINIMUM_ADDRESS_LENGTH} characters as
+ * substrings of the text, in lower case (each text value against each original address).</li>
+ * <li>{@link #WHOLE_VALUE}: a whole text value equal to any identifying original (an IP address, and the shorter
+ * values the searches above skip).</li>
+ * </ul>
+ */
+public enum Identifier
+{
+    EMAIL("an original email address"),
+    NUMBER("an original phone or card number"),
+    STREET_ADDRESS("an original street address"),
+    WHOLE_VALUE("an original email address, phone or card number, street address or IP address");
+
+    /** An email address within a text; written without backslashes, so that every engine's SQL reads it alike. */
+    public static final String EMAIL_PATTERN = "[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+[.][A-Za-z]{2,}";
+    /** A phone or card number within a text: a digit, at least five digits or separators, a digit. */
+    public static final String NUMBER_PATTERN = "[0-9][0-9 ()./-]{5,}[0-9]";
+    /** Originals with fewer digits are searched only as whole values: shorter numbers are everywhere. */
+    public static final int MINIMUM_DIGITS = 7;
+    /** Shorter original addresses are searched only as whole values, not inside longer texts. */
+    public static final int MINIMUM_ADDRESS_LENGTH = 8;
+
+    private static final Pattern EMAIL_TOKEN = Pattern.compile(EMAIL_PATTERN);
+    private static final Pattern NUMBER_TOKEN = Pattern.compile(NUMBER_PATTERN);
+
+    private final String description;
+
+    Identifier(String description)
+    {
+        this.description = description;
+    }
+
+    /** What was found, as a leak-check failure says it. */
+    public String description()
+    {
+        return description;
+    }
+
+    /** The searches that find the originals of a transformer, empty when they do not identify anyone by themselves. */
+    public static List<Identifier> of(Transformer transformer)
+    {
+        if (!transformer.leakChecked() || !transformer.identifying()) {
+            return List.of();
+        }
+        return switch (transformer.kind()) {
+            case EMAIL -> List.of(EMAIL, WHOLE_VALUE);
+            case PHONE, CREDIT_CARD -> List.of(NUMBER, WHOLE_VALUE);
+            case STREET_ADDRESS -> List.of(STREET_ADDRESS, WHOLE_VALUE);
+            default -> List.of(WHOLE_VALUE);
+        };
+    }
+
+    /** The key an original is searched by, or none when it is searched only as a whole value. */
+    public Optional<String> originalKey(String original)
+    {
+        return switch (this) {
+            case EMAIL -> Optional.of(original.toLowerCase(Locale.ROOT));
+            case NUMBER -> Optional.of(digits(original)).filter(digits -> digits.length() >= MINIMUM_DIGITS);
+            case STREET_ADDRESS -> Optional.of(original.toLowerCase(Locale.ROOT)).filter(address -> address.length() >= MINIMUM_ADDRESS_LENGTH);
+            case WHOLE_VALUE -> Optional.of(original);
+        };
+    }
+
+    /** Whether a text value holds an original, given the keys of the originals ({@link #originalKey}). */
+    public boolean finds(String text, Set<String> originalKeys)
+    {
+        return switch (this) {
+            case EMAIL -> EMAIL_TOKEN.matcher(text).results().anyMatch(token -> originalKeys.contains(token.group().toLowerCase(Locale.ROOT)));
+            case NUMBER -> NUMBER_TOKEN.matcher(text).results().anyMatch(token -> originalKeys.contains(digits(token.group())));
+            case STREET_ADDRESS -> originalKeys.stream().anyMatch(text.toLowerCase(Locale.ROOT)::contains);
+            case WHOLE_VALUE -> originalKeys.contains(text);
+        };
+    }
+
+    private static String digits(String text)
+    {
+        return text.replaceAll("[^0-9]", "");
+    }
+}

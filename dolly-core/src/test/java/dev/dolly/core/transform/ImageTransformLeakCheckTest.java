@@ -1,0 +1,249 @@
+package dev.dolly.core.transform;
+
+import dev.dolly.api.DollyException;
+import dev.dolly.api.TransformReport;
+import dev.dolly.core.transform.TransformDatabase.Column;
+import dev.dolly.core.transform.TransformDatabase.ColumnReference;
+import dev.dolly.core.transform.TransformDatabase.ForeignKey;
+import dev.dolly.core.transform.TransformDatabase.Table;
+import dev.dolly.core.transform.TransformDefinition.PersonalDataPolicy;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The leak check of the transform, over an in-memory database whose searches follow {@link Identifier}. */
+class ImageTransformLeakCheckTest
+{
+    private static final byte[] SALT = "a-salt-for-the-leak-check".getBytes(StandardCharsets.UTF_8);
+
+    @Test
+    void anOriginalEmailInsideTheFreeTextOfAnotherTableFailsTheBuildNamingIt()
+    {
+        MemoryDatabase database = chinookLike();
+        assertThatThrownBy(() -> transform(Map.of("customer", Map.of("email", "internet.emailAddress", "phone", "phone.phoneNumber"))).run(database))
+                .isInstanceOf(DollyException.class)
+                .hasMessageContaining("an original email address remains in invoice.notes")
+                .hasMessageContaining("Mask that column");
+    }
+
+    @Test
+    void anOriginalPhoneWrittenOtherwiseInsideATextIsFoundToo()
+    {
+        MemoryDatabase database = chinookLike();
+        database.rows("invoice").get(0).put("notes", "no note");
+        database.rows("invoice").get(1).put("notes", "rang +1 204 452 6452 twice");
+        assertThatThrownBy(() -> transform(Map.of("customer", Map.of("email", "internet.emailAddress", "phone", "phone.phoneNumber"))).run(database))
+                .hasMessageContaining("an original phone or card number remains in invoice.notes");
+    }
+
+    @Test
+    void theBuildPassesOnceTheFreeTextIsMasked()
+    {
+        MemoryDatabase database = chinookLike();
+        TransformReport report = transform(Map.of("customer", Map.of("email", "internet.emailAddress", "phone", "phone.phoneNumber"), "invoice", Map.of("notes", "lorem")))
+                .run(database);
+        assertThat(report.leakCheck()).isEqualTo("passed");
+        assertThat(database.rows("customer")).extracting(row -> row.get("email")).doesNotContain("frank.harris@example.com");
+        // a first name left as it is in a title is no leak: short values are searched only in masked columns
+        assertThat(database.rows("album")).extracting(row -> row.get("title")).contains("Frank");
+    }
+
+    private static ImageTransform transform(Map<String, Map<String, String>> mask)
+    {
+        Map<String, Map<String, Transformer>> transformers = new LinkedHashMap<>();
+        mask.forEach((table, columns) -> {
+            Map<String, Transformer> parsed = new LinkedHashMap<>();
+            columns.forEach((column, written) -> parsed.put(column, Transformer.parse(written, "mask." + table + "." + column)));
+            transformers.put(table, parsed);
+        });
+        TransformDefinition definition = new TransformDefinition(Optional.of("SALT"), Map.of(), Map.of(), List.of(), transformers, Map.of(), Map.of(), PersonalDataPolicy.OFF);
+        return new ImageTransform(definition, Optional.of(SALT), message -> {});
+    }
+
+    private static MemoryDatabase chinookLike()
+    {
+        MemoryDatabase database = new MemoryDatabase();
+        database.table("customer", "email", "phone", "first_name");
+        database.row("customer", Map.of("email", "Frank.Harris@example.com", "phone", "+1 (204) 452-6452", "first_name", "Frank"));
+        database.row("customer", Map.of("email", "astrid@example.org", "phone", "+47 22 44 22 22", "first_name", "Astrid"));
+        database.table("invoice", "notes");
+        database.row("invoice", Map.of("notes", "contact frank.harris@example.com after 5pm"));
+        database.row("invoice", Map.of("notes", "paid"));
+        database.table("album", "title");
+        database.row("album", Map.of("title", "Frank"));
+        return database;
+    }
+
+    /** Tables of text columns held in memory; each search does what the engines' SQL does, row by row. */
+    private static final class MemoryDatabase
+            implements TransformDatabase
+    {
+        private final List<Table> tables = new ArrayList<>();
+        private final Map<String, List<Map<String, String>>> rows = new HashMap<>();
+        private final Map<Integer, Map<String, String>> mappings = new HashMap<>();
+        private final Set<String> originals = new HashSet<>();
+        private final Map<Identifier, Set<String>> identifying = new EnumMap<>(Identifier.class);
+
+        void table(String name, String... columns)
+        {
+            List<Column> textColumns = new ArrayList<>();
+            for (String column : columns) {
+                textColumns.add(new Column(column, "text", true, 0, true, false));
+            }
+            tables.add(new Table("public", name, name, textColumns));
+            rows.put(name, new ArrayList<>());
+        }
+
+        void row(String table, Map<String, String> values)
+        {
+            rows.get(table).add(new HashMap<>(values));
+        }
+
+        List<Map<String, String>> rows(String table)
+        {
+            return rows.get(table);
+        }
+
+        @Override
+        public List<Table> tables()
+        {
+            return tables;
+        }
+
+        @Override
+        public List<ForeignKey> foreignKeys()
+        {
+            return List.of();
+        }
+
+        @Override
+        public long countRows(Table table)
+        {
+            return rows.get(table.name()).size();
+        }
+
+        @Override
+        public void markRowsToRemove(Table table, String condition)
+        {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public long removeMarkedRows(Table table)
+        {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public long removeAllRows(Table table)
+        {
+            long count = countRows(table);
+            rows.get(table.name()).clear();
+            return count;
+        }
+
+        @Override
+        public List<String> sampleValues(Table table, Column column, int limit)
+        {
+            return rows.get(table.name()).stream().map(row -> row.get(column.name())).filter(value -> value != null).limit(limit).toList();
+        }
+
+        @Override
+        public long createMapping(int mapping, List<ColumnReference> columns, UnaryOperator<List<String>> fakes)
+        {
+            List<String> distinct = columns.stream()
+                    .flatMap(reference -> rows.get(reference.table().name()).stream().map(row -> row.get(reference.column().name())))
+                    .filter(value -> value != null).distinct().toList();
+            List<String> drawn = fakes.apply(distinct);
+            Map<String, String> pairs = new HashMap<>();
+            for (int index = 0; index < distinct.size(); index++) {
+                pairs.put(distinct.get(index), drawn.get(index));
+            }
+            mappings.put(mapping, pairs);
+            return distinct.size();
+        }
+
+        @Override
+        public void addOriginalDigests(int mapping, List<Identifier> identifiers)
+        {
+            originals.addAll(mappings.get(mapping).keySet());
+            for (Identifier identifier : identifiers) {
+                mappings.get(mapping).keySet().forEach(original -> identifier.originalKey(original)
+                        .ifPresent(key -> identifying.computeIfAbsent(identifier, any -> new HashSet<>()).add(key)));
+            }
+        }
+
+        @Override
+        public List<String> originalsToRedraw(int mapping, boolean unique, int limit)
+        {
+            return mappings.get(mapping).entrySet().stream().filter(entry -> originals.contains(entry.getValue())).map(Map.Entry::getKey).limit(limit).toList();
+        }
+
+        @Override
+        public void replaceFakes(int mapping, Map<String, String> fakes)
+        {
+            mappings.get(mapping).putAll(fakes);
+        }
+
+        @Override
+        public boolean hasRepeatedFakes(int mapping)
+        {
+            return new HashSet<>(mappings.get(mapping).values()).size() < mappings.get(mapping).size();
+        }
+
+        @Override
+        public void applyMasks(Table table, Map<Column, Optional<Integer>> columns)
+        {
+            for (Map<String, String> row : rows.get(table.name())) {
+                columns.forEach((column, mapping) -> row.put(column.name(), mapping.map(number -> mappings.get(number).get(row.get(column.name()))).orElse(null)));
+            }
+        }
+
+        @Override
+        public boolean containsOriginal(Table table, Column column)
+        {
+            return rows.get(table.name()).stream().map(row -> row.get(column.name())).anyMatch(originals::contains);
+        }
+
+        @Override
+        public boolean containsIdentifying(Table table, Column column, Identifier identifier)
+        {
+            Set<String> keys = identifying.getOrDefault(identifier, Set.of());
+            return rows.get(table.name()).stream().map(row -> row.get(column.name())).filter(value -> value != null).anyMatch(value -> identifier.finds(value, keys));
+        }
+
+        @Override
+        public long removeOrphans(ForeignKey foreignKey)
+        {
+            return 0;
+        }
+
+        @Override
+        public long clearOrphans(ForeignKey foreignKey)
+        {
+            return 0;
+        }
+
+        @Override
+        public long countOrphans(ForeignKey foreignKey)
+        {
+            return 0;
+        }
+
+        @Override
+        public void close() {}
+    }
+}
