@@ -2,6 +2,7 @@ package dev.dolly.tests;
 
 import dev.dolly.api.DataContainer;
 import dev.dolly.api.DataImage;
+import dev.dolly.api.ResourceStatus;
 import dev.dolly.api.TransformReport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedClass;
@@ -11,6 +12,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -171,7 +173,13 @@ class TestTransform
         Cli.Result dryRun = dolly.with(Map.of("DOLLY_MASK_SALT", SALT)).succeed("create", "data-image", "-f", definition("dry", DEFINITION).toString(), "-n", "chinook-dry",
                 "--dry-run");
         assertThat(dryRun.stdout()).contains("Dry run of data image 'chinook-dry'").contains("nothing was kept").contains("-> Transform")
-                .contains("customer: kept").contains("masked: customer.first_name").contains("leak check: passed").doesNotContain("created!");
+                .contains("customer: kept 21 of 59 rows").contains("playlist_track: kept 0 of 8715 rows")
+                .contains("look personal and are left as they are: ").contains("invoice.billing_postal_code")
+                .contains("leak check: passed (no original value left").doesNotContain("created!");
+        // the masked columns, in the definition's order
+        assertThat(dryRun.stdout().lines().filter(line -> line.startsWith("   masked: ")).toList())
+                .containsExactly("   masked: customer.first_name, customer.last_name, customer.email, customer.phone, customer.fax, customer.address, customer.company, "
+                        + "employee.first_name, employee.last_name, employee.email, employee.phone, employee.fax, employee.address, invoice.billing_address");
         Matcher id = Pattern.compile("'chinook-dry' \\((\\d+)\\)").matcher(dryRun.stdout());
         assertThat(id.find()).as(dryRun.stdout()).isTrue();
 
@@ -230,6 +238,101 @@ class TestTransform
             // customer says remove: the customers of employee 2 go, with their invoices and lines
             assertThat(count(after, "select count(*) from customer")).isEqualTo(count(before, "select count(*) from customer where support_rep_id is distinct from 2"));
             assertThat(count(after, "select count(*) from invoice")).isEqualTo(count(before, "select count(*) from invoice i join customer c using (customer_id) where c.support_rep_id is distinct from 2"));
+        }
+    }
+
+    @Test
+    void anOriginalEmailInsideAForgottenFreeTextFailsTheBuildAndLeavesNothing()
+            throws Exception
+    {
+        // invoice.notes quotes the customer's email in a sentence; the definition masks customer.email but forgets the notes
+        String notes = """
+
+                ALTER TABLE invoice ADD COLUMN notes text;
+                UPDATE invoice i SET notes = 'Receipt sent to ' || c.email || ' after the call, as agreed' FROM customer c WHERE c.customer_id = i.customer_id;
+                """;
+        Cli withSalt = dolly.with(Map.of("DOLLY_MASK_SALT", SALT));
+        Path forgetful = definition("notes", DEFINITION.replace("name: chinook-dev", "name: chinook-notes"));
+        Files.writeString(forgetful.resolveSibling("Chinook_PostgreSql.sql"), notes, StandardOpenOption.APPEND);
+        Cli.Result refused = withSalt.run("create", "data-image", "-f", forgetful.toString());
+        assertThat(refused.exitCode()).as(refused.stdout()).isNotZero();
+        assertThat(refused.stderr()).contains("The leak check failed: an original email address remains in invoice.notes").contains("Mask that column");
+        DataImage failed = dolly.json(DataImage.class, "get", "data-image", "chinook-notes");
+        assertThat(failed.status()).isEqualTo(ResourceStatus.FAILED);
+        Path volume = daemon.home().resolve("storage/images/" + failed.id());
+        assertThat(volume).doesNotExist();
+        assertThat(Engines.postgresProcessesUnder(volume)).isEmpty();
+        dolly.succeed("delete", "data-image", "chinook-notes");
+
+        // the positive control: the same data, the notes masked
+        String billing = "      billing_address: address.streetAddress\n";
+        assertThat(DEFINITION).contains(billing);
+        Path masked = definition("notes-masked", DEFINITION.replace("name: chinook-dev", "name: chinook-notes-masked").replace(billing, billing + "      notes: lorem\n"));
+        Files.writeString(masked.resolveSibling("Chinook_PostgreSql.sql"), notes, StandardOpenOption.APPEND);
+        Cli.Result built = withSalt.succeed("create", "data-image", "-f", masked.toString());
+        assertThat(built.stdout()).contains("leak check: passed");
+        DataContainer original = dolly.json(DataContainer.class, "create", "data-container", "-i", "chinook", "-n", "notes-original");
+        try (Connection plain = connect(original); Statement before = plain.createStatement();
+                Connection notesMasked = connect(dolly.json(DataContainer.class, "create", "data-container", "-i", "chinook-notes-masked")); Statement after = notesMasked.createStatement()) {
+            assertThat(count(after, "select count(*) from invoice where notes is not null")).isPositive();
+            String everyNote = String.join("\n", column(after, "select notes from invoice"));
+            assertThat(column(before, "select email from customer")).isNotEmpty().allSatisfy(email -> assertThat(everyNote).doesNotContainIgnoringCase(email));
+        }
+    }
+
+    @Test
+    void removalsCascadeAroundTwoTableCycles()
+            throws Exception
+    {
+        // department.manager_id → person and person.department_id → department, both nullable; team.lead_id → member and
+        // member.team_id → team, both NOT NULL. Department 3's manager (21) works in department 2, team 3's lead (201) in team 2.
+        String backup = """
+                CREATE TABLE department (department_id int PRIMARY KEY, name text NOT NULL, manager_id int);
+                CREATE TABLE person (person_id int PRIMARY KEY, name text NOT NULL, department_id int REFERENCES department);
+                INSERT INTO department VALUES (1, 'Sales', 10), (2, 'Research', 20), (3, 'Support', 21);
+                INSERT INTO person VALUES (10, 'p10', 1), (11, 'p11', 1), (20, 'p20', 2), (21, 'p21', 2), (30, 'p30', 3), (31, 'p31', 3), (40, 'p40', NULL);
+                ALTER TABLE department ADD CONSTRAINT department_manager FOREIGN KEY (manager_id) REFERENCES person;
+                CREATE TABLE team (team_id int PRIMARY KEY, lead_id int NOT NULL);
+                CREATE TABLE member (member_id int PRIMARY KEY, team_id int NOT NULL REFERENCES team);
+                INSERT INTO team VALUES (1, 100), (2, 200), (3, 201), (4, 400);
+                INSERT INTO member VALUES (100, 1), (101, 1), (200, 2), (201, 2), (300, 3), (301, 3), (400, 4);
+                ALTER TABLE team ADD CONSTRAINT team_lead FOREIGN KEY (lead_id) REFERENCES member;
+                """;
+        String definition = """
+                name: cycles
+                sourceType: backup
+                engine: postgresql
+                backup: {path: cycles.sql}
+                transform:
+                  keep:
+                    person: "person_id <> 20"
+                    team: "team_id <> 2"
+                  onRemovedParent: {department: remove, person: remove}
+                  pii: off
+                """;
+        Path directory = Files.createTempDirectory("dolly-cycles");
+        Files.writeString(directory.resolve("cycles.sql"), backup);
+        Files.writeString(directory.resolve("image.yaml"), definition);
+        dolly.succeed("create", "data-image", "-f", directory.resolve("image.yaml").toString(), "-q");
+        TransformReport report = dolly.json(DataImage.class, "get", "data-image", "cycles").transform();
+        assertThat(report.tables()).extracting(table -> table.table() + " " + table.rowsBefore() + " → " + table.rowsAfter())
+                .containsExactlyInAnyOrder("department 3 → 1", "person 7 → 3", "member 7 → 3", "team 4 → 2");
+
+        DataContainer container = dolly.json(DataContainer.class, "create", "data-container", "-i", "cycles");
+        try (Connection connection = connect(container); Statement after = connection.createStatement()) {
+            // person 20 goes, then department 2 which he managed, then its people (21), then department 3 which 21 managed, then its people
+            assertThat(column(after, "select department_id::text from department order by 1")).containsExactly("1");
+            assertThat(column(after, "select person_id::text from person order by 1")).containsExactly("10", "11", "40");
+            // team 2 goes, then its members (200, 201), then team 3 which 201 led, then its members
+            assertThat(column(after, "select team_id::text from team order by 1")).containsExactly("1", "4");
+            assertThat(column(after, "select member_id::text from member order by 1")).containsExactly("100", "101", "400");
+            // every foreign key holds, and is still in place
+            assertThat(count(after, "select count(*) from department d where d.manager_id is not null and not exists (select 1 from person p where p.person_id = d.manager_id)")).isZero();
+            assertThat(count(after, "select count(*) from person p where p.department_id is not null and not exists (select 1 from department d where d.department_id = p.department_id)")).isZero();
+            assertThat(count(after, "select count(*) from team t where not exists (select 1 from member m where m.member_id = t.lead_id)")).isZero();
+            assertThat(count(after, "select count(*) from member m where not exists (select 1 from team t where t.team_id = m.team_id)")).isZero();
+            assertThat(count(after, "select count(*) from pg_constraint where contype = 'f' and conrelid in ('department'::regclass, 'person'::regclass, 'team'::regclass, 'member'::regclass)"))
+                    .isEqualTo(4);
         }
     }
 
