@@ -394,6 +394,7 @@ public final class Dolly
         images.shutdown();
         containers.pools().shutdown();
         containers.stopAll();
+        catalog.close();
         try {
             lock.release();
             lockChannel.close();

@@ -1,5 +1,7 @@
 package dev.dolly.core.catalog;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.argument.AbstractArgumentFactory;
@@ -29,9 +31,17 @@ import static java.util.Objects.requireNonNull;
  * Rows become the catalog's records through JDBI's {@link ConstructorMapper}, registered here once, and records are
  * bound by their accessors ({@code bindMethods}): timestamps are fixed-width UTC text, so that they compare
  * correctly as text in SQL, and lists are the values a {@code group_concat} subquery joined with line breaks.
+ * <p>
+ * Its connections stay open in a small pool ({@link #CONNECTIONS}): opening a SQLite connection and setting its
+ * pragmas costs a millisecond or more, and closing the last one checkpoints the write-ahead log and removes it (an
+ * fsync), which cost a request tens of milliseconds when every statement had a connection of its own.
  */
 public final class Catalog
+        implements AutoCloseable
 {
+    /** At most this many statements at once; writers wait for each other anyway (one SQLite write lock). */
+    private static final int CONNECTIONS = 8;
+
     // Fixed-width UTC timestamps, so that they compare correctly as text in SQL.
     private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
@@ -41,10 +51,12 @@ public final class Catalog
     private final RouteCatalog routes;
     private final ScheduleCatalog schedules;
     private final Jdbi jdbi;
+    private final HikariDataSource connections;
 
-    private Catalog(Jdbi jdbi)
+    private Catalog(Jdbi jdbi, HikariDataSource connections)
     {
         this.jdbi = jdbi;
+        this.connections = connections;
         this.images = new ImageCatalog(jdbi);
         this.containers = new ContainerCatalog(jdbi);
         this.users = new UserCatalog(jdbi);
@@ -70,7 +82,25 @@ public final class Catalog
                 .locations("classpath:db/migration")
                 .load()
                 .migrate();
-        return new Catalog(configure(Jdbi.create(dataSource)));
+        HikariConfig pool = new HikariConfig();
+        pool.setDataSource(dataSource);
+        pool.setPoolName("catalog");
+        pool.setMaximumPoolSize(CONNECTIONS);
+        // one stays open while the catalog is: the write-ahead log is not checkpointed and removed after every statement
+        pool.setMinimumIdle(1);
+        // a writer waits for SQLite's write lock (its busy timeout), not for a connection
+        pool.setConnectionTimeout(30_000);
+        // connections never go stale: no lifetime of their own
+        pool.setMaxLifetime(0);
+        HikariDataSource connections = new HikariDataSource(pool);
+        return new Catalog(configure(Jdbi.create(connections)), connections);
+    }
+
+    /** Closes the catalog's connections. */
+    @Override
+    public void close()
+    {
+        connections.close();
     }
 
     /** Images, the tags they hold or wait for, and the teams they are shared with. */

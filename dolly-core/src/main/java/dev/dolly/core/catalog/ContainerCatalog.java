@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.Function;
 
 import static java.util.Objects.requireNonNull;
 
@@ -87,13 +88,16 @@ public final class ContainerCatalog
      * ({@link #markCreated}); a crash before that leaves a PENDING container, which the daemon removes when it starts.
      * Only while the image is READY, as {@link #insertOfReadyImage}.
      *
+     * @param newPassword the password to record for the container picked (its pool may have one ready for it), called
+     *        once inside the transaction
      * @return the container as it was in the pool (with the password its server still has); empty when none is ready
      */
-    public Optional<ContainerRecord> takePooled(long imageId, String name, String owner, String password, Instant createdAt, Instant expiresAt)
+    public Optional<ContainerRecord> takePooled(long imageId, String name, String owner, Function<ContainerRecord, String> newPassword, Instant createdAt,
+            Instant expiresAt)
     {
         requireNonNull(name, "name is null");
         requireNonNull(owner, "owner is null");
-        requireNonNull(password, "password is null");
+        requireNonNull(newPassword, "newPassword is null");
         requireNonNull(createdAt, "createdAt is null");
         return jdbi.inTransaction(handle -> {
             Optional<ContainerRecord> pooled = handle.createQuery(SELECT_CONTAINERS + """
@@ -112,7 +116,7 @@ public final class ContainerCatalog
                             WHERE id = :id AND pooled = 1 AND status = 'READY'""")
                     .bind("name", name)
                     .bind("owner", owner)
-                    .bind("password", password)
+                    .bind("password", requireNonNull(newPassword.apply(pooled.get()), "password is null"))
                     .bind("createdAt", createdAt)
                     .bind("expiresAt", expiresAt)
                     .bind("id", pooled.get().id())

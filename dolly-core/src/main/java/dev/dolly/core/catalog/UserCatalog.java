@@ -2,6 +2,7 @@ package dev.dolly.core.catalog;
 
 import org.jdbi.v3.core.Jdbi;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -11,6 +12,8 @@ import static java.util.Objects.requireNonNull;
 /** Users, teams and their members, and the tokens users authenticate with (access tokens, sessions, the local administrator's). */
 public final class UserCatalog
 {
+    /** How exactly a token's last use is recorded. */
+    static final Duration LAST_USE_PRECISION = Duration.ofMinutes(1);
     /** Users with their teams, and teams with their members, in one query each, like images. */
     private static final String SELECT_USERS = """
             SELECT users.*, (SELECT group_concat(team, char(10)) FROM team_members WHERE team_members.user_name = users.name) AS teams FROM users
@@ -153,24 +156,32 @@ public final class UserCatalog
         jdbi.useHandle(handle -> handle.createUpdate("DELETE FROM access_tokens WHERE kind = :kind").bind("kind", kind).execute());
     }
 
-    /** A valid token with that hash, marking it used. */
+    /**
+     * A valid token with that hash, marking it used. Its last use is written at most once a minute
+     * ({@link #LAST_USE_PRECISION}): every API request checks its token, and a write per request would make each one
+     * wait for SQLite's write lock.
+     */
     public Optional<TokenRecord> useAccessToken(String tokenHash, Instant now)
     {
         requireNonNull(now, "now is null");
-        return jdbi.inTransaction(handle -> {
-            Optional<TokenRecord> token = handle.createQuery("""
-                            SELECT * FROM access_tokens WHERE token_hash = :tokenHash AND (expires_at IS NULL OR expires_at > :now)
-                            """)
-                    .bind("tokenHash", tokenHash)
+        Optional<TokenRecord> token = jdbi.withHandle(handle -> handle.createQuery("""
+                        SELECT * FROM access_tokens WHERE token_hash = :tokenHash AND (expires_at IS NULL OR expires_at > :now)
+                        """)
+                .bind("tokenHash", tokenHash)
+                .bind("now", now)
+                .mapTo(TokenRecord.class)
+                .findOne());
+        Instant stale = now.minus(LAST_USE_PRECISION);
+        if (token.isPresent() && (token.get().lastUsedAt() == null || !token.get().lastUsedAt().isAfter(stale))) {
+            // conditional: of requests at once with the same token, one writes
+            jdbi.useHandle(handle -> handle.createUpdate("""
+                            UPDATE access_tokens SET last_used_at = :now WHERE token_hash = :tokenHash AND (last_used_at IS NULL OR last_used_at <= :stale)""")
                     .bind("now", now)
-                    .mapTo(TokenRecord.class)
-                    .findOne();
-            token.ifPresent(ignored -> handle.createUpdate("UPDATE access_tokens SET last_used_at = :now WHERE token_hash = :tokenHash")
-                    .bind("now", now)
+                    .bind("stale", stale)
                     .bind("tokenHash", tokenHash)
                     .execute());
-            return token;
-        });
+        }
+        return token;
     }
 
     /** A user's tokens of one kind, oldest first. */

@@ -23,6 +23,7 @@ import dev.dolly.core.engine.EngineAccounts;
 import dev.dolly.core.engine.EngineInstallation;
 import dev.dolly.core.engine.EngineRegistry;
 import dev.dolly.core.engine.EngineUser;
+import dev.dolly.core.engine.PasswordChange;
 import dev.dolly.core.engine.Passwords;
 import dev.dolly.core.engine.PortAllocator;
 import dev.dolly.core.engine.ProgressListener;
@@ -227,7 +228,9 @@ public final class ContainerService
      * Hands a container of the image's warm pool to the caller: the catalog's conditional update takes it (two
      * creations never get the same one), its superuser gets a new password through the engine (the pool's no longer
      * works), and it becomes READY under the caller's name, ownership, lifetime and creation time, on {@code rev.0} as
-     * a new container. Its pool starts a replacement in the background.
+     * a new container. The password change was made ready when the pool filled ({@link ContainerPools}: a superuser
+     * session open, the statement prepared), so the take is two catalog writes and one statement on the server. Its
+     * pool starts a replacement in the background.
      *
      * @return empty when no pool container is ready, or the one taken could not be handed over (it is removed): the
      *         caller then creates a container as without a pool
@@ -235,30 +238,45 @@ public final class ContainerService
     private Optional<DataContainer> takeFromPool(ImageRecord image, Optional<String> requestedName, String owner, Instant now, Instant expiresAt)
     {
         long started = System.nanoTime();
-        String password = Passwords.generate();
         String name;
         AtomicReference<ContainerRecord> taken = new AtomicReference<>();
+        AtomicReference<PasswordChange> passwordChange = new AtomicReference<>();
         synchronized (this) {
             name = requestedName.orElseGet(() -> uniqueName(image.name()));
             checkNameIsFree(name);
             // counted against the caller's quota like a new container; the take itself is one conditional update
-            quotas.admitContainer(owner, () -> {
-                Optional<ContainerRecord> pooled = catalog.containers().takePooled(image.id(), name, owner, password, now, expiresAt);
-                pooled.ifPresent(taken::set);
-                return pooled.map(ContainerRecord::id).orElse(0L);
-            });
+            try {
+                quotas.admitContainer(owner, () -> {
+                    Optional<ContainerRecord> pooled = catalog.containers().takePooled(image.id(), name, owner, candidate -> {
+                        PasswordChange change = pools.takePasswordChange(candidate);
+                        passwordChange.set(change);
+                        return change.newPassword();
+                    }, now, expiresAt);
+                    pooled.ifPresent(taken::set);
+                    return pooled.map(ContainerRecord::id).orElse(0L);
+                });
+            }
+            catch (RuntimeException e) {
+                // the take was rolled back: the session the pool had prepared is closed (its next pass prepares another)
+                Optional.ofNullable(passwordChange.get()).ifPresent(PasswordChange::close);
+                throw e;
+            }
         }
         ContainerRecord pooled = taken.get();
+        PasswordChange change = passwordChange.get();
         long claimed = System.nanoTime();
         if (pooled == null) {
+            if (change != null) {
+                change.close();
+            }
             pools.fillSoon();
             return Optional.empty();
         }
+        String password = change.newPassword();
         Engine engine = engine(pooled);
         long passwordChanged;
         try {
-            Endpoint asPoolSuperuser = new Endpoint(engineAddress(), pooled.port(), pooled.userName(), pooled.password(), engine.defaultDatabase());
-            engine.changePassword(asPoolSuperuser, pooled.userName(), password);
+            applyPasswordChange(pooled, engine, change);
             passwordChanged = System.nanoTime();
             if (!catalog.containers().markCreated(pooled.id())) {
                 throw DollyException.conflict("Its record changed while it was taken from the pool.");
@@ -277,14 +295,55 @@ public final class ContainerService
             pools.fillSoon();
             return Optional.empty();
         }
-        pools.fillSoon();
+        long marked = System.nanoTime();
+        pools.refillAfterTake();
         ContainerRecord container = new ContainerRecord(pooled.id(), name, pooled.imageId(), ResourceStatus.READY, null, pooled.engine(), pooled.engineVersion(),
                 pooled.host(), pooled.port(), pooled.userName(), password, pooled.databaseName(), pooled.volume(), pooled.revision(), owner, now, expiresAt, false);
+        DataContainer view = view(container, false, image.name());
         long ended = System.nanoTime();
-        // where the time goes: the catalog's take, the password over a new connection to the server, the catalog's mark
-        LOG.info("Container {} ({}) of image {} taken from its pool on port {} in {} ms (take {} ms, password {} ms, mark {} ms)", name, pooled.id(), image.name(),
-                pooled.port(), millis(started, ended), millis(started, claimed), millis(claimed, passwordChanged), millis(passwordChanged, ended));
-        return Optional.of(view(container, false, image.name()));
+        // where the time goes: the catalog's take, the password over the session the pool opened, the catalog's mark, the answer
+        LOG.info("Container {} ({}) of image {} taken from its pool on port {} in {} ms (take {} ms, password {} ms, mark {} ms, answer {} ms)", name,
+                pooled.id(), image.name(), pooled.port(), millis(started, ended), millis(started, claimed), millis(claimed, passwordChanged),
+                millis(passwordChanged, marked), millis(marked, ended));
+        return Optional.of(view);
+    }
+
+    /**
+     * Applies the password change the pool made ready; when its session failed (the server may have closed it since),
+     * logs in once more to make the same change.
+     */
+    private void applyPasswordChange(ContainerRecord pooled, Engine engine, PasswordChange change)
+    {
+        try {
+            change.apply();
+        }
+        catch (RuntimeException failure) {
+            LOG.info("The prepared password change of container {} failed ({}): logging in to change it", pooled.id(), failure.getMessage());
+            engine.changePassword(poolSuperuser(pooled, engine), pooled.userName(), change.newPassword());
+        }
+    }
+
+    /**
+     * A password change for a pool container's take, made ready ahead of it: the engine's superuser session logged in
+     * with the pool's password and the new one hashed into its statement, where the engine can. {@link ContainerPools}
+     * calls it when the container is ready, off any request.
+     */
+    PasswordChange preparePasswordChange(ContainerRecord pooled)
+    {
+        Engine engine = engine(pooled);
+        return engine.preparePasswordChange(poolSuperuser(pooled, engine), pooled.userName(), Passwords.generate());
+    }
+
+    /** A password change for a pool container none was prepared for: it logs in when applied. */
+    PasswordChange passwordChangeOnApply(ContainerRecord pooled)
+    {
+        Engine engine = engine(pooled);
+        return PasswordChange.onApply(engine, poolSuperuser(pooled, engine), pooled.userName(), Passwords.generate());
+    }
+
+    private Endpoint poolSuperuser(ContainerRecord pooled, Engine engine)
+    {
+        return new Endpoint(engineAddress(), pooled.port(), pooled.userName(), pooled.password(), engine.defaultDatabase());
     }
 
     /**
@@ -332,6 +391,10 @@ public final class ContainerService
                 }
             }
             CrashPoints.reached(CrashPoints.CONTAINER_STARTED);
+            if (container.pooled()) {
+                // a pool container's take finds its password change ready from the moment it can be taken
+                pools.preparePasswordChange(container);
+            }
             if (!catalog.containers().markCreated(id)) {
                 throw DollyException.conflict("Its record changed while it was created.");
             }

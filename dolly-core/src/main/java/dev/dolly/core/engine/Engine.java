@@ -197,6 +197,16 @@ public interface Engine
     /** Gives the data owner a new password, for a container's fresh credentials. */
     void changePassword(Endpoint superuser, String user, String newPassword);
 
+    /**
+     * Makes {@link #changePassword} ready ahead of time, for a warm pool's container: engines that can log in as the
+     * superuser now and prepare the statement, so that {@link PasswordChange#apply} only runs it. By default nothing
+     * is opened and the change logs in when applied.
+     */
+    default PasswordChange preparePasswordChange(Endpoint superuser, String user, String newPassword)
+    {
+        return PasswordChange.onApply(this, superuser, user, newPassword);
+    }
+
     /** The server's own version string, as {@code select version()} reports it. */
     String serverVersion(Endpoint endpoint);
 

@@ -40,6 +40,17 @@ class UserCatalogTest
     }
 
     @Test
+    void recordsATokensLastUseAtMostOnceAMinute()
+    {
+        Instant now = Instant.parse("2026-11-21T10:00:00Z");
+        catalog.insertAccessToken("hash-1", "alice", TokenRecord.ACCESS_TOKEN, "test", now, null);
+        catalog.useAccessToken("hash-1", now);
+        catalog.useAccessToken("hash-1", now.plusSeconds(59));
+        assertThat(catalog.useAccessToken("hash-1", now.plusSeconds(60)).orElseThrow().lastUsedAt()).isEqualTo(now);
+        assertThat(catalog.listAccessTokens("alice", TokenRecord.ACCESS_TOKEN).getFirst().lastUsedAt()).isEqualTo(now.plusSeconds(60));
+    }
+
+    @Test
     void deletesTokensByOwnerKindAndExpiry()
     {
         Instant now = Instant.parse("2026-11-21T10:00:00Z");

@@ -159,6 +159,44 @@ class ContainerPoolsTest
     }
 
     @Test
+    void aTakeAppliesThePasswordChangeThePoolPreparedWithoutLoggingIn()
+    {
+        DataImage image = pooledImage("widgets", 2);
+        awaitReady(image.id(), 2);
+        // one session per pool container, opened before it was ready
+        assertThat(engine.openSessions()).isEqualTo(2);
+        assertThat(engine.calls(FakeEngine.Operation.PREPARE_PASSWORD_CHANGE)).isEqualTo(2);
+        ContainerRecord first = pooled(image.id()).getFirst();
+        // a server's start sets its password by logging in, as engines without a start of their own do
+        int loginsBefore = engine.calls(FakeEngine.Operation.CHANGE_PASSWORD);
+
+        DataContainer container = services.createContainer(ALICE, "widgets", "mine");
+
+        assertThat(container.id()).isEqualTo(first.id());
+        assertThat(engine.calls(FakeEngine.Operation.APPLY_PASSWORD_CHANGE)).isEqualTo(1);
+        // no login at the take
+        assertThat(engine.calls(FakeEngine.Operation.CHANGE_PASSWORD)).isEqualTo(loginsBefore);
+        engine.insertRow(container.port(), container.password(), "row");
+        assertFailsWith(ErrorCode.ENGINE_FAILED, () -> engine.rows(container.port(), first.password()));
+        // the replacement's session is opened with it; the taken container's is closed
+        awaitReady(image.id(), 2);
+        await(() -> engine.openSessions() == 2, "a session per pool container");
+        Set<Long> pooledIdsBefore = ids(pooled(image.id()));
+
+        // a session that broke (the daemon restarted, the server closed it) gives way to a login
+        engine.fail(FakeEngine.Operation.APPLY_PASSWORD_CHANGE);
+        DataContainer second = services.createContainer(ALICE, "widgets", "second");
+        engine.succeed(FakeEngine.Operation.APPLY_PASSWORD_CHANGE);
+        assertThat(pooledIdsBefore).contains(second.id());
+        engine.insertRow(second.port(), second.password(), "row");
+
+        services.containers().delete("mine", ALICE);
+        services.containers().delete("second", ALICE);
+        services.images().delete("widgets", ALICE);
+        assertThat(engine.openSessions()).isZero();
+    }
+
+    @Test
     void imageWithOnlyPoolContainersIsDeletedWithThem()
     {
         DataImage image = pooledImage("widgets", 2);

@@ -8,6 +8,7 @@ import dev.dolly.core.engine.Engine;
 import dev.dolly.core.engine.EngineInstallation;
 import dev.dolly.core.engine.EngineUser;
 import dev.dolly.core.engine.LoadPlan;
+import dev.dolly.core.engine.PasswordChange;
 import dev.dolly.core.engine.ProgressListener;
 import dev.dolly.core.engine.ServerSettings;
 
@@ -59,11 +60,13 @@ public final class FakeEngine
     /** The operations that can be made to fail, and that are counted. */
     public enum Operation
     {
-        INSTALL, INITIALIZE, START, LOAD, SEAL, STOP, CHANGE_PASSWORD
+        INSTALL, INITIALIZE, START, LOAD, SEAL, STOP, CHANGE_PASSWORD, PREPARE_PASSWORD_CHANGE, APPLY_PASSWORD_CHANGE
     }
 
     private final Map<Path, Integer> running = new HashMap<>();
     private final Map<Operation, Integer> calls = new EnumMap<>(Operation.class);
+    /** The sessions of prepared password changes still open, by port. */
+    private final Map<Integer, Integer> sessions = new HashMap<>();
     private final Set<Operation> failing = EnumSet.noneOf(Operation.class);
     private final List<LoadPlan> plans = new ArrayList<>();
     private final List<EngineUser> accounts = new ArrayList<>();
@@ -359,6 +362,61 @@ public final class FakeEngine
             throw DollyException.engineFailed("Role \"" + user + "\" does not exist.");
         }
         write(dataDirectory.resolve(MARKER), newPassword);
+    }
+
+    /** Logs in now, as a real engine's session would; applying it sets the password without another login. */
+    @Override
+    public synchronized PasswordChange preparePasswordChange(Endpoint superuser, String user, String newPassword)
+    {
+        count(Operation.PREPARE_PASSWORD_CHANGE);
+        Path dataDirectory = login(superuser.port(), superuser.password());
+        int port = superuser.port();
+        sessions.merge(port, 1, Integer::sum);
+        return new PasswordChange()
+        {
+            private boolean open = true;
+
+            @Override
+            public String newPassword()
+            {
+                return newPassword;
+            }
+
+            @Override
+            public void apply()
+            {
+                synchronized (FakeEngine.this) {
+                    try {
+                        count(Operation.APPLY_PASSWORD_CHANGE);
+                        // the session dies with its server
+                        if (!running.containsKey(dataDirectory)) {
+                            throw DollyException.engineFailed("The session's connection to port " + port + " was closed.");
+                        }
+                        write(dataDirectory.resolve(MARKER), newPassword);
+                    }
+                    finally {
+                        close();
+                    }
+                }
+            }
+
+            @Override
+            public void close()
+            {
+                synchronized (FakeEngine.this) {
+                    if (open) {
+                        open = false;
+                        sessions.merge(port, -1, Integer::sum);
+                    }
+                }
+            }
+        };
+    }
+
+    /** How many sessions of prepared password changes are open, over all servers. */
+    public synchronized int openSessions()
+    {
+        return sessions.values().stream().mapToInt(Integer::intValue).sum();
     }
 
     @Override

@@ -10,6 +10,7 @@ import dev.dolly.core.engine.EngineInstallation;
 import dev.dolly.core.engine.EngineUser;
 import dev.dolly.core.engine.LoadPlan;
 import dev.dolly.core.engine.ParallelWork;
+import dev.dolly.core.engine.PasswordChange;
 import dev.dolly.core.engine.LoadPlan.Backup;
 import dev.dolly.core.engine.LoadPlan.BackupFormat;
 import dev.dolly.core.engine.ProgressListener;
@@ -23,6 +24,7 @@ import dev.dolly.core.runtime.LocalProcessRuntime;
 import dev.dolly.core.runtime.ServerLaunch;
 import dev.dolly.core.runtime.ServerProcess;
 import org.postgresql.PGConnection;
+import org.postgresql.util.PasswordUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -689,6 +691,80 @@ public final class PostgresEngine
         }
     }
 
+    /**
+     * Logs in as the superuser now and hashes the new password (SCRAM, or MD5 before PostgreSQL 10) into its
+     * {@code ALTER ROLE} statement: applying it is then one statement over the open connection, with neither a login
+     * nor a hash to wait for.
+     */
+    @Override
+    public PasswordChange preparePasswordChange(Endpoint superuser, String user, String newPassword)
+    {
+        requireNonNull(superuser, "superuser is null");
+        requireNonNull(user, "user is null");
+        checkPassword(newPassword);
+        Connection connection = null;
+        char[] password = newPassword.toCharArray();
+        try {
+            connection = connect(superuser.withDatabase(MAINTENANCE_DATABASE));
+            String encryption = connection.getMetaData().getDatabaseMajorVersion() < 10 ? "md5" : "scram-sha-256";
+            String statement = PasswordUtil.genAlterUserPasswordSQL(user, password, encryption);
+            return new PreparedPasswordChange(connection, user, newPassword, statement);
+        }
+        catch (SQLException e) {
+            if (connection != null) {
+                closeQuietly(connection);
+            }
+            throw failed("Cannot log in to prepare the password change of " + user, e);
+        }
+        finally {
+            Arrays.fill(password, '\0');
+        }
+    }
+
+    /** A superuser session holding the statement that sets a user's new password. */
+    private static final class PreparedPasswordChange
+            implements PasswordChange
+    {
+        private final Connection connection;
+        private final String user;
+        private final String newPassword;
+        private final String statement;
+
+        private PreparedPasswordChange(Connection connection, String user, String newPassword, String statement)
+        {
+            this.connection = connection;
+            this.user = user;
+            this.newPassword = newPassword;
+            this.statement = statement;
+        }
+
+        @Override
+        public String newPassword()
+        {
+            return newPassword;
+        }
+
+        @Override
+        public void apply()
+        {
+            try (Statement alter = connection.createStatement()) {
+                alter.execute(statement);
+            }
+            catch (SQLException e) {
+                throw failed("Cannot change the password of " + user, e);
+            }
+            finally {
+                closeQuietly(connection);
+            }
+        }
+
+        @Override
+        public void close()
+        {
+            closeQuietly(connection);
+        }
+    }
+
     private static void checkPassword(String newPassword)
     {
         requireNonNull(newPassword, "newPassword is null");
@@ -1031,7 +1107,7 @@ public final class PostgresEngine
             connection.close();
         }
         catch (SQLException ignored) {
-            // the server stops next: nothing to keep
+            // the session ends with the connection either way
         }
     }
 

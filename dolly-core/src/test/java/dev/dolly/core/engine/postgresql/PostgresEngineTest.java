@@ -8,6 +8,7 @@ import dev.dolly.core.engine.EngineUser;
 import dev.dolly.core.engine.LoadPlan;
 import dev.dolly.core.engine.LoadPlan.Backup;
 import dev.dolly.core.engine.LoadPlan.BackupFormat;
+import dev.dolly.core.engine.PasswordChange;
 import dev.dolly.core.engine.ProgressListener;
 import dev.dolly.core.engine.ServerSettings;
 import dev.dolly.core.runtime.LocalProcessRuntime;
@@ -253,6 +254,42 @@ class PostgresEngineTest
         assertThatThrownBy(() -> engine.changePassword(superuser, "nobody_like_this", "x"))
                 .isInstanceOf(DollyException.class)
                 .hasMessageContaining("nobody_like_this");
+    }
+
+    @Test
+    void preparedPasswordChangeLogsInAheadAndSetsThePasswordWhenApplied()
+            throws Exception
+    {
+        execute(superuser, "CREATE ROLE prepared LOGIN PASSWORD 'old password'");
+        Endpoint prepared = new Endpoint(superuser.host(), superuser.port(), "prepared", "old password", "postgres");
+        String newPassword = "n3w 'pass\" \\ word";
+
+        String sessions = "SELECT count(*) FROM pg_stat_activity WHERE usename = 'postgres' AND application_name = 'dolly'";
+        int sessionsBefore = Integer.parseInt(query(superuser, sessions));
+        PasswordChange change = engine.preparePasswordChange(superuser, "prepared", newPassword);
+        assertThat(change.newPassword()).isEqualTo(newPassword);
+        // logged in, nothing changed yet
+        assertThat(Integer.parseInt(query(superuser, sessions))).isEqualTo(sessionsBefore + 1);
+        assertThat(engine.serverVersion(prepared)).startsWith("PostgreSQL");
+        change.apply();
+
+        assertThat(engine.serverVersion(new Endpoint(prepared.host(), prepared.port(), "prepared", newPassword, "postgres"))).startsWith("PostgreSQL");
+        assertThatThrownBy(() -> engine.serverVersion(prepared)).isInstanceOf(DollyException.class);
+        assertThat(query(superuser, "SELECT rolpassword LIKE 'SCRAM-SHA-256$%' FROM pg_authid WHERE rolname = 'prepared'")).isEqualTo("t");
+
+        // closed without being applied: the password stays, the session ends
+        PasswordChange unused = engine.preparePasswordChange(superuser, "prepared", "never set");
+        unused.close();
+        assertThat(engine.serverVersion(new Endpoint(prepared.host(), prepared.port(), "prepared", newPassword, "postgres"))).startsWith("PostgreSQL");
+        // a backend ends a moment after its connection is closed
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+        while (Integer.parseInt(query(superuser, sessions)) != sessionsBefore && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(Integer.parseInt(query(superuser, sessions))).isEqualTo(sessionsBefore);
+        // a wrong superuser password fails when preparing, not at the take
+        assertThatThrownBy(() -> engine.preparePasswordChange(new Endpoint(superuser.host(), superuser.port(), superuser.user(), "wrong", "postgres"), "prepared", "x"))
+                .isInstanceOf(DollyException.class);
     }
 
     @Test
