@@ -25,14 +25,17 @@ import java.util.stream.Collectors;
  * The transform stage's statements for PostgreSQL. The subset runs with {@code session_replication_role = replica}, so
  * that the foreign keys (which stay in place) do not refuse the intermediate states; the shared logic checks every
  * one of them afterwards. Mappings are filled with COPY out of the distinct originals and COPY in of the pairs, over
- * two connections, in batches; a table is masked by one UPDATE whose columns look their fakes up by the mapping's key.
- * Work tables live in the schema {@code dolly_transform}, dropped at the end.
+ * two connections, in batches; a table is masked by one UPDATE … FROM that joins it with its columns' mappings (hash
+ * joins, with {@value #WORK_MEMORY} of work memory). Work tables live in the schema {@code dolly_transform}, dropped at
+ * the end.
  */
 final class PostgresTransformDatabase
         extends JdbcTransformDatabase
 {
     private static final String WORK_SCHEMA = "dolly_transform";
     private static final int BATCH = 20_000;
+    /** The transform session's work_mem: room for a mapping's hash table, so that joining it spills less to disk. */
+    private static final String WORK_MEMORY = "64MB";
     private static final Set<String> TEXT_TYPES = Set.of("text", "varchar", "bpchar", "citext", "name");
 
     PostgresTransformDatabase(Connection connection, Connection loader)
@@ -46,6 +49,7 @@ final class PostgresTransformDatabase
         execute("CREATE UNLOGGED TABLE " + WORK_SCHEMA + ".number_digests (digest text PRIMARY KEY)");
         execute("CREATE UNLOGGED TABLE " + WORK_SCHEMA + ".street_addresses (address text PRIMARY KEY)");
         execute("SET session_replication_role = replica");
+        execute("SET work_mem = '" + WORK_MEMORY + "'");
     }
 
     @Override
@@ -272,15 +276,51 @@ final class PostgresTransformDatabase
         return queryLong("SELECT count(*) FROM (SELECT fake FROM " + mapping(mapping) + " GROUP BY fake HAVING count(*) > 1) repeated") > 0;
     }
 
+    /**
+     * One UPDATE … FROM per table, all its masked columns in one pass, the fakes found by hash joins with the mappings
+     * rather than a lookup per row and column. When every mapped column is NOT NULL each row has its originals in the
+     * mappings, and the table joins them directly, as it does when only one column is masked (a row whose value is NULL
+     * has nothing to change); otherwise (a NULL original must not keep a row's other columns from changing) a scan of
+     * the table joins them with LEFT JOINs and the update finds its rows by {@code ctid}.
+     */
     @Override
     public void applyMasks(Table table, Map<Column, Optional<Integer>> mappings)
     {
-        String assignments = mappings.entrySet().stream()
-                .map(entry -> quote(entry.getKey().name()) + " = " + entry.getValue()
-                        .map(mapping -> "(SELECT m.fake FROM " + mapping(mapping) + " m WHERE m.original = t." + quote(entry.getKey().name()) + "::text)::" + entry.getKey().type())
-                        .orElse("NULL"))
-                .collect(Collectors.joining(", "));
-        update("UPDATE " + name(table) + " t SET " + assignments);
+        List<String> assignments = new ArrayList<>();
+        List<String> joins = new ArrayList<>();
+        List<String> conditions = new ArrayList<>();
+        boolean direct = mappings.size() == 1 || mappings.entrySet().stream().allMatch(entry -> entry.getValue().isEmpty() || !entry.getKey().nullable());
+        int index = 0;
+        for (Map.Entry<Column, Optional<Integer>> entry : mappings.entrySet()) {
+            Column column = entry.getKey();
+            if (entry.getValue().isEmpty()) {
+                assignments.add(quote(column.name()) + " = NULL");
+                continue;
+            }
+            index++;
+            String alias = "m" + index;
+            if (direct) {
+                assignments.add(quote(column.name()) + " = " + alias + ".fake::" + column.type());
+                joins.add(mapping(entry.getValue().get()) + " " + alias);
+                conditions.add(alias + ".original = t." + quote(column.name()) + "::text");
+            }
+            else {
+                assignments.add(quote(column.name()) + " = f.fake_" + index + "::" + column.type());
+                joins.add(alias + ".fake AS fake_" + index);
+                conditions.add(String.format(" LEFT JOIN %s %s ON %2$s.original = r.%s::text", mapping(entry.getValue().get()), alias, quote(column.name())));
+            }
+        }
+        String update = "UPDATE " + name(table) + " t SET " + String.join(", ", assignments);
+        if (joins.isEmpty()) {
+            update(update);
+        }
+        else if (direct) {
+            update(update + " FROM " + String.join(", ", joins) + " WHERE " + String.join(" AND ", conditions));
+        }
+        else {
+            update(update + " FROM (SELECT r.ctid AS row_id, " + String.join(", ", joins) + " FROM " + name(table) + " r" + String.join("", conditions) + ") f"
+                    + " WHERE t.ctid = f.row_id");
+        }
     }
 
     @Override
@@ -317,6 +357,7 @@ final class PostgresTransformDatabase
     protected void dropWorkTables()
     {
         execute("SET session_replication_role = DEFAULT");
+        execute("RESET work_mem");
         execute("DROP SCHEMA IF EXISTS " + WORK_SCHEMA + " CASCADE");
     }
 
