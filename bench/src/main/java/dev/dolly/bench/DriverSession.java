@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -68,8 +69,9 @@ final class DriverSession
         LoopFilesystem filesystem = LoopFilesystem.create(base, driver.id(), type, filesystemBytes);
         Map<String, String> environment = new HashMap<>();
         environment.put("DOLLY_LISTEN", "127.0.0.1:0");
-        // ports of their own, away from the default range a test suite or a real daemon uses
-        environment.put("DOLLY_CONTAINER_PORTS", "56000-56999");
+        // ports of their own, away from the default range a test suite or a real daemon uses, unless the benchmark's
+        // environment names others (two benchmarks at once, or beside other daemons)
+        environment.put("DOLLY_CONTAINER_PORTS", Optional.ofNullable(System.getenv("DOLLY_CONTAINER_PORTS")).filter(ports -> !ports.isBlank()).orElse("56000-56999"));
         // kept between runs: PostgreSQL 15 is fetched from Maven Central once
         environment.put("DOLLY_DOWNLOAD_CACHE", Path.of(System.getProperty("java.io.tmpdir"), "dolly-bench-download-cache").toString());
         if (driver == StorageDriver.COPY) {

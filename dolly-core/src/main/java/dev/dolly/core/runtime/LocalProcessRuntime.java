@@ -22,6 +22,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -106,6 +107,7 @@ public final class LocalProcessRuntime
         }
         String name = serverName(dataDirectory);
         Optional<ControlGroup> group = Optional.empty();
+        long started = System.nanoTime();
         try {
             Path serverDirectory = serverDirectory(name);
             Path temporary = serverDirectory.resolve(PRIVATE_TEMPORARY);
@@ -119,6 +121,7 @@ public final class LocalProcessRuntime
                     Files.setAttribute(temporary, "unix:gid", launch.account().gid(), LinkOption.NOFOLLOW_LINKS);
                 }
             }
+            long prepared = System.nanoTime();
             if (controlGroups.version().isPresent()) {
                 Optional<ControlGroup> old = controlGroups.existing(name);
                 if (old.isPresent() && !old.get().processes().isEmpty()) {
@@ -127,25 +130,39 @@ public final class LocalProcessRuntime
                 }
                 group = Optional.of(controlGroups.create(name, limits));
             }
+            long grouped = System.nanoTime();
             openLog(launch.logFile());
             // what the server reads below /tmp, where tests keep everything: its data, its installation, its own directory
             Path program = Path.of(launch.command().getFirst()).toAbsolutePath();
             Path installation = program.getParent().getParent() == null ? program.getParent() : program.getParent().getParent();
             List<Path> visible = Stream.concat(launch.visibleDirectories().stream(), Stream.of(dataDirectory, installation, serverDirectory)).toList();
             Process process;
+            long locked;
+            long claimed;
+            long forked;
             // one mapped launch at a time: a namespace copied while another's view is attached would keep a copy of it
             synchronized (mappedViews) {
+                locked = System.nanoTime();
                 Optional<SandboxCommand.DataView> dataView = claim(dataDirectory, launch.account(), name);
+                claimed = System.nanoTime();
                 SandboxCommand sandbox = new SandboxCommand(setsid, group.map(ControlGroup::processFiles).orElse(List.of()), unshare, temporary, visible,
                         launch.account().switchesUser() ? Optional.of(new SandboxCommand.Ids(launch.account().uid(), launch.account().gid())) : Optional.empty(),
                         dataView);
                 process = CommandRunner.system().launch(Command.of(sandbox.wrap(launch.command())).inDirectory(dataDirectory), launch.logFile());
+                forked = System.nanoTime();
                 if (dataView.isPresent()) {
                     detachOnceCopied(process, dataView.get().view());
                 }
             }
+            long ended = System.nanoTime();
             Launched launched = new Launched(name, process, group, unshare.isPresent());
             servers.put(dataDirectory, launched);
+            // where a start's time goes before the server itself runs: its directory and /tmp, its cgroup, the data's owners
+            // (an ID-mapped view, or every file changed), the fork and exec of the sandbox's first program, and the wait for
+            // its namespaces while the view is attached
+            LOG.info("Server of {} launched in {} ms (directory {} ms, cgroup {} ms, owners {} ms, process {} ms, namespaces {} ms)", dataDirectory,
+                    millis(started, ended), millis(started, prepared), millis(prepared, grouped), millis(locked, claimed), millis(claimed, forked),
+                    millis(forked, ended));
             return launched;
         }
         catch (IOException e) {
@@ -571,6 +588,11 @@ public final class LocalProcessRuntime
         {
             return process.isAlive() ? OptionalInt.empty() : OptionalInt.of(process.exitValue());
         }
+    }
+
+    private static String millis(long from, long to)
+    {
+        return String.format(Locale.ROOT, "%.1f", (to - from) / 1e6);
     }
 
     /** A millisecond between looks: a spinning loop would take a core from the very process it waits for. */
