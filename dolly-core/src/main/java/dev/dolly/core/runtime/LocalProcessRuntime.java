@@ -51,6 +51,8 @@ public final class LocalProcessRuntime
     private static final Duration KILL_TIMEOUT = Duration.ofSeconds(10);
     private static final String PRIVATE_TEMPORARY = "tmp";
     private static final String MAPPED_VIEWS = "mapped";
+    /** The mounts the server's namespace makes, read by its shell as root; a dot name, which no server file has. */
+    private static final String MOUNT_TABLE = ".mounts";
     private static final int NAME_PATH_CHARACTERS = 48;
     private static final Map<Path, LocalProcessRuntime> STANDALONE = new ConcurrentHashMap<>();
 
@@ -145,9 +147,13 @@ public final class LocalProcessRuntime
                 locked = System.nanoTime();
                 Optional<SandboxCommand.DataView> dataView = claim(dataDirectory, launch.account(), name);
                 claimed = System.nanoTime();
-                SandboxCommand sandbox = new SandboxCommand(setsid, group.map(ControlGroup::processFiles).orElse(List.of()), unshare, temporary, visible,
+                SandboxCommand sandbox = new SandboxCommand(setsid, group.map(ControlGroup::processFiles).orElse(List.of()), unshare, temporary,
+                        serverDirectory.resolve(MOUNT_TABLE), visible,
                         launch.account().switchesUser() ? Optional.of(new SandboxCommand.Ids(launch.account().uid(), launch.account().gid())) : Optional.empty(),
                         dataView);
+                if (unshare.isPresent()) {
+                    writeMountTable(serverDirectory.resolve(MOUNT_TABLE), sandbox.mountTable());
+                }
                 process = CommandRunner.system().launch(Command.of(sandbox.wrap(launch.command())).inDirectory(dataDirectory), launch.logFile());
                 forked = System.nanoTime();
                 if (dataView.isPresent()) {
@@ -473,6 +479,15 @@ public final class LocalProcessRuntime
             throw DollyException.engineFailed(directory + " belongs to another user: remove it.");
         }
         Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString(mode));
+    }
+
+    /** The table of the namespace's mounts: the daemon's and readable by it only, written anew for every launch. */
+    private static void writeMountTable(Path file, String table)
+            throws IOException
+    {
+        Files.deleteIfExists(file);
+        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(file, table, StandardCharsets.UTF_8);
     }
 
     /** The log is the daemon's: created by it, in a directory only it writes, and handed to the server open. */

@@ -14,15 +14,18 @@ import static java.util.Objects.requireNonNull;
  * mounts the data directory's view (when there is one) and the private {@code /tmp} inside the namespaces, and
  * {@code setpriv}, which drops to the server's account for good. Each layer replaces itself with the next
  * ({@code exec}), but {@code unshare}, which forks the namespace's first process and waits for it: the server is that
- * process, and only it and what it starts are in the cgroups. Paths and the command travel as arguments, never inside
- * the shell text. Every program started costs a few milliseconds of a container's start, so the layers are as few
- * as the isolation allows: the shell writes to the cgroups and nothing else runs between the two mounts and
- * {@code setpriv}. Without namespaces, a shell of its own joins the cgroups.
+ * process, and only it and what it starts are in the cgroups. Paths and the command travel as arguments or in the
+ * mount table, never inside the shell text. Every program started costs a few milliseconds of a container's start, so
+ * the layers are as few as the isolation allows: the shell writes to the cgroups itself, and one {@code mount -a} reads
+ * every mount from a table in fstab's format (the view, the directories kept below {@code /tmp}, created where
+ * missing, then the private {@code /tmp}, in that order), where a {@code mount} per mount and a {@code mkdir} per
+ * directory took a program each. Without namespaces, a shell of its own joins the cgroups.
  *
  * @param setsid {@code setsid}, when installed
  * @param processFiles the {@code cgroup.procs} files to join; none without cgroups
  * @param namespaces {@code unshare}, when the server gets namespaces of its own
  * @param privateTemporaryDirectory the directory mounted over {@code /tmp} in the namespaces, already the account's
+ * @param mountTableFile where the runtime writes {@link #mountTable()}, for the namespace's shell to read (as root)
  * @param visibleDirectories directories below {@code /tmp} that stay visible in the private {@code /tmp}
  * @param account the ids to switch to, when the server runs as another account than the daemon
  * @param dataView an ID-mapped view of the data directory that shows its files as the account's, mounted over the
@@ -33,6 +36,7 @@ record SandboxCommand(
         List<Path> processFiles,
         Optional<Path> namespaces,
         Path privateTemporaryDirectory,
+        Path mountTableFile,
         List<Path> visibleDirectories,
         Optional<Ids> account,
         Optional<DataView> dataView)
@@ -43,12 +47,9 @@ record SandboxCommand(
             + "while [ \"$count\" -gt 0 ]; do echo $$ > \"$1\" || exit 125; shift; count=$((count - 1)); done; "
             + "exec \"$@\"";
     // "0" moves the process that writes it; $$ would be 1 in the namespace, but the kernel reads it as the writer's
-    private static final String JOIN_AND_MOUNT = "private=$1; view=$2; data=$3; count=$4; shift 4; "
+    private static final String JOIN_AND_MOUNT = "table=$1; count=$2; shift 2; "
             + "while [ \"$count\" -gt 0 ]; do echo 0 > \"$1\" || exit 125; shift; count=$((count - 1)); done; "
-            + "count=$1; shift; "
-            + "if [ -n \"$view\" ]; then mount --bind \"$view\" \"$data\" || exit 125; fi; "
-            + "while [ \"$count\" -gt 0 ]; do target=\"$private${1#/tmp}\"; mkdir -p \"$target\" && mount --rbind \"$1\" \"$target\" || exit 125; shift; count=$((count - 1)); done; "
-            + "mount --rbind \"$private\" /tmp || exit 125; "
+            + "mount --all --fstab \"$table\" || exit 125; "
             + "exec \"$@\"";
 
     /** A numeric user and group id. */
@@ -63,6 +64,7 @@ record SandboxCommand(
         processFiles = List.copyOf(requireNonNull(processFiles, "processFiles is null"));
         requireNonNull(namespaces, "namespaces is null");
         requireNonNull(privateTemporaryDirectory, "privateTemporaryDirectory is null");
+        requireNonNull(mountTableFile, "mountTableFile is null");
         visibleDirectories = List.copyOf(requireNonNull(visibleDirectories, "visibleDirectories is null"));
         requireNonNull(account, "account is null");
         requireNonNull(dataView, "dataView is null");
@@ -77,13 +79,8 @@ record SandboxCommand(
         setsid.ifPresent(program -> line.add(program.toString()));
         if (namespaces.isPresent()) {
             line.addAll(List.of(namespaces.get().toString(), "--pid", "--fork", "--kill-child", "--mount-proc", "--mount", "--ipc", "--propagation", "slave", "--"));
-            List<Path> kept = keptBelowTemporary(visibleDirectories);
-            line.addAll(List.of("/bin/sh", "-c", JOIN_AND_MOUNT, "dolly-sandbox", privateTemporaryDirectory.toString(),
-                    dataView.map(view -> view.view().toString()).orElse(""), dataView.map(view -> view.dataDirectory().toString()).orElse("")));
-            line.add(String.valueOf(processFiles.size()));
+            line.addAll(List.of("/bin/sh", "-c", JOIN_AND_MOUNT, "dolly-sandbox", mountTableFile.toString(), String.valueOf(processFiles.size())));
             processFiles.forEach(file -> line.add(file.toString()));
-            line.add(String.valueOf(kept.size()));
-            kept.forEach(directory -> line.add(directory.toString()));
         }
         else if (!processFiles.isEmpty()) {
             line.addAll(List.of("/bin/sh", "-c", JOIN_CGROUPS, "dolly-cgroup", String.valueOf(processFiles.size())));
@@ -92,6 +89,45 @@ record SandboxCommand(
         account.ifPresent(ids -> line.addAll(List.of("setpriv", "--reuid=" + ids.uid(), "--regid=" + ids.gid(), "--clear-groups", "--no-new-privs", "--")));
         line.addAll(command);
         return line;
+    }
+
+    /**
+     * The mounts made inside the namespaces, in fstab's format and in order: the data view over the data directory,
+     * each directory kept below {@code /tmp} bound (with what is mounted below it) to the same place in the private
+     * one, its mount point created where missing, then the private directory over {@code /tmp}.
+     */
+    String mountTable()
+    {
+        StringBuilder table = new StringBuilder();
+        dataView.ifPresent(view -> addMount(table, view.view(), view.dataDirectory(), "bind"));
+        for (Path directory : keptBelowTemporary(visibleDirectories)) {
+            addMount(table, directory, privateTemporaryDirectory.resolve(TEMPORARY.relativize(directory)), "rbind,X-mount.mkdir");
+        }
+        addMount(table, privateTemporaryDirectory, TEMPORARY, "rbind");
+        return table.toString();
+    }
+
+    private static void addMount(StringBuilder table, Path source, Path target, String options)
+    {
+        table.append(tableField(source)).append(' ').append(tableField(target)).append(" none ").append(options).append(" 0 0\n");
+    }
+
+    /** A path as fstab writes it: a backslash, space, tab or line break as its octal escape. */
+    static String tableField(Path path)
+    {
+        String text = path.toAbsolutePath().normalize().toString();
+        StringBuilder field = new StringBuilder(text.length());
+        for (int index = 0; index < text.length(); index++) {
+            char character = text.charAt(index);
+            switch (character) {
+                case '\\' -> field.append("\\134");
+                case ' ' -> field.append("\\040");
+                case '\t' -> field.append("\\011");
+                case '\n' -> field.append("\\012");
+                default -> field.append(character);
+            }
+        }
+        return field.toString();
     }
 
     /** The directories below {@code /tmp} to mount in the private one, without those inside another of them. */
