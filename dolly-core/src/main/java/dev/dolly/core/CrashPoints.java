@@ -27,6 +27,8 @@ public final class CrashPoints
     public static final String IMAGE_SEALED = "image.sealed";
     public static final String CONTAINER_CLONED = "container.cloned";
     public static final String CONTAINER_STARTED = "container.started";
+    /** A container's server stopped (idle or by hand), before the catalog records it stopped. */
+    public static final String CONTAINER_SERVER_STOPPED = "container.server-stopped";
     public static final String REVISION_STOPPED = "revision.stopped";
     public static final String REVISION_SNAPSHOT = "revision.snapshot";
     public static final String REVISION_LOAD_CLONED = "revision.load.cloned";
@@ -42,7 +44,8 @@ public final class CrashPoints
     /** Every point, in the order an image and a container go through them. */
     public static final List<String> KNOWN = List.of(IMAGE_VOLUME_CREATED, IMAGE_LOADED, IMAGE_SEALED, CONTAINER_CLONED, CONTAINER_STARTED,
             REVISION_STOPPED, REVISION_SNAPSHOT, REVISION_LOAD_CLONED, REVISION_LOAD_STARTED, REVISION_LOAD_SWITCHED, REVISION_LOAD_DELETED,
-            GRADUATE_CLONED, IMAGE_DELETE_VOLUME, CONTAINER_DELETE_VOLUME, STORAGE_INIT_FORMATTED, STORAGE_INIT_MOUNTED);
+            GRADUATE_CLONED, IMAGE_DELETE_VOLUME, CONTAINER_DELETE_VOLUME, STORAGE_INIT_FORMATTED, STORAGE_INIT_MOUNTED,
+            CONTAINER_SERVER_STOPPED);
 
     private static volatile Set<String> armed = Set.of();
 

@@ -92,6 +92,9 @@ public final class Dolly
     private final FollowingContainers following;
     /** Starts scheduled builds and refreshes following containers, once a second, one round at a time. */
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("schedules").daemon().factory());
+    /** Counts the clients of containers that have an idle stop, and stops those idle long enough; every {@link #IDLE_CHECK_SECONDS}. */
+    private final ScheduledExecutorService idleWatcher = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("idle watcher").daemon().factory());
+    private static final int IDLE_CHECK_SECONDS = 1;
     private final ScheduledExecutorService reaper = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("reaper").daemon().factory());
     /** The container port range and whether it is reserved from outgoing connections, for {@code dolly info}. */
     private volatile String containerPorts;
@@ -248,6 +251,7 @@ public final class Dolly
         // deleteExpired logs its own failures: the schedule's future has nothing more to say
         var unused = dolly.reaper.scheduleWithFixedDelay(dolly::deleteExpired, 5, 5, TimeUnit.SECONDS);
         var unusedSchedules = dolly.scheduler.scheduleWithFixedDelay(dolly::runSchedules, 1, 1, TimeUnit.SECONDS);
+        var unusedIdle = dolly.idleWatcher.scheduleWithFixedDelay(dolly::stopIdle, IDLE_CHECK_SECONDS, IDLE_CHECK_SECONDS, TimeUnit.SECONDS);
         return dolly;
     }
 
@@ -382,6 +386,14 @@ public final class Dolly
     public void close()
     {
         reaper.shutdownNow();
+        idleWatcher.shutdownNow();
+        try {
+            // a stop half-way finishes before the servers are stopped for good
+            idleWatcher.awaitTermination(30, TimeUnit.SECONDS);
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         routes.close();
         scheduler.shutdownNow();
         try {
@@ -417,6 +429,16 @@ public final class Dolly
     }
 
     /** Containers first, so that images they held can go in the same round. */
+    private void stopIdle()
+    {
+        try {
+            containers.stopIdle();
+        }
+        catch (RuntimeException e) {
+            LOG.warn("Stopping idle containers failed", e);
+        }
+    }
+
     private void deleteExpired()
     {
         try {

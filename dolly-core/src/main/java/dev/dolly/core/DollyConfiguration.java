@@ -2,6 +2,7 @@ package dev.dolly.core;
 
 import dev.dolly.api.DollyException;
 import dev.dolly.api.DollyHome;
+import dev.dolly.core.container.IdleStop;
 import dev.dolly.core.engine.EngineProviders;
 import dev.dolly.core.engine.EngineUidRange;
 import dev.dolly.core.image.Lifetime;
@@ -36,6 +37,8 @@ import static java.util.Objects.requireNonNull;
  * @param quotas how many containers, images and builds at once each user may have
  * @param buildTimeout how long an image build may run before it is stopped and fails
  * @param containerLimits the memory and processes each container's server may use, where cgroups are at hand
+ * @param defaultIdleStop how long a new container's server may go without a client connection before it is stopped,
+ *         when its creation does not say; empty: never
  * @param engines the engine providers on the class path, each configured from the environment by its own
  *         configuration ({@code PostgresConfiguration}, {@code MariaDbConfiguration}): settings of one engine are
  *         not kept here
@@ -60,7 +63,8 @@ public record DollyConfiguration(
         QuotaLimits quotas,
         Duration buildTimeout,
         ServerLimits containerLimits,
-        EngineProviders engines)
+        EngineProviders engines,
+        Optional<Duration> defaultIdleStop)
 {
     public static final int DEFAULT_PORT = 7370;
     public static final String ALLOW_INSECURE_LISTEN = "DOLLY_ALLOW_INSECURE_LISTEN";
@@ -91,6 +95,7 @@ public record DollyConfiguration(
         }
         requireNonNull(containerLimits, "containerLimits is null");
         requireNonNull(engines, "engines is null");
+        requireNonNull(defaultIdleStop, "defaultIdleStop is null");
     }
 
     /**
@@ -124,6 +129,9 @@ public record DollyConfiguration(
      * <li>{@code DOLLY_CONTAINER_MEMORY_LIMIT}: the memory each container's server may use, such as {@code 2g} (the
      * default) or {@code 512m}; applied through cgroups, when the daemon runs as root</li>
      * <li>{@code DOLLY_CONTAINER_PIDS_LIMIT}: the processes and threads each container's server may run (default 512)</li>
+     * <li>{@code DOLLY_IDLE_STOP}: how long a new container's server may go without a client connection before it is
+     * stopped (woken by the next connection), such as {@code 30m}, when {@code --idle-stop} does not say (default
+     * {@code off})</li>
      * </ul>
      * and then every engine provider's settings (such as {@code DOLLY_POSTGRESQL_SETTINGS}), which each provider
      * reads and checks itself.
@@ -213,7 +221,8 @@ public record DollyConfiguration(
                 quotas,
                 buildTimeout,
                 ServerLimits.fromEnvironment(environment),
-                EngineProviders.load(environment));
+                EngineProviders.load(environment),
+                IdleStop.parse(variable(environment, "DOLLY_IDLE_STOP").orElse("off"), "DOLLY_IDLE_STOP"));
     }
 
     /** The URL scheme of the API: {@code https} with TLS, else {@code http}. */

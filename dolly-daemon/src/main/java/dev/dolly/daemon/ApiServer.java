@@ -235,6 +235,8 @@ final class ApiServer
             context.json(dolly().revisions().load(context.pathParam("reference"), request.revision(), caller(context)));
         });
         routes.post("/api/v1/containers/{reference}/reset", context -> context.json(dolly().revisions().reset(context.pathParam("reference"), caller(context))));
+        routes.post("/api/v1/containers/{reference}/start", context -> context.json(dolly().containers().start(context.pathParam("reference"), caller(context))));
+        routes.post("/api/v1/containers/{reference}/stop", context -> context.json(dolly().containers().stop(context.pathParam("reference"), caller(context))));
         routes.post("/api/v1/containers/{reference}/graduate", context -> {
             GraduateRequest request = body(context, GraduateRequest.class);
             context.status(201).json(dolly().revisions().graduate(context.pathParam("reference"), request, caller(context)));

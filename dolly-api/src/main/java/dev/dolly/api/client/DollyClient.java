@@ -348,6 +348,18 @@ public final class DollyClient
         return send("POST", "containers/" + encode(container) + "/reset", null, DataContainer.class);
     }
 
+    /** Starts a stopped container's server (a running one is left as it is). */
+    public DataContainer startContainer(String container)
+    {
+        return send("POST", "containers/" + encode(container) + "/start", null, DataContainer.class);
+    }
+
+    /** Stops a container's server cleanly, keeping its data; the next connection to its port starts it again. */
+    public DataContainer stopContainer(String container)
+    {
+        return send("POST", "containers/" + encode(container) + "/stop", null, DataContainer.class);
+    }
+
     /** Makes a new image, ready at once, from a revision of the container. */
     public DataImage graduate(String container, GraduateRequest request)
     {

@@ -128,6 +128,28 @@ public final class TcpRelay
         return accepted.get();
     }
 
+    /**
+     * Stops listening, so that another program may bind the port, and leaves the connections accepted so far to run
+     * until they end (a connection still waiting for its target keeps waiting).
+     */
+    public void stopListening()
+    {
+        try {
+            listener.close();
+        }
+        catch (IOException e) {
+            LOG.log(Level.DEBUG, "Closing the listener of relay " + name + " failed", e);
+        }
+        if (Thread.currentThread() != acceptor) {
+            try {
+                acceptor.join(5_000);
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
     /** Stops listening and closes every open connection. */
     @Override
     public void close()

@@ -28,7 +28,7 @@ final class ContainerTable
                     container.name(),
                     container.imageName(),
                     container.revision(),
-                    Cells.status(container.status()),
+                    container.statusDisplayName(),
                     Cells.engine(container.engine(), container.engineVersion()),
                     container.host() == null ? "" : container.host() + ":" + container.port(),
                     Cells.created(container.createdAt(), now),
@@ -52,6 +52,28 @@ final class ContainerTable
         out.println("Last refreshed: " + (following.refreshedAt() == null ? "never" : following.refreshedAt() + " (" + RelativeTime.format(following.refreshedAt(), now) + ")"));
         if (following.message() != null) {
             out.println("Last refresh:   " + following.message());
+        }
+    }
+
+    /**
+     * Its idle stop and why it is stopped, below its row, when it has either:
+     * <pre>
+     * Idle stop:      30m (its server stops after 30m with no client connection; the next connection starts it)
+     * Stopped:        Stopped after 30m with no client connection …
+     * </pre>
+     */
+    static void printIdleStop(PrintStream out, DataContainer container)
+    {
+        if (container.idleStop() == null && container.stoppedBy() == null) {
+            return;
+        }
+        out.println();
+        if (container.idleStop() != null) {
+            out.println("Idle stop:      " + container.idleStop() + " (its server stops after " + container.idleStop()
+                    + " with no client connection; the next connection starts it)");
+        }
+        if (container.stoppedBy() != null && container.statusMessage() != null) {
+            out.println("Stopped:        " + container.statusMessage());
         }
     }
 }

@@ -61,6 +61,10 @@ final class CreateDataContainerCommand
             + "daemon's time zone (default 06:00), or now: as soon as the tag moves.")
     String refreshAt;
 
+    @Option(names = "--idle-stop", paramLabel = "DURATION", description = "Stop its server after this long with no client connection (30m, 45s; at least 1s); "
+            + "the next connection starts it again. off: never. Default: the daemon's (off unless configured).")
+    String idleStop;
+
     CreateDataContainerCommand(CommandContext context)
     {
         this.context = requireNonNull(context, "context is null");
@@ -74,7 +78,7 @@ final class CreateDataContainerCommand
             throw new ParameterException(spec.commandLine(), "--refresh-at is for a container that follows a tag: add --follow.");
         }
         DollyClient client = new DaemonConnector(context).connect(global);
-        DataContainer container = new ContainerCreation(context).create(client, new CreateContainerRequest(image, name, lifetime, teams, follow, refreshAt));
+        DataContainer container = new ContainerCreation(context).create(client, new CreateContainerRequest(image, name, lifetime, teams, follow, refreshAt, idleStop));
         if (output.structured()) {
             new Printer(context.stdout()).print(container, output.format);
         }

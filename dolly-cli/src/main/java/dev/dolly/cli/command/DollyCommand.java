@@ -24,6 +24,8 @@ import static java.util.Objects.requireNonNull;
                 LoadCommand.class,
                 ResetCommand.class,
                 GraduateCommand.class,
+                StartCommand.class,
+                StopCommand.class,
                 ProxyCommand.class,
                 RunCommand.class,
                 AuthCommand.class,

@@ -60,6 +60,9 @@ final class GetDataContainersCommand
             if (container.following() != null && !output.structured() && !global.quiet) {
                 ContainerTable.printFollowing(context.stdout(), container.following(), context.now());
             }
+            if (!output.structured() && !global.quiet) {
+                ContainerTable.printIdleStop(context.stdout(), container);
+            }
         }
         return 0;
     }

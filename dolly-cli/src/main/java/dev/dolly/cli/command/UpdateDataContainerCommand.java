@@ -21,7 +21,7 @@ import static java.util.Objects.requireNonNull;
 @Command(
         name = Aliases.DATA_CONTAINER,
         aliases = {"datacontainer", "dc"},
-        description = "Change a data container's name, lifetime or teams. Its connection details stay the same.")
+        description = "Change a data container's name, lifetime, teams or idle stop. Its connection details stay the same.")
 final class UpdateDataContainerCommand
         implements Callable<Integer>
 {
@@ -51,6 +51,10 @@ final class UpdateDataContainerCommand
     @Option(names = "--remove-team", paramLabel = "ORG:TEAM", description = "Stop sharing the container with a team (repeatable).")
     List<String> removeTeams = new ArrayList<>();
 
+    @Option(names = "--idle-stop", paramLabel = "DURATION", description = "Stop its server after this long with no client connection (30m, 45s; at least 1s); "
+            + "the next connection starts it again. off: never.")
+    String idleStop;
+
     UpdateDataContainerCommand(CommandContext context)
     {
         this.context = requireNonNull(context, "context is null");
@@ -59,11 +63,11 @@ final class UpdateDataContainerCommand
     @Override
     public Integer call()
     {
-        if (name == null && lifetime == null && addTeams.isEmpty() && removeTeams.isEmpty()) {
-            throw new ParameterException(spec.commandLine(), "Nothing to change: give --name, --lifetime, --team or --remove-team.");
+        if (name == null && lifetime == null && addTeams.isEmpty() && removeTeams.isEmpty() && idleStop == null) {
+            throw new ParameterException(spec.commandLine(), "Nothing to change: give --name, --lifetime, --team, --remove-team or --idle-stop.");
         }
         DollyClient client = new DaemonConnector(context).connect(global);
-        DataContainer container = client.updateContainer(reference, new UpdateContainerRequest(name, lifetime, addTeams, removeTeams));
+        DataContainer container = client.updateContainer(reference, new UpdateContainerRequest(name, lifetime, addTeams, removeTeams, idleStop));
         output.print(context, container, global.quiet, container.name(), "Data container '" + container.name() + "' (" + container.id() + ") updated.");
         return 0;
     }

@@ -221,12 +221,55 @@ public final class ContainerCatalog
                 .findOne());
     }
 
+    /** Sets a container's status; a container stopped on purpose ({@link #setStoppedBy}) is not any longer. */
     public void setStatus(long id, ResourceStatus status, String statusMessage)
     {
         requireNonNull(status, "status is null");
-        jdbi.useHandle(handle -> handle.createUpdate("UPDATE containers SET status = :status, status_message = :statusMessage WHERE id = :id")
+        jdbi.useHandle(handle -> handle.createUpdate("UPDATE containers SET status = :status, status_message = :statusMessage, stopped_by = NULL WHERE id = :id")
                 .bind("status", status)
                 .bind("statusMessage", statusMessage)
+                .bind("id", id)
+                .execute());
+    }
+
+    /**
+     * Marks a container STOPPED on purpose: its server was stopped cleanly because it was idle ({@code idle}) or
+     * because its owner asked ({@code request}). The daemon holds its port and wakes it on the next connection.
+     */
+    public void setStoppedBy(long id, String stoppedBy, String statusMessage)
+    {
+        requireNonNull(stoppedBy, "stoppedBy is null");
+        jdbi.useHandle(handle -> handle.createUpdate("UPDATE containers SET status = 'STOPPED', status_message = :statusMessage, stopped_by = :stoppedBy WHERE id = :id")
+                .bind("stoppedBy", stoppedBy)
+                .bind("statusMessage", statusMessage)
+                .bind("id", id)
+                .execute());
+    }
+
+    /** Why a STOPPED container was stopped on purpose ({@code idle}, {@code request}); empty when it was not. */
+    public Optional<String> stoppedBy(long id)
+    {
+        return jdbi.withHandle(handle -> handle.createQuery("SELECT stopped_by FROM containers WHERE id = :id AND status = 'STOPPED'")
+                .bind("id", id)
+                .mapTo(String.class)
+                .findOne());
+    }
+
+    /** How long a container's server may go without a client connection before it is stopped; empty: forever. */
+    public Optional<java.time.Duration> idleStop(long id)
+    {
+        return jdbi.withHandle(handle -> handle.createQuery("SELECT idle_stop_seconds FROM containers WHERE id = :id")
+                .bind("id", id)
+                .mapTo(Long.class)
+                .findOne())
+                .map(java.time.Duration::ofSeconds);
+    }
+
+    /** @param idleStop {@code null}: never stopped for being idle */
+    public void setIdleStop(long id, java.time.Duration idleStop)
+    {
+        jdbi.useHandle(handle -> handle.createUpdate("UPDATE containers SET idle_stop_seconds = :seconds WHERE id = :id")
+                .bind("seconds", idleStop == null ? null : idleStop.toSeconds())
                 .bind("id", id)
                 .execute());
     }

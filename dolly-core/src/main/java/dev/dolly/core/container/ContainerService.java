@@ -87,6 +87,8 @@ public final class ContainerService
     private final Optional<ServerLimits> limits;
     private final Map<Long, Object> locks = new ConcurrentHashMap<>();
     private final ContainerPools pools;
+    private final WakeListeners wakeListeners = new WakeListeners();
+    private final IdleWatcher idleWatcher;
 
     public ContainerService(Catalog catalog, ImageService images, EngineRegistry engines, EngineAccounts accounts, StorageDriver storage, PortAllocator ports,
             Quotas quotas, DollyConfiguration configuration, Clock clock)
@@ -114,6 +116,7 @@ public final class ContainerService
         this.sizes = new VolumeSizes(storage::sizeBytes, measurer, clock, SIZE_MAXIMUM_AGE);
         this.pools = new ContainerPools(this, catalog, clock);
         images.usePools(pools);
+        this.idleWatcher = new IdleWatcher(new IdleServers(), clock);
     }
 
     /** The warm pools of the images' containers, which this service fills and takes from. */
@@ -140,6 +143,7 @@ public final class ContainerService
         if (!request.follow() && request.refreshAt() != null) {
             throw DollyException.badInput("--refresh-at is for a container that follows a tag: add --follow.");
         }
+        Optional<Duration> idleStop = request.idleStop() == null ? configuration.defaultIdleStop() : IdleStop.parse(request.idleStop(), "--idle-stop");
         ImageRecord image = images.resolveReady(request.image(), caller);
         var now = clock.instant();
         // computed before a port is taken: an expiry out of range is refused with nothing to give back
@@ -148,7 +152,11 @@ public final class ContainerService
         if (image.poolSize() > 0 && teams.isEmpty() && following.isEmpty()) {
             Optional<DataContainer> taken = takeFromPool(image, requestedName, owner, now, expiresAt);
             if (taken.isPresent()) {
-                return taken.get();
+                if (idleStop.isEmpty()) {
+                    return taken.get();
+                }
+                catalog.containers().setIdleStop(taken.get().id(), idleStop.get());
+                return view(load(taken.get().id()), false, image.name());
             }
         }
 
@@ -166,6 +174,7 @@ public final class ContainerService
             }
             // removed with the container's record, should its creation fail
             long created = id;
+            idleStop.ifPresent(duration -> catalog.containers().setIdleStop(created, duration));
             following.ifPresent(follow -> catalog.schedules().follow(new FollowingRecord(created, follow.imageName(), follow.tag(), follow.refreshAt(), null, null,
                     null, null, null)));
         }
@@ -499,6 +508,8 @@ public final class ContainerService
         Optional<String> name = Optional.ofNullable(request.name()).map(String::strip).filter(value -> !value.isEmpty());
         name.ifPresent(ImageDefinitionParser::checkName);
         Optional<Lifetime> lifetime = Optional.ofNullable(request.lifetime()).map(text -> Lifetime.parse(text, "--lifetime"));
+        // null: unchanged; off: never
+        Duration idleStop = request.idleStop() == null ? null : IdleStop.parse(request.idleStop(), "--idle-stop").orElse(Duration.ZERO);
         List<String> addTeams = checkedTeams(request.addTeams(), caller);
         ContainerRecord container = resolveToChange(reference, caller, "change");
         for (String team : request.removeTeams()) {
@@ -520,6 +531,9 @@ public final class ContainerService
                 }
             }
             lifetime.ifPresent(value -> catalog.containers().setExpiry(container.id(), value.expiry(clock.instant()).orElse(null)));
+            if (idleStop != null) {
+                catalog.containers().setIdleStop(container.id(), idleStop.isZero() ? null : idleStop);
+            }
         }
         LOG.info("Container {} ({}) updated", container.name(), container.id());
         return view(load(container.id()));
@@ -665,7 +679,17 @@ public final class ContainerService
                 LOG.info("Container {} ({}) was {} when the daemon stopped: removing it", container.name(), container.id(), container.status().displayName());
                 finishDelete(container);
             }
-            case READY, STOPPED -> ensureRunning(container);
+            case READY -> ensureRunning(container);
+            case STOPPED -> {
+                if (catalog.containers().stoppedBy(container.id()).isPresent()) {
+                    // stopped on purpose (idle or by hand): it stays stopped, its port held, until a connection or 'dolly start'
+                    stopQuietly(engine(container), engine(container).install(container.engineVersion(), ProgressListener.NONE), storage.path(container.volume()));
+                    listenWhileStopped(container);
+                }
+                else {
+                    ensureRunning(container);
+                }
+            }
             default -> { }
         }
     }
@@ -696,6 +720,7 @@ public final class ContainerService
     /** Stops every engine cleanly, for the daemon's shutdown; they start again with the daemon. */
     public void stopAll()
     {
+        wakeListeners.closeAll();
         for (ContainerRecord container : catalog.containers().list()) {
             if (container.status() == ResourceStatus.READY) {
                 Engine engine = engine(container);
@@ -711,22 +736,13 @@ public final class ContainerService
 
     private void ensureRunning(ContainerRecord container)
     {
-        Engine engine = engine(container);
+        if (!storage.exists(container.volume())) {
+            catalog.containers().setStatus(container.id(), ResourceStatus.FAILED, "The container's data is missing from " + storage.path(container.volume())
+                    + ". Delete the container and create a new one.");
+            return;
+        }
         try {
-            if (!storage.exists(container.volume())) {
-                catalog.containers().setStatus(container.id(), ResourceStatus.FAILED, "The container's data is missing from " + storage.path(container.volume())
-                        + ". Delete the container and create a new one.");
-                return;
-            }
-            // after a reboot, some drivers must mount the volume again before the engine can see its data
-            storage.activate(container.volume());
-            EngineInstallation installation = engine.install(container.engineVersion(), ProgressListener.NONE);
-            Path dataDirectory = storage.path(container.volume());
-            if (!engine.isRunning(installation, dataDirectory)) {
-                LOG.info("Starting container {} ({}) on port {}", container.name(), container.id(), container.port());
-                onOwnPort(container, engine, () -> engine.start(installation, dataDirectory, settings(container)));
-            }
-            catalog.containers().setStatus(container.id(), ResourceStatus.READY, null);
+            startServer(container);
         }
         catch (RuntimeException e) {
             LOG.warn("Could not start container {}", container.name(), e);
@@ -734,8 +750,202 @@ public final class ContainerService
         }
     }
 
+    /**
+     * Starts the container's server on its port unless it runs, and marks it READY: every start of an existing
+     * container's server goes through here (the daemon's start, a wake on connection, {@code dolly start}).
+     *
+     * @return whether it was running already
+     */
+    private boolean startServer(ContainerRecord container)
+    {
+        Engine engine = engine(container);
+        if (!storage.exists(container.volume())) {
+            throw DollyException.failed("The data of container '" + container.name() + "' is missing from " + storage.path(container.volume())
+                    + ". Delete the container and create a new one.");
+        }
+        // after a reboot, some drivers must mount the volume again before the engine can see its data
+        storage.activate(container.volume());
+        EngineInstallation installation = engine.install(container.engineVersion(), ProgressListener.NONE);
+        Path dataDirectory = storage.path(container.volume());
+        boolean running = engine.isRunning(installation, dataDirectory);
+        if (!running) {
+            LOG.info("Starting container {} ({}) on port {}", container.name(), container.id(), container.port());
+            onOwnPort(container, engine, () -> engine.start(installation, dataDirectory, settings(container)));
+        }
+        catalog.containers().setStatus(container.id(), ResourceStatus.READY, null);
+        return running;
+    }
+
+    /**
+     * Starts a stopped container's server: {@code dolly start data-container}. A running one is left as it is.
+     */
+    public DataContainer start(String reference, Caller caller)
+    {
+        ContainerRecord container = resolveToChange(reference, caller, "start");
+        synchronized (lock(container.id())) {
+            container = load(container.id());
+            if (container.status() != ResourceStatus.READY && container.status() != ResourceStatus.STOPPED) {
+                throw DollyException.conflict("Data container '" + container.name() + "' cannot be started: it is " + container.status().displayName() + ".");
+            }
+            wakeListeners.stopListening(container.id());
+            try {
+                startServer(container);
+            }
+            catch (RuntimeException e) {
+                catalog.containers().setStatus(container.id(), ResourceStatus.STOPPED, "Could not start: " + e.getMessage());
+                throw e;
+            }
+        }
+        return view(load(container.id()));
+    }
+
+    /**
+     * Stops a container's server cleanly, keeping its data: {@code dolly stop data-container}. The daemon holds its
+     * port, and the next connection to it starts the server again. A stopped one is left as it is.
+     */
+    public DataContainer stop(String reference, Caller caller)
+    {
+        ContainerRecord container = resolveToChange(reference, caller, "stop");
+        stopServer(container.id(), DataContainer.STOPPED_BY_REQUEST, "Stopped by " + caller.name() + ".");
+        return view(load(container.id()));
+    }
+
+    /**
+     * Stops a READY container's server cleanly, records it STOPPED on purpose and listens on its port. A crash between
+     * the stop and the record leaves it READY with no server: the daemon's next start starts it again.
+     *
+     * @return whether it was stopped (it was READY)
+     */
+    private boolean stopServer(long id, String stoppedBy, String message)
+    {
+        synchronized (lock(id)) {
+            ContainerRecord container = load(id);
+            if (container.status() != ResourceStatus.READY) {
+                if (container.status() == ResourceStatus.STOPPED) {
+                    return false;
+                }
+                throw DollyException.conflict("Data container '" + container.name() + "' cannot be stopped: it is " + container.status().displayName() + ".");
+            }
+            long started = System.nanoTime();
+            stopEngine(container);
+            CrashPoints.reached(CrashPoints.CONTAINER_SERVER_STOPPED);
+            catalog.containers().setStoppedBy(id, stoppedBy, message);
+            listenWhileStopped(container);
+            LOG.info("Container {} ({}) stopped ({}) in {} ms", container.name(), id, stoppedBy, millis(started, System.nanoTime()));
+            return true;
+        }
+    }
+
+    /** Listens on a container's port while its server is stopped on purpose, to start it on the next connection. */
+    private void listenWhileStopped(ContainerRecord container)
+    {
+        List<String> addresses = java.util.Arrays.stream(configuration.containerListenAddress().split(","))
+                .map(String::strip)
+                .map(address -> switch (address) {
+                    case "*", "" -> "0.0.0.0";
+                    default -> address;
+                })
+                .distinct()
+                .toList();
+        long id = container.id();
+        try {
+            wakeListeners.listen(id, container.name(), addresses, container.port(), () -> {
+                try {
+                    return wake(id);
+                }
+                catch (RuntimeException e) {
+                    throw new java.io.IOException("Could not start container " + id + ": " + e.getMessage(), e);
+                }
+            });
+        }
+        catch (java.io.IOException e) {
+            // the container stays stopped: 'dolly start' starts it
+            LOG.warn("Could not listen on port {} of stopped container {} ({}): it starts on 'dolly start' only", container.port(), container.name(), id, e);
+        }
+    }
+
+    /**
+     * Starts a container stopped on purpose, for a connection the daemon holds on its port: stops listening, starts
+     * the server on the port (once the server takes connections), and answers where it is. A container another
+     * connection woke already is answered at once.
+     */
+    InetSocketAddress wake(long id)
+    {
+        synchronized (lock(id)) {
+            ContainerRecord container = load(id);
+            if (container.status() == ResourceStatus.STOPPED) {
+                long started = System.nanoTime();
+                wakeListeners.stopListening(id);
+                try {
+                    startServer(container);
+                }
+                catch (RuntimeException e) {
+                    LOG.warn("Could not wake container {} ({})", container.name(), id, e);
+                    catalog.containers().setStatus(id, ResourceStatus.STOPPED, "Could not start: " + e.getMessage());
+                    throw e;
+                }
+                LOG.info("Container {} ({}) woken by a connection in {} ms", container.name(), id, millis(started, System.nanoTime()));
+            }
+            else if (container.status() != ResourceStatus.READY) {
+                throw DollyException.conflict("Data container '" + container.name() + "' is " + container.status().displayName() + ".");
+            }
+            return serverAddress(container);
+        }
+    }
+
+    /**
+     * Starts the server of a container stopped on purpose before an operation that needs it (save, load, reset,
+     * graduate); the caller holds the container's lock. Returns the container as it is now.
+     */
+    ContainerRecord wakeForChange(ContainerRecord container)
+    {
+        if (container.status() == ResourceStatus.STOPPED && catalog.containers().stoppedBy(container.id()).isPresent()) {
+            wake(container.id());
+            return load(container.id());
+        }
+        return container;
+    }
+
+    /** One round of the idle watcher: stops the servers of containers idle for their idle stop. */
+    public void stopIdle()
+    {
+        idleWatcher.check();
+    }
+
+    /** The containers' side of the idle watcher: running ones with an idle stop, their clients counted by the engine. */
+    private final class IdleServers
+            implements IdleWatcher.Servers
+    {
+        @Override
+        public List<IdleWatcher.Watched> watched()
+        {
+            return catalog.containers().list().stream()
+                    .filter(container -> container.status() == ResourceStatus.READY && !container.pooled())
+                    .flatMap(container -> catalog.containers().idleStop(container.id())
+                            .map(idleStop -> new IdleWatcher.Watched(container.id(), container.name(), idleStop)).stream())
+                    .toList();
+        }
+
+        @Override
+        public java.util.OptionalInt clientConnections(long id)
+        {
+            ContainerRecord container = load(id);
+            Engine engine = engine(container);
+            return java.util.OptionalInt.of(engine.clientConnections(new Endpoint(engineAddress(), container.port(), container.userName(), container.password(),
+                    container.databaseName())));
+        }
+
+        @Override
+        public void stopIdle(IdleWatcher.Watched container, Instant lastClient)
+        {
+            stopServer(container.id(), DataContainer.STOPPED_IDLE, "Stopped after " + IdleStop.format(container.idleStop()) + " with no client connection (the last at "
+                    + lastClient + "); the next connection starts it.");
+        }
+    }
+
     private void finishDelete(ContainerRecord container)
     {
+        wakeListeners.stopListening(container.id());
         Engine engine = engine(container);
         if (!container.volume().isEmpty() && storage.exists(container.volume())) {
             try {
@@ -947,7 +1157,9 @@ public final class ContainerService
                 catalog.schedules().following(container.id())
                         .map(following -> new Following(following.imageName() + ":" + following.tag(), following.refreshAt(), following.refreshedAt(),
                                 following.message()))
-                        .orElse(null));
+                        .orElse(null),
+                catalog.containers().idleStop(container.id()).map(IdleStop::format).orElse(null),
+                container.status() == ResourceStatus.STOPPED ? catalog.containers().stoppedBy(container.id()).orElse(null) : null);
     }
 
     private static Long boxed(java.util.OptionalLong value)

@@ -309,7 +309,8 @@ public final class RevisionService
 
     private ContainerRecord ready(long id, String action)
     {
-        ContainerRecord container = containers.load(id);
+        // a container stopped on purpose is started first, as a connection would: these work on a running server
+        ContainerRecord container = containers.wakeForChange(containers.load(id));
         if (container.status() != ResourceStatus.READY && container.status() != ResourceStatus.STOPPED) {
             throw new DollyException(ErrorCode.CONFLICT, "Cannot " + action + " data container '" + container.name() + "': it is "
                     + container.status().displayName() + (container.statusMessage() == null ? "" : " (" + container.statusMessage() + ")") + ".");

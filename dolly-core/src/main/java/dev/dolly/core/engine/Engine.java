@@ -210,6 +210,12 @@ public interface Engine
     /** The server's own version string, as {@code select version()} reports it. */
     String serverVersion(Endpoint endpoint);
 
+    /**
+     * How many client connections the server has now, not counting the one that asks nor the server's own
+     * processes: what decides that a container is idle.
+     */
+    int clientConnections(Endpoint superuser);
+
     /** Versions: the default, those installed, the majors that can be fetched, system installations. */
     dev.dolly.api.ServerInfo.EngineInfo describe();
 

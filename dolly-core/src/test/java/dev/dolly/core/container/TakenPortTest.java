@@ -325,6 +325,12 @@ class TakenPortTest
         }
 
         @Override
+        public int clientConnections(Endpoint superuser)
+        {
+            return delegate.clientConnections(superuser);
+        }
+
+        @Override
         public String serverVersion(Endpoint endpoint)
         {
             return delegate.serverVersion(endpoint);

@@ -207,6 +207,12 @@ public final class FakeEngineProvider
         }
 
         @Override
+        public int clientConnections(Endpoint superuser)
+        {
+            throw unsupported();
+        }
+
+        @Override
         public String serverVersion(Endpoint endpoint)
         {
             throw unsupported();

@@ -64,6 +64,7 @@ public final class FakeEngine
     }
 
     private final Map<Path, Integer> running = new HashMap<>();
+    private final Map<Integer, Integer> clients = new HashMap<>();
     private final Map<Operation, Integer> calls = new EnumMap<>(Operation.class);
     /** The sessions of prepared password changes still open, by port. */
     private final Map<Integer, Integer> sessions = new HashMap<>();
@@ -417,6 +418,19 @@ public final class FakeEngine
     public synchronized int openSessions()
     {
         return sessions.values().stream().mapToInt(Integer::intValue).sum();
+    }
+
+    @Override
+    public synchronized int clientConnections(Endpoint superuser)
+    {
+        return clients.getOrDefault(superuser.port(), 0);
+    }
+
+    /** Makes the server on {@code port} report {@code count} client connections. */
+    public synchronized FakeEngine clients(int port, int count)
+    {
+        clients.put(port, count);
+        return this;
     }
 
     @Override

@@ -847,6 +847,18 @@ public final class MariaDbEngine
         return sql(endpoint, "asking for the version", "SELECT VERSION();\n").strip();
     }
 
+    @Override
+    public int clientConnections(Endpoint superuser)
+    {
+        requireNonNull(superuser, "superuser is null");
+        // the server's own threads (event scheduler, replication) are not clients: they run as 'system user' or 'event_scheduler'
+        String count = sql(superuser, "counting the clients", "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE ID <> CONNECTION_ID() "
+                + "AND COMMAND NOT IN ('Daemon', 'Binlog Dump', 'Slave_IO', 'Slave_SQL', 'Slave_worker') "
+                + "AND USER NOT IN ('system user', 'event_scheduler', 'unauthenticated user');\n").strip();
+        String[] lines = count.split("\\R");
+        return Integer.parseInt(lines[lines.length - 1].strip());
+    }
+
     /** Runs SQL through the client of the installation that runs on the endpoint's port (the daemon knows only the endpoint here). */
     private String sql(Endpoint endpoint, String label, String sql)
     {

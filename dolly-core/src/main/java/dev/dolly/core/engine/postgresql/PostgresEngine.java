@@ -805,6 +805,21 @@ public final class PostgresEngine
     }
 
     @Override
+    public int clientConnections(Endpoint superuser)
+    {
+        requireNonNull(superuser, "superuser is null");
+        try (Connection connection = connect(superuser.withDatabase(MAINTENANCE_DATABASE));
+                Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()")) {
+            rows.next();
+            return rows.getInt(1);
+        }
+        catch (SQLException e) {
+            throw failed("Cannot count the clients of PostgreSQL on port " + superuser.port(), e);
+        }
+    }
+
+    @Override
     public String defaultUser()
     {
         return SUPERUSER;
