@@ -4,6 +4,7 @@ import dev.dolly.api.CreateContainerRequest;
 import dev.dolly.api.DataContainer;
 import dev.dolly.api.ErrorCode;
 import dev.dolly.api.Json;
+import dev.dolly.api.ResourceStatus;
 import dev.dolly.cli.CliRunner.Result;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -53,6 +54,49 @@ class TestContainerCommands
                 ID  NAME            IMAGE    REVISION  STATUS  ENGINE         HOST:PORT        CREATED        EXPIRES
                 3   chinook-k3vq9x  chinook  rev-0     Ready   postgresql 17  127.0.0.1:54321  2 minutes ago  never
                 """);
+    }
+
+    @Test
+    void stopsAndStartsAContainerAndShowsAnIdleStopOne()
+    {
+        DataContainer running = container(3, "report", "chinook", READY);
+        DataContainer idle = stopped(running, DataContainer.STOPPED_IDLE, "Stopped after 30m with no client connection; the next connection starts it.");
+        DataContainer byHand = stopped(running, DataContainer.STOPPED_BY_REQUEST, "Stopped by admin.");
+        String server = daemon.url().toString();
+
+        daemon.answerList("GET", "/api/v1/containers", List.of(idle));
+        assertThat(dolly.run("get", "data-containers", "--server", server).stdout()).isEqualTo("""
+                ID  NAME    IMAGE    REVISION  STATUS          ENGINE         HOST:PORT        CREATED        EXPIRES
+                3   report  chinook  rev-0     Stopped (idle)  postgresql 17  127.0.0.1:54321  2 minutes ago  never
+                """);
+        daemon.answer("GET", "/api/v1/containers/report", idle);
+        assertThat(dolly.run("get", "data-container", "report", "--server", server).stdout()).endsWith("""
+
+                Idle stop:      30m (its server stops after 30m with no client connection; the next connection starts it)
+                Stopped:        Stopped after 30m with no client connection; the next connection starts it.
+                """);
+
+        daemon.answer("GET", "/api/v1/containers/report", running);
+        daemon.answer("POST", "/api/v1/containers/report/stop", byHand);
+        assertThat(dolly.run("stop", "data-container", "report", "--server", server))
+                .isEqualTo(new Result(0, "Data container 'report' is stopped; the next connection to 127.0.0.1:54321 starts it.\n", ""));
+        daemon.answer("GET", "/api/v1/containers/report", byHand);
+        assertThat(dolly.run("stop", "dc", "report", "--server", server))
+                .isEqualTo(new Result(0, "Data container 'report' is stopped already (Stopped).\n", ""));
+        daemon.answer("POST", "/api/v1/containers/report/start", running);
+        assertThat(dolly.run("start", "data-container", "report", "--server", server))
+                .isEqualTo(new Result(0, "Data container 'report' is started on 127.0.0.1:54321.\n", ""));
+        daemon.answer("GET", "/api/v1/containers/report", running);
+        assertThat(dolly.run("start", "data-container", "report", "--server", server))
+                .isEqualTo(new Result(0, "Data container 'report' is running already.\n", ""));
+    }
+
+    private static DataContainer stopped(DataContainer container, String stoppedBy, String message)
+    {
+        return new DataContainer(container.id(), container.name(), container.imageId(), container.imageName(), container.revision(), ResourceStatus.STOPPED,
+                message, container.engine(), container.engineVersion(), container.host(), container.port(), container.user(), container.password(),
+                container.database(), container.uri(), container.jdbcUrl(), container.keyValueConnectionString(), container.owner(), container.createdAt(),
+                container.expiresAt(), container.sizeBytes(), container.limits(), container.teams(), container.following(), "30m", stoppedBy);
     }
 
     @Test

@@ -61,6 +61,67 @@ class ContainerServiceTest
     }
 
     @Test
+    void anIdleContainerIsStoppedWithItsPortHeldAndAConnectionToThePortWakesIt()
+            throws Exception
+    {
+        services.readyImage(ALICE, "widgets", "initialDatabaseName: widgets");
+        DataContainer sleepy = containers.create(new CreateContainerRequest("widgets", "sleepy", null, List.of(), false, null, "30m"), ALICE);
+        DataContainer busy = containers.create(new CreateContainerRequest("widgets", "busy", null, List.of(), false, null, "30m"), ALICE);
+        DataContainer plain = services.createContainer(ALICE, "widgets", "plain");
+        assertThat(sleepy.idleStop()).isEqualTo("30m");
+        assertThat(plain.idleStop()).isNull();
+        engine.clients(busy.port(), 1);
+        containers.stopIdle();
+        services.clock().advance(Duration.ofMinutes(30));
+        containers.stopIdle();
+
+        DataContainer stopped = containers.get("sleepy", ALICE);
+        assertThat(stopped.status()).isEqualTo(ResourceStatus.STOPPED);
+        assertThat(stopped.stoppedBy()).isEqualTo(DataContainer.STOPPED_IDLE);
+        assertThat(stopped.statusDisplayName()).isEqualTo("Stopped (idle)");
+        assertThat(stopped.statusMessage()).contains("30m");
+        assertThat(engine.runningPorts()).doesNotContain(sleepy.port()).contains(busy.port(), plain.port());
+        assertThat(containers.get("busy", ALICE).status()).isEqualTo(ResourceStatus.READY);
+        assertThat(containers.get("plain", ALICE).status()).isEqualTo(ResourceStatus.READY);
+
+        // the daemon accepts the connection on the container's port and starts the server
+        try (java.net.Socket ignored = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), sleepy.port())) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (containers.get("sleepy", ALICE).status() != ResourceStatus.READY) {
+                assertThat(System.nanoTime()).isLessThan(deadline);
+                Thread.sleep(20);
+            }
+        }
+        assertThat(engine.runningPorts()).contains(sleepy.port());
+        assertThat(containers.get("sleepy", ALICE).stoppedBy()).isNull();
+
+        // by hand: stopped, stopped again (nothing to do), started; a save of a stopped container starts it first
+        assertThat(containers.stop("plain", ALICE).stoppedBy()).isEqualTo(DataContainer.STOPPED_BY_REQUEST);
+        assertThat(containers.stop("plain", ALICE).status()).isEqualTo(ResourceStatus.STOPPED);
+        assertThat(engine.runningPorts()).doesNotContain(plain.port());
+        assertThat(containers.start("plain", ALICE).status()).isEqualTo(ResourceStatus.READY);
+        assertThat(engine.runningPorts()).contains(plain.port());
+        containers.stop("plain", ALICE);
+        services.revisions().save("plain", ALICE);
+        assertThat(containers.get("plain", ALICE).status()).isEqualTo(ResourceStatus.READY);
+        assertThat(engine.runningPorts()).contains(plain.port());
+        // only the owner may
+        assertFailsWith(ErrorCode.NOT_FOUND, () -> containers.stop("plain", BOB));
+    }
+
+    @Test
+    void anIdleStopIsOneSecondAtLeastAndOffTurnsItOff()
+    {
+        services.readyImage(ALICE, "widgets", "initialDatabaseName: widgets");
+        assertFailsWith(ErrorCode.BAD_INPUT, () -> containers.create(new CreateContainerRequest("widgets", "quick", null, List.of(), false, null, "0s5"), ALICE));
+        DataContainer container = containers.create(new CreateContainerRequest("widgets", "quick", null, List.of(), false, null, "1s"), ALICE);
+        assertThat(container.idleStop()).isEqualTo("1s");
+        assertThat(containers.update("quick", new UpdateContainerRequest(null, null, List.of(), List.of(), "1h30m"), ALICE).idleStop()).isEqualTo("1h30m");
+        assertThat(containers.update("quick", new UpdateContainerRequest(null, null, List.of(), List.of(), "off"), ALICE).idleStop()).isNull();
+        assertFailsWith(ErrorCode.BAD_INPUT, () -> containers.update("quick", new UpdateContainerRequest(null, null, List.of(), List.of(), "soon"), ALICE));
+    }
+
+    @Test
     void aContainerIsARunningCloneOfItsImageWithItsOwnPassword()
     {
         DataImage image = services.readyImage(ALICE, "widgets", "initialDatabaseName: widgets");
