@@ -194,6 +194,28 @@ class WebDashboardTest
     }
 
     @Test
+    void aContainerStoppedForWantOfClientsShowsAsStoppedIdle()
+            throws Exception
+    {
+        String aliceToken = apiSession("alice");
+        buildImage(aliceToken, "widgets", null);
+        HttpResponse<String> created = send(api("/api/v1/containers", aliceToken)
+                .POST(BodyPublishers.ofString(json(Map.of("image", "widgets", "name", "sleepy", "idleStop", "1s")))));
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        createContainer(aliceToken, "widgets", "awake");
+
+        String alice = signIn("alice");
+        String details = awaitPage(alice, "/containers/sleepy", "Stopped (idle)");
+        assertThat(details).contains("<span class=\"status status-stopped\">Stopped (idle)</span>");
+        assertThat(get("/containers", alice).body()).contains("Stopped (idle)");
+        // positive control: a container without an idle stop stays Ready, and one stopped by hand is plain Stopped
+        assertThat(get("/containers/awake", alice).body()).contains(">Ready</span>").doesNotContain("Stopped");
+        HttpResponse<String> stopped = send(api("/api/v1/containers/awake/stop", aliceToken).POST(BodyPublishers.noBody()));
+        assertThat(stopped.statusCode()).as(stopped.body()).isEqualTo(200);
+        assertThat(get("/containers/awake", alice).body()).contains(">Stopped</span>").doesNotContain("Stopped (idle)");
+    }
+
+    @Test
     void theRoutesPageCreatesSwitchesAndDeletesTheCallersRoutesOnly()
             throws Exception
     {

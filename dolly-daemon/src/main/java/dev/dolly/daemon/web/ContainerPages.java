@@ -41,7 +41,7 @@ final class ContainerPages
                     .append(Html.text(container.name())).append("</a></th>")
                     .append("<td><a href=\"/images/").append(container.imageId()).append("\">").append(Html.text(container.imageName())).append("</a></td>")
                     .append("<td>").append(Html.text(container.revision())).append("</td>")
-                    .append("<td>").append(Layout.status(container.status())).append("</td>")
+                    .append("<td>").append(Layout.status(container)).append("</td>")
                     .append("<td class=\"number\">").append(container.port()).append("</td>")
                     .append("<td class=\"number\">").append(Html.bytes(container.sizeBytes())).append("</td>")
                     .append("<td>").append(Html.text(container.owner())).append("</td>")
@@ -69,7 +69,7 @@ final class ContainerPages
         String base = "/containers/" + Html.pathSegment(container.name());
 
         StringBuilder details = new StringBuilder("<dl class=\"details\">");
-        details.append("<dt>Status</dt><dd>").append(Layout.status(container.status()))
+        details.append("<dt>Status</dt><dd>").append(Layout.status(container))
                 .append(container.statusMessage() == null ? "" : " <span class=\"detail\">" + Html.text(container.statusMessage()) + "</span>").append("</dd>");
         details.append("<dt>Image</dt><dd><a href=\"/images/").append(container.imageId()).append("\">").append(Html.text(container.imageName())).append("</a></dd>");
         details.append("<dt>Revision</dt><dd id=\"current-revision\">").append(Html.text(container.revision())).append("</dd>");

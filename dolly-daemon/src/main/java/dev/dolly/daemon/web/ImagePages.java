@@ -113,7 +113,7 @@ final class ImagePages
         StringBuilder containerRows = new StringBuilder();
         for (DataContainer container : containers) {
             containerRows.append("<li><a href=\"/containers/").append(Html.pathSegment(container.name())).append("\">").append(Html.text(container.name()))
-                    .append("</a> ").append(Layout.status(container.status())).append(" <span class=\"muted\">").append(Html.text(container.revision()))
+                    .append("</a> ").append(Layout.status(container)).append(" <span class=\"muted\">").append(Html.text(container.revision()))
                     .append(", ").append(Html.text(container.owner())).append("</span></li>");
         }
         String containerList = containers.isEmpty() ? "<p>No containers of yours from this image.</p>" : "<ul>" + containerRows + "</ul>";

@@ -99,6 +99,18 @@ final class Layout
     static String status(dev.dolly.api.ResourceStatus status)
     {
         String name = status == null ? "" : status.displayName();
-        return "<span class=\"status status-" + Html.text(name.toLowerCase(java.util.Locale.ROOT)) + "\">" + Html.text(name) + "</span>";
+        return statusBadge(name, name);
+    }
+
+    /** A container's status as the CLI shows it: {@code Stopped (idle)} for a server stopped for want of clients. */
+    static String status(dev.dolly.api.DataContainer container)
+    {
+        String name = container.status() == null ? "" : container.status().displayName();
+        return statusBadge(name, container.statusDisplayName());
+    }
+
+    private static String statusBadge(String kind, String text)
+    {
+        return "<span class=\"status status-" + Html.text(kind.toLowerCase(java.util.Locale.ROOT)) + "\">" + Html.text(text) + "</span>";
     }
 }
