@@ -92,7 +92,7 @@ class TestCiCommands
         assertThat(result.exitCode()).isEqualTo(3);
         assertThat(result.stderr()).contains("Nothing to change: give --tag, --remove-tag, --team, --remove-team, --name, --lifetime or --pool.");
         assertThat(daemon.requests()).isEmpty();
-        assertThat(dolly.run("update", "data-container", "c1").stderr()).contains("Nothing to change: give --name, --lifetime, --team or --remove-team.");
+        assertThat(dolly.run("update", "data-container", "c1").stderr()).contains("Nothing to change: give --name, --lifetime, --team, --remove-team or --idle-stop.");
     }
 
     @Test
