@@ -15,6 +15,7 @@ import java.io.InputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.Map;
 
 import static java.util.Objects.requireNonNull;
@@ -47,8 +48,16 @@ public final class DollyCommandLine
 
     public int run(String... args)
     {
-        CommandLine commandLine = new CommandLine(DollyCommand.class, new CommandFactory(context))
-                .setCommandName(context.launcherSettings().commandName())
+        CommandFactory factory = new CommandFactory(context);
+        CommandLine commandLine = new CommandLine(DollyCommand.class, factory);
+        // picocli reads every command class's annotations when it builds a command's model, about 0.4 s for all of
+        // dolly's (most of a command's start): a command line that starts with a command's name gets only that
+        // command's model; usage, completion and unknown names get them all
+        List<Class<?>> commands = args.length == 0 ? DollyCommand.COMMANDS : DollyCommand.buildableAlone(args[0]).map(List::<Class<?>>of).orElse(DollyCommand.COMMANDS);
+        for (Class<?> command : commands) {
+            commandLine.addSubcommand(new CommandLine(command, factory));
+        }
+        commandLine.setCommandName(context.launcherSettings().commandName())
                 .setOut(new PrintWriter(new OutputStreamWriter(context.stdout(), context.stdout().charset()), true))
                 .setErr(new PrintWriter(new OutputStreamWriter(context.stderr(), context.stderr().charset()), true))
                 .setParameterExceptionHandler(this::usageError)
