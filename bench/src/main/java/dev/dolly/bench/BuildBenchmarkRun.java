@@ -2,12 +2,10 @@ package dev.dolly.bench;
 
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.dolly.api.CreateContainerRequest;
-import dev.dolly.api.CreateImageRequest;
 import dev.dolly.api.DataContainer;
 import dev.dolly.api.DataImage;
 import dev.dolly.api.ImageBuildStep;
 import dev.dolly.api.Json;
-import dev.dolly.api.ResourceStatus;
 import dev.dolly.api.client.DollyClient;
 
 import java.io.IOException;
@@ -15,8 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
@@ -26,6 +22,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import static dev.dolly.bench.BenchImages.await;
+import static dev.dolly.bench.BenchImages.imageRequest;
+import static dev.dolly.bench.BenchImages.stepsText;
 import static dev.dolly.bench.Log.log;
 import static java.util.Objects.requireNonNull;
 
@@ -98,18 +97,8 @@ final class BuildBenchmarkRun
 
             log("Generating the pgbench-like database at scale " + options.scale() + " and dumping it with pg_dump -Fc");
             DataImage source = await(client, client.createImage(imageRequest(sourceDefinition(options.scale()), dumpDirectory)));
-            long databaseBytes;
             Path dump = dumpDirectory.resolve("pgbench.dump");
-            DataContainer helper = client.createContainer(new CreateContainerRequest(source.name(), null, null));
-            try {
-                databaseBytes = firstAnswer(helper, DATABASE, "select pg_database_size(current_database())");
-                Commands.run(List.of(options.pgDump(), "-Fc", "-h", helper.host(), "-p", String.valueOf(helper.port()), "-U", helper.user(), "-d", DATABASE,
-                        "-f", dump.toString()), Map.of("PGPASSWORD", helper.password()));
-            }
-            finally {
-                client.deleteContainer(helper.name());
-            }
-            client.deleteImage(source.name());
+            long databaseBytes = BenchImages.dumpAndDelete(client, source, DATABASE, options.pgDump(), dump);
             log("Database " + databaseBytes / 1_000_000 + " MB, dump " + Files.size(dump) / 1_000_000 + " MB");
             DataImage empty = await(client, client.createImage(imageRequest("""
                     name: %s
@@ -208,27 +197,6 @@ final class BuildBenchmarkRun
                 """.formatted(scale, SOURCE_IMAGE, DATABASE);
     }
 
-    /** The local administrator builds from a directory on this machine, as the local CLI does. */
-    private static CreateImageRequest imageRequest(String definition, Path directory)
-    {
-        return new CreateImageRequest(definition, directory.toString(), null, List.of(), List.of(), null, null);
-    }
-
-    /** Polls every 20 ms until the image is READY; a failed build fails the benchmark. */
-    private static DataImage await(DollyClient client, DataImage image)
-            throws InterruptedException
-    {
-        DataImage current = image;
-        while (current.status() == ResourceStatus.PENDING) {
-            Thread.sleep(20);
-            current = client.getImage(String.valueOf(image.id()));
-        }
-        if (current.status() != ResourceStatus.READY) {
-            throw new IllegalStateException("Image " + image.name() + " is " + current.status() + ": " + current.statusMessage());
-        }
-        return current;
-    }
-
     /** The median time of each step, in the order of the first run's steps. */
     private static List<StepMedian> stepMedians(List<BuildRun> builds)
     {
@@ -239,11 +207,6 @@ final class BuildBenchmarkRun
             }
         }
         return steps.entrySet().stream().map(entry -> new StepMedian(entry.getKey(), new Timings(entry.getValue()).median())).toList();
-    }
-
-    private static String stepsText(List<ImageBuildStep> steps)
-    {
-        return String.join(", ", steps.stream().map(step -> String.format(Locale.ROOT, "%s %.2f", step.step(), step.milliseconds() / 1000.0)).toList());
     }
 
     private void write(Report report, Timings build, Timings restore)
@@ -286,20 +249,12 @@ final class BuildBenchmarkRun
     private static long firstAnswer(DataContainer container, String database, String query)
             throws SQLException
     {
-        try (Connection connection = connect(container, database);
-                Statement statement = connection.createStatement();
-                ResultSet result = statement.executeQuery(query)) {
-            if (!result.next()) {
-                throw new IllegalStateException("'" + query + "' answered no row");
-            }
-            return result.getLong(1);
-        }
+        return Queries.firstNumber(Queries.postgresqlUrl(container, database), container, query);
     }
 
     private static Connection connect(DataContainer container, String database)
             throws SQLException
     {
-        String host = container.host().contains(":") ? "[" + container.host() + "]" : container.host();
-        return DriverManager.getConnection("jdbc:postgresql://" + host + ":" + container.port() + "/" + database, container.user(), container.password());
+        return Queries.connectPostgresql(container, database);
     }
 }

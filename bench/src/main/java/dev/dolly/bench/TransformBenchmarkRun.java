@@ -2,12 +2,10 @@ package dev.dolly.bench;
 
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.dolly.api.CreateContainerRequest;
-import dev.dolly.api.CreateImageRequest;
 import dev.dolly.api.DataContainer;
 import dev.dolly.api.DataImage;
 import dev.dolly.api.ImageBuildStep;
 import dev.dolly.api.Json;
-import dev.dolly.api.ResourceStatus;
 import dev.dolly.api.client.DollyClient;
 
 import java.io.IOException;
@@ -16,11 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -29,6 +23,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import static dev.dolly.bench.BenchImages.await;
+import static dev.dolly.bench.BenchImages.imageRequest;
+import static dev.dolly.bench.BenchImages.stepsText;
 import static dev.dolly.bench.Log.log;
 import static java.util.Objects.requireNonNull;
 
@@ -151,19 +148,8 @@ final class TransformBenchmarkRun
         long customers = Math.max(1_000, size / BYTES_PER_CUSTOMER);
         log("Generating the " + label + " database (" + customers + " customers, " + customers * 5 + " orders, " + customers * 10 + " events) and dumping it");
         DataImage source = await(client, client.createImage(imageRequest(sourceDefinition(customers), dumpDirectory)));
-        long databaseBytes;
         Path dump = dumpDirectory.resolve(DUMP_FILE);
-        Files.deleteIfExists(dump);
-        DataContainer helper = client.createContainer(new CreateContainerRequest(source.name(), null, null));
-        try {
-            databaseBytes = query(helper, "select pg_database_size(current_database())");
-            Commands.run(List.of(options.pgDump(), "-Fc", "-h", helper.host(), "-p", String.valueOf(helper.port()), "-U", helper.user(), "-d", DATABASE,
-                    "-f", dump.toString()), Map.of("PGPASSWORD", helper.password()));
-        }
-        finally {
-            client.deleteContainer(helper.name());
-        }
-        client.deleteImage(source.name());
+        long databaseBytes = BenchImages.dumpAndDelete(client, source, DATABASE, options.pgDump(), dump);
         log("Database " + databaseBytes / 1_000_000 + " MB, dump " + Files.size(dump) / 1_000_000 + " MB");
 
         Build plain = build(client, daemon, PLAIN_IMAGE, "");
@@ -318,32 +304,6 @@ final class TransformBenchmarkRun
         return bytes % 1_000_000_000L == 0 ? bytes / 1_000_000_000L + "g" : bytes / 1_000_000L + "m";
     }
 
-    /** The local administrator builds from a directory on this machine, as the local CLI does. */
-    private static CreateImageRequest imageRequest(String definition, Path directory)
-    {
-        return new CreateImageRequest(definition, directory.toString(), null, List.of(), List.of(), null, null);
-    }
-
-    /** Polls every 20 ms until the image is READY; a failed build fails the benchmark. */
-    private static DataImage await(DollyClient client, DataImage image)
-            throws InterruptedException
-    {
-        DataImage current = image;
-        while (current.status() == ResourceStatus.PENDING) {
-            Thread.sleep(20);
-            current = client.getImage(String.valueOf(image.id()));
-        }
-        if (current.status() != ResourceStatus.READY) {
-            throw new IllegalStateException("Image " + image.name() + " is " + current.status() + ": " + current.statusMessage());
-        }
-        return current;
-    }
-
-    private static String stepsText(List<ImageBuildStep> steps)
-    {
-        return String.join(", ", steps.stream().map(step -> String.format(Locale.ROOT, "%s %.2f", step.step(), step.milliseconds() / 1000.0)).toList());
-    }
-
     private void write(Report report)
             throws IOException
     {
@@ -394,15 +354,6 @@ final class TransformBenchmarkRun
     private static long query(DataContainer container, String sql)
             throws SQLException
     {
-        String host = container.host().contains(":") ? "[" + container.host() + "]" : container.host();
-        try (Connection connection = DriverManager.getConnection("jdbc:postgresql://" + host + ":" + container.port() + "/" + DATABASE, container.user(),
-                container.password());
-                Statement statement = connection.createStatement();
-                ResultSet result = statement.executeQuery(sql)) {
-            if (!result.next()) {
-                throw new IllegalStateException("'" + sql + "' answered no row");
-            }
-            return result.getLong(1);
-        }
+        return Queries.firstNumber(Queries.postgresqlUrl(container, DATABASE), container, sql);
     }
 }

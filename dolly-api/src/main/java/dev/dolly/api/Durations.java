@@ -47,6 +47,25 @@ public final class Durations
         return duration;
     }
 
+    /** {@code 2h}, {@code 1h30m}, {@code 45s}, {@code 1d5s}: as {@link #parse} reads it. */
+    public static String format(Duration duration)
+    {
+        StringBuilder text = new StringBuilder();
+        if (duration.toDays() > 0) {
+            text.append(duration.toDays()).append('d');
+        }
+        if (duration.toHoursPart() > 0) {
+            text.append(duration.toHoursPart()).append('h');
+        }
+        if (duration.toMinutesPart() > 0) {
+            text.append(duration.toMinutesPart()).append('m');
+        }
+        if (duration.toSecondsPart() > 0 || text.isEmpty()) {
+            text.append(duration.toSecondsPart()).append('s');
+        }
+        return text.toString();
+    }
+
     private static long number(String group)
     {
         if (group == null) {

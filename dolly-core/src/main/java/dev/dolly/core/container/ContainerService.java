@@ -3,6 +3,7 @@ package dev.dolly.core.container;
 import dev.dolly.api.CreateContainerRequest;
 import dev.dolly.api.DataContainer;
 import dev.dolly.api.DollyException;
+import dev.dolly.api.Durations;
 import dev.dolly.api.ErrorCode;
 import dev.dolly.api.Following;
 import dev.dolly.api.NextStep;
@@ -938,7 +939,7 @@ public final class ContainerService
         @Override
         public void stopIdle(IdleWatcher.Watched container, Instant lastClient)
         {
-            stopServer(container.id(), DataContainer.STOPPED_IDLE, "Stopped after " + IdleStop.format(container.idleStop()) + " with no client connection (the last at "
+            stopServer(container.id(), DataContainer.STOPPED_IDLE, "Stopped after " + Durations.format(container.idleStop()) + " with no client connection (the last at "
                     + lastClient + "); the next connection starts it.");
         }
     }
@@ -1158,7 +1159,7 @@ public final class ContainerService
                         .map(following -> new Following(following.imageName() + ":" + following.tag(), following.refreshAt(), following.refreshedAt(),
                                 following.message()))
                         .orElse(null),
-                catalog.containers().idleStop(container.id()).map(IdleStop::format).orElse(null),
+                catalog.containers().idleStop(container.id()).map(Durations::format).orElse(null),
                 container.status() == ResourceStatus.STOPPED ? catalog.containers().stoppedBy(container.id()).orElse(null) : null);
     }
 

@@ -39,23 +39,4 @@ public final class IdleStop
         }
         return Optional.of(duration);
     }
-
-    /** {@code 30m}, {@code 1h30m}, {@code 45s}: as the setting is written. */
-    public static String format(Duration duration)
-    {
-        StringBuilder text = new StringBuilder();
-        if (duration.toDays() > 0) {
-            text.append(duration.toDays()).append('d');
-        }
-        if (duration.toHoursPart() > 0) {
-            text.append(duration.toHoursPart()).append('h');
-        }
-        if (duration.toMinutesPart() > 0) {
-            text.append(duration.toMinutesPart()).append('m');
-        }
-        if (duration.toSecondsPart() > 0 || text.isEmpty()) {
-            text.append(duration.toSecondsPart()).append('s');
-        }
-        return text.toString();
-    }
 }

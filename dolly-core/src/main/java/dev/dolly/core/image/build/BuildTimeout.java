@@ -1,6 +1,7 @@
 package dev.dolly.core.image.build;
 
 import dev.dolly.api.DollyException;
+import dev.dolly.api.Durations;
 import dev.dolly.core.DollyConfiguration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,8 +50,8 @@ public final class BuildTimeout
     {
         String step = context.currentStep();
         LOG.warn("Image {} ({}) has been building for longer than {} ({}) allows, in step '{}': stopping it", context.image().name(), context.imageId(),
-                DollyConfiguration.BUILD_TIMEOUT, format(limit), step);
-        context.timeOut(DollyException.failed("The build ran longer than " + DollyConfiguration.BUILD_TIMEOUT + " allows (" + format(limit) + ") and was "
+                DollyConfiguration.BUILD_TIMEOUT, Durations.format(limit), step);
+        context.timeOut(DollyException.failed("The build ran longer than " + DollyConfiguration.BUILD_TIMEOUT + " allows (" + Durations.format(limit) + ") and was "
                 + "stopped" + (step.isEmpty() ? "" : " in step '" + step + "'") + ". Make the definition's scripts faster, or ask an administrator to raise "
                 + DollyConfiguration.BUILD_TIMEOUT + "."));
         if (context.port() > 0 && context.installationIfAny().isPresent() && context.dataDirectoryIfAny().isPresent()) {
@@ -61,25 +62,5 @@ public final class BuildTimeout
                 LOG.warn("Could not stop the server of image {} ({}), which ran out of time", context.image().name(), context.imageId(), e);
             }
         }
-    }
-
-    /** {@code 2h}, {@code 1h30m}, {@code 45s}: as the setting is written. */
-    static String format(Duration duration)
-    {
-        StringBuilder text = new StringBuilder();
-        long days = duration.toDays();
-        if (days > 0) {
-            text.append(days).append('d');
-        }
-        if (duration.toHoursPart() > 0) {
-            text.append(duration.toHoursPart()).append('h');
-        }
-        if (duration.toMinutesPart() > 0) {
-            text.append(duration.toMinutesPart()).append('m');
-        }
-        if (duration.toSecondsPart() > 0 || text.isEmpty()) {
-            text.append(duration.toSecondsPart()).append('s');
-        }
-        return text.toString();
     }
 }

@@ -1,6 +1,7 @@
 package dev.dolly.core.image.build;
 
 import dev.dolly.api.DataImage;
+import dev.dolly.api.Durations;
 import dev.dolly.api.ResourceStatus;
 import dev.dolly.core.auth.Caller;
 import dev.dolly.core.testing.FakeEngineServices;
@@ -56,9 +57,9 @@ class BuildTimeoutTest
     @Test
     void theLimitIsWrittenAsTheSettingIs()
     {
-        assertThat(BuildTimeout.format(Duration.ofHours(2))).isEqualTo("2h");
-        assertThat(BuildTimeout.format(Duration.ofMinutes(90))).isEqualTo("1h30m");
-        assertThat(BuildTimeout.format(Duration.ofSeconds(45))).isEqualTo("45s");
-        assertThat(BuildTimeout.format(Duration.ofDays(1).plusSeconds(5))).isEqualTo("1d5s");
+        assertThat(Durations.format(Duration.ofHours(2))).isEqualTo("2h");
+        assertThat(Durations.format(Duration.ofMinutes(90))).isEqualTo("1h30m");
+        assertThat(Durations.format(Duration.ofSeconds(45))).isEqualTo("45s");
+        assertThat(Durations.format(Duration.ofDays(1).plusSeconds(5))).isEqualTo("1d5s");
     }
 }
