@@ -10,8 +10,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -52,11 +50,7 @@ class TestIdleStop
                 Map.of("DOLLY_CONTAINER_PORTS", FIRST_CONTAINER_PORT + "-" + LAST_CONTAINER_PORT)).start();
         admin = new Cli(daemon.environment());
         users = new DaemonUsers(daemon, admin);
-        Path directory = daemon.home().getParent().resolve("notes");
-        Files.createDirectories(directory.resolve("schema"));
-        Files.writeString(directory.resolve("schema/01-notes.sql"), "CREATE TABLE note (text VARCHAR(40));\nINSERT INTO note VALUES ('hello');\n");
-        Files.writeString(directory.resolve("image.yaml"), "name: notes\nsourceType: scripts\nengine: postgresql\nversion: 17\nscriptsFolders: [./schema]\n");
-        admin.succeed("create", "data-image", "-f", directory.resolve("image.yaml").toString(), "-q");
+        ScriptsImage.create(admin, daemon.home().getParent().resolve("notes"), "notes", "CREATE TABLE note (text VARCHAR(40));\nINSERT INTO note VALUES ('hello');\n");
     }
 
     @AfterAll

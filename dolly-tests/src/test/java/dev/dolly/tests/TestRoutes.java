@@ -59,11 +59,7 @@ class TestRoutes
                 Map.of("DOLLY_CONTAINER_PORTS", FIRST_CONTAINER_PORT + "-" + LAST_CONTAINER_PORT)).start();
         admin = new Cli(daemon.environment());
         users = new DaemonUsers(daemon, admin);
-        Path directory = daemon.home().getParent().resolve("notes");
-        Files.createDirectories(directory.resolve("schema"));
-        Files.writeString(directory.resolve("schema/01-notes.sql"), "CREATE TABLE note (text VARCHAR(40));\n");
-        Files.writeString(directory.resolve("image.yaml"), "name: notes\nsourceType: scripts\nengine: postgresql\nversion: 17\nscriptsFolders: [./schema]\n");
-        admin.succeed("create", "data-image", "-f", directory.resolve("image.yaml").toString(), "-q");
+        ScriptsImage.create(admin, daemon.home().getParent().resolve("notes"), "notes", "CREATE TABLE note (text VARCHAR(40));\n");
         postgresA = createWithNote("notes", "pg-a", "A");
         postgresB = createWithNote("notes", "pg-b", "B");
     }
