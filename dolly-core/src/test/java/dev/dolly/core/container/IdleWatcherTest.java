@@ -26,11 +26,9 @@ class IdleWatcherTest
     {
         servers.run(1, Duration.ofMinutes(30), 0);
         watcher.check();
-        clock.advance(Duration.ofMinutes(29));
-        watcher.check();
+        checkAfter(Duration.ofMinutes(29));
         assertThat(servers.stopped).isEmpty();
-        clock.advance(Duration.ofMinutes(1));
-        watcher.check();
+        checkAfter(Duration.ofMinutes(1));
         assertThat(servers.stopped).containsExactly(1L);
         assertThat(servers.lastClients).containsExactly(START);
     }
@@ -44,11 +42,9 @@ class IdleWatcherTest
         servers.clients.put(1L, 2);
         watcher.check();
         servers.clients.put(1L, 0);
-        clock.advance(Duration.ofMinutes(20));
-        watcher.check();
+        checkAfter(Duration.ofMinutes(20));
         assertThat(servers.stopped).isEmpty();
-        clock.advance(Duration.ofMinutes(10));
-        watcher.check();
+        checkAfter(Duration.ofMinutes(10));
         assertThat(servers.stopped).containsExactly(1L);
         assertThat(servers.lastClients).containsExactly(START.plus(Duration.ofMinutes(20)));
     }
@@ -70,16 +66,13 @@ class IdleWatcherTest
         servers.run(1, Duration.ofSeconds(3), 0);
         watcher.check();
         servers.failing = true;
-        clock.advance(Duration.ofMinutes(5));
-        watcher.check();
+        checkAfter(Duration.ofMinutes(5));
         assertThat(servers.stopped).isEmpty();
         // counted again, it has its whole idle time from the round that could not count
         servers.failing = false;
-        clock.advance(Duration.ofSeconds(2));
-        watcher.check();
+        checkAfter(Duration.ofSeconds(2));
         assertThat(servers.stopped).isEmpty();
-        clock.advance(Duration.ofSeconds(1));
-        watcher.check();
+        checkAfter(Duration.ofSeconds(1));
         assertThat(servers.stopped).containsExactly(1L);
     }
 
@@ -89,17 +82,14 @@ class IdleWatcherTest
         servers.run(1, Duration.ofSeconds(10), 0);
         watcher.check();
         servers.watched.clear();
-        clock.advance(Duration.ofMinutes(5));
-        watcher.check();
+        checkAfter(Duration.ofMinutes(5));
         assertThat(watcher.lastClient(1)).isEmpty();
         // woken: its first round counts as a client seen, so it is not stopped at once
         servers.run(1, Duration.ofSeconds(10), 0);
         watcher.check();
-        clock.advance(Duration.ofSeconds(9));
-        watcher.check();
+        checkAfter(Duration.ofSeconds(9));
         assertThat(servers.stopped).isEmpty();
-        clock.advance(Duration.ofSeconds(1));
-        watcher.check();
+        checkAfter(Duration.ofSeconds(1));
         assertThat(servers.stopped).containsExactly(1L);
     }
 
@@ -110,16 +100,20 @@ class IdleWatcherTest
         servers.run(2, Duration.ofSeconds(20), 0);
         watcher.check();
         servers.stopFails = true;
-        clock.advance(Duration.ofSeconds(5));
-        watcher.check();
+        checkAfter(Duration.ofSeconds(5));
         assertThat(servers.stopped).isEmpty();
         servers.stopFails = false;
-        clock.advance(Duration.ofSeconds(1));
-        watcher.check();
+        checkAfter(Duration.ofSeconds(1));
         assertThat(servers.stopped).containsExactly(1L);
-        clock.advance(Duration.ofSeconds(14));
-        watcher.check();
+        checkAfter(Duration.ofSeconds(14));
         assertThat(servers.stopped).containsExactly(1L, 2L);
+    }
+
+    /** The clock moves on by the duration, then the watcher makes its round. */
+    private void checkAfter(Duration duration)
+    {
+        clock.advance(duration);
+        watcher.check();
     }
 
     private static final class FakeServers
