@@ -39,6 +39,8 @@ import static java.util.Objects.requireNonNull;
  * @param containerLimits the memory and processes each container's server may use, where cgroups are at hand
  * @param defaultIdleStop how long a new container's server may go without a client connection before it is stopped,
  *         when its creation does not say; empty: never
+ * @param routeKernelPath whether routes on the loopback address are taken by the kernel (nftables) rather than relayed by
+ *         the daemon, where it can (as root, with nftables and iproute2)
  * @param engines the engine providers on the class path, each configured from the environment by its own
  *         configuration ({@code PostgresConfiguration}, {@code MariaDbConfiguration}): settings of one engine are
  *         not kept here
@@ -64,13 +66,15 @@ public record DollyConfiguration(
         Duration buildTimeout,
         ServerLimits containerLimits,
         EngineProviders engines,
-        Optional<Duration> defaultIdleStop)
+        Optional<Duration> defaultIdleStop,
+        boolean routeKernelPath)
 {
     public static final int DEFAULT_PORT = 7370;
     public static final String ALLOW_INSECURE_LISTEN = "DOLLY_ALLOW_INSECURE_LISTEN";
     public static final String RESERVE_CONTAINER_PORTS = "DOLLY_RESERVE_CONTAINER_PORTS";
     public static final String BUILD_TIMEOUT = "DOLLY_BUILD_TIMEOUT";
     public static final String DEFAULT_BUILD_TIMEOUT = "2h";
+    public static final String ROUTE_KERNEL_PATH = "DOLLY_ROUTE_KERNEL_PATH";
 
     private static final Pattern ZFS_DATASET = Pattern.compile("[A-Za-z][A-Za-z0-9_.:-]*(/[A-Za-z0-9_.:-]+)*");
 
@@ -132,6 +136,9 @@ public record DollyConfiguration(
      * <li>{@code DOLLY_IDLE_STOP}: how long a new container's server may go without a client connection before it is
      * stopped (woken by the next connection), such as {@code 30m}, when {@code --idle-stop} does not say (default
      * {@code off})</li>
+     * <li>{@code DOLLY_ROUTE_KERNEL_PATH}: {@code on} (the default) to have the kernel take connections to routes on the
+     * loopback address, as root, where nftables and iproute2 are installed; {@code off} to relay them through the
+     * daemon</li>
      * </ul>
      * and then every engine provider's settings (such as {@code DOLLY_POSTGRESQL_SETTINGS}), which each provider
      * reads and checks itself.
@@ -222,7 +229,8 @@ public record DollyConfiguration(
                 buildTimeout,
                 ServerLimits.fromEnvironment(environment),
                 EngineProviders.load(environment),
-                IdleStop.parse(variable(environment, "DOLLY_IDLE_STOP").orElse("off"), "DOLLY_IDLE_STOP"));
+                IdleStop.parse(variable(environment, "DOLLY_IDLE_STOP").orElse("off"), "DOLLY_IDLE_STOP"),
+                routeKernelPath(environment));
     }
 
     /** The URL scheme of the API: {@code https} with TLS, else {@code http}. */
@@ -298,6 +306,17 @@ public record DollyConfiguration(
             case "true" -> true;
             case "false" -> false;
             default -> throw DollyException.badInput(RESERVE_CONTAINER_PORTS + " '" + value + "' must be true or false.");
+        };
+    }
+
+    private static boolean routeKernelPath(Map<String, String> environment)
+    {
+        String value = variable(environment, ROUTE_KERNEL_PATH).orElse("on").toLowerCase(Locale.ROOT);
+        return switch (value) {
+            case "on" -> true;
+            case "off" -> false;
+            default -> throw DollyException.badInput(ROUTE_KERNEL_PATH + " '" + value + "' must be on (the kernel takes connections to routes on "
+                    + "the loopback address, where it can) or off (the daemon relays them).");
         };
     }
 

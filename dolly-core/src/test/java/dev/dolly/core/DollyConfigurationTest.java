@@ -57,6 +57,16 @@ class DollyConfigurationTest
     }
 
     @Test
+    void hasTheKernelTakeRoutesUnlessTurnedOff()
+    {
+        assertThat(DollyConfiguration.fromEnvironment(environment("DOLLY_LISTEN", "localhost:0")).routeKernelPath()).isTrue();
+        assertThat(DollyConfiguration.fromEnvironment(environment("DOLLY_ROUTE_KERNEL_PATH", "off")).routeKernelPath()).isFalse();
+        assertThat(DollyConfiguration.fromEnvironment(environment("DOLLY_ROUTE_KERNEL_PATH", "ON")).routeKernelPath()).isTrue();
+        assertBadInput(environment("DOLLY_ROUTE_KERNEL_PATH", "false"), "DOLLY_ROUTE_KERNEL_PATH 'false' must be on (the kernel takes connections to "
+                + "routes on the loopback address, where it can) or off (the daemon relays them).");
+    }
+
+    @Test
     void servesOtherAddressesWithoutTlsOnlyWhenTold()
     {
         DollyConfiguration configuration = DollyConfiguration.fromEnvironment(environment("DOLLY_LISTEN", "0.0.0.0:7370", "DOLLY_ALLOW_INSECURE_LISTEN", "true"));

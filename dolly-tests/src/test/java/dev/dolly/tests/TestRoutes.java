@@ -42,6 +42,7 @@ class TestRoutes
     private static final int PROXY_PORT = 59102;
     private static final int TAKEN_ROUTE_PORT = 59103;
     private static final int SHARED_ROUTE_PORT = 59104;
+    private static final int KERNEL_ROUTE_PORT = 59107;
 
     private DaemonProcess daemon;
     private Cli admin;
@@ -250,6 +251,45 @@ class TestRoutes
         }
         admin.succeed("delete", "route", "shop-db");
         assertThatThrownBy(() -> throughPort(second, MARIADB_ROUTE_PORT).close()).isInstanceOf(SQLException.class);
+    }
+
+    @Test
+    @Order(7)
+    void theKernelTakesALoopbackRouteAndForgetsItsContainerWhenItIsDeleted()
+            throws Exception
+    {
+        DataContainer doomed = createWithNote("notes", "pg-c", "C");
+        admin.succeed("create", "route", "kernel-db", "--port", String.valueOf(KERNEL_ROUTE_PORT), "--to", "pg-c");
+        // the daemon runs as root: the kernel redirects the route's port to the container's (DOLLY_ROUTE_KERNEL_PATH is on by default)
+        assertThat(nftRuleset()).contains(KERNEL_ROUTE_PORT + " : " + doomed.port());
+        try (Connection connection = throughPort(doomed, KERNEL_ROUTE_PORT)) {
+            assertThat(note(connection)).isEqualTo("C");
+        }
+
+        admin.succeed("delete", "data-container", "pg-c");
+
+        assertThat(nftRuleset()).doesNotContain(KERNEL_ROUTE_PORT + " : ");
+        // the next container may get the deleted one's port: the route must not lead a client to it
+        DataContainer next = createWithNote("notes", "pg-d", "D");
+        assertThatThrownBy(() -> throughPort(next, KERNEL_ROUTE_PORT).close()).isInstanceOf(SQLException.class);
+        assertThat(admin.json(Route[].class, "get", "routes", "kernel-db")[0].container()).isNull();
+        // pointed at it by its owner, the route leads there again
+        admin.succeed("update", "route", "kernel-db", "--to", "pg-d");
+        try (Connection connection = throughPort(next, KERNEL_ROUTE_PORT)) {
+            assertThat(note(connection)).isEqualTo("D");
+        }
+        admin.succeed("delete", "route", "kernel-db");
+        assertThat(nftRuleset()).doesNotContain(KERNEL_ROUTE_PORT + " : ");
+        admin.succeed("delete", "data-container", "pg-d");
+    }
+
+    private static String nftRuleset()
+            throws Exception
+    {
+        Process nft = new ProcessBuilder("nft", "list", "ruleset").redirectErrorStream(true).start();
+        String output = new String(nft.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(nft.waitFor()).as(output).isZero();
+        return output;
     }
 
     private DataContainer createWithNote(String image, String name, String note)

@@ -49,9 +49,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongConsumer;
 import java.util.stream.Collectors;
 
 import static java.util.Objects.requireNonNull;
@@ -89,6 +91,7 @@ public final class ContainerService
     private final Map<Long, Object> locks = new ConcurrentHashMap<>();
     private final ContainerPools pools;
     private final WakeListeners wakeListeners = new WakeListeners();
+    private final List<LongConsumer> deletionListeners = new CopyOnWriteArrayList<>();
     private final IdleWatcher idleWatcher;
 
     public ContainerService(Catalog catalog, ImageService images, EngineRegistry engines, EngineAccounts accounts, StorageDriver storage, PortAllocator ports,
@@ -452,7 +455,29 @@ public final class ContainerService
                     + cleanupFailure.getMessage() + "). Delete the container.");
             return;
         }
+        released(id);
         catalog.containers().delete(id);
+    }
+
+    /**
+     * Has {@code listener} told the ID of each container about to be deleted, before its record (and so its port) is
+     * freed: whatever still sends connections to the container's port stops before another container may take it.
+     */
+    public void whenDeleted(LongConsumer listener)
+    {
+        deletionListeners.add(requireNonNull(listener, "listener is null"));
+    }
+
+    private void released(long id)
+    {
+        for (LongConsumer listener : deletionListeners) {
+            try {
+                listener.accept(id);
+            }
+            catch (RuntimeException e) {
+                LOG.warn("A listener failed on the deletion of container {}", id, e);
+            }
+        }
     }
 
     /** The refusal of a creation whose image was READY when it was resolved, and is being deleted (or gone) when the container is recorded. */
@@ -946,6 +971,7 @@ public final class ContainerService
 
     private void finishDelete(ContainerRecord container)
     {
+        released(container.id());
         wakeListeners.stopListening(container.id());
         Engine engine = engine(container);
         if (!container.volume().isEmpty() && storage.exists(container.volume())) {

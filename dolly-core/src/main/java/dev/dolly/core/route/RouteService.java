@@ -16,12 +16,15 @@ import dev.dolly.core.catalog.ContainerRecord;
 import dev.dolly.core.catalog.RouteRecord;
 import dev.dolly.core.container.ContainerService;
 import dev.dolly.core.image.ImageDefinitionParser;
+import dev.dolly.core.process.CommandRunner;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.NoRouteToHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +44,13 @@ import static java.util.Objects.requireNonNull;
  * the catalog where the container's server listens, on the connection's own thread, so a load or reset (the server
  * starts again on the same port) needs nothing from the route, and a server that is stopped could be started there
  * before the connection is relayed.
+ *
+ * <p>As root, a route on {@code 127.0.0.1} is also given to the kernel ({@link KernelRoutes}, unless
+ * {@code DOLLY_ROUTE_KERNEL_PATH=off}): its connections go straight to the container's port, as fast as direct ones.
+ * A stopped container's port is listened on by the daemon, which wakes it, so routes to stopped containers work the
+ * same. The relay keeps the port, and takes the connections the kernel does not: those of a route whose container
+ * was deleted (refused), and all of them when the kernel cannot take routes (not root, no nftables, another listen
+ * address), which the daemon's log says once at start.
  */
 public final class RouteService
         implements AutoCloseable
@@ -55,6 +65,7 @@ public final class RouteService
     private final Clock clock;
     private final Map<Long, TcpRelay> relays = new ConcurrentHashMap<>();
     private final Map<Long, String> failures = new ConcurrentHashMap<>();
+    private volatile KernelRoutes kernel;
 
     public RouteService(Catalog catalog, ContainerService containers, DollyConfiguration configuration, Clock clock)
     {
@@ -67,6 +78,8 @@ public final class RouteService
     /** Listens on the port of every route of the catalog; a port that cannot be bound is noted, not fatal. */
     public void start()
     {
+        kernel = openKernelRoutes().orElse(null);
+        containers.whenDeleted(this::containerDeleted);
         for (RouteRecord route : catalog.routes().list()) {
             try {
                 listen(route);
@@ -114,6 +127,7 @@ public final class RouteService
             throw e;
         }
         relays.put(id, relay);
+        routeInKernel(request.port(), container);
         LOG.info("Route {} ({}) listens on port {} for container {} ({})", name, id, request.port(), container.name(), container.id());
         return view(load(id));
     }
@@ -139,7 +153,13 @@ public final class RouteService
             failures.remove(route.id());
         }
         else {
-            int dropped = relay.setTarget(target(container.id()), request.dropConnections());
+            relay.setTarget(target(container.id()), false);
+        }
+        // new connections go to the new container from here on; then the open ones are closed, when asked
+        routeInKernel(route.port(), container);
+        if (request.dropConnections()) {
+            KernelRoutes kernelRoutes = kernel;
+            int dropped = relay.dropConnections() + (kernelRoutes == null ? 0 : kernelRoutes.dropConnections(route.port()));
             if (dropped > 0) {
                 LOG.info("Route {} ({}): closed {} open connections", route.name(), route.id(), dropped);
             }
@@ -152,6 +172,7 @@ public final class RouteService
     {
         RouteRecord route = resolve(reference, caller);
         Route view = view(route);
+        unrouteInKernel(route.port());
         TcpRelay relay = relays.remove(route.id());
         if (relay != null) {
             relay.close();
@@ -178,8 +199,107 @@ public final class RouteService
     @Override
     public void close()
     {
+        KernelRoutes kernelRoutes = kernel;
+        kernel = null;
+        if (kernelRoutes != null) {
+            kernelRoutes.close();
+        }
         relays.values().forEach(TcpRelay::close);
         relays.clear();
+    }
+
+    /** Whether the kernel takes the connections of routes on the loopback address (see {@link KernelRoutes}). */
+    public boolean kernelPath()
+    {
+        return kernel != null;
+    }
+
+    /** Before a container's record (and port) is freed: no route sends connections to its port any more. */
+    private synchronized void containerDeleted(long containerId)
+    {
+        for (RouteRecord route : catalog.routes().list()) {
+            if (route.containerId() != null && route.containerId() == containerId) {
+                unrouteInKernel(route.port());
+            }
+        }
+    }
+
+    private Optional<KernelRoutes> openKernelRoutes()
+    {
+        if (!configuration.routeKernelPath()) {
+            LOG.info("Routes are relayed by the daemon: {}=off", DollyConfiguration.ROUTE_KERNEL_PATH);
+            return Optional.empty();
+        }
+        if (!"127.0.0.1".equals(listenAddress())) {
+            LOG.info("Routes are relayed by the daemon: they listen on {}, and the kernel takes routes on 127.0.0.1 only", listenAddress());
+            return Optional.empty();
+        }
+        if (!runningAsRoot()) {
+            LOG.info("Routes are relayed by the daemon: only root can have the kernel take them");
+            return Optional.empty();
+        }
+        // one table per daemon home: a daemon that crashed finds and replaces its own at its next start
+        String table = "dolly_" + Integer.toHexString(configuration.home().toAbsolutePath().normalize().toString().hashCode());
+        KernelRoutes.Result result = KernelRoutes.open(table, CommandRunner.system());
+        if (result.routes().isEmpty()) {
+            LOG.warn("Routes are relayed by the daemon, at about half the throughput of a direct connection: the kernel cannot take them ({}). "
+                    + "Install nftables and iproute2, or set {}=off to say so.", result.reason(), DollyConfiguration.ROUTE_KERNEL_PATH);
+            return Optional.empty();
+        }
+        LOG.info("Routes on 127.0.0.1 are taken by the kernel ({})", result.reason());
+        return result.routes();
+    }
+
+    /** Has the kernel send the route's new connections to the container, when it takes routes; else the relay does. */
+    private void routeInKernel(int port, ContainerRecord container)
+    {
+        KernelRoutes kernelRoutes = kernel;
+        if (kernelRoutes == null) {
+            return;
+        }
+        InetSocketAddress server = containers.serverAddress(container);
+        if (container.status() == ResourceStatus.DELETING || container.status() == ResourceStatus.FAILED || !"127.0.0.1".equals(server.getHostString())) {
+            unrouteInKernel(port);
+            return;
+        }
+        try {
+            kernelRoutes.route(port, server.getPort());
+        }
+        catch (DollyException e) {
+            LOG.warn("The kernel does not take route port {} ({}): the daemon relays it", port, e.getMessage());
+            unrouteInKernel(port);
+        }
+    }
+
+    /**
+     * The kernel no longer sends the route's connections anywhere. Should nft fail, the kernel path is given up
+     * altogether (its table deleted): a port left mapped could send a route's connections to whichever container
+     * takes the old container's port next.
+     */
+    private void unrouteInKernel(int port)
+    {
+        KernelRoutes kernelRoutes = kernel;
+        if (kernelRoutes == null) {
+            return;
+        }
+        try {
+            kernelRoutes.unroute(port);
+        }
+        catch (DollyException e) {
+            LOG.error("Could not remove route port {} from the kernel ({}): the daemon relays every route from now on", port, e.getMessage());
+            kernel = null;
+            kernelRoutes.close();
+        }
+    }
+
+    private static boolean runningAsRoot()
+    {
+        try {
+            return Integer.valueOf(0).equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid"));
+        }
+        catch (IOException | UnsupportedOperationException e) {
+            return false;
+        }
     }
 
     private RouteRecord resolve(String reference, Caller caller)
@@ -219,6 +339,9 @@ public final class RouteService
         Long containerId = route.containerId();
         relays.put(route.id(), startRelay(route.name(), route.port(), containerId == null ? -1 : containerId));
         failures.remove(route.id());
+        if (containerId != null) {
+            catalog.containers().find(containerId).ifPresent(container -> routeInKernel(route.port(), container));
+        }
         LOG.info("Route {} ({}) listens on port {}", route.name(), route.id(), route.port());
     }
 
@@ -261,8 +384,10 @@ public final class RouteService
     {
         Optional<ContainerRecord> container = Optional.ofNullable(route.containerId()).flatMap(id -> catalog.containers().find(id));
         TcpRelay relay = relays.get(route.id());
+        KernelRoutes kernelRoutes = kernel;
+        int connections = (relay == null ? 0 : relay.activeConnections()) + (kernelRoutes == null ? 0 : kernelRoutes.connections(route.port()));
         return new Route(route.id(), route.name(), configuration.containerHost(), route.port(), container.map(ContainerRecord::id).orElse(null),
-                container.map(ContainerRecord::name).orElse(null), relay == null ? 0 : relay.activeConnections(), route.owner(), route.createdAt(),
+                container.map(ContainerRecord::name).orElse(null), connections, route.owner(), route.createdAt(),
                 relay != null, relay == null ? failures.getOrDefault(route.id(), "Not listening.") : null);
     }
 }
