@@ -43,6 +43,7 @@ class TestRoutes
     private static final int TAKEN_ROUTE_PORT = 59103;
     private static final int SHARED_ROUTE_PORT = 59104;
     private static final int KERNEL_ROUTE_PORT = 59107;
+    private static final int RELAYED_ROUTE_PORT = 59108;
 
     private DaemonProcess daemon;
     private Cli admin;
@@ -281,6 +282,43 @@ class TestRoutes
         admin.succeed("delete", "route", "kernel-db");
         assertThat(nftRuleset()).doesNotContain(KERNEL_ROUTE_PORT + " : ");
         admin.succeed("delete", "data-container", "pg-d");
+    }
+
+    @Test
+    @Order(8)
+    void withTheKernelPathOffTheDaemonRelaysRoutesTheSameWay()
+            throws Exception
+    {
+        // pg-a is on rev.0 since the second test: its note again
+        try (Connection connection = throughPort(postgresA, postgresA.port()); Statement statement = connection.createStatement()) {
+            statement.execute("INSERT INTO note VALUES ('A')");
+        }
+        daemon.stop();
+        DaemonProcess relaying = daemon.with(Map.of("DOLLY_ROUTE_KERNEL_PATH", "off")).start();
+        try {
+            admin.succeed("create", "route", "relayed-db", "--port", String.valueOf(RELAYED_ROUTE_PORT), "--to", "pg-a");
+            // no table of this daemon's: neither the new route nor the one it listens on again is in the kernel
+            assertThat(nftRuleset()).doesNotContain(RELAYED_ROUTE_PORT + " : ").doesNotContain(POSTGRES_ROUTE_PORT + " : ");
+            assertThat(relaying.log()).contains("Routes are relayed by the daemon: DOLLY_ROUTE_KERNEL_PATH=off");
+            try (Connection open = throughPort(postgresA, RELAYED_ROUTE_PORT)) {
+                assertThat(note(open)).isEqualTo("A");
+                assertThat(admin.json(Route[].class, "get", "routes", "relayed-db")[0].connections()).isEqualTo(1);
+                admin.succeed("update", "route", "relayed-db", "--to", "pg-b");
+                try (Connection fresh = throughPort(postgresB, RELAYED_ROUTE_PORT)) {
+                    assertThat(note(fresh)).isEqualTo("B");
+                }
+                assertThat(note(open)).isEqualTo("A");
+                admin.succeed("update", "route", "relayed-db", "--to", "pg-a", "--drop-connections");
+                assertThatThrownBy(() -> note(open)).isInstanceOf(SQLException.class);
+            }
+            admin.succeed("delete", "route", "relayed-db");
+        }
+        finally {
+            relaying.stop();
+            daemon.start();
+        }
+        // started again with the kernel path on, the daemon gives its routes to the kernel again
+        assertThat(nftRuleset()).contains(POSTGRES_ROUTE_PORT + " : " + postgresA.port());
     }
 
     private static String nftRuleset()
