@@ -14,6 +14,8 @@ import java.util.List;
  *         versions
  * @param containerPorts the port range of containers, and whether it is reserved from outgoing connections; null from
  *         servers of earlier versions
+ * @param routes how connections to routes reach their containers (the kernel, or the daemon's relay and why); null
+ *         from servers of earlier versions
  */
 public record ServerInfo(
         String version,
@@ -26,26 +28,35 @@ public record ServerInfo(
         Long storageUsedBytes,
         Long storageFreeBytes,
         Isolation isolation,
-        String containerPorts)
+        String containerPorts,
+        String routes)
 {
     /** Without the storage's space, which servers of earlier versions did not report. */
     public ServerInfo(String version, String home, String storageDriver, String storageDriverReason, String engineUser, List<EngineInfo> engines)
     {
-        this(version, home, storageDriver, storageDriverReason, engineUser, engines, null, null, null, null, null);
+        this(version, home, storageDriver, storageDriverReason, engineUser, engines, null, null, null, null, null, null);
     }
 
     /** Without the isolation, which servers of earlier versions did not report. */
     public ServerInfo(String version, String home, String storageDriver, String storageDriverReason, String engineUser, List<EngineInfo> engines,
             Long storageTotalBytes, Long storageUsedBytes, Long storageFreeBytes)
     {
-        this(version, home, storageDriver, storageDriverReason, engineUser, engines, storageTotalBytes, storageUsedBytes, storageFreeBytes, null, null);
+        this(version, home, storageDriver, storageDriverReason, engineUser, engines, storageTotalBytes, storageUsedBytes, storageFreeBytes, null, null, null);
     }
 
     /** Without the container ports, which servers of earlier versions did not report. */
     public ServerInfo(String version, String home, String storageDriver, String storageDriverReason, String engineUser, List<EngineInfo> engines,
             Long storageTotalBytes, Long storageUsedBytes, Long storageFreeBytes, Isolation isolation)
     {
-        this(version, home, storageDriver, storageDriverReason, engineUser, engines, storageTotalBytes, storageUsedBytes, storageFreeBytes, isolation, null);
+        this(version, home, storageDriver, storageDriverReason, engineUser, engines, storageTotalBytes, storageUsedBytes, storageFreeBytes, isolation, null, null);
+    }
+
+    /** Without the routes' path, which servers of earlier versions did not report. */
+    public ServerInfo(String version, String home, String storageDriver, String storageDriverReason, String engineUser, List<EngineInfo> engines,
+            Long storageTotalBytes, Long storageUsedBytes, Long storageFreeBytes, Isolation isolation, String containerPorts)
+    {
+        this(version, home, storageDriver, storageDriverReason, engineUser, engines, storageTotalBytes, storageUsedBytes, storageFreeBytes, isolation,
+                containerPorts, null);
     }
 
     /**

@@ -205,4 +205,21 @@ class TestGeneralCommands
         assertThat(json.get("isolation").get("memoryLimitBytes").asLong()).isEqualTo(2L * 1024 * 1024 * 1024);
         assertThat(json.get("isolation").get("processLimit").asLong()).isEqualTo(512);
     }
+
+    @Test
+    void showsHowRoutesReachTheirContainers()
+            throws Exception
+    {
+        ServerInfo info = new ServerInfo("0.1.0", "/var/lib/dolly", "btrfs", "", "dolly", List.of(), null, null, null, null, "54320-54999",
+                "taken by the kernel (nftables table ip dolly_1a2b3c)");
+        daemon.answer("GET", "/api/v1/info", info);
+        CliRunner authenticated = dolly.withVariable("DOLLY_ACCESS_TOKEN", TOKEN);
+
+        assertThat(authenticated.run("info").stdout()).contains("""
+                Container ports: 54320-54999
+                Routes:          taken by the kernel (nftables table ip dolly_1a2b3c)
+                """);
+        JsonNode json = Json.json().readTree(authenticated.run("info", "-o", "json").stdout());
+        assertThat(json.get("routes").asText()).isEqualTo("taken by the kernel (nftables table ip dolly_1a2b3c)");
+    }
 }

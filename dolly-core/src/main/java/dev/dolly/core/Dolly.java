@@ -352,7 +352,7 @@ public final class Dolly
         return new ServerInfo(version(), configuration.home().toString(), storage.name(), storageReason, engineUser.name(),
                 engines.all().stream().map(Engine::describe).toList(),
                 usage == null ? null : usage.totalBytes(), usage == null ? null : usage.usedBytes(), usage == null ? null : usage.freeBytes(),
-                runtime.isolation(accountsDescription()), containerPorts);
+                runtime.isolation(accountsDescription()), containerPorts, routes.path());
     }
 
     /** The accounts servers run as, for {@code dolly info}. */

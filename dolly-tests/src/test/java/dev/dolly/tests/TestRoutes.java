@@ -263,6 +263,7 @@ class TestRoutes
         admin.succeed("create", "route", "kernel-db", "--port", String.valueOf(KERNEL_ROUTE_PORT), "--to", "pg-c");
         // the daemon runs as root: the kernel redirects the route's port to the container's (DOLLY_ROUTE_KERNEL_PATH is on by default)
         assertThat(nftRuleset()).contains(KERNEL_ROUTE_PORT + " : " + doomed.port());
+        assertThat(admin.succeed("info").stdout()).containsPattern("Routes: +taken by the kernel \\(nftables table ip dolly_[0-9a-f]+\\)");
         try (Connection connection = throughPort(doomed, KERNEL_ROUTE_PORT)) {
             assertThat(note(connection)).isEqualTo("C");
         }
@@ -300,6 +301,7 @@ class TestRoutes
             // no table of this daemon's: neither the new route nor the one it listens on again is in the kernel
             assertThat(nftRuleset()).doesNotContain(RELAYED_ROUTE_PORT + " : ").doesNotContain(POSTGRES_ROUTE_PORT + " : ");
             assertThat(relaying.log()).contains("Routes are relayed by the daemon: DOLLY_ROUTE_KERNEL_PATH=off");
+            assertThat(admin.succeed("info").stdout()).contains("Routes:          relayed by the daemon: DOLLY_ROUTE_KERNEL_PATH=off");
             try (Connection open = throughPort(postgresA, RELAYED_ROUTE_PORT)) {
                 assertThat(note(open)).isEqualTo("A");
                 assertThat(admin.json(Route[].class, "get", "routes", "relayed-db")[0].connections()).isEqualTo(1);

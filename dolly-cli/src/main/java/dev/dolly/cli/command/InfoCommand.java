@@ -50,7 +50,8 @@ final class InfoCommand
                 info.storageUsedBytes(),
                 info.storageFreeBytes(),
                 info.isolation(),
-                info.containerPorts());
+                info.containerPorts(),
+                info.routes());
         if (output.structured()) {
             new Printer(context.stdout()).print(result, output.format);
         }
@@ -77,6 +78,9 @@ final class InfoCommand
         field(out, "Engine user:", info.engineUser());
         if (info.containerPorts() != null) {
             field(out, "Container ports:", info.containerPorts());
+        }
+        if (info.routes() != null) {
+            field(out, "Routes:", info.routes());
         }
         if (info.isolation() != null) {
             ServerInfo.Isolation isolation = info.isolation();
@@ -116,5 +120,6 @@ final class InfoCommand
             Long storageUsedBytes,
             Long storageFreeBytes,
             ServerInfo.Isolation isolation,
-            String containerPorts) {}
+            String containerPorts,
+            String routes) {}
 }

@@ -66,6 +66,7 @@ public final class RouteService
     private final Map<Long, TcpRelay> relays = new ConcurrentHashMap<>();
     private final Map<Long, String> failures = new ConcurrentHashMap<>();
     private volatile KernelRoutes kernel;
+    private volatile String path = "relayed by the daemon (the routes have not started yet)";
 
     public RouteService(Catalog catalog, ContainerService containers, DollyConfiguration configuration, Clock clock)
     {
@@ -208,10 +209,10 @@ public final class RouteService
         relays.clear();
     }
 
-    /** Whether the kernel takes the connections of routes on the loopback address (see {@link KernelRoutes}). */
-    public boolean kernelPath()
+    /** How connections to routes reach their containers, for {@code dolly info}: the kernel, or the relay and why. */
+    public String path()
     {
-        return kernel != null;
+        return path;
     }
 
     /** Before a container's record (and port) is freed: no route sends connections to its port any more. */
@@ -227,27 +228,33 @@ public final class RouteService
     private Optional<KernelRoutes> openKernelRoutes()
     {
         if (!configuration.routeKernelPath()) {
-            LOG.info("Routes are relayed by the daemon: {}=off", DollyConfiguration.ROUTE_KERNEL_PATH);
-            return Optional.empty();
+            return relayed(DollyConfiguration.ROUTE_KERNEL_PATH + "=off");
         }
         if (!"127.0.0.1".equals(listenAddress())) {
-            LOG.info("Routes are relayed by the daemon: they listen on {}, and the kernel takes routes on 127.0.0.1 only", listenAddress());
-            return Optional.empty();
+            return relayed("they listen on " + listenAddress() + ", and the kernel takes routes on 127.0.0.1 only");
         }
         if (!runningAsRoot()) {
-            LOG.info("Routes are relayed by the daemon: only root can have the kernel take them");
-            return Optional.empty();
+            return relayed("only a daemon running as root can have the kernel take them");
         }
         // one table per daemon home: a daemon that crashed finds and replaces its own at its next start
         String table = "dolly_" + Integer.toHexString(configuration.home().toAbsolutePath().normalize().toString().hashCode());
         KernelRoutes.Result result = KernelRoutes.open(table, CommandRunner.system());
         if (result.routes().isEmpty()) {
-            LOG.warn("Routes are relayed by the daemon, at about half the throughput of a direct connection: the kernel cannot take them ({}). "
+            LOG.warn("Routes are relayed by the daemon, at about 0.6 of a direct connection's throughput: the kernel cannot take them ({}). "
                     + "Install nftables and iproute2, or set {}=off to say so.", result.reason(), DollyConfiguration.ROUTE_KERNEL_PATH);
+            path = "relayed by the daemon: the kernel cannot take them (" + result.reason() + ")";
             return Optional.empty();
         }
         LOG.info("Routes on 127.0.0.1 are taken by the kernel ({})", result.reason());
+        path = "taken by the kernel (" + result.reason() + ")";
         return result.routes();
+    }
+
+    private Optional<KernelRoutes> relayed(String reason)
+    {
+        LOG.info("Routes are relayed by the daemon: {}", reason);
+        path = "relayed by the daemon: " + reason;
+        return Optional.empty();
     }
 
     /** Has the kernel send the route's new connections to the container, when it takes routes; else the relay does. */
@@ -288,6 +295,7 @@ public final class RouteService
         catch (DollyException e) {
             LOG.error("Could not remove route port {} from the kernel ({}): the daemon relays every route from now on", port, e.getMessage());
             kernel = null;
+            path = "relayed by the daemon: nft failed (" + e.getMessage() + ")";
             kernelRoutes.close();
         }
     }

@@ -144,6 +144,7 @@ final class AccountPages
                 <dt>Version</dt><dd>%s</dd>
                 <dt>Storage driver</dt><dd>%s <span class="detail">%s</span></dd>
                 <dt>Container ports</dt><dd>%s</dd>
+                <dt>Routes</dt><dd>%s</dd>
                 </dl>
                 <section aria-labelledby="space-heading"><h2 id="space-heading">Storage space</h2>%s</section>
                 <section aria-labelledby="usage-heading"><h2 id="usage-heading">Disk used per image and container</h2>
@@ -153,7 +154,7 @@ final class AccountPages
                 <div class="table"><table><thead><tr><th scope="col">Engine</th><th scope="col">Default</th><th scope="col">Installed</th>
                 <th scope="col">Available</th><th scope="col">System installations</th></tr></thead><tbody>%s</tbody></table></div></section>
                 """.formatted(Html.text(info.version()), Html.text(info.storageDriver()), Html.text(info.storageDriverReason()), Html.text(info.containerPorts()),
-                space, chart.isEmpty() ? "<p>No images or containers.</p>" : "<table class=\"chart\"><tbody>" + chart + "</tbody></table>", engines)));
+                Html.text(info.routes()), space, chart.isEmpty() ? "<p>No images or containers.</p>" : "<table class=\"chart\"><tbody>" + chart + "</tbody></table>", engines)));
     }
 
     private static void bar(StringBuilder chart, String label, Long bytes, long largest)
