@@ -153,7 +153,13 @@ final class KernelRoutes
             LOG.warn("Could not close the connections to route port {}: ss -K failed ({}): {}", routePort, result.exitCode(), result.output());
             return 0;
         }
-        return open;
+        // a kernel built without CONFIG_INET_DIAG_DESTROY lists the sockets and leaves them open
+        int left = connections(routePort);
+        if (left > 0) {
+            LOG.warn("{} connections to route port {} are still open after ss -K: this kernel cannot close sockets (CONFIG_INET_DIAG_DESTROY); "
+                    + "set DOLLY_ROUTE_KERNEL_PATH=off to have the daemon relay routes and close their connections itself", left, routePort);
+        }
+        return Math.max(0, open - left);
     }
 
     /** Deletes the table: nothing is redirected any more. */
