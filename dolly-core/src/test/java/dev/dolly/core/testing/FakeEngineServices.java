@@ -157,8 +157,9 @@ public final class FakeEngineServices
     }
 
     /**
-     * The settings of a home for the fake engine: the copy driver, a port range of its own. When the tests run as
-     * root, the engine user must reach the home, so the directory above it is made traversable.
+     * The settings of a home for the fake engine: the copy driver, a port range of its own, routes relayed by the
+     * daemon. When the tests run as root, the engine user must reach the home, so the directory above it is made
+     * traversable.
      */
     public static DollyConfiguration configuration(Path home)
     {
@@ -178,6 +179,9 @@ public final class FakeEngineServices
         settings.put("DOLLY_HOME", home.toString());
         settings.put("DOLLY_STORAGE_DRIVER", "copy");
         settings.put("DOLLY_CONTAINER_PORTS", containerPorts);
+        // a fake engine has no server behind its port for the kernel to redirect a route to: the daemon relays them
+        // (KernelRoutesTest and the end-to-end tests cover the kernel path), and unit tests leave nftables alone
+        settings.putIfAbsent(DollyConfiguration.ROUTE_KERNEL_PATH, "off");
         return DollyConfiguration.fromEnvironment(settings);
     }
 
