@@ -13,9 +13,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
 import java.util.stream.Stream;
 
 import static java.util.Objects.requireNonNull;
@@ -43,6 +44,7 @@ final class KernelRoutes
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(20);
     private static final String LOOPBACK = "127.0.0.1";
     private static final String ESTABLISHED = "01";
+    private static final Set<String> LOOPBACK_PEERS = Set.of("0100007F", "0000000000000000FFFF00000100007F");
 
     private final CommandRunner runner;
     private final Path nft;
@@ -78,8 +80,8 @@ final class KernelRoutes
         }
         KernelRoutes routes = new KernelRoutes(runner, nft.get(), ss.get(), table);
         try {
-            routes.deleteTable();
-            routes.apply("""
+            // one transaction: the old table (if any) goes and the new one comes, with one nft at the daemon's start
+            routes.apply(routes.deleteTableScript() + """
                     table ip %s {
                       map routes { type inet_service : inet_service; }
                       chain output {
@@ -134,9 +136,19 @@ final class KernelRoutes
     /** The established connections of clients to the route's port. */
     int connections(int routePort)
     {
-        return (int) Stream.of("/proc/net/tcp", "/proc/net/tcp6").flatMap(KernelRoutes::lines)
-                .filter(line -> establishedTo(line, routePort))
-                .count();
+        return connectionsByPort().getOrDefault(routePort, 0);
+    }
+
+    /**
+     * The established connections of clients to each port of 127.0.0.1, read once from {@code /proc/net/tcp} and
+     * {@code tcp6}: a listing of routes takes its counts from one reading.
+     */
+    Map<Integer, Integer> connectionsByPort()
+    {
+        Map<Integer, Integer> connections = new HashMap<>();
+        Stream.of("/proc/net/tcp", "/proc/net/tcp6").flatMap(KernelRoutes::lines)
+                .forEach(line -> loopbackPeerPort(line).ifPresent(port -> connections.merge(port, 1, Integer::sum)));
+        return connections;
     }
 
     /** Aborts every open connection to the route's port (their clients see the connection reset); returns how many. */
@@ -177,8 +189,13 @@ final class KernelRoutes
 
     private void deleteTable()
     {
+        apply(deleteTableScript());
+    }
+
+    private String deleteTableScript()
+    {
         // "destroy table" needs nftables 1.0.8; "add" then "delete" works everywhere and fails only for real trouble
-        apply("add table ip %s\ndelete table ip %s\n".formatted(table, table));
+        return "add table ip %s\ndelete table ip %s\n".formatted(table, table);
     }
 
     private void apply(String script)
@@ -191,23 +208,25 @@ final class KernelRoutes
         }
     }
 
-    /** Whether a line of /proc/net/tcp or tcp6 is an established socket whose peer is the loopback route port. */
-    static boolean establishedTo(String line, int routePort)
+    /** The peer's port of a line of /proc/net/tcp or tcp6 that is an established socket whose peer is 127.0.0.1. */
+    static OptionalInt loopbackPeerPort(String line)
     {
         String[] fields = line.strip().split("\\s+");
         if (fields.length < 4 || !fields[3].equals(ESTABLISHED)) {
-            return false;
+            return OptionalInt.empty();
         }
         String peer = fields[2];
         int colon = peer.indexOf(':');
-        if (colon < 0) {
-            return false;
-        }
-        String address = peer.substring(0, colon);
-        String port = String.format(Locale.ROOT, "%04X", routePort);
         // 127.0.0.1 as the kernel prints it: in host byte order, little-endian here; in tcp6 as ::ffff:127.0.0.1
-        boolean loopback = address.equals("0100007F") || address.equals("0000000000000000FFFF00000100007F");
-        return loopback && peer.substring(colon + 1).equalsIgnoreCase(port);
+        if (colon < 0 || !LOOPBACK_PEERS.contains(peer.substring(0, colon))) {
+            return OptionalInt.empty();
+        }
+        try {
+            return OptionalInt.of(Integer.parseInt(peer.substring(colon + 1), 16));
+        }
+        catch (NumberFormatException e) {
+            return OptionalInt.empty();
+        }
     }
 
     private static Stream<String> lines(String file)

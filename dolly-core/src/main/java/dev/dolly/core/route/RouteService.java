@@ -17,14 +17,13 @@ import dev.dolly.core.catalog.RouteRecord;
 import dev.dolly.core.container.ContainerService;
 import dev.dolly.core.image.ImageDefinitionParser;
 import dev.dolly.core.process.CommandRunner;
+import dev.dolly.core.storage.StorageDrivers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.NoRouteToHostException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -193,7 +192,8 @@ public final class RouteService
     public List<Route> list(Caller caller)
     {
         requireNonNull(caller, "caller is null");
-        return catalog.routes().list().stream().filter(caller::canSee).map(this::view).toList();
+        Map<Integer, Integer> kernelConnections = kernelConnections();
+        return catalog.routes().list().stream().filter(caller::canSee).map(route -> view(route, kernelConnections)).toList();
     }
 
     /** Stops listening on every route and closes their connections (the daemon stops). */
@@ -233,7 +233,7 @@ public final class RouteService
         if (!"127.0.0.1".equals(listenAddress())) {
             return relayed("they listen on " + listenAddress() + ", and the kernel takes routes on 127.0.0.1 only");
         }
-        if (!runningAsRoot()) {
+        if (!StorageDrivers.runningAsRoot()) {
             return relayed("only a daemon running as root can have the kernel take them");
         }
         // one table per daemon home: a daemon that crashed finds and replaces its own at its next start
@@ -300,15 +300,6 @@ public final class RouteService
         }
     }
 
-    private static boolean runningAsRoot()
-    {
-        try {
-            return Integer.valueOf(0).equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid"));
-        }
-        catch (IOException | UnsupportedOperationException e) {
-            return false;
-        }
-    }
 
     private RouteRecord resolve(String reference, Caller caller)
     {
@@ -390,10 +381,21 @@ public final class RouteService
 
     private Route view(RouteRecord route)
     {
+        return view(route, kernelConnections());
+    }
+
+    /** The connections the kernel carries, per port: none when it takes no routes. */
+    private Map<Integer, Integer> kernelConnections()
+    {
+        KernelRoutes kernelRoutes = kernel;
+        return kernelRoutes == null ? Map.of() : kernelRoutes.connectionsByPort();
+    }
+
+    private Route view(RouteRecord route, Map<Integer, Integer> kernelConnections)
+    {
         Optional<ContainerRecord> container = Optional.ofNullable(route.containerId()).flatMap(id -> catalog.containers().find(id));
         TcpRelay relay = relays.get(route.id());
-        KernelRoutes kernelRoutes = kernel;
-        int connections = (relay == null ? 0 : relay.activeConnections()) + (kernelRoutes == null ? 0 : kernelRoutes.connections(route.port()));
+        int connections = (relay == null ? 0 : relay.activeConnections()) + kernelConnections.getOrDefault(route.port(), 0);
         return new Route(route.id(), route.name(), configuration.containerHost(), route.port(), container.map(ContainerRecord::id).orElse(null),
                 container.map(ContainerRecord::name).orElse(null), connections, route.owner(), route.createdAt(),
                 relay != null, relay == null ? failures.getOrDefault(route.id(), "Not listening.") : null);

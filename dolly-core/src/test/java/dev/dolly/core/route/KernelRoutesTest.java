@@ -143,13 +143,14 @@ final class KernelRoutesTest
         // from /proc/net/tcp and tcp6: a client socket of 127.0.0.1:55016 to 127.0.0.1:61801 (0xF169), established (01)
         String ipv4 = "   3: 0100007F:D6E8 0100007F:F169 01 00000000:00000000 00:00000000 00000000     0        0 96537 1 0000000000000000 20 4 30 10 -1";
         String ipv6 = "   1: 0000000000000000FFFF00000100007F:D6E8 0000000000000000FFFF00000100007F:F169 01 00000000:00000000 00:00000000 00000000  0 0 1 1";
-        assertThat(KernelRoutes.establishedTo(ipv4, 61801)).isTrue();
-        assertThat(KernelRoutes.establishedTo(ipv6, 61801)).isTrue();
-        assertThat(KernelRoutes.establishedTo(ipv4, 61802)).isFalse();
-        // listening (0A), another peer address, or the route port as the local end (a relay's accepted socket)
-        assertThat(KernelRoutes.establishedTo(ipv4.replace(" 01 ", " 0A "), 61801)).isFalse();
-        assertThat(KernelRoutes.establishedTo(ipv4.replace("0100007F:F169", "0200007F:F169"), 61801)).isFalse();
-        assertThat(KernelRoutes.establishedTo("   3: 0100007F:F169 0100007F:D6E8 01 00000000:00000000", 61801)).isFalse();
+        assertThat(KernelRoutes.loopbackPeerPort(ipv4)).hasValue(61801);
+        assertThat(KernelRoutes.loopbackPeerPort(ipv6)).hasValue(61801);
+        // listening (0A), another peer address, no port
+        assertThat(KernelRoutes.loopbackPeerPort(ipv4.replace(" 01 ", " 0A "))).isEmpty();
+        assertThat(KernelRoutes.loopbackPeerPort(ipv4.replace("0100007F:F169", "0200007F:F169"))).isEmpty();
+        assertThat(KernelRoutes.loopbackPeerPort("   3: 0100007F:D6E8 0100007F 01 00000000:00000000")).isEmpty();
+        // the route port as the local end (a relay's accepted socket) counts for the client's port, not the route's
+        assertThat(KernelRoutes.loopbackPeerPort("   3: 0100007F:F169 0100007F:D6E8 01 00000000:00000000")).hasValue(0xD6E8);
     }
 
     private static void requireKernelRoutes()
