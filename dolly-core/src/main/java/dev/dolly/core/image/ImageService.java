@@ -609,7 +609,7 @@ public final class ImageService
      *
      * @param staging the staging directory of an uploaded definition
      * @param dryRun whether to build up to the transform only, undo everything and leave the catalog
-     * @param release frees the definition's files; a dry run does so before its outcome shows, since it keeps nothing
+     * @param release frees the definition's files; before the outcome shows (whoever sees the image settled sees its upload gone)
      */
     private void build(long id, ImageDefinition definition, Optional<Path> staging, Optional<byte[]> salt, boolean dryRun, Runnable release)
     {
@@ -626,7 +626,7 @@ public final class ImageService
                 engine = engine.readingSourcesAs(EngineUser.daemonUser());
             }
             BuildContext context = new BuildContext(image, VolumeKeys.image(id), loadPlan(definition, engine), engine, catalog.images(), storage, account, ports,
-                    logFile, clock, BUILD_PARALLELISM);
+                    logFile, clock, BUILD_PARALLELISM).releasingSourcesWith(release);
             // counted from when the build starts, not from when it was queued
             BuildTimeout timeout = BuildTimeout.watch(context, configuration.buildTimeout(), timeouts);
             try {
@@ -656,7 +656,8 @@ public final class ImageService
                 endDryRun(id, ResourceStatus.FAILED, message);
                 return;
             }
-            // its volume went with the undone steps: the account is free again, before anyone sees the build failed
+            // its volume went with the undone steps: the account and the upload are free again, before anyone sees the build failed
+            release.run();
             catalog.images().setEngineUid(id, null);
             catalog.images().setStatus(id, ResourceStatus.FAILED, message);
         }

@@ -47,6 +47,7 @@ public final class BuildContext
     private volatile DollyException timeout;
     private String loadDatabase;
     private String dataDatabase;
+    private volatile Runnable releaseSources = () -> {};
 
     /**
      * @param volume the image's volume key
@@ -70,6 +71,21 @@ public final class BuildContext
             throw new IllegalArgumentException("parallelism must be at least 1: " + parallelism);
         }
         this.parallelism = parallelism;
+    }
+
+    /**
+     * What frees the definition's files (an upload's staging directory) once the build no longer reads them: run by
+     * {@link MarkReadyStep} before the image shows READY, so that whoever sees it ready sees its upload gone.
+     */
+    public BuildContext releasingSourcesWith(Runnable release)
+    {
+        this.releaseSources = requireNonNull(release, "release is null");
+        return this;
+    }
+
+    void releaseSources()
+    {
+        releaseSources.run();
     }
 
     public ImageRecord image()
