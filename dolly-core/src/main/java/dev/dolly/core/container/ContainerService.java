@@ -344,7 +344,13 @@ public final class ContainerService
     PasswordChange preparePasswordChange(ContainerRecord pooled)
     {
         Engine engine = engine(pooled);
-        return engine.preparePasswordChange(poolSuperuser(pooled, engine), pooled.userName(), Passwords.generate());
+        // logged in to the database the user will use: the server's first login there (its catalog caches, built
+        // anew at every start) is then the daemon's, ahead of time, not the user's
+        Endpoint superuser = poolSuperuser(pooled, engine);
+        if (pooled.databaseName() != null) {
+            superuser = superuser.withDatabase(pooled.databaseName());
+        }
+        return engine.preparePasswordChange(superuser, pooled.userName(), Passwords.generate());
     }
 
     /** A password change for a pool container none was prepared for: it logs in when applied. */

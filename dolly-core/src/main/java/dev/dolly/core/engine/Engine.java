@@ -201,6 +201,9 @@ public interface Engine
      * Makes {@link #changePassword} ready ahead of time, for a warm pool's container: engines that can log in as the
      * superuser now and prepare the statement, so that {@link PasswordChange#apply} only runs it. By default nothing
      * is opened and the change logs in when applied.
+     *
+     * @param superuser the superuser's endpoint, naming the database the container's user will connect to: an engine
+     *         that logs in now logs in there, so that the server's first login to it is not the user's
      */
     default PasswordChange preparePasswordChange(Endpoint superuser, String user, String newPassword)
     {

@@ -705,7 +705,9 @@ public final class PostgresEngine
         Connection connection = null;
         char[] password = newPassword.toCharArray();
         try {
-            connection = connect(superuser.withDatabase(MAINTENANCE_DATABASE));
+            // the database the endpoint names: the session's login builds that database's catalog caches, which every
+            // start of the server discards, before the user's own login needs them
+            connection = connect(superuser);
             String encryption = connection.getMetaData().getDatabaseMajorVersion() < 10 ? "md5" : "scram-sha-256";
             String statement = PasswordUtil.genAlterUserPasswordSQL(user, password, encryption);
             return new PreparedPasswordChange(connection, user, newPassword, statement);

@@ -287,6 +287,12 @@ class PostgresEngineTest
             Thread.sleep(20);
         }
         assertThat(Integer.parseInt(query(superuser, sessions))).isEqualTo(sessionsBefore);
+
+        // the session logs in to the database the endpoint names (a container's own), so that its catalog caches are built before the user's login
+        execute(superuser, "CREATE DATABASE prepared_data");
+        PasswordChange inData = engine.preparePasswordChange(superuser.withDatabase("prepared_data"), "prepared", "in data");
+        assertThat(query(superuser, "SELECT count(*) FROM pg_stat_activity WHERE usename = 'postgres' AND datname = 'prepared_data'")).isEqualTo("1");
+        inData.close();
         // a wrong superuser password fails when preparing, not at the take
         assertThatThrownBy(() -> engine.preparePasswordChange(new Endpoint(superuser.host(), superuser.port(), superuser.user(), "wrong", "postgres"), "prepared", "x"))
                 .isInstanceOf(DollyException.class);
