@@ -283,7 +283,7 @@ final class TransformBenchmarkRun
                       timestamptz '2020-01-01' + (e %% 1461) * interval '1 day' + (e %% 86400) * interval '1 second',
                       (ARRAY['login','view','search','cart','checkout','review'])[1 + e %% 6],
                       CASE WHEN e %% 4 = 0 THEN NULL ELSE '10.' || (e %% 250) || '.' || ((e / 250) %% 250) || '.' || (1 + (e / 62500) %% 250) END,
-                      'Looked at item ' || (e * 7919) %% 100003 || ' from the ' || (ARRAY['home page','search results','a newsletter','a friend''s link'])[1 + e %% 4]
+                      'Looked at item ' || (e::bigint * 7919) %% 100003 || ' from the ' || (ARRAY['home page','search results','a newsletter','a friend''s link'])[1 + e %% 4]
                         || ', session ' || md5(e::text) || ', ' || md5((e * 31)::text)
                     FROM generate_series(1, %1$d * 10) AS e;
                   ALTER TABLE customers ADD PRIMARY KEY (id);
