@@ -242,6 +242,26 @@ class TestTransform
     }
 
     @Test
+    void anOriginalAddressInsideAForgottenFreeTextFailsTheBuild()
+            throws Exception
+    {
+        // invoice.notes quotes the customer's street address, in another case, inside a sentence; customer.address is masked
+        String notes = """
+
+                ALTER TABLE invoice ADD COLUMN notes text;
+                UPDATE invoice i SET notes = 'Parcel left at ' || upper(c.address) || ' by the courier' FROM customer c WHERE c.customer_id = i.customer_id;
+                """;
+        Path forgetful = definition("address-notes", DEFINITION.replace("name: chinook-dev", "name: chinook-address-notes"));
+        Files.writeString(forgetful.resolveSibling("Chinook_PostgreSql.sql"), notes, StandardOpenOption.APPEND);
+        Cli.Result refused = dolly.with(Map.of("DOLLY_MASK_SALT", SALT)).run("create", "data-image", "-f", forgetful.toString());
+        assertThat(refused.exitCode()).as(refused.stdout()).isNotZero();
+        assertThat(refused.stderr()).contains("The leak check failed: an original street address remains in invoice.notes");
+        assertThat(dolly.json(DataImage.class, "get", "data-image", "chinook-address-notes").status()).isEqualTo(ResourceStatus.FAILED);
+        dolly.succeed("delete", "data-image", "chinook-address-notes");
+        // the positive control, the same notes masked, is the email test's below: its build passes the address search too
+    }
+
+    @Test
     void anOriginalEmailInsideAForgottenFreeTextFailsTheBuildAndLeavesNothing()
             throws Exception
     {

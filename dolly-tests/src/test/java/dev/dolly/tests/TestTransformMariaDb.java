@@ -125,6 +125,26 @@ class TestTransformMariaDb
     }
 
     @Test
+    void anOriginalAddressInsideAForgottenFreeTextFailsTheBuild()
+            throws Exception
+    {
+        // Invoice.Notes quotes the customer's street address, in another case, inside a sentence; Customer.Address is masked
+        String notes = """
+
+                ALTER TABLE `Invoice` ADD COLUMN `Notes` TEXT;
+                UPDATE `Invoice` i JOIN `Customer` c ON c.`CustomerId` = i.`CustomerId`
+                SET i.`Notes` = CONCAT('Parcel left at ', UPPER(c.`Address`), ' by the courier');
+                """;
+        Path forgetful = definition("address-notes", DEFINITION.replace("name: chinook-mysql-dev", "name: chinook-mysql-address-notes"));
+        Files.writeString(forgetful.resolveSibling("Chinook_MySql.sql"), notes, StandardOpenOption.APPEND);
+        Cli.Result refused = dolly.with(Map.of("DOLLY_MASK_SALT", SALT)).run("create", "data-image", "-f", forgetful.toString());
+        assertThat(refused.exitCode()).as(refused.stdout()).isNotZero();
+        assertThat(refused.stderr()).contains("The leak check failed: an original street address remains in Invoice.Notes");
+        assertThat(dolly.json(DataImage.class, "get", "data-image", "chinook-mysql-address-notes").status()).isEqualTo(ResourceStatus.FAILED);
+        dolly.succeed("delete", "data-image", "chinook-mysql-address-notes");
+    }
+
+    @Test
     void anOriginalEmailInsideAForgottenFreeTextFailsTheBuild()
             throws Exception
     {

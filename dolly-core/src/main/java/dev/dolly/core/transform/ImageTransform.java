@@ -233,6 +233,8 @@ public final class ImageTransform
         // the originals that identify someone by themselves, in any text column, also inside longer texts
         Set<Identifier> identifiers = EnumSet.noneOf(Identifier.class);
         mappings.keySet().forEach(group -> identifiers.addAll(Identifier.of(group.transformer())));
+        // addresses inside texts are searched here, each value streamed once past all of them: in SQL, every value against every address
+        AddressSearch addresses = new AddressSearch(identifiers.remove(Identifier.STREET_ADDRESS) ? database.originalAddresses() : List.of());
         for (Table table : database.tables()) {
             for (Column column : table.columns()) {
                 if (!column.textual()) {
@@ -242,6 +244,9 @@ public final class ImageTransform
                     if (database.containsIdentifying(table, column, identifier)) {
                         throw leak(table, column, identifier.description());
                     }
+                }
+                if (!addresses.isEmpty() && database.anyValue(table, column, addresses::foundIn)) {
+                    throw leak(table, column, Identifier.STREET_ADDRESS.description());
                 }
             }
         }

@@ -3,6 +3,7 @@ package dev.dolly.core.transform;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
 /**
@@ -72,9 +73,16 @@ public interface TransformDatabase
 
     /**
      * Whether a value of a text column holds an original that {@code identifier} searches for, as
-     * {@link Identifier#finds} tells, in the database and set-based.
+     * {@link Identifier#finds} tells, in the database and set-based. Not for {@link Identifier#STREET_ADDRESS}, which
+     * the transform searches itself ({@link #originalAddresses}, {@link #anyValue}).
      */
     boolean containsIdentifying(Table table, Column column, Identifier identifier);
+
+    /** The keys {@link #addOriginalDigests} kept for {@link Identifier#STREET_ADDRESS}: the original addresses long enough to search inside texts. */
+    List<String> originalAddresses();
+
+    /** Whether a non-null value of the column, as text, meets {@code test}: the values are streamed out, and the stream stops at the first that does. */
+    boolean anyValue(Table table, Column column, Predicate<String> test);
 
     /** Drops the work tables. */
     @Override

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
 import static java.util.Objects.requireNonNull;
@@ -125,6 +126,18 @@ final class FakeTransformDatabase
 
     @Override
     public boolean containsIdentifying(Table table, Column column, Identifier identifier)
+    {
+        throw unsupported();
+    }
+
+    @Override
+    public List<String> originalAddresses()
+    {
+        throw unsupported();
+    }
+
+    @Override
+    public boolean anyValue(Table table, Column column, Predicate<String> test)
     {
         throw unsupported();
     }

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -223,6 +224,18 @@ class ImageTransformLeakCheckTest
         {
             Set<String> keys = identifying.getOrDefault(identifier, Set.of());
             return rows.get(table.name()).stream().map(row -> row.get(column.name())).filter(value -> value != null).anyMatch(value -> identifier.finds(value, keys));
+        }
+
+        @Override
+        public List<String> originalAddresses()
+        {
+            return List.copyOf(identifying.getOrDefault(Identifier.STREET_ADDRESS, Set.of()));
+        }
+
+        @Override
+        public boolean anyValue(Table table, Column column, Predicate<String> test)
+        {
+            return rows.get(table.name()).stream().map(row -> row.get(column.name())).filter(value -> value != null).anyMatch(test);
         }
 
         @Override

@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
@@ -338,10 +339,34 @@ final class MariaDbTransformDatabase
             // every email-like token of every value, against the originals' digests
             case EMAIL -> "SELECT 1 FROM token WHERE UNHEX(MD5(LOWER(token.text))) IN (SELECT digest FROM " + WORK + ".email_digests)";
             case NUMBER -> "SELECT 1 FROM token WHERE UNHEX(MD5(" + digits("token.text") + ")) IN (SELECT digest FROM " + WORK + ".number_digests)";
-            // each value long enough against each original address
-            case STREET_ADDRESS -> "SELECT 1 FROM " + quote(table.name()) + " t WHERE CHAR_LENGTH(" + value + ") >= " + Identifier.MINIMUM_ADDRESS_LENGTH
-                    + " AND EXISTS (SELECT 1 FROM " + WORK + ".street_addresses a WHERE LOCATE(a.address, LOWER(" + value + ")) > 0)";
+            case STREET_ADDRESS -> throw new IllegalArgumentException("Street addresses are searched by the transform: originalAddresses, anyValue");
         });
+    }
+
+    @Override
+    public List<String> originalAddresses()
+    {
+        return queryStrings("SELECT address FROM " + WORK + ".street_addresses", "read the original addresses");
+    }
+
+    @Override
+    public boolean anyValue(Table table, Column column, Predicate<String> test)
+    {
+        try (Statement statement = connection().createStatement()) {
+            statement.setFetchSize(BATCH);
+            try (ResultSet rows = statement.executeQuery("SELECT " + asText(quote(column.name())) + " FROM " + quote(table.name()) + " WHERE "
+                    + quote(column.name()) + " IS NOT NULL")) {
+                while (rows.next()) {
+                    if (test.test(rows.getString(1))) {
+                        return true;
+                    }
+                }
+                return false;
+            }
+        }
+        catch (SQLException e) {
+            throw failed("read " + table.name() + "." + column.name(), e);
+        }
     }
 
     /**

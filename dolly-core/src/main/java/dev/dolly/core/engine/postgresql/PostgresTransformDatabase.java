@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
@@ -341,10 +342,40 @@ final class PostgresTransformDatabase
                     + " WHERE " + value + " LIKE '%@%' AND md5(lower(token.parts[1])) IN (SELECT digest FROM " + WORK_SCHEMA + ".email_digests)";
             case NUMBER -> "SELECT 1" + from + " CROSS JOIN LATERAL regexp_matches(" + value + ", '" + Identifier.NUMBER_PATTERN + "', 'g') AS token(parts)"
                     + " WHERE md5(" + digits("token.parts[1]") + ") IN (SELECT digest FROM " + WORK_SCHEMA + ".number_digests)";
-            // each value long enough against each original address
-            case STREET_ADDRESS -> "SELECT 1" + from + " WHERE length(" + value + ") >= " + Identifier.MINIMUM_ADDRESS_LENGTH
-                    + " AND EXISTS (SELECT 1 FROM " + WORK_SCHEMA + ".street_addresses a WHERE strpos(lower(" + value + "), a.address) > 0)";
+            case STREET_ADDRESS -> throw new IllegalArgumentException("Street addresses are searched by the transform: originalAddresses, anyValue");
         });
+    }
+
+    @Override
+    public List<String> originalAddresses()
+    {
+        return queryStrings("SELECT address FROM " + WORK_SCHEMA + ".street_addresses", "read the original addresses");
+    }
+
+    @Override
+    public boolean anyValue(Table table, Column column, Predicate<String> test)
+    {
+        String values = "SELECT " + quote(column.name()) + "::text FROM " + name(table) + " WHERE " + quote(column.name()) + " IS NOT NULL";
+        try {
+            CopyOut out = connection().unwrap(PGConnection.class).getCopyAPI().copyOut("COPY (" + values + ") TO STDOUT");
+            try {
+                byte[] line;
+                while ((line = out.readFromCopy()) != null) {
+                    if (test.test(CopyText.unescape(new String(line, 0, line.length - 1, StandardCharsets.UTF_8)))) {
+                        return true;
+                    }
+                }
+                return false;
+            }
+            finally {
+                if (out.isActive()) {
+                    out.cancelCopy();
+                }
+            }
+        }
+        catch (SQLException e) {
+            throw failed("read " + table.displayName() + "." + column.name(), e);
+        }
     }
 
     /** Whether a query finds a row; it stops at the first. */
