@@ -136,22 +136,7 @@ public final class JUnitBenchmark
         finally {
             daemon.stop();
         }
-        removeHome(home);
-    }
-
-    /** The daemon leaves its ID-mapped view mounted under run/: unmounted first. A failure only warns. */
-    private static void removeHome(Path home)
-    {
-        Path mapped = home.resolve("run/mapped");
-        try {
-            if (Commands.output(List.of("findmnt", "-n", "-o", "TARGET", "--mountpoint", mapped.toString())).contains(mapped.toString())) {
-                Commands.run(List.of("umount", "-R", mapped.toString()));
-            }
-            Commands.run(List.of("rm", "-rf", home.toString()));
-        }
-        catch (IOException | InterruptedException | IllegalStateException e) {
-            Log.log("Warning: cannot remove " + home + ": " + e.getMessage());
-        }
+        BenchDaemon.removeQuietly(home, home);
     }
 
     /** @param key where the API calls' own times go in {@link #apiCallMillis}: size/mode */

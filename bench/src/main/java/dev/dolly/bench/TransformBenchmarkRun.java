@@ -137,7 +137,7 @@ final class TransformBenchmarkRun
         }
         finally {
             daemon.stop();
-            Commands.run(List.of("rm", "-rf", work.toString()));
+            BenchDaemon.removeQuietly(work, daemon.home());
         }
     }
 
@@ -156,6 +156,11 @@ final class TransformBenchmarkRun
         log(String.format(Locale.ROOT, "Plain build: %.2f s (%s), heap peak %d MB", plain.seconds(), stepsText(plain.steps()), plain.peakHeapUsedBytes() >> 20));
         Build masked = build(client, daemon, MASKED_IMAGE, "transform:\n" + transformDefinition().indent(2));
         log(String.format(Locale.ROOT, "Masked build: %.2f s (%s), heap peak %d MB", masked.seconds(), stepsText(masked.steps()), masked.peakHeapUsedBytes() >> 20));
+        // the parts of the transform, as the daemon logged them
+        try (var lines = Files.lines(daemon.log())) {
+            lines.filter(line -> line.contains(MASKED_IMAGE + " (") && line.contains("): transform: "))
+                    .forEach(line -> log("  " + line.substring(line.indexOf("transform: "))));
+        }
 
         Map<String, Long> kept = new LinkedHashMap<>();
         DataContainer check = client.createContainer(new CreateContainerRequest(MASKED_IMAGE, null, null));

@@ -180,11 +180,13 @@ public final class ImageTransform
                     .toList());
             entry.getValue().forEach(reference -> distinct.put(reference, count));
         }
+        progress.accept("Keeping the originals' digests for the leak check");
         for (Map.Entry<Group, Integer> entry : mappings.entrySet()) {
             if (entry.getKey().transformer().leakChecked()) {
                 database.addOriginalDigests(entry.getValue(), Identifier.of(entry.getKey().transformer()));
             }
         }
+        progress.accept("Drawing again the fakes that equal an original or repeat in a unique column");
         for (Map.Entry<Group, Integer> entry : mappings.entrySet()) {
             Group group = entry.getKey();
             boolean unique = groups.get(group).stream().anyMatch(reference -> reference.column().unique());
@@ -222,7 +224,7 @@ public final class ImageTransform
                     distinct.getOrDefault(new ColumnReference(entry.getKey(), column), 0L))));
         }
 
-        progress.accept("Checking that no original value is left");
+        progress.accept("Checking that no original value is left in the masked columns");
         for (Map.Entry<Table, Map<Column, Transformer>> entry : mask.entrySet()) {
             entry.getValue().forEach((column, transformer) -> {
                 if (transformer.leakChecked() && database.containsOriginal(entry.getKey(), column)) {
@@ -231,6 +233,7 @@ public final class ImageTransform
             });
         }
         // the originals that identify someone by themselves, in any text column, also inside longer texts
+        progress.accept("Checking that no original email, number or address is left in any text column");
         Set<Identifier> identifiers = EnumSet.noneOf(Identifier.class);
         mappings.keySet().forEach(group -> identifiers.addAll(Identifier.of(group.transformer())));
         // addresses inside texts are searched here, each value streamed once past all of them: in SQL, every value against every address

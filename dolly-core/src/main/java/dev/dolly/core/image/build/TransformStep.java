@@ -5,6 +5,9 @@ import dev.dolly.core.transform.ImageTransform;
 import dev.dolly.core.transform.TransformDatabase;
 import dev.dolly.core.transform.TransformDefinition;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -18,6 +21,8 @@ import static java.util.Objects.requireNonNull;
 public final class TransformStep
         implements BuildStep
 {
+    private static final Logger LOG = LoggerFactory.getLogger(TransformStep.class);
+
     private final TransformDefinition definition;
     private final Optional<byte[]> salt;
     private final Consumer<TransformReport> report;
@@ -39,8 +44,41 @@ public final class TransformStep
     public void run(BuildContext context)
     {
         context.progress("Transforming the data");
+        PartTimes parts = new PartTimes(context);
         try (TransformDatabase database = context.engine().openTransform(context.superuser().withDatabase(context.dataDatabase()))) {
-            report.accept(new ImageTransform(definition, salt, context::progress).run(database));
+            report.accept(new ImageTransform(definition, salt, parts::begin).run(database));
+        }
+        finally {
+            parts.end();
+        }
+    }
+
+    /** Shows each part of the transform as the build's progress, and logs how long it took when the next begins. */
+    private static final class PartTimes
+    {
+        private final BuildContext context;
+        private String part;
+        private long startNanos;
+
+        PartTimes(BuildContext context)
+        {
+            this.context = context;
+        }
+
+        void begin(String next)
+        {
+            end();
+            part = next;
+            startNanos = System.nanoTime();
+            context.progress(next);
+        }
+
+        void end()
+        {
+            if (part != null) {
+                LOG.info("Image {} ({}): transform: {}: {} ms", context.image().name(), context.imageId(), part, (System.nanoTime() - startNanos) / 1_000_000);
+                part = null;
+            }
         }
     }
 }
