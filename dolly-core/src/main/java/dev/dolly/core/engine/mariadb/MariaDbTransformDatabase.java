@@ -344,9 +344,9 @@ final class MariaDbTransformDatabase
     }
 
     @Override
-    public List<String> originalAddresses()
+    protected String workTable(String name)
     {
-        return queryStrings("SELECT address FROM " + WORK + ".street_addresses", "read the original addresses");
+        return WORK + "." + name;
     }
 
     @Override

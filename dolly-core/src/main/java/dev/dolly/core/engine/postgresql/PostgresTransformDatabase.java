@@ -347,9 +347,9 @@ final class PostgresTransformDatabase
     }
 
     @Override
-    public List<String> originalAddresses()
+    protected String workTable(String name)
     {
-        return queryStrings("SELECT address FROM " + WORK_SCHEMA + ".street_addresses", "read the original addresses");
+        return WORK_SCHEMA + "." + name;
     }
 
     @Override
