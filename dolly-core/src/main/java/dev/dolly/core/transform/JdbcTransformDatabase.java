@@ -190,7 +190,7 @@ public abstract class JdbcTransformDatabase
     @Override
     public final List<String> originalAddresses()
     {
-        return queryStrings("SELECT address FROM " + workTable("street_addresses"), "read the original addresses");
+        return queryStrings("SELECT DISTINCT address FROM " + workTable("street_addresses"), "read the original addresses");
     }
 
     /** A work table's name, as the dialect qualifies it. */
