@@ -35,7 +35,8 @@ class TestIdleStop
 {
     private static final int FIRST_CONTAINER_PORT = 59200;
     private static final int LAST_CONTAINER_PORT = 59389;
-    private static final int ROUTE_PORT = 59399;
+    // above the kernel's range of ephemeral ports, which client connections of other tests may take
+    private static final int ROUTE_PORT = 61911;
     private static final Duration WAIT = Duration.ofSeconds(60);
 
     private DaemonProcess daemon;

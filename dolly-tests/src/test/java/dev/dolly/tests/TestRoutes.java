@@ -37,13 +37,15 @@ class TestRoutes
 {
     private static final int FIRST_CONTAINER_PORT = 57400;
     private static final int LAST_CONTAINER_PORT = 57599;
-    private static final int POSTGRES_ROUTE_PORT = 59100;
-    private static final int MARIADB_ROUTE_PORT = 59101;
-    private static final int PROXY_PORT = 59102;
-    private static final int TAKEN_ROUTE_PORT = 59103;
-    private static final int SHARED_ROUTE_PORT = 59104;
-    private static final int KERNEL_ROUTE_PORT = 59107;
-    private static final int RELAYED_ROUTE_PORT = 59108;
+    // above the kernel's range of ephemeral ports (32768-60999 by default): a client connection of a test running at
+    // the same time may take any port in that range as its own, and a route could not listen there
+    private static final int POSTGRES_ROUTE_PORT = 61900;
+    private static final int MARIADB_ROUTE_PORT = 61901;
+    private static final int PROXY_PORT = 61902;
+    private static final int TAKEN_ROUTE_PORT = 61903;
+    private static final int SHARED_ROUTE_PORT = 61904;
+    private static final int KERNEL_ROUTE_PORT = 61907;
+    private static final int RELAYED_ROUTE_PORT = 61908;
 
     private DaemonProcess daemon;
     private Cli admin;
@@ -87,7 +89,7 @@ class TestRoutes
             assertThat(note(open)).isEqualTo("A");
             assertThat(admin.succeed("get", "routes").stdout()).isEqualTo("""
                     NAME    PORT   TARGET  CONNECTIONS  STATUS
-                    app-db  59100  pg-a    1            Listening
+                    app-db  61900  pg-a    1            Listening
                     """);
 
             admin.succeed("update", "route", "app-db", "--to", "pg-b");
@@ -106,12 +108,12 @@ class TestRoutes
             assertThat(note(again)).isEqualTo("A");
         }
         // the same name or port twice, a port of the containers' range, a container the caller cannot see: refused, nothing made
-        assertThat(admin.run("create", "route", "app-db", "--port", "59105", "--to", "pg-a").exitCode()).isEqualTo(3);
+        assertThat(admin.run("create", "route", "app-db", "--port", "61905", "--to", "pg-a").exitCode()).isEqualTo(3);
         assertThat(admin.run("create", "route", "other", "--port", String.valueOf(POSTGRES_ROUTE_PORT), "--to", "pg-a").exitCode()).isEqualTo(3);
         Cli.Result inRange = admin.run("create", "route", "other", "--port", String.valueOf(FIRST_CONTAINER_PORT), "--to", "pg-a");
         assertThat(inRange.exitCode()).isEqualTo(3);
         assertThat(inRange.stderr()).contains("containers' port range");
-        assertThat(admin.run("create", "route", "other", "--port", "59105", "--to", "no-such-container").exitCode()).isEqualTo(2);
+        assertThat(admin.run("create", "route", "other", "--port", "61905", "--to", "no-such-container").exitCode()).isEqualTo(2);
         assertThat(admin.json(Route[].class, "get", "routes")).extracting(Route::name).containsExactly("app-db");
     }
 
@@ -186,7 +188,7 @@ class TestRoutes
         // the others see neither the container nor alice's route
         assertThat(eve.run("get", "data-container", "pg-b").exitCode()).isEqualTo(2);
         assertThat(eve.run("proxy", "data-container", "pg-b", "--port", String.valueOf(PROXY_PORT)).exitCode()).isEqualTo(2);
-        assertThat(eve.run("create", "route", "eves", "--port", "59106", "--to", "pg-b").exitCode()).isEqualTo(2);
+        assertThat(eve.run("create", "route", "eves", "--port", "61906", "--to", "pg-b").exitCode()).isEqualTo(2);
         assertThat(eve.run("update", "route", "alices", "--to", "pg-b").exitCode()).isEqualTo(2);
         assertThat(eve.json(Route[].class, "get", "routes")).isEmpty();
         assertThat(alice.json(Route[].class, "get", "routes")).extracting(Route::name).containsExactly("alices");

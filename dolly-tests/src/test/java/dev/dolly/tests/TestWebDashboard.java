@@ -53,7 +53,8 @@ class TestWebDashboard
     private static final String CONTAINER = "alice-chinook";
     private static final String SECOND_CONTAINER = "alice-chinook-2";
     /** Outside the daemon's default container ports (54320-54999) and the ports of {@code TestRoutes}. */
-    private static final int ROUTE_PORT = 59110;
+    // above the kernel's range of ephemeral ports, which client connections of other tests may take
+    private static final int ROUTE_PORT = 61910;
     private static final String INJECTED = "<script>window.injected = true</script>";
 
     private DaemonProcess daemon;
