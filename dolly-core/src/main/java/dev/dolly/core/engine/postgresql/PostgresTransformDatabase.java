@@ -207,10 +207,7 @@ final class PostgresTransformDatabase
             CopyOut out = connection().unwrap(PGConnection.class).getCopyAPI().copyOut("COPY (" + distinct + ") TO STDOUT");
             CopyIn in = loader().unwrap(PGConnection.class).getCopyAPI().copyIn("COPY " + mapping(mapping) + " (original, fake) FROM STDIN");
             try {
-                count = fillInBatches(() -> {
-                    byte[] line = out.readFromCopy();
-                    return line == null ? null : CopyText.unescape(new String(line, 0, line.length - 1, StandardCharsets.UTF_8));
-                }, BATCH, fakes, (originals, batchFakes) -> write(in, originals, batchFakes));
+                count = fillInBatches(() -> nextValue(out), BATCH, fakes, (originals, batchFakes) -> write(in, originals, batchFakes));
                 in.endCopy();
             }
             finally {
@@ -227,6 +224,14 @@ final class PostgresTransformDatabase
         }
         execute("ANALYZE " + mapping(mapping));
         return count;
+    }
+
+    /** The next value of a one-column {@code COPY … TO STDOUT}, {@code null} after the last. */
+    private static String nextValue(CopyOut out)
+            throws SQLException
+    {
+        byte[] line = out.readFromCopy();
+        return line == null ? null : CopyText.unescape(new String(line, 0, line.length - 1, StandardCharsets.UTF_8));
     }
 
     private static void write(CopyIn in, List<String> originals, List<String> fakes)
@@ -365,9 +370,9 @@ final class PostgresTransformDatabase
         try {
             CopyOut out = connection().unwrap(PGConnection.class).getCopyAPI().copyOut("COPY (" + values + ") TO STDOUT");
             try {
-                byte[] line;
-                while ((line = out.readFromCopy()) != null) {
-                    if (test.test(CopyText.unescape(new String(line, 0, line.length - 1, StandardCharsets.UTF_8)))) {
+                String value;
+                while ((value = nextValue(out)) != null) {
+                    if (test.test(value)) {
                         return true;
                     }
                 }

@@ -76,7 +76,9 @@ public final class TransformStep
         void end()
         {
             if (part != null) {
-                LOG.info("Image {} ({}): transform: {}: {} ms", context.image().name(), context.imageId(), part, (System.nanoTime() - startNanos) / 1_000_000);
+                // a part names tables and columns of the restored data, which may hold line breaks: not into the log as they are
+                LOG.info("Image {} ({}): transform: {}: {} ms", context.image().name(), context.imageId(), part.replaceAll("\\p{Cntrl}", "?"),
+                        (System.nanoTime() - startNanos) / 1_000_000);
                 part = null;
             }
         }
