@@ -48,6 +48,8 @@ public final class Uploads
     private static final Logger LOG = LoggerFactory.getLogger(Uploads.class);
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final int MAX_ENTRIES = 100_000;
+    /** A central directory of {@link #MAX_ENTRIES} entries with names of a few hundred characters stays well below. */
+    private static final long MAX_TRAILER_BYTES = 64L << 20;
 
     private final Path root;
     private final Clock clock;
@@ -234,7 +236,8 @@ public final class Uploads
         int entries = 0;
         byte[] buffer = new byte[1 << 16];
         // ZipInputStream reads in small pieces: buffer them, rather than asking the HTTP server for each
-        try (ZipInputStream zip = new ZipInputStream(new BufferedInputStream(input, 1 << 16))) {
+        BufferedInputStream buffered = new BufferedInputStream(input, 1 << 16);
+        try (ZipInputStream zip = new ZipInputStream(buffered)) {
             ZipEntry entry;
             while ((entry = zip.getNextEntry()) != null) {
                 if (++entries > MAX_ENTRIES) {
@@ -261,6 +264,7 @@ public final class Uploads
                 }
                 files++;
             }
+            drainTrailer(buffered, buffer);
         }
         catch (ZipException e) {
             throw DollyException.badInput("The upload is not a valid ZIP stream: " + e.getMessage());
@@ -269,6 +273,24 @@ public final class Uploads
             throw DollyException.badInput("The upload was cut short or could not be stored: " + e.getMessage());
         }
         return new Extracted(files, bytes);
+    }
+
+    /**
+     * Reads what follows the entries (the central directory and its end record) to the end of the body. Answered
+     * before the body is read to its end, a client still sending may see its connection reset and lose the answer,
+     * though the upload was taken.
+     */
+    private static void drainTrailer(InputStream input, byte[] buffer)
+            throws IOException
+    {
+        long trailing = 0;
+        int read;
+        while ((read = input.read(buffer)) >= 0) {
+            trailing += read;
+            if (trailing > MAX_TRAILER_BYTES) {
+                throw DollyException.badInput("The upload has more than " + MAX_TRAILER_BYTES + " bytes after its last entry: not a ZIP archive as a client makes one. Refused.");
+            }
+        }
     }
 
     /** Where an entry goes: refused when its name is absolute, has {@code ..}, or is not a plain relative path. */

@@ -11,6 +11,8 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -117,6 +119,46 @@ class UploadsTest
     }
 
     @Test
+    void readsTheBodyToItsEndBeforeAnsweringAndRefusesAHugeTrailer()
+            throws Exception
+    {
+        // the central directory follows the entries: an answer sent before it is read can be lost to a reset
+        TrickleInputStream body = new TrickleInputStream(zip(Map.of("a.sql", "select 1;")));
+        uploads.receive(body, 9, "alice");
+        assertThat(body.endReached).isTrue();
+
+        // positive control: the same archive with a trailer of 64 MiB and one byte is refused, and leaves nothing
+        InputStream trailer = new InputStream()
+        {
+            private long left = (64L << 20) + 1;
+
+            @Override
+            public int read()
+            {
+                return left-- > 0 ? 0 : -1;
+            }
+
+            @Override
+            public int read(byte[] buffer, int offset, int length)
+            {
+                if (left <= 0) {
+                    return -1;
+                }
+                int read = (int) Math.min(length, left);
+                left -= read;
+                return read;
+            }
+        };
+        InputStream hugeTrailer = new SequenceInputStream(new ByteArrayInputStream(zip(Map.of("a.sql", "select 1;"))), trailer);
+        assertThatThrownBy(() -> uploads.receive(hugeTrailer, 9, "alice"))
+                .isInstanceOfSatisfying(DollyException.class, exception -> assertThat(exception.errorCode()).isEqualTo(ErrorCode.BAD_INPUT))
+                .hasMessageContaining("after its last entry");
+        try (var left = Files.list(directory.resolve("uploads"))) {
+            assertThat(left.count()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void removesUnclaimedUploadsAndLeftovers()
             throws Exception
     {
@@ -136,6 +178,34 @@ class UploadsTest
         // a daemon that starts removes what an earlier one left
         new Uploads(directory.resolve("uploads"), clock).removeLeftovers();
         assertThat(directory.resolve("uploads")).isEmptyDirectory();
+    }
+
+    /** A body arriving a few bytes at a time, as it does from a network; remembers whether its end was read. */
+    private static final class TrickleInputStream
+            extends ByteArrayInputStream
+    {
+        boolean endReached;
+
+        TrickleInputStream(byte[] bytes)
+        {
+            super(bytes);
+        }
+
+        @Override
+        public synchronized int read()
+        {
+            int read = super.read();
+            endReached |= read < 0;
+            return read;
+        }
+
+        @Override
+        public synchronized int read(byte[] buffer, int offset, int length)
+        {
+            int read = super.read(buffer, offset, Math.min(length, 16));
+            endReached |= read < 0;
+            return read;
+        }
     }
 
     private static byte[] zip(Map<String, String> files)
