@@ -383,7 +383,7 @@ public final class ContainerService
             engine = engine(container);
             installation = engine.install(image.engineVersion(), ProgressListener.NONE);
             long prepared = System.nanoTime();
-            dataDirectory = storage.clone(VolumeKeys.image(image.id()), volume);
+            dataDirectory = cloneFor(container, VolumeKeys.image(image.id()), volume);
             long cloned = System.nanoTime();
             CrashPoints.reached(CrashPoints.CONTAINER_CLONED);
             // a volume key may come again after a deletion: no size of an earlier volume
@@ -1004,6 +1004,15 @@ public final class ContainerService
     private Engine engine(ContainerRecord container)
     {
         return engines.engine(container.engine()).runningAs(account(container));
+    }
+
+    /** Clones a volume for a container: a driver that can show its files as the container's account's does. */
+    Path cloneFor(ContainerRecord container, String sourceKey, String targetKey)
+    {
+        EngineUser account = account(container);
+        return account.switchesUser()
+                ? storage.clone(sourceKey, targetKey, new StorageDriver.VolumeOwner(account.uid(), account.gid()))
+                : storage.clone(sourceKey, targetKey);
     }
 
     /** The account a container's files belong to and its processes run as. */

@@ -179,7 +179,7 @@ public final class FollowingContainers
         containers.stopEngine(container);
         catalog.containers().setPendingVolume(container.id(), volume, "rev.0");
         try {
-            storage.clone(VolumeKeys.image(image.id()), volume);
+            containers.cloneFor(container, VolumeKeys.image(image.id()), volume);
             // the container's own password is set before the switch: its port never serves the image's
             containers.startEngine(moved, volume, image.superuserPassword());
         }

@@ -272,7 +272,7 @@ public final class RevisionService
         catalog.containers().setPendingVolume(container.id(), volume, revision);
         long cloned;
         try {
-            storage.clone(source, volume);
+            containers.cloneFor(container, source, volume);
             cloned = System.nanoTime();
             CrashPoints.reached(CrashPoints.REVISION_LOAD_CLONED);
             // the container's own password is set before the switch: its port never serves the image's

@@ -395,8 +395,9 @@ public final class LocalProcessRuntime
      * Makes a data directory the server's account's when its files belong to another account (a clone of an image,
      * whose files are the build's): where the file system allows it, through an ID-mapped view that shows the files
      * as the account's without changing any (mounted over the data directory inside the server's namespaces), else
-     * by changing the owner of every file. A volume of overlayfs cannot be ID-mapped; its owners are changed, which
-     * with {@code metacopy=on} copies up metadata only.
+     * by changing the owner of every file. An overlay mount cannot be ID-mapped itself: the overlay driver mounts a
+     * container's clone on ID-mapped layers, so it is the account's already; one it could not map has its owners
+     * changed here, which with {@code metacopy=on} copies up metadata only.
      *
      * @return the view to mount over the data directory, if any
      */

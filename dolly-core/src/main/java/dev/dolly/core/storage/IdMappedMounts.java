@@ -11,6 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import static java.util.Objects.requireNonNull;
 
@@ -84,50 +86,113 @@ public final class IdMappedMounts
      */
     public static void mount(Path source, Path target, int fromUid, int fromGid, int toUid, int toGid)
     {
-        requireNonNull(source, "source is null");
-        requireNonNull(target, "target is null");
+        mountAll(List.of(new View(source, target)), new OwnerMap(fromUid, fromGid, toUid, toGid, false));
+    }
+
+    /** A directory tree and where its ID-mapped view goes. */
+    public record View(Path source, Path target)
+    {
+        public View
+        {
+            requireNonNull(source, "source is null");
+            requireNonNull(target, "target is null");
+        }
+    }
+
+    /**
+     * Files of {@code fromUid}/{@code fromGid} shown as {@code toUid}/{@code toGid}. With {@code rootKept}, root's
+     * files stay root's, and root may create files through the view: overlayfs does so in its upper layer (its work
+     * directory, copies up) with the credentials of whoever mounted it.
+     */
+    public record OwnerMap(int fromUid, int fromGid, int toUid, int toGid, boolean rootKept)
+    {
+        String uidMap()
+        {
+            return map(fromUid, toUid);
+        }
+
+        String gidMap()
+        {
+            return map(fromGid, toGid);
+        }
+
+        private String map(int from, int to)
+        {
+            // the lines of a map may not overlap
+            return from + " " + to + " 1\n" + (rootKept && from != 0 && to != 0 ? "0 0 1\n" : "");
+        }
+    }
+
+    /**
+     * Mounts each source at its target with the same mapping of owners, through one user namespace: several views
+     * cost one process started ahead. A failure detaches the views made before it.
+     *
+     * @throws DollyException with {@code STORAGE_FAILED} when the kernel or the file system refuses
+     */
+    public static void mountAll(List<View> views, OwnerMap owners)
+    {
+        requireNonNull(views, "views is null");
+        requireNonNull(owners, "owners is null");
         Process namespaceHolder = takeNamespaceHolder();
+        List<Path> mounted = new ArrayList<>();
         try {
             long pid = namespaceHolder.pid();
             awaitOwnUserNamespace(pid, namespaceHolder);
-            Files.writeString(Path.of("/proc", Long.toString(pid), "uid_map"), fromUid + " " + toUid + " 1\n", StandardCharsets.US_ASCII);
-            Files.writeString(Path.of("/proc", Long.toString(pid), "gid_map"), fromGid + " " + toGid + " 1\n", StandardCharsets.US_ASCII);
+            Files.writeString(Path.of("/proc", Long.toString(pid), "uid_map"), owners.uidMap(), StandardCharsets.US_ASCII);
+            Files.writeString(Path.of("/proc", Long.toString(pid), "gid_map"), owners.gidMap(), StandardCharsets.US_ASCII);
             SystemLibrary library = Holder.LIBRARY;
             int namespace = library.open("/proc/" + pid + "/ns/user", O_RDONLY_CLOEXEC);
             if (namespace < 0) {
-                throw failure("open the user namespace of process " + pid, source, target);
+                throw failure("open the user namespace of process " + pid, views.getFirst().source(), views.getFirst().target());
             }
             try {
-                int tree = (int) library.syscall(SYSTEM_CALL_OPEN_TREE, (long) AT_FDCWD, source.toString(), (long) (OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC));
-                if (tree < 0) {
-                    throw failure("open_tree", source, target);
-                }
-                try {
-                    Memory attributes = new Memory(MOUNT_ATTR_SIZE);
-                    attributes.clear();
-                    attributes.setLong(0, MOUNT_ATTR_IDMAP);
-                    attributes.setLong(24, namespace);
-                    if (library.syscall(SYSTEM_CALL_MOUNT_SETATTR, (long) tree, "", (long) AT_EMPTY_PATH, attributes, (long) MOUNT_ATTR_SIZE) < 0) {
-                        throw failure("mount_setattr", source, target);
-                    }
-                    if (library.syscall(SYSTEM_CALL_MOVE_MOUNT, (long) tree, "", (long) AT_FDCWD, target.toString(), (long) MOVE_MOUNT_F_EMPTY_PATH) < 0) {
-                        throw failure("move_mount", source, target);
-                    }
-                }
-                finally {
-                    library.close(tree);
+                for (View view : views) {
+                    mountView(library, namespace, view.source(), view.target());
+                    mounted.add(view.target());
                 }
             }
             finally {
                 library.close(namespace);
             }
         }
-        catch (IOException e) {
-            throw DollyException.storageFailed("Cannot map the owners of " + source + " for " + target + ": " + e.getMessage(), e);
+        catch (IOException | RuntimeException e) {
+            for (Path target : mounted.reversed()) {
+                Holder.LIBRARY.umount2(target.toString(), MNT_DETACH);
+            }
+            if (e instanceof DollyException dollyException) {
+                throw dollyException;
+            }
+            if (e instanceof RuntimeException runtimeException) {
+                throw runtimeException;
+            }
+            throw DollyException.storageFailed("Cannot map the owners of " + views.getFirst().source() + " for " + views.getFirst().target() + ": " + e.getMessage(), e);
         }
         finally {
-            // the JVM reaps it; the mount keeps the namespace
+            // the JVM reaps it; the mounts keep the namespace
             namespaceHolder.destroyForcibly();
+        }
+    }
+
+    private static void mountView(SystemLibrary library, int namespace, Path source, Path target)
+    {
+        int tree = (int) library.syscall(SYSTEM_CALL_OPEN_TREE, (long) AT_FDCWD, source.toString(), (long) (OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC));
+        if (tree < 0) {
+            throw failure("open_tree", source, target);
+        }
+        try {
+            Memory attributes = new Memory(MOUNT_ATTR_SIZE);
+            attributes.clear();
+            attributes.setLong(0, MOUNT_ATTR_IDMAP);
+            attributes.setLong(24, namespace);
+            if (library.syscall(SYSTEM_CALL_MOUNT_SETATTR, (long) tree, "", (long) AT_EMPTY_PATH, attributes, (long) MOUNT_ATTR_SIZE) < 0) {
+                throw failure("mount_setattr", source, target);
+            }
+            if (library.syscall(SYSTEM_CALL_MOVE_MOUNT, (long) tree, "", (long) AT_FDCWD, target.toString(), (long) MOVE_MOUNT_F_EMPTY_PATH) < 0) {
+                throw failure("move_mount", source, target);
+            }
+        }
+        finally {
+            library.close(tree);
         }
     }
 

@@ -2,6 +2,8 @@ package dev.dolly.core.storage;
 
 import dev.dolly.api.DollyException;
 import dev.dolly.core.process.CommandRunner;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -40,6 +42,12 @@ import static java.util.Objects.requireNonNull;
  * into one plain volume (a copy of a read-only mount of the chain). A stacked volume can {@link #absorb} the layers
  * of the volumes below it, as an image made from a revision does so that it never needs the revision; they are kept
  * as volumes nested in it ({@code images/9/lowers/1}).
+ *
+ * <p>A clone made for a container's own account ({@link #clone(String, String, VolumeOwner)}) is mounted on
+ * ID-mapped views of its layers, its upper one included (overlayfs takes them from Linux 5.19 on): the account sees
+ * the image build's files as its own, and what it writes is stored as the build's account, so the chain's layers
+ * stay of one account and the next clone maps them the same way. Its {@code owners} file keeps the mapping for
+ * {@link #activate}; the views are attached below {@code views/} only while the overlay is mounted.
  */
 public final class OverlayStorageDriver
         implements StorageDriver
@@ -53,6 +61,11 @@ public final class OverlayStorageDriver
     private static final String UPPER = "upper";
     private static final String WORK = "work";
     private static final String MERGED = "merged";
+    /** A clone's mapping of owners, {@code FROM_UID FROM_GID TO_UID TO_GID}, when its layers are mounted ID-mapped. */
+    private static final String OWNERS = "owners";
+    /** Where the ID-mapped views of a clone's layers are attached while its overlay is mounted, and only then. */
+    private static final String VIEWS = "views";
+    private static final Logger LOG = LoggerFactory.getLogger(OverlayStorageDriver.class);
     /** Present when the kernel's overlayfs copies up metadata alone ({@code metacopy=on}). */
     private static final Path METACOPY_PARAMETER = Path.of("/sys/module/overlay/parameters/metacopy");
 
@@ -142,6 +155,24 @@ public final class OverlayStorageDriver
     @Override
     public Path clone(String sourceKey, String targetKey)
     {
+        return cloneFor(sourceKey, targetKey, Optional.empty());
+    }
+
+    /**
+     * A clone whose files the owner's processes see as theirs: when every layer below it belongs to one account (the
+     * image build's, as every layer of a chain made by these clones does), the overlay is mounted on ID-mapped views
+     * of its layers, the upper one included, which show that account's files as the owner's. Nothing is copied up
+     * or changed; what the owner writes is stored as the layers' account, so that its revisions, and images made
+     * from them, stay of one account. Otherwise the files keep their owners, for the runtime to change.
+     */
+    @Override
+    public Path clone(String sourceKey, String targetKey, VolumeOwner owner)
+    {
+        return cloneFor(sourceKey, targetKey, Optional.of(requireNonNull(owner, "owner is null")));
+    }
+
+    private Path cloneFor(String sourceKey, String targetKey, Optional<VolumeOwner> owner)
+    {
         Path lower = path(sourceKey);
         Path target = directory(targetKey);
         if (!Files.isDirectory(lower, LinkOption.NOFOLLOW_LINKS)) {
@@ -168,6 +199,11 @@ public final class OverlayStorageDriver
             upperView.setGroup(lowerAttributes.group());
             Volumes.setMode(upper, Volumes.WRITABLE_MODE);
             Files.writeString(target.resolve(LAYERS), sourceKey + "\n", UTF_8);
+            Optional<IdMappedMounts.OwnerMap> owners = owner.isPresent() ? ownersFor(lowers(sourceKey), owner.get()) : Optional.empty();
+            if (owners.isPresent()) {
+                IdMappedMounts.OwnerMap map = owners.get();
+                Files.writeString(target.resolve(OWNERS), map.fromUid() + " " + map.fromGid() + " " + map.toUid() + " " + map.toGid() + "\n", UTF_8);
+            }
             mount(target);
             return target.resolve(MERGED);
         }
@@ -313,6 +349,7 @@ public final class OverlayStorageDriver
         if (isLayered(directory) && isMountPoint(merged)) {
             unmount(merged);
         }
+        detachViews(directory);
         FileTrees.deleteRecursively(directory);
     }
 
@@ -352,8 +389,123 @@ public final class OverlayStorageDriver
                 throw DollyException.storageFailed("Cannot mount " + directory.resolve(MERGED) + ": its image " + lower + " is missing. Delete the container and create a new one");
             }
         }
+        Optional<IdMappedMounts.OwnerMap> owners = readOwners(directory);
+        if (owners.isPresent()) {
+            try {
+                mountMapped(directory, lowers, owners.get());
+                return;
+            }
+            catch (DollyException e) {
+                // the files stay as they are, and the runtime changes their owners (metadata copied up)
+                LOG.warn("Mounting {} with its layers' owners mapped failed, mounting it as it is: {}", directory.resolve(MERGED), e.getMessage());
+                deleteOwners(directory);
+            }
+        }
         Volumes.run(runner, mountCommand(lowers, directory.resolve(UPPER), directory.resolve(WORK), directory.resolve(MERGED)),
                 "Cannot mount the overlay " + directory.resolve(MERGED), "Overlay mounts need root, and a kernel with overlayfs; set DOLLY_STORAGE_DRIVER=copy to copy every byte instead");
+    }
+
+    /**
+     * Mounts the overlay on ID-mapped views of its layers and of the clone's own directory (its upper and work
+     * directories, which must share a mount), then detaches the views: the overlay keeps its own copies of them, and
+     * nothing else, the servers' namespaces included, ever sees them.
+     */
+    private void mountMapped(Path directory, List<Path> lowers, IdMappedMounts.OwnerMap owners)
+    {
+        Path views = directory.resolve(VIEWS);
+        detachViews(directory);
+        List<IdMappedMounts.View> mapped = new ArrayList<>();
+        try {
+            Files.createDirectory(views, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            for (int index = 0; index < lowers.size(); index++) {
+                mapped.add(new IdMappedMounts.View(lowers.get(index), Files.createDirectory(views.resolve(Integer.toString(index)))));
+            }
+            Path own = Files.createDirectory(views.resolve("own"));
+            mapped.add(new IdMappedMounts.View(directory, own));
+            IdMappedMounts.mountAll(mapped, owners);
+            try {
+                List<Path> lowerViews = mapped.subList(0, lowers.size()).stream().map(IdMappedMounts.View::target).toList();
+                Volumes.run(runner, mountCommand(lowerViews, own.resolve(UPPER), own.resolve(WORK), directory.resolve(MERGED)),
+                        "Cannot mount the overlay " + directory.resolve(MERGED) + " on ID-mapped layers", "Overlayfs takes ID-mapped layers from Linux 5.19 on");
+            }
+            finally {
+                detachViews(directory);
+            }
+        }
+        catch (IOException e) {
+            detachViews(directory);
+            throw DollyException.storageFailed("Cannot prepare the ID-mapped views of " + directory + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Detaches what is mounted on the views of a clone's layers (a daemon stopped between their mount and their
+     * detach leaves them) and removes their directories: a recursive delete must never reach an image through them.
+     */
+    private static void detachViews(Path directory)
+    {
+        Path views = directory.resolve(VIEWS);
+        if (!Files.isDirectory(views, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (var entries = Files.list(views)) {
+            for (Path view : entries.toList()) {
+                if (isMountPoint(view)) {
+                    IdMappedMounts.unmount(view);
+                }
+                Files.delete(view);
+            }
+            Files.delete(views);
+        }
+        catch (IOException e) {
+            throw DollyException.storageFailed("Cannot remove the ID-mapped views below " + views + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The mapping that shows a clone's layers as the owner's: from the account every layer's root belongs to, when
+     * they all belong to one and it is not the owner already.
+     */
+    private static Optional<IdMappedMounts.OwnerMap> ownersFor(List<Path> lowers, VolumeOwner owner)
+            throws IOException
+    {
+        Set<List<Integer>> accounts = new java.util.HashSet<>();
+        for (Path lower : lowers) {
+            accounts.add(List.of((Integer) Files.getAttribute(lower, "unix:uid", LinkOption.NOFOLLOW_LINKS), (Integer) Files.getAttribute(lower, "unix:gid", LinkOption.NOFOLLOW_LINKS)));
+        }
+        if (accounts.size() != 1) {
+            return Optional.empty();
+        }
+        List<Integer> account = accounts.iterator().next();
+        if (account.get(0) == owner.uid() && account.get(1) == owner.gid()) {
+            return Optional.empty();
+        }
+        return Optional.of(new IdMappedMounts.OwnerMap(account.get(0), account.get(1), owner.uid(), owner.gid(), true));
+    }
+
+    private static Optional<IdMappedMounts.OwnerMap> readOwners(Path directory)
+    {
+        Path owners = directory.resolve(OWNERS);
+        if (!Files.isRegularFile(owners, LinkOption.NOFOLLOW_LINKS)) {
+            return Optional.empty();
+        }
+        try {
+            String[] fields = Files.readString(owners, UTF_8).strip().split(" ");
+            return Optional.of(new IdMappedMounts.OwnerMap(Integer.parseInt(fields[0]), Integer.parseInt(fields[1]), Integer.parseInt(fields[2]), Integer.parseInt(fields[3]), true));
+        }
+        catch (IOException | RuntimeException e) {
+            throw DollyException.storageFailed("Cannot read the owners of the layers of " + directory + " from " + owners + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void deleteOwners(Path directory)
+    {
+        try {
+            Files.deleteIfExists(directory.resolve(OWNERS));
+        }
+        catch (IOException e) {
+            throw DollyException.storageFailed("Cannot remove " + directory.resolve(OWNERS) + ": " + e.getMessage(), e);
+        }
     }
 
     private void unmount(Path merged)

@@ -40,6 +40,20 @@ public interface StorageDriver
     Path clone(String sourceKey, String targetKey);
 
     /**
+     * As {@link #clone(String, String)}, for a volume whose files the processes of {@code owner} must see as theirs
+     * (a container's, running as its own account). A driver that can show them so without changing a file does
+     * (overlay: ID-mapped layers), and the clone's root then shows as the owner's; the others leave the files as they
+     * are, and the runtime maps or changes their owners when it starts the server.
+     */
+    default Path clone(String sourceKey, String targetKey, VolumeOwner owner)
+    {
+        return clone(sourceKey, targetKey);
+    }
+
+    /** The account (user and group) a volume's files are shown as belonging to. */
+    record VolumeOwner(int uid, int gid) {}
+
+    /**
      * Freezes the files of a cleanly shut down volume {@code sourceKey} (a stopped container, or a revision) as a new
      * sealed volume {@code targetKey}: a revision of a container, or an image made from a revision. Like an image, the
      * target is never started, only cloned; its root has mode 0500. The source stays as it was, and either may be

@@ -1,11 +1,13 @@
 package dev.dolly.core.storage;
 
+import dev.dolly.core.process.Command;
 import dev.dolly.core.process.CommandRunner;
 
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -116,6 +118,57 @@ class OverlayStorageDriverTest
     }
 
     @Test
+    void aCloneForAnAccountShowsTheImageAsItsOwnWithoutChangingAFile()
+            throws IOException
+    {
+        createImage(IMAGE);
+        driver.seal(IMAGE);
+        int imageAccount = owner(driver.path(IMAGE));
+        Path clone = driver.clone(IMAGE, FIRST_CLONE, new StorageDriver.VolumeOwner(CONTAINER_ACCOUNT, CONTAINER_ACCOUNT));
+        Path upper = root.resolve(FIRST_CLONE).resolve("upper");
+
+        assertThat(owner(clone)).isEqualTo(CONTAINER_ACCOUNT);
+        assertThat(owner(clone.resolve("base/1/16384"))).isEqualTo(CONTAINER_ACCOUNT);
+        assertThat(upper).isEmptyDirectory();
+        // the views the overlay was mounted on are gone: nothing but the overlay is mounted below the clone
+        assertThat(root.resolve(FIRST_CLONE).resolve("views")).doesNotExist();
+        assertThat(mountsBelow(root.resolve(FIRST_CLONE))).isEqualTo(1);
+
+        CommandRunner.Result written = runAs(CONTAINER_ACCOUNT, "echo written > " + clone.resolve("written") + " && echo 18 >> " + clone.resolve("PG_VERSION")
+                + " && mkdir " + clone.resolve("base/2"));
+        assertThat(written.succeeded()).as(written.output()).isTrue();
+        // stored as the image's account: the layers of a chain stay of one account
+        assertThat(owner(upper.resolve("written"))).isEqualTo(imageAccount);
+        assertThat(owner(upper.resolve("PG_VERSION"))).isEqualTo(imageAccount);
+        assertThat(owner(upper.resolve("base/2"))).isEqualTo(imageAccount);
+        assertThat(owner(clone.resolve("written"))).isEqualTo(CONTAINER_ACCOUNT);
+        assertThat(driver.path(IMAGE).resolve("PG_VERSION")).hasContent("17\n");
+
+        // after a restart, mapped again
+        run(List.of("umount", clone.toString()));
+        driver.activate(FIRST_CLONE);
+        assertThat(owner(clone)).isEqualTo(CONTAINER_ACCOUNT);
+        assertThat(clone.resolve("written")).hasContent("written\n");
+
+        // a revision of it, loaded by another account, shows both layers as that account's
+        driver.delete(FIRST_CLONE);
+        assertThat(root.resolve(FIRST_CLONE)).doesNotExist();
+        assertThat(driver.path(IMAGE).resolve("base/1/16384")).exists();
+        Path again = driver.clone(IMAGE, FIRST_CLONE, new StorageDriver.VolumeOwner(CONTAINER_ACCOUNT, CONTAINER_ACCOUNT));
+        assertThat(runAs(CONTAINER_ACCOUNT, "echo saved > " + again.resolve("saved")).succeeded()).isTrue();
+        driver.snapshot(FIRST_CLONE, FIRST_REVISION);
+        Path loaded = driver.clone(FIRST_REVISION, SECOND_CLONE, new StorageDriver.VolumeOwner(OTHER_ACCOUNT, OTHER_ACCOUNT));
+        assertThat(owner(loaded.resolve("saved"))).isEqualTo(OTHER_ACCOUNT);
+        assertThat(owner(loaded.resolve("base/1/16384"))).isEqualTo(OTHER_ACCOUNT);
+        assertThat(runAs(OTHER_ACCOUNT, "echo more >> " + loaded.resolve("saved")).succeeded()).isTrue();
+
+        // positive control: a clone made for nobody in particular shows the image's own account, which others cannot write
+        Path plain = driver.clone(IMAGE, "containers/3");
+        assertThat(owner(plain)).isEqualTo(imageAccount);
+        assertThat(runAs(CONTAINER_ACCOUNT, "echo written > " + plain.resolve("written")).succeeded()).isFalse();
+    }
+
+    @Test
     void activateMountsAgainWhatARestartUnmounted()
             throws IOException
     {
@@ -165,6 +218,27 @@ class OverlayStorageDriverTest
         catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+    }
+
+    private static final int CONTAINER_ACCOUNT = 2_099_999_012;
+    private static final int OTHER_ACCOUNT = 2_099_999_013;
+
+    private static int owner(Path path)
+            throws IOException
+    {
+        return (Integer) Files.getAttribute(path, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+    }
+
+    private static CommandRunner.Result runAs(int account, String script)
+    {
+        return CommandRunner.system().run(Command.of("setpriv", "--reuid=" + account, "--regid=" + account, "--clear-groups", "--", "sh", "-c", script));
+    }
+
+    private static long mountsBelow(Path directory)
+            throws IOException
+    {
+        String prefix = " " + directory + "/";
+        return Files.readAllLines(Path.of("/proc/self/mountinfo")).stream().filter(line -> line.contains(prefix)).count();
     }
 
     private static long mountCount(Path mountPoint)
