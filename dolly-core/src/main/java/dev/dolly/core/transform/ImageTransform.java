@@ -14,14 +14,12 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
@@ -156,8 +154,8 @@ public final class ImageTransform
     /** One mapping per transformer and length limit: the same original gets the same fake in every column. */
     private record Group(Transformer transformer, int maxLength) {}
 
-    /** The mappings of the masked columns, and how many distinct originals each column had. */
-    private record Mappings(Map<Group, Integer> numbers, Map<ColumnReference, Long> distinct) {}
+    /** The mappings of the masked columns, how many distinct originals each column had, and the originals that identify someone. */
+    private record Mappings(Map<Group, Integer> numbers, Map<ColumnReference, Long> distinct, IdentifyingOriginals identifying) {}
 
     private Mappings prepareMasks(TransformDatabase database, Map<Table, Map<Column, Transformer>> mask)
     {
@@ -170,20 +168,28 @@ public final class ImageTransform
         }));
         Map<Group, Integer> mappings = new LinkedHashMap<>();
         Map<ColumnReference, Long> distinct = new HashMap<>();
+        IdentifyingOriginals identifying = new IdentifyingOriginals();
         for (Map.Entry<Group, List<ColumnReference>> entry : groups.entrySet()) {
             Group group = entry.getKey();
             int mapping = mappings.size() + 1;
             mappings.put(group, mapping);
             progress.accept("Computing the fakes of " + entry.getValue().stream().map(ImageTransform::describe).collect(Collectors.joining(", ")));
-            long count = database.createMapping(mapping, entry.getValue(), originals -> originals.parallelStream()
-                    .map(original -> masker.fake(group.transformer(), original, 0, group.maxLength()))
-                    .toList());
+            List<Identifier> identifiers = Identifier.of(group.transformer());
+            long count = database.createMapping(mapping, entry.getValue(), originals -> {
+                // the originals pass through here once: those that identify someone are kept for the leak check
+                if (!identifiers.isEmpty()) {
+                    originals.forEach(original -> identifying.add(identifiers, original));
+                }
+                return originals.parallelStream()
+                        .map(original -> masker.fake(group.transformer(), original, 0, group.maxLength()))
+                        .toList();
+            });
             entry.getValue().forEach(reference -> distinct.put(reference, count));
         }
         progress.accept("Keeping the originals' digests for the leak check");
         for (Map.Entry<Group, Integer> entry : mappings.entrySet()) {
             if (entry.getKey().transformer().leakChecked()) {
-                database.addOriginalDigests(entry.getValue(), Identifier.of(entry.getKey().transformer()));
+                database.addOriginalDigests(entry.getValue());
             }
         }
         progress.accept("Drawing again the fakes that equal an original or repeat in a unique column");
@@ -199,7 +205,7 @@ public final class ImageTransform
                         + ", which must stay unique: use a transformer that draws fakes (such as hash, or internet.emailAddress).");
             }
         }
-        return new Mappings(mappings, distinct);
+        return new Mappings(mappings, distinct, identifying);
     }
 
     private List<MaskedColumn> applyMasks(TransformDatabase database, Map<Table, Map<Column, Transformer>> mask, Mappings prepared)
@@ -232,24 +238,17 @@ public final class ImageTransform
                 }
             });
         }
-        // the originals that identify someone by themselves, in any text column, also inside longer texts
+        // the originals that identify someone by themselves, in any text column, also inside longer texts: each value
+        // streamed once past all of them
         progress.accept("Checking that no original email, number or address is left in any text column");
-        Set<Identifier> identifiers = EnumSet.noneOf(Identifier.class);
-        mappings.keySet().forEach(group -> identifiers.addAll(Identifier.of(group.transformer())));
-        // addresses inside texts are searched here, each value streamed once past all of them: in SQL, every value against every address
-        AddressSearch addresses = new AddressSearch(identifiers.remove(Identifier.STREET_ADDRESS) ? database.originalAddresses() : List.of());
-        for (Table table : database.tables()) {
-            for (Column column : table.columns()) {
-                if (!column.textual()) {
-                    continue;
-                }
-                for (Identifier identifier : identifiers) {
-                    if (database.containsIdentifying(table, column, identifier)) {
-                        throw leak(table, column, identifier.description());
+        IdentifyingOriginals identifying = prepared.identifying();
+        if (!identifying.isEmpty()) {
+            for (Table table : database.tables()) {
+                for (Column column : table.columns()) {
+                    List<Identifier> found = new ArrayList<>(1);
+                    if (column.textual() && database.anyValue(table, column, value -> identifying.foundIn(value).map(found::add).orElse(false))) {
+                        throw leak(table, column, found.getFirst().description());
                     }
-                }
-                if (!addresses.isEmpty() && database.anyValue(table, column, addresses::foundIn)) {
-                    throw leak(table, column, Identifier.STREET_ADDRESS.description());
                 }
             }
         }

@@ -187,15 +187,6 @@ public abstract class JdbcTransformDatabase
         }
     }
 
-    @Override
-    public final List<String> originalAddresses()
-    {
-        return queryStrings("SELECT DISTINCT address FROM " + workTable("street_addresses"), "read the original addresses");
-    }
-
-    /** A work table's name, as the dialect qualifies it. */
-    protected abstract String workTable(String name);
-
     /** Runs {@link #dropWorkTables} and closes both connections, even if dropping fails. */
     @Override
     public final void close()

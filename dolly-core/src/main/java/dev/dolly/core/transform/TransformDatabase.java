@@ -47,11 +47,8 @@ public interface TransformDatabase
      */
     long createMapping(int mapping, List<ColumnReference> columns, UnaryOperator<List<String>> fakes);
 
-    /**
-     * Adds the digests of a mapping's originals to those the leak check searches in the masked columns, and the
-     * originals' keys ({@link Identifier#originalKey}) to those each of {@code identifiers} searches in every text column.
-     */
-    void addOriginalDigests(int mapping, List<Identifier> identifiers);
+    /** Adds the digests of a mapping's originals to those the leak check searches in the masked columns. */
+    void addOriginalDigests(int mapping);
 
     /**
      * Up to {@code limit} originals of a mapping whose fake must be drawn again: it equals an original of a leak-checked
@@ -70,16 +67,6 @@ public interface TransformDatabase
 
     /** Whether a value of the column has the digest of an original of a masked column. */
     boolean containsOriginal(Table table, Column column);
-
-    /**
-     * Whether a value of a text column holds an original that {@code identifier} searches for, as
-     * {@link Identifier#finds} tells, in the database and set-based. Not for {@link Identifier#STREET_ADDRESS}, which
-     * the transform searches itself ({@link #originalAddresses}, {@link #anyValue}).
-     */
-    boolean containsIdentifying(Table table, Column column, Identifier identifier);
-
-    /** The keys {@link #addOriginalDigests} kept for {@link Identifier#STREET_ADDRESS}: the original addresses long enough to search inside texts. */
-    List<String> originalAddresses();
 
     /** Whether a non-null value of the column, as text, meets {@code test}: the values are streamed out, and the stream stops at the first that does. */
     boolean anyValue(Table table, Column column, Predicate<String> test);

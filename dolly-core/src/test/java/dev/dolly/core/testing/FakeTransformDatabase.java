@@ -1,6 +1,5 @@
 package dev.dolly.core.testing;
 
-import dev.dolly.core.transform.Identifier;
 import dev.dolly.core.transform.TransformDatabase;
 
 import java.io.IOException;
@@ -89,7 +88,7 @@ final class FakeTransformDatabase
     }
 
     @Override
-    public void addOriginalDigests(int mapping, List<Identifier> identifiers)
+    public void addOriginalDigests(int mapping)
     {
         throw unsupported();
     }
@@ -120,18 +119,6 @@ final class FakeTransformDatabase
 
     @Override
     public boolean containsOriginal(Table table, Column column)
-    {
-        throw unsupported();
-    }
-
-    @Override
-    public boolean containsIdentifying(Table table, Column column, Identifier identifier)
-    {
-        throw unsupported();
-    }
-
-    @Override
-    public List<String> originalAddresses()
     {
         throw unsupported();
     }

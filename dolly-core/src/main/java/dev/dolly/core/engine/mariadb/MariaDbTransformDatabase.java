@@ -1,7 +1,6 @@
 package dev.dolly.core.engine.mariadb;
 
 import dev.dolly.api.DollyException;
-import dev.dolly.core.transform.Identifier;
 import dev.dolly.core.transform.JdbcTransformDatabase;
 
 import java.sql.Connection;
@@ -33,8 +32,6 @@ final class MariaDbTransformDatabase
 {
     private static final String WORK = "`dolly_transform`";
     private static final int BATCH = 5_000;
-    /** The most matches of a pattern searched in one value, under the servers' default limit of recursion (1000). */
-    private static final int MAXIMUM_TOKENS = 900;
     private static final Set<String> TEXT_TYPES = Set.of("char", "varchar", "text", "tinytext", "mediumtext", "longtext");
 
     MariaDbTransformDatabase(Connection connection, Connection loader)
@@ -45,10 +42,6 @@ final class MariaDbTransformDatabase
         execute("DROP DATABASE IF EXISTS " + WORK);
         execute("CREATE DATABASE " + WORK + " CHARACTER SET utf8mb4 COLLATE utf8mb4_bin");
         execute("CREATE TABLE " + WORK + ".original_digests (digest BINARY(16) PRIMARY KEY)");
-        execute("CREATE TABLE " + WORK + ".identifying_digests (digest BINARY(16) PRIMARY KEY)");
-        execute("CREATE TABLE " + WORK + ".email_digests (digest BINARY(16) PRIMARY KEY)");
-        execute("CREATE TABLE " + WORK + ".number_digests (digest BINARY(16) PRIMARY KEY)");
-        execute("CREATE TABLE " + WORK + ".street_addresses (digest BINARY(16) PRIMARY KEY, address LONGTEXT NOT NULL)");
     }
 
     @Override
@@ -257,24 +250,9 @@ final class MariaDbTransformDatabase
     }
 
     @Override
-    public void addOriginalDigests(int mapping, List<Identifier> identifiers)
+    public void addOriginalDigests(int mapping)
     {
         execute("INSERT IGNORE INTO " + WORK + ".original_digests SELECT digest FROM " + mapping(mapping));
-        for (Identifier identifier : identifiers) {
-            execute(switch (identifier) {
-                case WHOLE_VALUE -> "INSERT IGNORE INTO " + WORK + ".identifying_digests SELECT digest FROM " + mapping(mapping);
-                case EMAIL -> "INSERT IGNORE INTO " + WORK + ".email_digests SELECT UNHEX(MD5(LOWER(original))) FROM " + mapping(mapping);
-                case NUMBER -> "INSERT IGNORE INTO " + WORK + ".number_digests SELECT UNHEX(MD5(digits)) FROM (SELECT " + digits("original") + " AS digits FROM "
-                        + mapping(mapping) + ") n WHERE CHAR_LENGTH(digits) >= " + Identifier.MINIMUM_DIGITS;
-                case STREET_ADDRESS -> "INSERT IGNORE INTO " + WORK + ".street_addresses SELECT UNHEX(MD5(LOWER(original))), LOWER(original) FROM " + mapping(mapping)
-                        + " WHERE CHAR_LENGTH(original) >= " + Identifier.MINIMUM_ADDRESS_LENGTH;
-            });
-        }
-    }
-
-    private static String digits(String text)
-    {
-        return "REGEXP_REPLACE(" + text + ", '[^0-9]', '')";
     }
 
     @Override
@@ -326,30 +304,6 @@ final class MariaDbTransformDatabase
     }
 
     @Override
-    public boolean containsIdentifying(Table table, Column column, Identifier identifier)
-    {
-        String value = asText("t." + quote(column.name()));
-        String tokens = switch (identifier) {
-            case EMAIL -> tokens(table, value, Identifier.EMAIL_PATTERN);
-            case NUMBER -> tokens(table, value, Identifier.NUMBER_PATTERN);
-            case WHOLE_VALUE, STREET_ADDRESS -> "";
-        };
-        return found(tokens, switch (identifier) {
-            case WHOLE_VALUE -> "SELECT 1 FROM " + quote(table.name()) + " t WHERE UNHEX(MD5(" + value + ")) IN (SELECT digest FROM " + WORK + ".identifying_digests)";
-            // every email-like token of every value, against the originals' digests
-            case EMAIL -> "SELECT 1 FROM token WHERE UNHEX(MD5(LOWER(token.text))) IN (SELECT digest FROM " + WORK + ".email_digests)";
-            case NUMBER -> "SELECT 1 FROM token WHERE UNHEX(MD5(" + digits("token.text") + ")) IN (SELECT digest FROM " + WORK + ".number_digests)";
-            case STREET_ADDRESS -> throw new IllegalArgumentException("Street addresses are searched by the transform: originalAddresses, anyValue");
-        });
-    }
-
-    @Override
-    protected String workTable(String name)
-    {
-        return WORK + "." + name;
-    }
-
-    @Override
     public boolean anyValue(Table table, Column column, Predicate<String> test)
     {
         try (Statement statement = connection().createStatement()) {
@@ -369,31 +323,10 @@ final class MariaDbTransformDatabase
         }
     }
 
-    /**
-     * A recursive query {@code token(text, rest, depth)} of every match of a pattern in the values of a column: MariaDB's
-     * REGEXP_SUBSTR gives only the first match, so each step takes the first match of what follows the previous one,
-     * up to {@value #MAXIMUM_TOKENS} a value.
-     */
-    private static String tokens(Table table, String value, String pattern)
-    {
-        String rest = "SUBSTRING(token.rest, LOCATE(token.text, token.rest) + CHAR_LENGTH(token.text))";
-        return "WITH RECURSIVE token (text, rest, depth) AS ("
-                + "SELECT REGEXP_SUBSTR(v.value, '" + pattern + "'), v.value, 1 FROM (SELECT " + value + " AS value FROM " + quote(table.name()) + " t WHERE "
-                + value + " REGEXP '" + pattern + "') v"
-                + " UNION ALL SELECT REGEXP_SUBSTR(" + rest + ", '" + pattern + "'), " + rest + ", token.depth + 1 FROM token WHERE token.text <> '' AND token.depth < "
-                + MAXIMUM_TOKENS + ")";
-    }
-
     /** Whether a query finds a row; it stops at the first. */
     private boolean found(String query)
     {
-        return found("", query);
-    }
-
-    /** Whether a query, after its WITH clause ({@code with}, possibly empty), finds a row. */
-    private boolean found(String with, String query)
-    {
-        return queryLong(with + " SELECT count(*) FROM (" + query + " LIMIT 1) found") > 0;
+        return queryLong("SELECT count(*) FROM (" + query + " LIMIT 1) found") > 0;
     }
 
     @Override

@@ -1,6 +1,5 @@
 package dev.dolly.core.engine.postgresql;
 
-import dev.dolly.core.transform.Identifier;
 import dev.dolly.core.transform.JdbcTransformDatabase;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
@@ -46,15 +45,9 @@ final class PostgresTransformDatabase
         execute("CREATE SCHEMA " + WORK_SCHEMA);
         // not keyed: a digest twice does no harm to the lookups that read them, and an INSERT … ON CONFLICT of each
         // original cost 1.1 s more at 100 MB; indexed, so that a lookup that stops at its first find (LIMIT 1) probes
-        // the index rather than scanning the digests once per row, a plan PostgreSQL chooses for these tables without one
+        // the index rather than scanning the digests once per row, a plan PostgreSQL chooses for this table without one
         execute("CREATE UNLOGGED TABLE " + WORK_SCHEMA + ".original_digests (digest text)");
-        execute("CREATE UNLOGGED TABLE " + WORK_SCHEMA + ".identifying_digests (digest text)");
-        execute("CREATE UNLOGGED TABLE " + WORK_SCHEMA + ".email_digests (digest text)");
-        execute("CREATE UNLOGGED TABLE " + WORK_SCHEMA + ".number_digests (digest text)");
-        execute("CREATE UNLOGGED TABLE " + WORK_SCHEMA + ".street_addresses (address text)");
-        for (String table : List.of("original_digests", "identifying_digests", "email_digests", "number_digests")) {
-            execute("CREATE INDEX ON " + WORK_SCHEMA + "." + table + " (digest)");
-        }
+        execute("CREATE INDEX ON " + WORK_SCHEMA + ".original_digests (digest)");
         execute("SET session_replication_role = replica");
         execute("SET work_mem = '" + WORK_MEMORY + "'");
     }
@@ -246,24 +239,9 @@ final class PostgresTransformDatabase
     }
 
     @Override
-    public void addOriginalDigests(int mapping, List<Identifier> identifiers)
+    public void addOriginalDigests(int mapping)
     {
         execute("INSERT INTO " + WORK_SCHEMA + ".original_digests SELECT md5(original) FROM " + mapping(mapping));
-        for (Identifier identifier : identifiers) {
-            execute(switch (identifier) {
-                case WHOLE_VALUE -> "INSERT INTO " + WORK_SCHEMA + ".identifying_digests SELECT md5(original) FROM " + mapping(mapping);
-                case EMAIL -> "INSERT INTO " + WORK_SCHEMA + ".email_digests SELECT md5(lower(original)) FROM " + mapping(mapping);
-                case NUMBER -> "INSERT INTO " + WORK_SCHEMA + ".number_digests SELECT md5(digits) FROM (SELECT " + digits("original") + " AS digits FROM " + mapping(mapping)
-                        + ") n WHERE length(digits) >= " + Identifier.MINIMUM_DIGITS;
-                case STREET_ADDRESS -> "INSERT INTO " + WORK_SCHEMA + ".street_addresses SELECT lower(original) FROM " + mapping(mapping)
-                        + " WHERE length(original) >= " + Identifier.MINIMUM_ADDRESS_LENGTH;
-            });
-        }
-    }
-
-    private static String digits(String text)
-    {
-        return "regexp_replace(" + text + ", '[^0-9]', '', 'g')";
     }
 
     @Override
@@ -339,28 +317,6 @@ final class PostgresTransformDatabase
     public boolean containsOriginal(Table table, Column column)
     {
         return found("SELECT 1 FROM " + name(table) + " t WHERE md5(t." + quote(column.name()) + "::text) IN (SELECT digest FROM " + WORK_SCHEMA + ".original_digests)");
-    }
-
-    @Override
-    public boolean containsIdentifying(Table table, Column column, Identifier identifier)
-    {
-        String value = "t." + quote(column.name()) + "::text";
-        String from = " FROM " + name(table) + " t";
-        return found(switch (identifier) {
-            case WHOLE_VALUE -> "SELECT 1" + from + " WHERE md5(" + value + ") IN (SELECT digest FROM " + WORK_SCHEMA + ".identifying_digests)";
-            // every email-like token of every value, hash-joined with the originals' digests
-            case EMAIL -> "SELECT 1" + from + " CROSS JOIN LATERAL regexp_matches(" + value + ", '" + Identifier.EMAIL_PATTERN + "', 'g') AS token(parts)"
-                    + " WHERE " + value + " LIKE '%@%' AND md5(lower(token.parts[1])) IN (SELECT digest FROM " + WORK_SCHEMA + ".email_digests)";
-            case NUMBER -> "SELECT 1" + from + " CROSS JOIN LATERAL regexp_matches(" + value + ", '" + Identifier.NUMBER_PATTERN + "', 'g') AS token(parts)"
-                    + " WHERE md5(" + digits("token.parts[1]") + ") IN (SELECT digest FROM " + WORK_SCHEMA + ".number_digests)";
-            case STREET_ADDRESS -> throw new IllegalArgumentException("Street addresses are searched by the transform: originalAddresses, anyValue");
-        });
-    }
-
-    @Override
-    protected String workTable(String name)
-    {
-        return WORK_SCHEMA + "." + name;
     }
 
     @Override

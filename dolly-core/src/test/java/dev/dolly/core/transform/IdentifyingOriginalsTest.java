@@ -1,0 +1,86 @@
+package dev.dolly.core.transform;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class IdentifyingOriginalsTest
+{
+    private static final List<Identifier> EMAIL = List.of(Identifier.EMAIL, Identifier.WHOLE_VALUE);
+    private static final List<Identifier> PHONE = List.of(Identifier.NUMBER, Identifier.WHOLE_VALUE);
+    private static final List<Identifier> ADDRESS = List.of(Identifier.STREET_ADDRESS, Identifier.WHOLE_VALUE);
+    private static final List<Identifier> IP_ADDRESS = List.of(Identifier.WHOLE_VALUE);
+
+    @Test
+    void findsEachKindOfOriginalInsideLongerTexts()
+    {
+        IdentifyingOriginals originals = chinookLike();
+
+        assertThat(originals.foundIn("contact FRANK.Harris@example.com after 5pm")).contains(Identifier.EMAIL);
+        assertThat(originals.foundIn("rang +1 204 452 6452 twice")).contains(Identifier.NUMBER);
+        assertThat(originals.foundIn("rang 1-204-452-6452")).contains(Identifier.NUMBER);
+        assertThat(originals.foundIn("ship to 700 W Pender Street, please")).contains(Identifier.STREET_ADDRESS);
+        assertThat(originals.foundIn("10.1.2.3")).contains(Identifier.WHOLE_VALUE);
+        assertThat(originals.foundIn("Frank.Harris@example.com")).contains(Identifier.WHOLE_VALUE);
+        assertThat(originals.foundIn("452-645")).contains(Identifier.WHOLE_VALUE);
+    }
+
+    @Test
+    void findsNothingInTextsThatHoldNoOriginal()
+    {
+        IdentifyingOriginals originals = chinookLike();
+
+        // other emails, numbers and addresses, a number too short to identify anyone, an IP inside a text (whole values only)
+        for (String text : List.of("", "paid", "contact astrid@example.org", "rang +1 204 452 6453", "order 452645", "700 W Pender Road",
+                "from 10.1.2.3 at noon", "frank harris", "@@@ 123")) {
+            assertThat(originals.foundIn(text)).as(text).isEmpty();
+        }
+    }
+
+    @Test
+    void findsWhatIdentifierFindsOnTheSameKeys()
+    {
+        IdentifyingOriginals originals = chinookLike();
+        Set<String> emails = Set.of("frank.harris@example.com");
+        Set<String> numbers = Set.of("12044526452");
+        for (String text : List.of("write to Frank.Harris@Example.com", "12044526452", "(1) 204.452.6452", "1204452645", "frank.harris@example.co")) {
+            boolean expected = Identifier.EMAIL.finds(text, emails) || Identifier.NUMBER.finds(text, numbers);
+            assertThat(originals.foundIn(text).isPresent()).as(text).isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void nothingIsAddedOnceTheSearchHasBegun()
+    {
+        IdentifyingOriginals originals = new IdentifyingOriginals();
+        assertThat(originals.isEmpty()).isTrue();
+        originals.add(EMAIL, "frank.harris@example.com");
+        assertThat(originals.isEmpty()).isFalse();
+        assertThat(originals.foundIn("text")).isEmpty();
+        assertThatThrownBy(() -> originals.add(EMAIL, "astrid@example.org")).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void hashesSpreadKeysThatDifferInOneCharacter()
+    {
+        assertThat(IdentifyingOriginals.hash("12044526452")).isNotEqualTo(IdentifyingOriginals.hash("12044526453"));
+        assertThat(IdentifyingOriginals.hash("ab")).isNotEqualTo(IdentifyingOriginals.hash("ba"));
+        assertThat(IdentifyingOriginals.hash("")).isNotEqualTo(IdentifyingOriginals.hash("\0"));
+    }
+
+    private static IdentifyingOriginals chinookLike()
+    {
+        IdentifyingOriginals originals = new IdentifyingOriginals();
+        originals.add(EMAIL, "Frank.Harris@example.com");
+        originals.add(PHONE, "+1 (204) 452-6452");
+        // too few digits to be searched inside texts: found only as a whole value
+        originals.add(PHONE, "452-645");
+        originals.add(ADDRESS, "700 W Pender Street");
+        originals.add(IP_ADDRESS, "10.1.2.3");
+        return originals;
+    }
+}
