@@ -31,7 +31,11 @@ final class AddressSearch
         LEADING_FACTOR = factor;
     }
 
+    /** One bit per value of the window hash's low bits: most windows of a text start no address, and stop here. */
+    private static final int FILTER_BITS = 1 << 22;
+
     private final Map<Long, List<String>> addressesByWindow = new HashMap<>();
+    private final long[] filter = new long[FILTER_BITS / Long.SIZE];
 
     /** @param originals the original addresses; those shorter than the window are searched as whole values only, not here */
     AddressSearch(Iterable<String> originals)
@@ -40,7 +44,10 @@ final class AddressSearch
         for (String original : originals) {
             String address = original.toLowerCase(Locale.ROOT);
             if (address.length() >= WINDOW) {
-                addressesByWindow.computeIfAbsent(hash(address), ignored -> new ArrayList<>(1)).add(address);
+                long hash = hash(address);
+                addressesByWindow.computeIfAbsent(hash, ignored -> new ArrayList<>(1)).add(address);
+                int bit = filterBit(hash);
+                filter[bit >>> 6] |= 1L << bit;
             }
         }
     }
@@ -59,7 +66,8 @@ final class AddressSearch
         String lower = text.toLowerCase(Locale.ROOT);
         long hash = hash(lower);
         for (int start = 0; ; start++) {
-            List<String> candidates = addressesByWindow.get(hash);
+            int bit = filterBit(hash);
+            List<String> candidates = (filter[bit >>> 6] & (1L << bit)) == 0 ? null : addressesByWindow.get(hash);
             if (candidates != null) {
                 for (String address : candidates) {
                     if (lower.startsWith(address, start)) {
@@ -73,6 +81,12 @@ final class AddressSearch
             }
             hash = (hash - lower.charAt(start) * LEADING_FACTOR) * BASE + lower.charAt(next);
         }
+    }
+
+    /** The filter's bit of a window hash: the top bits of a multiplicative hash of it, which mixes all its bits. */
+    private static int filterBit(long hash)
+    {
+        return (int) ((hash * 0x9e3779b97f4a7c15L) >>> (Long.SIZE - Integer.numberOfTrailingZeros(FILTER_BITS)));
     }
 
     /** The hash of the first {@link #WINDOW} characters. */

@@ -187,15 +187,12 @@ public final class ImageTransform
             entry.getValue().forEach(reference -> distinct.put(reference, count));
         }
         progress.accept("Keeping the originals' digests for the leak check");
-        for (Map.Entry<Group, Integer> entry : mappings.entrySet()) {
-            if (entry.getKey().transformer().leakChecked()) {
-                database.addOriginalDigests(entry.getValue());
-            }
-        }
-        progress.accept("Drawing again the fakes that equal an original or repeat in a unique column");
+        database.keepOriginalDigests(mappings.entrySet().stream().filter(entry -> entry.getKey().transformer().leakChecked()).map(Map.Entry::getValue).toList());
         for (Map.Entry<Group, Integer> entry : mappings.entrySet()) {
             Group group = entry.getKey();
             boolean unique = groups.get(group).stream().anyMatch(reference -> reference.column().unique());
+            progress.accept("Drawing again the fakes of " + groups.get(group).stream().map(ImageTransform::describe).collect(Collectors.joining(", "))
+                    + " that equal an original" + (unique ? " or repeat" : ""));
             if (group.transformer().draws()) {
                 redraw(database, masker, group.transformer(), group.maxLength(), entry.getValue(), unique);
             }

@@ -47,8 +47,11 @@ public interface TransformDatabase
      */
     long createMapping(int mapping, List<ColumnReference> columns, UnaryOperator<List<String>> fakes);
 
-    /** Adds the digests of a mapping's originals to those the leak check searches in the masked columns. */
-    void addOriginalDigests(int mapping);
+    /**
+     * Keeps the digests of the originals of these mappings, all at once: the fakes that equal one are drawn again, and
+     * the leak check searches the masked columns for them.
+     */
+    void keepOriginalDigests(List<Integer> mappings);
 
     /**
      * Up to {@code limit} originals of a mapping whose fake must be drawn again: it equals an original of a leak-checked

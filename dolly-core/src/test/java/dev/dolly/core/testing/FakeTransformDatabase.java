@@ -88,7 +88,7 @@ final class FakeTransformDatabase
     }
 
     @Override
-    public void addOriginalDigests(int mapping)
+    public void keepOriginalDigests(List<Integer> mappings)
     {
         throw unsupported();
     }

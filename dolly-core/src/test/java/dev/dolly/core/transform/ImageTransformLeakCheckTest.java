@@ -176,9 +176,9 @@ class ImageTransformLeakCheckTest
         }
 
         @Override
-        public void addOriginalDigests(int mapping)
+        public void keepOriginalDigests(List<Integer> mappings)
         {
-            originals.addAll(mappings.get(mapping).keySet());
+            mappings.forEach(mapping -> originals.addAll(this.mappings.get(mapping).keySet()));
         }
 
         @Override

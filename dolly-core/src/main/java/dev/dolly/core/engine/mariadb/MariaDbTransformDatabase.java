@@ -250,9 +250,11 @@ final class MariaDbTransformDatabase
     }
 
     @Override
-    public void addOriginalDigests(int mapping)
+    public void keepOriginalDigests(List<Integer> mappings)
     {
-        execute("INSERT IGNORE INTO " + WORK + ".original_digests SELECT digest FROM " + mapping(mapping));
+        for (int mapping : mappings) {
+            execute("INSERT IGNORE INTO " + WORK + ".original_digests SELECT digest FROM " + mapping(mapping));
+        }
     }
 
     @Override

@@ -43,11 +43,7 @@ final class PostgresTransformDatabase
         super(connection, loader);
         execute("DROP SCHEMA IF EXISTS " + WORK_SCHEMA + " CASCADE");
         execute("CREATE SCHEMA " + WORK_SCHEMA);
-        // not keyed: a digest twice does no harm to the lookups that read them, and an INSERT … ON CONFLICT of each
-        // original cost 1.1 s more at 100 MB; indexed, so that a lookup that stops at its first find (LIMIT 1) probes
-        // the index rather than scanning the digests once per row, a plan PostgreSQL chooses for this table without one
-        execute("CREATE UNLOGGED TABLE " + WORK_SCHEMA + ".original_digests (digest text)");
-        execute("CREATE INDEX ON " + WORK_SCHEMA + ".original_digests (digest)");
+        execute("CREATE UNLOGGED TABLE " + WORK_SCHEMA + ".original_digests (digest uuid)");
         execute("SET session_replication_role = replica");
         execute("SET work_mem = '" + WORK_MEMORY + "'");
     }
@@ -191,7 +187,8 @@ final class PostgresTransformDatabase
     @Override
     public long createMapping(int mapping, List<ColumnReference> columns, UnaryOperator<List<String>> fakes)
     {
-        execute("CREATE UNLOGGED TABLE " + mapping(mapping) + " (original text PRIMARY KEY, fake text)");
+        // keyed once loaded: one sort builds the index, where inserting into it took a lookup per original
+        execute("CREATE UNLOGGED TABLE " + mapping(mapping) + " (original text NOT NULL, fake text)");
         String distinct = columns.stream()
                 .map(reference -> "SELECT DISTINCT " + quote(reference.column().name()) + "::text FROM " + name(reference.table()) + " WHERE " + quote(reference.column().name()) + " IS NOT NULL")
                 .collect(Collectors.joining(" UNION "));
@@ -215,6 +212,7 @@ final class PostgresTransformDatabase
         catch (SQLException e) {
             throw failed("compute the fakes", e);
         }
+        execute("ALTER TABLE " + mapping(mapping) + " ADD PRIMARY KEY (original)");
         execute("ANALYZE " + mapping(mapping));
         return count;
     }
@@ -238,16 +236,29 @@ final class PostgresTransformDatabase
         in.writeToCopy(bytes, 0, bytes.length);
     }
 
+    /**
+     * The MD5 digests as {@code uuid} (16 bytes, compared as such), not keyed (a digest twice does no harm to the
+     * lookups, where an {@code INSERT … ON CONFLICT} of each original cost 1.1 s more at 100 MB), all inserted by one
+     * statement and then indexed in one go: a lookup that stops at its first find ({@code LIMIT 1}) must probe the
+     * index, as without one PostgreSQL scans the digests once per row.
+     */
     @Override
-    public void addOriginalDigests(int mapping)
+    public void keepOriginalDigests(List<Integer> mappings)
     {
-        execute("INSERT INTO " + WORK_SCHEMA + ".original_digests SELECT md5(original) FROM " + mapping(mapping));
+        if (mappings.isEmpty()) {
+            return;
+        }
+        execute("INSERT INTO " + WORK_SCHEMA + ".original_digests " + mappings.stream()
+                .map(mapping -> "SELECT md5(original)::uuid FROM " + mapping(mapping))
+                .collect(Collectors.joining(" UNION ALL ")));
+        execute("CREATE INDEX ON " + WORK_SCHEMA + ".original_digests (digest)");
+        execute("ANALYZE " + WORK_SCHEMA + ".original_digests");
     }
 
     @Override
     public List<String> originalsToRedraw(int mapping, boolean unique, int limit)
     {
-        String sql = "SELECT original FROM " + mapping(mapping) + " m WHERE md5(m.fake) IN (SELECT digest FROM " + WORK_SCHEMA + ".original_digests)"
+        String sql = "SELECT original FROM " + mapping(mapping) + " m WHERE md5(m.fake)::uuid IN (SELECT digest FROM " + WORK_SCHEMA + ".original_digests)"
                 + (unique ? " UNION SELECT original FROM (SELECT original, row_number() OVER (PARTITION BY fake ORDER BY original COLLATE \"C\") AS position FROM "
                 + mapping(mapping) + ") r WHERE r.position > 1" : "")
                 + " LIMIT " + limit;
@@ -316,7 +327,7 @@ final class PostgresTransformDatabase
     @Override
     public boolean containsOriginal(Table table, Column column)
     {
-        return found("SELECT 1 FROM " + name(table) + " t WHERE md5(t." + quote(column.name()) + "::text) IN (SELECT digest FROM " + WORK_SCHEMA + ".original_digests)");
+        return found("SELECT 1 FROM " + name(table) + " t WHERE md5(t." + quote(column.name()) + "::text)::uuid IN (SELECT digest FROM " + WORK_SCHEMA + ".original_digests)");
     }
 
     @Override
