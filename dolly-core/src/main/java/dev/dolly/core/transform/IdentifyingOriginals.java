@@ -93,6 +93,9 @@ final class IdentifyingOriginals
             return false;
         }
         while (tokens.find()) {
+            if (identifier == Identifier.NUMBER && Identifier.isIpv4Address(tokens.group())) {
+                continue;
+            }
             Optional<String> key = identifier.originalKey(tokens.group());
             if (key.isPresent() && kept.contains(hash(key.get()))) {
                 return true;

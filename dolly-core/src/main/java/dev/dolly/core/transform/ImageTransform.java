@@ -194,7 +194,8 @@ public final class ImageTransform
             progress.accept("Drawing again the fakes of " + groups.get(group).stream().map(ImageTransform::describe).collect(Collectors.joining(", "))
                     + " that equal an original" + (unique ? " or repeat" : ""));
             if (group.transformer().draws()) {
-                redraw(database, masker, group.transformer(), group.maxLength(), entry.getValue(), unique);
+                Optional<IdentifyingOriginals> searched = Identifier.of(group.transformer()).isEmpty() || identifying.isEmpty() ? Optional.empty() : Optional.of(identifying);
+                redraw(database, masker, group, entry.getValue(), unique, searched);
             }
             else if (unique && database.hasRepeatedFakes(entry.getValue())) {
                 throw DollyException.badInput("Transformer " + group.transformer().spec() + " gives the same value to different originals of "
@@ -252,8 +253,23 @@ public final class ImageTransform
         return masked;
     }
 
-    private void redraw(TransformDatabase database, Masker masker, Transformer transformer, int maxLength, int mapping, boolean unique)
+    /**
+     * Draws again the fakes of a mapping that must not stay: first those in which the leak check's own searches find an
+     * original (the digits of a fake phone number that equal an original's written otherwise), in one pass over the
+     * mapping; then, round after round, those that equal an original or repeat in a unique column, as the database
+     * finds them. A fake drawn again is drawn until the searches find nothing in it.
+     */
+    private void redraw(TransformDatabase database, Masker masker, Group group, int mapping, boolean unique, Optional<IdentifyingOriginals> identifying)
     {
+        if (identifying.isPresent()) {
+            Map<String, String> fakes = new TreeMap<>();
+            for (String original : database.originalsWhoseFake(mapping, fake -> identifying.get().foundIn(fake).isPresent())) {
+                fakes.put(original, draw(masker, group, original, 1, unique, identifying));
+            }
+            if (!fakes.isEmpty()) {
+                database.replaceFakes(mapping, fakes);
+            }
+        }
         for (int attempt = 1; attempt <= MAXIMUM_REDRAW_ROUNDS; attempt++) {
             List<String> originals = database.originalsToRedraw(mapping, unique, REDRAW_BATCH);
             if (originals.isEmpty()) {
@@ -261,11 +277,28 @@ public final class ImageTransform
             }
             int round = attempt;
             Map<String, String> fakes = new TreeMap<>();
-            originals.forEach(original -> fakes.put(original, masker.fake(transformer, original, round, maxLength)));
+            originals.forEach(original -> fakes.put(original, draw(masker, group, original, round, unique, identifying)));
             database.replaceFakes(mapping, fakes);
         }
-        throw DollyException.badInput("Transformer " + transformer.spec() + " could not find fakes that are distinct" + (unique ? " and unique" : "")
-                + " from the original values after " + MAXIMUM_REDRAW_ROUNDS + " draws" + (maxLength > 0 ? " (the column holds only " + maxLength + " characters)" : "")
+        throw cannotDraw(group, unique);
+    }
+
+    /** The fake of the first round from {@code round} on in which the searches find no original. */
+    private static String draw(Masker masker, Group group, String original, int round, boolean unique, Optional<IdentifyingOriginals> identifying)
+    {
+        for (int attempt = round; attempt < round + MAXIMUM_REDRAW_ROUNDS; attempt++) {
+            String fake = masker.fake(group.transformer(), original, attempt, group.maxLength());
+            if (identifying.isEmpty() || identifying.get().foundIn(fake).isEmpty()) {
+                return fake;
+            }
+        }
+        throw cannotDraw(group, unique);
+    }
+
+    private static DollyException cannotDraw(Group group, boolean unique)
+    {
+        return DollyException.badInput("Transformer " + group.transformer().spec() + " could not find fakes that are distinct" + (unique ? " and unique" : "")
+                + " from the original values after " + MAXIMUM_REDRAW_ROUNDS + " draws" + (group.maxLength() > 0 ? " (the column holds only " + group.maxLength() + " characters)" : "")
                 + ": use hash, or a transformer with more possible values.");
     }
 

@@ -59,6 +59,12 @@ public interface TransformDatabase
      */
     List<String> originalsToRedraw(int mapping, boolean unique, int limit);
 
+    /**
+     * The originals of a mapping whose fake meets {@code test}: the pairs are streamed out once, and only the originals
+     * that meet it are kept.
+     */
+    List<String> originalsWhoseFake(int mapping, Predicate<String> test);
+
     /** Sets new fakes for some originals of a mapping. */
     void replaceFakes(int mapping, Map<String, String> fakes);
 

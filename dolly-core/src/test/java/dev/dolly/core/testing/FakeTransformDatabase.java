@@ -100,6 +100,12 @@ final class FakeTransformDatabase
     }
 
     @Override
+    public List<String> originalsWhoseFake(int mapping, Predicate<String> test)
+    {
+        throw unsupported();
+    }
+
+    @Override
     public void replaceFakes(int mapping, Map<String, String> fakes)
     {
         throw unsupported();

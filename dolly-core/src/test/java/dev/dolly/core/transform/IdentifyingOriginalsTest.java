@@ -54,6 +54,19 @@ class IdentifyingOriginalsTest
     }
 
     @Test
+    void anIpAddressIsNoNumberThoughItsDigitsAreAPhoneNumbers()
+    {
+        IdentifyingOriginals originals = new IdentifyingOriginals();
+        originals.add(PHONE, "+1 921 681 0123");
+
+        assertThat(originals.foundIn("from 192.168.101.23")).isEmpty();
+        assertThat(Identifier.NUMBER.finds("from 192.168.101.23", Set.of("19216810123"))).isFalse();
+        // positive control: the same digits written as a phone number are found
+        assertThat(originals.foundIn("call 1 921 681 0123")).contains(Identifier.NUMBER);
+        assertThat(Identifier.NUMBER.finds("call 1 921 681 0123", Set.of("19216810123"))).isTrue();
+    }
+
+    @Test
     void nothingIsAddedOnceTheSearchHasBegun()
     {
         IdentifyingOriginals originals = new IdentifyingOriginals();

@@ -268,6 +268,26 @@ final class MariaDbTransformDatabase
     }
 
     @Override
+    public List<String> originalsWhoseFake(int mapping, Predicate<String> test)
+    {
+        List<String> originals = new ArrayList<>();
+        try (Statement statement = connection().createStatement()) {
+            statement.setFetchSize(BATCH);
+            try (ResultSet rows = statement.executeQuery("SELECT original, fake FROM " + mapping(mapping) + " WHERE fake IS NOT NULL")) {
+                while (rows.next()) {
+                    if (test.test(rows.getString(2))) {
+                        originals.add(rows.getString(1));
+                    }
+                }
+            }
+        }
+        catch (SQLException e) {
+            throw failed("check the fakes", e);
+        }
+        return originals;
+    }
+
+    @Override
     public void replaceFakes(int mapping, Map<String, String> fakes)
     {
         replaceFakes("UPDATE " + mapping(mapping) + " SET fake = ? WHERE digest = UNHEX(MD5(?))", fakes);

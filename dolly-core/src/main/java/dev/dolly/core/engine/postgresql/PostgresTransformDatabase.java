@@ -266,6 +266,34 @@ final class PostgresTransformDatabase
     }
 
     @Override
+    public List<String> originalsWhoseFake(int mapping, Predicate<String> test)
+    {
+        List<String> originals = new ArrayList<>();
+        try {
+            CopyOut out = connection().unwrap(PGConnection.class).getCopyAPI().copyOut("COPY (SELECT original, fake FROM " + mapping(mapping) + " WHERE fake IS NOT NULL) TO STDOUT");
+            try {
+                byte[] line;
+                while ((line = out.readFromCopy()) != null) {
+                    String pair = new String(line, 0, line.length - 1, StandardCharsets.UTF_8);
+                    int tab = pair.indexOf('\t');
+                    if (test.test(CopyText.unescape(pair.substring(tab + 1)))) {
+                        originals.add(CopyText.unescape(pair.substring(0, tab)));
+                    }
+                }
+            }
+            finally {
+                if (out.isActive()) {
+                    out.cancelCopy();
+                }
+            }
+        }
+        catch (SQLException e) {
+            throw failed("check the fakes", e);
+        }
+        return originals;
+    }
+
+    @Override
     public void replaceFakes(int mapping, Map<String, String> fakes)
     {
         replaceFakes("UPDATE " + mapping(mapping) + " SET fake = ? WHERE original = ?", fakes);
