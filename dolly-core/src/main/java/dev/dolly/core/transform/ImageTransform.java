@@ -194,7 +194,10 @@ public final class ImageTransform
             progress.accept("Drawing again the fakes of " + groups.get(group).stream().map(ImageTransform::describe).collect(Collectors.joining(", "))
                     + " that equal an original" + (unique ? " or repeat" : ""));
             if (group.transformer().draws()) {
-                Optional<IdentifyingOriginals> searched = Identifier.of(group.transformer()).isEmpty() || identifying.isEmpty() ? Optional.empty() : Optional.of(identifying);
+                // searched inside: fakes that hold text the searches read (emails, numbers, addresses); an IP address is
+                // searched as a whole value only, which the database's check of the fakes against the originals covers
+                boolean searchedInside = Identifier.of(group.transformer()).stream().anyMatch(identifier -> identifier != Identifier.WHOLE_VALUE);
+                Optional<IdentifyingOriginals> searched = searchedInside && !identifying.isEmpty() ? Optional.of(identifying) : Optional.empty();
                 redraw(database, masker, group, entry.getValue(), unique, searched);
             }
             else if (unique && database.hasRepeatedFakes(entry.getValue())) {
