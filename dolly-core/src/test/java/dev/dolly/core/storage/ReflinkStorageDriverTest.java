@@ -27,6 +27,25 @@ class ReflinkStorageDriverTest
     }
 
     @Test
+    void clonesCopyFourKibibytesOnAFirstWrite()
+            throws IOException
+    {
+        createImage(IMAGE);
+        driver.seal(IMAGE);
+        Path clone = driver.clone(IMAGE, FIRST_CLONE);
+        assertThat(copyOnWriteExtentSize(clone.resolve("base/1/16384"))).isEqualTo("4096");
+        // positive control: the image's files, made outside the driver's clones, keep XFS's default (0: 32 blocks)
+        assertThat(copyOnWriteExtentSize(driver.path(IMAGE).resolve("base/1/16384"))).isEqualTo("0");
+    }
+
+    private static String copyOnWriteExtentSize(Path file)
+    {
+        // xfs_io prints "[4096] PATH"
+        String output = CommandRunner.system().run(List.of("xfs_io", "-c", "cowextsize", file.toString())).output().strip();
+        return output.substring(output.indexOf('[') + 1, output.indexOf(']'));
+    }
+
+    @Test
     void clonedFilesShareTheirBlocks()
             throws IOException
     {
