@@ -363,7 +363,7 @@ public final class Dolly
         }
         return accounts.range()
                 .map(range -> "one per container and image build, uids " + range.first() + "-" + range.last() + " (" + EngineUidRange.VARIABLE
-                        + "); the files of a clone are shown to its container through an ID-mapped view where the file system allows it")
+                        + "); the files of a clone are shown to its container through an ID-mapped view (overlay: ID-mapped layers) where the kernel and file system allow it")
                 .orElse("the account " + engineUser.name() + " (uid " + engineUser.uid() + "), not the daemon's");
     }
 

@@ -104,11 +104,17 @@ class TestImagesAndContainers
                 assertThat(Files.getAttribute(seen.resolve("PG_VERSION"), "unix:uid")).isEqualTo(owner);
                 assertThat(Files.getAttribute(seen.resolve("global/pg_control"), "unix:uid")).isEqualTo(owner);
                 assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(directory))).isEqualTo("rwx------");
-                // on disk: still the image's account, shown as the container's through an ID-mapped view; overlay
-                // volumes cannot be ID-mapped, so there the owners were changed (metadata only, metacopy=on)
-                int onDisk = driver == DriverUnderTest.OVERLAY ? owner : imageUid;
-                assertThat(Files.getAttribute(directory, "unix:uid")).isEqualTo(onDisk);
-                assertThat(Files.getAttribute(directory.resolve("global/pg_control"), "unix:uid")).isEqualTo(onDisk);
+                // on disk: still the image's account, shown as the container's through an ID-mapped view; an overlay
+                // is mounted on ID-mapped layers, so its mount shows the container's account everywhere, and what the
+                // server wrote is stored in the upper layer as the image's account
+                int outside = driver == DriverUnderTest.OVERLAY ? owner : imageUid;
+                assertThat(Files.getAttribute(directory, "unix:uid")).isEqualTo(outside);
+                assertThat(Files.getAttribute(directory.resolve("global/pg_control"), "unix:uid")).isEqualTo(outside);
+                if (driver == DriverUnderTest.OVERLAY) {
+                    Path upper = directory.resolveSibling("upper");
+                    assertThat(Files.getAttribute(upper, "unix:uid")).isEqualTo(imageUid);
+                    assertThat(Files.getAttribute(upper.resolve("global/pg_control"), "unix:uid")).isEqualTo(imageUid);
+                }
             }
         }
         dolly.succeed("delete", "data-container", "first");
