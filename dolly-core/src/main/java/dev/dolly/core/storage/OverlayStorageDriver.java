@@ -432,8 +432,16 @@ public final class OverlayStorageDriver
                 detachViews(directory);
             }
         }
-        catch (IOException e) {
-            detachViews(directory);
+        catch (IOException | RuntimeException e) {
+            try {
+                detachViews(directory);
+            }
+            catch (RuntimeException cleanupFailure) {
+                e.addSuppressed(cleanupFailure);
+            }
+            if (e instanceof DollyException dollyException) {
+                throw dollyException;
+            }
             throw DollyException.storageFailed("Cannot prepare the ID-mapped views of " + directory + ": " + e.getMessage(), e);
         }
     }
