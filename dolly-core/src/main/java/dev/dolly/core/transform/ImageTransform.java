@@ -273,17 +273,21 @@ public final class ImageTransform
                 database.replaceFakes(mapping, fakes);
             }
         }
-        for (int attempt = 1; attempt <= MAXIMUM_REDRAW_ROUNDS; attempt++) {
-            List<String> originals = database.originalsToRedraw(mapping, unique, REDRAW_BATCH);
-            if (originals.isEmpty()) {
-                return;
-            }
+        List<String> originals = database.originalsToRedraw(mapping, unique, REDRAW_BATCH);
+        for (int attempt = 1; attempt <= MAXIMUM_REDRAW_ROUNDS && !originals.isEmpty(); attempt++) {
             int round = attempt;
             Map<String, String> fakes = new TreeMap<>();
             originals.forEach(original -> fakes.put(original, draw(masker, group, original, round, unique, identifying)));
             database.replaceFakes(mapping, fakes);
+            // after a round only the fakes just drawn can equal an original, unless the batch was full (more may wait)
+            // or the column is unique (a new fake may repeat any other): then the whole mapping is looked at again
+            originals = unique || originals.size() == REDRAW_BATCH
+                    ? database.originalsToRedraw(mapping, unique, REDRAW_BATCH)
+                    : database.originalsToRedrawAmong(mapping, originals);
         }
-        throw cannotDraw(group, unique);
+        if (!originals.isEmpty()) {
+            throw cannotDraw(group, unique);
+        }
     }
 
     /** The fake of the first round from {@code round} on in which the searches find no original. */

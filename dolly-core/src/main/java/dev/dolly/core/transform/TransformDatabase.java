@@ -59,6 +59,9 @@ public interface TransformDatabase
      */
     List<String> originalsToRedraw(int mapping, boolean unique, int limit);
 
+    /** Of these originals of a mapping, those whose fake equals an original of a leak-checked column. */
+    List<String> originalsToRedrawAmong(int mapping, List<String> originals);
+
     /**
      * The originals of a mapping whose fake meets {@code test}: the pairs are streamed out once, and only the originals
      * that meet it are kept.

@@ -100,6 +100,12 @@ final class FakeTransformDatabase
     }
 
     @Override
+    public List<String> originalsToRedrawAmong(int mapping, List<String> originals)
+    {
+        throw unsupported();
+    }
+
+    @Override
     public List<String> originalsWhoseFake(int mapping, Predicate<String> test)
     {
         throw unsupported();

@@ -210,6 +210,12 @@ class ImageTransformLeakCheckTest
         }
 
         @Override
+        public List<String> originalsToRedrawAmong(int mapping, List<String> among)
+        {
+            return among.stream().filter(original -> originals.contains(mappings.get(mapping).get(original))).toList();
+        }
+
+        @Override
         public List<String> originalsWhoseFake(int mapping, Predicate<String> test)
         {
             return mappings.get(mapping).entrySet().stream().filter(entry -> test.test(entry.getValue())).map(Map.Entry::getKey).toList();

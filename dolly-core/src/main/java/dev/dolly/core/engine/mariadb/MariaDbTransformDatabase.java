@@ -9,6 +9,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -32,6 +33,7 @@ final class MariaDbTransformDatabase
 {
     private static final String WORK = "`dolly_transform`";
     private static final int BATCH = 5_000;
+    private static final int AMONG_BATCH = 1_000;
     private static final Set<String> TEXT_TYPES = Set.of("char", "varchar", "text", "tinytext", "mediumtext", "longtext");
 
     MariaDbTransformDatabase(Connection connection, Connection loader)
@@ -265,6 +267,32 @@ final class MariaDbTransformDatabase
                 + mapping(mapping) + ") r WHERE r.position > 1" : "")
                 + " LIMIT " + limit;
         return queryStrings(sql, "check the fakes");
+    }
+
+    /** The originals found through the mapping's key (the MD5 of the original), a thousand a statement. */
+    @Override
+    public List<String> originalsToRedrawAmong(int mapping, List<String> originals)
+    {
+        List<String> found = new ArrayList<>();
+        for (int start = 0; start < originals.size(); start += AMONG_BATCH) {
+            List<String> batch = originals.subList(start, Math.min(originals.size(), start + AMONG_BATCH));
+            String keys = String.join(", ", Collections.nCopies(batch.size(), "UNHEX(MD5(?))"));
+            try (PreparedStatement statement = connection().prepareStatement("SELECT original FROM " + mapping(mapping) + " m WHERE m.digest IN (" + keys
+                    + ") AND UNHEX(MD5(m.fake)) IN (SELECT digest FROM " + WORK + ".original_digests)")) {
+                for (int index = 0; index < batch.size(); index++) {
+                    statement.setString(index + 1, batch.get(index));
+                }
+                try (ResultSet rows = statement.executeQuery()) {
+                    while (rows.next()) {
+                        found.add(rows.getString(1));
+                    }
+                }
+            }
+            catch (SQLException e) {
+                throw failed("check the fakes", e);
+            }
+        }
+        return found;
     }
 
     @Override

@@ -7,6 +7,7 @@ import org.postgresql.copy.CopyOut;
 
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -263,6 +264,26 @@ final class PostgresTransformDatabase
                 + mapping(mapping) + ") r WHERE r.position > 1" : "")
                 + " LIMIT " + limit;
         return queryStrings(sql, "check the fakes");
+    }
+
+    /** One statement: the originals found through the mapping's key, their fakes' digests looked up in the index. */
+    @Override
+    public List<String> originalsToRedrawAmong(int mapping, List<String> originals)
+    {
+        List<String> found = new ArrayList<>();
+        try (PreparedStatement statement = connection().prepareStatement("SELECT original FROM " + mapping(mapping) + " m WHERE m.original = ANY (?) AND md5(m.fake)::uuid IN (SELECT digest FROM "
+                + WORK_SCHEMA + ".original_digests)")) {
+            statement.setArray(1, connection().createArrayOf("text", originals.toArray()));
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    found.add(rows.getString(1));
+                }
+            }
+        }
+        catch (SQLException e) {
+            throw failed("check the fakes", e);
+        }
+        return found;
     }
 
     @Override
