@@ -208,16 +208,7 @@ public final class OverlayStorageDriver
             return target.resolve(MERGED);
         }
         catch (IOException | RuntimeException e) {
-            try {
-                delete(targetKey);
-            }
-            catch (RuntimeException cleanupFailure) {
-                e.addSuppressed(cleanupFailure);
-            }
-            if (e instanceof DollyException dollyException) {
-                throw dollyException;
-            }
-            throw DollyException.storageFailed("Cannot clone " + lower + " to " + target + ": " + e.getMessage(), e);
+            throw undone(e, () -> delete(targetKey), "Cannot clone " + lower + " to " + target + ": " + e.getMessage());
         }
     }
 
@@ -247,17 +238,23 @@ public final class OverlayStorageDriver
             }
         }
         catch (IOException | RuntimeException e) {
-            try {
-                delete(targetKey);
-            }
-            catch (RuntimeException cleanupFailure) {
-                e.addSuppressed(cleanupFailure);
-            }
-            if (e instanceof DollyException dollyException) {
-                throw dollyException;
-            }
-            throw DollyException.storageFailed("Cannot snapshot " + source + " to " + target + ": " + e.getMessage(), e);
+            throw undone(e, () -> delete(targetKey), "Cannot snapshot " + source + " to " + target + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * What a failed operation throws once {@code undo} has removed what it made: its own {@link DollyException}, or
+     * one saying {@code message}; a failure of the undo is added to it.
+     */
+    private static DollyException undone(Exception failure, Runnable undo, String message)
+    {
+        try {
+            undo.run();
+        }
+        catch (RuntimeException undoFailure) {
+            failure.addSuppressed(undoFailure);
+        }
+        return failure instanceof DollyException dollyException ? dollyException : DollyException.storageFailed(message, failure);
     }
 
     /** The volumes below this one, all the way down, except those nested in it. */
@@ -433,16 +430,7 @@ public final class OverlayStorageDriver
             }
         }
         catch (IOException | RuntimeException e) {
-            try {
-                detachViews(directory);
-            }
-            catch (RuntimeException cleanupFailure) {
-                e.addSuppressed(cleanupFailure);
-            }
-            if (e instanceof DollyException dollyException) {
-                throw dollyException;
-            }
-            throw DollyException.storageFailed("Cannot prepare the ID-mapped views of " + directory + ": " + e.getMessage(), e);
+            throw undone(e, () -> detachViews(directory), "Cannot prepare the ID-mapped views of " + directory + ": " + e.getMessage());
         }
     }
 

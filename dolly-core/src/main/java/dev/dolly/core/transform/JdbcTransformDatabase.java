@@ -149,6 +149,32 @@ public abstract class JdbcTransformDatabase
         return values;
     }
 
+    /** Sets the parameters of a prepared statement. */
+    @FunctionalInterface
+    protected interface Parameters
+    {
+        void set(PreparedStatement statement)
+                throws SQLException;
+    }
+
+    /** The first column of every row of a query with parameters; {@code what} says in an error what could not be done. */
+    protected final List<String> queryStrings(String sql, Parameters parameters, String what)
+    {
+        List<String> values = new ArrayList<>();
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            parameters.set(statement);
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    values.add(rows.getString(1));
+                }
+            }
+        }
+        catch (SQLException e) {
+            throw failed(what, e);
+        }
+        return values;
+    }
+
     /** The number a query of one row and one column returns. */
     protected final long queryLong(String sql)
     {

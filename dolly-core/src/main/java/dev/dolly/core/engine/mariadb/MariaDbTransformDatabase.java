@@ -276,21 +276,12 @@ final class MariaDbTransformDatabase
         List<String> found = new ArrayList<>();
         for (int start = 0; start < originals.size(); start += AMONG_BATCH) {
             List<String> batch = originals.subList(start, Math.min(originals.size(), start + AMONG_BATCH));
-            String keys = String.join(", ", Collections.nCopies(batch.size(), "UNHEX(MD5(?))"));
-            try (PreparedStatement statement = connection().prepareStatement("SELECT original FROM " + mapping(mapping) + " m WHERE m.digest IN (" + keys
-                    + ") AND UNHEX(MD5(m.fake)) IN (SELECT digest FROM " + WORK + ".original_digests)")) {
-                for (int index = 0; index < batch.size(); index++) {
-                    statement.setString(index + 1, batch.get(index));
-                }
-                try (ResultSet rows = statement.executeQuery()) {
-                    while (rows.next()) {
-                        found.add(rows.getString(1));
-                    }
-                }
-            }
-            catch (SQLException e) {
-                throw failed("check the fakes", e);
-            }
+            found.addAll(queryStrings("SELECT original FROM " + mapping(mapping) + " m WHERE m.digest IN (" + String.join(", ", Collections.nCopies(batch.size(), "UNHEX(MD5(?))"))
+                    + ") AND UNHEX(MD5(m.fake)) IN (SELECT digest FROM " + WORK + ".original_digests)", statement -> {
+                        for (int index = 0; index < batch.size(); index++) {
+                            statement.setString(index + 1, batch.get(index));
+                        }
+                    }, "check the fakes"));
         }
         return found;
     }

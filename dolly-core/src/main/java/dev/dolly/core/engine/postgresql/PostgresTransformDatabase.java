@@ -7,7 +7,6 @@ import org.postgresql.copy.CopyOut;
 
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -270,20 +269,8 @@ final class PostgresTransformDatabase
     @Override
     public List<String> originalsToRedrawAmong(int mapping, List<String> originals)
     {
-        List<String> found = new ArrayList<>();
-        try (PreparedStatement statement = connection().prepareStatement("SELECT original FROM " + mapping(mapping) + " m WHERE m.original = ANY (?) AND md5(m.fake)::uuid IN (SELECT digest FROM "
-                + WORK_SCHEMA + ".original_digests)")) {
-            statement.setArray(1, connection().createArrayOf("text", originals.toArray()));
-            try (ResultSet rows = statement.executeQuery()) {
-                while (rows.next()) {
-                    found.add(rows.getString(1));
-                }
-            }
-        }
-        catch (SQLException e) {
-            throw failed("check the fakes", e);
-        }
-        return found;
+        return queryStrings("SELECT original FROM " + mapping(mapping) + " m WHERE m.original = ANY (?) AND md5(m.fake)::uuid IN (SELECT digest FROM "
+                + WORK_SCHEMA + ".original_digests)", statement -> statement.setArray(1, connection().createArrayOf("text", originals.toArray())), "check the fakes");
     }
 
     @Override
