@@ -4,6 +4,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -86,24 +88,63 @@ public enum Identifier
     public boolean finds(String text, Set<String> originalKeys)
     {
         return switch (this) {
-            case EMAIL -> EMAIL_TOKEN.matcher(text).results().anyMatch(token -> originalKeys.contains(token.group().toLowerCase(Locale.ROOT)));
-            case NUMBER -> NUMBER_TOKEN.matcher(text).results().filter(token -> !isIpv4Address(token.group())).anyMatch(token -> originalKeys.contains(digits(token.group())));
+            case EMAIL, NUMBER -> anyTokenKey(text, originalKeys::contains);
             case STREET_ADDRESS -> originalKeys.stream().anyMatch(text.toLowerCase(Locale.ROOT)::contains);
             case WHOLE_VALUE -> originalKeys.contains(text);
         };
     }
 
     /**
-     * Whether a number-like token is an IPv4 address, which {@link #NUMBER} does not read as a number: the digits of
-     * the 2.8 million IP addresses of a 1 GB database include some of its 280,000 phone numbers' by chance.
+     * Whether the key ({@link #originalKey}) of a token of the text that {@link #EMAIL} or {@link #NUMBER} reads meets
+     * {@code isOriginalKey}: email-like tokens, and number-like tokens that are not IPv4 addresses (the digits of the
+     * 2.8 million IP addresses of a 1 GB database include some of its 280,000 phone numbers' by chance). A text
+     * without an {@code @}, or without a digit, is not matched at all.
      */
-    static boolean isIpv4Address(String token)
+    boolean anyTokenKey(String text, Predicate<String> isOriginalKey)
     {
-        return IPV4_ADDRESS.matcher(token).matches();
+        Matcher tokens = switch (this) {
+            case EMAIL -> text.indexOf('@') < 0 ? null : EMAIL_TOKEN.matcher(text);
+            case NUMBER -> containsDigit(text) ? NUMBER_TOKEN.matcher(text) : null;
+            case STREET_ADDRESS, WHOLE_VALUE -> throw new IllegalStateException(this + " does not search tokens");
+        };
+        while (tokens != null && tokens.find()) {
+            String token = tokens.group();
+            if (this == NUMBER && IPV4_ADDRESS.matcher(token).matches()) {
+                continue;
+            }
+            Optional<String> key = originalKey(token);
+            if (key.isPresent() && isOriginalKey.test(key.get())) {
+                return true;
+            }
+        }
+        return false;
     }
 
+    private static boolean containsDigit(String text)
+    {
+        for (int index = 0; index < text.length(); index++) {
+            if (isDigit(text.charAt(index))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isDigit(char character)
+    {
+        return character >= '0' && character <= '9';
+    }
+
+    /** The digits of a text, in order; called for every number-like token of every text the leak check reads. */
     private static String digits(String text)
     {
-        return text.replaceAll("[^0-9]", "");
+        StringBuilder digits = new StringBuilder(text.length());
+        for (int index = 0; index < text.length(); index++) {
+            char character = text.charAt(index);
+            if (isDigit(character)) {
+                digits.append(character);
+            }
+        }
+        return digits.toString();
     }
 }

@@ -6,8 +6,6 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static java.util.Objects.requireNonNull;
 
@@ -24,8 +22,6 @@ import static java.util.Objects.requireNonNull;
  */
 final class IdentifyingOriginals
 {
-    private static final Pattern EMAIL_TOKEN = Pattern.compile(Identifier.EMAIL_PATTERN);
-    private static final Pattern NUMBER_TOKEN = Pattern.compile(Identifier.NUMBER_PATTERN);
     private static final List<Identifier> HASHED = List.of(Identifier.WHOLE_VALUE, Identifier.EMAIL, Identifier.NUMBER);
 
     private final Map<Identifier, Hashes> hashes = new EnumMap<>(Identifier.class);
@@ -74,45 +70,16 @@ final class IdentifyingOriginals
         if (hashes.get(Identifier.WHOLE_VALUE).contains(hash(text))) {
             return Optional.of(Identifier.WHOLE_VALUE);
         }
-        if (text.indexOf('@') >= 0 && anyToken(EMAIL_TOKEN.matcher(text), Identifier.EMAIL)) {
-            return Optional.of(Identifier.EMAIL);
-        }
-        if (hasDigit(text) && anyToken(NUMBER_TOKEN.matcher(text), Identifier.NUMBER)) {
-            return Optional.of(Identifier.NUMBER);
+        for (Identifier identifier : List.of(Identifier.EMAIL, Identifier.NUMBER)) {
+            Hashes kept = hashes.get(identifier);
+            if (!kept.isEmpty() && identifier.anyTokenKey(text, key -> kept.contains(hash(key)))) {
+                return Optional.of(identifier);
+            }
         }
         if (addressSearch.foundIn(text)) {
             return Optional.of(Identifier.STREET_ADDRESS);
         }
         return Optional.empty();
-    }
-
-    private boolean anyToken(Matcher tokens, Identifier identifier)
-    {
-        Hashes kept = hashes.get(identifier);
-        if (kept.isEmpty()) {
-            return false;
-        }
-        while (tokens.find()) {
-            if (identifier == Identifier.NUMBER && Identifier.isIpv4Address(tokens.group())) {
-                continue;
-            }
-            Optional<String> key = identifier.originalKey(tokens.group());
-            if (key.isPresent() && kept.contains(hash(key.get()))) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static boolean hasDigit(String text)
-    {
-        for (int index = 0; index < text.length(); index++) {
-            char character = text.charAt(index);
-            if (character >= '0' && character <= '9') {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** FNV-1a over the characters, then MurmurHash3's finalizer, which spreads every bit over the whole hash. */

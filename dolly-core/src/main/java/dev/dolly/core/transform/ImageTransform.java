@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
@@ -246,9 +247,14 @@ public final class ImageTransform
         if (!identifying.isEmpty()) {
             for (Table table : database.tables()) {
                 for (Column column : table.columns()) {
-                    List<Identifier> found = new ArrayList<>(1);
-                    if (column.textual() && database.anyValue(table, column, value -> identifying.foundIn(value).map(found::add).orElse(false))) {
-                        throw leak(table, column, found.getFirst().description());
+                    AtomicReference<Identifier> found = new AtomicReference<>();
+                    boolean leaked = column.textual() && database.anyValue(table, column, value -> {
+                        Optional<Identifier> identifier = identifying.foundIn(value);
+                        identifier.ifPresent(found::set);
+                        return identifier.isPresent();
+                    });
+                    if (leaked) {
+                        throw leak(table, column, found.get().description());
                     }
                 }
             }

@@ -14,6 +14,8 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 
+import static dev.dolly.core.storage.MountedTestFileSystems.owner;
+import static dev.dolly.core.storage.MountedTestFileSystems.runAs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -145,16 +147,5 @@ class IdMappedMountsTest
     {
         Files.setAttribute(path, "unix:uid", account, LinkOption.NOFOLLOW_LINKS);
         Files.setAttribute(path, "unix:gid", account, LinkOption.NOFOLLOW_LINKS);
-    }
-
-    private static int owner(Path path)
-            throws IOException
-    {
-        return (Integer) Files.getAttribute(path, "unix:uid", LinkOption.NOFOLLOW_LINKS);
-    }
-
-    private static CommandRunner.Result runAs(int account, String script)
-    {
-        return CommandRunner.system().run(Command.of("setpriv", "--reuid=" + account, "--regid=" + account, "--clear-groups", "--", "sh", "-c", script));
     }
 }

@@ -1,8 +1,12 @@
 package dev.dolly.core.storage;
 
+import dev.dolly.core.process.Command;
+import dev.dolly.core.process.CommandRunner;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.ThreadLocalRandom;
@@ -52,6 +56,19 @@ final class MountedTestFileSystems
         catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The user ID a file belongs to, not following a link. */
+    static int owner(Path path)
+            throws IOException
+    {
+        return (Integer) Files.getAttribute(path, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+    }
+
+    /** Runs a shell script as an account (user and group), without supplementary groups; needs root. */
+    static CommandRunner.Result runAs(int account, String script)
+    {
+        return CommandRunner.system().run(Command.of("setpriv", "--reuid=" + account, "--regid=" + account, "--clear-groups", "--", "sh", "-c", script));
     }
 
     private static void unavailable(String message)

@@ -1,22 +1,25 @@
 package dev.dolly.core.storage;
 
-import dev.dolly.core.process.Command;
 import dev.dolly.core.process.CommandRunner;
 
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
 
+import static dev.dolly.core.storage.MountedTestFileSystems.owner;
+import static dev.dolly.core.storage.MountedTestFileSystems.runAs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class OverlayStorageDriverTest
         extends AbstractStorageDriverTest
 {
+    private static final int CONTAINER_ACCOUNT = 2_099_999_012;
+    private static final int OTHER_ACCOUNT = 2_099_999_013;
+
     @Override
     Path fileSystem()
     {
@@ -218,20 +221,6 @@ class OverlayStorageDriverTest
         catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-    }
-
-    private static final int CONTAINER_ACCOUNT = 2_099_999_012;
-    private static final int OTHER_ACCOUNT = 2_099_999_013;
-
-    private static int owner(Path path)
-            throws IOException
-    {
-        return (Integer) Files.getAttribute(path, "unix:uid", LinkOption.NOFOLLOW_LINKS);
-    }
-
-    private static CommandRunner.Result runAs(int account, String script)
-    {
-        return CommandRunner.system().run(Command.of("setpriv", "--reuid=" + account, "--regid=" + account, "--clear-groups", "--", "sh", "-c", script));
     }
 
     private static long mountsBelow(Path directory)
