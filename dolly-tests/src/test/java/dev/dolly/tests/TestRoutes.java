@@ -252,6 +252,12 @@ class TestRoutes
             }
             assertThat(note(open)).isEqualTo("A");
         }
+        // the route outlives a daemon restart, still pointing at B
+        daemon.stop();
+        daemon.start();
+        try (Connection afterRestart = throughPort(second, MARIADB_ROUTE_PORT)) {
+            assertThat(note(afterRestart)).isEqualTo("B");
+        }
         admin.succeed("delete", "route", "shop-db");
         assertThatThrownBy(() -> throughPort(second, MARIADB_ROUTE_PORT).close()).isInstanceOf(SQLException.class);
     }
