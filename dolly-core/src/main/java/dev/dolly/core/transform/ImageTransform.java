@@ -115,9 +115,10 @@ public final class ImageTransform
             progress.accept("Choosing the rows to keep");
             keep.forEach((name, table) -> database.markRowsToRemove(table, definition.keep().get(name)));
         }
-        // the fakes are computed from every original value, before the subset: a value of a removed row is an original too,
-        // which no fake may equal, and the fakes do not depend on the subset
-        Mappings mappings = mask.isEmpty() ? null : prepareMasks(database, mask);
+        // the originals are read before the subset: a value of a removed row is an original too, which no fake may equal
+        // and no text of the image may hold; the fakes are computed after it, for the values that remain
+        Map<Group, List<ColumnReference>> groups = groups(mask);
+        IdentifyingOriginals identifying = readOriginals(database, groups);
         List<ForeignKey> foreignKeys = database.foreignKeys();
         if (subsets) {
             for (Table table : empty) {
@@ -137,7 +138,7 @@ public final class ImageTransform
 
         List<MaskedColumn> maskedColumns = new ArrayList<>();
         if (!mask.isEmpty()) {
-            maskedColumns = applyMasks(database, mask, mappings);
+            maskedColumns = applyMasks(database, mask, prepareMasks(database, groups, identifying));
         }
 
         // every foreign key holds (the constraints stayed in place; the statements above ran without their triggers)
@@ -158,37 +159,57 @@ public final class ImageTransform
     /** The mappings of the masked columns, how many distinct originals each column had, and the originals that identify someone. */
     private record Mappings(Map<Group, Integer> numbers, Map<ColumnReference, Long> distinct, IdentifyingOriginals identifying) {}
 
-    private Mappings prepareMasks(TransformDatabase database, Map<Table, Map<Column, Transformer>> mask)
+    /** The masked columns that get fakes, by mapping. */
+    private static Map<Group, List<ColumnReference>> groups(Map<Table, Map<Column, Transformer>> mask)
     {
-        Masker masker = new Masker(salt.orElseThrow());
         Map<Group, List<ColumnReference>> groups = new LinkedHashMap<>();
         mask.forEach((table, columns) -> columns.forEach((column, transformer) -> {
             if (!transformer.keeps() && !transformer.nulls()) {
                 groups.computeIfAbsent(new Group(transformer, column.textual() ? column.maxLength() : 0), group -> new ArrayList<>()).add(new ColumnReference(table, column));
             }
         }));
+        return groups;
+    }
+
+    /**
+     * What the leak check needs of the originals, read while every row is there: the digests of the leak-checked columns'
+     * values (in the database) and the originals that identify someone by themselves (here, streamed out once).
+     */
+    private IdentifyingOriginals readOriginals(TransformDatabase database, Map<Group, List<ColumnReference>> groups)
+    {
+        IdentifyingOriginals identifying = new IdentifyingOriginals();
+        if (groups.isEmpty()) {
+            return identifying;
+        }
+        progress.accept("Keeping the originals' digests for the leak check");
+        database.keepOriginalDigests(groups.entrySet().stream().filter(entry -> entry.getKey().transformer().leakChecked())
+                .flatMap(entry -> entry.getValue().stream()).toList());
+        groups.forEach((group, columns) -> {
+            List<Identifier> identifiers = Identifier.of(group.transformer());
+            if (!identifiers.isEmpty()) {
+                progress.accept("Reading the originals of " + columns.stream().map(ImageTransform::describe).collect(Collectors.joining(", ")) + " that identify someone");
+                database.readOriginals(columns, original -> identifying.add(identifiers, original));
+            }
+        });
+        return identifying;
+    }
+
+    /** The fakes of the originals left after the subset, drawn again where they must not stay. */
+    private Mappings prepareMasks(TransformDatabase database, Map<Group, List<ColumnReference>> groups, IdentifyingOriginals identifying)
+    {
+        Masker masker = new Masker(salt.orElseThrow());
         Map<Group, Integer> mappings = new LinkedHashMap<>();
         Map<ColumnReference, Long> distinct = new HashMap<>();
-        IdentifyingOriginals identifying = new IdentifyingOriginals();
         for (Map.Entry<Group, List<ColumnReference>> entry : groups.entrySet()) {
             Group group = entry.getKey();
             int mapping = mappings.size() + 1;
             mappings.put(group, mapping);
             progress.accept("Computing the fakes of " + entry.getValue().stream().map(ImageTransform::describe).collect(Collectors.joining(", ")));
-            List<Identifier> identifiers = Identifier.of(group.transformer());
-            long count = database.createMapping(mapping, entry.getValue(), originals -> {
-                // the originals pass through here once: those that identify someone are kept for the leak check
-                if (!identifiers.isEmpty()) {
-                    originals.forEach(original -> identifying.add(identifiers, original));
-                }
-                return originals.parallelStream()
-                        .map(original -> masker.fake(group.transformer(), original, 0, group.maxLength()))
-                        .toList();
-            });
+            long count = database.createMapping(mapping, entry.getValue(), originals -> originals.parallelStream()
+                    .map(original -> masker.fake(group.transformer(), original, 0, group.maxLength()))
+                    .toList());
             entry.getValue().forEach(reference -> distinct.put(reference, count));
         }
-        progress.accept("Keeping the originals' digests for the leak check");
-        database.keepOriginalDigests(mappings.entrySet().stream().filter(entry -> entry.getKey().transformer().leakChecked()).map(Map.Entry::getValue).toList());
         for (Map.Entry<Group, Integer> entry : mappings.entrySet()) {
             Group group = entry.getKey();
             boolean unique = groups.get(group).stream().anyMatch(reference -> reference.column().unique());

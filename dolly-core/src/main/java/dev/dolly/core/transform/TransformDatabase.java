@@ -3,6 +3,7 @@ package dev.dolly.core.transform;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
@@ -47,11 +48,14 @@ public interface TransformDatabase
      */
     long createMapping(int mapping, List<ColumnReference> columns, UnaryOperator<List<String>> fakes);
 
+    /** Streams the distinct non-null values of the columns, as text, each once, as {@link #createMapping} reads them. */
+    void readOriginals(List<ColumnReference> columns, Consumer<String> original);
+
     /**
-     * Keeps the digests of the originals of these mappings, all at once: the fakes that equal one are drawn again, and
-     * the leak check searches the masked columns for them.
+     * Keeps the digests of the non-null values of these columns, all at once, before any row is removed: the fakes that
+     * equal one are drawn again, and the leak check searches the masked columns for them.
      */
-    void keepOriginalDigests(List<Integer> mappings);
+    void keepOriginalDigests(List<ColumnReference> columns);
 
     /**
      * Up to {@code limit} originals of a mapping whose fake must be drawn again: it equals an original of a leak-checked

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
@@ -88,7 +89,13 @@ final class FakeTransformDatabase
     }
 
     @Override
-    public void keepOriginalDigests(List<Integer> mappings)
+    public void readOriginals(List<ColumnReference> columns, Consumer<String> original)
+    {
+        throw unsupported();
+    }
+
+    @Override
+    public void keepOriginalDigests(List<ColumnReference> columns)
     {
         throw unsupported();
     }

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
@@ -83,7 +84,44 @@ class ImageTransformLeakCheckTest
         assertThat(masked.replaceAll("[^0-9]", "")).isNotEqualTo(sameDigits);
     }
 
+    @Test
+    void anOriginalOfARemovedRowIsSearchedForThoughNoFakeIsComputedForIt()
+    {
+        MemoryDatabase database = new MemoryDatabase();
+        database.table("customer", "email");
+        database.row("customer", Map.of("email", "astrid@example.org"));
+        database.table("lead", "email");
+        database.row("lead", Map.of("email", "frank.harris@example.com"));
+        database.table("invoice", "notes");
+        database.row("invoice", Map.of("notes", "contact frank.harris@example.com after 5pm"));
+        Map<String, Map<String, String>> mask = Map.of("customer", Map.of("email", "internet.emailAddress"), "lead", Map.of("email", "internet.emailAddress"));
+
+        assertThatThrownBy(() -> transform(mask, List.of("lead")).run(database))
+                .hasMessageContaining("an original email address remains in invoice.notes");
+        // the emptied table's email is an original (the leak check found it), but only the customer's got a fake
+        assertThat(database.faked).containsExactly("astrid@example.org");
+        assertThat(database.originals).contains("frank.harris@example.com", "astrid@example.org");
+
+        // positive control: without the removed lead's email in the note, the same transform passes
+        MemoryDatabase clean = new MemoryDatabase();
+        clean.table("customer", "email");
+        clean.row("customer", Map.of("email", "astrid@example.org"));
+        clean.table("lead", "email");
+        clean.row("lead", Map.of("email", "frank.harris@example.com"));
+        clean.table("invoice", "notes");
+        clean.row("invoice", Map.of("notes", "contact the customer after 5pm"));
+        TransformReport report = transform(mask, List.of("lead")).run(clean);
+        assertThat(report.leakCheck()).isEqualTo("passed");
+        assertThat(clean.rows("lead")).isEmpty();
+        assertThat(report.maskedColumns()).extracting(TransformReport.MaskedColumn::distinctValues).containsOnly(1L);
+    }
+
     private static ImageTransform transform(Map<String, Map<String, String>> mask)
+    {
+        return transform(mask, List.of());
+    }
+
+    private static ImageTransform transform(Map<String, Map<String, String>> mask, List<String> empty)
     {
         Map<String, Map<String, Transformer>> transformers = new LinkedHashMap<>();
         mask.forEach((table, columns) -> {
@@ -91,7 +129,7 @@ class ImageTransformLeakCheckTest
             columns.forEach((column, written) -> parsed.put(column, Transformer.parse(written, "mask." + table + "." + column)));
             transformers.put(table, parsed);
         });
-        TransformDefinition definition = new TransformDefinition(Optional.of("SALT"), Map.of(), Map.of(), List.of(), transformers, Map.of(), Map.of(), PersonalDataPolicy.OFF);
+        TransformDefinition definition = new TransformDefinition(Optional.of("SALT"), Map.of(), Map.of(), empty, transformers, Map.of(), Map.of(), PersonalDataPolicy.OFF);
         return new ImageTransform(definition, Optional.of(SALT), message -> {});
     }
 
@@ -117,6 +155,8 @@ class ImageTransformLeakCheckTest
         private final Map<String, List<Map<String, String>>> rows = new HashMap<>();
         private final Map<Integer, Map<String, String>> mappings = new HashMap<>();
         private final Set<String> originals = new HashSet<>();
+        /** Every original a fake was computed for. */
+        private final Set<String> faked = new HashSet<>();
 
         void table(String name, String... columns)
         {
@@ -182,12 +222,24 @@ class ImageTransformLeakCheckTest
             return rows.get(table.name()).stream().map(row -> row.get(column.name())).filter(value -> value != null).limit(limit).toList();
         }
 
+        private List<String> distinct(List<ColumnReference> columns)
+        {
+            return columns.stream()
+                    .flatMap(reference -> rows.get(reference.table().name()).stream().map(row -> row.get(reference.column().name())))
+                    .filter(value -> value != null).distinct().toList();
+        }
+
+        @Override
+        public void readOriginals(List<ColumnReference> columns, Consumer<String> original)
+        {
+            distinct(columns).forEach(original);
+        }
+
         @Override
         public long createMapping(int mapping, List<ColumnReference> columns, UnaryOperator<List<String>> fakes)
         {
-            List<String> distinct = columns.stream()
-                    .flatMap(reference -> rows.get(reference.table().name()).stream().map(row -> row.get(reference.column().name())))
-                    .filter(value -> value != null).distinct().toList();
+            List<String> distinct = distinct(columns);
+            faked.addAll(distinct);
             List<String> drawn = fakes.apply(distinct);
             Map<String, String> pairs = new HashMap<>();
             for (int index = 0; index < distinct.size(); index++) {
@@ -198,9 +250,9 @@ class ImageTransformLeakCheckTest
         }
 
         @Override
-        public void keepOriginalDigests(List<Integer> mappings)
+        public void keepOriginalDigests(List<ColumnReference> columns)
         {
-            mappings.forEach(mapping -> originals.addAll(this.mappings.get(mapping).keySet()));
+            originals.addAll(distinct(columns));
         }
 
         @Override

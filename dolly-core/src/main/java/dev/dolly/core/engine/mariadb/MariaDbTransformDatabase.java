@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
@@ -223,19 +224,40 @@ final class MariaDbTransformDatabase
     public long createMapping(int mapping, List<ColumnReference> columns, UnaryOperator<List<String>> fakes)
     {
         execute("CREATE TABLE " + mapping(mapping) + " (digest BINARY(16) PRIMARY KEY, original LONGTEXT NOT NULL, fake LONGTEXT)");
-        String distinct = columns.stream()
-                .map(reference -> "SELECT DISTINCT " + asText(quote(reference.column().name())) + " FROM " + quote(reference.table().name()) + " WHERE "
-                        + quote(reference.column().name()) + " IS NOT NULL")
-                .collect(Collectors.joining(" UNION "));
         try (Statement statement = connection().createStatement();
                 PreparedStatement insert = loader().prepareStatement("INSERT INTO " + mapping(mapping) + " (digest, original, fake) VALUES (UNHEX(MD5(?)), ?, ?)")) {
             statement.setFetchSize(BATCH);
-            try (ResultSet rows = statement.executeQuery(distinct)) {
+            try (ResultSet rows = statement.executeQuery(distinct(columns))) {
                 return fillInBatches(() -> rows.next() ? rows.getString(1) : null, BATCH, fakes, (originals, batchFakes) -> insert(insert, originals, batchFakes));
             }
         }
         catch (SQLException e) {
             throw failed("compute the fakes", e);
+        }
+    }
+
+    /** The distinct non-null values of the columns, as text. */
+    private static String distinct(List<ColumnReference> columns)
+    {
+        return columns.stream()
+                .map(reference -> "SELECT DISTINCT " + asText(quote(reference.column().name())) + " FROM " + quote(reference.table().name()) + " WHERE "
+                        + quote(reference.column().name()) + " IS NOT NULL")
+                .collect(Collectors.joining(" UNION "));
+    }
+
+    @Override
+    public void readOriginals(List<ColumnReference> columns, Consumer<String> original)
+    {
+        try (Statement statement = connection().createStatement()) {
+            statement.setFetchSize(BATCH);
+            try (ResultSet rows = statement.executeQuery(distinct(columns))) {
+                while (rows.next()) {
+                    original.accept(rows.getString(1));
+                }
+            }
+        }
+        catch (SQLException e) {
+            throw failed("read the originals", e);
         }
     }
 
@@ -252,10 +274,11 @@ final class MariaDbTransformDatabase
     }
 
     @Override
-    public void keepOriginalDigests(List<Integer> mappings)
+    public void keepOriginalDigests(List<ColumnReference> columns)
     {
-        for (int mapping : mappings) {
-            execute("INSERT IGNORE INTO " + WORK + ".original_digests SELECT digest FROM " + mapping(mapping));
+        for (ColumnReference reference : columns) {
+            execute("INSERT IGNORE INTO " + WORK + ".original_digests SELECT DISTINCT UNHEX(MD5(" + asText(quote(reference.column().name())) + ")) FROM "
+                    + quote(reference.table().name()) + " WHERE " + quote(reference.column().name()) + " IS NOT NULL");
         }
     }
 

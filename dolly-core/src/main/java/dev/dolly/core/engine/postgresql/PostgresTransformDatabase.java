@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
@@ -189,12 +190,9 @@ final class PostgresTransformDatabase
     {
         // keyed once loaded: one sort builds the index, where inserting into it took a lookup per original
         execute("CREATE UNLOGGED TABLE " + mapping(mapping) + " (original text NOT NULL, fake text)");
-        String distinct = columns.stream()
-                .map(reference -> "SELECT DISTINCT " + quote(reference.column().name()) + "::text FROM " + name(reference.table()) + " WHERE " + quote(reference.column().name()) + " IS NOT NULL")
-                .collect(Collectors.joining(" UNION "));
         long count;
         try {
-            CopyOut out = connection().unwrap(PGConnection.class).getCopyAPI().copyOut("COPY (" + distinct + ") TO STDOUT");
+            CopyOut out = connection().unwrap(PGConnection.class).getCopyAPI().copyOut("COPY (" + distinct(columns) + ") TO STDOUT");
             CopyIn in = loader().unwrap(PGConnection.class).getCopyAPI().copyIn("COPY " + mapping(mapping) + " (original, fake) FROM STDIN");
             try {
                 count = fillInBatches(() -> nextValue(out), BATCH, fakes, (originals, batchFakes) -> write(in, originals, batchFakes));
@@ -215,6 +213,36 @@ final class PostgresTransformDatabase
         execute("ALTER TABLE " + mapping(mapping) + " ADD PRIMARY KEY (original)");
         execute("ANALYZE " + mapping(mapping));
         return count;
+    }
+
+    /** The distinct non-null values of the columns, as text. */
+    private static String distinct(List<ColumnReference> columns)
+    {
+        return columns.stream()
+                .map(reference -> "SELECT DISTINCT " + quote(reference.column().name()) + "::text FROM " + name(reference.table()) + " WHERE " + quote(reference.column().name()) + " IS NOT NULL")
+                .collect(Collectors.joining(" UNION "));
+    }
+
+    @Override
+    public void readOriginals(List<ColumnReference> columns, Consumer<String> original)
+    {
+        try {
+            CopyOut out = connection().unwrap(PGConnection.class).getCopyAPI().copyOut("COPY (" + distinct(columns) + ") TO STDOUT");
+            try {
+                String value;
+                while ((value = nextValue(out)) != null) {
+                    original.accept(value);
+                }
+            }
+            finally {
+                if (out.isActive()) {
+                    out.cancelCopy();
+                }
+            }
+        }
+        catch (SQLException e) {
+            throw failed("read the originals", e);
+        }
     }
 
     /** The next value of a one-column {@code COPY … TO STDOUT}, {@code null} after the last. */
@@ -243,13 +271,14 @@ final class PostgresTransformDatabase
      * index, as without one PostgreSQL scans the digests once per row.
      */
     @Override
-    public void keepOriginalDigests(List<Integer> mappings)
+    public void keepOriginalDigests(List<ColumnReference> columns)
     {
-        if (mappings.isEmpty()) {
+        if (columns.isEmpty()) {
             return;
         }
-        execute("INSERT INTO " + WORK_SCHEMA + ".original_digests " + mappings.stream()
-                .map(mapping -> "SELECT md5(original)::uuid FROM " + mapping(mapping))
+        execute("INSERT INTO " + WORK_SCHEMA + ".original_digests " + columns.stream()
+                .map(reference -> "SELECT DISTINCT md5(" + quote(reference.column().name()) + "::text)::uuid FROM " + name(reference.table())
+                        + " WHERE " + quote(reference.column().name()) + " IS NOT NULL")
                 .collect(Collectors.joining(" UNION ALL ")));
         execute("CREATE INDEX ON " + WORK_SCHEMA + ".original_digests (digest)");
         execute("ANALYZE " + WORK_SCHEMA + ".original_digests");
