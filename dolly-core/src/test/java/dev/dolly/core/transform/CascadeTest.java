@@ -39,6 +39,36 @@ class CascadeTest
     }
 
     @Test
+    void withoutCyclesEachForeignKeyRunsOnceParentsFirstWhateverTheOrderGiven()
+    {
+        // customers ← orders ← events, and events → customers: event 103 belongs to customer 2 but to order 11 of
+        // customer 1, so it goes only if orders is done before events
+        FakeDatabase database = new FakeDatabase();
+        database.row("customers", 1, Map.of());
+        database.row("customers", 2, Map.of());
+        database.row("orders", 10, Map.of("customers", 2));
+        database.row("orders", 11, Map.of("customers", 1));
+        database.row("orders", 12, Map.of("customers", 2));
+        database.row("events", 100, Map.of("customers", 1, "orders", 11));
+        database.row("events", 101, Map.of("customers", 2, "orders", 10));
+        database.row("events", 102, Map.of("customers", 2, "orders", 12));
+        database.row("events", 103, Map.of("customers", 2, "orders", 11));
+        ForeignKey eventsToOrders = database.key("events", "orders", false);
+        ForeignKey eventsToCustomers = database.key("events", "customers", false);
+        ForeignKey ordersToCustomers = database.key("orders", "customers", false);
+        database.remove("customers", 1);
+        database.remove("orders", 10);
+
+        int statements = Cascade.run(List.of(eventsToOrders, eventsToCustomers, ordersToCustomers), foreignKey -> false, database);
+
+        assertThat(database.ids("orders")).containsExactly(12);
+        assertThat(database.ids("events")).containsExactly(102);
+        assertThat(statements).isEqualTo(3);
+        assertThat(Cascade.parentsFirst(List.of(eventsToOrders, eventsToCustomers, ordersToCustomers)))
+                .containsExactly(List.of(ordersToCustomers), List.of(eventsToOrders, eventsToCustomers));
+    }
+
+    @Test
     void aNullableSelfReferenceIsClearedUnlessTheTableSaysRemove()
     {
         FakeDatabase database = new FakeDatabase();
