@@ -242,6 +242,22 @@ class TestTransform
     }
 
     @Test
+    void aMaskThatGivesTheOriginalsBackFailsTheLeakCheckNamingTheColumn()
+            throws Exception
+    {
+        // a regular expression that matches nothing gives every company back as it was; the masked columns are checked
+        // together, then one by one to name the column (the positive control: the same definition with company: "null"
+        // passes in shrinksAndMasksChinookDeterministically)
+        Path unchanged = definition("unchanged-company", DEFINITION.replace("name: chinook-dev", "name: chinook-unchanged-company")
+                .replace("company: \"null\"", "company: \"regex('^$', 'x')\""));
+        Cli.Result refused = dolly.with(Map.of("DOLLY_MASK_SALT", SALT)).run("create", "data-image", "-f", unchanged.toString());
+        assertThat(refused.exitCode()).as(refused.stdout()).isNotZero();
+        assertThat(refused.stderr()).contains("The leak check failed: an original value of a masked column remains in customer.company");
+        assertThat(dolly.json(DataImage.class, "get", "data-image", "chinook-unchanged-company").status()).isEqualTo(ResourceStatus.FAILED);
+        dolly.succeed("delete", "data-image", "chinook-unchanged-company");
+    }
+
+    @Test
     void anOriginalAddressInsideAForgottenFreeTextFailsTheBuild()
             throws Exception
     {

@@ -84,6 +84,12 @@ public interface TransformDatabase
     /** Whether a value of the column has the digest of an original of a masked column. */
     boolean containsOriginal(Table table, Column column);
 
+    /** The first of these columns in which a value has the digest of an original of a masked column, if any. */
+    default Optional<ColumnReference> columnHoldingAnOriginal(List<ColumnReference> columns)
+    {
+        return columns.stream().filter(reference -> containsOriginal(reference.table(), reference.column())).findFirst();
+    }
+
     /** Whether a non-null value of the column, as text, meets {@code test}: the values are streamed out, and the stream stops at the first that does. */
     boolean anyValue(Table table, Column column, Predicate<String> test);
 

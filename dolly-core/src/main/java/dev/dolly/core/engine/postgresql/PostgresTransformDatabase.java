@@ -39,12 +39,21 @@ final class PostgresTransformDatabase
     private static final String WORK_MEMORY = "64MB";
     private static final Set<String> TEXT_TYPES = Set.of("text", "varchar", "bpchar", "citext", "name");
 
+    /** Whether the server has {@code hashtextextended} (PostgreSQL 11 and later). */
+    private final boolean sixtyFourBitDigests;
+
     PostgresTransformDatabase(Connection connection, Connection loader)
     {
         super(connection, loader);
+        try {
+            sixtyFourBitDigests = connection.getMetaData().getDatabaseMajorVersion() >= 11;
+        }
+        catch (SQLException e) {
+            throw failed("read the server's version", e);
+        }
         execute("DROP SCHEMA IF EXISTS " + WORK_SCHEMA + " CASCADE");
         execute("CREATE SCHEMA " + WORK_SCHEMA);
-        execute("CREATE UNLOGGED TABLE " + WORK_SCHEMA + ".original_digests (digest uuid)");
+        execute("CREATE UNLOGGED TABLE " + WORK_SCHEMA + ".original_digests (digest " + (sixtyFourBitDigests ? "bigint" : "uuid") + ")");
         execute("SET session_replication_role = replica");
         execute("SET work_mem = '" + WORK_MEMORY + "'");
     }
@@ -265,10 +274,22 @@ final class PostgresTransformDatabase
     }
 
     /**
-     * The MD5 digests as {@code uuid} (16 bytes, compared as such), not keyed (a digest twice does no harm to the
-     * lookups, where an {@code INSERT … ON CONFLICT} of each original cost 1.1 s more at 100 MB), all inserted by one
-     * statement and then indexed in one go: a lookup that stops at its first find ({@code LIMIT 1}) must probe the
-     * index, as without one PostgreSQL scans the digests once per row.
+     * A value's digest: PostgreSQL's own 64-bit hash of its bytes ({@code hashtextextended} under the deterministic
+     * collation "C", so that a column's collation cannot change it), or its MD5 as {@code uuid} before PostgreSQL 11. A
+     * fake that shares a 64-bit digest with an original by chance is drawn again, or fails the leak check: a shared
+     * digest can never let an original pass. Measured on 5.9 million values: 2.6 s to compute and insert, against 9.6 s
+     * for {@code md5(…)::uuid}.
+     */
+    private String digest(String text)
+    {
+        return sixtyFourBitDigests ? "hashtextextended((" + text + ") COLLATE \"C\", 0)" : "md5(" + text + ")::uuid";
+    }
+
+    /**
+     * Every value's digest, not keyed and not made distinct (a digest twice does no harm to the lookups, and removing
+     * repeats cost more than keeping them), all inserted by one statement and then indexed in one go: a lookup that
+     * stops at its first find ({@code LIMIT 1}) must probe the index, as without one PostgreSQL scans the digests once
+     * per row.
      */
     @Override
     public void keepOriginalDigests(List<ColumnReference> columns)
@@ -277,7 +298,7 @@ final class PostgresTransformDatabase
             return;
         }
         execute("INSERT INTO " + WORK_SCHEMA + ".original_digests " + columns.stream()
-                .map(reference -> "SELECT DISTINCT md5(" + quote(reference.column().name()) + "::text)::uuid FROM " + name(reference.table())
+                .map(reference -> "SELECT " + digest(quote(reference.column().name()) + "::text") + " FROM " + name(reference.table())
                         + " WHERE " + quote(reference.column().name()) + " IS NOT NULL")
                 .collect(Collectors.joining(" UNION ALL ")));
         execute("CREATE INDEX ON " + WORK_SCHEMA + ".original_digests (digest)");
@@ -287,7 +308,7 @@ final class PostgresTransformDatabase
     @Override
     public List<String> originalsToRedraw(int mapping, boolean unique, int limit)
     {
-        String sql = "SELECT original FROM " + mapping(mapping) + " m WHERE md5(m.fake)::uuid IN (SELECT digest FROM " + WORK_SCHEMA + ".original_digests)"
+        String sql = "SELECT original FROM " + mapping(mapping) + " m WHERE " + digest("m.fake") + " IN (SELECT digest FROM " + WORK_SCHEMA + ".original_digests)"
                 + (unique ? " UNION SELECT original FROM (SELECT original, row_number() OVER (PARTITION BY fake ORDER BY original COLLATE \"C\") AS position FROM "
                 + mapping(mapping) + ") r WHERE r.position > 1" : "")
                 + " LIMIT " + limit;
@@ -298,7 +319,7 @@ final class PostgresTransformDatabase
     @Override
     public List<String> originalsToRedrawAmong(int mapping, List<String> originals)
     {
-        return queryStrings("SELECT original FROM " + mapping(mapping) + " m WHERE m.original = ANY (?) AND md5(m.fake)::uuid IN (SELECT digest FROM "
+        return queryStrings("SELECT original FROM " + mapping(mapping) + " m WHERE m.original = ANY (?) AND " + digest("m.fake") + " IN (SELECT digest FROM "
                 + WORK_SCHEMA + ".original_digests)", statement -> statement.setArray(1, connection().createArrayOf("text", originals.toArray())), "check the fakes");
     }
 
@@ -389,10 +410,25 @@ final class PostgresTransformDatabase
         }
     }
 
+    /**
+     * One statement for all the columns: their values' digests, appended, in one hash join with the originals' (the
+     * originals' hash table built once, where a lookup per row in their index cost about 3 µs); the columns one by one
+     * only to name the one that holds an original.
+     */
+    @Override
+    public Optional<ColumnReference> columnHoldingAnOriginal(List<ColumnReference> columns)
+    {
+        long found = queryLong("SELECT count(*) FROM (" + columns.stream()
+                .map(reference -> "SELECT " + digest(quote(reference.column().name()) + "::text") + " AS digest FROM " + name(reference.table())
+                        + " WHERE " + quote(reference.column().name()) + " IS NOT NULL")
+                .collect(Collectors.joining(" UNION ALL ")) + ") v WHERE v.digest IN (SELECT digest FROM " + WORK_SCHEMA + ".original_digests)");
+        return found == 0 ? Optional.empty() : columns.stream().filter(reference -> containsOriginal(reference.table(), reference.column())).findFirst();
+    }
+
     @Override
     public boolean containsOriginal(Table table, Column column)
     {
-        return found("SELECT 1 FROM " + name(table) + " t WHERE md5(t." + quote(column.name()) + "::text)::uuid IN (SELECT digest FROM " + WORK_SCHEMA + ".original_digests)");
+        return found("SELECT 1 FROM " + name(table) + " t WHERE " + digest("t." + quote(column.name()) + "::text") + " IN (SELECT digest FROM " + WORK_SCHEMA + ".original_digests)");
     }
 
     @Override
