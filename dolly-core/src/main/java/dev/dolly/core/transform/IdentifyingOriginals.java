@@ -26,7 +26,8 @@ final class IdentifyingOriginals
 
     private final Map<Identifier, Hashes> hashes = new EnumMap<>(Identifier.class);
     private final List<String> addresses = new ArrayList<>();
-    private AddressSearch addressSearch;
+    /** Set, after the hashes are sorted, by the first search: from then on nothing changes and searches may run at once. */
+    private volatile AddressSearch addressSearch;
 
     IdentifyingOriginals()
     {
@@ -62,10 +63,9 @@ final class IdentifyingOriginals
     /** What the text holds of the originals, if anything: the first search that finds one. */
     Optional<Identifier> foundIn(String text)
     {
-        if (addressSearch == null) {
-            hashes.values().forEach(Hashes::seal);
-            addressSearch = new AddressSearch(addresses);
-            addresses.clear();
+        AddressSearch search = addressSearch;
+        if (search == null) {
+            search = sealed();
         }
         if (hashes.get(Identifier.WHOLE_VALUE).contains(hash(text))) {
             return Optional.of(Identifier.WHOLE_VALUE);
@@ -76,10 +76,20 @@ final class IdentifyingOriginals
                 return Optional.of(identifier);
             }
         }
-        if (addressSearch.foundIn(text)) {
+        if (search.foundIn(text)) {
             return Optional.of(Identifier.STREET_ADDRESS);
         }
         return Optional.empty();
+    }
+
+    private synchronized AddressSearch sealed()
+    {
+        if (addressSearch == null) {
+            hashes.values().forEach(Hashes::seal);
+            addressSearch = new AddressSearch(addresses);
+            addresses.clear();
+        }
+        return addressSearch;
     }
 
     /** FNV-1a over the characters, then MurmurHash3's finalizer, which spreads every bit over the whole hash. */

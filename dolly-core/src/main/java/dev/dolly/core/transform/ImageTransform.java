@@ -309,11 +309,11 @@ public final class ImageTransform
             Map<String, String> fakes = new TreeMap<>();
             originals.forEach(original -> fakes.put(original, draw(masker, group, original, round, unique, identifying)));
             database.replaceFakes(mapping, fakes);
-            // after a round only the fakes just drawn can equal an original, unless the batch was full (more may wait)
-            // or the column is unique (a new fake may repeat any other): then the whole mapping is looked at again
-            originals = unique || originals.size() == REDRAW_BATCH
+            // after a round only the fakes just drawn can equal an original or repeat another fake (the others were found
+            // distinct), unless the batch was full (more may wait): then the whole mapping is looked at again
+            originals = originals.size() == REDRAW_BATCH
                     ? database.originalsToRedraw(mapping, unique, REDRAW_BATCH)
-                    : database.originalsToRedrawAmong(mapping, originals);
+                    : database.originalsToRedrawAmong(mapping, originals, unique);
         }
         if (!originals.isEmpty()) {
             throw cannotDraw(group, unique);

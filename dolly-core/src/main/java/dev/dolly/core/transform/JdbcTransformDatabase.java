@@ -10,6 +10,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
 import static java.util.Objects.requireNonNull;
@@ -24,6 +25,8 @@ public abstract class JdbcTransformDatabase
         implements TransformDatabase
 {
     private static final int MAX_STATEMENT_IN_MESSAGE = 300;
+    /** Values checked together by {@link #anyInBatches}: enough to share among the cores, few enough to stop soon after a find. */
+    private static final int CHECK_BATCH = 4_096;
 
     private final Connection connection;
     private final Connection loader;
@@ -100,6 +103,28 @@ public abstract class JdbcTransformDatabase
             count += batch.size();
         }
         return count;
+    }
+
+    /**
+     * Whether a value {@code values} reads meets {@code test}: the values are read in batches, each batch checked on
+     * every core (the test is called from several threads at once), and reading stops after the first batch that holds
+     * one.
+     */
+    protected static boolean anyInBatches(OriginalReader values, Predicate<String> test)
+            throws SQLException
+    {
+        List<String> batch = new ArrayList<>(CHECK_BATCH);
+        String value;
+        while ((value = values.next()) != null) {
+            batch.add(value);
+            if (batch.size() == CHECK_BATCH) {
+                if (batch.parallelStream().anyMatch(test)) {
+                    return true;
+                }
+                batch.clear();
+            }
+        }
+        return batch.parallelStream().anyMatch(test);
     }
 
     /** The next distinct original streamed out of the database, {@code null} after the last. */

@@ -63,8 +63,12 @@ public interface TransformDatabase
      */
     List<String> originalsToRedraw(int mapping, boolean unique, int limit);
 
-    /** Of these originals of a mapping, those whose fake equals an original of a leak-checked column. */
-    List<String> originalsToRedrawAmong(int mapping, List<String> originals);
+    /**
+     * Of these originals of a mapping (whose fakes were just drawn again), those whose fake equals an original of a
+     * leak-checked column, or (when {@code unique}) the fake of another original that is not among them or is smaller.
+     * An engine may look at the whole mapping instead, as {@link #originalsToRedraw} does.
+     */
+    List<String> originalsToRedrawAmong(int mapping, List<String> originals, boolean unique);
 
     /**
      * The originals of a mapping whose fake meets {@code test}: the pairs are streamed out once, and only the originals
@@ -90,7 +94,10 @@ public interface TransformDatabase
         return columns.stream().filter(reference -> containsOriginal(reference.table(), reference.column())).findFirst();
     }
 
-    /** Whether a non-null value of the column, as text, meets {@code test}: the values are streamed out, and the stream stops at the first that does. */
+    /**
+     * Whether a non-null value of the column, as text, meets {@code test}: the values are streamed out, and the stream
+     * stops soon after the first that does. The test may be called from several threads at once.
+     */
     boolean anyValue(Table table, Column column, Predicate<String> test);
 
     /** Drops the work tables. */

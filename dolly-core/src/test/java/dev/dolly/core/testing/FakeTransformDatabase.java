@@ -107,7 +107,7 @@ final class FakeTransformDatabase
     }
 
     @Override
-    public List<String> originalsToRedrawAmong(int mapping, List<String> originals)
+    public List<String> originalsToRedrawAmong(int mapping, List<String> originals, boolean unique)
     {
         throw unsupported();
     }

@@ -116,6 +116,33 @@ class ImageTransformLeakCheckTest
         assertThat(report.maskedColumns()).extracting(TransformReport.MaskedColumn::distinctValues).containsOnly(1L);
     }
 
+    @Test
+    void aUniqueColumnStaysUniqueWhenOnlyTheFakesDrawnAgainAreLookedAt()
+    {
+        // 2,000 distinct originals of a unique column and about 3,000 first names to draw from: hundreds of repeats,
+        // drawn again round after round until, from the fourth draw on, the widened fakes stop repeating
+        MemoryDatabase database = new MemoryDatabase();
+        database.uniqueTable("account", "nickname");
+        for (int index = 0; index < 2_000; index++) {
+            database.row("account", Map.of("nickname", "nick-" + index));
+        }
+
+        TransformReport report = transform(Map.of("account", Map.of("nickname", "person.firstName"))).run(database);
+
+        assertThat(report.leakCheck()).isEqualTo("passed");
+        List<String> fakes = database.rows("account").stream().map(row -> row.get("nickname")).toList();
+        assertThat(fakes).hasSize(2_000).doesNotHaveDuplicates().noneMatch(fake -> fake.startsWith("nick-"));
+        assertThat(database.amongRounds).isPositive();
+        // the same salt gives the same fakes
+        MemoryDatabase again = new MemoryDatabase();
+        again.uniqueTable("account", "nickname");
+        for (int index = 0; index < 2_000; index++) {
+            again.row("account", Map.of("nickname", "nick-" + index));
+        }
+        transform(Map.of("account", Map.of("nickname", "person.firstName"))).run(again);
+        assertThat(again.rows("account").stream().map(row -> row.get("nickname")).toList()).isEqualTo(fakes);
+    }
+
     private static ImageTransform transform(Map<String, Map<String, String>> mask)
     {
         return transform(mask, List.of());
@@ -155,6 +182,8 @@ class ImageTransformLeakCheckTest
         private final Map<String, List<Map<String, String>>> rows = new HashMap<>();
         private final Map<Integer, Map<String, String>> mappings = new HashMap<>();
         private final Set<String> originals = new HashSet<>();
+        /** How many times the fakes just drawn again were looked at without the whole mapping. */
+        private int amongRounds;
         /** Every original a fake was computed for. */
         private final Set<String> faked = new HashSet<>();
 
@@ -165,6 +194,13 @@ class ImageTransformLeakCheckTest
                 textColumns.add(new Column(column, "text", true, 0, true, false));
             }
             tables.add(new Table("public", name, name, textColumns));
+            rows.put(name, new ArrayList<>());
+        }
+
+        /** A table of one text column with a unique constraint. */
+        void uniqueTable(String name, String column)
+        {
+            tables.add(new Table("public", name, name, List.of(new Column(column, "text", true, 0, true, true))));
             rows.put(name, new ArrayList<>());
         }
 
@@ -258,13 +294,24 @@ class ImageTransformLeakCheckTest
         @Override
         public List<String> originalsToRedraw(int mapping, boolean unique, int limit)
         {
-            return mappings.get(mapping).entrySet().stream().filter(entry -> originals.contains(entry.getValue())).map(Map.Entry::getKey).limit(limit).toList();
+            Map<String, String> pairs = mappings.get(mapping);
+            // as the engines do: a fake equal to an original, or (unique) the fake of a smaller original
+            return pairs.entrySet().stream()
+                    .filter(entry -> originals.contains(entry.getValue()) || (unique && pairs.entrySet().stream()
+                            .anyMatch(other -> other.getValue().equals(entry.getValue()) && other.getKey().compareTo(entry.getKey()) < 0)))
+                    .map(Map.Entry::getKey).sorted().limit(limit).toList();
         }
 
         @Override
-        public List<String> originalsToRedrawAmong(int mapping, List<String> among)
+        public List<String> originalsToRedrawAmong(int mapping, List<String> among, boolean unique)
         {
-            return among.stream().filter(original -> originals.contains(mappings.get(mapping).get(original))).toList();
+            Map<String, String> pairs = mappings.get(mapping);
+            amongRounds++;
+            return among.stream()
+                    .filter(original -> originals.contains(pairs.get(original)) || (unique && pairs.entrySet().stream()
+                            .anyMatch(other -> other.getValue().equals(pairs.get(original)) && !other.getKey().equals(original)
+                                    && (!among.contains(other.getKey()) || other.getKey().compareTo(original) < 0))))
+                    .toList();
         }
 
         @Override

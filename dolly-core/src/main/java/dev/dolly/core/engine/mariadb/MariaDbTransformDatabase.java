@@ -292,10 +292,16 @@ final class MariaDbTransformDatabase
         return queryStrings(sql, "check the fakes");
     }
 
-    /** The originals found through the mapping's key (the MD5 of the original), a thousand a statement. */
+    /**
+     * The originals found through the mapping's key (the MD5 of the original), a thousand a statement; for a unique
+     * column the whole mapping, as its fakes have no index to find another original's fake by.
+     */
     @Override
-    public List<String> originalsToRedrawAmong(int mapping, List<String> originals)
+    public List<String> originalsToRedrawAmong(int mapping, List<String> originals, boolean unique)
     {
+        if (unique) {
+            return originalsToRedraw(mapping, true, Integer.MAX_VALUE);
+        }
         List<String> found = new ArrayList<>();
         for (int start = 0; start < originals.size(); start += AMONG_BATCH) {
             List<String> batch = originals.subList(start, Math.min(originals.size(), start + AMONG_BATCH));
@@ -374,12 +380,7 @@ final class MariaDbTransformDatabase
             statement.setFetchSize(BATCH);
             try (ResultSet rows = statement.executeQuery("SELECT " + asText(quote(column.name())) + " FROM " + quote(table.name()) + " WHERE "
                     + quote(column.name()) + " IS NOT NULL")) {
-                while (rows.next()) {
-                    if (test.test(rows.getString(1))) {
-                        return true;
-                    }
-                }
-                return false;
+                return anyInBatches(() -> rows.next() ? rows.getString(1) : null, test);
             }
         }
         catch (SQLException e) {
