@@ -10,7 +10,7 @@ import java.util.Optional;
 import static java.util.Objects.requireNonNull;
 
 /**
- * The originals that identify someone by themselves, gathered while their fakes are computed, and the search of any
+ * The originals that identify someone by themselves, gathered from every row before the subset, and the search of any
  * text for them, as {@link Identifier} says, in one pass over each value: the whole value, its email-like tokens, its
  * number-like tokens and the original addresses inside it. Emails, numbers and whole values are kept as 64-bit hashes
  * of their keys ({@link Identifier#originalKey}) in sorted arrays, 8 bytes each; addresses as text, for

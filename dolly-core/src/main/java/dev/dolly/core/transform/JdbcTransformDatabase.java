@@ -8,8 +8,12 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
@@ -198,6 +202,38 @@ public abstract class JdbcTransformDatabase
             throw failed(what, e);
         }
         return values;
+    }
+
+    /**
+     * Of the originals whose fakes were just drawn again, those whose fake another original has that was not drawn
+     * again, or was and is smaller (in {@link String#compareTo} order, fixed whatever the engine): {@code sharingSql},
+     * with {@code parameters}, returns the original and fake of every original whose fake one of them has.
+     */
+    protected final List<String> repeatingAmong(Collection<String> drawn, String sharingSql, Parameters parameters)
+    {
+        Set<String> drawnAgain = new HashSet<>(drawn);
+        Map<String, List<String>> originalsByFake = new HashMap<>();
+        try (PreparedStatement statement = connection.prepareStatement(sharingSql)) {
+            parameters.set(statement);
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    originalsByFake.computeIfAbsent(rows.getString(2), fake -> new ArrayList<>()).add(rows.getString(1));
+                }
+            }
+        }
+        catch (SQLException e) {
+            throw failed("check the fakes", e);
+        }
+        List<String> repeating = new ArrayList<>();
+        for (List<String> sharing : originalsByFake.values()) {
+            for (String original : sharing) {
+                if (drawnAgain.contains(original) && sharing.stream()
+                        .anyMatch(other -> !other.equals(original) && (!drawnAgain.contains(other) || other.compareTo(original) < 0))) {
+                    repeating.add(original);
+                }
+            }
+        }
+        return repeating;
     }
 
     /** The number a query of one row and one column returns. */
