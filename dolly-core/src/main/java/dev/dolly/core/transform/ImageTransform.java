@@ -254,15 +254,12 @@ public final class ImageTransform
         }
 
         progress.accept("Checking that no original value is left in the masked columns");
-        List<ColumnReference> checked = new ArrayList<>();
-        mask.forEach((table, columns) -> columns.forEach((column, transformer) -> {
-            if (transformer.leakChecked()) {
-                checked.add(new ColumnReference(table, column));
-            }
-        }));
-        Optional<ColumnReference> holding = checked.isEmpty() ? Optional.empty() : database.columnHoldingAnOriginal(checked);
-        if (holding.isPresent()) {
-            throw leak(holding.get().table(), holding.get().column(), "an original value of a masked column");
+        for (Map.Entry<Table, Map<Column, Transformer>> entry : mask.entrySet()) {
+            entry.getValue().forEach((column, transformer) -> {
+                if (transformer.leakChecked() && database.containsOriginal(entry.getKey(), column)) {
+                    throw leak(entry.getKey(), column, "an original value of a masked column");
+                }
+            });
         }
         // the originals that identify someone by themselves, in any text column, also inside longer texts: each value
         // streamed once past all of them

@@ -88,12 +88,6 @@ public interface TransformDatabase
     /** Whether a value of the column has the digest of an original of a masked column. */
     boolean containsOriginal(Table table, Column column);
 
-    /** The first of these columns in which a value has the digest of an original of a masked column, if any. */
-    default Optional<ColumnReference> columnHoldingAnOriginal(List<ColumnReference> columns)
-    {
-        return columns.stream().filter(reference -> containsOriginal(reference.table(), reference.column())).findFirst();
-    }
-
     /**
      * Whether a non-null value of the column, as text, meets {@code test}: the values are streamed out, and the stream
      * stops soon after the first that does. The test may be called from several threads at once.
