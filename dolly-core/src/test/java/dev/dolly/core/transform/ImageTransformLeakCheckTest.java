@@ -87,13 +87,7 @@ class ImageTransformLeakCheckTest
     @Test
     void anOriginalOfARemovedRowIsSearchedForThoughNoFakeIsComputedForIt()
     {
-        MemoryDatabase database = new MemoryDatabase();
-        database.table("customer", "email");
-        database.row("customer", Map.of("email", "astrid@example.org"));
-        database.table("lead", "email");
-        database.row("lead", Map.of("email", "frank.harris@example.com"));
-        database.table("invoice", "notes");
-        database.row("invoice", Map.of("notes", "contact frank.harris@example.com after 5pm"));
+        MemoryDatabase database = customerAndLead("contact frank.harris@example.com after 5pm");
         Map<String, Map<String, String>> mask = Map.of("customer", Map.of("email", "internet.emailAddress"), "lead", Map.of("email", "internet.emailAddress"));
 
         assertThatThrownBy(() -> transform(mask, List.of("lead")).run(database))
@@ -103,17 +97,24 @@ class ImageTransformLeakCheckTest
         assertThat(database.originals).contains("frank.harris@example.com", "astrid@example.org");
 
         // positive control: without the removed lead's email in the note, the same transform passes
-        MemoryDatabase clean = new MemoryDatabase();
-        clean.table("customer", "email");
-        clean.row("customer", Map.of("email", "astrid@example.org"));
-        clean.table("lead", "email");
-        clean.row("lead", Map.of("email", "frank.harris@example.com"));
-        clean.table("invoice", "notes");
-        clean.row("invoice", Map.of("notes", "contact the customer after 5pm"));
+        MemoryDatabase clean = customerAndLead("contact the customer after 5pm");
         TransformReport report = transform(mask, List.of("lead")).run(clean);
         assertThat(report.leakCheck()).isEqualTo("passed");
         assertThat(clean.rows("lead")).isEmpty();
         assertThat(report.maskedColumns()).extracting(TransformReport.MaskedColumn::distinctValues).containsOnly(1L);
+    }
+
+    /** A customer, a lead (the table emptied) and an invoice whose notes say {@code notes}. */
+    private static MemoryDatabase customerAndLead(String notes)
+    {
+        MemoryDatabase database = new MemoryDatabase();
+        database.table("customer", "email");
+        database.row("customer", Map.of("email", "astrid@example.org"));
+        database.table("lead", "email");
+        database.row("lead", Map.of("email", "frank.harris@example.com"));
+        database.table("invoice", "notes");
+        database.row("invoice", Map.of("notes", notes));
+        return database;
     }
 
     @Test
@@ -121,11 +122,7 @@ class ImageTransformLeakCheckTest
     {
         // 2,000 distinct originals of a unique column and about 3,000 first names to draw from: hundreds of repeats,
         // drawn again round after round until, from the fourth draw on, the widened fakes stop repeating
-        MemoryDatabase database = new MemoryDatabase();
-        database.uniqueTable("account", "nickname");
-        for (int index = 0; index < 2_000; index++) {
-            database.row("account", Map.of("nickname", "nick-" + index));
-        }
+        MemoryDatabase database = accounts();
 
         TransformReport report = transform(Map.of("account", Map.of("nickname", "person.firstName"))).run(database);
 
@@ -134,13 +131,20 @@ class ImageTransformLeakCheckTest
         assertThat(fakes).hasSize(2_000).doesNotHaveDuplicates().noneMatch(fake -> fake.startsWith("nick-"));
         assertThat(database.amongRounds).isPositive();
         // the same salt gives the same fakes
-        MemoryDatabase again = new MemoryDatabase();
-        again.uniqueTable("account", "nickname");
-        for (int index = 0; index < 2_000; index++) {
-            again.row("account", Map.of("nickname", "nick-" + index));
-        }
+        MemoryDatabase again = accounts();
         transform(Map.of("account", Map.of("nickname", "person.firstName"))).run(again);
         assertThat(again.rows("account").stream().map(row -> row.get("nickname")).toList()).isEqualTo(fakes);
+    }
+
+    /** 2,000 accounts whose nicknames are unique. */
+    private static MemoryDatabase accounts()
+    {
+        MemoryDatabase database = new MemoryDatabase();
+        database.uniqueTable("account", "nickname");
+        for (int index = 0; index < 2_000; index++) {
+            database.row("account", Map.of("nickname", "nick-" + index));
+        }
+        return database;
     }
 
     private static ImageTransform transform(Map<String, Map<String, String>> mask)
