@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -118,27 +119,19 @@ public final class ImageTransform
         // the originals are read before the subset: a value of a removed row is an original too, which no fake may equal
         // and no text of the image may hold; the fakes are computed after it, for the values that remain
         Map<Group, List<ColumnReference>> groups = groups(mask);
-        IdentifyingOriginals identifying = readOriginals(database, groups);
         List<ForeignKey> foreignKeys = database.foreignKeys();
-        if (subsets) {
-            for (Table table : empty) {
-                progress.accept("Emptying " + table.displayName());
-                database.removeAllRows(table);
-            }
-            keep.values().forEach(table -> {
-                progress.accept("Removing the rows " + table.displayName() + " does not keep");
-                database.removeMarkedRows(table);
-            });
-            progress.accept("Removing the rows that referenced removed rows");
-            Cascade.run(foreignKeys, foreignKey -> definition.removesOrphansOf(foreignKey.child().displayName()) || definition.removesOrphansOf(foreignKey.child().name()), database);
-            for (Table table : tables) {
-                rowsAfter.put(table, database.countRows(table));
-            }
-        }
-
         List<MaskedColumn> maskedColumns = new ArrayList<>();
-        if (!mask.isEmpty()) {
-            maskedColumns = applyMasks(database, mask, prepareMasks(database, groups, identifying));
+        try (IdentifyingOriginals identifying = new IdentifyingOriginals()) {
+            readOriginals(database, groups, identifying);
+            if (subsets) {
+                removeRows(database, keep.values(), empty, foreignKeys);
+                for (Table table : tables) {
+                    rowsAfter.put(table, database.countRows(table));
+                }
+            }
+            if (!mask.isEmpty()) {
+                maskedColumns = applyMasks(database, mask, prepareMasks(database, groups, identifying));
+            }
         }
 
         // every foreign key holds (the constraints stayed in place; the statements above ran without their triggers)
@@ -151,6 +144,21 @@ public final class ImageTransform
         }
         List<TableRows> tableRows = tables.stream().map(table -> new TableRows(table.displayName(), rowsBefore.get(table), rowsAfter.get(table))).toList();
         return new TransformReport(rulesDigest(), tableRows, maskedColumns, personal, "passed", (System.nanoTime() - start) / 1_000_000);
+    }
+
+    /** Empties the tables to empty, removes the rows their conditions did not keep, and cascades. */
+    private void removeRows(TransformDatabase database, Collection<Table> kept, List<Table> empty, List<ForeignKey> foreignKeys)
+    {
+        for (Table table : empty) {
+            progress.accept("Emptying " + table.displayName());
+            database.removeAllRows(table);
+        }
+        kept.forEach(table -> {
+            progress.accept("Removing the rows " + table.displayName() + " does not keep");
+            database.removeMarkedRows(table);
+        });
+        progress.accept("Removing the rows that referenced removed rows");
+        Cascade.run(foreignKeys, foreignKey -> definition.removesOrphansOf(foreignKey.child().displayName()) || definition.removesOrphansOf(foreignKey.child().name()), database);
     }
 
     /** One mapping per transformer and length limit: the same original gets the same fake in every column. */
@@ -175,11 +183,10 @@ public final class ImageTransform
      * What the leak check needs of the originals, read while every row is there: the digests of the leak-checked columns'
      * values (in the database) and the originals that identify someone by themselves (here, streamed out once).
      */
-    private IdentifyingOriginals readOriginals(TransformDatabase database, Map<Group, List<ColumnReference>> groups)
+    private void readOriginals(TransformDatabase database, Map<Group, List<ColumnReference>> groups, IdentifyingOriginals identifying)
     {
-        IdentifyingOriginals identifying = new IdentifyingOriginals();
         if (groups.isEmpty()) {
-            return identifying;
+            return;
         }
         progress.accept("Keeping the originals' digests for the leak check");
         database.keepOriginalDigests(groups.entrySet().stream().filter(entry -> entry.getKey().transformer().leakChecked())
@@ -191,7 +198,6 @@ public final class ImageTransform
                 database.readOriginals(columns, original -> identifying.add(identifiers, original));
             }
         });
-        return identifying;
     }
 
     /** The fakes of the originals left after the subset, drawn again where they must not stay. */

@@ -16,7 +16,7 @@ class AddressSearchTest
     @Test
     void findsAnAddressAnywhereInATextWhateverItsCase()
     {
-        AddressSearch search = new AddressSearch(List.of("Theodor-Heuss-Straße 34", "Av. Brigadeiro Faria Lima, 2170"));
+        AddressSearch search = AddressSearch.of(List.of("Theodor-Heuss-Straße 34", "Av. Brigadeiro Faria Lima, 2170"));
         assertThat(search.foundIn("Ship to THEODOR-HEUSS-STRASSE 34? no: theodor-heuss-straße 34, 2nd floor")).isTrue();
         assertThat(search.foundIn("av. brigadeiro faria lima, 2170")).isTrue();
         assertThat(search.foundIn("at the end: Av. Brigadeiro Faria Lima, 2170")).isTrue();
@@ -29,16 +29,16 @@ class AddressSearchTest
     @Test
     void addressesTooShortToSearchInsideTextsAreLeftToTheWholeValueCheck()
     {
-        AddressSearch search = new AddressSearch(List.of("Main 1"));
+        AddressSearch search = AddressSearch.of(List.of("Main 1"));
         assertThat(search.isEmpty()).isTrue();
         assertThat(search.foundIn("lives at Main 1, upstairs")).isFalse();
-        assertThat(new AddressSearch(List.of()).foundIn("anything at all")).isFalse();
+        assertThat(AddressSearch.of(List.of()).foundIn("anything at all")).isFalse();
     }
 
     @Test
     void addressesThatBeginAlikeAreEachFound()
     {
-        AddressSearch search = new AddressSearch(List.of("1234 Oak Street", "1234 Oak Avenue", "1234 Oak S"));
+        AddressSearch search = AddressSearch.of(List.of("1234 Oak Street", "1234 Oak Avenue", "1234 Oak S"));
         assertThat(search.foundIn("moved from 1234 oak avenue last year")).isTrue();
         assertThat(search.foundIn("1234 Oak Boulevard")).isFalse();
         assertThat(search.foundIn("1234 Oak Sq")).isTrue();
@@ -55,14 +55,21 @@ class AddressSearchTest
         }
         Set<String> keys = new HashSet<>();
         originals.forEach(original -> Identifier.STREET_ADDRESS.originalKey(original).ifPresent(keys::add));
-        AddressSearch search = new AddressSearch(originals);
+        AddressSearch search = AddressSearch.of(originals);
+        // the same addresses with their keys in work files, sixteen keys a run
+        AddressSearch inFiles = new AddressSearch(16);
+        originals.forEach(inFiles::add);
+        inFiles.seal();
         int found = 0;
         for (int index = 0; index < 3_000; index++) {
             String text = phrase(random, words, 1 + random.nextInt(8));
             boolean expected = Identifier.STREET_ADDRESS.finds(text, keys);
             assertThat(search.foundIn(text)).as(text).isEqualTo(expected);
+            assertThat(inFiles.foundIn(text)).as(text).isEqualTo(expected);
             found += expected ? 1 : 0;
         }
+        search.close();
+        inFiles.close();
         // both answers occur, so the comparison means something
         assertThat(found).isBetween(100, 2_900);
     }

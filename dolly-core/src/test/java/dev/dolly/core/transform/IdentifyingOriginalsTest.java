@@ -2,8 +2,13 @@ package dev.dolly.core.transform;
 
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -80,14 +85,44 @@ class IdentifyingOriginalsTest
     @Test
     void hashesSpreadKeysThatDifferInOneCharacter()
     {
-        assertThat(IdentifyingOriginals.hash("12044526452")).isNotEqualTo(IdentifyingOriginals.hash("12044526453"));
-        assertThat(IdentifyingOriginals.hash("ab")).isNotEqualTo(IdentifyingOriginals.hash("ba"));
-        assertThat(IdentifyingOriginals.hash("")).isNotEqualTo(IdentifyingOriginals.hash("\0"));
+        assertThat(KeyHash.of("12044526452")).isNotEqualTo(KeyHash.of("12044526453"));
+        assertThat(KeyHash.of("ab")).isNotEqualTo(KeyHash.of("ba"));
+        assertThat(KeyHash.of("")).isNotEqualTo(KeyHash.of("\0"));
+    }
+
+    @Test
+    void withItsKeysInWorkFilesTheSearchFindsTheSameAndTheFilesGoOnClose()
+            throws Exception
+    {
+        Set<Path> before = leakCheckDirectories();
+        IdentifyingOriginals inFiles = chinookLike(new IdentifyingOriginals(1));
+        IdentifyingOriginals onTheHeap = chinookLike(new IdentifyingOriginals());
+        for (String text : List.of("contact FRANK.Harris@example.com after 5pm", "rang 1-204-452-6452", "ship to 700 W Pender Street, please", "10.1.2.3",
+                "452-645", "", "paid", "contact astrid@example.org", "rang +1 204 452 6453", "700 W Pender Road", "from 10.1.2.3 at noon")) {
+            assertThat(inFiles.foundIn(text)).as(text).isEqualTo(onTheHeap.foundIn(text));
+        }
+        assertThat(inFiles.foundIn("ship to 700 W Pender Street, please")).contains(Identifier.STREET_ADDRESS);
+        assertThat(leakCheckDirectories()).hasSizeGreaterThan(before.size());
+        inFiles.close();
+        onTheHeap.close();
+        assertThat(leakCheckDirectories()).isEqualTo(before);
+    }
+
+    private static Set<Path> leakCheckDirectories()
+            throws IOException
+    {
+        try (Stream<Path> files = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            return files.filter(file -> file.getFileName().toString().startsWith("dolly-leak-check-")).collect(Collectors.toSet());
+        }
     }
 
     private static IdentifyingOriginals chinookLike()
     {
-        IdentifyingOriginals originals = new IdentifyingOriginals();
+        return chinookLike(new IdentifyingOriginals());
+    }
+
+    private static IdentifyingOriginals chinookLike(IdentifyingOriginals originals)
+    {
         originals.add(EMAIL, "Frank.Harris@example.com");
         originals.add(PHONE, "+1 (204) 452-6452");
         // too few digits to be searched inside texts: found only as a whole value
