@@ -130,7 +130,7 @@ public final class ImageTransform
                 }
             }
             if (!mask.isEmpty()) {
-                maskedColumns = applyMasks(database, mask, prepareMasks(database, groups, identifying));
+                maskedColumns = applyMasks(database, mask, prepareMasks(database, groups, identifying), identifying);
             }
         }
 
@@ -164,8 +164,8 @@ public final class ImageTransform
     /** One mapping per transformer and length limit: the same original gets the same fake in every column. */
     private record Group(Transformer transformer, int maxLength) {}
 
-    /** The mappings of the masked columns, how many distinct originals each column had, and the originals that identify someone. */
-    private record Mappings(Map<Group, Integer> numbers, Map<ColumnReference, Long> distinct, IdentifyingOriginals identifying) {}
+    /** The mappings of the masked columns, and how many distinct values each column had in the rows kept. */
+    private record Mappings(Map<Group, Integer> numbers, Map<ColumnReference, Long> distinct) {}
 
     /** The masked columns that get fakes, by mapping. */
     private static Map<Group, List<ColumnReference>> groups(Map<Table, Map<Column, Transformer>> mask)
@@ -234,10 +234,10 @@ public final class ImageTransform
                         + ", which must stay unique: use a transformer that draws fakes (such as hash, or internet.emailAddress).");
             }
         }
-        return new Mappings(mappings, distinct, identifying);
+        return new Mappings(mappings, distinct);
     }
 
-    private List<MaskedColumn> applyMasks(TransformDatabase database, Map<Table, Map<Column, Transformer>> mask, Mappings prepared)
+    private List<MaskedColumn> applyMasks(TransformDatabase database, Map<Table, Map<Column, Transformer>> mask, Mappings prepared, IdentifyingOriginals identifying)
     {
         Map<Group, Integer> mappings = prepared.numbers();
         Map<ColumnReference, Long> distinct = prepared.distinct();
@@ -270,7 +270,6 @@ public final class ImageTransform
         // the originals that identify someone by themselves, in any text column, also inside longer texts: each value
         // streamed once past all of them
         progress.accept("Checking that no original email, number or address is left in any text column");
-        IdentifyingOriginals identifying = prepared.identifying();
         if (!identifying.isEmpty()) {
             for (Table table : database.tables()) {
                 for (Column column : table.columns()) {
