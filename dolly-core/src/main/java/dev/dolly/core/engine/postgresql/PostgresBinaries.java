@@ -138,8 +138,8 @@ public final class PostgresBinaries
      * Returns the binaries of a version, installing them when needed.
      *
      * @param requestedVersion {@code null} for the default version, a major version ({@code 14}, also {@code 14.0};
-     *         {@code 9.6}) for its newest release, a minor version ({@code 14.5}) for its newest build, or an exact
-     *         version ({@code 14.5.0})
+     *         {@code 9.6}) for its newest checked release, a minor version ({@code 14.5}) for its newest checked build,
+     *         or an exact version ({@code 14.5.0}), checked or not
      * @throws DollyException BAD_INPUT when there is no such version, ENGINE_FAILED when it cannot be fetched
      */
     public EngineInstallation install(String requestedVersion, ProgressListener progress)
@@ -332,6 +332,11 @@ public final class PostgresBinaries
             try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                     FileLock ignored = channel.lock()) {
                 if (!isInstalled(version)) {
+                    if (!PostgresVersions.isChecked(version)) {
+                        progress.progress("PostgreSQL " + version + " is newer than the builds checked with this version of Dolly"
+                                + Optional.ofNullable(PostgresVersions.NEWEST_CHECKED.get(PostgresVersions.major(version))).map(checked -> " (" + checked + ")").orElse("")
+                                + "; it runs because it was asked for exactly");
+                    }
                     ArchiveSource source = localArchive(version).orElseGet(() -> download(version, progress));
                     unpack(version, source, progress);
                 }

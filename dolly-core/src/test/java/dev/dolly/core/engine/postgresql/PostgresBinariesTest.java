@@ -82,6 +82,23 @@ class PostgresBinariesTest
     }
 
     @Test
+    void buildsNewerThanTheCheckedOnesRunOnlyWhenAskedForExactly()
+    {
+        FakeArtifactRepository repository = new FakeArtifactRepository(List.of("18.6.0", "18.7.0"));
+        PostgresBinaries binaries = binaries(repository);
+        List<String> messages = Collections.synchronizedList(new ArrayList<>());
+
+        assertThat(binaries.install("18", messages::add).version()).isEqualTo("18.6.0");
+        assertThat(messages).noneMatch(message -> message.contains("newer than the builds checked"));
+
+        assertThat(binaries.install("18.7.0", messages::add).version()).isEqualTo("18.7.0");
+        assertThat(messages).contains("PostgreSQL 18.7.0 is newer than the builds checked with this version of Dolly (18.6.0); it runs because it was asked for exactly");
+        assertThatThrownBy(() -> binaries.install("18.7", ProgressListener.NONE))
+                .isInstanceOfSatisfying(DollyException.class, exception -> assertThat(exception.errorCode()).isEqualTo(ErrorCode.BAD_INPUT))
+                .hasMessageContaining("Ask for one by its exact version, such as 18.7.0");
+    }
+
+    @Test
     void unknownVersionsAreBadInput()
     {
         PostgresBinaries binaries = binaries(new FakeArtifactRepository(VERSIONS));

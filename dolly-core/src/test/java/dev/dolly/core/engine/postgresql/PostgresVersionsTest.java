@@ -42,6 +42,39 @@ class PostgresVersionsTest
     }
 
     @Test
+    void majorAndMinorVersionsResolveOnlyToCheckedBuilds()
+    {
+        List<String> available = List.of("14.22.0", "14.24.0", "14.25.0", "18.6.0", "18.7.0", "19.0.0", "19.1.0");
+
+        // positive control: the newest checked builds are taken
+        assertThat(PostgresVersions.resolve("14", available)).contains("14.24.0");
+        assertThat(PostgresVersions.resolve("14.24", available)).contains("14.24.0");
+        assertThat(PostgresVersions.resolve("18.0", available)).contains("18.6.0");
+        // newer builds only by their exact versions
+        assertThat(PostgresVersions.resolve("14.25", available)).isEmpty();
+        assertThat(PostgresVersions.resolve("19", available)).isEmpty();
+        assertThat(PostgresVersions.resolve("14.25.0", available)).contains("14.25.0");
+        assertThat(PostgresVersions.resolve("19.1.0", available)).contains("19.1.0");
+        assertThat(PostgresVersions.isChecked("18.6.0")).isTrue();
+        assertThat(PostgresVersions.isChecked("18.7.0")).isFalse();
+        assertThat(PostgresVersions.isChecked("19.0.0")).isFalse();
+
+        DollyException unchecked = PostgresVersions.unknown("19", available);
+        assertThat(unchecked.errorCode()).isEqualTo(ErrorCode.BAD_INPUT);
+        assertThat(unchecked.getMessage())
+                .isEqualTo("PostgreSQL 19 is only available in builds newer than those checked with this version of Dolly (19.0.0, 19.1.0). "
+                        + "Ask for one by its exact version, such as 19.1.0, to run it anyway, or configure a PostgreSQL installation of the system.");
+        assertThat(PostgresVersions.unknown("14.25", available).getMessage()).contains("(14.25.0)", "such as 14.25.0");
+    }
+
+    @Test
+    void everyKnownMajorHasACheckedBuild()
+    {
+        assertThat(PostgresVersions.NEWEST_CHECKED.keySet()).containsExactlyInAnyOrderElementsOf(PostgresVersions.KNOWN_MAJORS);
+        PostgresVersions.NEWEST_CHECKED.forEach((major, version) -> assertThat(PostgresVersions.major(version)).isEqualTo(major));
+    }
+
+    @Test
     void unknownVersions()
     {
         assertThat(PostgresVersions.resolve("99", AVAILABLE)).isEmpty();
