@@ -22,6 +22,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
@@ -130,17 +132,9 @@ public final class ImageTransform
                 }
             }
             if (!mask.isEmpty()) {
-                maskedColumns = applyMasks(database, mask, prepareMasks(database, groups, identifying), identifying);
+                maskedColumns = applyMasks(database, mask, prepareMasks(database, groups, identifying));
             }
-        }
-
-        // every foreign key holds (the constraints stayed in place; the statements above ran without their triggers)
-        for (ForeignKey foreignKey : foreignKeys) {
-            long orphans = database.countOrphans(foreignKey);
-            if (orphans > 0) {
-                throw DollyException.badInput("After the transform, " + orphans + " rows of " + foreignKey.child().displayName() + " reference rows of "
-                        + foreignKey.parent().displayName() + " that are gone (foreign key " + foreignKey.name() + ", " + foreignKey.describe() + ").");
-            }
+            check(database, mask, identifying, foreignKeys);
         }
         List<TableRows> tableRows = tables.stream().map(table -> new TableRows(table.displayName(), rowsBefore.get(table), rowsAfter.get(table))).toList();
         return new TransformReport(rulesDigest(), tableRows, maskedColumns, personal, "passed", (System.nanoTime() - start) / 1_000_000);
@@ -181,23 +175,74 @@ public final class ImageTransform
 
     /**
      * What the leak check needs of the originals, read while every row is there: the digests of the leak-checked columns'
-     * values (in the database) and the originals that identify someone by themselves (here, streamed out once).
+     * values (kept in the database) and, at the same time on the database's other connection, the originals that
+     * identify someone by themselves (streamed out once).
      */
     private void readOriginals(TransformDatabase database, Map<Group, List<ColumnReference>> groups, IdentifyingOriginals identifying)
     {
         if (groups.isEmpty()) {
             return;
         }
-        progress.accept("Keeping the originals' digests for the leak check");
-        database.keepOriginalDigests(groups.entrySet().stream().filter(entry -> entry.getKey().transformer().leakChecked())
-                .flatMap(entry -> entry.getValue().stream()).toList());
+        List<ColumnReference> digested = groups.entrySet().stream().filter(entry -> entry.getKey().transformer().leakChecked())
+                .flatMap(entry -> entry.getValue().stream()).toList();
+        Map<List<Identifier>, List<ColumnReference>> identified = new LinkedHashMap<>();
         groups.forEach((group, columns) -> {
             List<Identifier> identifiers = Identifier.of(group.transformer());
             if (!identifiers.isEmpty()) {
-                progress.accept("Reading the originals of " + columns.stream().map(ImageTransform::describe).collect(Collectors.joining(", ")) + " that identify someone");
-                database.readOriginals(columns, original -> identifying.add(identifiers, original));
+                identified.put(identifiers, columns);
             }
         });
+        progress.accept("Keeping the originals' digests for the leak check" + (identified.isEmpty() ? "" : ", and reading the originals of "
+                + identified.values().stream().flatMap(List::stream).map(ImageTransform::describe).collect(Collectors.joining(", ")) + " that identify someone"));
+        alongside(() -> database.keepOriginalDigests(digested),
+                () -> identified.forEach((identifiers, columns) -> database.readOriginals(columns, original -> identifying.add(identifiers, original))));
+    }
+
+    /**
+     * Runs {@code sideWork} on a thread of its own while {@code work} runs on this one, and returns when both are done;
+     * a failure of either is thrown, the side work's first. {@code work} may call only the database's methods that use
+     * its other connection ({@link TransformDatabase#readOriginals}, {@link TransformDatabase#anyValue}); the side work
+     * any other.
+     */
+    static void alongside(Runnable sideWork, Runnable work)
+    {
+        CompletableFuture<Void> side = new CompletableFuture<>();
+        Thread.ofPlatform().name("dolly-transform-alongside").daemon().start(() -> {
+            try {
+                sideWork.run();
+                side.complete(null);
+            }
+            catch (Throwable e) {
+                side.completeExceptionally(e);
+            }
+        });
+        Throwable failure = null;
+        try {
+            work.run();
+        }
+        catch (Throwable e) {
+            failure = e;
+        }
+        try {
+            // the side work holds a connection: it finishes before anything else may use or close it
+            side.join();
+        }
+        catch (CompletionException e) {
+            Throwable cause = e.getCause();
+            if (failure != null) {
+                cause.addSuppressed(failure);
+            }
+            failure = cause;
+        }
+        if (failure instanceof RuntimeException runtime) {
+            throw runtime;
+        }
+        if (failure instanceof Error error) {
+            throw error;
+        }
+        if (failure != null) {
+            throw new IllegalStateException(failure);
+        }
     }
 
     /** The fakes of the originals left after the subset, drawn again where they must not stay. */
@@ -237,7 +282,7 @@ public final class ImageTransform
         return new Mappings(mappings, distinct);
     }
 
-    private List<MaskedColumn> applyMasks(TransformDatabase database, Map<Table, Map<Column, Transformer>> mask, Mappings prepared, IdentifyingOriginals identifying)
+    private List<MaskedColumn> applyMasks(TransformDatabase database, Map<Table, Map<Column, Transformer>> mask, Mappings prepared)
     {
         Map<Group, Integer> mappings = prepared.numbers();
         Map<ColumnReference, Long> distinct = prepared.distinct();
@@ -259,19 +304,38 @@ public final class ImageTransform
                     distinct.getOrDefault(new ColumnReference(entry.getKey(), column), 0L))));
         }
 
-        progress.accept("Checking that no original value is left in the masked columns");
-        for (Map.Entry<Table, Map<Column, Transformer>> entry : mask.entrySet()) {
-            entry.getValue().forEach((column, transformer) -> {
-                if (transformer.leakChecked() && database.containsOriginal(entry.getKey(), column)) {
-                    throw leak(entry.getKey(), column, "an original value of a masked column");
+        return masked;
+    }
+
+    /**
+     * The checks of the result. In the database: no original value is left in a masked column, and every foreign key
+     * holds (the constraints stayed in place, but the statements above ran without their triggers). At the same time,
+     * on the other connection: no original that identifies someone by itself is left in any text column, also inside
+     * longer texts, each value streamed once past all of them.
+     */
+    private void check(TransformDatabase database, Map<Table, Map<Column, Transformer>> mask, IdentifyingOriginals identifying, List<ForeignKey> foreignKeys)
+    {
+        progress.accept(mask.isEmpty() ? "Checking that every foreign key holds"
+                : "Checking that no original value is left in the masked columns, nor an original email, number or address in any text column, and that every foreign key holds");
+        List<Table> tables = database.tables();
+        alongside(() -> {
+            mask.forEach((table, columns) -> columns.forEach((column, transformer) -> {
+                if (transformer.leakChecked() && database.containsOriginal(table, column)) {
+                    throw leak(table, column, "an original value of a masked column");
                 }
-            });
-        }
-        // the originals that identify someone by themselves, in any text column, also inside longer texts: each value
-        // streamed once past all of them
-        progress.accept("Checking that no original email, number or address is left in any text column");
-        if (!identifying.isEmpty()) {
-            for (Table table : database.tables()) {
+            }));
+            for (ForeignKey foreignKey : foreignKeys) {
+                long orphans = database.countOrphans(foreignKey);
+                if (orphans > 0) {
+                    throw DollyException.badInput("After the transform, " + orphans + " rows of " + foreignKey.child().displayName() + " reference rows of "
+                            + foreignKey.parent().displayName() + " that are gone (foreign key " + foreignKey.name() + ", " + foreignKey.describe() + ").");
+                }
+            }
+        }, () -> {
+            if (identifying.isEmpty()) {
+                return;
+            }
+            for (Table table : tables) {
                 for (Column column : table.columns()) {
                     AtomicReference<Identifier> found = new AtomicReference<>();
                     boolean leaked = column.textual() && database.anyValue(table, column, value -> {
@@ -284,8 +348,7 @@ public final class ImageTransform
                     }
                 }
             }
-        }
-        return masked;
+        });
     }
 
     /**

@@ -21,7 +21,8 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * What every engine's {@link TransformDatabase} does the same over JDBC: two connections (one that reads and changes the
- * data, one that loads mappings while the first streams originals out), running statements with their errors told as
+ * data, one that loads mappings while the first streams originals out, and streams out what the leak check reads while
+ * the first runs statements), running statements with their errors told as
  * the transform's, filling a mapping batch by batch, and closing. A subclass holds only its dialect: the statements and
  * how originals are streamed out and pairs loaded in.
  */
@@ -33,13 +34,13 @@ public abstract class JdbcTransformDatabase
     private static final int CHECK_BATCH = 4_096;
 
     private final Connection connection;
-    private final Connection loader;
+    private final Connection otherConnection;
     private List<Table> tables;
 
-    protected JdbcTransformDatabase(Connection connection, Connection loader)
+    protected JdbcTransformDatabase(Connection connection, Connection otherConnection)
     {
         this.connection = requireNonNull(connection, "connection is null");
-        this.loader = requireNonNull(loader, "loader is null");
+        this.otherConnection = requireNonNull(otherConnection, "otherConnection is null");
     }
 
     /** The connection that reads and changes the data. */
@@ -48,10 +49,14 @@ public abstract class JdbcTransformDatabase
         return connection;
     }
 
-    /** The connection that loads the pairs of a mapping while {@link #connection} streams the originals out. */
-    protected final Connection loader()
+    /**
+     * The other connection: it loads the pairs of a mapping while {@link #connection} streams the originals out, and
+     * streams out what the leak check reads ({@link #readOriginals}, {@link #anyValue}) while {@link #connection} runs
+     * statements for another thread.
+     */
+    protected final Connection otherConnection()
     {
-        return loader;
+        return otherConnection;
     }
 
     @Override
@@ -284,7 +289,7 @@ public abstract class JdbcTransformDatabase
         finally {
             try {
                 connection.close();
-                loader.close();
+                otherConnection.close();
             }
             catch (SQLException e) {
                 // the server stops next anyway

@@ -48,7 +48,10 @@ public interface TransformDatabase
      */
     long createMapping(int mapping, List<ColumnReference> columns, UnaryOperator<List<String>> fakes);
 
-    /** Streams the distinct non-null values of the columns, as text, each once, as {@link #createMapping} reads them. */
+    /**
+     * Streams the distinct non-null values of the columns, as text, each once, as {@link #createMapping} reads them. It
+     * runs on a connection of its own: one other method may run at the same time, from another thread.
+     */
     void readOriginals(List<ColumnReference> columns, Consumer<String> original);
 
     /**
@@ -90,7 +93,8 @@ public interface TransformDatabase
 
     /**
      * Whether a non-null value of the column, as text, meets {@code test}: the values are streamed out, and the stream
-     * stops soon after the first that does. The test may be called from several threads at once.
+     * stops soon after the first that does. The test may be called from several threads at once. It runs on a connection
+     * of its own: one other method may run at the same time, from another thread.
      */
     boolean anyValue(Table table, Column column, Predicate<String> test);
 

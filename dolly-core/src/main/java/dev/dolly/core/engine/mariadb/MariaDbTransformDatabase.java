@@ -37,11 +37,11 @@ final class MariaDbTransformDatabase
     private static final int AMONG_BATCH = 1_000;
     private static final Set<String> TEXT_TYPES = Set.of("char", "varchar", "text", "tinytext", "mediumtext", "longtext");
 
-    MariaDbTransformDatabase(Connection connection, Connection loader)
+    MariaDbTransformDatabase(Connection connection, Connection otherConnection)
     {
-        super(connection, loader);
+        super(connection, otherConnection);
         execute("SET SESSION foreign_key_checks = 0");
-        execute(loader, "SET SESSION foreign_key_checks = 0");
+        execute(otherConnection, "SET SESSION foreign_key_checks = 0");
         execute("DROP DATABASE IF EXISTS " + WORK);
         execute("CREATE DATABASE " + WORK + " CHARACTER SET utf8mb4 COLLATE utf8mb4_bin");
         execute("CREATE TABLE " + WORK + ".original_digests (digest BINARY(16) PRIMARY KEY)");
@@ -225,7 +225,7 @@ final class MariaDbTransformDatabase
     {
         execute("CREATE TABLE " + mapping(mapping) + " (digest BINARY(16) PRIMARY KEY, original LONGTEXT NOT NULL, fake LONGTEXT)");
         try (Statement statement = connection().createStatement();
-                PreparedStatement insert = loader().prepareStatement("INSERT INTO " + mapping(mapping) + " (digest, original, fake) VALUES (UNHEX(MD5(?)), ?, ?)")) {
+                PreparedStatement insert = otherConnection().prepareStatement("INSERT INTO " + mapping(mapping) + " (digest, original, fake) VALUES (UNHEX(MD5(?)), ?, ?)")) {
             statement.setFetchSize(BATCH);
             try (ResultSet rows = statement.executeQuery(distinct(columns))) {
                 return fillInBatches(() -> rows.next() ? rows.getString(1) : null, BATCH, fakes, (originals, batchFakes) -> insert(insert, originals, batchFakes));
@@ -248,7 +248,7 @@ final class MariaDbTransformDatabase
     @Override
     public void readOriginals(List<ColumnReference> columns, Consumer<String> original)
     {
-        try (Statement statement = connection().createStatement()) {
+        try (Statement statement = otherConnection().createStatement()) {
             statement.setFetchSize(BATCH);
             try (ResultSet rows = statement.executeQuery(distinct(columns))) {
                 while (rows.next()) {
@@ -376,7 +376,7 @@ final class MariaDbTransformDatabase
     @Override
     public boolean anyValue(Table table, Column column, Predicate<String> test)
     {
-        try (Statement statement = connection().createStatement()) {
+        try (Statement statement = otherConnection().createStatement()) {
             statement.setFetchSize(BATCH);
             try (ResultSet rows = statement.executeQuery("SELECT " + asText(quote(column.name())) + " FROM " + quote(table.name()) + " WHERE "
                     + quote(column.name()) + " IS NOT NULL")) {

@@ -27,7 +27,8 @@ import java.util.stream.Collectors;
  * The transform stage's statements for PostgreSQL. The subset runs with {@code session_replication_role = replica}, so
  * that the foreign keys (which stay in place) do not refuse the intermediate states; the shared logic checks every
  * one of them afterwards. Mappings are filled with COPY out of the distinct originals and COPY in of the pairs, over
- * two connections, in batches; a table is masked by one UPDATE … FROM that joins it with its columns' mappings (hash
+ * two connections, in batches (the second also streams out what the leak check reads, while the first runs its own
+ * statements); a table is masked by one UPDATE … FROM that joins it with its columns' mappings (hash
  * joins, with {@value #WORK_MEMORY} of work memory). Work tables live in the schema {@code dolly_transform}, dropped at
  * the end.
  */
@@ -43,9 +44,9 @@ final class PostgresTransformDatabase
     /** Whether the server has {@code hashtextextended} (PostgreSQL 11 and later). */
     private final boolean sixtyFourBitDigests;
 
-    PostgresTransformDatabase(Connection connection, Connection loader)
+    PostgresTransformDatabase(Connection connection, Connection otherConnection)
     {
-        super(connection, loader);
+        super(connection, otherConnection);
         try {
             sixtyFourBitDigests = connection.getMetaData().getDatabaseMajorVersion() >= 11;
         }
@@ -203,7 +204,7 @@ final class PostgresTransformDatabase
         long count;
         try {
             CopyOut out = connection().unwrap(PGConnection.class).getCopyAPI().copyOut("COPY (" + distinct(columns) + ") TO STDOUT");
-            CopyIn in = loader().unwrap(PGConnection.class).getCopyAPI().copyIn("COPY " + mapping(mapping) + " (original, fake) FROM STDIN");
+            CopyIn in = otherConnection().unwrap(PGConnection.class).getCopyAPI().copyIn("COPY " + mapping(mapping) + " (original, fake) FROM STDIN");
             try {
                 count = fillInBatches(() -> nextValue(out), BATCH, fakes, (originals, batchFakes) -> write(in, originals, batchFakes));
                 in.endCopy();
@@ -237,7 +238,7 @@ final class PostgresTransformDatabase
     public void readOriginals(List<ColumnReference> columns, Consumer<String> original)
     {
         try {
-            CopyOut out = connection().unwrap(PGConnection.class).getCopyAPI().copyOut("COPY (" + distinct(columns) + ") TO STDOUT");
+            CopyOut out = otherConnection().unwrap(PGConnection.class).getCopyAPI().copyOut("COPY (" + distinct(columns) + ") TO STDOUT");
             try {
                 String value;
                 while ((value = nextValue(out)) != null) {
@@ -440,7 +441,7 @@ final class PostgresTransformDatabase
     {
         String values = "SELECT " + quote(column.name()) + "::text FROM " + name(table) + " WHERE " + quote(column.name()) + " IS NOT NULL";
         try {
-            CopyOut out = connection().unwrap(PGConnection.class).getCopyAPI().copyOut("COPY (" + values + ") TO STDOUT");
+            CopyOut out = otherConnection().unwrap(PGConnection.class).getCopyAPI().copyOut("COPY (" + values + ") TO STDOUT");
             try {
                 return anyInBatches(() -> nextValue(out), test);
             }
