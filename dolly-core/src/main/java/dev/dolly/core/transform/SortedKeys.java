@@ -23,8 +23,8 @@ import java.util.stream.Stream;
 /**
  * A set of 64-bit keys that the heap holds only a bounded part of, whatever their number: keys are added in any order
  * into a run of at most {@code runSize} (sorted and written to a file of its own when full), then sealed once (the
- * runs merged into one sorted file, repeats dropped, mapped into memory) and searched by binary search. The page cache,
- * not the heap, holds the keys of a large set; a set that fits in one run stays on the heap, sorted. The files live in
+ * runs merged into one sorted file, repeats dropped, mapped into memory) and searched by binary search, behind a filter
+ * of at most 4 MiB that turns most absent keys away. The page cache, not the heap, holds the keys of a large set; a set that fits in one run stays on the heap, sorted. The files live in
  * a directory of the daemon's temporary directory, readable by the daemon only, deleted on {@link #close}.
  *
  * <p>Not safe for concurrent adds; once sealed, searches may run at once.
@@ -37,6 +37,9 @@ final class SortedKeys
     /** Keys per mapped segment: a mapping holds at most 2 GiB. */
     private static final int SEGMENT_KEYS = 1 << 27;
     private static final int STREAM_BUFFER = 1 << 16;
+    /** The filter in front of the search: 8 bits a key, between 1 Kibit and 32 Mibit (4 MiB on the heap). */
+    private static final int MINIMUM_FILTER_BITS = 1 << 10;
+    private static final int MAXIMUM_FILTER_BITS = 1 << 25;
 
     private final int runSize;
     private long[] run;
@@ -50,6 +53,13 @@ final class SortedKeys
     /** The sorted keys of the merged file, in segments. */
     private LongBuffer[] segments;
     private long size;
+    /**
+     * One bit per value of a key's top bits, set for the keys of the set: most keys searched for are not in it (every
+     * text value of an image is looked up among the identifying originals), and most stop here, without the binary
+     * search's dozen reads of a mapped file. With 3.3 million keys in 32 Mibit, 9 % of absent keys get past it.
+     */
+    private long[] filter;
+    private int filterShift;
 
     SortedKeys()
     {
@@ -103,13 +113,49 @@ final class SortedKeys
             mapMerged(merge());
         }
         run = null;
+        buildFilter();
         sealed = true;
+    }
+
+    private void buildFilter()
+    {
+        int bits = Math.clamp(Long.highestOneBit(Math.max(1, size) * 8 - 1) << 1, MINIMUM_FILTER_BITS, MAXIMUM_FILTER_BITS);
+        filter = new long[bits / Long.SIZE];
+        filterShift = Long.SIZE - Integer.numberOfTrailingZeros(bits);
+        if (keys != null) {
+            for (long key : keys) {
+                setFilterBit(key);
+            }
+        }
+        else {
+            for (LongBuffer segment : segments) {
+                for (int index = 0; index < segment.limit(); index++) {
+                    setFilterBit(segment.get(index));
+                }
+            }
+        }
+    }
+
+    private void setFilterBit(long key)
+    {
+        int bit = filterBit(key);
+        filter[bit >>> 6] |= 1L << bit;
+    }
+
+    /** The top bits of a multiplicative hash of the key, which mixes all its bits. */
+    private int filterBit(long key)
+    {
+        return (int) ((key * 0x9e3779b97f4a7c15L) >>> filterShift);
     }
 
     boolean contains(long key)
     {
         if (!sealed) {
             throw new IllegalStateException("The set is searched before it is sealed");
+        }
+        int bit = filterBit(key);
+        if ((filter[bit >>> 6] & (1L << bit)) == 0) {
+            return false;
         }
         if (keys != null) {
             return Arrays.binarySearch(keys, key) >= 0;

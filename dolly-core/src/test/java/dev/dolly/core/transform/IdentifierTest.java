@@ -2,7 +2,12 @@ package dev.dolly.core.transform;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -54,6 +59,42 @@ class IdentifierTest
         assertThat(Identifier.of(Transformer.parse("internet.ipV4Address", "mask.a.b"))).containsExactly(Identifier.WHOLE_VALUE);
         // a first name is searched only in the masked columns: "Frank" is also an album title
         assertThat(Identifier.of(Transformer.parse("person.firstName", "mask.a.b"))).isEmpty();
+    }
+
+    @Test
+    void theNumberSearchFindsTheTokensOfItsPattern()
+    {
+        // the search is written by hand for speed: on random texts of digits, separators and other characters it finds
+        // exactly the tokens the pattern's own search finds (IPv4 addresses and tokens of fewer than 7 digits aside)
+        Pattern pattern = Pattern.compile(Identifier.NUMBER_PATTERN);
+        Pattern ipv4 = Pattern.compile("[0-9]{1,3}(?:[.][0-9]{1,3}){3}");
+        String alphabet = "0123456789 ()./-x,+";
+        Random random = new Random(20261202);
+        int texts = 0;
+        int withTokens = 0;
+        for (; texts < 20_000; texts++) {
+            StringBuilder text = new StringBuilder();
+            int length = random.nextInt(40);
+            for (int index = 0; index < length; index++) {
+                // digits most of the time, so that tokens are common
+                text.append(random.nextInt(3) == 0 ? alphabet.charAt(10 + random.nextInt(alphabet.length() - 10)) : alphabet.charAt(random.nextInt(10)));
+            }
+            List<String> expected = new ArrayList<>();
+            Matcher matcher = pattern.matcher(text);
+            while (matcher.find()) {
+                if (!ipv4.matcher(matcher.group()).matches()) {
+                    Identifier.NUMBER.originalKey(matcher.group()).ifPresent(expected::add);
+                }
+            }
+            List<String> found = new ArrayList<>();
+            assertThat(Identifier.NUMBER.anyTokenKey(text.toString(), key -> !found.add(key))).isFalse();
+            assertThat(found).as(text.toString()).isEqualTo(expected);
+            withTokens += expected.isEmpty() ? 0 : 1;
+        }
+        // positive control: the texts held tokens
+        assertThat(withTokens).isGreaterThan(texts / 4);
+        assertThat(Identifier.NUMBER.anyTokenKey("x 10.1.2.3 and 555-0123-456", "55501234 56"::equals)).isFalse();
+        assertThat(Identifier.NUMBER.anyTokenKey("x 10.1.2.3 and 555-0123-456", "5550123456"::equals)).isTrue();
     }
 
     @Test
