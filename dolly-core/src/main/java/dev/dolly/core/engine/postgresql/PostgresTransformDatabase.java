@@ -37,8 +37,13 @@ final class PostgresTransformDatabase
 {
     private static final String WORK_SCHEMA = "dolly_transform";
     private static final int BATCH = 20_000;
-    /** The transform session's work_mem: room for a mapping's hash table, so that joining it spills less to disk. */
-    private static final String WORK_MEMORY = "64MB";
+    /**
+     * The transform sessions' work_mem: room for a mapping's hash table, so that joining it spills less to disk, and for
+     * the hash tables that make originals distinct.
+     */
+    private static final String WORK_MEMORY = "256MB";
+    /** The transform sessions' maintenance_work_mem: the sorts that index the digests and key the mappings, in memory. */
+    private static final String MAINTENANCE_WORK_MEMORY = "256MB";
     private static final Set<String> TEXT_TYPES = Set.of("text", "varchar", "bpchar", "citext", "name");
 
     /** Whether the server has {@code hashtextextended} (PostgreSQL 11 and later). */
@@ -57,7 +62,13 @@ final class PostgresTransformDatabase
         execute("CREATE SCHEMA " + WORK_SCHEMA);
         execute("CREATE UNLOGGED TABLE " + WORK_SCHEMA + ".original_digests (digest " + (sixtyFourBitDigests ? "bigint" : "uuid") + ")");
         execute("SET session_replication_role = replica");
-        execute("SET work_mem = '" + WORK_MEMORY + "'");
+        // statistics of the restored data: a restore leaves none, and without them the planner took the 2 million
+        // distinct IP addresses of the 1 GB benchmark for 200 and sorted them after hashing (4.2 s, against 2.7 s)
+        execute("ANALYZE");
+        for (Connection session : List.of(connection, otherConnection)) {
+            execute(session, "SET work_mem = '" + WORK_MEMORY + "'");
+            execute(session, "SET maintenance_work_mem = '" + MAINTENANCE_WORK_MEMORY + "'");
+        }
     }
 
     @Override
@@ -467,6 +478,7 @@ final class PostgresTransformDatabase
     {
         execute("SET session_replication_role = DEFAULT");
         execute("RESET work_mem");
+        execute("RESET maintenance_work_mem");
         execute("DROP SCHEMA IF EXISTS " + WORK_SCHEMA + " CASCADE");
     }
 
