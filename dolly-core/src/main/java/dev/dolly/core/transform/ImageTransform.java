@@ -194,6 +194,7 @@ public final class ImageTransform
         });
         progress.accept("Keeping the originals' digests for the leak check" + (identified.isEmpty() ? "" : ", and reading the originals of "
                 + identified.values().stream().flatMap(List::stream).map(ImageTransform::describe).collect(Collectors.joining(", ")) + " that identify someone"));
+        database.analyze(groups.values().stream().flatMap(List::stream).toList());
         alongside(() -> database.keepOriginalDigests(digested),
                 () -> identified.forEach((identifiers, columns) -> database.readOriginals(columns, original -> identifying.add(identifiers, original))));
     }

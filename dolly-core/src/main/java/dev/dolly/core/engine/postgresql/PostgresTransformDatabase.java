@@ -37,13 +37,8 @@ final class PostgresTransformDatabase
 {
     private static final String WORK_SCHEMA = "dolly_transform";
     private static final int BATCH = 20_000;
-    /**
-     * The transform sessions' work_mem: room for a mapping's hash table, so that joining it spills less to disk, and for
-     * the hash tables that make originals distinct.
-     */
-    private static final String WORK_MEMORY = "256MB";
-    /** The transform sessions' maintenance_work_mem: the sorts that index the digests and key the mappings, in memory. */
-    private static final String MAINTENANCE_WORK_MEMORY = "256MB";
+    /** The transform session's work_mem: room for a mapping's hash table, so that joining it spills less to disk. */
+    private static final String WORK_MEMORY = "64MB";
     private static final Set<String> TEXT_TYPES = Set.of("text", "varchar", "bpchar", "citext", "name");
 
     /** Whether the server has {@code hashtextextended} (PostgreSQL 11 and later). */
@@ -62,12 +57,9 @@ final class PostgresTransformDatabase
         execute("CREATE SCHEMA " + WORK_SCHEMA);
         execute("CREATE UNLOGGED TABLE " + WORK_SCHEMA + ".original_digests (digest " + (sixtyFourBitDigests ? "bigint" : "uuid") + ")");
         execute("SET session_replication_role = replica");
-        // statistics of the restored data: a restore leaves none, and without them the planner took the 2 million
-        // distinct IP addresses of the 1 GB benchmark for 200 and sorted them after hashing (4.2 s, against 2.7 s)
-        execute("ANALYZE");
+        // on both: the other connection makes the identifying originals distinct
         for (Connection session : List.of(connection, otherConnection)) {
             execute(session, "SET work_mem = '" + WORK_MEMORY + "'");
-            execute(session, "SET maintenance_work_mem = '" + MAINTENANCE_WORK_MEMORY + "'");
         }
     }
 
@@ -243,6 +235,18 @@ final class PostgresTransformDatabase
         return columns.stream()
                 .map(reference -> "SELECT DISTINCT " + quote(reference.column().name()) + "::text FROM " + name(reference.table()) + " WHERE " + quote(reference.column().name()) + " IS NOT NULL")
                 .collect(Collectors.joining(" UNION "));
+    }
+
+    /**
+     * {@code ANALYZE} of the masked columns: without statistics the planner took the 2 million distinct IP addresses of
+     * the 1 GB benchmark for 200 and sorted them after hashing them (4.2 s, against 2.7 s).
+     */
+    @Override
+    public void analyze(List<ColumnReference> columns)
+    {
+        Map<Table, List<String>> byTable = new LinkedHashMap<>();
+        columns.forEach(reference -> byTable.computeIfAbsent(reference.table(), table -> new ArrayList<>()).add(quote(reference.column().name())));
+        byTable.forEach((table, names) -> execute("ANALYZE " + name(table) + " (" + String.join(", ", new LinkedHashSet<>(names)) + ")"));
     }
 
     @Override
@@ -478,7 +482,6 @@ final class PostgresTransformDatabase
     {
         execute("SET session_replication_role = DEFAULT");
         execute("RESET work_mem");
-        execute("RESET maintenance_work_mem");
         execute("DROP SCHEMA IF EXISTS " + WORK_SCHEMA + " CASCADE");
     }
 
