@@ -189,7 +189,7 @@ public final class ImageTransform
         groups.forEach((group, columns) -> {
             List<Identifier> identifiers = Identifier.of(group.transformer());
             if (!identifiers.isEmpty()) {
-                identified.put(identifiers, columns);
+                identified.computeIfAbsent(identifiers, key -> new ArrayList<>()).addAll(columns);
             }
         });
         progress.accept("Keeping the originals' digests for the leak check" + (identified.isEmpty() ? "" : ", and reading the originals of "

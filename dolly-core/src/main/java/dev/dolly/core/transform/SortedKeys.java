@@ -24,7 +24,8 @@ import java.util.stream.Stream;
  * A set of 64-bit keys that the heap holds only a bounded part of, whatever their number: keys are added in any order
  * into a run of at most {@code runSize} (sorted and written to a file of its own when full), then sealed once (the
  * runs merged into one sorted file, repeats dropped, mapped into memory) and searched by binary search, behind a filter
- * of at most 4 MiB that turns most absent keys away. The page cache, not the heap, holds the keys of a large set; a set that fits in one run stays on the heap, sorted. The files live in
+ * of at most 4 MiB that turns most absent keys away. The page cache, not the heap, holds the keys of a large set; a set
+ * that fits in one run stays on the heap, sorted. The files live in
  * a directory of the daemon's temporary directory, readable by the daemon only, deleted on {@link #close}.
  *
  * <p>Not safe for concurrent adds; once sealed, searches may run at once.

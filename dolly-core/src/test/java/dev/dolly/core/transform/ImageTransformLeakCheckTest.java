@@ -104,6 +104,25 @@ class ImageTransformLeakCheckTest
         assertThat(report.maskedColumns()).extracting(TransformReport.MaskedColumn::distinctValues).containsOnly(1L);
     }
 
+    @Test
+    void theOriginalsOfEveryColumnAreSearchedForWhenColumnsOfOneKindHaveMappingsOfTheirOwn()
+    {
+        // two email columns of different lengths get a mapping each, and the same searches: the originals of both
+        for (String notes : List.of("wrote to frank.harris@example.com", "wrote to astrid@example.org")) {
+            MemoryDatabase database = new MemoryDatabase();
+            database.table("customer", "email");
+            database.row("customer", Map.of("email", "astrid@example.org"));
+            database.tableOfLength("lead", "email", 60);
+            database.row("lead", Map.of("email", "frank.harris@example.com"));
+            database.table("invoice", "notes");
+            database.row("invoice", Map.of("notes", notes));
+
+            assertThatThrownBy(() -> transform(Map.of("customer", Map.of("email", "internet.emailAddress"), "lead", Map.of("email", "internet.emailAddress"))).run(database))
+                    .as(notes)
+                    .hasMessageContaining("an original email address remains in invoice.notes");
+        }
+    }
+
     /** A customer, a lead (the table emptied) and an invoice whose notes say {@code notes}. */
     private static MemoryDatabase customerAndLead(String notes)
     {
@@ -198,6 +217,13 @@ class ImageTransformLeakCheckTest
                 textColumns.add(new Column(column, "text", true, 0, true, false));
             }
             tables.add(new Table("public", name, name, textColumns));
+            rows.put(name, new ArrayList<>());
+        }
+
+        /** A table of one text column that holds at most {@code maxLength} characters. */
+        void tableOfLength(String name, String column, int maxLength)
+        {
+            tables.add(new Table("public", name, name, List.of(new Column(column, "varchar", true, maxLength, true, false))));
             rows.put(name, new ArrayList<>());
         }
 
