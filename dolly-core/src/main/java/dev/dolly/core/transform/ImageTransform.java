@@ -207,16 +207,7 @@ public final class ImageTransform
      */
     static void alongside(Runnable sideWork, Runnable work)
     {
-        CompletableFuture<Void> side = new CompletableFuture<>();
-        Thread.ofPlatform().name("dolly-transform-alongside").daemon().start(() -> {
-            try {
-                sideWork.run();
-                side.complete(null);
-            }
-            catch (Throwable e) {
-                side.completeExceptionally(e);
-            }
-        });
+        CompletableFuture<Void> side = CompletableFuture.runAsync(sideWork, task -> Thread.ofPlatform().name("dolly-transform-alongside").daemon().start(task));
         Throwable failure = null;
         try {
             work.run();

@@ -246,7 +246,7 @@ final class PostgresTransformDatabase
     {
         Map<Table, List<String>> byTable = new LinkedHashMap<>();
         columns.forEach(reference -> byTable.computeIfAbsent(reference.table(), table -> new ArrayList<>()).add(quote(reference.column().name())));
-        byTable.forEach((table, names) -> execute("ANALYZE " + name(table) + " (" + String.join(", ", new LinkedHashSet<>(names)) + ")"));
+        byTable.forEach((table, names) -> execute("ANALYZE " + name(table) + " (" + String.join(", ", names) + ")"));
     }
 
     @Override
