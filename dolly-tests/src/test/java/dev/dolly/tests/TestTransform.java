@@ -341,6 +341,37 @@ class TestTransform
     }
 
     @Test
+    void anEmailOfARemovedCustomerInsideAKeptTextFailsTheBuild()
+            throws Exception
+    {
+        // every invoice's notes quote the email of a customer of rep 4, whom the subset removes: the originals are read
+        // as they were before the removal (on PostgreSQL, in a snapshot, while the rows are being removed)
+        String notes = """
+
+                ALTER TABLE invoice ADD COLUMN notes text;
+                UPDATE invoice SET notes = 'Forwarded by ' || (SELECT email FROM customer WHERE support_rep_id = 4 ORDER BY customer_id LIMIT 1) || ' last week';
+                """;
+        Cli withSalt = dolly.with(Map.of("DOLLY_MASK_SALT", SALT));
+        Path forgetful = definition("removed-notes", DEFINITION.replace("name: chinook-dev", "name: chinook-removed-notes"));
+        Files.writeString(forgetful.resolveSibling("Chinook_PostgreSql.sql"), notes, StandardOpenOption.APPEND);
+        Cli.Result refused = withSalt.run("create", "data-image", "-f", forgetful.toString());
+        assertThat(refused.exitCode()).as(refused.stdout()).isNotZero();
+        assertThat(refused.stderr()).contains("The leak check failed: an original email address remains in invoice.notes");
+        dolly.succeed("delete", "data-image", "chinook-removed-notes");
+
+        // the positive control: the same data, the notes masked
+        String billing = "      billing_address: address.streetAddress\n";
+        Path masked = definition("removed-notes-masked", DEFINITION.replace("name: chinook-dev", "name: chinook-removed-notes-masked")
+                .replace(billing, billing + "      notes: lorem\n"));
+        Files.writeString(masked.resolveSibling("Chinook_PostgreSql.sql"), notes, StandardOpenOption.APPEND);
+        assertThat(withSalt.succeed("create", "data-image", "-f", masked.toString()).stdout()).contains("leak check: passed");
+        TransformReport report = dolly.json(DataImage.class, "get", "data-image", "chinook-removed-notes-masked").transform();
+        assertThat(report.tables()).filteredOn(table -> table.table().equals("customer")).singleElement()
+                .satisfies(customer -> assertThat(customer.rowsAfter()).isLessThan(customer.rowsBefore()));
+        dolly.succeed("delete", "data-image", "chinook-removed-notes-masked");
+    }
+
+    @Test
     void removalsCascadeAroundTwoTableCycles()
             throws Exception
     {

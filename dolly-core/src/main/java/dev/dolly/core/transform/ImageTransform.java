@@ -15,6 +15,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -124,15 +125,17 @@ public final class ImageTransform
         List<ForeignKey> foreignKeys = database.foreignKeys();
         List<MaskedColumn> maskedColumns = new ArrayList<>();
         try (IdentifyingOriginals identifying = new IdentifyingOriginals()) {
-            readOriginals(database, groups, identifying);
             if (subsets) {
-                removeRows(database, keep.values(), empty, foreignKeys);
+                readOriginalsAndRemoveRows(database, groups, identifying, keep.values(), empty, foreignKeys);
                 for (Table table : tables) {
                     rowsAfter.put(table, database.countRows(table));
                 }
             }
+            else {
+                readOriginals(database, groups, identifying);
+            }
             if (!mask.isEmpty()) {
-                maskedColumns = applyMasks(database, mask, prepareMasks(database, groups, identifying));
+                maskedColumns = applyMasks(database, mask, prepareMasks(database, groups, identifying), rowsAfter);
             }
             check(database, mask, identifying, foreignKeys);
         }
@@ -140,18 +143,42 @@ public final class ImageTransform
         return new TransformReport(rulesDigest(), tableRows, maskedColumns, personal, "passed", (System.nanoTime() - start) / 1_000_000);
     }
 
+    /**
+     * The originals read as every row is, and the rows removed: at the same time when the database's other connection can
+     * hold a snapshot of the rows as they were, one after the other otherwise.
+     */
+    private void readOriginalsAndRemoveRows(TransformDatabase database, Map<Group, List<ColumnReference>> groups, IdentifyingOriginals identifying,
+            Collection<Table> kept, List<Table> empty, List<ForeignKey> foreignKeys)
+    {
+        OriginalsToRead originals = OriginalsToRead.of(groups);
+        if (originals.none() || !database.holdSnapshot()) {
+            readOriginals(database, groups, identifying);
+            removeRows(database, kept, empty, foreignKeys, progress);
+            return;
+        }
+        progress.accept("Keeping the originals' digests for the leak check" + originals.describeIdentified(", and reading the originals of ", " that identify someone")
+                + ", as they were, while removing the rows the conditions do not keep and those that referenced them");
+        database.analyze(originals.columns());
+        // the removal reports no parts of its own: the build's parts follow one another
+        alongside(() -> removeRows(database, kept, empty, foreignKeys, part -> {}), () -> {
+            originals.readIdentifying(database, identifying);
+            database.keepOriginalDigests(originals.digested());
+        });
+        database.releaseSnapshot();
+    }
+
     /** Empties the tables to empty, removes the rows their conditions did not keep, and cascades. */
-    private void removeRows(TransformDatabase database, Collection<Table> kept, List<Table> empty, List<ForeignKey> foreignKeys)
+    private void removeRows(TransformDatabase database, Collection<Table> kept, List<Table> empty, List<ForeignKey> foreignKeys, Consumer<String> parts)
     {
         for (Table table : empty) {
-            progress.accept("Emptying " + table.displayName());
+            parts.accept("Emptying " + table.displayName());
             database.removeAllRows(table);
         }
         kept.forEach(table -> {
-            progress.accept("Removing the rows " + table.displayName() + " does not keep");
+            parts.accept("Removing the rows " + table.displayName() + " does not keep");
             database.removeMarkedRows(table);
         });
-        progress.accept("Removing the rows that referenced removed rows");
+        parts.accept("Removing the rows that referenced removed rows");
         Cascade.run(foreignKeys, foreignKey -> definition.removesOrphansOf(foreignKey.child().displayName()) || definition.removesOrphansOf(foreignKey.child().name()), database);
     }
 
@@ -180,30 +207,59 @@ public final class ImageTransform
      */
     private void readOriginals(TransformDatabase database, Map<Group, List<ColumnReference>> groups, IdentifyingOriginals identifying)
     {
-        if (groups.isEmpty()) {
+        OriginalsToRead originals = OriginalsToRead.of(groups);
+        if (originals.none()) {
             return;
         }
-        List<ColumnReference> digested = groups.entrySet().stream().filter(entry -> entry.getKey().transformer().leakChecked())
-                .flatMap(entry -> entry.getValue().stream()).toList();
-        Map<List<Identifier>, List<ColumnReference>> identified = new LinkedHashMap<>();
-        groups.forEach((group, columns) -> {
-            List<Identifier> identifiers = Identifier.of(group.transformer());
-            if (!identifiers.isEmpty()) {
-                identified.computeIfAbsent(identifiers, key -> new ArrayList<>()).addAll(columns);
-            }
-        });
-        progress.accept("Keeping the originals' digests for the leak check" + (identified.isEmpty() ? "" : ", and reading the originals of "
-                + identified.values().stream().flatMap(List::stream).map(ImageTransform::describe).collect(Collectors.joining(", ")) + " that identify someone"));
-        database.analyze(groups.values().stream().flatMap(List::stream).toList());
-        alongside(() -> database.keepOriginalDigests(digested),
-                () -> identified.forEach((identifiers, columns) -> database.readOriginals(columns, original -> identifying.add(identifiers, original))));
+        progress.accept("Keeping the originals' digests for the leak check" + originals.describeIdentified(", and reading the originals of ", " that identify someone"));
+        database.analyze(originals.columns());
+        alongside(() -> database.keepOriginalDigests(originals.digested()), () -> originals.readIdentifying(database, identifying));
+    }
+
+    /**
+     * What the leak check reads of the originals: the columns whose digests it keeps, and the columns whose originals
+     * identify someone, by the searches that find them.
+     */
+    private record OriginalsToRead(List<ColumnReference> columns, List<ColumnReference> digested, Map<List<Identifier>, List<ColumnReference>> identified)
+    {
+        static OriginalsToRead of(Map<Group, List<ColumnReference>> groups)
+        {
+            List<ColumnReference> digested = groups.entrySet().stream().filter(entry -> entry.getKey().transformer().leakChecked())
+                    .flatMap(entry -> entry.getValue().stream()).toList();
+            Map<List<Identifier>, List<ColumnReference>> identified = new LinkedHashMap<>();
+            groups.forEach((group, columns) -> {
+                List<Identifier> identifiers = Identifier.of(group.transformer());
+                if (!identifiers.isEmpty()) {
+                    // columns whose mappings differ may share the searches: every one of them is read
+                    identified.computeIfAbsent(identifiers, key -> new ArrayList<>()).addAll(columns);
+                }
+            });
+            return new OriginalsToRead(groups.values().stream().flatMap(List::stream).toList(), digested, identified);
+        }
+
+        boolean none()
+        {
+            return columns.isEmpty();
+        }
+
+        /** Streams the originals that identify someone into {@code identifying}, over the database's other connection. */
+        void readIdentifying(TransformDatabase database, IdentifyingOriginals identifying)
+        {
+            identified.forEach((identifiers, read) -> database.readOriginals(read, original -> identifying.add(identifiers, original)));
+        }
+
+        String describeIdentified(String before, String after)
+        {
+            return identified.isEmpty() ? "" : before + identified.values().stream().flatMap(List::stream).map(ImageTransform::describe).collect(Collectors.joining(", ")) + after;
+        }
     }
 
     /**
      * Runs {@code sideWork} on a thread of its own while {@code work} runs on this one, and returns when both are done;
      * a failure of either is thrown, the side work's first. {@code work} may call only the database's methods that use
-     * its other connection ({@link TransformDatabase#readOriginals}, {@link TransformDatabase#anyValue}); the side work
-     * any other.
+     * its other connection ({@link TransformDatabase#readOriginals}, {@link TransformDatabase#anyValue},
+     * {@link TransformDatabase#applyMasks} on it, and {@link TransformDatabase#keepOriginalDigests} while a snapshot is
+     * held); the side work any other.
      */
     static void alongside(Runnable sideWork, Runnable work)
     {
@@ -274,11 +330,16 @@ public final class ImageTransform
         return new Mappings(mappings, distinct);
     }
 
-    private List<MaskedColumn> applyMasks(TransformDatabase database, Map<Table, Map<Column, Transformer>> mask, Mappings prepared)
+    /**
+     * Masks every table in one statement each, two tables at a time: one on each of the database's connections, the
+     * largest first, each to the connection with less to do (rows times the columns looked up in a mapping, plus one).
+     */
+    private List<MaskedColumn> applyMasks(TransformDatabase database, Map<Table, Map<Column, Transformer>> mask, Mappings prepared, Map<Table, Long> rows)
     {
         Map<Group, Integer> mappings = prepared.numbers();
         Map<ColumnReference, Long> distinct = prepared.distinct();
         List<MaskedColumn> masked = new ArrayList<>();
+        Map<Table, Map<Column, Optional<Integer>>> statements = new LinkedHashMap<>();
         for (Map.Entry<Table, Map<Column, Transformer>> entry : mask.entrySet()) {
             Map<Column, Optional<Integer>> columns = new LinkedHashMap<>();
             entry.getValue().forEach((column, transformer) -> {
@@ -289,13 +350,33 @@ public final class ImageTransform
                         : Optional.of(mappings.get(new Group(transformer, column.textual() ? column.maxLength() : 0))));
             });
             if (!columns.isEmpty()) {
-                progress.accept("Masking " + entry.getKey().displayName());
-                database.applyMasks(entry.getKey(), columns);
+                statements.put(entry.getKey(), columns);
             }
             entry.getValue().forEach((column, transformer) -> masked.add(new MaskedColumn(entry.getKey().displayName() + "." + column.name(), transformer.spec(),
                     distinct.getOrDefault(new ColumnReference(entry.getKey(), column), 0L))));
         }
-
+        if (statements.isEmpty()) {
+            return masked;
+        }
+        Map<Table, Long> work = new LinkedHashMap<>();
+        statements.forEach((table, columns) -> work.put(table, rows.getOrDefault(table, 0L) * (1 + columns.values().stream().filter(Optional::isPresent).count())));
+        List<Table> onThisConnection = new ArrayList<>();
+        List<Table> onOtherConnection = new ArrayList<>();
+        long thisWork = 0;
+        long otherWork = 0;
+        for (Table table : work.keySet().stream().sorted(Comparator.comparing(work::get).reversed()).toList()) {
+            if (thisWork <= otherWork) {
+                onThisConnection.add(table);
+                thisWork += work.get(table);
+            }
+            else {
+                onOtherConnection.add(table);
+                otherWork += work.get(table);
+            }
+        }
+        progress.accept("Masking " + statements.keySet().stream().map(Table::displayName).collect(Collectors.joining(", ")));
+        alongside(() -> onThisConnection.forEach(table -> database.applyMasks(table, statements.get(table), false)),
+                () -> onOtherConnection.forEach(table -> database.applyMasks(table, statements.get(table), true)));
         return masked;
     }
 

@@ -49,6 +49,12 @@ public abstract class JdbcTransformDatabase
         return connection;
     }
 
+    /** The other connection when {@code other}, else {@link #connection}. */
+    protected final Connection connection(boolean other)
+    {
+        return other ? otherConnection : connection;
+    }
+
     /**
      * The other connection: it loads the pairs of a mapping while {@link #connection} streams the originals out, and
      * streams out what the leak check reads ({@link #readOriginals}, {@link #anyValue}) while {@link #connection} runs
@@ -271,7 +277,13 @@ public abstract class JdbcTransformDatabase
     /** Runs a statement that changes rows; returns how many. */
     protected final long update(String sql)
     {
-        try (Statement statement = connection.createStatement()) {
+        return update(connection, sql);
+    }
+
+    /** Runs a statement that changes rows on {@code session}; returns how many. */
+    protected static long update(Connection session, String sql)
+    {
+        try (Statement statement = session.createStatement()) {
             return statement.executeLargeUpdate(sql);
         }
         catch (SQLException e) {
@@ -279,10 +291,28 @@ public abstract class JdbcTransformDatabase
         }
     }
 
-    /** Runs {@link #dropWorkTables} and closes both connections, even if dropping fails. */
+    /**
+     * Ends a transaction the other connection may have left open ({@link #holdSnapshot}: its locks on the work tables
+     * would keep them from being dropped), runs {@link #dropWorkTables} and closes both connections, even if dropping
+     * fails.
+     */
     @Override
     public final void close()
     {
+        try {
+            if (!otherConnection.getAutoCommit()) {
+                otherConnection.rollback();
+            }
+        }
+        catch (SQLException e) {
+            // closing the connection ends its transaction too
+            try {
+                otherConnection.close();
+            }
+            catch (SQLException closing) {
+                // the server stops next anyway
+            }
+        }
         try {
             dropWorkTables();
         }

@@ -18,6 +18,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
@@ -102,6 +105,59 @@ class ImageTransformLeakCheckTest
         assertThat(report.leakCheck()).isEqualTo("passed");
         assertThat(clean.rows("lead")).isEmpty();
         assertThat(report.maskedColumns()).extracting(TransformReport.MaskedColumn::distinctValues).containsOnly(1L);
+    }
+
+    @Test
+    void theOriginalsAreReadFromASnapshotWhileTheRowsAreRemoved()
+            throws Exception
+    {
+        // the other connection reads the originals as they were while this one empties the lead table: reading waits
+        // until the lead's row is gone, and still finds its email (read before the removal, it would wait in vain)
+        MemoryDatabase database = customerAndLead("contact frank.harris@example.com after 5pm");
+        database.snapshots = true;
+        Map<String, Map<String, String>> mask = Map.of("customer", Map.of("email", "internet.emailAddress"), "lead", Map.of("email", "internet.emailAddress"));
+
+        assertThatThrownBy(() -> transform(mask, List.of("lead")).run(database))
+                .hasMessageContaining("an original email address remains in invoice.notes");
+        assertThat(database.readWhileRemoving).isTrue();
+        assertThat(database.rows("lead")).isEmpty();
+        assertThat(database.originals).contains("frank.harris@example.com", "astrid@example.org");
+        assertThat(database.snapshot).as("released").isNull();
+        assertThat(database.faked).containsExactly("astrid@example.org");
+
+        // positive control: without the removed lead's email in the note, the same transform passes
+        MemoryDatabase clean = customerAndLead("contact the customer after 5pm");
+        clean.snapshots = true;
+        assertThat(transform(mask, List.of("lead")).run(clean).leakCheck()).isEqualTo("passed");
+        assertThat(clean.readWhileRemoving).isTrue();
+        assertThat(clean.originals).contains("frank.harris@example.com");
+    }
+
+    @Test
+    void tablesAreMaskedTwoAtATimeTheLargestOnAConnectionOfItsOwn()
+    {
+        // events has more rows than customer and invoice together: it is masked on one connection, they on the other
+        MemoryDatabase database = new MemoryDatabase();
+        database.table("customer", "email");
+        database.table("invoice", "billing_address");
+        database.table("events", "ip_address");
+        for (int index = 0; index < 10; index++) {
+            database.row("customer", Map.of("email", "customer" + index + "@example.com"));
+            database.row("invoice", Map.of("billing_address", index + " Rue de Rivoli"));
+        }
+        for (int index = 0; index < 30; index++) {
+            database.row("events", Map.of("ip_address", "10.0.0." + index));
+        }
+
+        TransformReport report = transform(Map.of("customer", Map.of("email", "internet.emailAddress"), "invoice", Map.of("billing_address", "address.streetAddress"),
+                "events", Map.of("ip_address", "internet.ipV4Address"))).run(database);
+
+        assertThat(report.leakCheck()).isEqualTo("passed");
+        assertThat(database.maskedOnOtherConnection).containsOnlyKeys("customer", "invoice", "events");
+        assertThat(database.maskedOnOtherConnection.get("customer")).isEqualTo(database.maskedOnOtherConnection.get("invoice"))
+                .isNotEqualTo(database.maskedOnOtherConnection.get("events"));
+        assertThat(database.rows("events")).extracting(row -> row.get("ip_address")).noneMatch(address -> address.startsWith("10.0.0."));
+        assertThat(database.rows("customer")).extracting(row -> row.get("email")).noneMatch(email -> email.startsWith("customer"));
     }
 
     @Test
@@ -209,6 +265,16 @@ class ImageTransformLeakCheckTest
         private int amongRounds;
         /** Every original a fake was computed for. */
         private final Set<String> faked = new HashSet<>();
+        /** Whether it holds snapshots ({@link #holdSnapshot}), as PostgreSQL's repeatable read does. */
+        private boolean snapshots;
+        /** The rows as they were when the snapshot was taken; {@code null} when none is held. */
+        private volatile Map<String, List<Map<String, String>>> snapshot;
+        /** Each masked table, and whether it was masked on the other connection. */
+        private final Map<String, Boolean> maskedOnOtherConnection = new ConcurrentHashMap<>();
+        /** Counted down when a table is emptied. */
+        private final CountDownLatch removing = new CountDownLatch(1);
+        /** Whether the originals were read from the snapshot after a table was emptied. */
+        private volatile boolean readWhileRemoving;
 
         void table(String name, String... columns)
         {
@@ -279,7 +345,26 @@ class ImageTransformLeakCheckTest
         {
             long count = countRows(table);
             rows.get(table.name()).clear();
+            removing.countDown();
             return count;
+        }
+
+        @Override
+        public boolean holdSnapshot()
+        {
+            if (!snapshots) {
+                return false;
+            }
+            Map<String, List<Map<String, String>>> copy = new HashMap<>();
+            rows.forEach((table, tableRows) -> copy.put(table, tableRows.stream().<Map<String, String>>map(HashMap::new).toList()));
+            snapshot = copy;
+            return true;
+        }
+
+        @Override
+        public void releaseSnapshot()
+        {
+            snapshot = null;
         }
 
         @Override
@@ -290,15 +375,37 @@ class ImageTransformLeakCheckTest
 
         private List<String> distinct(List<ColumnReference> columns)
         {
+            return distinct(rows, columns);
+        }
+
+        private static List<String> distinct(Map<String, List<Map<String, String>>> rows, List<ColumnReference> columns)
+        {
             return columns.stream()
                     .flatMap(reference -> rows.get(reference.table().name()).stream().map(row -> row.get(reference.column().name())))
                     .filter(value -> value != null).distinct().toList();
         }
 
+        /** The values as the other connection reads them: in the snapshot while one is held, after the removal has begun. */
+        private List<String> distinctAsRead(List<ColumnReference> columns)
+        {
+            Map<String, List<Map<String, String>>> held = snapshot;
+            if (held == null) {
+                return distinct(columns);
+            }
+            try {
+                readWhileRemoving = removing.await(10, TimeUnit.SECONDS);
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            return distinct(held, columns);
+        }
+
         @Override
         public void readOriginals(List<ColumnReference> columns, Consumer<String> original)
         {
-            distinct(columns).forEach(original);
+            distinctAsRead(columns).forEach(original);
         }
 
         @Override
@@ -318,7 +425,7 @@ class ImageTransformLeakCheckTest
         @Override
         public void keepOriginalDigests(List<ColumnReference> columns)
         {
-            originals.addAll(distinct(columns));
+            originals.addAll(distinctAsRead(columns));
         }
 
         @Override
@@ -363,8 +470,9 @@ class ImageTransformLeakCheckTest
         }
 
         @Override
-        public void applyMasks(Table table, Map<Column, Optional<Integer>> columns)
+        public void applyMasks(Table table, Map<Column, Optional<Integer>> columns, boolean onOtherConnection)
         {
+            maskedOnOtherConnection.put(table.name(), onOtherConnection);
             for (Map<String, String> row : rows.get(table.name())) {
                 columns.forEach((column, mapping) -> row.put(column.name(), mapping.map(number -> mappings.get(number).get(row.get(column.name()))).orElse(null)));
             }

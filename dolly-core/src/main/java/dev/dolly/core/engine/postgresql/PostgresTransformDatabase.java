@@ -24,13 +24,14 @@ import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
 /**
- * The transform stage's statements for PostgreSQL. The subset runs with {@code session_replication_role = replica}, so
- * that the foreign keys (which stay in place) do not refuse the intermediate states; the shared logic checks every
- * one of them afterwards. Mappings are filled with COPY out of the distinct originals and COPY in of the pairs, over
- * two connections, in batches (the second also streams out what the leak check reads, while the first runs its own
- * statements); a table is masked by one UPDATE … FROM that joins it with its columns' mappings (hash
- * joins, with {@value #WORK_MEMORY} of work memory). Work tables live in the schema {@code dolly_transform}, dropped at
- * the end.
+ * The transform stage's statements for PostgreSQL. The subset and the masking run with
+ * {@code session_replication_role = replica}, so that the foreign keys (which stay in place) do not refuse the
+ * intermediate states; the shared logic checks every one of them afterwards. The originals are read in a snapshot on the
+ * second connection while the first removes rows. Mappings are filled with COPY out of the distinct originals and COPY
+ * in of the pairs, over the two connections, in batches (the second also streams out what the leak check reads, while
+ * the first runs its own statements); a table is masked by one UPDATE … FROM that joins it with its columns' mappings
+ * (hash joins, with {@value #WORK_MEMORY} of work memory), two tables at a time, one on each connection. Work tables
+ * live in the schema {@code dolly_transform}, dropped at the end.
  */
 final class PostgresTransformDatabase
         extends JdbcTransformDatabase
@@ -43,6 +44,8 @@ final class PostgresTransformDatabase
 
     /** Whether the server has {@code hashtextextended} (PostgreSQL 11 and later). */
     private final boolean sixtyFourBitDigests;
+    /** Whether the other connection reads in a snapshot ({@link #holdSnapshot}). */
+    private boolean snapshotHeld;
 
     PostgresTransformDatabase(Connection connection, Connection otherConnection)
     {
@@ -56,9 +59,9 @@ final class PostgresTransformDatabase
         execute("DROP SCHEMA IF EXISTS " + WORK_SCHEMA + " CASCADE");
         execute("CREATE SCHEMA " + WORK_SCHEMA);
         execute("CREATE UNLOGGED TABLE " + WORK_SCHEMA + ".original_digests (digest " + (sixtyFourBitDigests ? "bigint" : "uuid") + ")");
-        execute("SET session_replication_role = replica");
-        // on both: the other connection makes the identifying originals distinct
+        // on both: the other connection makes the identifying originals distinct, and masks a table while this one masks another
         for (Connection session : List.of(connection, otherConnection)) {
+            execute(session, "SET session_replication_role = replica");
             execute(session, "SET work_mem = '" + WORK_MEMORY + "'");
         }
     }
@@ -314,12 +317,47 @@ final class PostgresTransformDatabase
         if (columns.isEmpty()) {
             return;
         }
-        execute("INSERT INTO " + WORK_SCHEMA + ".original_digests " + columns.stream()
+        Connection session = snapshotHeld ? otherConnection() : connection();
+        execute(session, "INSERT INTO " + WORK_SCHEMA + ".original_digests " + columns.stream()
                 .map(reference -> "SELECT " + digest(quote(reference.column().name()) + "::text") + " FROM " + name(reference.table())
                         + " WHERE " + quote(reference.column().name()) + " IS NOT NULL")
                 .collect(Collectors.joining(" UNION ALL ")));
-        execute("CREATE INDEX ON " + WORK_SCHEMA + ".original_digests (digest)");
-        execute("ANALYZE " + WORK_SCHEMA + ".original_digests");
+        execute(session, "CREATE INDEX ON " + WORK_SCHEMA + ".original_digests (digest)");
+        execute(session, "ANALYZE " + WORK_SCHEMA + ".original_digests");
+    }
+
+    /**
+     * A repeatable-read transaction on the other connection, its snapshot taken by a first statement before this
+     * returns: the deletes this connection runs next do not change what it reads, and reading locks no row. At 1 GB the
+     * originals are read in the time of the cascade instead of before it.
+     */
+    @Override
+    public boolean holdSnapshot()
+    {
+        try {
+            otherConnection().setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            otherConnection().setAutoCommit(false);
+        }
+        catch (SQLException e) {
+            throw failed("take a snapshot of the originals", e);
+        }
+        execute(otherConnection(), "SELECT 1");
+        snapshotHeld = true;
+        return true;
+    }
+
+    @Override
+    public void releaseSnapshot()
+    {
+        try {
+            otherConnection().commit();
+            otherConnection().setAutoCommit(true);
+            otherConnection().setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+        }
+        catch (SQLException e) {
+            throw failed("keep the digests of the originals", e);
+        }
+        snapshotHeld = false;
     }
 
     @Override
@@ -401,7 +439,7 @@ final class PostgresTransformDatabase
      * the table joins them with LEFT JOINs and the update finds its rows by {@code ctid}.
      */
     @Override
-    public void applyMasks(Table table, Map<Column, Optional<Integer>> mappings)
+    public void applyMasks(Table table, Map<Column, Optional<Integer>> mappings, boolean onOtherConnection)
     {
         List<String> assignments = new ArrayList<>();
         List<String> joins = new ArrayList<>();
@@ -428,14 +466,15 @@ final class PostgresTransformDatabase
             }
         }
         String update = "UPDATE " + name(table) + " t SET " + String.join(", ", assignments);
+        Connection session = connection(onOtherConnection);
         if (joins.isEmpty()) {
-            update(update);
+            update(session, update);
         }
         else if (direct) {
-            update(update + " FROM " + String.join(", ", joins) + " WHERE " + String.join(" AND ", conditions));
+            update(session, update + " FROM " + String.join(", ", joins) + " WHERE " + String.join(" AND ", conditions));
         }
         else {
-            update(update + " FROM (SELECT r.ctid AS row_id, " + String.join(", ", joins) + " FROM " + name(table) + " r" + String.join("", conditions) + ") f"
+            update(session, update + " FROM (SELECT r.ctid AS row_id, " + String.join(", ", joins) + " FROM " + name(table) + " r" + String.join("", conditions) + ") f"
                     + " WHERE t.ctid = f.row_id");
         }
     }
@@ -480,6 +519,7 @@ final class PostgresTransformDatabase
     @Override
     protected void dropWorkTables()
     {
+        // the other connection's settings end with it, when it closes next
         execute("SET session_replication_role = DEFAULT");
         execute("RESET work_mem");
         execute("DROP SCHEMA IF EXISTS " + WORK_SCHEMA + " CASCADE");
