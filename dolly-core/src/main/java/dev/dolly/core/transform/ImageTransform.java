@@ -15,7 +15,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -135,7 +134,7 @@ public final class ImageTransform
                 readOriginals(database, groups, identifying);
             }
             if (!mask.isEmpty()) {
-                maskedColumns = applyMasks(database, mask, prepareMasks(database, groups, identifying), rowsAfter);
+                maskedColumns = applyMasks(database, mask, prepareMasks(database, groups, identifying));
             }
             check(database, mask, identifying, foreignKeys);
         }
@@ -160,10 +159,8 @@ public final class ImageTransform
                 + ", as they were, while removing the rows the conditions do not keep and those that referenced them");
         database.analyze(originals.columns());
         // the removal reports no parts of its own: the build's parts follow one another
-        alongside(() -> removeRows(database, kept, empty, foreignKeys, part -> {}), () -> {
-            originals.readIdentifying(database, identifying);
-            database.keepOriginalDigests(originals.digested());
-        });
+        alongside(() -> removeRows(database, kept, empty, foreignKeys, part -> {}),
+                () -> alongside(() -> database.keepOriginalDigests(originals.digested()), () -> originals.readIdentifying(database, identifying)));
         database.releaseSnapshot();
     }
 
@@ -257,9 +254,9 @@ public final class ImageTransform
     /**
      * Runs {@code sideWork} on a thread of its own while {@code work} runs on this one, and returns when both are done;
      * a failure of either is thrown, the side work's first. {@code work} may call only the database's methods that use
-     * its other connection ({@link TransformDatabase#readOriginals}, {@link TransformDatabase#anyValue},
-     * {@link TransformDatabase#applyMasks} on it, and {@link TransformDatabase#keepOriginalDigests} while a snapshot is
-     * held); the side work any other.
+     * its other connection ({@link TransformDatabase#readOriginals}, {@link TransformDatabase#anyValue}); the side work
+     * any other, but while a snapshot is held the removal and {@link TransformDatabase#keepOriginalDigests} may each be
+     * the side work of a call.
      */
     static void alongside(Runnable sideWork, Runnable work)
     {
@@ -330,16 +327,11 @@ public final class ImageTransform
         return new Mappings(mappings, distinct);
     }
 
-    /**
-     * Masks every table in one statement each, two tables at a time: one on each of the database's connections, the
-     * largest first, each to the connection with less to do (rows times the columns looked up in a mapping, plus one).
-     */
-    private List<MaskedColumn> applyMasks(TransformDatabase database, Map<Table, Map<Column, Transformer>> mask, Mappings prepared, Map<Table, Long> rows)
+    private List<MaskedColumn> applyMasks(TransformDatabase database, Map<Table, Map<Column, Transformer>> mask, Mappings prepared)
     {
         Map<Group, Integer> mappings = prepared.numbers();
         Map<ColumnReference, Long> distinct = prepared.distinct();
         List<MaskedColumn> masked = new ArrayList<>();
-        Map<Table, Map<Column, Optional<Integer>>> statements = new LinkedHashMap<>();
         for (Map.Entry<Table, Map<Column, Transformer>> entry : mask.entrySet()) {
             Map<Column, Optional<Integer>> columns = new LinkedHashMap<>();
             entry.getValue().forEach((column, transformer) -> {
@@ -350,33 +342,13 @@ public final class ImageTransform
                         : Optional.of(mappings.get(new Group(transformer, column.textual() ? column.maxLength() : 0))));
             });
             if (!columns.isEmpty()) {
-                statements.put(entry.getKey(), columns);
+                progress.accept("Masking " + entry.getKey().displayName());
+                database.applyMasks(entry.getKey(), columns);
             }
             entry.getValue().forEach((column, transformer) -> masked.add(new MaskedColumn(entry.getKey().displayName() + "." + column.name(), transformer.spec(),
                     distinct.getOrDefault(new ColumnReference(entry.getKey(), column), 0L))));
         }
-        if (statements.isEmpty()) {
-            return masked;
-        }
-        Map<Table, Long> work = new LinkedHashMap<>();
-        statements.forEach((table, columns) -> work.put(table, rows.getOrDefault(table, 0L) * (1 + columns.values().stream().filter(Optional::isPresent).count())));
-        List<Table> onThisConnection = new ArrayList<>();
-        List<Table> onOtherConnection = new ArrayList<>();
-        long thisWork = 0;
-        long otherWork = 0;
-        for (Table table : work.keySet().stream().sorted(Comparator.comparing(work::get).reversed()).toList()) {
-            if (thisWork <= otherWork) {
-                onThisConnection.add(table);
-                thisWork += work.get(table);
-            }
-            else {
-                onOtherConnection.add(table);
-                otherWork += work.get(table);
-            }
-        }
-        progress.accept("Masking " + statements.keySet().stream().map(Table::displayName).collect(Collectors.joining(", ")));
-        alongside(() -> onThisConnection.forEach(table -> database.applyMasks(table, statements.get(table), false)),
-                () -> onOtherConnection.forEach(table -> database.applyMasks(table, statements.get(table), true)));
+
         return masked;
     }
 

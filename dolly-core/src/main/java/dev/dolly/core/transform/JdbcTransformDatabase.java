@@ -49,12 +49,6 @@ public abstract class JdbcTransformDatabase
         return connection;
     }
 
-    /** The other connection when {@code other}, else {@link #connection}. */
-    protected final Connection connection(boolean other)
-    {
-        return other ? otherConnection : connection;
-    }
-
     /**
      * The other connection: it loads the pairs of a mapping while {@link #connection} streams the originals out, and
      * streams out what the leak check reads ({@link #readOriginals}, {@link #anyValue}) while {@link #connection} runs
@@ -277,13 +271,7 @@ public abstract class JdbcTransformDatabase
     /** Runs a statement that changes rows; returns how many. */
     protected final long update(String sql)
     {
-        return update(connection, sql);
-    }
-
-    /** Runs a statement that changes rows on {@code session}; returns how many. */
-    protected static long update(Connection session, String sql)
-    {
-        try (Statement statement = session.createStatement()) {
+        try (Statement statement = connection.createStatement()) {
             return statement.executeLargeUpdate(sql);
         }
         catch (SQLException e) {

@@ -64,15 +64,15 @@ public interface TransformDatabase
     /**
      * Keeps the digests of the non-null values of these columns, all at once, before any row is removed: the fakes that
      * equal one are drawn again, and the leak check searches the masked columns for them. It runs on this connection, or
-     * on the other one while it holds a snapshot ({@link #holdSnapshot}).
+     * on a connection of its own in the snapshot {@link #holdSnapshot} took.
      */
     void keepOriginalDigests(List<ColumnReference> columns);
 
     /**
-     * Has the other connection see the rows as they are now, until {@link #releaseSnapshot}, while this connection
-     * removes some: {@link #readOriginals} and {@link #keepOriginalDigests} then run on the other connection, in that
-     * snapshot, at the same time as the removal. Returns whether the engine can; by default it cannot, and the originals
-     * are read before anything is removed.
+     * Has the other connection, and one more, see the rows as they are now, until {@link #releaseSnapshot}, while this
+     * connection removes some: {@link #readOriginals} and {@link #keepOriginalDigests} then run on them, in that snapshot,
+     * at the same time as each other and as the removal, from three threads. Returns whether the engine can; by default it
+     * cannot, and the originals are read before anything is removed.
      */
     default boolean holdSnapshot()
     {
@@ -107,12 +107,8 @@ public interface TransformDatabase
     /** Whether two originals of a mapping have the same fake. */
     boolean hasRepeatedFakes(int mapping);
 
-    /**
-     * Masks a table in one statement: each column gets the fake of its mapping, or NULL when it maps to none. It runs on
-     * this connection, or on the other one when {@code onOtherConnection}: two tables may be masked at the same time, one
-     * on each connection, from two threads.
-     */
-    void applyMasks(Table table, Map<Column, Optional<Integer>> mappings, boolean onOtherConnection);
+    /** Masks a table in one statement: each column gets the fake of its mapping, or NULL when it maps to none. */
+    void applyMasks(Table table, Map<Column, Optional<Integer>> mappings);
 
     /** Whether a value of the column has the digest of an original of a masked column. */
     boolean containsOriginal(Table table, Column column);

@@ -131,7 +131,7 @@ final class FakeTransformDatabase
     }
 
     @Override
-    public void applyMasks(Table table, Map<Column, Optional<Integer>> mappings, boolean onOtherConnection)
+    public void applyMasks(Table table, Map<Column, Optional<Integer>> mappings)
     {
         throw unsupported();
     }

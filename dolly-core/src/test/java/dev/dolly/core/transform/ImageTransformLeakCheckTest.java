@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -134,33 +133,6 @@ class ImageTransformLeakCheckTest
     }
 
     @Test
-    void tablesAreMaskedTwoAtATimeTheLargestOnAConnectionOfItsOwn()
-    {
-        // events has more rows than customer and invoice together: it is masked on one connection, they on the other
-        MemoryDatabase database = new MemoryDatabase();
-        database.table("customer", "email");
-        database.table("invoice", "billing_address");
-        database.table("events", "ip_address");
-        for (int index = 0; index < 10; index++) {
-            database.row("customer", Map.of("email", "customer" + index + "@example.com"));
-            database.row("invoice", Map.of("billing_address", index + " Rue de Rivoli"));
-        }
-        for (int index = 0; index < 30; index++) {
-            database.row("events", Map.of("ip_address", "10.0.0." + index));
-        }
-
-        TransformReport report = transform(Map.of("customer", Map.of("email", "internet.emailAddress"), "invoice", Map.of("billing_address", "address.streetAddress"),
-                "events", Map.of("ip_address", "internet.ipV4Address"))).run(database);
-
-        assertThat(report.leakCheck()).isEqualTo("passed");
-        assertThat(database.maskedOnOtherConnection).containsOnlyKeys("customer", "invoice", "events");
-        assertThat(database.maskedOnOtherConnection.get("customer")).isEqualTo(database.maskedOnOtherConnection.get("invoice"))
-                .isNotEqualTo(database.maskedOnOtherConnection.get("events"));
-        assertThat(database.rows("events")).extracting(row -> row.get("ip_address")).noneMatch(address -> address.startsWith("10.0.0."));
-        assertThat(database.rows("customer")).extracting(row -> row.get("email")).noneMatch(email -> email.startsWith("customer"));
-    }
-
-    @Test
     void theOriginalsOfEveryColumnAreSearchedForWhenColumnsOfOneKindHaveMappingsOfTheirOwn()
     {
         // two email columns of different lengths get a mapping each, and the same searches: the originals of both
@@ -269,8 +241,6 @@ class ImageTransformLeakCheckTest
         private boolean snapshots;
         /** The rows as they were when the snapshot was taken; {@code null} when none is held. */
         private volatile Map<String, List<Map<String, String>>> snapshot;
-        /** Each masked table, and whether it was masked on the other connection. */
-        private final Map<String, Boolean> maskedOnOtherConnection = new ConcurrentHashMap<>();
         /** Counted down when a table is emptied. */
         private final CountDownLatch removing = new CountDownLatch(1);
         /** Whether the originals were read from the snapshot after a table was emptied. */
@@ -470,9 +440,8 @@ class ImageTransformLeakCheckTest
         }
 
         @Override
-        public void applyMasks(Table table, Map<Column, Optional<Integer>> columns, boolean onOtherConnection)
+        public void applyMasks(Table table, Map<Column, Optional<Integer>> columns)
         {
-            maskedOnOtherConnection.put(table.name(), onOtherConnection);
             for (Map<String, String> row : rows.get(table.name())) {
                 columns.forEach((column, mapping) -> row.put(column.name(), mapping.map(number -> mappings.get(number).get(row.get(column.name()))).orElse(null)));
             }

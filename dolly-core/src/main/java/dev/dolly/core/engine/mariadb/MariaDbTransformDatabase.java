@@ -26,7 +26,7 @@ import java.util.stream.Collectors;
  * shared logic checks every foreign key afterwards. The rows a condition removes are recorded by primary key. Mappings
  * are keyed by the MD5 of the original (texts of any length), filled by streaming the distinct originals out (compared
  * byte for byte, whatever the column's collation) and inserting the pairs in batches over a second connection; a table
- * is masked by one multi-table UPDATE joining its mappings, two tables at a time, one on each connection. Work tables live in the database {@code dolly_transform},
+ * is masked by one multi-table UPDATE joining its mappings. Work tables live in the database {@code dolly_transform},
  * dropped at the end.
  */
 final class MariaDbTransformDatabase
@@ -348,7 +348,7 @@ final class MariaDbTransformDatabase
     }
 
     @Override
-    public void applyMasks(Table table, Map<Column, Optional<Integer>> mappings, boolean onOtherConnection)
+    public void applyMasks(Table table, Map<Column, Optional<Integer>> mappings)
     {
         StringBuilder joins = new StringBuilder();
         List<String> assignments = new ArrayList<>();
@@ -364,7 +364,7 @@ final class MariaDbTransformDatabase
                     .append(" ON ").append(name).append(".digest = UNHEX(MD5(").append(asText(column)).append("))");
             assignments.add(column + " = " + name + ".fake");
         }
-        update(connection(onOtherConnection), "UPDATE " + quote(table.name()) + " t" + joins + " SET " + String.join(", ", assignments));
+        update("UPDATE " + quote(table.name()) + " t" + joins + " SET " + String.join(", ", assignments));
     }
 
     @Override

@@ -1131,17 +1131,25 @@ public final class PostgresEngine
     @Override
     public dev.dolly.core.transform.TransformDatabase openTransform(Endpoint superuser)
     {
+        List<Connection> connections = new ArrayList<>();
         try {
-            Connection connection = connect(superuser);
-            try {
-                return new PostgresTransformDatabase(connection, connect(superuser));
+            for (int index = 0; index < 3; index++) {
+                connections.add(connect(superuser));
             }
-            catch (SQLException | RuntimeException e) {
-                connection.close();
-                throw e;
-            }
+            return new PostgresTransformDatabase(connections.get(0), connections.get(1), connections.get(2));
         }
-        catch (SQLException e) {
+        catch (SQLException | RuntimeException e) {
+            for (Connection connection : connections) {
+                try {
+                    connection.close();
+                }
+                catch (SQLException closing) {
+                    e.addSuppressed(closing);
+                }
+            }
+            if (e instanceof RuntimeException runtime) {
+                throw runtime;
+            }
             throw DollyException.badInput("The transform could not connect to the build's server: " + e.getMessage());
         }
     }

@@ -23,6 +23,8 @@ import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
+import static java.util.Objects.requireNonNull;
+
 /**
  * The transform stage's statements for PostgreSQL. The subset and the masking run with
  * {@code session_replication_role = replica}, so that the foreign keys (which stay in place) do not refuse the
@@ -30,8 +32,8 @@ import java.util.stream.Collectors;
  * second connection while the first removes rows. Mappings are filled with COPY out of the distinct originals and COPY
  * in of the pairs, over the two connections, in batches (the second also streams out what the leak check reads, while
  * the first runs its own statements); a table is masked by one UPDATE … FROM that joins it with its columns' mappings
- * (hash joins, with {@value #WORK_MEMORY} of work memory), two tables at a time, one on each connection. Work tables
- * live in the schema {@code dolly_transform}, dropped at the end.
+ * (hash joins, with {@value #WORK_MEMORY} of work memory). Work tables live in the schema {@code dolly_transform},
+ * dropped at the end.
  */
 final class PostgresTransformDatabase
         extends JdbcTransformDatabase
@@ -44,12 +46,15 @@ final class PostgresTransformDatabase
 
     /** Whether the server has {@code hashtextextended} (PostgreSQL 11 and later). */
     private final boolean sixtyFourBitDigests;
-    /** Whether the other connection reads in a snapshot ({@link #holdSnapshot}). */
+    /** Keeps the originals' digests in the snapshot {@link #holdSnapshot} takes, while the other connection reads them out. */
+    private final Connection digestConnection;
+    /** Whether the other connection and the digests' read in a snapshot ({@link #holdSnapshot}). */
     private boolean snapshotHeld;
 
-    PostgresTransformDatabase(Connection connection, Connection otherConnection)
+    PostgresTransformDatabase(Connection connection, Connection otherConnection, Connection digestConnection)
     {
         super(connection, otherConnection);
+        this.digestConnection = requireNonNull(digestConnection, "digestConnection is null");
         try {
             sixtyFourBitDigests = connection.getMetaData().getDatabaseMajorVersion() >= 11;
         }
@@ -59,9 +64,9 @@ final class PostgresTransformDatabase
         execute("DROP SCHEMA IF EXISTS " + WORK_SCHEMA + " CASCADE");
         execute("CREATE SCHEMA " + WORK_SCHEMA);
         execute("CREATE UNLOGGED TABLE " + WORK_SCHEMA + ".original_digests (digest " + (sixtyFourBitDigests ? "bigint" : "uuid") + ")");
-        // on both: the other connection makes the identifying originals distinct, and masks a table while this one masks another
+        execute("SET session_replication_role = replica");
+        // on both: the other connection makes the identifying originals distinct
         for (Connection session : List.of(connection, otherConnection)) {
-            execute(session, "SET session_replication_role = replica");
             execute(session, "SET work_mem = '" + WORK_MEMORY + "'");
         }
     }
@@ -317,7 +322,7 @@ final class PostgresTransformDatabase
         if (columns.isEmpty()) {
             return;
         }
-        Connection session = snapshotHeld ? otherConnection() : connection();
+        Connection session = snapshotHeld ? digestConnection : connection();
         execute(session, "INSERT INTO " + WORK_SCHEMA + ".original_digests " + columns.stream()
                 .map(reference -> "SELECT " + digest(quote(reference.column().name()) + "::text") + " FROM " + name(reference.table())
                         + " WHERE " + quote(reference.column().name()) + " IS NOT NULL")
@@ -327,21 +332,29 @@ final class PostgresTransformDatabase
     }
 
     /**
-     * A repeatable-read transaction on the other connection, its snapshot taken by a first statement before this
-     * returns: the deletes this connection runs next do not change what it reads, and reading locks no row. At 1 GB the
-     * originals are read in the time of the cascade instead of before it.
+     * A repeatable-read transaction on the other connection, its snapshot taken (and exported) by a first statement before
+     * this returns, and one on the digests' connection that imports it: the deletes this connection runs next do not
+     * change what they read, and reading locks no row. The originals are read in the time of the cascade instead of
+     * before it.
      */
     @Override
     public boolean holdSnapshot()
     {
         try {
-            otherConnection().setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-            otherConnection().setAutoCommit(false);
+            for (Connection session : List.of(otherConnection(), digestConnection)) {
+                session.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+                session.setAutoCommit(false);
+            }
+            String snapshot;
+            try (Statement statement = otherConnection().createStatement(); ResultSet rows = statement.executeQuery("SELECT pg_export_snapshot()")) {
+                rows.next();
+                snapshot = rows.getString(1);
+            }
+            execute(digestConnection, "SET TRANSACTION SNAPSHOT '" + snapshot.replace("'", "''") + "'");
         }
         catch (SQLException e) {
             throw failed("take a snapshot of the originals", e);
         }
-        execute(otherConnection(), "SELECT 1");
         snapshotHeld = true;
         return true;
     }
@@ -350,9 +363,12 @@ final class PostgresTransformDatabase
     public void releaseSnapshot()
     {
         try {
-            otherConnection().commit();
-            otherConnection().setAutoCommit(true);
-            otherConnection().setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+            // the digests first: the snapshot they imported lives as long as the transaction that exported it
+            for (Connection session : List.of(digestConnection, otherConnection())) {
+                session.commit();
+                session.setAutoCommit(true);
+                session.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+            }
         }
         catch (SQLException e) {
             throw failed("keep the digests of the originals", e);
@@ -439,7 +455,7 @@ final class PostgresTransformDatabase
      * the table joins them with LEFT JOINs and the update finds its rows by {@code ctid}.
      */
     @Override
-    public void applyMasks(Table table, Map<Column, Optional<Integer>> mappings, boolean onOtherConnection)
+    public void applyMasks(Table table, Map<Column, Optional<Integer>> mappings)
     {
         List<String> assignments = new ArrayList<>();
         List<String> joins = new ArrayList<>();
@@ -466,15 +482,14 @@ final class PostgresTransformDatabase
             }
         }
         String update = "UPDATE " + name(table) + " t SET " + String.join(", ", assignments);
-        Connection session = connection(onOtherConnection);
         if (joins.isEmpty()) {
-            update(session, update);
+            update(update);
         }
         else if (direct) {
-            update(session, update + " FROM " + String.join(", ", joins) + " WHERE " + String.join(" AND ", conditions));
+            update(update + " FROM " + String.join(", ", joins) + " WHERE " + String.join(" AND ", conditions));
         }
         else {
-            update(session, update + " FROM (SELECT r.ctid AS row_id, " + String.join(", ", joins) + " FROM " + name(table) + " r" + String.join("", conditions) + ") f"
+            update(update + " FROM (SELECT r.ctid AS row_id, " + String.join(", ", joins) + " FROM " + name(table) + " r" + String.join("", conditions) + ") f"
                     + " WHERE t.ctid = f.row_id");
         }
     }
@@ -519,7 +534,13 @@ final class PostgresTransformDatabase
     @Override
     protected void dropWorkTables()
     {
-        // the other connection's settings end with it, when it closes next
+        // closing it ends any transaction it has open, whose locks would keep the work tables from being dropped
+        try {
+            digestConnection.close();
+        }
+        catch (SQLException e) {
+            // the server stops next anyway
+        }
         execute("SET session_replication_role = DEFAULT");
         execute("RESET work_mem");
         execute("DROP SCHEMA IF EXISTS " + WORK_SCHEMA + " CASCADE");
