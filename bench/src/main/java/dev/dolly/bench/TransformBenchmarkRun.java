@@ -86,6 +86,7 @@ final class TransformBenchmarkRun
             Build plain,
             Build masked,
             Map<String, Long> rowsKept,
+            long maskedDatabaseBytes,
             double restoreSeconds,
             double transformSeconds,
             double sealSeconds,
@@ -163,8 +164,10 @@ final class TransformBenchmarkRun
         }
 
         Map<String, Long> kept = new LinkedHashMap<>();
+        long maskedDatabaseBytes;
         DataContainer check = client.createContainer(new CreateContainerRequest(MASKED_IMAGE, null, null));
         try {
+            maskedDatabaseBytes = query(check, "select pg_database_size(current_database())");
             for (String table : List.of("customers", "orders", "events")) {
                 kept.put(table, query(check, "select count(*) from " + table));
             }
@@ -182,7 +185,7 @@ final class TransformBenchmarkRun
 
         double restore = masked.stepSeconds("load");
         double transform = masked.stepSeconds("transform");
-        return new SizeResult(label, customers, customers * 5, customers * 10, databaseBytes, Files.size(dump), plain, masked, kept, restore, transform,
+        return new SizeResult(label, customers, customers * 5, customers * 10, databaseBytes, Files.size(dump), plain, masked, kept, maskedDatabaseBytes, restore, transform,
                 masked.stepSeconds("seal"), Timings.round(transform / restore), Timings.round(masked.seconds() / plain.seconds()));
     }
 
@@ -337,10 +340,12 @@ final class TransformBenchmarkRun
                     size.plain().peakHeapUsedBytes() >> 20, size.masked().peakHeapUsedBytes() >> 20,
                     size.plain().peakOldGenerationBytes() >> 20, size.masked().peakOldGenerationBytes() >> 20));
         }
-        markdown.append("\nRows kept by the transform:\n\n| size | customers | orders | events |\n|---|---|---|---|\n");
+        markdown.append("\nRows kept by the transform, and the size of the masked image's database (`pg_database_size`):\n\n")
+                .append("| size | customers | orders | events | database MB before / after |\n|---|---|---|---|---|\n");
         for (SizeResult size : report.sizes()) {
-            markdown.append(String.format(Locale.ROOT, "| %s | %d of %d | %d of %d | %d of %d |%n", size.size(), size.rowsKept().get("customers"), size.customers(),
-                    size.rowsKept().get("orders"), size.orders(), size.rowsKept().get("events"), size.events()));
+            markdown.append(String.format(Locale.ROOT, "| %s | %d of %d | %d of %d | %d of %d | %d / %d |%n", size.size(), size.rowsKept().get("customers"), size.customers(),
+                    size.rowsKept().get("orders"), size.orders(), size.rowsKept().get("events"), size.events(), size.databaseBytes() / 1_000_000,
+                    size.maskedDatabaseBytes() / 1_000_000));
         }
         markdown.append("\nThe masked build's steps:\n\n| size | steps (seconds) |\n|---|---|\n");
         for (SizeResult size : report.sizes()) {

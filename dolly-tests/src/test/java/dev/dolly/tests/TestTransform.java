@@ -372,6 +372,45 @@ class TestTransform
     }
 
     @Test
+    void aShrunkTableTakesOnlyTheRoomOfTheRowsItKeeps()
+            throws Exception
+    {
+        // 20,000 readings of about 300 bytes each (6 MB); the transform keeps one in ten and masks nothing
+        String backup = """
+                CREATE TABLE reading (reading_id int PRIMARY KEY, note text NOT NULL);
+                INSERT INTO reading SELECT g, repeat(md5(g::text), 8) FROM generate_series(1, 20000) g;
+                """;
+        String definition = """
+                name: readings-%s
+                sourceType: backup
+                engine: postgresql
+                backup: {path: readings.sql}
+                %s
+                """;
+        Path directory = Files.createTempDirectory("dolly-readings");
+        Files.writeString(directory.resolve("readings.sql"), backup);
+        Files.writeString(directory.resolve("shrunk.yaml"), definition.formatted("shrunk", "transform: {keep: {reading: \"reading_id % 10 = 0\"}, pii: off}"));
+        Files.writeString(directory.resolve("whole.yaml"), definition.formatted("whole", ""));
+        dolly.succeed("create", "data-image", "-f", directory.resolve("shrunk.yaml").toString(), "-q");
+        dolly.succeed("create", "data-image", "-f", directory.resolve("whole.yaml").toString(), "-q");
+
+        try (Connection shrunk = connect(dolly.json(DataContainer.class, "create", "data-container", "-i", "readings-shrunk"));
+                Statement afterShrinking = shrunk.createStatement();
+                Connection whole = connect(dolly.json(DataContainer.class, "create", "data-container", "-i", "readings-whole"));
+                Statement withEveryRow = whole.createStatement()) {
+            assertThat(count(afterShrinking, "select count(*) from reading")).isEqualTo(2000);
+            long shrunkBytes = count(afterShrinking, "select pg_relation_size('reading')");
+            long shrunkIndexBytes = count(afterShrinking, "select pg_relation_size('reading_pkey')");
+            // the positive control: every row, the same table
+            assertThat(count(withEveryRow, "select count(*) from reading")).isEqualTo(20000);
+            long wholeBytes = count(withEveryRow, "select pg_relation_size('reading')");
+            assertThat(wholeBytes).isGreaterThan(5_000_000);
+            assertThat(shrunkBytes).as("the shrunk table's size, against %d bytes for every row", wholeBytes).isLessThan(wholeBytes / 5);
+            assertThat(shrunkIndexBytes).isLessThan(count(withEveryRow, "select pg_relation_size('reading_pkey')") / 5);
+        }
+    }
+
+    @Test
     void removalsCascadeAroundTwoTableCycles()
             throws Exception
     {

@@ -159,8 +159,10 @@ public final class ImageTransform
                 + ", as they were, while removing the rows the conditions do not keep and those that referenced them");
         database.analyze(originals.columns());
         // the removal reports no parts of its own: the build's parts follow one another
-        alongside(() -> removeRows(database, kept, empty, foreignKeys, part -> {}),
-                () -> alongside(() -> database.keepOriginalDigests(originals.digested()), () -> originals.readIdentifying(database, identifying)));
+        alongside(() -> removeRows(database, kept, empty, foreignKeys, part -> {}), () -> {
+            originals.readIdentifying(database, identifying);
+            database.keepOriginalDigests(originals.digested());
+        });
         database.releaseSnapshot();
     }
 
@@ -254,9 +256,8 @@ public final class ImageTransform
     /**
      * Runs {@code sideWork} on a thread of its own while {@code work} runs on this one, and returns when both are done;
      * a failure of either is thrown, the side work's first. {@code work} may call only the database's methods that use
-     * its other connection ({@link TransformDatabase#readOriginals}, {@link TransformDatabase#anyValue}); the side work
-     * any other, but while a snapshot is held the removal and {@link TransformDatabase#keepOriginalDigests} may each be
-     * the side work of a call.
+     * its other connection ({@link TransformDatabase#readOriginals}, {@link TransformDatabase#anyValue}, and
+     * {@link TransformDatabase#keepOriginalDigests} while a snapshot is held); the side work any other.
      */
     static void alongside(Runnable sideWork, Runnable work)
     {

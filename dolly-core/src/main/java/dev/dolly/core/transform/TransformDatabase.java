@@ -64,15 +64,15 @@ public interface TransformDatabase
     /**
      * Keeps the digests of the non-null values of these columns, all at once, before any row is removed: the fakes that
      * equal one are drawn again, and the leak check searches the masked columns for them. It runs on this connection, or
-     * on a connection of its own in the snapshot {@link #holdSnapshot} took.
+     * on the other one while it holds a snapshot ({@link #holdSnapshot}).
      */
     void keepOriginalDigests(List<ColumnReference> columns);
 
     /**
-     * Has the other connection, and one more, see the rows as they are now, until {@link #releaseSnapshot}, while this
-     * connection removes some: {@link #readOriginals} and {@link #keepOriginalDigests} then run on them, in that snapshot,
-     * at the same time as each other and as the removal, from three threads. Returns whether the engine can; by default it
-     * cannot, and the originals are read before anything is removed.
+     * Has the other connection see the rows as they are now, until {@link #releaseSnapshot}, while this connection
+     * removes some: {@link #readOriginals} and {@link #keepOriginalDigests} then run on the other connection, in that
+     * snapshot, at the same time as the removal. Returns whether the engine can; by default it cannot, and the originals
+     * are read before anything is removed.
      */
     default boolean holdSnapshot()
     {

@@ -562,7 +562,9 @@ public final class PostgresEngine
     /**
      * Freezes and analyses every table of every database, the biggest first, over up to {@code parallelism}
      * connections at once (one {@code VACUUM (FREEZE, ANALYZE)} per table: a database-wide one works through its
-     * tables one after the other), then checkpoints.
+     * tables one after the other), then checkpoints. A table of 1 MB or more whose dead rows are at least a quarter of
+     * its live ones (the statistics say so after a transform's subset or masking, or a script's deletes) is compacted
+     * by {@code VACUUM FULL}, so that a shrunk image is small.
      */
     @Override
     public void seal(Endpoint superuser, int parallelism)
@@ -643,13 +645,19 @@ public final class PostgresEngine
      * A table of one database, and its size in pages when last counted.
      *
      * @param qualifiedName the schema-qualified, quoted name
+     * @param compact whether to rewrite it without the room its removed rows and old row versions take
      */
-    private record TableToSeal(String database, String qualifiedName, boolean partitioned, long pages)
+    private record TableToSeal(String database, String qualifiedName, boolean partitioned, long pages, boolean compact)
     {
-        /** Partitions are vacuumed themselves: a partitioned table only needs the statistics of the whole. */
+        /**
+         * Partitions are vacuumed themselves: a partitioned table only needs the statistics of the whole. A table that a
+         * transform or a script shrank or rewrote is compacted: {@code VACUUM FULL} writes its live rows, frozen, into new
+         * files (without WAL, as a build server's {@code wal_level} is {@code minimal}) and builds its indexes again, where
+         * a plain {@code VACUUM} would keep its size and clean every index of the dead rows.
+         */
         String command()
         {
-            return (partitioned ? "ANALYZE " : "VACUUM (FREEZE, ANALYZE) ") + qualifiedName;
+            return (partitioned ? "ANALYZE " : compact ? "VACUUM (FULL, FREEZE, ANALYZE) " : "VACUUM (FREEZE, ANALYZE) ") + qualifiedName;
         }
     }
 
@@ -663,12 +671,14 @@ public final class PostgresEngine
         try (Connection connection = connect(endpoint);
                 Statement statement = connection.createStatement();
                 ResultSet rows = statement.executeQuery("""
-                        SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname), c.relkind, pg_relation_size(c.oid) / 8192
+                        SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname), c.relkind, pg_relation_size(c.oid) / 8192,
+                               c.relkind IN ('r', 'm') AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND pg_relation_size(c.oid) >= 1048576
+                                 AND pg_stat_get_dead_tuples(c.oid) > 0 AND pg_stat_get_dead_tuples(c.oid) * 4 >= pg_stat_get_live_tuples(c.oid)
                         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
                         WHERE c.relkind IN ('r', 'm', 'p') AND c.relpersistence <> 't'
                         """)) {
             while (rows.next()) {
-                tables.add(new TableToSeal(endpoint.database(), rows.getString(1), rows.getString(2).equals("p"), rows.getLong(3)));
+                tables.add(new TableToSeal(endpoint.database(), rows.getString(1), rows.getString(2).equals("p"), rows.getLong(3), rows.getBoolean(4)));
             }
         }
         catch (SQLException e) {
@@ -1133,10 +1143,9 @@ public final class PostgresEngine
     {
         List<Connection> connections = new ArrayList<>();
         try {
-            for (int index = 0; index < 3; index++) {
-                connections.add(connect(superuser));
-            }
-            return new PostgresTransformDatabase(connections.get(0), connections.get(1), connections.get(2));
+            connections.add(connect(superuser));
+            connections.add(connect(superuser));
+            return new PostgresTransformDatabase(connections.get(0), connections.get(1));
         }
         catch (SQLException | RuntimeException e) {
             for (Connection connection : connections) {

@@ -23,8 +23,6 @@ import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
-import static java.util.Objects.requireNonNull;
-
 /**
  * The transform stage's statements for PostgreSQL. The subset and the masking run with
  * {@code session_replication_role = replica}, so that the foreign keys (which stay in place) do not refuse the
@@ -46,17 +44,18 @@ final class PostgresTransformDatabase
 
     /** Whether the server has {@code hashtextextended} (PostgreSQL 11 and later). */
     private final boolean sixtyFourBitDigests;
-    /** Keeps the originals' digests in the snapshot {@link #holdSnapshot} takes, while the other connection reads them out. */
-    private final Connection digestConnection;
-    /** Whether the other connection and the digests' read in a snapshot ({@link #holdSnapshot}). */
+    /** Whether the server has {@code pg_stat_force_next_flush} (PostgreSQL 15 and later). */
+    private final boolean flushesStatistics;
+    /** Whether the other connection reads in a snapshot ({@link #holdSnapshot}). */
     private boolean snapshotHeld;
 
-    PostgresTransformDatabase(Connection connection, Connection otherConnection, Connection digestConnection)
+    PostgresTransformDatabase(Connection connection, Connection otherConnection)
     {
         super(connection, otherConnection);
-        this.digestConnection = requireNonNull(digestConnection, "digestConnection is null");
         try {
-            sixtyFourBitDigests = connection.getMetaData().getDatabaseMajorVersion() >= 11;
+            int majorVersion = connection.getMetaData().getDatabaseMajorVersion();
+            sixtyFourBitDigests = majorVersion >= 11;
+            flushesStatistics = majorVersion >= 15;
         }
         catch (SQLException e) {
             throw failed("read the server's version", e);
@@ -322,7 +321,7 @@ final class PostgresTransformDatabase
         if (columns.isEmpty()) {
             return;
         }
-        Connection session = snapshotHeld ? digestConnection : connection();
+        Connection session = snapshotHeld ? otherConnection() : connection();
         execute(session, "INSERT INTO " + WORK_SCHEMA + ".original_digests " + columns.stream()
                 .map(reference -> "SELECT " + digest(quote(reference.column().name()) + "::text") + " FROM " + name(reference.table())
                         + " WHERE " + quote(reference.column().name()) + " IS NOT NULL")
@@ -332,29 +331,21 @@ final class PostgresTransformDatabase
     }
 
     /**
-     * A repeatable-read transaction on the other connection, its snapshot taken (and exported) by a first statement before
-     * this returns, and one on the digests' connection that imports it: the deletes this connection runs next do not
-     * change what they read, and reading locks no row. The originals are read in the time of the cascade instead of
-     * before it.
+     * A repeatable-read transaction on the other connection, its snapshot taken by a first statement before this
+     * returns: the deletes this connection runs next do not change what it reads, and reading locks no row. The
+     * originals are read in the time of the removal instead of before it.
      */
     @Override
     public boolean holdSnapshot()
     {
         try {
-            for (Connection session : List.of(otherConnection(), digestConnection)) {
-                session.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-                session.setAutoCommit(false);
-            }
-            String snapshot;
-            try (Statement statement = otherConnection().createStatement(); ResultSet rows = statement.executeQuery("SELECT pg_export_snapshot()")) {
-                rows.next();
-                snapshot = rows.getString(1);
-            }
-            execute(digestConnection, "SET TRANSACTION SNAPSHOT '" + snapshot.replace("'", "''") + "'");
+            otherConnection().setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            otherConnection().setAutoCommit(false);
         }
         catch (SQLException e) {
             throw failed("take a snapshot of the originals", e);
         }
+        execute(otherConnection(), "SELECT 1");
         snapshotHeld = true;
         return true;
     }
@@ -363,12 +354,9 @@ final class PostgresTransformDatabase
     public void releaseSnapshot()
     {
         try {
-            // the digests first: the snapshot they imported lives as long as the transaction that exported it
-            for (Connection session : List.of(digestConnection, otherConnection())) {
-                session.commit();
-                session.setAutoCommit(true);
-                session.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
-            }
+            otherConnection().commit();
+            otherConnection().setAutoCommit(true);
+            otherConnection().setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
         }
         catch (SQLException e) {
             throw failed("keep the digests of the originals", e);
@@ -534,15 +522,13 @@ final class PostgresTransformDatabase
     @Override
     protected void dropWorkTables()
     {
-        // closing it ends any transaction it has open, whose locks would keep the work tables from being dropped
-        try {
-            digestConnection.close();
-        }
-        catch (SQLException e) {
-            // the server stops next anyway
-        }
         execute("SET session_replication_role = DEFAULT");
         execute("RESET work_mem");
+        if (flushesStatistics) {
+            // the counts of the rows this connection removed and changed reach the statistics before the seal reads them
+            // there, to compact the tables they shrank (earlier versions send them within half a second)
+            execute("SELECT pg_stat_force_next_flush()");
+        }
         execute("DROP SCHEMA IF EXISTS " + WORK_SCHEMA + " CASCADE");
     }
 
