@@ -124,14 +124,15 @@ public final class ImageTransform
         List<ForeignKey> foreignKeys = database.foreignKeys();
         List<MaskedColumn> maskedColumns = new ArrayList<>();
         try (IdentifyingOriginals identifying = new IdentifyingOriginals()) {
+            OriginalsToRead originals = OriginalsToRead.of(groups);
             if (subsets) {
-                readOriginalsAndRemoveRows(database, groups, identifying, keep.values(), empty, foreignKeys);
+                readOriginalsAndRemoveRows(database, originals, identifying, keep.values(), empty, foreignKeys);
                 for (Table table : tables) {
                     rowsAfter.put(table, database.countRows(table));
                 }
             }
             else {
-                readOriginals(database, groups, identifying);
+                readOriginals(database, originals, identifying);
             }
             if (!mask.isEmpty()) {
                 maskedColumns = applyMasks(database, mask, prepareMasks(database, groups, identifying));
@@ -146,12 +147,11 @@ public final class ImageTransform
      * The originals read as every row is, and the rows removed: at the same time when the database's other connection can
      * hold a snapshot of the rows as they were, one after the other otherwise.
      */
-    private void readOriginalsAndRemoveRows(TransformDatabase database, Map<Group, List<ColumnReference>> groups, IdentifyingOriginals identifying,
+    private void readOriginalsAndRemoveRows(TransformDatabase database, OriginalsToRead originals, IdentifyingOriginals identifying,
             Collection<Table> kept, List<Table> empty, List<ForeignKey> foreignKeys)
     {
-        OriginalsToRead originals = OriginalsToRead.of(groups);
         if (originals.none() || !database.holdSnapshot()) {
-            readOriginals(database, groups, identifying);
+            readOriginals(database, originals, identifying);
             removeRows(database, kept, empty, foreignKeys, progress);
             return;
         }
@@ -204,9 +204,8 @@ public final class ImageTransform
      * values (kept in the database) and, at the same time on the database's other connection, the originals that
      * identify someone by themselves (streamed out once).
      */
-    private void readOriginals(TransformDatabase database, Map<Group, List<ColumnReference>> groups, IdentifyingOriginals identifying)
+    private void readOriginals(TransformDatabase database, OriginalsToRead originals, IdentifyingOriginals identifying)
     {
-        OriginalsToRead originals = OriginalsToRead.of(groups);
         if (originals.none()) {
             return;
         }
