@@ -23,8 +23,9 @@ import static java.util.Objects.requireNonNull;
  * around cycles (a self-reference such as {@code employee.reports_to}, or two tables referencing each other), whatever
  * the order of the tables.
  *
- * <p>The tables are taken parents first: once every table a table references is done, one statement per foreign key
- * of the table is enough, as nothing it references loses a row afterwards. Tables that reference each other, directly
+ * <p>The tables are taken parents first: once every table a table references is done, one statement for the foreign
+ * keys whose orphans go and one per foreign key whose orphans are cleared are enough, as nothing it references loses a
+ * row afterwards. Tables that reference each other, directly
  * or through others (a cycle), are taken together, their foreign keys over and over until a pass changes nothing.
  */
 public final class Cascade
@@ -34,6 +35,19 @@ public final class Cascade
     {
         /** Removes the rows whose foreign key points at no row; returns how many. */
         long removeOrphans(ForeignKey foreignKey);
+
+        /**
+         * Removes the rows of a table any of whose foreign keys (all of the same table) points at no row; returns how
+         * many. By default a statement per foreign key; an engine may read the table once for all of them.
+         */
+        default long removeOrphans(List<ForeignKey> foreignKeys)
+        {
+            long removed = 0;
+            for (ForeignKey foreignKey : foreignKeys) {
+                removed += removeOrphans(foreignKey);
+            }
+            return removed;
+        }
 
         /** Sets to NULL the foreign keys that point at no row; returns how many rows changed. */
         long clearOrphans(ForeignKey foreignKey);
@@ -56,18 +70,42 @@ public final class Cascade
         int statements = 0;
         for (List<ForeignKey> group : parentsFirst(foreignKeys)) {
             boolean cycle = group.stream().anyMatch(foreignKey -> !group.getFirst().child().equals(foreignKey.child()) || foreignKey.child().equals(foreignKey.parent()));
+            if (!cycle) {
+                // one table whose parents are all done: its orphans go in one statement, then the keys to clear
+                List<ForeignKey> removing = group.stream().filter(foreignKey -> !clears(foreignKey, removesOrphans)).toList();
+                if (removing.size() == 1) {
+                    orphans.removeOrphans(removing.getFirst());
+                    statements++;
+                }
+                else if (!removing.isEmpty()) {
+                    orphans.removeOrphans(removing);
+                    statements++;
+                }
+                for (ForeignKey foreignKey : group) {
+                    if (clears(foreignKey, removesOrphans)) {
+                        orphans.clearOrphans(foreignKey);
+                        statements++;
+                    }
+                }
+                continue;
+            }
             boolean changed = true;
             while (changed) {
                 changed = false;
                 for (ForeignKey foreignKey : group) {
-                    long rows = foreignKey.nullable() && !removesOrphans.test(foreignKey) ? orphans.clearOrphans(foreignKey) : orphans.removeOrphans(foreignKey);
+                    long rows = clears(foreignKey, removesOrphans) ? orphans.clearOrphans(foreignKey) : orphans.removeOrphans(foreignKey);
                     statements++;
                     changed |= rows > 0;
                 }
-                changed &= cycle;
             }
         }
         return statements;
+    }
+
+    /** Whether the orphans of a foreign key have it set to NULL rather than go. */
+    private static boolean clears(ForeignKey foreignKey, Predicate<ForeignKey> removesOrphans)
+    {
+        return foreignKey.nullable() && !removesOrphans.test(foreignKey);
     }
 
     /**

@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
 
 /**
  * An original that identifies someone by itself, and how the leak check finds it in any text column of the image,
- * also inside a longer text ("contact frank@example.com after 5pm"). {@link IdentifyingOriginals} searches for the
+ * also inside a longer text ("contact frank@example.com after 5pm"). {@link KnownOriginals} searches for the
  * originals' keys in one pass over each value; the methods here say what it finds, for the tests and the documentation.
  *
  * <ul>

@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -114,6 +115,7 @@ public final class ImageTransform
             rowsBefore.put(table, database.countRows(table));
         }
         Map<Table, Long> rowsAfter = new LinkedHashMap<>(rowsBefore);
+        boolean changes = subsets || !mask.isEmpty();
         if (subsets) {
             progress.accept("Choosing the rows to keep");
             keep.forEach((name, table) -> database.markRowsToRemove(table, definition.keep().get(name)));
@@ -123,21 +125,28 @@ public final class ImageTransform
         Map<Group, List<ColumnReference>> groups = groups(mask);
         List<ForeignKey> foreignKeys = database.foreignKeys();
         List<MaskedColumn> maskedColumns = new ArrayList<>();
-        try (IdentifyingOriginals identifying = new IdentifyingOriginals()) {
+        try (KnownOriginals known = new KnownOriginals()) {
             OriginalsToRead originals = OriginalsToRead.of(groups);
             if (subsets) {
-                readOriginalsAndRemoveRows(database, originals, identifying, keep.values(), empty, foreignKeys);
+                readOriginalsAndRemoveRows(database, originals, known, keep.values(), empty, foreignKeys);
+            }
+            else {
+                readOriginals(database, originals, known);
+            }
+            if (!mask.isEmpty()) {
+                maskedColumns = applyMasks(database, mask, prepareMasks(database, groups, known));
+            }
+            if (changes) {
+                progress.accept("Compacting the tables whose rows were mostly removed or rewritten");
+                database.compact();
+            }
+            if (subsets) {
+                // counted once compacted: the first scan after a removal reads every removed row too
                 for (Table table : tables) {
                     rowsAfter.put(table, database.countRows(table));
                 }
             }
-            else {
-                readOriginals(database, originals, identifying);
-            }
-            if (!mask.isEmpty()) {
-                maskedColumns = applyMasks(database, mask, prepareMasks(database, groups, identifying));
-            }
-            check(database, mask, identifying, foreignKeys);
+            check(database, mask, known, foreignKeys);
         }
         List<TableRows> tableRows = tables.stream().map(table -> new TableRows(table.displayName(), rowsBefore.get(table), rowsAfter.get(table))).toList();
         return new TransformReport(rulesDigest(), tableRows, maskedColumns, personal, "passed", (System.nanoTime() - start) / 1_000_000);
@@ -147,22 +156,19 @@ public final class ImageTransform
      * The originals read as every row is, and the rows removed: at the same time when the database's other connection can
      * hold a snapshot of the rows as they were, one after the other otherwise.
      */
-    private void readOriginalsAndRemoveRows(TransformDatabase database, OriginalsToRead originals, IdentifyingOriginals identifying,
+    private void readOriginalsAndRemoveRows(TransformDatabase database, OriginalsToRead originals, KnownOriginals known,
             Collection<Table> kept, List<Table> empty, List<ForeignKey> foreignKeys)
     {
         if (originals.none() || !database.holdSnapshot()) {
-            readOriginals(database, originals, identifying);
+            readOriginals(database, originals, known);
             removeRows(database, kept, empty, foreignKeys, progress);
             return;
         }
-        progress.accept("Keeping the originals' digests for the leak check" + originals.describeIdentified(", and reading the originals of ", " that identify someone")
-                + ", as they were, while removing the rows the conditions do not keep and those that referenced them");
+        progress.accept("Reading the originals of " + originals.describe() + " for the leak check, as they were, while removing the rows the conditions do not keep"
+                + " and those that referenced them");
         database.analyze(originals.columns());
         // the removal reports no parts of its own: the build's parts follow one another
-        alongside(() -> removeRows(database, kept, empty, foreignKeys, part -> {}), () -> {
-            originals.readIdentifying(database, identifying);
-            database.keepOriginalDigests(originals.digested());
-        });
+        alongside(() -> removeRows(database, kept, empty, foreignKeys, part -> {}), () -> originals.read(database, known));
         database.releaseSnapshot();
     }
 
@@ -199,64 +205,62 @@ public final class ImageTransform
         return groups;
     }
 
-    /**
-     * What the leak check needs of the originals, read while every row is there: the digests of the leak-checked columns'
-     * values (kept in the database) and, at the same time on the database's other connection, the originals that
-     * identify someone by themselves (streamed out once).
-     */
-    private void readOriginals(TransformDatabase database, OriginalsToRead originals, IdentifyingOriginals identifying)
+    /** What the leak check needs of the originals, read while every row is there. */
+    private void readOriginals(TransformDatabase database, OriginalsToRead originals, KnownOriginals known)
     {
-        if (originals.none()) {
-            return;
+        if (!originals.columns().isEmpty()) {
+            database.analyze(originals.columns());
         }
-        progress.accept("Keeping the originals' digests for the leak check" + originals.describeIdentified(", and reading the originals of ", " that identify someone"));
-        database.analyze(originals.columns());
-        alongside(() -> database.keepOriginalDigests(originals.digested()), () -> originals.readIdentifying(database, identifying));
+        if (!originals.none()) {
+            progress.accept("Reading the originals of " + originals.describe() + " for the leak check");
+            originals.read(database, known);
+        }
     }
 
     /**
-     * What the leak check reads of the originals: the columns whose digests it keeps, and the columns whose originals
-     * identify someone, by the searches that find them.
+     * The masked columns that get fakes, and what the leak check reads of their originals: the distinct values of the
+     * leak-checked ones, streamed out once, grouped by the searches that find them in texts (none for a column whose
+     * originals identify no one by themselves). Their hashes are kept in the daemon ({@link KnownOriginals}), where each
+     * fake is checked as it is drawn and each value of the image as it streams past: keeping digests of every row in the
+     * database, and looking each masked value up in their index, took 8 and 5 s of a transform of 56 s at 1 GB.
      */
-    private record OriginalsToRead(List<ColumnReference> columns, List<ColumnReference> digested, Map<List<Identifier>, List<ColumnReference>> identified)
+    private record OriginalsToRead(List<ColumnReference> columns, Map<List<Identifier>, List<ColumnReference>> bySearches)
     {
         static OriginalsToRead of(Map<Group, List<ColumnReference>> groups)
         {
-            List<ColumnReference> digested = groups.entrySet().stream().filter(entry -> entry.getKey().transformer().leakChecked())
-                    .flatMap(entry -> entry.getValue().stream()).toList();
-            Map<List<Identifier>, List<ColumnReference>> identified = new LinkedHashMap<>();
+            Map<List<Identifier>, List<ColumnReference>> bySearches = new LinkedHashMap<>();
             groups.forEach((group, columns) -> {
-                List<Identifier> identifiers = Identifier.of(group.transformer());
-                if (!identifiers.isEmpty()) {
+                if (group.transformer().leakChecked()) {
                     // columns whose mappings differ may share the searches: every one of them is read
-                    identified.computeIfAbsent(identifiers, key -> new ArrayList<>()).addAll(columns);
+                    bySearches.computeIfAbsent(Identifier.of(group.transformer()), key -> new ArrayList<>()).addAll(columns);
                 }
             });
-            return new OriginalsToRead(groups.values().stream().flatMap(List::stream).toList(), digested, identified);
+            return new OriginalsToRead(groups.values().stream().flatMap(List::stream).toList(), bySearches);
         }
 
+        /** Whether no original needs reading. */
         boolean none()
         {
-            return columns.isEmpty();
+            return bySearches.isEmpty();
         }
 
-        /** Streams the originals that identify someone into {@code identifying}, over the database's other connection. */
-        void readIdentifying(TransformDatabase database, IdentifyingOriginals identifying)
+        /** Streams the originals into {@code known}, over the database's other connection. */
+        void read(TransformDatabase database, KnownOriginals known)
         {
-            identified.forEach((identifiers, read) -> database.readOriginals(read, original -> identifying.add(identifiers, original)));
+            bySearches.forEach((identifiers, read) -> database.readOriginals(read, original -> known.add(identifiers, original)));
         }
 
-        String describeIdentified(String before, String after)
+        String describe()
         {
-            return identified.isEmpty() ? "" : before + identified.values().stream().flatMap(List::stream).map(ImageTransform::describe).collect(Collectors.joining(", ")) + after;
+            return bySearches.values().stream().flatMap(List::stream).map(ImageTransform::describe).collect(Collectors.joining(", "));
         }
     }
 
     /**
      * Runs {@code sideWork} on a thread of its own while {@code work} runs on this one, and returns when both are done;
      * a failure of either is thrown, the side work's first. {@code work} may call only the database's methods that use
-     * its other connection ({@link TransformDatabase#readOriginals}, {@link TransformDatabase#anyValue}, and
-     * {@link TransformDatabase#keepOriginalDigests} while a snapshot is held); the side work any other.
+     * its other connection ({@link TransformDatabase#readOriginals}, {@link TransformDatabase#anyValue}); the side work any
+     * other.
      */
     static void alongside(Runnable sideWork, Runnable work)
     {
@@ -290,8 +294,12 @@ public final class ImageTransform
         }
     }
 
-    /** The fakes of the originals left after the subset, drawn again where they must not stay. */
-    private Mappings prepareMasks(TransformDatabase database, Map<Group, List<ColumnReference>> groups, IdentifyingOriginals identifying)
+    /**
+     * The fakes of the originals left after the subset. A transformer that draws fakes draws each again, as it is computed,
+     * until it is no original of a leak-checked column and the leak check's searches find no original in it; a unique
+     * column's fakes that repeat are then drawn again, round after round, as the database finds them.
+     */
+    private Mappings prepareMasks(TransformDatabase database, Map<Group, List<ColumnReference>> groups, KnownOriginals originals)
     {
         Masker masker = new Masker(salt.orElseThrow());
         Map<Group, Integer> mappings = new LinkedHashMap<>();
@@ -300,27 +308,18 @@ public final class ImageTransform
             Group group = entry.getKey();
             int mapping = mappings.size() + 1;
             mappings.put(group, mapping);
-            progress.accept("Computing the fakes of " + entry.getValue().stream().map(ImageTransform::describe).collect(Collectors.joining(", ")));
-            long count = database.createMapping(mapping, entry.getValue(), originals -> originals.parallelStream()
-                    .map(original -> masker.fake(group.transformer(), original, 0, group.maxLength()))
-                    .toList());
+            boolean unique = entry.getValue().stream().anyMatch(reference -> reference.column().unique());
+            progress.accept("Computing the fakes of " + describe(entry.getValue()));
+            Fakes fakes = new Fakes(masker, group, unique, originals);
+            long count = database.createMapping(mapping, entry.getValue(), batch -> batch.parallelStream().map(original -> fakes.draw(original, 0)).toList());
             entry.getValue().forEach(reference -> distinct.put(reference, count));
-        }
-        for (Map.Entry<Group, Integer> entry : mappings.entrySet()) {
-            Group group = entry.getKey();
-            boolean unique = groups.get(group).stream().anyMatch(reference -> reference.column().unique());
-            progress.accept("Drawing again the fakes of " + groups.get(group).stream().map(ImageTransform::describe).collect(Collectors.joining(", "))
-                    + " that equal an original" + (unique ? " or repeat" : ""));
-            if (group.transformer().draws()) {
-                // searched inside: fakes that hold text the searches read (emails, numbers, addresses); an IP address is
-                // searched as a whole value only, which the database's check of the fakes against the originals covers
-                boolean searchedInside = Identifier.of(group.transformer()).stream().anyMatch(identifier -> identifier != Identifier.WHOLE_VALUE);
-                Optional<IdentifyingOriginals> searched = searchedInside && !identifying.isEmpty() ? Optional.of(identifying) : Optional.empty();
-                redraw(database, masker, group, entry.getValue(), unique, searched);
+            if (unique && group.transformer().draws()) {
+                progress.accept("Drawing again the fakes of " + describe(entry.getValue()) + " that repeat");
+                redrawRepeats(database, fakes, mapping);
             }
-            else if (unique && database.hasRepeatedFakes(entry.getValue())) {
+            else if (unique && database.hasRepeatedFakes(mapping)) {
                 throw DollyException.badInput("Transformer " + group.transformer().spec() + " gives the same value to different originals of "
-                        + groups.get(group).stream().filter(reference -> reference.column().unique()).map(ImageTransform::describe).collect(Collectors.joining(", "))
+                        + entry.getValue().stream().filter(reference -> reference.column().unique()).map(ImageTransform::describe).collect(Collectors.joining(", "))
                         + ", which must stay unique: use a transformer that draws fakes (such as hash, or internet.emailAddress).");
             }
         }
@@ -353,22 +352,17 @@ public final class ImageTransform
     }
 
     /**
-     * The checks of the result. In the database: no original value is left in a masked column, and every foreign key
-     * holds (the constraints stayed in place, but the statements above ran without their triggers). At the same time,
-     * on the other connection: no original that identifies someone by itself is left in any text column, also inside
-     * longer texts, each value streamed once past all of them.
+     * The checks of the result. In the database: every foreign key holds (the constraints stayed in place, but the
+     * statements above ran without their triggers). At the same time, on the other connection, each value streamed once
+     * past the daemon's searches: no original value of a leak-checked column is left in a masked column, and no original
+     * that identifies someone by itself in any text column, also inside longer texts.
      */
-    private void check(TransformDatabase database, Map<Table, Map<Column, Transformer>> mask, IdentifyingOriginals identifying, List<ForeignKey> foreignKeys)
+    private void check(TransformDatabase database, Map<Table, Map<Column, Transformer>> mask, KnownOriginals originals, List<ForeignKey> foreignKeys)
     {
         progress.accept(mask.isEmpty() ? "Checking that every foreign key holds"
                 : "Checking that no original value is left in the masked columns, nor an original email, number or address in any text column, and that every foreign key holds");
         List<Table> tables = database.tables();
         alongside(() -> {
-            mask.forEach((table, columns) -> columns.forEach((column, transformer) -> {
-                if (transformer.leakChecked() && database.containsOriginal(table, column)) {
-                    throw leak(table, column, "an original value of a masked column");
-                }
-            }));
             for (ForeignKey foreignKey : foreignKeys) {
                 long orphans = database.countOrphans(foreignKey);
                 if (orphans > 0) {
@@ -377,82 +371,104 @@ public final class ImageTransform
                 }
             }
         }, () -> {
-            if (identifying.isEmpty()) {
-                return;
-            }
+            boolean textSearched = !originals.isEmpty();
             for (Table table : tables) {
-                for (Column column : table.columns()) {
-                    AtomicReference<Identifier> found = new AtomicReference<>();
-                    boolean leaked = column.textual() && database.anyValue(table, column, value -> {
-                        Optional<Identifier> identifier = identifying.foundIn(value);
-                        identifier.ifPresent(found::set);
-                        return identifier.isPresent();
-                    });
-                    if (leaked) {
-                        throw leak(table, column, found.get().description());
+                Map<Column, Transformer> masked = mask.getOrDefault(table, Map.of());
+                Set<Column> leakChecked = masked.entrySet().stream().filter(entry -> entry.getValue().leakChecked()).map(Map.Entry::getKey).collect(Collectors.toSet());
+                List<Column> read = table.columns().stream().filter(column -> leakChecked.contains(column) || (textSearched && column.textual())).toList();
+                if (read.isEmpty()) {
+                    continue;
+                }
+                // the first leak found, of those the cores find at the same time
+                AtomicReference<Leak> found = new AtomicReference<>();
+                boolean leaked = database.anyValue(table, read, (column, value) -> {
+                    if (leakChecked.contains(column) && originals.isOriginal(value)) {
+                        found.compareAndSet(null, new Leak(column, "an original value of a masked column"));
+                        return true;
                     }
+                    Optional<Identifier> identifier = textSearched && column.textual() ? originals.foundIn(value) : Optional.empty();
+                    identifier.ifPresent(kind -> found.compareAndSet(null, new Leak(column, kind.description())));
+                    return identifier.isPresent();
+                });
+                if (leaked) {
+                    throw leak(table, found.get().column(), found.get().what());
                 }
             }
         });
     }
 
+    /** What the leak check found, and where. */
+    private record Leak(Column column, String what) {}
+
     /**
-     * Draws again the fakes of a mapping that must not stay: first those in which the leak check's own searches find an
-     * original (the digits of a fake phone number that equal an original's written otherwise), in one pass over the
-     * mapping; then, round after round, those that equal an original or repeat in a unique column, as the database
-     * finds them. A fake drawn again is drawn until the searches find nothing in it.
+     * Draws again, round after round, the fakes of a unique column's mapping that another original with a smaller value
+     * has too, as the database finds them; the fakes drawn again pass {@link Fakes#draw} as the first ones did.
      */
-    private void redraw(TransformDatabase database, Masker masker, Group group, int mapping, boolean unique, Optional<IdentifyingOriginals> identifying)
+    private static void redrawRepeats(TransformDatabase database, Fakes fakes, int mapping)
     {
-        if (identifying.isPresent()) {
-            Map<String, String> fakes = new TreeMap<>();
-            for (String original : database.originalsWhoseFake(mapping, fake -> identifying.get().foundIn(fake).isPresent())) {
-                fakes.put(original, draw(masker, group, original, 1, unique, identifying));
-            }
-            if (!fakes.isEmpty()) {
-                database.replaceFakes(mapping, fakes);
-            }
-        }
-        List<String> originals = database.originalsToRedraw(mapping, unique, REDRAW_BATCH);
+        List<String> originals = database.originalsToRedraw(mapping, REDRAW_BATCH);
         for (int attempt = 1; attempt <= MAXIMUM_REDRAW_ROUNDS && !originals.isEmpty(); attempt++) {
             int round = attempt;
-            Map<String, String> fakes = new TreeMap<>();
-            originals.forEach(original -> fakes.put(original, draw(masker, group, original, round, unique, identifying)));
-            database.replaceFakes(mapping, fakes);
-            // after a round only the fakes just drawn can equal an original or repeat another fake (the others were found
-            // distinct), unless the batch was full (more may wait): then the whole mapping is looked at again
+            Map<String, String> drawn = new TreeMap<>();
+            originals.forEach(original -> drawn.put(original, fakes.draw(original, round)));
+            database.replaceFakes(mapping, drawn);
+            // after a round only the fakes just drawn can repeat another fake (the others were found distinct), unless the
+            // batch was full (more may wait): then the whole mapping is looked at again
             originals = originals.size() == REDRAW_BATCH
-                    ? database.originalsToRedraw(mapping, unique, REDRAW_BATCH)
-                    : database.originalsToRedrawAmong(mapping, originals, unique);
+                    ? database.originalsToRedraw(mapping, REDRAW_BATCH)
+                    : database.originalsToRedrawAmong(mapping, originals);
         }
         if (!originals.isEmpty()) {
-            throw cannotDraw(group, unique);
+            throw fakes.cannotDraw();
         }
     }
 
-    /** The fake of the first round from {@code round} on in which the searches find no original. */
-    private static String draw(Masker masker, Group group, String original, int round, boolean unique, Optional<IdentifyingOriginals> identifying)
+    /**
+     * The fakes of a mapping. A transformer that draws fakes draws an original's fake again while it is an original of a
+     * leak-checked column, or (for fakes that hold text the searches read: emails, numbers, addresses) the leak check's
+     * searches find an original in it; an IP address is searched as a whole value only, which the first test covers.
+     * Other transformers' values are what they are: the leak check tells if one is an original.
+     */
+    private record Fakes(Masker masker, Group group, boolean unique, KnownOriginals originals, boolean searchedInside)
     {
-        for (int attempt = round; attempt < round + MAXIMUM_REDRAW_ROUNDS; attempt++) {
-            String fake = masker.fake(group.transformer(), original, attempt, group.maxLength());
-            if (identifying.isEmpty() || identifying.get().foundIn(fake).isEmpty()) {
-                return fake;
+        Fakes(Masker masker, Group group, boolean unique, KnownOriginals originals)
+        {
+            this(masker, group, unique, originals, !originals.isEmpty()
+                    && Identifier.of(group.transformer()).stream().anyMatch(identifier -> identifier != Identifier.WHOLE_VALUE));
+        }
+
+        /** The fake of the first round from {@code round} on that may stay. */
+        String draw(String original, int round)
+        {
+            if (!group.transformer().draws()) {
+                return masker.fake(group.transformer(), original, round, group.maxLength());
             }
+            for (int attempt = round; attempt < round + MAXIMUM_REDRAW_ROUNDS; attempt++) {
+                String fake = masker.fake(group.transformer(), original, attempt, group.maxLength());
+                if (!originals.isOriginal(fake) && (!searchedInside || originals.foundIn(fake).isEmpty())) {
+                    return fake;
+                }
+            }
+            throw cannotDraw();
         }
-        throw cannotDraw(group, unique);
-    }
 
-    private static DollyException cannotDraw(Group group, boolean unique)
-    {
-        return DollyException.badInput("Transformer " + group.transformer().spec() + " could not find fakes that are distinct" + (unique ? " and unique" : "")
-                + " from the original values after " + MAXIMUM_REDRAW_ROUNDS + " draws" + (group.maxLength() > 0 ? " (the column holds only " + group.maxLength() + " characters)" : "")
-                + ": use hash, or a transformer with more possible values.");
+        DollyException cannotDraw()
+        {
+            return DollyException.badInput("Transformer " + group.transformer().spec() + " could not find fakes that are distinct" + (unique ? " and unique" : "")
+                    + " from the original values after " + MAXIMUM_REDRAW_ROUNDS + " draws" + (group.maxLength() > 0 ? " (the column holds only " + group.maxLength() + " characters)" : "")
+                    + ": use hash, or a transformer with more possible values.");
+        }
     }
 
     private static DollyException leak(Table table, Column column, String what)
     {
         return DollyException.badInput("The leak check failed: " + what + " remains in " + table.displayName() + "." + column.name()
                 + ". Mask that column, or empty its table, and build again.");
+    }
+
+    private static String describe(List<ColumnReference> references)
+    {
+        return references.stream().map(ImageTransform::describe).collect(Collectors.joining(", "));
     }
 
     private static String describe(ColumnReference reference)

@@ -14,6 +14,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiPredicate;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
@@ -30,7 +32,7 @@ public abstract class JdbcTransformDatabase
         implements TransformDatabase
 {
     private static final int MAX_STATEMENT_IN_MESSAGE = 300;
-    /** Values checked together by {@link #anyInBatches}: enough to share among the cores, few enough to stop soon after a find. */
+    /** Rows checked together by {@link #anyInBatches}: enough to share among the cores, few enough to stop soon after a find. */
     private static final int CHECK_BATCH = 4_096;
 
     private final Connection connection;
@@ -115,25 +117,41 @@ public abstract class JdbcTransformDatabase
     }
 
     /**
-     * Whether a value {@code values} reads meets {@code test}: the values are read in batches, each batch checked on
-     * every core (the test is called from several threads at once), and reading stops after the first batch that holds
-     * one.
+     * Whether a non-null value of the rows {@code rows} reads (the values of {@code columns}, in their order) meets
+     * {@code test}: the rows are read in batches, each batch checked on every core (the test is called from several
+     * threads at once), and reading stops after the first batch that holds one.
      */
-    protected static boolean anyInBatches(OriginalReader values, Predicate<String> test)
+    protected static boolean anyInBatches(RowReader rows, List<Column> columns, BiPredicate<Column, String> test)
             throws SQLException
     {
-        List<String> batch = new ArrayList<>(CHECK_BATCH);
-        String value;
-        while ((value = values.next()) != null) {
-            batch.add(value);
+        Predicate<String[]> anyValue = row -> {
+            for (int index = 0; index < row.length; index++) {
+                if (row[index] != null && test.test(columns.get(index), row[index])) {
+                    return true;
+                }
+            }
+            return false;
+        };
+        List<String[]> batch = new ArrayList<>(CHECK_BATCH);
+        String[] row;
+        while ((row = rows.next()) != null) {
+            batch.add(row);
             if (batch.size() == CHECK_BATCH) {
-                if (batch.parallelStream().anyMatch(test)) {
+                if (batch.parallelStream().anyMatch(anyValue)) {
                     return true;
                 }
                 batch.clear();
             }
         }
-        return batch.parallelStream().anyMatch(test);
+        return batch.parallelStream().anyMatch(anyValue);
+    }
+
+    /** The next row streamed out of the database, its values as text ({@code null} for NULL); {@code null} after the last. */
+    @FunctionalInterface
+    protected interface RowReader
+    {
+        String[] next()
+                throws SQLException;
     }
 
     /** The next distinct original streamed out of the database, {@code null} after the last. */
@@ -150,6 +168,15 @@ public abstract class JdbcTransformDatabase
     {
         void write(List<String> originals, List<String> fakes)
                 throws SQLException;
+    }
+
+    /**
+     * Runs {@code work} on both connections at once, each from a thread of its own, and returns when both are done; a
+     * failure of either is thrown.
+     */
+    protected final void onBothConnections(Consumer<Connection> work)
+    {
+        ImageTransform.alongside(() -> work.accept(otherConnection), () -> work.accept(connection));
     }
 
     /** Sets new fakes with {@code sql}, whose first parameter is the fake and second the original, in one batch. */

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
-import java.util.function.Predicate;
+import java.util.function.BiPredicate;
 import java.util.function.UnaryOperator;
 
 /**
@@ -12,7 +12,7 @@ import java.util.function.UnaryOperator;
  * schema from the catalogs, removing rows set-based, loading a mapping of originals to fakes, and updating a table from
  * it in one statement. The subset and masking logic ({@link ImageTransform}) is shared.
  *
- * <p>Work tables (the rows to remove, the mappings, the digests of the originals) live in the database until
+ * <p>Work tables (the rows to remove, the mappings) live in the database until
  * {@link #close}, which drops them.
  */
 public interface TransformDatabase
@@ -62,16 +62,8 @@ public interface TransformDatabase
     void readOriginals(List<ColumnReference> columns, Consumer<String> original);
 
     /**
-     * Keeps the digests of the non-null values of these columns, all at once, before any row is removed: the fakes that
-     * equal one are drawn again, and the leak check searches the masked columns for them. It runs on this connection, or
-     * on the other one while it holds a snapshot ({@link #holdSnapshot}).
-     */
-    void keepOriginalDigests(List<ColumnReference> columns);
-
-    /**
      * Has the other connection see the rows as they are now, until {@link #releaseSnapshot}, while this connection
-     * removes some: {@link #readOriginals} and {@link #keepOriginalDigests} then run on the other connection, in that
-     * snapshot, at the same time as the removal. Returns whether the engine can; by default it cannot, and the originals
+     * removes some: {@link #readOriginals} then reads in that snapshot, at the same time as the removal. Returns whether the engine can; by default it cannot, and the originals
      * are read before anything is removed.
      */
     default boolean holdSnapshot()
@@ -79,27 +71,21 @@ public interface TransformDatabase
         return false;
     }
 
-    /** Ends what {@link #holdSnapshot} began; the digests kept in it stay. */
+    /** Ends what {@link #holdSnapshot} began. */
     default void releaseSnapshot() {}
 
     /**
-     * Up to {@code limit} originals of a mapping whose fake must be drawn again: it equals an original of a leak-checked
-     * column, or (when {@code unique}) another original with a smaller value has the same fake.
+     * Up to {@code limit} originals of a unique column's mapping whose fake must be drawn again: another original that
+     * comes first (in an order the engine fixes, whatever the column's collation) has the same fake.
      */
-    List<String> originalsToRedraw(int mapping, boolean unique, int limit);
+    List<String> originalsToRedraw(int mapping, int limit);
 
     /**
-     * Of these originals of a mapping (whose fakes were just drawn again), those whose fake equals an original of a
-     * leak-checked column, or (when {@code unique}) the fake of another original that is not among them or is smaller.
-     * An engine may look at the whole mapping instead, as {@link #originalsToRedraw} does.
+     * Of these originals of a unique column's mapping (whose fakes were just drawn again), those whose fake another
+     * original has that is not among them or comes first. An engine may look at the whole mapping instead, as
+     * {@link #originalsToRedraw} does.
      */
-    List<String> originalsToRedrawAmong(int mapping, List<String> originals, boolean unique);
-
-    /**
-     * The originals of a mapping whose fake meets {@code test}: the pairs are streamed out once, and only the originals
-     * that meet it are kept.
-     */
-    List<String> originalsWhoseFake(int mapping, Predicate<String> test);
+    List<String> originalsToRedrawAmong(int mapping, List<String> originals);
 
     /** Sets new fakes for some originals of a mapping. */
     void replaceFakes(int mapping, Map<String, String> fakes);
@@ -110,15 +96,24 @@ public interface TransformDatabase
     /** Masks a table in one statement: each column gets the fake of its mapping, or NULL when it maps to none. */
     void applyMasks(Table table, Map<Column, Optional<Integer>> mappings);
 
-    /** Whether a value of the column has the digest of an original of a masked column. */
-    boolean containsOriginal(Table table, Column column);
+    /**
+     * Rewrites the tables the subset and the masking left mostly dead rows in, so that they take only the room of the
+     * rows they keep, and the checks and the seal read no more than that. Returns the tables rewritten. Nothing by
+     * default: the seal compacts what needs it.
+     */
+    default List<Table> compact()
+    {
+        return List.of();
+    }
 
     /**
-     * Whether a non-null value of the column, as text, meets {@code test}: the values are streamed out, and the stream
-     * stops soon after the first that does. The test may be called from several threads at once. It runs on a connection
-     * of its own: one other method may run at the same time, from another thread.
+     * Whether a non-null value of one of the columns, as text, meets {@code test}, which is given its column: the rows
+     * are streamed out, every column at once (one scan of the table, where a scan per column read the 1 GB benchmark's
+     * largest table three times), and the stream stops soon after the first value that does. The test may be called from
+     * several threads at once. It runs on a connection of its own: one other method may run at the same time, from
+     * another thread.
      */
-    boolean anyValue(Table table, Column column, Predicate<String> test);
+    boolean anyValue(Table table, List<Column> columns, BiPredicate<Column, String> test);
 
     /** Drops the work tables. */
     @Override

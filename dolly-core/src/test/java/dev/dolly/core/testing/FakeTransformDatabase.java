@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
-import java.util.function.Predicate;
+import java.util.function.BiPredicate;
 import java.util.function.UnaryOperator;
 
 import static java.util.Objects.requireNonNull;
@@ -95,25 +95,13 @@ final class FakeTransformDatabase
     }
 
     @Override
-    public void keepOriginalDigests(List<ColumnReference> columns)
+    public List<String> originalsToRedraw(int mapping, int limit)
     {
         throw unsupported();
     }
 
     @Override
-    public List<String> originalsToRedraw(int mapping, boolean unique, int limit)
-    {
-        throw unsupported();
-    }
-
-    @Override
-    public List<String> originalsToRedrawAmong(int mapping, List<String> originals, boolean unique)
-    {
-        throw unsupported();
-    }
-
-    @Override
-    public List<String> originalsWhoseFake(int mapping, Predicate<String> test)
+    public List<String> originalsToRedrawAmong(int mapping, List<String> originals)
     {
         throw unsupported();
     }
@@ -137,13 +125,7 @@ final class FakeTransformDatabase
     }
 
     @Override
-    public boolean containsOriginal(Table table, Column column)
-    {
-        throw unsupported();
-    }
-
-    @Override
-    public boolean anyValue(Table table, Column column, Predicate<String> test)
+    public boolean anyValue(Table table, List<Column> columns, BiPredicate<Column, String> test)
     {
         throw unsupported();
     }

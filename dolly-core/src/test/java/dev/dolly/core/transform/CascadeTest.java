@@ -63,7 +63,9 @@ class CascadeTest
 
         assertThat(database.ids("orders")).containsExactly(12);
         assertThat(database.ids("events")).containsExactly(102);
-        assertThat(statements).isEqualTo(3);
+        // the events' two foreign keys in one statement
+        assertThat(statements).isEqualTo(2);
+        assertThat(database.removedTogether).containsExactly(List.of(eventsToOrders, eventsToCustomers));
         assertThat(Cascade.parentsFirst(List.of(eventsToOrders, eventsToCustomers, ordersToCustomers)))
                 .containsExactly(List.of(ordersToCustomers), List.of(eventsToOrders, eventsToCustomers));
     }
@@ -98,6 +100,8 @@ class CascadeTest
             implements Cascade.Orphans
     {
         private final Map<String, Map<Integer, Map<String, Integer>>> tables = new HashMap<>();
+        /** The foreign keys each statement for several removed the orphans of. */
+        private final List<List<ForeignKey>> removedTogether = new ArrayList<>();
 
         void row(String table, int id, Map<String, Integer> references)
         {
@@ -142,6 +146,18 @@ class CascadeTest
         {
             List<Integer> orphans = orphans(foreignKey);
             orphans.forEach(id -> tables.get(foreignKey.child().name()).remove(id));
+            return orphans.size();
+        }
+
+        @Override
+        public long removeOrphans(List<ForeignKey> foreignKeys)
+        {
+            if (foreignKeys.size() > 1) {
+                removedTogether.add(foreignKeys);
+            }
+            // every orphan found before any is removed, as one statement does
+            List<Integer> orphans = foreignKeys.stream().flatMap(foreignKey -> orphans(foreignKey).stream()).distinct().toList();
+            orphans.forEach(id -> tables.get(foreignKeys.getFirst().child().name()).remove(id));
             return orphans.size();
         }
 

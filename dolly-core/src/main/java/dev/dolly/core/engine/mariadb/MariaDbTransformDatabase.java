@@ -9,7 +9,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -17,7 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
-import java.util.function.Predicate;
+import java.util.function.BiPredicate;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
@@ -34,7 +33,6 @@ final class MariaDbTransformDatabase
 {
     private static final String WORK = "`dolly_transform`";
     private static final int BATCH = 5_000;
-    private static final int AMONG_BATCH = 1_000;
     private static final Set<String> TEXT_TYPES = Set.of("char", "varchar", "text", "tinytext", "mediumtext", "longtext");
 
     MariaDbTransformDatabase(Connection connection, Connection otherConnection)
@@ -44,7 +42,6 @@ final class MariaDbTransformDatabase
         execute(otherConnection, "SET SESSION foreign_key_checks = 0");
         execute("DROP DATABASE IF EXISTS " + WORK);
         execute("CREATE DATABASE " + WORK + " CHARACTER SET utf8mb4 COLLATE utf8mb4_bin");
-        execute("CREATE TABLE " + WORK + ".original_digests (digest BINARY(16) PRIMARY KEY)");
     }
 
     @Override
@@ -273,66 +270,19 @@ final class MariaDbTransformDatabase
         insert.executeBatch();
     }
 
+    /** The originals ordered by their mapping's key, the MD5 of their bytes: an order fixed whatever the column's collation. */
     @Override
-    public void keepOriginalDigests(List<ColumnReference> columns)
+    public List<String> originalsToRedraw(int mapping, int limit)
     {
-        for (ColumnReference reference : columns) {
-            execute("INSERT IGNORE INTO " + WORK + ".original_digests SELECT DISTINCT UNHEX(MD5(" + asText(quote(reference.column().name())) + ")) FROM "
-                    + quote(reference.table().name()) + " WHERE " + quote(reference.column().name()) + " IS NOT NULL");
-        }
+        return queryStrings("SELECT original FROM (SELECT original, row_number() OVER (PARTITION BY MD5(fake) ORDER BY digest) AS position FROM "
+                + mapping(mapping) + ") r WHERE r.position > 1 LIMIT " + limit, "check the fakes");
     }
 
+    /** The whole mapping, as its fakes have no index to find another original's fake by. */
     @Override
-    public List<String> originalsToRedraw(int mapping, boolean unique, int limit)
+    public List<String> originalsToRedrawAmong(int mapping, List<String> originals)
     {
-        String sql = "SELECT original FROM " + mapping(mapping) + " m WHERE UNHEX(MD5(m.fake)) IN (SELECT digest FROM " + WORK + ".original_digests)"
-                + (unique ? " UNION SELECT original FROM (SELECT original, row_number() OVER (PARTITION BY MD5(fake) ORDER BY digest) AS position FROM "
-                + mapping(mapping) + ") r WHERE r.position > 1" : "")
-                + " LIMIT " + limit;
-        return queryStrings(sql, "check the fakes");
-    }
-
-    /**
-     * The originals found through the mapping's key (the MD5 of the original), a thousand a statement; for a unique
-     * column the whole mapping, as its fakes have no index to find another original's fake by.
-     */
-    @Override
-    public List<String> originalsToRedrawAmong(int mapping, List<String> originals, boolean unique)
-    {
-        if (unique) {
-            return originalsToRedraw(mapping, true, Integer.MAX_VALUE);
-        }
-        List<String> found = new ArrayList<>();
-        for (int start = 0; start < originals.size(); start += AMONG_BATCH) {
-            List<String> batch = originals.subList(start, Math.min(originals.size(), start + AMONG_BATCH));
-            found.addAll(queryStrings("SELECT original FROM " + mapping(mapping) + " m WHERE m.digest IN (" + String.join(", ", Collections.nCopies(batch.size(), "UNHEX(MD5(?))"))
-                    + ") AND UNHEX(MD5(m.fake)) IN (SELECT digest FROM " + WORK + ".original_digests)", statement -> {
-                        for (int index = 0; index < batch.size(); index++) {
-                            statement.setString(index + 1, batch.get(index));
-                        }
-                    }, "check the fakes"));
-        }
-        return found;
-    }
-
-    @Override
-    public List<String> originalsWhoseFake(int mapping, Predicate<String> test)
-    {
-        List<String> originals = new ArrayList<>();
-        try (Statement statement = connection().createStatement()) {
-            statement.setFetchSize(BATCH);
-            try (ResultSet rows = statement.executeQuery("SELECT original, fake FROM " + mapping(mapping) + " WHERE fake IS NOT NULL")) {
-                while (rows.next()) {
-                    if (test.test(rows.getString(2))) {
-                        originals.add(rows.getString(1));
-                    }
-                }
-            }
-        }
-        catch (SQLException e) {
-            throw failed("check the fakes", e);
-        }
-        return originals;
+        return originalsToRedraw(mapping, Integer.MAX_VALUE);
     }
 
     @Override
@@ -368,30 +318,28 @@ final class MariaDbTransformDatabase
     }
 
     @Override
-    public boolean containsOriginal(Table table, Column column)
+    public boolean anyValue(Table table, List<Column> columns, BiPredicate<Column, String> test)
     {
-        return found("SELECT 1 FROM " + quote(table.name()) + " t WHERE UNHEX(MD5(" + asText("t." + quote(column.name())) + ")) IN (SELECT digest FROM " + WORK + ".original_digests)");
-    }
-
-    @Override
-    public boolean anyValue(Table table, Column column, Predicate<String> test)
-    {
+        String values = "SELECT " + columns.stream().map(column -> asText(quote(column.name()))).collect(Collectors.joining(", ")) + " FROM " + quote(table.name())
+                + " WHERE " + columns.stream().map(column -> quote(column.name()) + " IS NOT NULL").collect(Collectors.joining(" OR "));
         try (Statement statement = otherConnection().createStatement()) {
             statement.setFetchSize(BATCH);
-            try (ResultSet rows = statement.executeQuery("SELECT " + asText(quote(column.name())) + " FROM " + quote(table.name()) + " WHERE "
-                    + quote(column.name()) + " IS NOT NULL")) {
-                return anyInBatches(() -> rows.next() ? rows.getString(1) : null, test);
+            try (ResultSet rows = statement.executeQuery(values)) {
+                return anyInBatches(() -> {
+                    if (!rows.next()) {
+                        return null;
+                    }
+                    String[] row = new String[columns.size()];
+                    for (int index = 0; index < row.length; index++) {
+                        row[index] = rows.getString(index + 1);
+                    }
+                    return row;
+                }, columns, test);
             }
         }
         catch (SQLException e) {
-            throw failed("read " + table.name() + "." + column.name(), e);
+            throw failed("read " + table.name(), e);
         }
-    }
-
-    /** Whether a query finds a row; it stops at the first. */
-    private boolean found(String query)
-    {
-        return queryLong("SELECT count(*) FROM (" + query + " LIMIT 1) found") > 0;
     }
 
     @Override

@@ -21,6 +21,23 @@ final class CopyText
         return escaped.toString();
     }
 
+    /** The fields of a line of several, {@code null} for NULL (written \N). */
+    static String[] fields(String line, int count)
+    {
+        String[] fields = new String[count];
+        int start = 0;
+        for (int index = 0; index < count; index++) {
+            int end = index == count - 1 ? line.length() : line.indexOf('\t', start);
+            if (end < 0) {
+                throw new IllegalArgumentException("A line of COPY has fewer than " + count + " fields");
+            }
+            String field = line.substring(start, end);
+            fields[index] = field.equals("\\N") ? null : unescape(field);
+            start = end + 1;
+        }
+        return fields;
+    }
+
     static String unescape(String line)
     {
         if (line.indexOf('\\') < 0) {

@@ -13,13 +13,14 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Consumer;
-import java.util.function.Predicate;
+import java.util.function.BiPredicate;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
@@ -42,19 +43,14 @@ final class PostgresTransformDatabase
     private static final String WORK_MEMORY = "64MB";
     private static final Set<String> TEXT_TYPES = Set.of("text", "varchar", "bpchar", "citext", "name");
 
-    /** Whether the server has {@code hashtextextended} (PostgreSQL 11 and later). */
-    private final boolean sixtyFourBitDigests;
     /** Whether the server has {@code pg_stat_force_next_flush} (PostgreSQL 15 and later). */
     private final boolean flushesStatistics;
-    /** Whether the other connection reads in a snapshot ({@link #holdSnapshot}). */
-    private boolean snapshotHeld;
 
     PostgresTransformDatabase(Connection connection, Connection otherConnection)
     {
         super(connection, otherConnection);
         try {
             int majorVersion = connection.getMetaData().getDatabaseMajorVersion();
-            sixtyFourBitDigests = majorVersion >= 11;
             flushesStatistics = majorVersion >= 15;
         }
         catch (SQLException e) {
@@ -62,9 +58,8 @@ final class PostgresTransformDatabase
         }
         execute("DROP SCHEMA IF EXISTS " + WORK_SCHEMA + " CASCADE");
         execute("CREATE SCHEMA " + WORK_SCHEMA);
-        execute("CREATE UNLOGGED TABLE " + WORK_SCHEMA + ".original_digests (digest " + (sixtyFourBitDigests ? "bigint" : "uuid") + ")");
         execute("SET session_replication_role = replica");
-        // on both: the other connection makes the identifying originals distinct
+        // on both: the other connection makes the originals distinct
         for (Connection session : List.of(connection, otherConnection)) {
             execute(session, "SET work_mem = '" + WORK_MEMORY + "'");
         }
@@ -179,6 +174,18 @@ final class PostgresTransformDatabase
         return update("DELETE FROM " + name(foreignKey.child()) + " c WHERE " + orphan(foreignKey));
     }
 
+    /**
+     * One scan of the table for all its foreign keys: each key's {@code NOT EXISTS}, under an {@code OR}, is looked up
+     * in a hash of its parent's keys. The 1 GB benchmark's events, which reference both customers and orders, took 2.0
+     * and 2.4 s with a statement per key.
+     */
+    @Override
+    public long removeOrphans(List<ForeignKey> foreignKeys)
+    {
+        return update("DELETE FROM " + name(foreignKeys.getFirst().child()) + " c WHERE " + foreignKeys.stream().map(foreignKey -> "(" + orphan(foreignKey) + ")")
+                .collect(Collectors.joining(" OR ")));
+    }
+
     @Override
     public long clearOrphans(ForeignKey foreignKey)
     {
@@ -236,11 +243,11 @@ final class PostgresTransformDatabase
         return count;
     }
 
-    /** The distinct non-null values of the columns, as text. */
+    /** The distinct non-null values of the columns, as text, told apart by their bytes (collation "C"). */
     private static String distinct(List<ColumnReference> columns)
     {
         return columns.stream()
-                .map(reference -> "SELECT DISTINCT " + quote(reference.column().name()) + "::text FROM " + name(reference.table()) + " WHERE " + quote(reference.column().name()) + " IS NOT NULL")
+                .map(reference -> "SELECT DISTINCT " + quote(reference.column().name()) + "::text COLLATE \"C\" FROM " + name(reference.table()) + " WHERE " + quote(reference.column().name()) + " IS NOT NULL")
                 .collect(Collectors.joining(" UNION "));
     }
 
@@ -298,39 +305,6 @@ final class PostgresTransformDatabase
     }
 
     /**
-     * A value's digest: PostgreSQL's own 64-bit hash of its bytes ({@code hashtextextended} under the deterministic
-     * collation "C", so that a column's collation cannot change it), or its MD5 as {@code uuid} before PostgreSQL 11. A
-     * fake that shares a 64-bit digest with an original by chance is drawn again, or fails the leak check: a shared
-     * digest can never let an original pass. Measured on 5.9 million values: 2.6 s to compute and insert, against 9.6 s
-     * for {@code md5(…)::uuid}.
-     */
-    private String digest(String text)
-    {
-        return sixtyFourBitDigests ? "hashtextextended((" + text + ") COLLATE \"C\", 0)" : "md5(" + text + ")::uuid";
-    }
-
-    /**
-     * Every value's digest, not keyed and not made distinct (a digest twice does no harm to the lookups, and removing
-     * repeats cost more than keeping them), all inserted by one statement and then indexed in one go: a lookup that
-     * stops at its first find ({@code LIMIT 1}) must probe the index, as without one PostgreSQL scans the digests once
-     * per row.
-     */
-    @Override
-    public void keepOriginalDigests(List<ColumnReference> columns)
-    {
-        if (columns.isEmpty()) {
-            return;
-        }
-        Connection session = snapshotHeld ? otherConnection() : connection();
-        execute(session, "INSERT INTO " + WORK_SCHEMA + ".original_digests " + columns.stream()
-                .map(reference -> "SELECT " + digest(quote(reference.column().name()) + "::text") + " FROM " + name(reference.table())
-                        + " WHERE " + quote(reference.column().name()) + " IS NOT NULL")
-                .collect(Collectors.joining(" UNION ALL ")));
-        execute(session, "CREATE INDEX ON " + WORK_SCHEMA + ".original_digests (digest)");
-        execute(session, "ANALYZE " + WORK_SCHEMA + ".original_digests");
-    }
-
-    /**
      * A repeatable-read transaction on the other connection, its snapshot taken by a first statement before this
      * returns: the deletes this connection runs next do not change what it reads, and reading locks no row. The
      * originals are read in the time of the removal instead of before it.
@@ -346,7 +320,6 @@ final class PostgresTransformDatabase
             throw failed("take a snapshot of the originals", e);
         }
         execute(otherConnection(), "SELECT 1");
-        snapshotHeld = true;
         return true;
     }
 
@@ -359,68 +332,27 @@ final class PostgresTransformDatabase
             otherConnection().setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
         }
         catch (SQLException e) {
-            throw failed("keep the digests of the originals", e);
+            throw failed("read the originals as they were", e);
         }
-        snapshotHeld = false;
     }
 
     @Override
-    public List<String> originalsToRedraw(int mapping, boolean unique, int limit)
+    public List<String> originalsToRedraw(int mapping, int limit)
     {
-        String sql = "SELECT original FROM " + mapping(mapping) + " m WHERE " + digest("m.fake") + " IN (SELECT digest FROM " + WORK_SCHEMA + ".original_digests)"
-                + (unique ? " UNION SELECT original FROM (SELECT original, row_number() OVER (PARTITION BY fake ORDER BY original COLLATE \"C\") AS position FROM "
-                + mapping(mapping) + ") r WHERE r.position > 1" : "")
-                + " LIMIT " + limit;
-        return queryStrings(sql, "check the fakes");
+        return queryStrings("SELECT original FROM (SELECT original, row_number() OVER (PARTITION BY fake ORDER BY original COLLATE \"C\") AS position FROM "
+                + mapping(mapping) + ") r WHERE r.position > 1 LIMIT " + limit, "check the fakes");
     }
 
     /**
-     * One statement: the originals found through the mapping's key, their fakes' digests looked up in the index; for a
-     * unique column a second one, the originals that share a fake with them (their fakes found through the key, then
-     * one hash join with the mapping), compared here, where a window over the whole mapping each round took most of
-     * the emails' 5.3 s at 1 GB.
+     * The originals that share a fake with these (their fakes found through the key, then one hash join with the
+     * mapping), compared here, where a window over the whole mapping each round took most of the emails' 5.3 s at 1 GB.
      */
     @Override
-    public List<String> originalsToRedrawAmong(int mapping, List<String> originals, boolean unique)
+    public List<String> originalsToRedrawAmong(int mapping, List<String> originals)
     {
         Parameters drawn = statement -> statement.setArray(1, connection().createArrayOf("text", originals.toArray()));
-        List<String> found = queryStrings("SELECT original FROM " + mapping(mapping) + " m WHERE m.original = ANY (?) AND " + digest("m.fake") + " IN (SELECT digest FROM "
-                + WORK_SCHEMA + ".original_digests)", drawn, "check the fakes");
-        if (unique) {
-            Set<String> redrawn = new LinkedHashSet<>(found);
-            redrawn.addAll(repeatingAmong(originals, "SELECT original, fake FROM " + mapping(mapping) + " WHERE fake IN (SELECT fake FROM " + mapping(mapping)
-                    + " WHERE original = ANY (?))", drawn));
-            return List.copyOf(redrawn);
-        }
-        return found;
-    }
-
-    @Override
-    public List<String> originalsWhoseFake(int mapping, Predicate<String> test)
-    {
-        List<String> originals = new ArrayList<>();
-        try {
-            CopyOut out = connection().unwrap(PGConnection.class).getCopyAPI().copyOut("COPY (SELECT original, fake FROM " + mapping(mapping) + " WHERE fake IS NOT NULL) TO STDOUT");
-            try {
-                byte[] line;
-                while ((line = out.readFromCopy()) != null) {
-                    String pair = new String(line, 0, line.length - 1, StandardCharsets.UTF_8);
-                    int tab = pair.indexOf('\t');
-                    if (test.test(CopyText.unescape(pair.substring(tab + 1)))) {
-                        originals.add(CopyText.unescape(pair.substring(0, tab)));
-                    }
-                }
-            }
-            finally {
-                if (out.isActive()) {
-                    out.cancelCopy();
-                }
-            }
-        }
-        catch (SQLException e) {
-            throw failed("check the fakes", e);
-        }
-        return originals;
+        return repeatingAmong(originals, "SELECT original, fake FROM " + mapping(mapping) + " WHERE fake IN (SELECT fake FROM " + mapping(mapping)
+                + " WHERE original = ANY (?))", drawn);
     }
 
     @Override
@@ -482,25 +414,18 @@ final class PostgresTransformDatabase
         }
     }
 
-    /**
-     * A lookup in the originals' index per row, stopping at the first find. One hash join of all the masked columns'
-     * values with the originals' digests, tried instead, was slower in the transform benchmark (12.1 s against 8.3 s
-     * for the masked columns at 1 GB, 809 against 509 ms at 100 MB).
-     */
     @Override
-    public boolean containsOriginal(Table table, Column column)
+    public boolean anyValue(Table table, List<Column> columns, BiPredicate<Column, String> test)
     {
-        return found("SELECT 1 FROM " + name(table) + " t WHERE " + digest("t." + quote(column.name()) + "::text") + " IN (SELECT digest FROM " + WORK_SCHEMA + ".original_digests)");
-    }
-
-    @Override
-    public boolean anyValue(Table table, Column column, Predicate<String> test)
-    {
-        String values = "SELECT " + quote(column.name()) + "::text FROM " + name(table) + " WHERE " + quote(column.name()) + " IS NOT NULL";
+        String values = "SELECT " + columns.stream().map(column -> quote(column.name()) + "::text").collect(Collectors.joining(", ")) + " FROM " + name(table)
+                + " WHERE " + columns.stream().map(column -> quote(column.name()) + " IS NOT NULL").collect(Collectors.joining(" OR "));
         try {
             CopyOut out = otherConnection().unwrap(PGConnection.class).getCopyAPI().copyOut("COPY (" + values + ") TO STDOUT");
             try {
-                return anyInBatches(() -> nextValue(out), test);
+                return anyInBatches(() -> {
+                    byte[] line = out.readFromCopy();
+                    return line == null ? null : CopyText.fields(new String(line, 0, line.length - 1, StandardCharsets.UTF_8), columns.size());
+                }, columns, test);
             }
             finally {
                 if (out.isActive()) {
@@ -509,14 +434,50 @@ final class PostgresTransformDatabase
             }
         }
         catch (SQLException e) {
-            throw failed("read " + table.displayName() + "." + column.name(), e);
+            throw failed("read " + table.displayName(), e);
         }
     }
 
-    /** Whether a query finds a row; it stops at the first. */
-    private boolean found(String query)
+    /**
+     * {@code VACUUM (FULL, FREEZE, ANALYZE)} of every user table of at least 1 MB whose dead rows are at least a quarter
+     * of its live ones, by the statistics (the seal's criterion, which then finds nothing left to compact: the analysis
+     * counts no dead rows), the largest first, on both connections. Before PostgreSQL 15 the statistics of the last
+     * half second may not be counted yet, and the seal compacts what this leaves.
+     */
+    @Override
+    public List<Table> compact()
     {
-        return queryLong("SELECT count(*) FROM (" + query + " LIMIT 1) found") > 0;
+        if (flushesStatistics) {
+            execute("SELECT pg_stat_force_next_flush()");
+        }
+        List<Table> known = knownTables();
+        List<Table> shrunk = new ArrayList<>();
+        try (Statement statement = connection().createStatement(); ResultSet rows = statement.executeQuery("""
+                SELECT n.nspname, c.relname
+                FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                WHERE c.relkind = 'r' AND c.relpersistence = 'p' AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'dolly_transform')
+                  AND n.nspname NOT LIKE 'pg\\_%' AND pg_relation_size(c.oid) >= 1048576
+                  AND pg_stat_get_dead_tuples(c.oid) > 0 AND pg_stat_get_dead_tuples(c.oid) * 4 >= pg_stat_get_live_tuples(c.oid)
+                ORDER BY pg_relation_size(c.oid) DESC""")) {
+            while (rows.next()) {
+                find(known, rows.getString(1), rows.getString(2)).ifPresent(shrunk::add);
+            }
+        }
+        catch (SQLException e) {
+            throw failed("find the tables to compact", e);
+        }
+        // each connection takes the next table when it is done with its last
+        Queue<Table> queue = new ConcurrentLinkedQueue<>(shrunk);
+        onBothConnections(session -> vacuumFull(session, queue));
+        return shrunk;
+    }
+
+    private static void vacuumFull(Connection session, Queue<Table> tables)
+    {
+        Table table;
+        while ((table = tables.poll()) != null) {
+            execute(session, "VACUUM (FULL, FREEZE, ANALYZE) " + name(table));
+        }
     }
 
     @Override

@@ -14,7 +14,7 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class IdentifyingOriginalsTest
+class KnownOriginalsTest
 {
     private static final List<Identifier> EMAIL = List.of(Identifier.EMAIL, Identifier.WHOLE_VALUE);
     private static final List<Identifier> PHONE = List.of(Identifier.NUMBER, Identifier.WHOLE_VALUE);
@@ -24,7 +24,7 @@ class IdentifyingOriginalsTest
     @Test
     void findsEachKindOfOriginalInsideLongerTexts()
     {
-        IdentifyingOriginals originals = chinookLike();
+        KnownOriginals originals = chinookLike();
 
         assertThat(originals.foundIn("contact FRANK.Harris@example.com after 5pm")).contains(Identifier.EMAIL);
         assertThat(originals.foundIn("rang +1 204 452 6452 twice")).contains(Identifier.NUMBER);
@@ -38,7 +38,7 @@ class IdentifyingOriginalsTest
     @Test
     void findsNothingInTextsThatHoldNoOriginal()
     {
-        IdentifyingOriginals originals = chinookLike();
+        KnownOriginals originals = chinookLike();
 
         // other emails, numbers and addresses, a number too short to identify anyone, an IP inside a text (whole values only)
         for (String text : List.of("", "paid", "contact astrid@example.org", "rang +1 204 452 6453", "order 452645", "700 W Pender Road",
@@ -50,7 +50,7 @@ class IdentifyingOriginalsTest
     @Test
     void findsWhatIdentifierFindsOnTheSameKeys()
     {
-        IdentifyingOriginals originals = chinookLike();
+        KnownOriginals originals = chinookLike();
         Set<String> emails = Set.of("frank.harris@example.com");
         Set<String> numbers = Set.of("12044526452");
         for (String text : List.of("write to Frank.Harris@Example.com", "12044526452", "(1) 204.452.6452", "1204452645", "frank.harris@example.co")) {
@@ -62,7 +62,7 @@ class IdentifyingOriginalsTest
     @Test
     void anIpAddressIsNoNumberThoughItsDigitsAreAPhoneNumbers()
     {
-        IdentifyingOriginals originals = new IdentifyingOriginals();
+        KnownOriginals originals = new KnownOriginals();
         originals.add(PHONE, "+1 921 681 0123");
 
         assertThat(originals.foundIn("from 192.168.101.23")).isEmpty();
@@ -73,9 +73,39 @@ class IdentifyingOriginalsTest
     }
 
     @Test
+    void everyOriginalIsKnownAsAWholeValueButOnlyIdentifyingOnesAreSearchedInTexts()
+    {
+        KnownOriginals originals = new KnownOriginals(1);
+        originals.add(List.of(), "Frank");
+        originals.add(EMAIL, "Frank.Harris@example.com");
+        originals.add(IP_ADDRESS, "10.1.2.3");
+
+        for (String original : List.of("Frank", "Frank.Harris@example.com", "10.1.2.3")) {
+            assertThat(originals.isOriginal(original)).as(original).isTrue();
+        }
+        // a name identifies no one by itself: found as a whole value, never searched inside texts
+        assertThat(originals.foundIn("Frank")).isEmpty();
+        assertThat(originals.foundIn("Frank.Harris@example.com")).contains(Identifier.WHOLE_VALUE);
+        // whole values only, written exactly
+        for (String other : List.of("frank", "Frank ", "Astrid", "10.1.2.30", "")) {
+            assertThat(originals.isOriginal(other)).as(other).isFalse();
+        }
+        originals.close();
+    }
+
+    @Test
+    void namesAloneLeaveTheTextsUnsearched()
+    {
+        KnownOriginals originals = new KnownOriginals();
+        originals.add(List.of(), "Frank");
+        assertThat(originals.isEmpty()).isTrue();
+        assertThat(originals.isOriginal("Frank")).isTrue();
+    }
+
+    @Test
     void nothingIsAddedOnceTheSearchHasBegun()
     {
-        IdentifyingOriginals originals = new IdentifyingOriginals();
+        KnownOriginals originals = new KnownOriginals();
         assertThat(originals.isEmpty()).isTrue();
         originals.add(EMAIL, "frank.harris@example.com");
         assertThat(originals.isEmpty()).isFalse();
@@ -96,8 +126,8 @@ class IdentifyingOriginalsTest
             throws Exception
     {
         Set<Path> before = leakCheckDirectories();
-        IdentifyingOriginals inFiles = chinookLike(new IdentifyingOriginals(1));
-        IdentifyingOriginals onTheHeap = chinookLike(new IdentifyingOriginals());
+        KnownOriginals inFiles = chinookLike(new KnownOriginals(1));
+        KnownOriginals onTheHeap = chinookLike(new KnownOriginals());
         for (String text : List.of("contact FRANK.Harris@example.com after 5pm", "rang 1-204-452-6452", "ship to 700 W Pender Street, please", "10.1.2.3",
                 "452-645", "", "paid", "contact astrid@example.org", "rang +1 204 452 6453", "700 W Pender Road", "from 10.1.2.3 at noon")) {
             assertThat(inFiles.foundIn(text)).as(text).isEqualTo(onTheHeap.foundIn(text));
@@ -120,12 +150,12 @@ class IdentifyingOriginalsTest
         }
     }
 
-    private static IdentifyingOriginals chinookLike()
+    private static KnownOriginals chinookLike()
     {
-        return chinookLike(new IdentifyingOriginals());
+        return chinookLike(new KnownOriginals());
     }
 
-    private static IdentifyingOriginals chinookLike(IdentifyingOriginals originals)
+    private static KnownOriginals chinookLike(KnownOriginals originals)
     {
         originals.add(EMAIL, "Frank.Harris@example.com");
         originals.add(PHONE, "+1 (204) 452-6452");
