@@ -136,12 +136,13 @@ public final class ImageTransform
             if (!mask.isEmpty()) {
                 maskedColumns = applyMasks(database, mask, prepareMasks(database, groups, known));
             }
-            if (changes) {
+            if (changes && database.compacts()) {
                 progress.accept("Compacting the tables whose rows were mostly removed or rewritten");
                 database.compact();
             }
             if (subsets) {
                 // counted once compacted: the first scan after a removal reads every removed row too
+                progress.accept("Counting the rows kept");
                 for (Table table : tables) {
                     rowsAfter.put(table, database.countRows(table));
                 }

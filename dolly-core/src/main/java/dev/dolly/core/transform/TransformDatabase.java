@@ -96,10 +96,16 @@ public interface TransformDatabase
     /** Masks a table in one statement: each column gets the fake of its mapping, or NULL when it maps to none. */
     void applyMasks(Table table, Map<Column, Optional<Integer>> mappings);
 
+    /** Whether {@link #compact} rewrites anything: not by default. */
+    default boolean compacts()
+    {
+        return false;
+    }
+
     /**
      * Rewrites the tables the subset and the masking left mostly dead rows in, so that they take only the room of the
      * rows they keep, and the checks and the seal read no more than that. Returns the tables rewritten. Nothing by
-     * default: the seal compacts what needs it.
+     * default.
      */
     default List<Table> compact()
     {

@@ -445,6 +445,12 @@ final class PostgresTransformDatabase
      * half second may not be counted yet, and the seal compacts what this leaves.
      */
     @Override
+    public boolean compacts()
+    {
+        return true;
+    }
+
+    @Override
     public List<Table> compact()
     {
         if (flushesStatistics) {
