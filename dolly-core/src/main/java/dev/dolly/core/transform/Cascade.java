@@ -25,8 +25,8 @@ import static java.util.Objects.requireNonNull;
  *
  * <p>The tables are taken parents first: once every table a table references is done, one statement for the foreign
  * keys whose orphans go and one per foreign key whose orphans are cleared are enough, as nothing it references loses a
- * row afterwards. Tables that reference each other, directly
- * or through others (a cycle), are taken together, their foreign keys over and over until a pass changes nothing.
+ * row afterwards. Tables that reference each other, directly or through others (a cycle), are taken together, their
+ * foreign keys over and over until a pass changes nothing.
  */
 public final class Cascade
 {
@@ -73,11 +73,7 @@ public final class Cascade
             if (!cycle) {
                 // one table whose parents are all done: its orphans go in one statement, then the keys to clear
                 List<ForeignKey> removing = group.stream().filter(foreignKey -> !clears(foreignKey, removesOrphans)).toList();
-                if (removing.size() == 1) {
-                    orphans.removeOrphans(removing.getFirst());
-                    statements++;
-                }
-                else if (!removing.isEmpty()) {
+                if (!removing.isEmpty()) {
                     orphans.removeOrphans(removing);
                     statements++;
                 }

@@ -104,13 +104,9 @@ public interface TransformDatabase
 
     /**
      * Rewrites the tables the subset and the masking left mostly dead rows in, so that they take only the room of the
-     * rows they keep, and the checks and the seal read no more than that. Returns the tables rewritten. Nothing by
-     * default.
+     * rows they keep, and the checks and the seal read no more than that. Nothing by default.
      */
-    default List<Table> compact()
-    {
-        return List.of();
-    }
+    default void compact() {}
 
     /**
      * Whether a non-null value of one of the columns, as text, meets {@code test}, which is given its column: the rows

@@ -85,6 +85,13 @@ public final class PostgresEngine
     /** Sealing logs each table that takes at least this long. */
     private static final long SLOW_SEAL_MILLISECONDS = 1000;
     private static final Pattern PARAMETER_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.]*");
+    /**
+     * The condition, on {@code pg_class c}, that a table is worth compacting: 1 MB or more, with dead rows (removed rows,
+     * old versions of changed ones, as the statistics count them) at least a quarter of its live ones. The seal and a
+     * transform both compact by it.
+     */
+    static final String MOSTLY_DEAD_ROWS = "pg_relation_size(c.oid) >= 1048576 AND pg_stat_get_dead_tuples(c.oid) > 0"
+            + " AND pg_stat_get_dead_tuples(c.oid) * 4 >= pg_stat_get_live_tuples(c.oid)";
 
     /** Loading is faster without durability: the image is flushed to disk once, after a clean shutdown. */
     private static final Map<String, String> BUILD_PARAMETERS = Map.ofEntries(
@@ -672,11 +679,10 @@ public final class PostgresEngine
                 Statement statement = connection.createStatement();
                 ResultSet rows = statement.executeQuery("""
                         SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname), c.relkind, pg_relation_size(c.oid) / 8192,
-                               c.relkind IN ('r', 'm') AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND pg_relation_size(c.oid) >= 1048576
-                                 AND pg_stat_get_dead_tuples(c.oid) > 0 AND pg_stat_get_dead_tuples(c.oid) * 4 >= pg_stat_get_live_tuples(c.oid)
+                               c.relkind IN ('r', 'm') AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND %s
                         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
                         WHERE c.relkind IN ('r', 'm', 'p') AND c.relpersistence <> 't'
-                        """)) {
+                        """.formatted(MOSTLY_DEAD_ROWS))) {
             while (rows.next()) {
                 tables.add(new TableToSeal(endpoint.database(), rows.getString(1), rows.getString(2).equals("p"), rows.getLong(3), rows.getBoolean(4)));
             }

@@ -438,20 +438,20 @@ final class PostgresTransformDatabase
         }
     }
 
-    /**
-     * {@code VACUUM (FULL, FREEZE, ANALYZE)} of every user table of at least 1 MB whose dead rows are at least a quarter
-     * of its live ones, by the statistics (the seal's criterion, which then finds nothing left to compact: the analysis
-     * counts no dead rows), the largest first, on both connections. Before PostgreSQL 15 the statistics of the last
-     * half second may not be counted yet, and the seal compacts what this leaves.
-     */
     @Override
     public boolean compacts()
     {
         return true;
     }
 
+    /**
+     * {@code VACUUM (FULL, FREEZE, ANALYZE)} of every user table with mostly dead rows by the statistics
+     * ({@link PostgresEngine#MOSTLY_DEAD_ROWS}, the seal's criterion, which then finds nothing left to compact: the
+     * analysis counts no dead rows), the largest first, on both connections. Before PostgreSQL 15 the statistics of the
+     * last half second may not be counted yet, and the seal compacts what this leaves.
+     */
     @Override
-    public List<Table> compact()
+    public void compact()
     {
         if (flushesStatistics) {
             execute("SELECT pg_stat_force_next_flush()");
@@ -462,9 +462,8 @@ final class PostgresTransformDatabase
                 SELECT n.nspname, c.relname
                 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
                 WHERE c.relkind = 'r' AND c.relpersistence = 'p' AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'dolly_transform')
-                  AND n.nspname NOT LIKE 'pg\\_%' AND pg_relation_size(c.oid) >= 1048576
-                  AND pg_stat_get_dead_tuples(c.oid) > 0 AND pg_stat_get_dead_tuples(c.oid) * 4 >= pg_stat_get_live_tuples(c.oid)
-                ORDER BY pg_relation_size(c.oid) DESC""")) {
+                  AND n.nspname NOT LIKE 'pg\\_%%' AND %s
+                ORDER BY pg_relation_size(c.oid) DESC""".formatted(PostgresEngine.MOSTLY_DEAD_ROWS))) {
             while (rows.next()) {
                 find(known, rows.getString(1), rows.getString(2)).ifPresent(shrunk::add);
             }
@@ -475,7 +474,6 @@ final class PostgresTransformDatabase
         // each connection takes the next table when it is done with its last
         Queue<Table> queue = new ConcurrentLinkedQueue<>(shrunk);
         onBothConnections(session -> vacuumFull(session, queue));
-        return shrunk;
     }
 
     private static void vacuumFull(Connection session, Queue<Table> tables)
