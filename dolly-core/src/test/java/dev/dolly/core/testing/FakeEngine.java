@@ -64,6 +64,7 @@ public final class FakeEngine
     }
 
     private final Map<Path, Integer> running = new HashMap<>();
+    private final Map<Integer, Integer> passwordChangesByPort = new HashMap<>();
     private final Map<Integer, Integer> clients = new HashMap<>();
     private final Map<Operation, Integer> calls = new EnumMap<>(Operation.class);
     /** The sessions of prepared password changes still open, by port. */
@@ -101,6 +102,12 @@ public final class FakeEngine
     public synchronized int calls(Operation operation)
     {
         return calls.getOrDefault(operation, 0);
+    }
+
+    /** How many times a password was changed by logging in to the server on this port. */
+    public synchronized int passwordChangesOn(int port)
+    {
+        return passwordChangesByPort.getOrDefault(port, 0);
     }
 
     /** The plans loads were started with ({@link #prepareLoad}), in order. */
@@ -358,6 +365,7 @@ public final class FakeEngine
     public synchronized void changePassword(Endpoint superuser, String user, String newPassword)
     {
         count(Operation.CHANGE_PASSWORD);
+        passwordChangesByPort.merge(superuser.port(), 1, Integer::sum);
         Path dataDirectory = login(superuser.port(), superuser.password());
         if (!user.equals(defaultUser())) {
             throw DollyException.engineFailed("Role \"" + user + "\" does not exist.");
