@@ -2,6 +2,7 @@ package dev.dolly.core.engine;
 
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -129,6 +130,16 @@ public interface Engine
     String restore(EngineInstallation installation, Endpoint superuser, String database, LoadPlan.Backup backup, ProgressListener progress);
 
     /**
+     * Restores one backup as {@link #restore} does, except that an engine that can leaves its indexes and constraints
+     * out, for a transform to run before they are built ({@link DeferredIndexes}). By default it restores everything.
+     */
+    default RestoredBackup restoreWithoutIndexes(EngineInstallation installation, Endpoint superuser, String database, LoadPlan.Backup backup,
+            ProgressListener progress)
+    {
+        return new RestoredBackup(restore(installation, superuser, database, backup, progress), Optional.empty());
+    }
+
+    /**
      * Runs one SQL file (of a scripts folder) in a database.
      *
      * @return the database the script ended in, as {@link #restore} does
@@ -188,8 +199,11 @@ public interface Engine
     /**
      * Opens the engine's statements for the transform stage of a build ({@code transform:}) on a database of a running
      * server, as its superuser; engines without them refuse definitions that have one.
+     *
+     * @param deferredIndexes the indexes and constraints the database does not have yet ({@link #restoreWithoutIndexes}),
+     *         when it was restored without them: the transform reads the keys from their schema database
      */
-    default dev.dolly.core.transform.TransformDatabase openTransform(Endpoint superuser)
+    default dev.dolly.core.transform.TransformDatabase openTransform(Endpoint superuser, Optional<DeferredIndexes> deferredIndexes)
     {
         throw dev.dolly.api.DollyException.badInput("Engine " + name() + " cannot run a definition's 'transform:': remove it, or build for postgresql or mariadb.");
     }

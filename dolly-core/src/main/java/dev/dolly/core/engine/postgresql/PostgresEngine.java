@@ -4,6 +4,7 @@ import dev.dolly.api.DollyException;
 import dev.dolly.api.ServerInfo;
 import dev.dolly.core.engine.ConnectionStrings;
 import dev.dolly.core.engine.DatabaseStatements;
+import dev.dolly.core.engine.DeferredIndexes;
 import dev.dolly.core.engine.Endpoint;
 import dev.dolly.core.engine.Engine;
 import dev.dolly.core.engine.EngineInstallation;
@@ -13,8 +14,10 @@ import dev.dolly.core.engine.ParallelWork;
 import dev.dolly.core.engine.PasswordChange;
 import dev.dolly.core.engine.LoadPlan.Backup;
 import dev.dolly.core.engine.LoadPlan.BackupFormat;
+import dev.dolly.core.engine.Passwords;
 import dev.dolly.core.engine.ProgressListener;
 import dev.dolly.core.engine.Readiness;
+import dev.dolly.core.engine.RestoredBackup;
 import dev.dolly.core.engine.ServerProcesses;
 import dev.dolly.core.engine.ServerSettings;
 import dev.dolly.core.process.Command;
@@ -549,8 +552,27 @@ public final class PostgresEngine
         if (backup.format() == BackupFormat.PLAIN) {
             return loader(superuser).load(backup.path(), database, progress);
         }
-        restore(installation, superuser.withDatabase(database), backup, progress);
+        restore(installation, superuser.withDatabase(database), backup, progress, false);
         return database;
+    }
+
+    /**
+     * A custom, directory or tar backup restored in three parts leaves the third, {@code --section=post-data} (indexes,
+     * constraints, triggers), for {@link DeferredIndexes#restore}; the schema database gets the first and the third
+     * before the data comes. A plain SQL backup, or one restored in one {@code pg_restore}, is restored whole.
+     */
+    @Override
+    public RestoredBackup restoreWithoutIndexes(EngineInstallation installation, Endpoint superuser, String database, Backup backup, ProgressListener progress)
+    {
+        requireNonNull(installation, "installation is null");
+        requireNonNull(backup, "backup is null");
+        if (!Files.exists(backup.path())) {
+            throw DollyException.badInput("The backup " + backup.path() + " does not exist.");
+        }
+        if (backup.format() == BackupFormat.PLAIN) {
+            return new RestoredBackup(loader(superuser).load(backup.path(), database, progress), Optional.empty());
+        }
+        return new RestoredBackup(database, restore(installation, superuser.withDatabase(database), backup, progress, true));
     }
 
     @Override
@@ -941,7 +963,7 @@ public final class PostgresEngine
      * without WAL), then indexes and constraints ({@code --section=post-data}, in parallel jobs). Otherwise in one
      * {@code pg_restore --jobs}.
      */
-    private void restore(EngineInstallation installation, Endpoint target, Backup backup, ProgressListener progress)
+    private Optional<DeferredIndexes> restore(EngineInstallation installation, Endpoint target, Backup backup, ProgressListener progress, boolean deferIndexes)
     {
         Path program = pgRestore(installation).orElseThrow(() -> DollyException.engineFailed(
                 "Restoring custom/directory/tar dumps needs pg_restore: install the postgresql-client package "
@@ -949,11 +971,52 @@ public final class PostgresEngine
         List<String> dataEntries = dataEntries(program, backup);
         if (dataEntries.isEmpty() || !isUtf8(program, backup)) {
             pgRestore(program, target, backup, List.of(), true);
-            return;
+            return Optional.empty();
         }
         pgRestore(program, target, backup, List.of("--section=pre-data"), false);
+        Optional<DeferredIndexes> deferred = Optional.empty();
+        if (deferIndexes) {
+            deferred = Optional.of(schemaDatabase(program, target, backup));
+        }
         restoreData(program, target, backup, dataEntries, progress);
-        pgRestore(program, target, backup, List.of("--section=post-data"), true);
+        if (deferred.isEmpty()) {
+            pgRestore(program, target, backup, List.of("--section=post-data"), true);
+        }
+        return deferred;
+    }
+
+    /**
+     * Creates the schema database of a restore that defers its indexes: the backup's schema, indexes and
+     * constraints, no rows. Its name is chosen at random, so that no database of the backup's server can be taken for
+     * it; it never outlives the build, whose server goes when it fails, and whose seal comes after it is dropped.
+     */
+    private DeferredIndexes schemaDatabase(Path program, Endpoint target, Backup backup)
+    {
+        String schemaDatabase = "dolly_schema_" + Passwords.random(12, "abcdefghijklmnopqrstuvwxyz0123456789");
+        createDatabase(target, schemaDatabase);
+        Endpoint schema = target.withDatabase(schemaDatabase);
+        pgRestore(program, schema, backup, List.of("--section=pre-data"), false);
+        pgRestore(program, schema, backup, List.of("--section=post-data"), false);
+        return new DeferredIndexes()
+        {
+            @Override
+            public String schemaDatabase()
+            {
+                return schemaDatabase;
+            }
+
+            @Override
+            public void restore(ProgressListener progress)
+            {
+                progress.progress("Adding the indexes and constraints of " + backup.path().getFileName());
+                CommandRunner.Result result = runPgRestore(program, target, backup, List.of("--section=post-data"), true);
+                if (!result.succeeded()) {
+                    throw DollyException.loadFailed("The transformed data of " + target.database() + " does not fit the indexes and constraints of "
+                            + backup.path().getFileName() + ": " + result.output().strip() + ". Change the transform so that its result keeps them, then build again.");
+                }
+                dropDatabase(target, schemaDatabase);
+            }
+        };
     }
 
     private static int restoreJobs()
@@ -962,6 +1025,14 @@ public final class PostgresEngine
     }
 
     private void pgRestore(Path program, Endpoint target, Backup backup, List<String> options, boolean parallel)
+    {
+        CommandRunner.Result result = runPgRestore(program, target, backup, options, parallel);
+        if (!result.succeeded()) {
+            throw restoreFailed(program, target, backup, result.output());
+        }
+    }
+
+    private CommandRunner.Result runPgRestore(Path program, Endpoint target, Backup backup, List<String> options, boolean parallel)
     {
         List<String> command = new ArrayList<>(List.of(
                 program.toString(),
@@ -976,12 +1047,9 @@ public final class PostgresEngine
         }
         command.add(backup.path().toAbsolutePath().toString());
         // pg_restore reads what the backup names with the rights of the build's account: its staging directory only
-        CommandRunner.Result result = CommandRunner.system().run(Command.of(sourceReader.wrap(command))
+        return CommandRunner.system().run(Command.of(sourceReader.wrap(command))
                 .withEnvironment(Map.of("PGPASSWORD", target.password(), "PGAPPNAME", "dolly", "PGCONNECT_TIMEOUT", "10"))
                 .withTimeout(RESTORE_TIMEOUT));
-        if (!result.succeeded()) {
-            throw restoreFailed(program, target, backup, result.output());
-        }
     }
 
     private static DollyException restoreFailed(Path program, Endpoint target, Backup backup, String output)
@@ -1129,6 +1197,16 @@ public final class PostgresEngine
         }
     }
 
+    private void dropDatabase(Endpoint superuser, String database)
+    {
+        try (Connection connection = connect(superuser.withDatabase(MAINTENANCE_DATABASE)); Statement statement = connection.createStatement()) {
+            statement.execute("DROP DATABASE " + quoteIdentifier(database));
+        }
+        catch (SQLException e) {
+            throw failed("Cannot drop the database " + database, e);
+        }
+    }
+
     static String quoteIdentifier(String identifier)
     {
         return "\"" + identifier.replace("\"", "\"\"") + "\"";
@@ -1145,13 +1223,16 @@ public final class PostgresEngine
     }
 
     @Override
-    public dev.dolly.core.transform.TransformDatabase openTransform(Endpoint superuser)
+    public dev.dolly.core.transform.TransformDatabase openTransform(Endpoint superuser, Optional<DeferredIndexes> deferredIndexes)
     {
         List<Connection> connections = new ArrayList<>();
         try {
             connections.add(connect(superuser));
             connections.add(connect(superuser));
-            return new PostgresTransformDatabase(connections.get(0), connections.get(1));
+            if (deferredIndexes.isPresent()) {
+                connections.add(connect(superuser.withDatabase(deferredIndexes.get().schemaDatabase())));
+            }
+            return new PostgresTransformDatabase(connections.get(0), connections.get(1), connections.size() > 2 ? Optional.of(connections.get(2)) : Optional.empty());
         }
         catch (SQLException | RuntimeException e) {
             for (Connection connection : connections) {

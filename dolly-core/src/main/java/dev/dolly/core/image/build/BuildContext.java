@@ -4,6 +4,7 @@ import dev.dolly.api.DollyException;
 import dev.dolly.api.ImageBuildStep;
 import dev.dolly.core.catalog.ImageCatalog;
 import dev.dolly.core.catalog.ImageRecord;
+import dev.dolly.core.engine.DeferredIndexes;
 import dev.dolly.core.engine.Endpoint;
 import dev.dolly.core.engine.Engine;
 import dev.dolly.core.engine.EngineInstallation;
@@ -47,6 +48,7 @@ public final class BuildContext
     private volatile DollyException timeout;
     private String loadDatabase;
     private String dataDatabase;
+    private Optional<DeferredIndexes> deferredIndexes = Optional.empty();
     private volatile Runnable releaseSources = () -> {};
 
     /**
@@ -280,6 +282,17 @@ public final class BuildContext
     public void setDataDatabase(String dataDatabase)
     {
         this.dataDatabase = requireNonNull(dataDatabase, "dataDatabase is null");
+    }
+
+    /** The indexes and constraints the load left for after the transform, until a step adds them. */
+    public Optional<DeferredIndexes> deferredIndexes()
+    {
+        return deferredIndexes;
+    }
+
+    public void setDeferredIndexes(Optional<DeferredIndexes> deferredIndexes)
+    {
+        this.deferredIndexes = requireNonNull(deferredIndexes, "deferredIndexes is null");
     }
 
     private <T> T required(T value, String what)

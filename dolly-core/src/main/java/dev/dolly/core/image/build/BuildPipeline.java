@@ -62,12 +62,24 @@ public final class BuildPipeline
                 new StartStep(),
                 new CreateDatabaseStep(),
                 new PreScriptStep(),
-                new LoadStep(),
+                new LoadStep(false),
                 new PostScriptStep(),
                 new SealStep(),
                 new StopStep(),
                 new FlushStep(),
                 new MarkReadyStep()));
+    }
+
+    /**
+     * This pipeline with a transform after the post-script: its load leaves a backup's indexes and constraints out when
+     * it can, and a step after the transform adds them ({@link LoadStep}, {@link IndexesStep}).
+     */
+    public BuildPipeline withTransform(TransformStep transform)
+    {
+        requireNonNull(transform, "transform is null");
+        List<BuildStep> changed = new ArrayList<>(steps);
+        changed.set(indexOf("load"), new LoadStep(true));
+        return new BuildPipeline(changed).withStepAfter("post-script", transform).withStepAfter(transform.name(), new IndexesStep());
     }
 
     /** This pipeline with a step inserted after the step of that name. */

@@ -15,7 +15,7 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * The definition's {@code transform:}: keeps the subset, masks, checks for leaks, in the database the data ended up in,
- * after the post-script and before the seal. The report goes to {@code report} (the image's catalog entry); the salt
+ * after the post-script and before the seal (and before the backup's indexes and constraints, when the load left them out). The report goes to {@code report} (the image's catalog entry); the salt
  * lives only in this step, for the build.
  */
 public final class TransformStep
@@ -45,7 +45,7 @@ public final class TransformStep
     {
         context.progress("Transforming the data");
         PartTimes parts = new PartTimes(context);
-        try (TransformDatabase database = context.engine().openTransform(context.superuser().withDatabase(context.dataDatabase()))) {
+        try (TransformDatabase database = context.engine().openTransform(context.superuser().withDatabase(context.dataDatabase()), context.deferredIndexes())) {
             report.accept(new ImageTransform(definition, salt, parts::begin).run(database));
         }
         finally {
