@@ -544,16 +544,7 @@ public final class PostgresEngine
     @Override
     public String restore(EngineInstallation installation, Endpoint superuser, String database, Backup backup, ProgressListener progress)
     {
-        requireNonNull(installation, "installation is null");
-        requireNonNull(backup, "backup is null");
-        if (!Files.exists(backup.path())) {
-            throw DollyException.badInput("The backup " + backup.path() + " does not exist.");
-        }
-        if (backup.format() == BackupFormat.PLAIN) {
-            return loader(superuser).load(backup.path(), database, progress);
-        }
-        restore(installation, superuser.withDatabase(database), backup, progress, false);
-        return database;
+        return restore(installation, superuser, database, backup, progress, false).database();
     }
 
     /**
@@ -564,6 +555,12 @@ public final class PostgresEngine
     @Override
     public RestoredBackup restoreWithoutIndexes(EngineInstallation installation, Endpoint superuser, String database, Backup backup, ProgressListener progress)
     {
+        return restore(installation, superuser, database, backup, progress, true);
+    }
+
+    private RestoredBackup restore(EngineInstallation installation, Endpoint superuser, String database, Backup backup, ProgressListener progress,
+            boolean deferIndexes)
+    {
         requireNonNull(installation, "installation is null");
         requireNonNull(backup, "backup is null");
         if (!Files.exists(backup.path())) {
@@ -572,7 +569,7 @@ public final class PostgresEngine
         if (backup.format() == BackupFormat.PLAIN) {
             return new RestoredBackup(loader(superuser).load(backup.path(), database, progress), Optional.empty());
         }
-        return new RestoredBackup(database, restore(installation, superuser.withDatabase(database), backup, progress, true));
+        return new RestoredBackup(database, restoreDump(installation, superuser.withDatabase(database), backup, progress, deferIndexes));
     }
 
     @Override
@@ -963,7 +960,7 @@ public final class PostgresEngine
      * without WAL), then indexes and constraints ({@code --section=post-data}, in parallel jobs). Otherwise in one
      * {@code pg_restore --jobs}.
      */
-    private Optional<DeferredIndexes> restore(EngineInstallation installation, Endpoint target, Backup backup, ProgressListener progress, boolean deferIndexes)
+    private Optional<DeferredIndexes> restoreDump(EngineInstallation installation, Endpoint target, Backup backup, ProgressListener progress, boolean deferIndexes)
     {
         Path program = pgRestore(installation).orElseThrow(() -> DollyException.engineFailed(
                 "Restoring custom/directory/tar dumps needs pg_restore: install the postgresql-client package "

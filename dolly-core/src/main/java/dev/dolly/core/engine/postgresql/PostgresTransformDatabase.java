@@ -223,13 +223,17 @@ final class PostgresTransformDatabase
         return update(statement);
     }
 
-    /**
-     * Whether the plan of a statement looks each of its subqueries up in a hash: a line of {@code EXPLAIN} that refers to
-     * a subplan ({@code (hashed SubPlan 2)}, {@code (SubPlan 3)}), other than a subplan's own heading, says which.
-     */
     private boolean everySubPlanHashed(String statement, String foreignKeysChild)
     {
-        List<String> plan = queryStrings("EXPLAIN " + statement, "plan the removal of the rows of " + foreignKeysChild + " whose parents are gone");
+        return everySubPlanHashed(queryStrings("EXPLAIN " + statement, "plan the removal of the rows of " + foreignKeysChild + " whose parents are gone"));
+    }
+
+    /**
+     * Whether a plan, as {@code EXPLAIN} writes it, looks each of its subqueries up in a hash: a line that refers to a
+     * subplan ({@code (hashed SubPlan 2)}, {@code (SubPlan 3)}), other than a subplan's own heading, says which.
+     */
+    static boolean everySubPlanHashed(List<String> plan)
+    {
         for (String line : plan) {
             if (line.strip().startsWith("SubPlan")) {
                 continue;
@@ -577,14 +581,14 @@ final class PostgresTransformDatabase
     @Override
     protected void dropWorkTables()
     {
-        execute("SET session_replication_role = DEFAULT");
-        execute("RESET work_mem");
-        if (flushesStatistics) {
-            // the counts of the rows this connection removed and changed reach the statistics before the seal reads them
-            // there, to compact the tables they shrank (earlier versions send them within half a second)
-            execute("SELECT pg_stat_force_next_flush()");
-        }
         try {
+            execute("SET session_replication_role = DEFAULT");
+            execute("RESET work_mem");
+            if (flushesStatistics) {
+                // the counts of the rows this connection removed and changed reach the statistics before the seal reads them
+                // there, to compact the tables they shrank (earlier versions send them within half a second)
+                execute("SELECT pg_stat_force_next_flush()");
+            }
             execute("DROP SCHEMA IF EXISTS " + WORK_SCHEMA + " CASCADE");
         }
         finally {
