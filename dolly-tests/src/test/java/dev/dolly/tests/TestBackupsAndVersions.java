@@ -148,7 +148,7 @@ class TestBackupsAndVersions
             // every constraint and index of the dump is in place, and holds
             assertThat(column(after, KEYS)).isEqualTo(sourceKeys).anyMatch(key -> key.contains(" f FOREIGN KEY")).contains("employee u UNIQUE (first_name, last_name)");
             assertThat(column(after, INDEXES)).isEqualTo(sourceIndexes).contains("employee_name_unique");
-            assertThat(count(after, "select count(*) from pg_constraint where contype = 'f' and not convalidated")).isZero();
+            assertThat(column(after, "select conname::text from pg_constraint where contype = 'f' and not convalidated")).containsExactly("invoice_customer_unchecked");
             assertThat(count(after, "select count(*) from invoice i where not exists (select 1 from customer c where c.customer_id = i.customer_id)")).isZero();
             // the schema database the transform read the keys from is gone
             assertThat(column(after, "select datname from pg_database where not datistemplate order by 1")).containsExactlyInAnyOrder("chinook", "postgres");
@@ -212,6 +212,8 @@ class TestBackupsAndVersions
             }
             // a constraint on two columns, which a transform's masks can break without knowing (it keeps single unique columns unique)
             statement.execute("alter table employee add constraint employee_name_unique unique (first_name, last_name)");
+            // a foreign key dumped NOT VALID, which pg_restore adds without checking the rows: the transform counts its orphans itself
+            statement.execute("alter table invoice add constraint invoice_customer_unchecked foreign key (customer_id) references customer not valid");
             sourceKeys = column(statement, KEYS);
             sourceIndexes = column(statement, INDEXES);
         }

@@ -355,13 +355,14 @@ public final class ImageTransform
     /**
      * The checks of the result. In the database: every foreign key holds (the constraints stayed in place, but the
      * statements above ran without their triggers), unless the constraints are added after the transform, which
-     * checks them ({@link TransformDatabase#checksForeignKeysLater}). At the same time, on the other connection, each value streamed once
+     * checks them ({@link TransformDatabase#checkedWhenAdded}). At the same time, on the other connection, each value streamed once
      * past the daemon's searches: no original value of a leak-checked column is left in a masked column, and no original
      * that identifies someone by itself in any text column, also inside longer texts.
      */
     private void check(TransformDatabase database, Map<Table, Map<Column, Transformer>> mask, KnownOriginals originals, List<ForeignKey> foreignKeys)
     {
-        boolean checksForeignKeys = !database.checksForeignKeysLater() && !foreignKeys.isEmpty();
+        List<ForeignKey> counted = foreignKeys.stream().filter(foreignKey -> !database.checkedWhenAdded(foreignKey)).toList();
+        boolean checksForeignKeys = !counted.isEmpty();
         if (mask.isEmpty() && !checksForeignKeys) {
             return;
         }
@@ -370,7 +371,7 @@ public final class ImageTransform
                         + (checksForeignKeys ? ", and that every foreign key holds" : ""));
         List<Table> tables = database.tables();
         alongside(() -> {
-            for (ForeignKey foreignKey : checksForeignKeys ? foreignKeys : List.<ForeignKey>of()) {
+            for (ForeignKey foreignKey : counted) {
                 long orphans = database.countOrphans(foreignKey);
                 if (orphans > 0) {
                     throw DollyException.badInput("After the transform, " + orphans + " rows of " + foreignKey.child().displayName() + " reference rows of "

@@ -25,10 +25,11 @@ public interface TransformDatabase
     List<ForeignKey> foreignKeys();
 
     /**
-     * Whether the foreign keys' constraints are added after the transform, which checks every row against them (a
-     * backup restored without its indexes and constraints), so that the transform need not count orphans itself.
+     * Whether the foreign key's constraint is added after the transform and checks every row as it is (a backup
+     * restored without its indexes and constraints, the constraint not {@code NOT VALID}), so that the transform need
+     * not count its orphans itself.
      */
-    default boolean checksForeignKeysLater()
+    default boolean checkedWhenAdded(ForeignKey foreignKey)
     {
         return false;
     }

@@ -39,7 +39,8 @@ import java.util.stream.Collectors;
  * dropped at the end.
  *
  * <p>A database restored without its indexes and constraints ({@code DeferredIndexes}) has its tables' keys read from
- * the schema database, over a third connection; its foreign keys are checked when their constraints are added.
+ * the schema database, over a third connection; its foreign keys are checked when their constraints are added, but
+ * for those dumped {@code NOT VALID}.
  */
 final class PostgresTransformDatabase
         extends JdbcTransformDatabase
@@ -57,6 +58,8 @@ final class PostgresTransformDatabase
     private static final double MOSTLY_DISTINCT = 0.5;
     /** The columns whose values are mostly distinct, as {@link #analyze} found them. */
     private final Set<ColumnReference> mostlyDistinct = ConcurrentHashMap.newKeySet();
+    /** The foreign keys {@link #foreignKeys} read whose rows are checked when their constraint is added (not {@code NOT VALID}). */
+    private final Set<ForeignKey> validated = ConcurrentHashMap.newKeySet();
     /** A connection to the schema database of a restore whose indexes and constraints come after the transform. */
     private final Optional<Connection> schemaConnection;
 
@@ -126,7 +129,8 @@ final class PostgresTransformDatabase
                        ARRAY(SELECT a.attname FROM unnest(con.confkey) WITH ORDINALITY k(attnum, position)
                              JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.attnum ORDER BY k.position),
                        NOT EXISTS (SELECT 1 FROM unnest(con.conkey) k(attnum) JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum
-                                   WHERE a.attnotnull)
+                                   WHERE a.attnotnull),
+                       con.convalidated
                 FROM pg_constraint con
                 JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace cn ON cn.oid = c.relnamespace
                 JOIN pg_class p ON p.oid = con.confrelid JOIN pg_namespace pn ON pn.oid = p.relnamespace
@@ -138,8 +142,12 @@ final class PostgresTransformDatabase
                 Optional<Table> child = find(known, rows.getString(2), rows.getString(3));
                 Optional<Table> parent = find(known, rows.getString(4), rows.getString(5));
                 if (child.isPresent() && parent.isPresent()) {
-                    result.add(new ForeignKey(rows.getString(1), child.get(), Arrays.asList((String[]) rows.getArray(6).getArray()), parent.get(),
-                            Arrays.asList((String[]) rows.getArray(7).getArray()), rows.getBoolean(8)));
+                    ForeignKey foreignKey = new ForeignKey(rows.getString(1), child.get(), Arrays.asList((String[]) rows.getArray(6).getArray()), parent.get(),
+                            Arrays.asList((String[]) rows.getArray(7).getArray()), rows.getBoolean(8));
+                    result.add(foreignKey);
+                    if (rows.getBoolean(9)) {
+                        validated.add(foreignKey);
+                    }
                 }
             }
         }
@@ -155,10 +163,11 @@ final class PostgresTransformDatabase
         return schemaConnection.orElse(connection());
     }
 
+    /** A {@code NOT VALID} constraint is added as it was dumped, without checking the rows: its orphans are counted. */
     @Override
-    public boolean checksForeignKeysLater()
+    public boolean checkedWhenAdded(ForeignKey foreignKey)
     {
-        return schemaConnection.isPresent();
+        return schemaConnection.isPresent() && validated.contains(foreignKey);
     }
 
     private static Optional<Table> find(List<Table> tables, String schema, String name)
