@@ -5,6 +5,7 @@ import dev.dolly.api.DataImage;
 import dev.dolly.api.ResourceStatus;
 import dev.dolly.api.TransformReport;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -84,10 +85,14 @@ class TestTransform
         return "chinook/image.yaml";
     }
 
-    private static Path definition(String name, String text)
+    /** Each test's files, deleted after it. */
+    @TempDir
+    Path temporary;
+
+    private Path definition(String name, String text)
             throws IOException
     {
-        return definitionBeside(EXAMPLES.resolve("chinook/Chinook_PostgreSql.sql"), name, text);
+        return definitionBeside(temporary, EXAMPLES.resolve("chinook/Chinook_PostgreSql.sql"), name, text);
     }
 
     @Test
@@ -387,7 +392,7 @@ class TestTransform
                 backup: {path: readings.sql}
                 %s
                 """;
-        Path directory = Files.createTempDirectory("dolly-readings");
+        Path directory = Files.createTempDirectory(temporary, "dolly-readings");
         Files.writeString(directory.resolve("readings.sql"), backup);
         Files.writeString(directory.resolve("shrunk.yaml"), definition.formatted("shrunk", "transform: {keep: {reading: \"reading_id % 10 = 0\"}, pii: off}"));
         Files.writeString(directory.resolve("whole.yaml"), definition.formatted("whole", ""));
@@ -440,7 +445,7 @@ class TestTransform
                   onRemovedParent: {department: remove, person: remove}
                   pii: off
                 """;
-        Path directory = Files.createTempDirectory("dolly-cycles");
+        Path directory = Files.createTempDirectory(temporary, "dolly-cycles");
         Files.writeString(directory.resolve("cycles.sql"), backup);
         Files.writeString(directory.resolve("image.yaml"), definition);
         dolly.succeed("create", "data-image", "-f", directory.resolve("image.yaml").toString(), "-q");

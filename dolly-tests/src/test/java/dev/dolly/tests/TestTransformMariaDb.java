@@ -4,6 +4,7 @@ import dev.dolly.api.DataContainer;
 import dev.dolly.api.DataImage;
 import dev.dolly.api.ResourceStatus;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -75,10 +76,14 @@ class TestTransformMariaDb
         return "chinook-mysql/image.yaml";
     }
 
-    private static Path definition(String name, String text)
+    /** Each test's files, deleted after it. */
+    @TempDir
+    Path temporary;
+
+    private Path definition(String name, String text)
             throws IOException
     {
-        return definitionBeside(EXAMPLES.resolve("chinook-mysql/Chinook_MySql.sql"), name, text);
+        return definitionBeside(temporary, EXAMPLES.resolve("chinook-mysql/Chinook_MySql.sql"), name, text);
     }
 
     @Test

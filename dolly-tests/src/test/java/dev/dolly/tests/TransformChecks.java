@@ -23,11 +23,14 @@ final class TransformChecks
 {
     private TransformChecks() {}
 
-    /** Writes {@code text} as {@code name.yaml} in a new directory holding a copy of {@code backup}; returns the YAML file. */
-    static Path definitionBeside(Path backup, String name, String text)
+    /**
+     * Writes {@code text} as {@code name.yaml} in a new directory of {@code parent} holding a copy of {@code backup};
+     * returns the YAML file.
+     */
+    static Path definitionBeside(Path parent, Path backup, String name, String text)
             throws IOException
     {
-        Path directory = Files.createTempDirectory("dolly-transform");
+        Path directory = Files.createTempDirectory(parent, "dolly-transform");
         Files.copy(backup, directory.resolve(backup.getFileName()));
         Path file = directory.resolve(name + ".yaml");
         Files.writeString(file, text);
