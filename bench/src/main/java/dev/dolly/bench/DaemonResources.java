@@ -47,21 +47,11 @@ final class DaemonResources
         this.cgroupMarker = readable.substring(Math.max(0, readable.length() - 20)) + "-storage-";
     }
 
-    /**
-     * Asks the daemon's JVM for a full collection ({@code jcmd PID GC.run}): the serial collector then gives the heap
-     * it does not need back to the system, so that resident memory holds what is live. Without {@code jcmd} next to
-     * this JVM's {@code java}, nothing happens.
-     */
+    /** Asks the daemon's JVM for a full collection ({@link HeapSampler#collectGarbage}), so that resident memory holds what is live. */
     void collectGarbage()
             throws IOException, InterruptedException
     {
-        Path jcmd = Path.of(ProcessHandle.current().info().command().orElse("java")).resolveSibling("jcmd");
-        if (Files.isExecutable(jcmd)) {
-            Commands.run(List.of(jcmd.toString(), String.valueOf(pid), "GC.run"));
-        }
-        else {
-            Log.log("No jcmd next to " + ProcessHandle.current().info().command().orElse("java") + ": the daemon's heap is read without a collection");
-        }
+        HeapSampler.collectGarbage(pid);
     }
 
     ResourceSample sample(double elapsedSeconds, Integer containers)

@@ -4,6 +4,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -44,6 +45,23 @@ final class HeapSampler
         Path jstat = java.resolveSibling("jstat");
         return new HeapSampler(new ProcessBuilder(List.of(jstat.toString(), "-gc", String.valueOf(pid), String.valueOf(INTERVAL_MILLISECONDS)))
                 .redirectErrorStream(true).start());
+    }
+
+    /**
+     * Asks a JVM for a full collection ({@code jcmd PID GC.run}, from the JDK that runs the benchmark): the serial
+     * collector then holds only what is live, and gives the heap it does not need back to the system. Without
+     * {@code jcmd} next to this JVM's {@code java}, nothing happens.
+     */
+    static void collectGarbage(long pid)
+            throws IOException, InterruptedException
+    {
+        Path jcmd = Path.of(ProcessHandle.current().info().command().orElse("java")).resolveSibling("jcmd");
+        if (Files.isExecutable(jcmd)) {
+            Commands.run(List.of(jcmd.toString(), String.valueOf(pid), "GC.run"));
+        }
+        else {
+            Log.log("No jcmd next to " + ProcessHandle.current().info().command().orElse("java") + ": the daemon's heap is read without a collection");
+        }
     }
 
     private void read()

@@ -15,7 +15,7 @@ import java.util.concurrent.Callable;
 
 /**
  * What shrinking and masking cost in an image build: for each size, a generated PostgreSQL database of customers,
- * orders and events, dumped, then built twice, plain and with a transform that keeps a subset and masks the personal
+ * orders and events, dumped, then built in pairs, plain and with a transform that keeps a subset and masks the personal
  * columns ({@link TransformBenchmarkRun}). Results go to {@code README.md} and {@code transform.json} in the results
  * directory.
  * <p>
@@ -43,6 +43,11 @@ public final class TransformBenchmark
             description = "Sizes of the generated database, as 100m or 1g, measured in this order: the daemon's heap during the builds of each is compared. "
                     + "Default: ${DEFAULT-VALUE}.")
     private List<String> sizes;
+
+    @Option(names = "--runs", paramLabel = "N", defaultValue = "3",
+            description = "Pairs of builds (plain and masked) per size, which of the two comes first alternating: the results give each pair's ratios and "
+                    + "their medians. Default: ${DEFAULT-VALUE}.")
+    private int runs;
 
     @Option(names = "--home-parent", paramLabel = "DIRECTORY", defaultValue = "/var/tmp",
             description = "Where the daemon's temporary DOLLY_HOME goes: its file system, and the storage driver chosen there, are the ones measured. "
@@ -92,8 +97,11 @@ public final class TransformBenchmark
         for (String size : sizes) {
             bytes.add(parseSize(size));
         }
+        if (runs < 1) {
+            throw new ParameterException(spec.commandLine(), "--runs must be at least 1, not " + runs);
+        }
         Path root = projectRoot.toAbsolutePath().normalize();
-        return new TransformBenchmarkRun.Options(root, bytes, homeParent.toAbsolutePath(),
+        return new TransformBenchmarkRun.Options(root, bytes, runs, homeParent.toAbsolutePath(),
                 results == null ? root.resolve("bench/results/transform") : results.toAbsolutePath(), pgDump);
     }
 
