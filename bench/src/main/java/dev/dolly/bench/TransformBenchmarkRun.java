@@ -223,41 +223,55 @@ final class TransformBenchmarkRun
             warmedUp = true;
         }
         List<Pair> pairs = new ArrayList<>();
-        Map<String, Long> kept = Map.of();
-        long maskedDatabaseBytes = 0;
+        MaskedImage image = null;
         for (int run = 1; run <= options.runs(); run++) {
             // which build comes first alternates: the first of a pair ran slower than the second in some sittings, whichever it was
             boolean plainFirst = run % 2 == 1;
-            Build plain = plainFirst ? buildPlain(client, daemon) : null;
-            Build masked = buildMasked(client, daemon);
-            if (!plainFirst) {
+            Build plain;
+            Build masked;
+            if (plainFirst) {
+                plain = buildPlain(client, daemon);
+                masked = buildMasked(client, daemon);
+            }
+            else {
+                masked = buildMasked(client, daemon);
                 plain = buildPlain(client, daemon);
             }
             Pair pair = Pair.of(plainFirst, plain, masked);
             pairs.add(pair);
             log(String.format(Locale.ROOT, "Pair %d of %d (%s first): transform ÷ restore %.2f, added ÷ restore %.2f, masked build ÷ plain build %.2f", run,
                     options.runs(), plainFirst ? "plain" : "masked", pair.transformToRestore(), pair.addedToRestore(), pair.maskedBuildToPlainBuild()));
-
-            kept = new LinkedHashMap<>();
-            DataContainer check = client.createContainer(new CreateContainerRequest(MASKED_IMAGE, null, null));
-            try {
-                maskedDatabaseBytes = query(check, "select pg_database_size(current_database())");
-                for (String table : List.of("customers", "orders", "events")) {
-                    kept.put(table, query(check, "select count(*) from " + table));
-                }
-                long leftEmails = query(check, "select count(*) from customers where email like 'customer%@mail.example'");
-                long oddCustomers = query(check, "select count(*) from customers where id % 2 = 1");
-                if (leftEmails > 0 || oddCustomers > 0 || kept.get("customers") == 0 || kept.get("customers") == customers) {
-                    throw new IllegalStateException("The masked image is not what the transform asks: " + leftEmails + " original email addresses, "
-                            + oddCustomers + " customers the condition removes, " + kept.get("customers") + " customers of " + customers);
-                }
-            }
-            finally {
-                client.deleteContainer(check.name());
-            }
+            image = checkMaskedImage(client, customers);
             client.deleteImage(MASKED_IMAGE);
         }
-        return SizeResult.of(label, customers, databaseBytes, Files.size(dump), pairs, kept, maskedDatabaseBytes);
+        return SizeResult.of(label, customers, databaseBytes, Files.size(dump), pairs, image.rowsKept(), image.databaseBytes());
+    }
+
+    /** What a container of the masked image holds: the rows kept per table, and its database's size. */
+    private record MaskedImage(Map<String, Long> rowsKept, long databaseBytes) {}
+
+    /** Checks a container of the masked image: no generated email address left, no odd customer, some customers kept. */
+    private static MaskedImage checkMaskedImage(DollyClient client, long customers)
+            throws Exception
+    {
+        Map<String, Long> kept = new LinkedHashMap<>();
+        DataContainer check = client.createContainer(new CreateContainerRequest(MASKED_IMAGE, null, null));
+        try {
+            long databaseBytes = query(check, "select pg_database_size(current_database())");
+            for (String table : List.of("customers", "orders", "events")) {
+                kept.put(table, query(check, "select count(*) from " + table));
+            }
+            long leftEmails = query(check, "select count(*) from customers where email like 'customer%@mail.example'");
+            long oddCustomers = query(check, "select count(*) from customers where id % 2 = 1");
+            if (leftEmails > 0 || oddCustomers > 0 || kept.get("customers") == 0 || kept.get("customers") == customers) {
+                throw new IllegalStateException("The masked image is not what the transform asks: " + leftEmails + " original email addresses, "
+                        + oddCustomers + " customers the condition removes, " + kept.get("customers") + " customers of " + customers);
+            }
+            return new MaskedImage(kept, databaseBytes);
+        }
+        finally {
+            client.deleteContainer(check.name());
+        }
     }
 
     private Build buildPlain(DollyClient client, BenchDaemon daemon)
